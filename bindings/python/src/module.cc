@@ -1,0 +1,16 @@
+// The private extension module behind the `botcore` package.
+
+#include <pybind11/pybind11.h>
+
+#include "status.h"
+
+namespace botcore::python {
+void BindAmount(pybind11::module_& m);
+}  // namespace botcore::python
+
+PYBIND11_MODULE(_botcore, m) {
+  m.doc() = "botcore's C++ core; import the `botcore` package instead.";
+  m.attr("__version__") = BOTCORE_PYTHON_VERSION;
+  botcore::python::BindErrors(m);
+  botcore::python::BindAmount(m);
+}

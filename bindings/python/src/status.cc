@@ -1,0 +1,75 @@
+#include "status.h"
+
+#include <Python.h>
+
+#include <string>
+
+#include "absl/strings/str_cat.h"
+
+namespace botcore::python {
+namespace {
+
+namespace py = pybind11;
+
+struct ErrorClass {
+  absl::StatusCode code;
+  const char* name;
+  PyObject* extra_base;  // a builtin exception the class also derives from
+  PyObject* type;
+};
+
+// The classes live as long as the module (and the interpreter).
+ErrorClass error_classes[] = {
+    {absl::StatusCode::kCancelled, "Cancelled", nullptr, nullptr},
+    {absl::StatusCode::kUnknown, "Unknown", nullptr, nullptr},
+    {absl::StatusCode::kInvalidArgument, "InvalidArgument", PyExc_ValueError, nullptr},
+    {absl::StatusCode::kDeadlineExceeded, "DeadlineExceeded", PyExc_TimeoutError, nullptr},
+    {absl::StatusCode::kNotFound, "NotFound", PyExc_LookupError, nullptr},
+    {absl::StatusCode::kAlreadyExists, "AlreadyExists", nullptr, nullptr},
+    {absl::StatusCode::kPermissionDenied, "PermissionDenied", PyExc_PermissionError, nullptr},
+    {absl::StatusCode::kResourceExhausted, "ResourceExhausted", nullptr, nullptr},
+    {absl::StatusCode::kFailedPrecondition, "FailedPrecondition", nullptr, nullptr},
+    {absl::StatusCode::kAborted, "Aborted", nullptr, nullptr},
+    {absl::StatusCode::kOutOfRange, "OutOfRange", PyExc_ValueError, nullptr},
+    {absl::StatusCode::kUnimplemented, "Unimplemented", PyExc_NotImplementedError, nullptr},
+    {absl::StatusCode::kInternal, "Internal", nullptr, nullptr},
+    {absl::StatusCode::kUnavailable, "Unavailable", nullptr, nullptr},
+    {absl::StatusCode::kDataLoss, "DataLoss", nullptr, nullptr},
+    {absl::StatusCode::kUnauthenticated, "Unauthenticated", nullptr, nullptr},
+};
+
+PyObject* base_error = nullptr;
+
+}  // namespace
+
+void BindErrors(py::module_& m) {
+  base_error = PyErr_NewExceptionWithDoc(
+      "botcore.Error",
+      "Base of every botcore error. `code` names the absl::StatusCode, e.g. "
+      "'INVALID_ARGUMENT'; str(error) is the status message.",
+      PyExc_Exception, nullptr);
+  if (base_error == nullptr) throw py::error_already_set();
+  m.attr("Error") = py::handle(base_error);
+  for (ErrorClass& c : error_classes) {
+    py::tuple bases = c.extra_base != nullptr
+                          ? py::make_tuple(py::handle(base_error), py::handle(c.extra_base))
+                          : py::make_tuple(py::handle(base_error));
+    c.type = PyErr_NewException(absl::StrCat("botcore.", c.name).c_str(),
+                                bases.ptr(), nullptr);
+    if (c.type == nullptr) throw py::error_already_set();
+    py::handle type(c.type);
+    type.attr("code") = py::str(absl::StatusCodeToString(c.code));
+    m.attr(c.name) = type;
+  }
+}
+
+void RaiseStatus(const absl::Status& status) {
+  PyObject* type = base_error;
+  for (const ErrorClass& c : error_classes) {
+    if (c.code == status.code()) type = c.type;
+  }
+  PyErr_SetString(type, std::string(status.message()).c_str());
+  throw py::error_already_set();
+}
+
+}  // namespace botcore::python

@@ -1,0 +1,78 @@
+#include "internal/sql_text.h"
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/ascii.h"
+#include "internal/strings.h"
+
+namespace botcore::internal {
+namespace {
+
+// Calls on_code(i) for every character index outside '...' and "..." quotes
+// and -- / /* */ comments.
+template <typename OnCode>
+void ForEachCodeChar(std::string_view sql, OnCode on_code) {
+  size_t i = 0;
+  while (i < sql.size()) {
+    const char c = sql[i];
+    if (c == '\'' || c == '"') {
+      // A doubled quote inside is an escaped quote: the scan simply re-enters.
+      const size_t end = sql.find(c, i + 1);
+      i = end == std::string_view::npos ? sql.size() : end + 1;
+    } else if (c == '-' && i + 1 < sql.size() && sql[i + 1] == '-') {
+      const size_t end = sql.find('\n', i);
+      i = end == std::string_view::npos ? sql.size() : end + 1;
+    } else if (c == '/' && i + 1 < sql.size() && sql[i + 1] == '*') {
+      const size_t end = sql.find("*/", i + 2);
+      i = end == std::string_view::npos ? sql.size() : end + 2;
+    } else {
+      on_code(i);
+      ++i;
+    }
+  }
+}
+
+}  // namespace
+
+std::vector<std::string> SplitSqlStatements(std::string_view script) {
+  std::vector<std::string> statements;
+  size_t start = 0;
+  bool has_code = false;  // a statement of only comments is blank
+  auto flush = [&](size_t end) {
+    if (has_code) {
+      statements.emplace_back(absl::StripAsciiWhitespace(
+          ToAbsl(script.substr(start, end - start))));
+    }
+    start = end + 1;
+    has_code = false;
+  };
+  ForEachCodeChar(script, [&](size_t i) {
+    if (script[i] == ';') {
+      flush(i);
+    } else if (!absl::ascii_isspace(static_cast<unsigned char>(script[i]))) {
+      has_code = true;
+    }
+  });
+  flush(script.size());
+  return statements;
+}
+
+std::string NumberPlaceholders(std::string_view sql, int* count) {
+  std::string out;
+  out.reserve(sql.size() + 16);
+  size_t copied = 0;
+  *count = 0;
+  ForEachCodeChar(sql, [&](size_t i) {
+    if (sql[i] != '?') return;
+    out.append(sql.substr(copied, i - copied));
+    absl::StrAppend(&out, ":p", ++*count);
+    copied = i + 1;
+  });
+  out.append(sql.substr(copied));
+  return out;
+}
+
+}  // namespace botcore::internal

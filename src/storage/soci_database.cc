@@ -1,0 +1,484 @@
+// The Database port over SOCI: the only place SOCI is included.
+
+#include <algorithm>
+#include <cstdint>
+#include <exception>
+#include <filesystem>
+#include <functional>
+#include <memory>
+#include <random>
+#include <string>
+#include <string_view>
+#include <system_error>
+#include <thread>
+#include <utility>
+#include <vector>
+
+#include "absl/base/thread_annotations.h"
+#include "absl/status/status.h"
+#include "absl/strings/ascii.h"
+#include "absl/strings/cord.h"
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "absl/synchronization/mutex.h"
+#include "absl/time/clock.h"
+#include "absl/time/time.h"
+#include "botcore/adapters/storage.h"
+#include "botcore/core/redact.h"
+#include "internal/sql_text.h"
+#include "internal/strings.h"
+#include "soci/postgresql/soci-postgresql.h"
+#include "soci/soci.h"
+#include "soci/sqlite3/soci-sqlite3.h"
+
+namespace botcore {
+namespace {
+
+using internal::ToAbsl;
+using internal::ToStd;
+
+// Marks a status as a transient conflict that Transact retries. A payload
+// rather than a status code, so that an engine's own kAborted is not retried.
+constexpr char kRetryablePayload[] = "botcore/storage-retryable";
+
+absl::Status Retryable(absl::Status status) {
+  status.SetPayload(kRetryablePayload, absl::Cord("1"));
+  return status;
+}
+
+bool IsRetryable(const absl::Status& status) {
+  return status.GetPayload(kRetryablePayload).has_value();
+}
+
+std::string OneLine(std::string_view text) {
+  std::string out(absl::StripAsciiWhitespace(ToAbsl(text)));
+  std::replace(out.begin(), out.end(), '\n', ' ');
+  return out;
+}
+
+// Maps an exception from SOCI to a status code by what the caller should do
+// (see STYLE.md).
+absl::Status TranslateError(const std::exception& e, std::string_view sql) {
+  const std::string context =
+      sql.empty() ? std::string() : absl::StrCat(" [", OneLine(sql), "]");
+  const std::string message = OneLine(e.what());
+  if (const auto* lite = dynamic_cast<const soci::sqlite3_soci_error*>(&e)) {
+    const int code = lite->result() & 0xff;  // the primary result code
+    if (code == 5 /* SQLITE_BUSY */ || code == 6 /* SQLITE_LOCKED */) {
+      return Retryable(absl::AbortedError(absl::StrCat(message, context)));
+    }
+    if (code == 19 /* SQLITE_CONSTRAINT */) {
+      if (absl::StrContains(message, "UNIQUE") ||
+          absl::StrContains(message, "PRIMARY KEY")) {
+        return absl::AlreadyExistsError(absl::StrCat(message, context));
+      }
+      return absl::FailedPreconditionError(absl::StrCat(message, context));
+    }
+  }
+  if (const auto* pg = dynamic_cast<const soci::postgresql_soci_error*>(&e)) {
+    const std::string state = pg->sqlstate();
+    if (state == "40001" || state == "40P01") {
+      return Retryable(absl::AbortedError(absl::StrCat(message, context)));
+    }
+    if (state == "23505") {
+      return absl::AlreadyExistsError(absl::StrCat(message, context));
+    }
+    if (absl::StartsWith(state, "23")) {
+      return absl::FailedPreconditionError(absl::StrCat(message, context));
+    }
+    if (absl::StartsWith(state, "08") || absl::StartsWith(state, "57P")) {
+      return absl::UnavailableError(absl::StrCat(message, context));
+    }
+  }
+  if (const auto* soci_error = dynamic_cast<const soci::soci_error*>(&e)) {
+    if (soci_error->get_error_category() == soci::soci_error::connection_error) {
+      return absl::UnavailableError(absl::StrCat(message, context));
+    }
+  }
+  return absl::InternalError(absl::StrCat(message, context));
+}
+
+struct Target {
+  SqlDialect dialect;
+  std::string backend_connect;  // what soci::session gets
+  std::string sqlite_path;      // empty for PostgreSQL and memory
+  bool memory = false;
+};
+
+absl::StatusOr<Target> ParseUrl(std::string_view url) {
+  auto bad = [&](std::string_view why) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "bad database URL \"", RedactUrl(url), "\": ", ToAbsl(why),
+        " (expected sqlite:///relative/path.db, sqlite:////absolute/path.db, "
+        "sqlite::memory: or postgresql://user:password@host:port/dbname)"));
+  };
+  if (url == "sqlite::memory:") {
+    return Target{SqlDialect::kSqlite, "db=:memory:", "", true};
+  }
+  if (url.starts_with("sqlite://")) {
+    std::string_view path = url.substr(std::string_view("sqlite://").size());
+    if (!path.starts_with("/") || path.size() == 1) {
+      return bad("no file path after sqlite:///");
+    }
+    path.remove_prefix(1);
+    if (path.find('"') != std::string_view::npos) {
+      return bad("quotes in the path");
+    }
+    return Target{SqlDialect::kSqlite, absl::StrCat("db=\"", ToAbsl(path), "\""),
+                  std::string(path), false};
+  }
+  if (url.starts_with("postgresql://") || url.starts_with("postgres://")) {
+    std::string connect(url);
+    // libpq waits forever for an unreachable host unless told otherwise.
+    if (connect.find("connect_timeout=") == std::string::npos) {
+      absl::StrAppend(&connect,
+                      connect.find('?') == std::string::npos ? "?" : "&",
+                      "connect_timeout=10");
+    }
+    return Target{SqlDialect::kPostgresql, std::move(connect), "", false};
+  }
+  return bad("unknown scheme");
+}
+
+// Owns the values bound to one statement; their addresses must stay put while
+// SOCI holds them.
+class Bindings {
+ public:
+  explicit Bindings(absl::Span<const SqlValue> params) : slots_(params.size()) {
+    for (size_t i = 0; i < params.size(); ++i) {
+      Slot& slot = slots_[i];
+      std::visit(
+          [&slot](const auto& v) {
+            using T = std::decay_t<decltype(v)>;
+            if constexpr (std::is_same_v<T, std::monostate>) {
+              slot.indicator = soci::i_null;
+            } else if constexpr (std::is_same_v<T, int64_t>) {
+              slot.kind = Kind::kInteger;
+              slot.integer = v;
+            } else if constexpr (std::is_same_v<T, double>) {
+              slot.kind = Kind::kReal;
+              slot.real = v;
+            } else {
+              slot.text = v;
+            }
+          },
+          params[i].value());
+    }
+  }
+
+  soci::details::prepare_temp_type Prepare(soci::session& session,
+                                           const std::string& sql) {
+    soci::details::prepare_temp_type prepared = (session.prepare << sql);
+    for (Slot& slot : slots_) {
+      switch (slot.kind) {
+        case Kind::kInteger:
+          prepared, soci::use(slot.integer, slot.indicator);
+          break;
+        case Kind::kReal:
+          prepared, soci::use(slot.real, slot.indicator);
+          break;
+        case Kind::kText:
+          prepared, soci::use(slot.text, slot.indicator);
+          break;
+      }
+    }
+    return prepared;
+  }
+
+ private:
+  enum class Kind { kInteger, kReal, kText };
+  struct Slot {
+    Kind kind = Kind::kText;
+    long long integer = 0;
+    double real = 0;
+    std::string text;
+    soci::indicator indicator = soci::i_ok;
+  };
+  std::vector<Slot> slots_;
+};
+
+SqlValue ConvertColumn(const soci::row& row, size_t i) {
+  if (row.get_indicator(i) == soci::i_null) return SqlValue();
+  switch (row.get_properties(i).get_data_type()) {
+    case soci::dt_integer:
+      return SqlValue(int64_t{row.get<int>(i)});
+    case soci::dt_long_long:
+      return SqlValue(int64_t{row.get<long long>(i)});
+    case soci::dt_unsigned_long_long: {
+      const unsigned long long v = row.get<unsigned long long>(i);
+      if (v <= static_cast<unsigned long long>(INT64_MAX)) {
+        return SqlValue(static_cast<int64_t>(v));
+      }
+      return SqlValue(absl::StrCat(v));
+    }
+    case soci::dt_double:
+      return SqlValue(row.get<double>(i));
+    case soci::dt_date: {
+      const std::tm tm = row.get<std::tm>(i);
+      char buf[32];
+      std::strftime(buf, sizeof(buf), "%Y-%m-%d %H:%M:%S", &tm);
+      return SqlValue(std::string(buf));
+    }
+    default:
+      return SqlValue(row.get<std::string>(i));
+  }
+}
+
+class SociTransaction final : public SqlTransaction {
+ public:
+  SociTransaction(soci::session& session, SqlDialect dialect)
+      : session_(session), dialect_(dialect) {}
+
+  SqlDialect dialect() const override { return dialect_; }
+
+  absl::StatusOr<int64_t> Execute(std::string_view sql,
+                                  absl::Span<const SqlValue> params) override {
+    absl::StatusOr<std::string> numbered = Number(sql, params);
+    if (!numbered.ok()) return numbered.status();
+    try {
+      Bindings bindings(params);
+      soci::statement statement(bindings.Prepare(session_, *numbered));
+      statement.execute(true);
+      return statement.get_affected_rows();
+    } catch (const std::exception& e) {
+      return TranslateError(e, sql);
+    }
+  }
+
+  absl::StatusOr<std::vector<SqlRow>> Query(
+      std::string_view sql, absl::Span<const SqlValue> params) override {
+    absl::StatusOr<std::string> numbered = Number(sql, params);
+    if (!numbered.ok()) return numbered.status();
+    try {
+      Bindings bindings(params);
+      soci::rowset<soci::row> rowset(bindings.Prepare(session_, *numbered));
+      std::vector<SqlRow> rows;
+      for (const soci::row& row : rowset) {
+        std::vector<SqlValue> values;
+        values.reserve(row.size());
+        for (size_t i = 0; i < row.size(); ++i) {
+          values.push_back(ConvertColumn(row, i));
+        }
+        rows.emplace_back(std::move(values));
+      }
+      return rows;
+    } catch (const std::exception& e) {
+      return TranslateError(e, sql);
+    }
+  }
+
+ private:
+  static absl::StatusOr<std::string> Number(std::string_view sql,
+                                            absl::Span<const SqlValue> params) {
+    int count = 0;
+    std::string numbered = internal::NumberPlaceholders(sql, &count);
+    if (count != static_cast<int>(params.size())) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("statement has ", count, " placeholders but ",
+                       params.size(), " parameters were given [", OneLine(sql),
+                       "]"));
+    }
+    return numbered;
+  }
+
+  soci::session& session_;
+  const SqlDialect dialect_;
+};
+
+class SociDatabase final : public Database {
+ public:
+  SociDatabase(Target target, std::string display_url, DatabaseOptions options)
+      : target_(std::move(target)),
+        display_url_(std::move(display_url)),
+        options_(std::move(options)) {}
+
+  SqlDialect dialect() const override { return target_.dialect; }
+  std::string url() const override { return display_url_; }
+
+  // Opens one connection now so that a bad path or an unreachable server is
+  // reported by OpenDatabase rather than by the first transaction.
+  absl::Status Connect() {
+    absl::StatusOr<std::unique_ptr<soci::session>> session = NewSession();
+    if (!session.ok()) return session.status();
+    absl::MutexLock lock(&mu_);
+    idle_.push_back(*std::move(session));
+    ++open_;
+    return absl::OkStatus();
+  }
+
+  absl::Status Transact(absl::FunctionRef<absl::Status(SqlTransaction&)> fn,
+                        const TransactionOptions& options) override {
+    const int attempts = std::max(1, options.max_attempts);
+    absl::Status status;
+    std::minstd_rand jitter(static_cast<unsigned>(
+        std::hash<std::thread::id>()(std::this_thread::get_id())));
+    for (int attempt = 1; attempt <= attempts; ++attempt) {
+      absl::StatusOr<std::unique_ptr<soci::session>> session = Acquire();
+      if (!session.ok()) return session.status();
+      status = RunOnce(**session, fn, options);
+      Release(*std::move(session), status);
+      if (!IsRetryable(status)) return status;
+      // Randomized exponential backoff: 1..2^attempt ms, at most 128 ms.
+      const int ceiling = 1 << std::min(attempt, 7);
+      absl::SleepFor(absl::Milliseconds(1 + jitter() % ceiling));
+    }
+    return absl::AbortedError(absl::StrCat("transaction gave up after ",
+                                           attempts, " conflicting attempts: ",
+                                           status.message()));
+  }
+
+ private:
+  absl::StatusOr<std::unique_ptr<soci::session>> NewSession() const {
+    try {
+      if (target_.dialect == SqlDialect::kPostgresql) {
+        auto session = std::make_unique<soci::session>(
+            soci::postgresql, target_.backend_connect);
+        // Keep NOTICEs ("relation already exists, skipping") off stderr.
+        *session << "SET client_min_messages = warning";
+        return session;
+      }
+      if (!target_.memory) {
+        const std::filesystem::path parent =
+            std::filesystem::path(target_.sqlite_path).parent_path();
+        std::error_code ec;
+        if (!parent.empty()) std::filesystem::create_directories(parent, ec);
+        if (ec) {
+          return absl::UnavailableError(
+              absl::StrCat("cannot create directory ", parent.string(),
+                           " for ", display_url_, ": ", ec.message()));
+        }
+      }
+      auto session =
+          std::make_unique<soci::session>(soci::sqlite3, target_.backend_connect);
+      *session << absl::StrCat("PRAGMA busy_timeout = ",
+                               absl::ToInt64Milliseconds(
+                                   options_.sqlite_busy_timeout));
+      *session << "PRAGMA foreign_keys = ON";
+      if (!target_.memory) *session << "PRAGMA journal_mode = WAL";
+      *session << absl::StrCat("PRAGMA synchronous = ",
+                               options_.sqlite_synchronous);
+      return session;
+    } catch (const std::exception& e) {
+      return absl::UnavailableError(absl::StrCat(
+          "cannot open ", display_url_, ": ", RedactUrl(OneLine(e.what()))));
+    }
+  }
+
+  int MaxConnections() const {
+    return target_.memory ? 1 : std::max(1, options_.max_connections);
+  }
+
+  absl::StatusOr<std::unique_ptr<soci::session>> Acquire() {
+    {
+      absl::MutexLock lock(&mu_);
+      auto can_proceed = [this]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
+        return !idle_.empty() || open_ < MaxConnections();
+      };
+      mu_.Await(absl::Condition(&can_proceed));
+      if (!idle_.empty()) {
+        std::unique_ptr<soci::session> session = std::move(idle_.back());
+        idle_.pop_back();
+        return session;
+      }
+      ++open_;  // reserve the slot; the connection opens outside the lock
+    }
+    absl::StatusOr<std::unique_ptr<soci::session>> session = NewSession();
+    if (!session.ok()) {
+      absl::MutexLock lock(&mu_);
+      --open_;
+    }
+    return session;
+  }
+
+  void Release(std::unique_ptr<soci::session> session,
+               const absl::Status& status) {
+    absl::MutexLock lock(&mu_);
+    if (absl::IsUnavailable(status)) {
+      --open_;  // a broken connection is dropped; the next Acquire reopens
+      return;
+    }
+    idle_.push_back(std::move(session));
+  }
+
+  absl::Status RunOnce(soci::session& session,
+                       absl::FunctionRef<absl::Status(SqlTransaction&)> fn,
+                       const TransactionOptions& options) {
+    std::string_view begin = "BEGIN IMMEDIATE";
+    if (target_.dialect == SqlDialect::kPostgresql) {
+      begin = options.isolation == IsolationLevel::kSerializable
+                  ? "BEGIN ISOLATION LEVEL SERIALIZABLE"
+                  : "BEGIN ISOLATION LEVEL READ COMMITTED";
+    }
+    try {
+      session << begin;
+    } catch (const std::exception& e) {
+      return TranslateError(e, begin);
+    }
+    SociTransaction tx(session, target_.dialect);
+    absl::Status status;
+    try {
+      status = fn(tx);
+    } catch (...) {
+      Rollback(session);
+      throw;
+    }
+    if (!status.ok()) {
+      Rollback(session);
+      return status;
+    }
+    try {
+      session << "COMMIT";
+      return absl::OkStatus();
+    } catch (const std::exception& e) {
+      absl::Status commit_error = TranslateError(e, "COMMIT");
+      Rollback(session);
+      return commit_error;
+    }
+  }
+
+  static void Rollback(soci::session& session) {
+    try {
+      session << "ROLLBACK";
+    } catch (const std::exception&) {
+      // Nothing to undo (the transaction already ended) or the connection
+      // is gone; the caller reports the original error either way.
+    }
+  }
+
+  const Target target_;
+  const std::string display_url_;
+  const DatabaseOptions options_;
+
+  absl::Mutex mu_;
+  std::vector<std::unique_ptr<soci::session>> idle_ ABSL_GUARDED_BY(mu_);
+  int open_ ABSL_GUARDED_BY(mu_) = 0;
+};
+
+constexpr Migration kCoreMigrations[] = {
+    {1, "schema_migrations: versions of every component's schema", ""},
+};
+
+}  // namespace
+
+absl::StatusOr<std::unique_ptr<Database>> OpenDatabase(
+    std::string_view url, const DatabaseOptions& options) {
+  absl::StatusOr<Target> target = ParseUrl(url);
+  if (!target.ok()) return target.status();
+  const std::string sync = absl::AsciiStrToUpper(options.sqlite_synchronous);
+  if (sync != "FULL" && sync != "NORMAL" && sync != "EXTRA") {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "sqlite_synchronous \"", options.sqlite_synchronous,
+        "\" is not FULL, NORMAL or EXTRA"));
+  }
+  DatabaseOptions checked = options;
+  checked.sqlite_synchronous = sync;
+  auto db = std::make_unique<SociDatabase>(*std::move(target), RedactUrl(url),
+                                           std::move(checked));
+  if (absl::Status s = db->Connect(); !s.ok()) return s;
+  if (absl::Status s = db->Migrate("botcore", kCoreMigrations); !s.ok()) {
+    return s;
+  }
+  return db;
+}
+
+}  // namespace botcore
