@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <array>
+#include <optional>
 #include <cstdint>
 #include <string>
 #include <utility>
@@ -120,23 +121,19 @@ bool RoundsAway(RoundingMode mode, bool negative, bool q_odd, uint64_t r,
   return false;
 }
 
-// Turns a sign and a 256-bit magnitude into an int128, or kOutOfRange.
-absl::StatusOr<int128> ToInt128(bool negative, const U256& magnitude,
-                                std::string_view what) {
+// Turns a sign and a 256-bit magnitude into an int128, or nullopt when it
+// does not fit.
+std::optional<int128> ToInt128(bool negative, const U256& magnitude) {
   const uint128 limit = negative ? kNegativeLimit : kPositiveLimit;
-  if (magnitude.hi != 0 || magnitude.lo > limit) {
-    return absl::OutOfRangeError(
-        absl::StrCat(ToAbsl(what), ": result does not fit in 128 bits"));
-  }
+  if (magnitude.hi != 0 || magnitude.lo > limit) return std::nullopt;
   return negative ? static_cast<int128>(uint128(0) - magnitude.lo)
                   : static_cast<int128>(magnitude.lo);
 }
 
-// Computes round(|v| * m / d) with the sign of v*m, where m is a magnitude
-// and d divides exactly in 256 bits.
-absl::StatusOr<int128> MulDivRound(int128 v, bool m_negative, uint128 m,
-                                   uint64_t d, RoundingMode mode,
-                                   std::string_view what) {
+// Computes round(|v| * m / d) with the sign of v*m, where m is a magnitude;
+// nullopt when the result does not fit in 128 bits.
+std::optional<int128> MulDivRound(int128 v, bool m_negative, uint128 m,
+                                  uint64_t d, RoundingMode mode) {
   const bool negative = (v < 0) != m_negative && v != 0 && m != 0;
   auto [q, r] = DivideWide(MultiplyWide(Magnitude(v), m), d);
   if (RoundsAway(mode, negative, (q.lo & 1) != 0, r, d)) {
@@ -144,18 +141,30 @@ absl::StatusOr<int128> MulDivRound(int128 v, bool m_negative, uint128 m,
     if (lo == 0) ++q.hi;
     q.lo = lo;
   }
-  return ToInt128(negative, q, what);
+  return ToInt128(negative, q);
+}
+
+absl::Status Overflow(absl::string_view what) {
+  return absl::OutOfRangeError(
+      absl::StrCat(what, ": result does not fit in 128 bits"));
 }
 
 std::string MagnitudeDigits(uint128 m) {
-  if (m == 0) return "0";
-  std::string digits;
-  while (m != 0) {
-    digits.push_back(static_cast<char>('0' + absl::Uint128Low64(m % 10)));
-    m /= 10;
-  }
-  std::reverse(digits.begin(), digits.end());
-  return digits;
+  // 19 digits at a time: one 128-bit division per chunk, not per digit.
+  constexpr uint64_t kChunk = 10000000000000000000ULL;  // 10^19
+  char buf[40];
+  char* end = buf + sizeof(buf);
+  char* p = end;
+  do {
+    uint64_t chunk = absl::Uint128Low64(m % kChunk);
+    m /= kChunk;
+    for (int i = 0; i < 19 && (chunk != 0 || m != 0); ++i) {
+      *--p = static_cast<char>('0' + chunk % 10);
+      chunk /= 10;
+    }
+  } while (m != 0);
+  if (p == end) *--p = '0';
+  return std::string(p, end);
 }
 
 }  // namespace
@@ -196,9 +205,14 @@ absl::StatusOr<Amount> Amount::Parse(std::string_view text, int scale) {
   const bool negative = !text.empty() && text[0] == '-';
   if (negative) ++i;
   const uint128 limit = negative ? kNegativeLimit : kPositiveLimit;
+  const uint128 limit_tens = limit / 10;
+  const int limit_units = static_cast<int>(absl::Uint128Low64(limit % 10));
   uint128 magnitude = 0;
   auto push_digit = [&](int digit) {
-    if (magnitude > (limit - digit) / 10) return false;
+    if (magnitude > limit_tens ||
+        (magnitude == limit_tens && digit > limit_units)) {
+      return false;
+    }
     magnitude = magnitude * 10 + digit;
     return true;
   };
@@ -288,11 +302,9 @@ absl::StatusOr<Amount> Amount::Subtract(const Amount& other) const {
 }
 
 absl::StatusOr<Amount> Amount::MultiplyBy(int64_t factor) const {
-  const std::string what = absl::StrCat(ToString(), " * ", factor);
-  const uint128 m = Magnitude(int128(factor));
-  absl::StatusOr<int128> units = MulDivRound(
-      units_, factor < 0, m, 1, RoundingMode::kTowardZero, what);
-  if (!units.ok()) return units.status();
+  const std::optional<int128> units = MulDivRound(
+      units_, factor < 0, Magnitude(int128(factor)), 1, RoundingMode::kTowardZero);
+  if (!units) return Overflow(absl::StrCat(ToString(), " * ", factor));
   return Amount(*units, scale_);
 }
 
@@ -306,10 +318,10 @@ absl::StatusOr<Amount> Amount::Negate() const {
 
 absl::StatusOr<Amount> Amount::MultiplyByRate(const Amount& rate,
                                               RoundingMode mode) const {
-  absl::StatusOr<int128> units = MulDivRound(
-      units_, rate.units_ < 0, Magnitude(rate.units_), kPow10[rate.scale_],
-      mode, absl::StrCat(ToString(), " * ", rate.ToString()));
-  if (!units.ok()) return units.status();
+  const std::optional<int128> units =
+      MulDivRound(units_, rate.units_ < 0, Magnitude(rate.units_),
+                  kPow10[rate.scale_], mode);
+  if (!units) return Overflow(absl::StrCat(ToString(), " * ", rate.ToString()));
   return Amount(*units, scale_);
 }
 
@@ -320,25 +332,22 @@ absl::StatusOr<Amount> Amount::DivideBy(int64_t divisor,
         absl::StrCat("cannot divide ", ToString(), " by zero"));
   }
   // |divisor| <= 2^63 fits the 64-bit divisor.
-  absl::StatusOr<int128> units =
+  const std::optional<int128> units =
       MulDivRound(units_, divisor < 0, 1,
-                  absl::Uint128Low64(Magnitude(int128(divisor))), mode,
-                  absl::StrCat(ToString(), " / ", divisor));
-  if (!units.ok()) return units.status();
+                  absl::Uint128Low64(Magnitude(int128(divisor))), mode);
+  if (!units) return Overflow(absl::StrCat(ToString(), " / ", divisor));
   return Amount(*units, scale_);
 }
 
 absl::StatusOr<Amount> Amount::Rescale(int new_scale, RoundingMode mode) const {
   if (!ValidScale(new_scale)) return ScaleError("Amount::Rescale", new_scale);
-  const std::string what =
-      absl::StrCat("rescaling ", ToString(), " to scale ", new_scale);
-  absl::StatusOr<int128> units =
+  const std::optional<int128> units =
       new_scale >= scale_
-          ? MulDivRound(units_, false, kPow10[new_scale - scale_], 1, mode,
-                        what)
-          : MulDivRound(units_, false, 1, kPow10[scale_ - new_scale], mode,
-                        what);
-  if (!units.ok()) return units.status();
+          ? MulDivRound(units_, false, kPow10[new_scale - scale_], 1, mode)
+          : MulDivRound(units_, false, 1, kPow10[scale_ - new_scale], mode);
+  if (!units) {
+    return Overflow(absl::StrCat("rescaling ", ToString(), " to scale ", new_scale));
+  }
   return Amount(*units, new_scale);
 }
 
