@@ -2,6 +2,7 @@
 
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <random>
 #include <string>
@@ -179,31 +180,58 @@ TEST_CASE("Comparison is numeric across scales") {
   CHECK(max18 < max0);
 }
 
-// Property: every canonical decimal string round-trips exactly, and a
-// non-canonical spelling (fewer decimals, leading zeros) parses to the same
-// value. Prints its seed; BOTCORE_SEED=<n> replays a run.
+// The canonical spelling of a valid decimal string at `scale`: no leading
+// zeros, exactly `scale` decimals, no sign on zero.
+std::string Canonical(const std::string& text, int scale) {
+  const bool negative = text[0] == '-';
+  std::string digits = text.substr(negative ? 1 : 0);
+  const size_t dot = digits.find('.');
+  std::string whole = digits.substr(0, dot);
+  std::string frac = dot == std::string::npos ? "" : digits.substr(dot + 1);
+  whole.erase(0, std::min(whole.find_first_not_of('0'), whole.size() - 1));
+  frac.append(static_cast<size_t>(scale) - frac.size(), '0');
+  const bool zero = whole == "0" && frac.find_first_not_of('0') == std::string::npos;
+  return absl::StrCat(negative && !zero ? "-" : "", whole, scale > 0 ? "." : "", frac);
+}
+
+// Property: random decimal strings (random signs, leading zeros, any number of
+// decimals up to the scale, up to 38 digits) parse and format back to their
+// canonical spelling; random 128-bit unit counts survive ToString/Parse and
+// ToDisplayString/Parse exactly. Prints its seed; BOTCORE_SEED=<n> replays it.
 TEST_CASE("100000 random decimal strings round-trip exactly") {
   const char* env_seed = std::getenv("BOTCORE_SEED");
   const uint64_t seed =
       env_seed != nullptr ? std::strtoull(env_seed, nullptr, 10) : std::random_device{}();
   MESSAGE("amount round-trip seed: ", seed, " (replay with BOTCORE_SEED=", seed, ")");
   std::mt19937_64 rng(seed);
+  auto digits = [&](size_t n) {
+    std::string out;
+    for (size_t i = 0; i < n; ++i) out.push_back(static_cast<char>('0' + rng() % 10));
+    return out;
+  };
   for (int i = 0; i < 100000; ++i) {
     const int scale = static_cast<int>(rng() % (Amount::kMaxScale + 1));
-    // Mix small and full-width magnitudes, both signs.
+    // A random string: at most 38 digits in all, so it always fits 128 bits.
+    std::string text = rng() % 2 ? "-" : "";
+    text += digits(1 + rng() % (38 - scale));
+    const size_t frac = scale > 0 ? rng() % (scale + 1) : 0;
+    if (frac > 0) absl::StrAppend(&text, ".", digits(frac));
+    absl::StatusOr<Amount> parsed = Amount::Parse(text, scale);
+    REQUIRE_MESSAGE(parsed.ok(), "seed ", seed, " text ", text, ": ", parsed.status());
+    REQUIRE_MESSAGE(parsed->ToString() == Canonical(text, scale), "seed ", seed,
+                    " text ", text);
+
+    // Random units, small or full width, both signs.
     absl::int128 units = absl::MakeInt128(static_cast<int64_t>(rng() >> (rng() % 64)),
                                           rng());
     if (rng() % 3 == 0) units = static_cast<int64_t>(rng() % 100000) - 50000;
     ASSIGN_OR_REQUIRE(Amount a, Amount::FromUnits(units, scale));
-    const std::string text = a.ToString();
-    absl::StatusOr<Amount> parsed = Amount::Parse(text, scale);
-    REQUIRE_MESSAGE(parsed.ok(), "seed ", seed, " value ", text);
-    REQUIRE_MESSAGE(parsed->units() == units, "seed ", seed, " value ", text);
-    REQUIRE_MESSAGE(parsed->ToString() == text, "seed ", seed);
-    const std::string display = a.ToDisplayString();
-    absl::StatusOr<Amount> reparsed = Amount::Parse(display, scale);
-    const bool reparsed_same = reparsed.ok() && reparsed->units() == units;
-    REQUIRE_MESSAGE(reparsed_same, "seed ", seed, " display ", display);
+    absl::StatusOr<Amount> back = Amount::Parse(a.ToString(), scale);
+    const bool same = back.ok() && back->units() == units;
+    REQUIRE_MESSAGE(same, "seed ", seed, " value ", a.ToString());
+    absl::StatusOr<Amount> display = Amount::Parse(a.ToDisplayString(), scale);
+    const bool same_display = display.ok() && display->units() == units;
+    REQUIRE_MESSAGE(same_display, "seed ", seed, " display ", a.ToDisplayString());
   }
 }
 
