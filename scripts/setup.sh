@@ -8,7 +8,7 @@ packages=(
   libabsl-dev libfmt-dev libsoci-dev libboost-dev libsqlite3-dev libpq-dev
   rapidjson-dev libcurl4-openssl-dev
   doctest-dev libbenchmark-dev
-  pybind11-dev python3-dev python3-numpy python3-pytest
+  pybind11-dev python3-dev python3-numpy python3-pytest python3-pip python3-venv
   postgresql
 )
 

@@ -49,6 +49,8 @@ void BindErrors(py::module_& m) {
       "'INVALID_ARGUMENT'; str(error) is the status message.",
       PyExc_Exception, nullptr);
   if (base_error == nullptr) throw py::error_already_set();
+  py::handle(base_error).attr("code") =
+      py::str(absl::StatusCodeToString(absl::StatusCode::kUnknown));
   m.attr("Error") = py::handle(base_error);
   for (ErrorClass& c : error_classes) {
     py::tuple bases = c.extra_base != nullptr

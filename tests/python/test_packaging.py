@@ -1,0 +1,33 @@
+"""The wheel: pyproject.toml builds it offline with the system CMake, and it
+installs into a fresh virtual environment."""
+
+import pathlib
+import subprocess
+import sys
+
+ROOT = pathlib.Path(__file__).resolve().parents[2]
+
+
+def test_wheel_builds_offline_and_installs_into_a_venv(tmp_path):
+    dist = tmp_path / "dist"
+    subprocess.run(
+        [sys.executable, "-m", "pip", "wheel", "--no-build-isolation", "--no-deps",
+         "--no-index", "-w", str(dist), str(ROOT)],
+        check=True)
+    wheels = list(dist.glob("botcore-*.whl"))
+    assert len(wheels) == 1, wheels
+
+    venv = tmp_path / "venv"
+    # --system-site-packages: NumPy comes from Debian, not from an index.
+    subprocess.run([sys.executable, "-m", "venv", "--system-site-packages", str(venv)],
+                   check=True)
+    python = venv / "bin" / "python"
+    subprocess.run([str(python), "-m", "pip", "install", "--no-index", "--no-deps",
+                    str(wheels[0])], check=True)
+    out = subprocess.run(
+        [str(python), "-c",
+         "import botcore; print(botcore.__file__); print(botcore.__version__); "
+         "print(botcore.Amount('1.5', 2))"],
+        check=True, capture_output=True, text=True, cwd=tmp_path).stdout.split()
+    assert out[0].startswith(str(venv)), out
+    assert out[2] == "1.50"
