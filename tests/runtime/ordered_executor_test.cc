@@ -1,0 +1,75 @@
+#include "botcore/runtime/ordered_executor.h"
+
+#include <doctest/doctest.h>
+
+#include <atomic>
+#include <map>
+#include <random>
+#include <vector>
+
+#include "absl/synchronization/mutex.h"
+#include "absl/synchronization/notification.h"
+#include "support/status_testing.h"
+
+namespace botcore {
+namespace {
+
+TEST_CASE("tasks with the same key run in submission order") {
+  OrderedExecutor executor(4);
+  absl::Mutex mu;
+  std::map<int64_t, std::vector<int>> seen;
+  std::mt19937 rng(7);
+  for (int i = 0; i < 2000; ++i) {
+    const int64_t key = rng() % 13;
+    const bool slow = rng() % 50 == 0;
+    REQUIRE_OK(executor.Submit(key, [&, key, i, slow] {
+      if (slow) absl::SleepFor(absl::Microseconds(200));
+      absl::MutexLock lock(&mu);
+      seen[key].push_back(i);
+    }));
+  }
+  REQUIRE_OK(executor.Shutdown(absl::InfiniteDuration()));
+  int total = 0;
+  for (const auto& [key, order] : seen) {
+    CAPTURE(key);
+    total += static_cast<int>(order.size());
+    for (size_t j = 1; j < order.size(); ++j) CHECK(order[j - 1] < order[j]);
+  }
+  CHECK(total == 2000);
+}
+
+TEST_CASE("a blocked key does not hold up other keys") {
+  OrderedExecutor executor(2);
+  absl::Notification release, other_ran;
+  std::atomic<bool> second_of_blocked_ran{false};
+  REQUIRE_OK(executor.Submit(1, [&] { release.WaitForNotification(); }));
+  REQUIRE_OK(executor.Submit(1, [&] { second_of_blocked_ran = true; }));
+  REQUIRE_OK(executor.Submit(2, [&] { other_ran.Notify(); }));
+  other_ran.WaitForNotification();  // would hang if key 1 blocked key 2
+  CHECK_FALSE(second_of_blocked_ran.load());
+  CHECK(executor.pending() == 2);
+  release.Notify();
+  REQUIRE_OK(executor.Shutdown(absl::InfiniteDuration()));
+  CHECK(second_of_blocked_ran.load());
+}
+
+TEST_CASE("Shutdown drains, then refuses new work; a deadline drops the rest") {
+  OrderedExecutor executor(1);
+  absl::Notification release;
+  std::atomic<int> ran{0};
+  REQUIRE_OK(executor.Submit(1, [&] { release.WaitForNotification(); ++ran; }));
+  for (int i = 0; i < 5; ++i) REQUIRE_OK(executor.Submit(1, [&] { ++ran; }));
+  std::thread releaser([&] {
+    absl::SleepFor(absl::Milliseconds(100));
+    release.Notify();
+  });
+  absl::Status s = executor.Shutdown(absl::Milliseconds(20));
+  CHECK_STATUS_IS(s, kDeadlineExceeded);
+  CHECK(s.message() == "5 queued tasks dropped at shutdown");
+  releaser.join();
+  CHECK(ran.load() == 1);  // the running task finished; the queued ones were dropped
+  CHECK_STATUS_IS(executor.Submit(1, [] {}), kFailedPrecondition);
+}
+
+}  // namespace
+}  // namespace botcore
