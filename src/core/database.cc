@@ -21,6 +21,10 @@ using internal::ToAbsl;
 // one spells "botcore" in ASCII, shortened to fit a bigint).
 constexpr int64_t kMigrationLockKey = 0x626f74636f7265;
 
+absl::Status MissingColumn(size_t i, size_t size) {
+  return absl::InternalError(absl::StrCat("no column ", i, " in a row of ", size));
+}
+
 absl::Status ColumnError(size_t i, const SqlValue& v, const char* want) {
   return absl::InternalError(absl::StrCat("column ", i, " holds ",
                                           v.DebugString(), ", not ", want));
@@ -44,10 +48,7 @@ std::string SqlValue::DebugString() const {
 }
 
 absl::StatusOr<int64_t> SqlRow::Int64(size_t i) const {
-  if (i >= values_.size()) {
-    return absl::InternalError(absl::StrCat("no column ", i, " in a row of ",
-                                            values_.size()));
-  }
+  if (i >= values_.size()) return MissingColumn(i, values_.size());
   const SqlValue& v = values_[i];
   if (const auto* x = std::get_if<int64_t>(&v.value())) return *x;
   if (const auto* d = std::get_if<double>(&v.value())) {
@@ -65,10 +66,7 @@ absl::StatusOr<int64_t> SqlRow::Int64(size_t i) const {
 }
 
 absl::StatusOr<double> SqlRow::Double(size_t i) const {
-  if (i >= values_.size()) {
-    return absl::InternalError(absl::StrCat("no column ", i, " in a row of ",
-                                            values_.size()));
-  }
+  if (i >= values_.size()) return MissingColumn(i, values_.size());
   const SqlValue& v = values_[i];
   if (const auto* d = std::get_if<double>(&v.value())) return *d;
   if (const auto* x = std::get_if<int64_t>(&v.value())) {
@@ -82,10 +80,7 @@ absl::StatusOr<double> SqlRow::Double(size_t i) const {
 }
 
 absl::StatusOr<std::string> SqlRow::Text(size_t i) const {
-  if (i >= values_.size()) {
-    return absl::InternalError(absl::StrCat("no column ", i, " in a row of ",
-                                            values_.size()));
-  }
+  if (i >= values_.size()) return MissingColumn(i, values_.size());
   const SqlValue& v = values_[i];
   if (const auto* s = std::get_if<std::string>(&v.value())) return *s;
   if (const auto* x = std::get_if<int64_t>(&v.value())) return absl::StrCat(*x);

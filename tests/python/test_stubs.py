@@ -10,28 +10,24 @@ from botcore import _botcore
 STUB = pathlib.Path(botcore.__file__).with_name("_botcore.pyi")
 
 
+def _defined_names(body):
+    """Names that functions, classes and assignments define in an AST body."""
+    names = set()
+    for node in body:
+        if isinstance(node, (ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef)):
+            names.add(node.name)
+        elif isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name):
+            names.add(node.target.id)
+        elif isinstance(node, ast.Assign):
+            names.update(t.id for t in node.targets if isinstance(t, ast.Name))
+    return names
+
+
 def _stub_names():
     tree = ast.parse(STUB.read_text())
-    top, members = set(), {}
-    for node in tree.body:
-        if isinstance(node, ast.ClassDef):
-            top.add(node.name)
-            names = set()
-            for item in node.body:
-                if isinstance(item, (ast.FunctionDef, ast.AsyncFunctionDef)):
-                    names.add(item.name)
-                elif isinstance(item, ast.AnnAssign) and isinstance(item.target, ast.Name):
-                    names.add(item.target.id)
-                elif isinstance(item, ast.Assign):
-                    names.update(t.id for t in item.targets if isinstance(t, ast.Name))
-            members[node.name] = names
-        elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
-            top.add(node.name)
-        elif isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name):
-            top.add(node.target.id)
-        elif isinstance(node, ast.Assign):
-            top.update(t.id for t in node.targets if isinstance(t, ast.Name))
-    return top, members
+    members = {node.name: _defined_names(node.body)
+               for node in tree.body if isinstance(node, ast.ClassDef)}
+    return _defined_names(tree.body), members
 
 
 def _public(names):
