@@ -1,8 +1,12 @@
 """Type stubs for botcore's C++ extension module."""
 
+import datetime
 import decimal
 import enum
-from typing import ClassVar, Union
+from typing import ClassVar, List, Optional, Sequence, Union
+
+import numpy as np
+import numpy.typing as npt
 
 __version__: str
 
@@ -66,11 +70,6 @@ class Amount:
     def __hash__(self) -> int: ...
 
 # Candlestick patterns (re-exported by botcore.ta): int32 arrays, TA-Lib 0.6.4.
-import numpy as np
-import numpy.typing as npt
-import datetime
-from typing import List, Optional, Sequence
-
 _Prices = npt.ArrayLike
 _Pattern = npt.NDArray[np.int32]
 
