@@ -55,7 +55,7 @@ enum class MAType {
   kT3 = 8,
 };
 
-// "SMA", "EMA", ... ; "MAType(<n>)" for a value outside the enum.
+// "SMA", "EMA", ... ; "unknown MAType" for a value outside the enum.
 std::string_view MATypeName(MAType type);
 
 // TA-Lib's TA_SetCompatibility.

@@ -243,7 +243,7 @@ class StreamingStoch {
   RollingExtreme highest_, lowest_;
   RingBuffer fastk_, slowk_;
   internal::MaCore slowk_ma_, slowd_ma_;
-  int64_t first_output_;
+  int fastk_period_;
   StochValue value_{internal::kNaN, internal::kNaN};
   int64_t bars_ = 0;
 };
@@ -270,7 +270,7 @@ class StreamingStochRsi {
   RollingExtreme highest_, lowest_;
   RingBuffer fastk_;
   internal::MaCore fastd_ma_;
-  int64_t first_output_;
+  int fastk_period_;
   int64_t rsi_bars_ = 0;  // RSI values seen
   StochRsiValue value_{internal::kNaN, internal::kNaN};
   int64_t bars_ = 0;
