@@ -151,7 +151,7 @@ std::vector<Candle> VShape() {
   return bars;
 }
 
-TEST_CASE("a V-shaped series: one BUY at the turn, one SELL at the top") {
+TEST_CASE("a V-shaped series: one BUY at the turn, one SELL after the top") {
   DefaultStrategyOptions options;
   options.symbol = "TEST";
   options.timeframe = "1h";
@@ -167,12 +167,18 @@ TEST_CASE("a V-shaped series: one BUY at the turn, one SELL at the top") {
   CHECK(buy.stop_loss < buy.entry);
   CHECK(buy.take_profit - buy.entry ==
         doctest::Approx(2 * (buy.entry - buy.stop_loss)));
-  CHECK(buy.confidence ==
-        100);  // RSI low, at the lower band, bullish engulfing
-  CHECK(absl::StrContains(buy.reasons[2], "lower Bollinger band"));
-  CHECK(absl::StrContains(buy.reasons[3], "CDLENGULFING"));
+  // RSI is low (+20) and the turning bar opens at the previous close and
+  // closes above its open: a non-strict bullish engulfing (+20). The close
+  // is still in the middle of the wide bands.
+  CHECK(buy.confidence == 80);
+  REQUIRE(buy.reasons.size() == 4);
+  CHECK(absl::StrContains(buy.reasons[1], "RSI 18.75 at or below 50"));
+  CHECK(buy.reasons[2] == "bullish CDLENGULFING (80) on this bar");
   const auto& [sell_bar, sell] = signals[1];
-  CHECK(sell_bar == 100);  // the first falling bar
+  // The first falling bar mirrors the last rising one exactly (no engulfing)
+  // and MACD needs a second one to cross; only RSI confirms.
+  CHECK(sell_bar == 101);
+  CHECK(sell.confidence == 60);
   CHECK(sell.side == Side::kSell);
   CHECK(sell.stop_loss > sell.entry);
   CHECK(sell.take_profit < sell.entry);
