@@ -4,6 +4,8 @@
 #include <cmath>
 #include <cstdio>
 #include <deque>
+#include <limits>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -13,12 +15,9 @@
 #include "botcore/indicators/volatility.h"
 #include "botcore/signals/candlestick_patterns.h"
 #include "internal/status_macros.h"
-#include "internal/strings.h"
 
 namespace botcore {
 namespace {
-
-using internal::ToAbsl;
 
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 

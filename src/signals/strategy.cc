@@ -3,6 +3,7 @@
 #include <string>
 
 #include "absl/strings/str_cat.h"
+#include "internal/strings.h"
 
 namespace botcore {
 
@@ -14,7 +15,7 @@ std::string SignalId(const Signal& signal) {
   if (!signal.id.empty()) return signal.id;
   return absl::StrCat(signal.symbol, "/", signal.timeframe, "/",
                       absl::ToUnixMicros(signal.time), "/",
-                      signal.side == Side::kBuy ? "BUY" : "SELL");
+                      internal::ToAbsl(SideName(signal.side)));
 }
 
 }  // namespace botcore

@@ -169,3 +169,84 @@ class SignalJournal:
     def entries(self, symbol: str, timeframe: str) -> List[JournalEntry]: ...
     def stats(self, symbol: str, timeframe: str) -> SignalStats: ...
     def all_stats(self) -> List[SignalStats]: ...
+
+class DefaultStrategyOptions:
+    symbol: str
+    timeframe: str
+    macd_fast: int
+    macd_slow: int
+    macd_signal: int
+    rsi_period: int
+    rsi_overbought: float
+    rsi_oversold: float
+    rsi_midline: float
+    bbands_period: int
+    bbands_deviations: float
+    band_proximity: float
+    pattern_bars: int
+    atr_period: int
+    stop_atr_multiple: float
+    reward_risk: float
+    base_confidence: int
+    rsi_weight: int
+    bands_weight: int
+    pattern_weight: int
+    min_confidence: int
+    def __init__(self) -> None: ...
+
+class DefaultStrategy:
+    def __init__(self, options: DefaultStrategyOptions) -> None: ...
+    @property
+    def name(self) -> str: ...
+    def on_bar(self, bar: Candle) -> Optional[Signal]: ...
+    def reset(self) -> None: ...
+
+class SwingPoint:
+    class Kind(enum.Enum):
+        HIGH = ...
+        LOW = ...
+    kind: SwingPoint.Kind
+    index: int
+    price: float
+    confirmed_at: int
+
+def find_swing_points(
+    high: _Prices, low: _Prices, threshold_percent: float = 5.0
+) -> List[SwingPoint]: ...
+
+class ChartPatternKind(enum.Enum):
+    HEAD_AND_SHOULDERS = ...
+    INVERSE_HEAD_AND_SHOULDERS = ...
+    DOUBLE_TOP = ...
+    DOUBLE_BOTTOM = ...
+
+class Neckline:
+    from_index: int
+    from_price: float
+    to_index: int
+    to_price: float
+    def at(self, index: int) -> float: ...
+
+class ChartPattern:
+    kind: ChartPatternKind
+    points: List[SwingPoint]
+    neckline: Neckline
+    breakout_index: Optional[int]
+    height: float
+    target: float
+    @property
+    def bullish(self) -> bool: ...
+
+class ChartPatternOptions:
+    swing_threshold_percent: float
+    shoulder_tolerance_percent: float
+    head_margin_percent: float
+    neckline_tolerance_percent: float
+    peak_tolerance_percent: float
+    min_peak_separation_bars: int
+    def __init__(self) -> None: ...
+
+def find_chart_patterns(
+    high: _Prices, low: _Prices, close: _Prices,
+    options: ChartPatternOptions = ...,
+) -> List[ChartPattern]: ...

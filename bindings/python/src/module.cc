@@ -8,6 +8,7 @@ namespace botcore::python {
 void BindAmount(pybind11::module_& m);
 void BindPatterns(pybind11::module_& m);
 void BindSignalJournal(pybind11::module_& m);
+void BindStrategy(pybind11::module_& m);
 }  // namespace botcore::python
 
 PYBIND11_MODULE(_botcore, m) {
@@ -17,4 +18,5 @@ PYBIND11_MODULE(_botcore, m) {
   botcore::python::BindAmount(m);
   botcore::python::BindPatterns(m);
   botcore::python::BindSignalJournal(m);
+  botcore::python::BindStrategy(m);
 }

@@ -7,6 +7,7 @@
 
 #include <cstdint>
 
+#include "arrays.h"
 #include "botcore/signals/candlestick_patterns.h"
 #include "status.h"
 
@@ -15,16 +16,6 @@ namespace botcore::python {
 namespace py = pybind11;
 
 namespace {
-
-using Prices = py::array_t<double, py::array::c_style | py::array::forcecast>;
-
-absl::Span<const double> View(const Prices& a, const char* name) {
-  if (a.ndim() != 1) {
-    RaiseStatus(absl::InvalidArgumentError(std::string(name) +
-                                           " must be a one-dimensional array"));
-  }
-  return absl::Span<const double>(a.data(), static_cast<size_t>(a.shape(0)));
-}
 
 // Runs `fn(bars, out)` over the four arrays with the GIL released.
 template <typename Fn>
