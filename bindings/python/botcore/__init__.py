@@ -27,6 +27,7 @@ from ._botcore import (
     Unknown,
     __version__,
 )
+from . import ta
 
 __all__ = [
     "Aborted",
@@ -49,4 +50,5 @@ __all__ = [
     "Unimplemented",
     "Unknown",
     "__version__",
+    "ta",
 ]
