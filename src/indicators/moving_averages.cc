@@ -1,5 +1,7 @@
 #include "botcore/indicators/moving_averages.h"
 
+#include <algorithm>
+
 #include "indicators/batch.h"
 #include "indicators/validation.h"
 #include "internal/status_macros.h"
@@ -18,30 +20,33 @@ bool ValidPeriod(int p, int min) {
   return p >= min && p <= internal::kMaxPeriod;
 }
 
-// Runs `core` (an Update(history) core) over `in` into `out`.
-template <typename Core>
-void RunWindowed(Core core, absl::Span<const double> in,
-                 absl::Span<double> out) {
-  const int64_t n = static_cast<int64_t>(in.size());
-  for (int64_t i = 0; i < n; ++i)
-    out[i] = core.Update(ArrayHistory{in.data(), i});
-}
-
-// Runs `core` (an Update(double) core) over `in` into `out`.
-template <typename Core>
-void RunRecursive(Core core, absl::Span<const double> in,
-                  absl::Span<double> out) {
-  const int64_t n = static_cast<int64_t>(in.size());
-  for (int64_t i = 0; i < n; ++i) out[i] = core.Update(in[i]);
-}
-
-absl::Status CheckSeries(const char* name, absl::Span<const double> close,
-                         int timeperiod, int min, absl::Span<double> out) {
+Validation CheckSeries(const char* name, absl::Span<const double> close,
+                       int timeperiod, int min, absl::Span<double> out) {
   return Validation(name)
       .Period("timeperiod", timeperiod, min)
       .Input("close", close)
-      .Output("out", out)
-      .status();
+      .Output("out", out);
+}
+
+// Runs `core` over `close` into `out`: an Update(history) core when
+// kWindowed, an Update(double) core otherwise.
+template <bool kWindowed, typename Core>
+absl::Status Run(const Validation& v, Core core, absl::Span<const double> close,
+                 absl::Span<double> out) {
+  BOTCORE_RETURN_IF_ERROR(v.status());
+  return internal::RunChecked(
+      v, static_cast<int64_t>(close.size()), {out},
+      [&](int64_t begin, int64_t end) {
+        auto local_core = core;  // a local copy stays in registers
+        for (int64_t i = begin; i < end; ++i) {
+          if constexpr (kWindowed) {
+            out.data()[i] = local_core.Update(ArrayHistory{close.data(), i});
+          } else {
+            out.data()[i] = local_core.Update(close.data()[i]);
+          }
+        }
+        core = local_core;
+      });
 }
 
 }  // namespace
@@ -54,9 +59,8 @@ int SmaLookback(int timeperiod) {
 
 absl::Status Sma(absl::Span<const double> close, int timeperiod,
                  absl::Span<double> out) {
-  BOTCORE_RETURN_IF_ERROR(CheckSeries("SMA", close, timeperiod, 2, out));
-  RunWindowed(internal::SmaCore(timeperiod), close, out);
-  return absl::OkStatus();
+  return Run<true>(CheckSeries("SMA", close, timeperiod, 2, out),
+                   internal::SmaCore(timeperiod), close, out);
 }
 
 absl::StatusOr<std::vector<double>> Sma(absl::Span<const double> close,
@@ -75,14 +79,16 @@ int EmaLookback(int timeperiod, const TaSettings& settings) {
 
 absl::Status Ema(absl::Span<const double> close, int timeperiod,
                  absl::Span<double> out, const TaSettings& settings) {
-  Validation v("EMA");
-  v.Period("timeperiod", timeperiod, 2).Settings(settings);
-  BOTCORE_RETURN_IF_ERROR(v.Input("close", close).Output("out", out).status());
-  RunRecursive(
-      internal::EmaCore(timeperiod, internal::EmaK(timeperiod),
-                        settings.compatibility, settings.unstable_period),
-      close, out);
-  return absl::OkStatus();
+  const Validation v =
+      CheckSeries("EMA", close, timeperiod, 2, out).Settings(settings);
+  BOTCORE_RETURN_IF_ERROR(v.status());
+  internal::EmaCore core(timeperiod, internal::EmaK(timeperiod),
+                         settings.compatibility, settings.unstable_period);
+  return internal::RunChecked(v, static_cast<int64_t>(close.size()), {out},
+                              [&](int64_t begin, int64_t end) {
+                                core.Run(close.data() + begin,
+                                         out.data() + begin, end - begin);
+                              });
 }
 
 absl::StatusOr<std::vector<double>> Ema(absl::Span<const double> close,
@@ -101,9 +107,8 @@ int WmaLookback(int timeperiod) {
 
 absl::Status Wma(absl::Span<const double> close, int timeperiod,
                  absl::Span<double> out) {
-  BOTCORE_RETURN_IF_ERROR(CheckSeries("WMA", close, timeperiod, 2, out));
-  RunWindowed(internal::WmaCore(timeperiod), close, out);
-  return absl::OkStatus();
+  return Run<true>(CheckSeries("WMA", close, timeperiod, 2, out),
+                   internal::WmaCore(timeperiod), close, out);
 }
 
 absl::StatusOr<std::vector<double>> Wma(absl::Span<const double> close,
@@ -121,9 +126,8 @@ int DemaLookback(int timeperiod) {
 
 absl::Status Dema(absl::Span<const double> close, int timeperiod,
                   absl::Span<double> out) {
-  BOTCORE_RETURN_IF_ERROR(CheckSeries("DEMA", close, timeperiod, 2, out));
-  RunRecursive(internal::DemaCore(timeperiod), close, out);
-  return absl::OkStatus();
+  return Run<false>(CheckSeries("DEMA", close, timeperiod, 2, out),
+                    internal::DemaCore(timeperiod), close, out);
 }
 
 absl::StatusOr<std::vector<double>> Dema(absl::Span<const double> close,
@@ -141,9 +145,8 @@ int TemaLookback(int timeperiod) {
 
 absl::Status Tema(absl::Span<const double> close, int timeperiod,
                   absl::Span<double> out) {
-  BOTCORE_RETURN_IF_ERROR(CheckSeries("TEMA", close, timeperiod, 2, out));
-  RunRecursive(internal::TemaCore(timeperiod), close, out);
-  return absl::OkStatus();
+  return Run<false>(CheckSeries("TEMA", close, timeperiod, 2, out),
+                    internal::TemaCore(timeperiod), close, out);
 }
 
 absl::StatusOr<std::vector<double>> Tema(absl::Span<const double> close,
@@ -161,9 +164,8 @@ int KamaLookback(int timeperiod) {
 
 absl::Status Kama(absl::Span<const double> close, int timeperiod,
                   absl::Span<double> out) {
-  BOTCORE_RETURN_IF_ERROR(CheckSeries("KAMA", close, timeperiod, 2, out));
-  RunWindowed(internal::KamaCore(timeperiod), close, out);
-  return absl::OkStatus();
+  return Run<true>(CheckSeries("KAMA", close, timeperiod, 2, out),
+                   internal::KamaCore(timeperiod), close, out);
 }
 
 absl::StatusOr<std::vector<double>> Kama(absl::Span<const double> close,
@@ -182,14 +184,9 @@ int MaLookback(int timeperiod, MAType matype) {
 
 absl::Status Ma(absl::Span<const double> close, int timeperiod, MAType matype,
                 absl::Span<double> out) {
-  BOTCORE_RETURN_IF_ERROR(Validation("MA")
-                              .Period("timeperiod", timeperiod, 1)
-                              .MaType("matype", matype)
-                              .Input("close", close)
-                              .Output("out", out)
-                              .status());
-  RunWindowed(internal::MaCore(timeperiod, matype), close, out);
-  return absl::OkStatus();
+  return Run<true>(
+      CheckSeries("MA", close, timeperiod, 1, out).MaType("matype", matype),
+      internal::MaCore(timeperiod, matype), close, out);
 }
 
 absl::StatusOr<std::vector<double>> Ma(absl::Span<const double> close,

@@ -25,31 +25,47 @@ bool ValidPeriod(int p, int min) { return p >= min && p <= kMaxPeriod; }
 bool ValidMaType(MAType t) { return t == MAType::kSma || t == MAType::kEma; }
 int MaLookbackOf(int period) { return period - 1; }
 
-// MA(in[start..]) into out[start..]; out[0..start) is left alone.
+// MA(in.data()[start..]) into out.data()[start..]; out.data()[0..start) is left
+// alone.
 void RunMa(int period, MAType type, absl::Span<const double> in,
            absl::Span<double> out, int64_t start) {
   internal::MaCore core(period, type);
   const int64_t n = static_cast<int64_t>(in.size());
   const double* data = in.data() + start;
   for (int64_t i = 0; i + start < n; ++i) {
-    out[start + i] = core.Update(ArrayHistory{data, i});
+    out.data()[start + i] = core.Update(ArrayHistory{data, i});
   }
 }
 
-// fastK of `close` over the highest `high` and lowest `low` of `period` bars,
-// for bars start.. of the arrays (which begin at bar `start`).
-void RunFastK(const double* high, const double* low, const double* close,
-              int64_t n, int period, double* fastk) {
-  ArrayExtreme<true> highest(high, period);
-  ArrayExtreme<false> lowest(low, period);
-  for (int64_t i = 0; i < n; ++i) {
-    highest.Update(i);
-    lowest.Update(i);
-    fastk[i] = i < period - 1 ? kNaN
-                              : internal::StochasticK(close[i], highest.value(),
-                                                      lowest.value());
+// fastK of `close` over the highest `high` and lowest `low` of `period`
+// bars, bar by bar into `fastk`.
+class FastK {
+ public:
+  FastK(const double* high, const double* low, const double* close, int period,
+        double* fastk)
+      : highest_(high, period),
+        lowest_(low, period),
+        close_(close),
+        period_(period),
+        fastk_(fastk) {}
+  void Run(int64_t begin, int64_t end) {
+    for (int64_t i = begin; i < end; ++i) {
+      highest_.Update(i);
+      lowest_.Update(i);
+      fastk_[i] = i < period_ - 1
+                      ? kNaN
+                      : internal::StochasticK(close_[i], highest_.value(),
+                                              lowest_.value());
+    }
   }
-}
+
+ private:
+  ArrayExtreme<true> highest_;
+  ArrayExtreme<false> lowest_;
+  const double* close_;
+  int period_;
+  double* fastk_;
+};
 
 }  // namespace
 
@@ -64,15 +80,22 @@ int RsiLookback(int timeperiod, const TaSettings& settings) {
 
 absl::Status Rsi(absl::Span<const double> close, int timeperiod,
                  absl::Span<double> out, const TaSettings& settings) {
-  BOTCORE_RETURN_IF_ERROR(Validation("RSI")
-                              .Period("timeperiod", timeperiod, 2)
-                              .Settings(settings)
-                              .Input("close", close)
-                              .Output("out", out)
-                              .status());
+  const Validation v = Validation("RSI")
+                           .Period("timeperiod", timeperiod, 2)
+                           .Settings(settings)
+                           .Input("close", close)
+                           .Output("out", out);
+  BOTCORE_RETURN_IF_ERROR(v.status());
   internal::RsiCore core(timeperiod, settings);
-  for (size_t i = 0; i < close.size(); ++i) out[i] = core.Update(close[i]);
-  return absl::OkStatus();
+  return internal::RunChecked(
+      v, static_cast<int64_t>(close.size()), {out},
+      [&](int64_t begin, int64_t end) {
+        auto local_core = core;  // a local copy stays in registers
+        for (int64_t i = begin; i < end; ++i) {
+          out.data()[i] = local_core.Update(close.data()[i]);
+        }
+        core = local_core;
+      });
 }
 
 absl::StatusOr<std::vector<double>> Rsi(absl::Span<const double> close,
@@ -96,16 +119,22 @@ internal::MacdCore MakeMacdFixCore(int signal) {
   return internal::MacdCore(12, 0.15, 26, 0.075, signal);
 }
 
-absl::Status RunMacd(internal::MacdCore core, absl::Span<const double> close,
-                     absl::Span<double> macd, absl::Span<double> signal,
-                     absl::Span<double> hist) {
-  for (size_t i = 0; i < close.size(); ++i) {
-    const internal::MacdValue v = core.Update(close[i]);
-    macd[i] = v.macd;
-    signal[i] = v.signal;
-    hist[i] = v.hist;
-  }
-  return absl::OkStatus();
+absl::Status RunMacd(const Validation& v, internal::MacdCore core,
+                     absl::Span<const double> close, absl::Span<double> macd,
+                     absl::Span<double> signal, absl::Span<double> hist) {
+  BOTCORE_RETURN_IF_ERROR(v.status());
+  return internal::RunChecked(
+      v, static_cast<int64_t>(close.size()), {macd, signal, hist},
+      [&](int64_t begin, int64_t end) {
+        auto local_core = core;  // a local copy stays in registers
+        for (int64_t i = begin; i < end; ++i) {
+          const internal::MacdValue m = local_core.Update(close.data()[i]);
+          macd.data()[i] = m.macd;
+          signal.data()[i] = m.signal;
+          hist.data()[i] = m.hist;
+        }
+        core = local_core;
+      });
 }
 
 template <typename F>
@@ -129,16 +158,15 @@ int MacdLookback(int fastperiod, int slowperiod, int signalperiod) {
 absl::Status Macd(absl::Span<const double> close, int fastperiod,
                   int slowperiod, int signalperiod, absl::Span<double> macd,
                   absl::Span<double> signal, absl::Span<double> hist) {
-  BOTCORE_RETURN_IF_ERROR(Validation("MACD")
-                              .Period("fastperiod", fastperiod, 2)
-                              .Period("slowperiod", slowperiod, 2)
-                              .Period("signalperiod", signalperiod, 1)
-                              .Input("close", close)
-                              .Output("macd", macd)
-                              .Output("macdsignal", signal)
-                              .Output("macdhist", hist)
-                              .status());
-  return RunMacd(MakeMacdCore(fastperiod, slowperiod, signalperiod), close,
+  const Validation v = Validation("MACD")
+                           .Period("fastperiod", fastperiod, 2)
+                           .Period("slowperiod", slowperiod, 2)
+                           .Period("signalperiod", signalperiod, 1)
+                           .Input("close", close)
+                           .Output("macd", macd)
+                           .Output("macdsignal", signal)
+                           .Output("macdhist", hist);
+  return RunMacd(v, MakeMacdCore(fastperiod, slowperiod, signalperiod), close,
                  macd, signal, hist);
 }
 
@@ -156,14 +184,13 @@ int MacdFixLookback(int signalperiod) {
 absl::Status MacdFix(absl::Span<const double> close, int signalperiod,
                      absl::Span<double> macd, absl::Span<double> signal,
                      absl::Span<double> hist) {
-  BOTCORE_RETURN_IF_ERROR(Validation("MACDFIX")
-                              .Period("signalperiod", signalperiod, 1)
-                              .Input("close", close)
-                              .Output("macd", macd)
-                              .Output("macdsignal", signal)
-                              .Output("macdhist", hist)
-                              .status());
-  return RunMacd(MakeMacdFixCore(signalperiod), close, macd, signal, hist);
+  const Validation v = Validation("MACDFIX")
+                           .Period("signalperiod", signalperiod, 1)
+                           .Input("close", close)
+                           .Output("macd", macd)
+                           .Output("macdsignal", signal)
+                           .Output("macdhist", hist);
+  return RunMacd(v, MakeMacdFixCore(signalperiod), close, macd, signal, hist);
 }
 
 absl::StatusOr<MacdSeries> MacdFix(absl::Span<const double> close,
@@ -190,26 +217,29 @@ absl::Status Stoch(absl::Span<const double> high, absl::Span<const double> low,
                    int slowk_period, MAType slowk_matype, int slowd_period,
                    MAType slowd_matype, absl::Span<double> slowk,
                    absl::Span<double> slowd) {
-  BOTCORE_RETURN_IF_ERROR(Validation("STOCH")
-                              .Period("fastk_period", fastk_period, 1)
-                              .Period("slowk_period", slowk_period, 1)
-                              .MaType("slowk_matype", slowk_matype)
-                              .Period("slowd_period", slowd_period, 1)
-                              .MaType("slowd_matype", slowd_matype)
-                              .Input("high", high)
-                              .Input("low", low)
-                              .Input("close", close)
-                              .HighLow(high, low)
-                              .Output("slowk", slowk)
-                              .Output("slowd", slowd)
-                              .status());
+  const Validation v = Validation("STOCH")
+                           .Period("fastk_period", fastk_period, 1)
+                           .Period("slowk_period", slowk_period, 1)
+                           .MaType("slowk_matype", slowk_matype)
+                           .Period("slowd_period", slowd_period, 1)
+                           .MaType("slowd_matype", slowd_matype)
+                           .Input("high", high)
+                           .Input("low", low)
+                           .Input("close", close)
+                           .HighLow(high, low)
+                           .Output("slowk", slowk)
+                           .Output("slowd", slowd);
+  BOTCORE_RETURN_IF_ERROR(v.status());
   const int64_t n = static_cast<int64_t>(close.size());
   const int64_t k_start = fastk_period - 1;
   const int64_t d_start = k_start + MaLookbackOf(slowk_period);
   const int64_t lookback = d_start + MaLookbackOf(slowd_period);
   // fastK goes to `slowd` as scratch, slowK to `slowk`, then slowD over it.
-  RunFastK(high.data(), low.data(), close.data(), n, fastk_period,
-           slowd.data());
+  FastK fastk(high.data(), low.data(), close.data(), fastk_period,
+              slowd.data());
+  BOTCORE_RETURN_IF_ERROR(internal::RunChecked(
+      v, n, {slowk, slowd},
+      [&](int64_t begin, int64_t end) { fastk.Run(begin, end); }));
   if (k_start < n) RunMa(slowk_period, slowk_matype, slowd, slowk, k_start);
   if (d_start < n) RunMa(slowd_period, slowd_matype, slowk, slowd, d_start);
   FillNaN(slowk, lookback);
@@ -244,24 +274,32 @@ int StochRsiLookback(int timeperiod, int fastk_period, int fastd_period,
 absl::Status StochRsi(absl::Span<const double> close, int timeperiod,
                       int fastk_period, int fastd_period, MAType fastd_matype,
                       absl::Span<double> fastk, absl::Span<double> fastd) {
-  BOTCORE_RETURN_IF_ERROR(Validation("STOCHRSI")
-                              .Period("timeperiod", timeperiod, 2)
-                              .Period("fastk_period", fastk_period, 1)
-                              .Period("fastd_period", fastd_period, 1)
-                              .MaType("fastd_matype", fastd_matype)
-                              .Input("close", close)
-                              .Output("fastk", fastk)
-                              .Output("fastd", fastd)
-                              .status());
+  const Validation v = Validation("STOCHRSI")
+                           .Period("timeperiod", timeperiod, 2)
+                           .Period("fastk_period", fastk_period, 1)
+                           .Period("fastd_period", fastd_period, 1)
+                           .MaType("fastd_matype", fastd_matype)
+                           .Input("close", close)
+                           .Output("fastk", fastk)
+                           .Output("fastd", fastd);
+  BOTCORE_RETURN_IF_ERROR(v.status());
   const int64_t n = static_cast<int64_t>(close.size());
   const int64_t k_start = timeperiod + fastk_period - 1;
   const int64_t lookback = k_start + MaLookbackOf(fastd_period);
   // RSI goes to `fastd` as scratch, fastK to `fastk`, then fastD over it.
   internal::RsiCore rsi(timeperiod);
-  for (int64_t i = 0; i < n; ++i) fastd[i] = rsi.Update(close[i]);
+  BOTCORE_RETURN_IF_ERROR(internal::RunChecked(
+      v, n, {fastk, fastd}, [&](int64_t begin, int64_t end) {
+        auto local_rsi = rsi;  // a local copy stays in registers
+        for (int64_t i = begin; i < end; ++i) {
+          fastd.data()[i] = local_rsi.Update(close.data()[i]);
+        }
+        rsi = local_rsi;
+      }));
   if (timeperiod < n) {
     const double* r = fastd.data() + timeperiod;
-    RunFastK(r, r, r, n - timeperiod, fastk_period, fastk.data() + timeperiod);
+    FastK(r, r, r, fastk_period, fastk.data() + timeperiod)
+        .Run(0, n - timeperiod);
   }
   if (k_start < n) RunMa(fastd_period, fastd_matype, fastk, fastd, k_start);
   FillNaN(fastk, lookback);
@@ -289,23 +327,29 @@ int CciLookback(int timeperiod) {
 absl::Status Cci(absl::Span<const double> high, absl::Span<const double> low,
                  absl::Span<const double> close, int timeperiod,
                  absl::Span<double> out) {
-  BOTCORE_RETURN_IF_ERROR(Validation("CCI")
-                              .Period("timeperiod", timeperiod, 2)
-                              .Input("high", high)
-                              .Input("low", low)
-                              .Input("close", close)
-                              .HighLow(high, low)
-                              .Output("out", out)
-                              .status());
+  const Validation v = Validation("CCI")
+                           .Period("timeperiod", timeperiod, 2)
+                           .Input("high", high)
+                           .Input("low", low)
+                           .Input("close", close)
+                           .HighLow(high, low)
+                           .Output("out", out);
+  BOTCORE_RETURN_IF_ERROR(v.status());
   internal::CciCore core(timeperiod);
   const auto typical = [&](int64_t j) {
-    return internal::TypicalPrice(high[j], low[j], close[j]);
+    return internal::TypicalPrice(high.data()[j], low.data()[j],
+                                  close.data()[j]);
   };
-  for (size_t i = 0; i < close.size(); ++i) {
-    out[i] = core.Update(
-        ComputedHistory<decltype(typical)>{typical, static_cast<int64_t>(i)});
-  }
-  return absl::OkStatus();
+  return internal::RunChecked(
+      v, static_cast<int64_t>(close.size()), {out},
+      [&](int64_t begin, int64_t end) {
+        auto local_core = core;  // a local copy stays in registers
+        for (int64_t i = begin; i < end; ++i) {
+          out.data()[i] = local_core.Update(ComputedHistory<decltype(typical)>{
+              typical, static_cast<int64_t>(i)});
+        }
+        core = local_core;
+      });
 }
 
 absl::StatusOr<std::vector<double>> Cci(absl::Span<const double> high,
@@ -326,25 +370,33 @@ int WillRLookback(int timeperiod) {
 absl::Status WillR(absl::Span<const double> high, absl::Span<const double> low,
                    absl::Span<const double> close, int timeperiod,
                    absl::Span<double> out) {
-  BOTCORE_RETURN_IF_ERROR(Validation("WILLR")
-                              .Period("timeperiod", timeperiod, 2)
-                              .Input("high", high)
-                              .Input("low", low)
-                              .Input("close", close)
-                              .HighLow(high, low)
-                              .Output("out", out)
-                              .status());
+  const Validation v = Validation("WILLR")
+                           .Period("timeperiod", timeperiod, 2)
+                           .Input("high", high)
+                           .Input("low", low)
+                           .Input("close", close)
+                           .HighLow(high, low)
+                           .Output("out", out);
+  BOTCORE_RETURN_IF_ERROR(v.status());
   ArrayExtreme<true> highest(high.data(), timeperiod);
   ArrayExtreme<false> lowest(low.data(), timeperiod);
-  for (size_t i = 0; i < close.size(); ++i) {
-    highest.Update(i);
-    lowest.Update(i);
-    out[i] =
-        static_cast<int64_t>(i) < timeperiod - 1
-            ? kNaN
-            : internal::WilliamsR(close[i], highest.value(), lowest.value());
-  }
-  return absl::OkStatus();
+  return internal::RunChecked(
+      v, static_cast<int64_t>(close.size()), {out},
+      [&](int64_t begin, int64_t end) {
+        auto local_highest = highest;  // a local copy stays in registers
+        auto local_lowest = lowest;
+        for (int64_t i = begin; i < end; ++i) {
+          local_highest.Update(i);
+          local_lowest.Update(i);
+          out.data()[i] =
+              static_cast<int64_t>(i) < timeperiod - 1
+                  ? kNaN
+                  : internal::WilliamsR(close.data()[i], local_highest.value(),
+                                        local_lowest.value());
+        }
+        highest = local_highest;
+        lowest = local_lowest;
+      });
 }
 
 absl::StatusOr<std::vector<double>> WillR(absl::Span<const double> high,
@@ -364,16 +416,20 @@ double Momentum(double x, double past) { return x - past; }
 template <double (*kFormula)(double, double)>
 absl::Status RunLagged(const char* name, absl::Span<const double> close,
                        int timeperiod, absl::Span<double> out) {
-  BOTCORE_RETURN_IF_ERROR(Validation(name)
-                              .Period("timeperiod", timeperiod, 1)
-                              .Input("close", close)
-                              .Output("out", out)
-                              .status());
+  const Validation v = Validation(name)
+                           .Period("timeperiod", timeperiod, 1)
+                           .Input("close", close)
+                           .Output("out", out);
+  BOTCORE_RETURN_IF_ERROR(v.status());
   FillNaN(out, timeperiod);
-  for (size_t i = timeperiod; i < close.size(); ++i) {
-    out[i] = kFormula(close[i], close[i - timeperiod]);
-  }
-  return absl::OkStatus();
+  return internal::RunChecked(
+      v, static_cast<int64_t>(close.size()), {out},
+      [&](int64_t begin, int64_t end) {
+        for (int64_t i = std::max<int64_t>(begin, timeperiod); i < end; ++i) {
+          out.data()[i] =
+              kFormula(close.data()[i], close.data()[i - timeperiod]);
+        }
+      });
 }
 }  // namespace
 
@@ -413,14 +469,20 @@ int TrixLookback(int timeperiod) {
 
 absl::Status Trix(absl::Span<const double> close, int timeperiod,
                   absl::Span<double> out) {
-  BOTCORE_RETURN_IF_ERROR(Validation("TRIX")
-                              .Period("timeperiod", timeperiod, 1)
-                              .Input("close", close)
-                              .Output("out", out)
-                              .status());
+  const Validation v = Validation("TRIX")
+                           .Period("timeperiod", timeperiod, 1)
+                           .Input("close", close)
+                           .Output("out", out);
+  BOTCORE_RETURN_IF_ERROR(v.status());
   internal::TrixCore core(timeperiod);
-  for (size_t i = 0; i < close.size(); ++i) out[i] = core.Update(close[i]);
-  return absl::OkStatus();
+  return internal::RunChecked(
+      v, static_cast<int64_t>(close.size()), {out},
+      [&](int64_t begin, int64_t end) {
+        auto local_core = core;  // a local copy stays in registers
+        for (int64_t i = begin; i < end; ++i)
+          out.data()[i] = local_core.Update(close.data()[i]);
+        core = local_core;
+      });
 }
 
 absl::StatusOr<std::vector<double>> Trix(absl::Span<const double> close,
@@ -450,26 +512,32 @@ int UltOscLookback(int timeperiod1, int timeperiod2, int timeperiod3) {
 absl::Status UltOsc(absl::Span<const double> high, absl::Span<const double> low,
                     absl::Span<const double> close, int timeperiod1,
                     int timeperiod2, int timeperiod3, absl::Span<double> out) {
-  BOTCORE_RETURN_IF_ERROR(Validation("ULTOSC")
-                              .Period("timeperiod1", timeperiod1, 1)
-                              .Period("timeperiod2", timeperiod2, 1)
-                              .Period("timeperiod3", timeperiod3, 1)
-                              .Input("high", high)
-                              .Input("low", low)
-                              .Input("close", close)
-                              .HighLow(high, low)
-                              .Output("out", out)
-                              .status());
+  const Validation v = Validation("ULTOSC")
+                           .Period("timeperiod1", timeperiod1, 1)
+                           .Period("timeperiod2", timeperiod2, 1)
+                           .Period("timeperiod3", timeperiod3, 1)
+                           .Input("high", high)
+                           .Input("low", low)
+                           .Input("close", close)
+                           .HighLow(high, low)
+                           .Output("out", out);
+  BOTCORE_RETURN_IF_ERROR(v.status());
   internal::UltOscCore core =
       MakeUltOscCore(timeperiod1, timeperiod2, timeperiod3);
   const auto terms = [&](int64_t j) {
-    return internal::UltOscTermsOf(high[j], low[j], close[j], close[j - 1]);
+    return internal::UltOscTermsOf(high.data()[j], low.data()[j],
+                                   close.data()[j], close.data()[j - 1]);
   };
-  for (size_t i = 0; i < close.size(); ++i) {
-    out[i] = core.Update(
-        ComputedHistory<decltype(terms)>{terms, static_cast<int64_t>(i)});
-  }
-  return absl::OkStatus();
+  return internal::RunChecked(
+      v, static_cast<int64_t>(close.size()), {out},
+      [&](int64_t begin, int64_t end) {
+        auto local_core = core;  // a local copy stays in registers
+        for (int64_t i = begin; i < end; ++i) {
+          out.data()[i] = local_core.Update(
+              ComputedHistory<decltype(terms)>{terms, static_cast<int64_t>(i)});
+        }
+        core = local_core;
+      });
 }
 
 absl::StatusOr<std::vector<double>> UltOsc(absl::Span<const double> high,

@@ -1,5 +1,7 @@
 #include "botcore/indicators/trend.h"
 
+#include <algorithm>
+
 #include "indicators/batch.h"
 #include "indicators/validation.h"
 #include "internal/status_macros.h"
@@ -18,18 +20,17 @@ namespace {
 
 bool ValidPeriod(int p, int min) { return p >= min && p <= kMaxPeriod; }
 
-absl::Status CheckHlc(const char* name, absl::Span<const double> high,
-                      absl::Span<const double> low,
-                      absl::Span<const double> close, int timeperiod,
-                      absl::Span<double> out) {
+Validation CheckHlc(const char* name, absl::Span<const double> high,
+                    absl::Span<const double> low,
+                    absl::Span<const double> close, int timeperiod,
+                    absl::Span<double> out) {
   return Validation(name)
       .Period("timeperiod", timeperiod, 2)
       .Input("high", high)
       .Input("low", low)
       .Input("close", close)
       .HighLow(high, low)
-      .Output("out", out)
-      .status();
+      .Output("out", out);
 }
 
 // +DI (plus) or -DI of Wilder's sums.
@@ -40,13 +41,22 @@ double DiOf(const internal::DirectionalSums& s, bool plus) {
 absl::Status RunDi(const char* name, bool plus, absl::Span<const double> high,
                    absl::Span<const double> low, absl::Span<const double> close,
                    int timeperiod, absl::Span<double> out) {
-  BOTCORE_RETURN_IF_ERROR(CheckHlc(name, high, low, close, timeperiod, out));
+  const Validation v = CheckHlc(name, high, low, close, timeperiod, out);
+  BOTCORE_RETURN_IF_ERROR(v.status());
   internal::DirectionalCore core(timeperiod);
-  for (size_t i = 0; i < close.size(); ++i) {
-    internal::DirectionalSums s;
-    out[i] = core.Update(high[i], low[i], close[i], &s) ? DiOf(s, plus) : kNaN;
-  }
-  return absl::OkStatus();
+  return internal::RunChecked(
+      v, static_cast<int64_t>(close.size()), {out},
+      [&](int64_t begin, int64_t end) {
+        auto local_core = core;  // a local copy stays in registers
+        for (int64_t i = begin; i < end; ++i) {
+          internal::DirectionalSums s;
+          out.data()[i] = local_core.Update(high.data()[i], low.data()[i],
+                                            close.data()[i], &s)
+                              ? DiOf(s, plus)
+                              : kNaN;
+        }
+        core = local_core;
+      });
 }
 
 }  // namespace
@@ -60,12 +70,19 @@ int AdxLookback(int timeperiod) {
 absl::Status Adx(absl::Span<const double> high, absl::Span<const double> low,
                  absl::Span<const double> close, int timeperiod,
                  absl::Span<double> out) {
-  BOTCORE_RETURN_IF_ERROR(CheckHlc("ADX", high, low, close, timeperiod, out));
+  const Validation v = CheckHlc("ADX", high, low, close, timeperiod, out);
+  BOTCORE_RETURN_IF_ERROR(v.status());
   internal::AdxCore core(timeperiod);
-  for (size_t i = 0; i < close.size(); ++i) {
-    out[i] = core.Update(high[i], low[i], close[i]);
-  }
-  return absl::OkStatus();
+  return internal::RunChecked(
+      v, static_cast<int64_t>(close.size()), {out},
+      [&](int64_t begin, int64_t end) {
+        auto local_core = core;  // a local copy stays in registers
+        for (int64_t i = begin; i < end; ++i) {
+          out.data()[i] =
+              local_core.Update(high.data()[i], low.data()[i], close.data()[i]);
+        }
+        core = local_core;
+      });
 }
 
 absl::StatusOr<std::vector<double>> Adx(absl::Span<const double> high,
@@ -124,18 +141,24 @@ int SarLookback(double acceleration, double maximum) {
 
 absl::Status Sar(absl::Span<const double> high, absl::Span<const double> low,
                  double acceleration, double maximum, absl::Span<double> out) {
-  BOTCORE_RETURN_IF_ERROR(Validation("SAR")
-                              .AtLeast("acceleration", acceleration, 0)
-                              .AtLeast("maximum", maximum, 0)
-                              .Input("high", high)
-                              .Input("low", low)
-                              .HighLow(high, low)
-                              .Output("out", out)
-                              .status());
+  const Validation v = Validation("SAR")
+                           .AtLeast("acceleration", acceleration, 0)
+                           .AtLeast("maximum", maximum, 0)
+                           .Input("high", high)
+                           .Input("low", low)
+                           .HighLow(high, low)
+                           .Output("out", out);
+  BOTCORE_RETURN_IF_ERROR(v.status());
   internal::SarCore core(acceleration, maximum);
-  for (size_t i = 0; i < high.size(); ++i)
-    out[i] = core.Update(high[i], low[i]);
-  return absl::OkStatus();
+  return internal::RunChecked(
+      v, static_cast<int64_t>(high.size()), {out},
+      [&](int64_t begin, int64_t end) {
+        auto local_core = core;  // a local copy stays in registers
+        for (int64_t i = begin; i < end; ++i) {
+          out.data()[i] = local_core.Update(high.data()[i], low.data()[i]);
+        }
+        core = local_core;
+      });
 }
 
 absl::StatusOr<std::vector<double>> Sar(absl::Span<const double> high,
@@ -155,27 +178,36 @@ int AroonLookback(int timeperiod) {
 absl::Status Aroon(absl::Span<const double> high, absl::Span<const double> low,
                    int timeperiod, absl::Span<double> aroondown,
                    absl::Span<double> aroonup) {
-  BOTCORE_RETURN_IF_ERROR(Validation("AROON")
-                              .Period("timeperiod", timeperiod, 2)
-                              .Input("high", high)
-                              .Input("low", low)
-                              .HighLow(high, low)
-                              .Output("aroondown", aroondown)
-                              .Output("aroonup", aroonup)
-                              .status());
+  const Validation v = Validation("AROON")
+                           .Period("timeperiod", timeperiod, 2)
+                           .Input("high", high)
+                           .Input("low", low)
+                           .HighLow(high, low)
+                           .Output("aroondown", aroondown)
+                           .Output("aroonup", aroonup);
+  BOTCORE_RETURN_IF_ERROR(v.status());
   ArrayExtreme<true> highest(high.data(), timeperiod + 1);
   ArrayExtreme<false> lowest(low.data(), timeperiod + 1);
-  for (int64_t i = 0; i < static_cast<int64_t>(high.size()); ++i) {
-    highest.Update(i);
-    lowest.Update(i);
-    if (i < timeperiod) {
-      aroondown[i] = aroonup[i] = kNaN;
-      continue;
-    }
-    aroondown[i] = internal::AroonLine(timeperiod, i - lowest.index());
-    aroonup[i] = internal::AroonLine(timeperiod, i - highest.index());
-  }
-  return absl::OkStatus();
+  return internal::RunChecked(
+      v, static_cast<int64_t>(high.size()), {aroondown, aroonup},
+      [&](int64_t begin, int64_t end) {
+        auto local_highest = highest;  // a local copy stays in registers
+        auto local_lowest = lowest;
+        for (int64_t i = begin; i < end; ++i) {
+          local_highest.Update(i);
+          local_lowest.Update(i);
+          if (i < timeperiod) {
+            aroondown.data()[i] = aroonup.data()[i] = kNaN;
+            continue;
+          }
+          aroondown.data()[i] =
+              internal::AroonLine(timeperiod, i - local_lowest.index());
+          aroonup.data()[i] =
+              internal::AroonLine(timeperiod, i - local_highest.index());
+        }
+        highest = local_highest;
+        lowest = local_lowest;
+      });
 }
 
 absl::StatusOr<AroonSeries> Aroon(absl::Span<const double> high,

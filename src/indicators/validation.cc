@@ -1,5 +1,6 @@
 #include "indicators/validation.h"
 
+#include <algorithm>
 #include <cmath>
 #include <cstring>
 #include <limits>
@@ -10,30 +11,56 @@
 namespace botcore::ta::internal {
 namespace {
 
-// True when some value is NaN or infinite. Branch-free over the bits so
-// that it vectorizes: a non-finite double has all exponent bits set.
-bool HasNonFinite(absl::Span<const double> data) {
-  uint64_t bad = 0;
-  for (double x : data) {
-    uint64_t bits;
-    std::memcpy(&bits, &x, sizeof bits);
-    bad |= static_cast<uint64_t>((bits & 0x7ff0000000000000ULL) ==
-                                 0x7ff0000000000000ULL);
+// These scans run on every batch call, so they are written to vectorize:
+// kLanes independent accumulators (enough to hide the add latency) and no
+// early exit.
+constexpr int kLanes = 16;
+
+// True when some value is NaN or infinite: x*0 is NaN exactly then.
+bool HasNonFinite(absl::Span<const double> d) {
+  double a[kLanes] = {};
+  size_t i = 0;
+  for (; i + kLanes <= d.size(); i += kLanes) {
+    for (int k = 0; k < kLanes; ++k) a[k] += d[i + k] * 0.0;
   }
-  return bad != 0;
+  for (; i < d.size(); ++i) a[0] += d[i] * 0.0;
+  double sum = 0;
+  for (double v : a) sum += v;
+  return std::isnan(sum);
 }
 
+// True when some a[i] < b[i] (all values finite).
 bool HasBelow(absl::Span<const double> a, absl::Span<const double> b) {
-  uint64_t bad = 0;
-  for (size_t i = 0; i < a.size(); ++i)
-    bad |= static_cast<uint64_t>(a[i] < b[i]);
-  return bad != 0;
+  double m[kLanes] = {};
+  size_t i = 0;
+  for (; i + kLanes <= a.size(); i += kLanes) {
+    for (int k = 0; k < kLanes; ++k) {
+      const double d = b[i + k] - a[i + k];
+      m[k] = d > m[k] ? d : m[k];
+    }
+  }
+  for (; i < a.size(); ++i) {
+    const double d = b[i] - a[i];
+    m[0] = d > m[0] ? d : m[0];
+  }
+  for (double v : m) {
+    if (v > 0) return true;
+  }
+  return false;
 }
 
-bool HasNegative(absl::Span<const double> data) {
-  uint64_t bad = 0;
-  for (double x : data) bad |= static_cast<uint64_t>(x < 0);
-  return bad != 0;
+// True when some value is negative.
+bool HasNegative(absl::Span<const double> d) {
+  double m[kLanes] = {};
+  size_t i = 0;
+  for (; i + kLanes <= d.size(); i += kLanes) {
+    for (int k = 0; k < kLanes; ++k) m[k] = d[i + k] < m[k] ? d[i + k] : m[k];
+  }
+  for (; i < d.size(); ++i) m[0] = d[i] < m[0] ? d[i] : m[0];
+  for (double v : m) {
+    if (v < 0) return true;
+  }
+  return false;
 }
 
 }  // namespace
@@ -150,9 +177,22 @@ absl::Status Validation::status() const {
                        " is longer than the input (", n, " bars)"));
     }
   }
+  for (const OutputCheck& out :
+       absl::MakeConstSpan(outputs_.data(), output_count_)) {
+    if (out.size != n) {
+      return absl::InvalidArgumentError(
+          absl::StrCat(indicator_, ": output ", out.name, " has ", out.size,
+                       " values but the input has ", n));
+    }
+  }
+  return absl::OkStatus();
+}
+
+absl::Status Validation::CheckValues(int64_t begin, int64_t end) const {
+  const absl::Span<const InputCheck> inputs(inputs_.data(), input_count_);
   for (const InputCheck& in : inputs) {
-    if (!HasNonFinite(in.data)) continue;
-    for (size_t i = 0; i < n; ++i) {
+    if (!HasNonFinite(in.data.subspan(begin, end - begin))) continue;
+    for (int64_t i = begin; i < end; ++i) {
       if (!std::isfinite(in.data[i])) {
         return absl::InvalidArgumentError(
             absl::StrCat(indicator_, ": ", in.name, "[", i, "] is ", in.data[i],
@@ -160,8 +200,9 @@ absl::Status Validation::status() const {
       }
     }
   }
-  if (!high_.empty() && HasBelow(high_, low_)) {
-    for (size_t i = 0; i < n; ++i) {
+  if (!high_.empty() && HasBelow(high_.subspan(begin, end - begin),
+                                 low_.subspan(begin, end - begin))) {
+    for (int64_t i = begin; i < end; ++i) {
       if (high_[i] < low_[i]) {
         return absl::InvalidArgumentError(
             absl::StrCat(indicator_, ": high[", i, "] = ", high_[i],
@@ -169,20 +210,12 @@ absl::Status Validation::status() const {
       }
     }
   }
-  if (HasNegative(volume_)) {
-    for (size_t i = 0; i < n; ++i) {
+  if (!volume_.empty() && HasNegative(volume_.subspan(begin, end - begin))) {
+    for (int64_t i = begin; i < end; ++i) {
       if (volume_[i] < 0) {
         return absl::InvalidArgumentError(absl::StrCat(
             indicator_, ": volume[", i, "] = ", volume_[i], " is negative"));
       }
-    }
-  }
-  for (const OutputCheck& out :
-       absl::MakeConstSpan(outputs_.data(), output_count_)) {
-    if (out.size != n) {
-      return absl::InvalidArgumentError(
-          absl::StrCat(indicator_, ": output ", out.name, " has ", out.size,
-                       " values but the input has ", n));
     }
   }
   return absl::OkStatus();

@@ -17,9 +17,12 @@ namespace botcore::ta::internal {
 
 inline constexpr int kMaxPeriod = 100000;
 
-// Collects the checks of one call; status() runs them in a fixed order:
-// parameters, empty or unequal inputs, periods longer than the input,
-// non-finite values, high below low, output lengths.
+// Collects the checks of one call. status() runs the O(1) ones in a fixed
+// order: parameters, empty or unequal inputs, periods longer than the input,
+// output lengths. CheckValues() then checks the values of a range of bars
+// (non-finite values, high below low, negative volume), so that a batch
+// function can check each block of bars just before computing it, while the
+// block is in cache (see RunChecked in batch.h).
 class Validation {
  public:
   explicit Validation(const char* indicator) : indicator_(indicator) {}
@@ -42,6 +45,7 @@ class Validation {
   Validation& Output(const char* name, absl::Span<double> data);
 
   absl::Status status() const;
+  absl::Status CheckValues(int64_t begin, int64_t end) const;
 
  private:
   struct PeriodCheck {

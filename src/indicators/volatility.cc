@@ -1,5 +1,7 @@
 #include "botcore/indicators/volatility.h"
 
+#include <algorithm>
+
 #include "indicators/batch.h"
 #include "indicators/validation.h"
 #include "internal/status_macros.h"
@@ -57,31 +59,37 @@ absl::Status Bbands(absl::Span<const double> close, int timeperiod,
                               .Output("lowerband", lower)
                               .status());
   internal::VarianceCore variance(timeperiod);
+  internal::EmaCore ema(timeperiod);
   const int64_t n = static_cast<int64_t>(close.size());
-  if (matype == MAType::kSma) {
-    for (int64_t i = 0; i < n; ++i) {
-      const internal::MeanVariance mv =
-          variance.Update(ArrayHistory{close.data(), i});
-      const internal::BbandsValue b =
-          internal::BandsOf(mv.mean, mv.variance, nbdevup, nbdevdn);
-      upper[i] = b.upper;
-      middle[i] = b.middle;
-      lower[i] = b.lower;
+  const auto run = [&](int64_t begin, int64_t end) {
+    auto local_variance = variance;  // a local copy stays in registers
+    auto local_ema = ema;
+    if (matype == MAType::kSma) {
+      for (int64_t i = begin; i < end; ++i) {
+        const internal::MeanVariance mv =
+            local_variance.Update(ArrayHistory{close.data(), i});
+        const internal::BbandsValue b =
+            internal::BandsOf(mv.mean, mv.variance, nbdevup, nbdevdn);
+        upper.data()[i] = b.upper;
+        middle.data()[i] = b.middle;
+        lower.data()[i] = b.lower;
+      }
+    } else {
+      for (int64_t i = begin; i < end; ++i) {
+        const internal::MeanVariance mv =
+            local_variance.Update(ArrayHistory{close.data(), i});
+        const double mid = local_ema.Update(close.data()[i]);
+        const internal::BbandsValue b =
+            internal::BandsOf(mid, mv.variance, nbdevup, nbdevdn);
+        upper.data()[i] = b.upper;
+        middle.data()[i] = b.middle;
+        lower.data()[i] = b.lower;
+      }
     }
-  } else {
-    internal::EmaCore ema(timeperiod);
-    for (int64_t i = 0; i < n; ++i) {
-      const internal::MeanVariance mv =
-          variance.Update(ArrayHistory{close.data(), i});
-      const double mid = ema.Update(close[i]);
-      const internal::BbandsValue b =
-          internal::BandsOf(mid, mv.variance, nbdevup, nbdevdn);
-      upper[i] = b.upper;
-      middle[i] = b.middle;
-      lower[i] = b.lower;
-    }
-  }
-  return absl::OkStatus();
+    variance = local_variance;
+    ema = local_ema;
+  };
+  return internal::RunChecked(v, n, {upper, middle, lower}, run);
 }
 
 absl::StatusOr<BbandsSeries> Bbands(absl::Span<const double> close,
@@ -111,10 +119,16 @@ absl::Status Atr(absl::Span<const double> high, absl::Span<const double> low,
           .Output("out", out)
           .status());
   internal::AtrCore core(timeperiod);
-  for (size_t i = 0; i < close.size(); ++i) {
-    out[i] = core.Update(high[i], low[i], close[i]);
-  }
-  return absl::OkStatus();
+  return internal::RunChecked(
+      v, static_cast<int64_t>(close.size()), {out},
+      [&](int64_t begin, int64_t end) {
+        auto local_core = core;
+        for (int64_t i = begin; i < end; ++i) {
+          out.data()[i] =
+              local_core.Update(high.data()[i], low.data()[i], close.data()[i]);
+        }
+        core = local_core;
+      });
 }
 
 absl::StatusOr<std::vector<double>> Atr(absl::Span<const double> high,
@@ -137,11 +151,17 @@ absl::Status Natr(absl::Span<const double> high, absl::Span<const double> low,
           .Output("out", out)
           .status());
   internal::AtrCore core(timeperiod);
-  for (size_t i = 0; i < close.size(); ++i) {
-    out[i] = internal::NormalizedAtr(core.Update(high[i], low[i], close[i]),
-                                     close[i]);
-  }
-  return absl::OkStatus();
+  return internal::RunChecked(
+      v, static_cast<int64_t>(close.size()), {out},
+      [&](int64_t begin, int64_t end) {
+        auto local_core = core;  // a local copy stays in registers
+        for (int64_t i = begin; i < end; ++i) {
+          out.data()[i] = internal::NormalizedAtr(
+              local_core.Update(high.data()[i], low.data()[i], close.data()[i]),
+              close.data()[i]);
+        }
+        core = local_core;
+      });
 }
 
 absl::StatusOr<std::vector<double>> Natr(absl::Span<const double> high,
@@ -163,11 +183,15 @@ absl::Status TrueRange(absl::Span<const double> high,
   Validation v("TRANGE");
   BOTCORE_RETURN_IF_ERROR(
       CheckHlc(v, high, low, close).Output("out", out).status());
-  out[0] = kNaN;
-  for (size_t i = 1; i < close.size(); ++i) {
-    out[i] = internal::TrueRange(high[i], low[i], close[i - 1]);
-  }
-  return absl::OkStatus();
+  out.data()[0] = kNaN;
+  return internal::RunChecked(
+      v, static_cast<int64_t>(close.size()), {out},
+      [&](int64_t begin, int64_t end) {
+        for (int64_t i = std::max<int64_t>(begin, 1); i < end; ++i) {
+          out.data()[i] = internal::TrueRange(high.data()[i], low.data()[i],
+                                              close.data()[i - 1]);
+        }
+      });
 }
 
 absl::StatusOr<std::vector<double>> TrueRange(absl::Span<const double> high,

@@ -1,5 +1,7 @@
 #include "botcore/indicators/volume.h"
 
+#include <algorithm>
+
 #include "absl/time/civil_time.h"
 #include "indicators/batch.h"
 #include "indicators/validation.h"
@@ -43,16 +45,19 @@ int ObvLookback() { return 0; }
 
 absl::Status Obv(absl::Span<const double> close,
                  absl::Span<const double> volume, absl::Span<double> out) {
-  BOTCORE_RETURN_IF_ERROR(Validation("OBV")
-                              .Input("close", close)
-                              .Volume(volume)
-                              .Output("out", out)
-                              .status());
+  const Validation v =
+      Validation("OBV").Input("close", close).Volume(volume).Output("out", out);
+  BOTCORE_RETURN_IF_ERROR(v.status());
   internal::ObvCore core;
-  for (size_t i = 0; i < close.size(); ++i) {
-    out[i] = core.Update(close[i], volume[i]);
-  }
-  return absl::OkStatus();
+  return internal::RunChecked(
+      v, static_cast<int64_t>(close.size()), {out},
+      [&](int64_t begin, int64_t end) {
+        auto local_core = core;  // a local copy stays in registers
+        for (int64_t i = begin; i < end; ++i) {
+          out.data()[i] = local_core.Update(close.data()[i], volume.data()[i]);
+        }
+        core = local_core;
+      });
 }
 
 absl::StatusOr<std::vector<double>> Obv(absl::Span<const double> close,
@@ -78,17 +83,23 @@ absl::Status Mfi(absl::Span<const double> high, absl::Span<const double> low,
           .Output("out", out)
           .status());
   const auto typical = [&](int64_t j) {
-    return internal::TypicalPrice(high[j], low[j], close[j]);
+    return internal::TypicalPrice(high.data()[j], low.data()[j],
+                                  close.data()[j]);
   };
   const auto flow = [&](int64_t j) {
-    return internal::MoneyFlowOf(typical(j), typical(j - 1), volume[j]);
+    return internal::MoneyFlowOf(typical(j), typical(j - 1), volume.data()[j]);
   };
   internal::MfiCore core(timeperiod);
-  for (size_t i = 0; i < close.size(); ++i) {
-    out[i] = core.Update(
-        ComputedHistory<decltype(flow)>{flow, static_cast<int64_t>(i)});
-  }
-  return absl::OkStatus();
+  return internal::RunChecked(
+      v, static_cast<int64_t>(close.size()), {out},
+      [&](int64_t begin, int64_t end) {
+        auto local_core = core;  // a local copy stays in registers
+        for (int64_t i = begin; i < end; ++i) {
+          out.data()[i] = local_core.Update(
+              ComputedHistory<decltype(flow)>{flow, static_cast<int64_t>(i)});
+        }
+        core = local_core;
+      });
 }
 
 absl::StatusOr<std::vector<double>> Mfi(absl::Span<const double> high,
@@ -113,11 +124,18 @@ absl::Status Vwap(absl::Span<const double> high, absl::Span<const double> low,
                               .Output("out", out)
                               .status());
   internal::SessionVwapCore core;
-  for (size_t i = 0; i < close.size(); ++i) {
-    out[i] = core.Update(internal::TypicalPrice(high[i], low[i], close[i]),
-                         volume[i], session[i]);
-  }
-  return absl::OkStatus();
+  return internal::RunChecked(
+      v, static_cast<int64_t>(close.size()), {out},
+      [&](int64_t begin, int64_t end) {
+        auto local_core = core;  // a local copy stays in registers
+        for (int64_t i = begin; i < end; ++i) {
+          out.data()[i] = local_core.Update(
+              internal::TypicalPrice(high.data()[i], low.data()[i],
+                                     close.data()[i]),
+              volume.data()[i], session.data()[i]);
+        }
+        core = local_core;
+      });
 }
 
 absl::StatusOr<std::vector<double>> Vwap(absl::Span<const double> high,
@@ -149,15 +167,23 @@ absl::Status RollingVwap(absl::Span<const double> high,
           .Output("out", out)
           .status());
   const auto pv = [&](int64_t j) {
-    return internal::TypicalPrice(high[j], low[j], close[j]) * volume[j];
+    return internal::TypicalPrice(high.data()[j], low.data()[j],
+                                  close.data()[j]) *
+           volume.data()[j];
   };
   internal::RollingVwapCore core(timeperiod);
-  for (size_t i = 0; i < close.size(); ++i) {
-    const int64_t j = static_cast<int64_t>(i);
-    out[i] = core.Update(ComputedHistory<decltype(pv)>{pv, j},
-                         ArrayHistory{volume.data(), j});
-  }
-  return absl::OkStatus();
+  return internal::RunChecked(v, static_cast<int64_t>(close.size()), {out},
+                              [&](int64_t begin, int64_t end) {
+                                auto local_core =
+                                    core;  // a local copy stays in registers
+                                for (int64_t i = begin; i < end; ++i) {
+                                  const int64_t j = static_cast<int64_t>(i);
+                                  out.data()[i] = local_core.Update(
+                                      ComputedHistory<decltype(pv)>{pv, j},
+                                      ArrayHistory{volume.data(), j});
+                                }
+                                core = local_core;
+                              });
 }
 
 absl::StatusOr<std::vector<double>> RollingVwap(absl::Span<const double> high,

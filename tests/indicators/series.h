@@ -40,6 +40,38 @@ inline Ohlcv LoadSeries(const std::string& file) {
   return s;
 }
 
+// A long series (several batch blocks): GAZP's bars followed by SBER's,
+// repeated `times`, each copy scaled so that prices stay continuous, one day
+// apart.
+inline Ohlcv LongSeries(int times) {
+  const Ohlcv gazp = LoadSeries("gazp_daily.csv");
+  const Ohlcv sber = LoadSeries("sber_daily.csv");
+  Ohlcv s;
+  s.name = "long";
+  absl::Time t = absl::FromUnixSeconds(0);
+  double scale = 1;
+  for (int k = 0; k < times; ++k) {
+    for (const Ohlcv* part : {&gazp, &sber}) {
+      if (!s.bars.empty()) scale = s.close.back() / part->bars.front().open;
+      for (Candle c : part->bars) {
+        c.open *= scale;
+        c.high *= scale;
+        c.low *= scale;
+        c.close *= scale;
+        c.time = t;
+        t += absl::Hours(24);
+        s.bars.push_back(c);
+        s.open.push_back(c.open);
+        s.high.push_back(c.high);
+        s.low.push_back(c.low);
+        s.close.push_back(c.close);
+        s.volume.push_back(c.volume);
+      }
+    }
+  }
+  return s;
+}
+
 // Equal bit for bit, or both NaN.
 inline bool SameBits(double a, double b) {
   if (std::isnan(a) || std::isnan(b)) return std::isnan(a) && std::isnan(b);

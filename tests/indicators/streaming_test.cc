@@ -258,6 +258,15 @@ TEST_SUITE("streaming_test") {
     }
   }
 
+  TEST_CASE("streaming equals batch over many batch blocks") {
+    const Ohlcv s = testing::LongSeries(3);  // about 37 000 bars
+    for (const Case& c : Cases()) {
+      CAPTURE(c.name);
+      const Columns batch = c.batch(s);
+      CheckSame(batch, StreamAll(c, s, batch.size(), -1));
+    }
+  }
+
   TEST_CASE("a NaN bar is rejected and leaves the state unchanged") {
     const Ohlcv s = testing::LoadSeries("gazp_daily.csv");
     for (const Case& c : Cases()) {

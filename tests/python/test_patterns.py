@@ -50,7 +50,9 @@ def test_matches_talib_golden(function, file, kwargs):
 
 def test_every_pattern_runs_on_lists_and_arrays():
     o, h, l, c = gazp()
-    for name in ta.__all__:
+    patterns = [name for name in ta.__all__ if name.startswith("CDL")]
+    assert len(patterns) == 9
+    for name in patterns:
         out = getattr(ta, name)(list(o), list(h), list(l), list(c))
         assert out.shape == (len(o),)
         assert set(np.unique(out)) <= {-100, -80, 0, 80, 100}

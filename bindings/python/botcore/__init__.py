@@ -5,7 +5,6 @@ here. Every failure raises a subclass of :class:`botcore.Error` whose ``code``
 names the status (``botcore.InvalidArgument`` is also a ``ValueError``).
 """
 
-from . import ta
 from ._botcore import (
     Aborted,
     AlreadyExists,
@@ -47,6 +46,7 @@ from ._botcore import (
     open_database,
     read_candles_csv,
 )
+from . import ta
 
 __all__ = [
     "Aborted",

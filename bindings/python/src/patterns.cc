@@ -1,6 +1,6 @@
-// Candlestick patterns with TA-Lib's names and calling convention:
-// CDLENGULFING(open, high, low, close) -> numpy.ndarray of int32. botcore.ta
-// re-exports them.
+// Candlestick patterns with TA-Lib's names and calling convention, in the
+// `ta` submodule next to the indicators (botcore.ta re-exports everything in
+// it): CDLENGULFING(open, high, low, close) -> numpy.ndarray of int32.
 
 #include <pybind11/numpy.h>
 #include <pybind11/pybind11.h>
@@ -72,7 +72,8 @@ void DefStar(py::module_& m, const char* name, StarFn fn, const char* doc) {
 
 }  // namespace
 
-void BindPatterns(py::module_& m) {
+void BindPatterns(py::module_& parent) {
+  py::module_ m = parent.def_submodule("ta");
   DefPattern(m, "CDLDOJI", &CdlDoji,
              "TA-Lib's CDLDOJI: 100 where |close - open| <= 0.1 * the average "
              "high-low range of the previous 10 candles, else 0.");

@@ -23,8 +23,11 @@
 // * Errors (batch): kInvalidArgument, naming the indicator, the parameter and
 //   the value, for empty input, a period outside TA-Lib's range or longer than
 //   the input, inputs or outputs of different lengths, a high below its low, or
-//   a NaN or infinite input. Nothing is written then. When the input is not
-//   longer than the lookback, every output is NaN (as TA-Lib returns nothing).
+//   a NaN or infinite input, a negative volume. After a parameter or length
+//   error nothing is written; after a bad value every output is NaN (values
+//   are checked block by block as they are computed, while in cache). When
+//   the input is not longer than the lookback, every output is NaN (as TA-Lib
+//   returns nothing).
 // * Streaming indicators (`StreamingXxx`) take one bar per Update() in O(1)
 //   with no allocation after Create(); the value Update() returns at bar i is
 //   bit-identical to the batch output i over the same bars from the first one.

@@ -132,10 +132,20 @@ class SmaCore {
   explicit SmaCore(int period) : period_(period) {}
   template <typename H>
   double Update(const H& x) {
-    total_ += x.Ago(0);
-    if (++count_ < period_) return kNaN;
+    if (count_ < period_ - 1) {
+      ++count_;
+      Prime(x.Ago(0));
+      return kNaN;
+    }
+    return Step(x.Ago(0), x.Ago(period_ - 1));
+  }
+  // The first period-1 values.
+  void Prime(double x) { total_ += x; }
+  // Every later value, with the one period-1 bars before it.
+  double Step(double x, double trailing) {
+    total_ += x;
     const double value = total_ / static_cast<double>(period_);
-    total_ -= x.Ago(period_ - 1);
+    total_ -= trailing;
     return value;
   }
   void Reset() { *this = SmaCore(period_); }
@@ -160,17 +170,36 @@ class EmaCore {
   explicit EmaCore(int period) : EmaCore(period, EmaK(period)) {}
 
   double Update(double x) {
-    const int64_t i = count_++;
-    if (metastock_) {
-      ema_ = i == 0 ? x : EmaStep(ema_, x, k_);
-    } else if (i < period_) {
-      ema_ += x;  // the seed's running sum
-      if (i + 1 < period_) return kNaN;
-      ema_ /= static_cast<double>(period_);
-    } else {
-      ema_ = EmaStep(ema_, x, k_);
+    double value;
+    Run(&x, &value, 1);
+    return value;
+  }
+  // Update() over x[0..n) into out[0..n).
+  void Run(const double* x, double* out, int64_t n) {
+    const int64_t seed_bars = metastock_ ? 1 : period_;
+    int64_t j = 0;
+    for (; j < n && count_ < seed_bars; ++j) {
+      const int64_t i = count_++;
+      if (metastock_) {
+        ema_ = x[j];
+      } else {
+        ema_ += x[j];  // the seed's running sum
+        if (i + 1 < period_) {
+          out[j] = kNaN;
+          continue;
+        }
+        ema_ /= static_cast<double>(period_);
+      }
+      out[j] = i >= first_output_ ? ema_ : kNaN;
     }
-    return i >= first_output_ ? ema_ : kNaN;
+    double ema = ema_;
+    int64_t i = count_;
+    for (; j < n; ++j, ++i) {
+      ema = EmaStep(ema, x[j], k_);
+      out[j] = i >= first_output_ ? ema : kNaN;
+    }
+    count_ = i;
+    ema_ = ema;
   }
   double value() const { return ema_; }
   int64_t count() const { return count_; }
