@@ -1,53 +1,31 @@
-// Candlestick patterns over 1M generated bars: the `per_bar` counter is the
+// Candlestick patterns over the 1M-bar seeded random walk of the indicator
+// benchmarks (random_walk.h): the `per_bar` counter is the
 // CPU time of judging one bar (input validation included).
 
 #include <benchmark/benchmark.h>
 
-#include <algorithm>
-#include <cmath>
-#include <random>
 #include <vector>
 
 #include "botcore/signals/candlestick_patterns.h"
+#include "random_walk.h"
 
 namespace botcore {
 namespace {
 
 constexpr size_t kBars = 1'000'000;
 
-// A seeded random walk with realistic bodies and shadows.
-struct Bars {
-  std::vector<double> open, high, low, close;
-  Bars() {
-    std::mt19937_64 rng(42);
-    std::normal_distribution<double> step(0, 0.01);
-    std::exponential_distribution<double> shadow(200);
-    double price = 100;
-    for (size_t i = 0; i < kBars; ++i) {
-      const double o = price;
-      const double c = o * std::exp(step(rng));
-      open.push_back(o);
-      close.push_back(c);
-      high.push_back(std::max(o, c) * (1 + shadow(rng)));
-      low.push_back(std::min(o, c) * (1 - shadow(rng)));
-      price = c;
-    }
-  }
-  OhlcSpans spans() const { return {open, high, low, close}; }
-};
-
-const Bars& Data() {
-  static const Bars* bars = new Bars();
+const bench::Bars& Data() {
+  static const bench::Bars* bars = new bench::Bars(bench::RandomWalk(kBars));
   return *bars;
 }
 
 template <typename Fn>
 void Run(benchmark::State& state, Fn fn) {
-  const Bars& bars = Data();
+  const bench::Bars& bars = Data();
+  const OhlcSpans spans{bars.open, bars.high, bars.low, bars.close};
   std::vector<int> out(kBars);
   for (auto _ : state) {
-    if (!fn(bars.spans(), absl::MakeSpan(out)).ok())
-      state.SkipWithError("failed");
+    if (!fn(spans, absl::MakeSpan(out)).ok()) state.SkipWithError("failed");
     benchmark::DoNotOptimize(out.data());
     benchmark::ClobberMemory();
   }
