@@ -14,6 +14,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "botcore/adapters/storage.h"
+#include "botcore/signals/default_strategy.h"
 #include "support/status_testing.h"
 #include "support/test_databases.h"
 
@@ -282,6 +283,66 @@ TEST_CASE("several threads record and resolve the same signals once") {
     // Signal of day 1: TP on day 2 after 2 bars, whichever thread resolved it.
     CHECK(entries[1].outcome == SignalOutcome::kTakeProfit);
     CHECK(entries[1].bars == 2);
+  }
+}
+
+TEST_CASE(
+    "the default strategy's GAZP signals: recorded once, resolved, counted") {
+  ASSIGN_OR_REQUIRE(
+      std::vector<Candle> bars,
+      ReadCandlesCsv(testing::SharedDir() + "/data/gazp_daily.csv"));
+  DefaultStrategyOptions options;
+  options.symbol = "GAZP";
+  ASSIGN_OR_REQUIRE(std::unique_ptr<DefaultStrategy> strategy,
+                    DefaultStrategy::Create(options));
+  std::vector<Signal> signals;
+  for (const Candle& bar : bars) {
+    ASSIGN_OR_REQUIRE(std::optional<Signal> s, strategy->OnBar(bar));
+    if (s) signals.push_back(*s);
+  }
+  REQUIRE(signals.size() > 10);
+  for (const std::string& url : FreshDatabaseUrls()) {
+    CAPTURE(url);
+    Journal j = Open(url, 20);
+    for (const Signal& s : signals) {
+      ASSIGN_OR_REQUIRE(bool fresh, j.journal->Record(s));
+      CHECK(fresh);
+      ASSIGN_OR_REQUIRE(bool again, j.journal->Record(s));
+      CHECK(!again);
+    }
+    // Resolving in two halves gives the same result as in one go.
+    const size_t half = bars.size() / 2;
+    REQUIRE_OK(
+        j.journal
+            ->Resolve("GAZP", "1d", absl::MakeConstSpan(bars).subspan(0, half))
+            .status());
+    REQUIRE_OK(
+        j.journal
+            ->Resolve("GAZP", "1d", absl::MakeConstSpan(bars).subspan(half))
+            .status());
+    Journal once = Open(testing::FreshSqliteUrl(), 20);
+    for (const Signal& s : signals) REQUIRE_OK(once.journal->Record(s));
+    REQUIRE_OK(once.journal->Resolve("GAZP", "1d", bars).status());
+    ASSIGN_OR_REQUIRE(SignalStats st, j.journal->Stats("GAZP", "1d"));
+    ASSIGN_OR_REQUIRE(SignalStats one, once.journal->Stats("GAZP", "1d"));
+    CHECK(st.recorded == static_cast<int64_t>(signals.size()));
+    CHECK(st.resolved + st.open == st.recorded);
+    CHECK(st.take_profits + st.stop_losses + st.expired == st.resolved);
+    CHECK(st.open <= 1);  // only a signal in the last 20 bars can be open
+    CHECK(st.resolved == one.resolved);
+    CHECK(st.wins == one.wins);
+    CHECK(st.average_r == one.average_r);
+    CHECK(st.longest_losing_streak == one.longest_losing_streak);
+    // A stop-loss is -1R and a take-profit +2R (reward_risk 2).
+    ASSIGN_OR_REQUIRE(auto entries, j.journal->Entries("GAZP", "1d"));
+    for (const JournalEntry& e : entries) {
+      if (e.outcome == SignalOutcome::kStopLoss) {
+        CHECK(e.r_multiple == doctest::Approx(-1));
+      }
+      if (e.outcome == SignalOutcome::kTakeProfit) {
+        CHECK(e.r_multiple == doctest::Approx(2));
+      }
+    }
   }
 }
 
