@@ -278,6 +278,33 @@ TEST_CASE("a series shorter than the lookback gives zeros") {
   CHECK_OK(CdlEngulfing(empty.spans(), absl::MakeSpan(none)));
 }
 
+TEST_CASE("candle settings with zero and long periods stay within the series") {
+  const Series gazp = Gazp();
+  for (int period : {0, 1, 50}) {
+    CAPTURE(period);
+    CandleSettings s;
+    for (CandleSetting* c :
+         {&s.body_long, &s.body_very_long, &s.body_short, &s.body_doji,
+          &s.shadow_long, &s.shadow_very_long, &s.shadow_short,
+          &s.shadow_very_short, &s.near, &s.far, &s.equal}) {
+      c->avg_period = period;
+    }
+    using Fn = absl::Status (*)(const OhlcSpans&, absl::Span<int>,
+                                const CandleSettings&);
+    for (Fn fn : {&CdlDoji, &CdlHammer, &CdlShootingStar, &CdlHarami,
+                  &Cdl3WhiteSoldiers, &Cdl3BlackCrows}) {
+      std::vector<int> out(gazp.size(), 7);
+      REQUIRE_OK(fn(gazp.spans(), absl::MakeSpan(out), s));
+      for (int v : out)
+        CHECK((v == 0 || v == 100 || v == -100 || v == 80 || v == -80));
+    }
+    std::vector<int> out(gazp.size(), 7);
+    REQUIRE_OK(CdlMorningStar(gazp.spans(), absl::MakeSpan(out), 0.3, s));
+    REQUIRE_OK(CdlEveningStar(gazp.spans(), absl::MakeSpan(out), 0.3, s));
+    CHECK(std::count(out.begin(), out.end(), 7) == 0);
+  }
+}
+
 TEST_CASE("bad input is kInvalidArgument naming pattern, parameter and value") {
   Series s = Quiet();
   std::vector<int> out(s.size(), 7);
