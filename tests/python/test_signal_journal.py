@@ -54,6 +54,8 @@ def test_record_resolve_stats(journal):
     assert st.average_r == pytest.approx((2 - 1 + 0.5) / 3)
     assert st.profit_factor == 2.5
     assert st.longest_losing_streak == 1
+    assert repr(st).startswith("SignalStats(TEST 1d recorded=3 resolved=3")
+    assert repr(resolved[0]).endswith("take_profit bars=2 r=2)")
     [all_stats] = journal.all_stats()
     assert all_stats.symbol == "TEST"
     entries = journal.entries("TEST", "1d")

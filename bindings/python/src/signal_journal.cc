@@ -142,6 +142,13 @@ void BindSignalJournal(py::module_& m) {
       .def_readwrite("confidence", &Signal::confidence)
       .def_readwrite("reasons", &Signal::reasons)
       .def_readwrite("id", &Signal::id)
+      .def("__repr__",
+           [](const Signal& s) {
+             return absl::StrCat("Signal(", SignalId(s), " entry=", s.entry,
+                                 " take_profit=", s.take_profit,
+                                 " stop_loss=", s.stop_loss,
+                                 " confidence=", s.confidence, ")");
+           })
       .def_property_readonly(
           "effective_id", [](const Signal& s) { return SignalId(s); },
           "`id`, or the id derived from symbol, timeframe, time and side.");
@@ -175,7 +182,12 @@ void BindSignalJournal(py::module_& m) {
           [](const JournalEntry& e) { return OptionalTime(e.resolved_at); })
       .def_readonly("exit_price", &JournalEntry::exit_price)
       .def_readonly("r_multiple", &JournalEntry::r_multiple)
-      .def_readonly("return_percent", &JournalEntry::return_percent);
+      .def_readonly("return_percent", &JournalEntry::return_percent)
+      .def("__repr__", [](const JournalEntry& e) {
+        return absl::StrCat("JournalEntry(", SignalId(e.signal), " ",
+                            std::string(SignalOutcomeName(e.outcome)),
+                            " bars=", e.bars, " r=", e.r_multiple, ")");
+      });
 
   py::class_<SignalStats>(m, "SignalStats",
                           "Performance of one symbol and timeframe.")
@@ -194,7 +206,14 @@ void BindSignalJournal(py::module_& m) {
       .def_readonly("profit_factor", &SignalStats::profit_factor)
       .def_readonly("expectancy_percent", &SignalStats::expectancy_percent)
       .def_readonly("longest_losing_streak",
-                    &SignalStats::longest_losing_streak);
+                    &SignalStats::longest_losing_streak)
+      .def("__repr__", [](const SignalStats& st) {
+        return absl::StrCat(
+            "SignalStats(", st.symbol, " ", st.timeframe,
+            " recorded=", st.recorded, " resolved=", st.resolved,
+            " win_rate=", st.win_rate, " average_r=", st.average_r,
+            " profit_factor=", st.profit_factor, ")");
+      });
 
   // The journal keeps its database alive.
   struct PyJournal {
