@@ -87,15 +87,11 @@ absl::Status Rsi(absl::Span<const double> close, int timeperiod,
                            .Output("out", out);
   BOTCORE_RETURN_IF_ERROR(v.status());
   internal::RsiCore core(timeperiod, settings);
-  return internal::RunChecked(
-      v, static_cast<int64_t>(close.size()), {out},
-      [&](int64_t begin, int64_t end) {
-        auto local_core = core;  // a local copy stays in registers
-        for (int64_t i = begin; i < end; ++i) {
-          out.data()[i] = local_core.Update(close.data()[i]);
-        }
-        core = local_core;
-      });
+  return internal::RunChecked(v, static_cast<int64_t>(close.size()), {out},
+                              [&](int64_t begin, int64_t end) {
+                                core.Run(close.data() + begin,
+                                         out.data() + begin, end - begin);
+                              });
 }
 
 absl::StatusOr<std::vector<double>> Rsi(absl::Span<const double> close,

@@ -21,7 +21,7 @@ inline constexpr int kMaxPeriod = 100000;
 // order: parameters, empty or unequal inputs, periods longer than the input,
 // output lengths. CheckValues() then checks the values of a range of bars
 // (non-finite values, high below low, negative volume), so that a batch
-// function can check each block of bars just before computing it, while the
+// function can check each block of bars right after computing it, while the
 // block is in cache (see RunChecked in batch.h).
 class Validation {
  public:

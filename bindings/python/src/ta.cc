@@ -45,18 +45,60 @@ ta::TaSettings RsiSettings() {
   return {settings.rsi_unstable, settings.compatibility};
 }
 
-absl::Span<const double> In(const char* indicator, const char* name,
-                            const Array& a) {
-  if (a.ndim() != 1) {
-    RaiseStatus(absl::InvalidArgumentError(
-        absl::StrCat(indicator, ": ", name, " must be 1-dimensional, got ",
-                     a.ndim(), " dimensions")));
+// A float64 1-D input: the NumPy array's own memory when it is C-contiguous
+// native float64 (no copy), otherwise a converted copy it keeps alive.
+class Input {
+ public:
+  Input(const char* indicator, const char* name, py::handle h) {
+    const auto& api = py::detail::npy_api::get();
+    if (api.PyArray_Check_(h.ptr())) {
+      const auto* a = py::detail::array_proxy(h.ptr());
+      const auto* d = py::detail::array_descriptor_proxy(a->descr);
+      if (a->nd == 1 && d->type_num == api.NPY_DOUBLE_ && d->byteorder != '>' &&
+          (a->flags & api.NPY_ARRAY_C_CONTIGUOUS_) != 0) {
+        span_ = {reinterpret_cast<const double*>(a->data),
+                 static_cast<size_t>(a->dimensions[0])};
+        return;
+      }
+    }
+    copy_ = Array::ensure(h);
+    if (!copy_) {
+      RaiseStatus(absl::InvalidArgumentError(absl::StrCat(
+          indicator, ": ", name, " is not convertible to a float64 array")));
+    }
+    if (copy_.ndim() != 1) {
+      RaiseStatus(absl::InvalidArgumentError(
+          absl::StrCat(indicator, ": ", name, " must be 1-dimensional, got ",
+                       copy_.ndim(), " dimensions")));
+    }
+    span_ = {copy_.data(), static_cast<size_t>(copy_.shape(0))};
   }
-  return {a.data(), static_cast<size_t>(a.shape(0))};
+  operator absl::Span<const double>() const { return span_; }
+  size_t size() const { return span_.size(); }
+
+ private:
+  absl::Span<const double> span_;
+  Array copy_;
+};
+
+Input In(const char* indicator, const char* name, py::handle h) {
+  return Input(indicator, name, h);
+}
+
+// A new 1-D float64 array of n values (uninitialized).
+Out NewOutput(size_t n) {
+  const auto& api = py::detail::npy_api::get();
+  const Py_intptr_t dims[1] = {static_cast<Py_intptr_t>(n)};
+  PyObject* a = api.PyArray_NewFromDescr_(
+      api.PyArray_Type_, api.PyArray_DescrFromType_(api.NPY_DOUBLE_), 1, dims,
+      nullptr, nullptr, 0, nullptr);
+  if (a == nullptr) throw py::error_already_set();
+  return py::reinterpret_steal<Out>(a);
 }
 
 absl::Span<double> Span(Out& a) {
-  return {a.mutable_data(), static_cast<size_t>(a.shape(0))};
+  return {reinterpret_cast<double*>(py::detail::array_proxy(a.ptr())->data),
+          static_cast<size_t>(a.shape(0))};
 }
 
 // Releases the GIL around long computations only: for short arrays the
@@ -81,9 +123,9 @@ using HlcFn = absl::Status (*)(absl::Span<const double>,
                                absl::Span<double>);
 
 template <CloseFn F>
-Out ClosePeriod(const char* name, const Array& close, int timeperiod) {
-  const absl::Span<const double> c = In(name, "close", close);
-  Out out(c.size());
+Out ClosePeriod(const char* name, py::handle close, int timeperiod) {
+  const Input c = In(name, "close", close);
+  Out out = NewOutput(c.size());
   {
     MaybeReleaseGil gil(c.size());
     RaiseIfError(F(c, timeperiod, Span(out)));
@@ -92,11 +134,11 @@ Out ClosePeriod(const char* name, const Array& close, int timeperiod) {
 }
 
 template <HlcFn F>
-Out HlcPeriod(const char* name, const Array& high, const Array& low,
-              const Array& close, int timeperiod) {
+Out HlcPeriod(const char* name, py::handle high, py::handle low,
+              py::handle close, int timeperiod) {
   const auto h = In(name, "high", high), l = In(name, "low", low),
              c = In(name, "close", close);
-  Out out(c.size());
+  Out out = NewOutput(c.size());
   {
     MaybeReleaseGil gil(c.size());
     RaiseIfError(F(h, l, c, timeperiod, Span(out)));
@@ -107,18 +149,17 @@ Out HlcPeriod(const char* name, const Array& high, const Array& low,
 #define BOTCORE_CLOSE_PERIOD(NAME, FN, DEFAULT, DOC)          \
   ta.def(                                                     \
       NAME,                                                   \
-      [](const Array& close, int timeperiod) {                \
+      [](py::handle close, int timeperiod) {                  \
         return ClosePeriod<&ta::FN>(NAME, close, timeperiod); \
       },                                                      \
       py::arg("close"), py::arg("timeperiod") = DEFAULT, DOC)
-#define BOTCORE_HLC_PERIOD(NAME, FN, DEFAULT, DOC)                     \
-  ta.def(                                                              \
-      NAME,                                                            \
-      [](const Array& high, const Array& low, const Array& close,      \
-         int timeperiod) {                                             \
-        return HlcPeriod<&ta::FN>(NAME, high, low, close, timeperiod); \
-      },                                                               \
-      py::arg("high"), py::arg("low"), py::arg("close"),               \
+#define BOTCORE_HLC_PERIOD(NAME, FN, DEFAULT, DOC)                            \
+  ta.def(                                                                     \
+      NAME,                                                                   \
+      [](py::handle high, py::handle low, py::handle close, int timeperiod) { \
+        return HlcPeriod<&ta::FN>(NAME, high, low, close, timeperiod);        \
+      },                                                                      \
+      py::arg("high"), py::arg("low"), py::arg("close"),                      \
       py::arg("timeperiod") = DEFAULT, DOC)
 
 ta::MAType ToMaType(int matype) { return static_cast<ta::MAType>(matype); }
@@ -241,9 +282,9 @@ void BindTa(py::module_& m) {
   BOTCORE_CLOSE_PERIOD("SMA", Sma, 30, "Simple moving average.");
   ta.def(
       "EMA",
-      [](const Array& close, int timeperiod) {
+      [](py::handle close, int timeperiod) {
         const auto c = In("EMA", "close", close);
-        Out out(c.size());
+        Out out = NewOutput(c.size());
         RaiseIfError(ta::Ema(c, timeperiod, Span(out), EmaSettings()));
         return out;
       },
@@ -255,9 +296,9 @@ void BindTa(py::module_& m) {
   BOTCORE_CLOSE_PERIOD("KAMA", Kama, 30, "Kaufman adaptive moving average.");
   ta.def(
       "MA",
-      [](const Array& close, int timeperiod, int matype) {
+      [](py::handle close, int timeperiod, int matype) {
         const auto c = In("MA", "close", close);
-        Out out(c.size());
+        Out out = NewOutput(c.size());
         RaiseIfError(ta::Ma(c, timeperiod, ToMaType(matype), Span(out)));
         return out;
       },
@@ -265,10 +306,11 @@ void BindTa(py::module_& m) {
       "Moving average of type matype (0 SMA, 1 EMA).");
   ta.def(
       "BBANDS",
-      [](const Array& close, int timeperiod, double nbdevup, double nbdevdn,
+      [](py::handle close, int timeperiod, double nbdevup, double nbdevdn,
          int matype) {
         const auto c = In("BBANDS", "close", close);
-        Out upper(c.size()), middle(c.size()), lower(c.size());
+        Out upper = NewOutput(c.size()), middle = NewOutput(c.size()),
+            lower = NewOutput(c.size());
         {
           MaybeReleaseGil gil(c.size());
           RaiseIfError(ta::Bbands(c, timeperiod, nbdevup, nbdevdn,
@@ -282,10 +324,9 @@ void BindTa(py::module_& m) {
       "Bollinger bands: (upperband, middleband, lowerband).");
   ta.def(
       "SAR",
-      [](const Array& high, const Array& low, double acceleration,
-         double maximum) {
+      [](py::handle high, py::handle low, double acceleration, double maximum) {
         const auto h = In("SAR", "high", high), l = In("SAR", "low", low);
-        Out out(h.size());
+        Out out = NewOutput(h.size());
         RaiseIfError(ta::Sar(h, l, acceleration, maximum, Span(out)));
         return out;
       },
@@ -295,9 +336,9 @@ void BindTa(py::module_& m) {
   // -------------------------------------------------------- momentum
   ta.def(
       "RSI",
-      [](const Array& close, int timeperiod) {
+      [](py::handle close, int timeperiod) {
         const auto c = In("RSI", "close", close);
-        Out out(c.size());
+        Out out = NewOutput(c.size());
         {
           MaybeReleaseGil gil(c.size());
           RaiseIfError(ta::Rsi(c, timeperiod, Span(out), RsiSettings()));
@@ -308,9 +349,10 @@ void BindTa(py::module_& m) {
       "Relative strength index (Wilder).");
   ta.def(
       "MACD",
-      [](const Array& close, int fastperiod, int slowperiod, int signalperiod) {
+      [](py::handle close, int fastperiod, int slowperiod, int signalperiod) {
         const auto c = In("MACD", "close", close);
-        Out macd(c.size()), signal(c.size()), hist(c.size());
+        Out macd = NewOutput(c.size()), signal = NewOutput(c.size()),
+            hist = NewOutput(c.size());
         {
           MaybeReleaseGil gil(c.size());
           RaiseIfError(ta::Macd(c, fastperiod, slowperiod, signalperiod,
@@ -322,9 +364,10 @@ void BindTa(py::module_& m) {
       py::arg("signalperiod") = 9, "MACD: (macd, macdsignal, macdhist).");
   ta.def(
       "MACDFIX",
-      [](const Array& close, int signalperiod) {
+      [](py::handle close, int signalperiod) {
         const auto c = In("MACDFIX", "close", close);
-        Out macd(c.size()), signal(c.size()), hist(c.size());
+        Out macd = NewOutput(c.size()), signal = NewOutput(c.size()),
+            hist = NewOutput(c.size());
         RaiseIfError(
             ta::MacdFix(c, signalperiod, Span(macd), Span(signal), Span(hist)));
         return py::make_tuple(macd, signal, hist);
@@ -333,12 +376,12 @@ void BindTa(py::module_& m) {
       "MACD with fixed 12/26: (macd, macdsignal, macdhist).");
   ta.def(
       "STOCH",
-      [](const Array& high, const Array& low, const Array& close,
-         int fastk_period, int slowk_period, int slowk_matype, int slowd_period,
+      [](py::handle high, py::handle low, py::handle close, int fastk_period,
+         int slowk_period, int slowk_matype, int slowd_period,
          int slowd_matype) {
         const auto h = In("STOCH", "high", high), l = In("STOCH", "low", low),
                    c = In("STOCH", "close", close);
-        Out slowk(c.size()), slowd(c.size());
+        Out slowk = NewOutput(c.size()), slowd = NewOutput(c.size());
         {
           MaybeReleaseGil gil(c.size());
           RaiseIfError(ta::Stoch(
@@ -353,10 +396,10 @@ void BindTa(py::module_& m) {
       py::arg("slowd_matype") = 0, "Stochastic: (slowk, slowd).");
   ta.def(
       "STOCHRSI",
-      [](const Array& close, int timeperiod, int fastk_period, int fastd_period,
+      [](py::handle close, int timeperiod, int fastk_period, int fastd_period,
          int fastd_matype) {
         const auto c = In("STOCHRSI", "close", close);
-        Out fastk(c.size()), fastd(c.size());
+        Out fastk = NewOutput(c.size()), fastd = NewOutput(c.size());
         RaiseIfError(ta::StochRsi(c, timeperiod, fastk_period, fastd_period,
                                   ToMaType(fastd_matype), Span(fastk),
                                   Span(fastd)));
@@ -372,11 +415,11 @@ void BindTa(py::module_& m) {
   BOTCORE_CLOSE_PERIOD("TRIX", Trix, 30, "1-day ROC of a triple smoothed EMA.");
   ta.def(
       "ULTOSC",
-      [](const Array& high, const Array& low, const Array& close,
-         int timeperiod1, int timeperiod2, int timeperiod3) {
+      [](py::handle high, py::handle low, py::handle close, int timeperiod1,
+         int timeperiod2, int timeperiod3) {
         const auto h = In("ULTOSC", "high", high), l = In("ULTOSC", "low", low),
                    c = In("ULTOSC", "close", close);
-        Out out(c.size());
+        Out out = NewOutput(c.size());
         RaiseIfError(ta::UltOsc(h, l, c, timeperiod1, timeperiod2, timeperiod3,
                                 Span(out)));
         return out;
@@ -389,9 +432,9 @@ void BindTa(py::module_& m) {
   BOTCORE_HLC_PERIOD("MINUS_DI", MinusDi, 14, "Minus directional indicator.");
   ta.def(
       "AROON",
-      [](const Array& high, const Array& low, int timeperiod) {
+      [](py::handle high, py::handle low, int timeperiod) {
         const auto h = In("AROON", "high", high), l = In("AROON", "low", low);
-        Out down(h.size()), up(h.size());
+        Out down = NewOutput(h.size()), up = NewOutput(h.size());
         RaiseIfError(ta::Aroon(h, l, timeperiod, Span(down), Span(up)));
         return py::make_tuple(down, up);
       },
@@ -403,10 +446,10 @@ void BindTa(py::module_& m) {
   BOTCORE_HLC_PERIOD("NATR", Natr, 14, "Normalized average true range.");
   ta.def(
       "TRANGE",
-      [](const Array& high, const Array& low, const Array& close) {
+      [](py::handle high, py::handle low, py::handle close) {
         const auto h = In("TRANGE", "high", high), l = In("TRANGE", "low", low),
                    c = In("TRANGE", "close", close);
-        Out out(c.size());
+        Out out = NewOutput(c.size());
         RaiseIfError(ta::TrueRange(h, l, c, Span(out)));
         return out;
       },
@@ -415,22 +458,22 @@ void BindTa(py::module_& m) {
   // -------------------------------------------------------- volume
   ta.def(
       "OBV",
-      [](const Array& close, const Array& volume) {
+      [](py::handle close, py::handle volume) {
         const auto c = In("OBV", "close", close),
                    v = In("OBV", "volume", volume);
-        Out out(c.size());
+        Out out = NewOutput(c.size());
         RaiseIfError(ta::Obv(c, v, Span(out)));
         return out;
       },
       py::arg("close"), py::arg("volume"), "On-balance volume.");
   ta.def(
       "MFI",
-      [](const Array& high, const Array& low, const Array& close,
-         const Array& volume, int timeperiod) {
+      [](py::handle high, py::handle low, py::handle close, py::handle volume,
+         int timeperiod) {
         const auto h = In("MFI", "high", high), l = In("MFI", "low", low),
                    c = In("MFI", "close", close),
                    v = In("MFI", "volume", volume);
-        Out out(c.size());
+        Out out = NewOutput(c.size());
         RaiseIfError(ta::Mfi(h, l, c, v, timeperiod, Span(out)));
         return out;
       },
@@ -438,8 +481,7 @@ void BindTa(py::module_& m) {
       py::arg("timeperiod") = 14, "Money flow index.");
   ta.def(
       "VWAP",
-      [](const Array& high, const Array& low, const Array& close,
-         const Array& volume,
+      [](py::handle high, py::handle low, py::handle close, py::handle volume,
          const py::array_t<int64_t, py::array::c_style | py::array::forcecast>&
              session) {
         const auto h = In("VWAP", "high", high), l = In("VWAP", "low", low),
@@ -449,7 +491,7 @@ void BindTa(py::module_& m) {
           RaiseStatus(absl::InvalidArgumentError(
               "VWAP: session must be 1-dimensional"));
         }
-        Out out(c.size());
+        Out out = NewOutput(c.size());
         RaiseIfError(
             ta::Vwap(h, l, c, v,
                      absl::MakeConstSpan(session.data(),
@@ -463,13 +505,13 @@ void BindTa(py::module_& m) {
       "key changes, e.g. a day number.");
   ta.def(
       "ROLLING_VWAP",
-      [](const Array& high, const Array& low, const Array& close,
-         const Array& volume, int timeperiod) {
+      [](py::handle high, py::handle low, py::handle close, py::handle volume,
+         int timeperiod) {
         const auto h = In("ROLLING_VWAP", "high", high),
                    l = In("ROLLING_VWAP", "low", low),
                    c = In("ROLLING_VWAP", "close", close),
                    v = In("ROLLING_VWAP", "volume", volume);
-        Out out(c.size());
+        Out out = NewOutput(c.size());
         RaiseIfError(ta::RollingVwap(h, l, c, v, timeperiod, Span(out)));
         return out;
       },

@@ -115,9 +115,10 @@ inline DirectionalMove DirectionalMoveOf(double high, double low,
                                          double prev_high, double prev_low) {
   const double diff_p = high - prev_high;
   const double diff_m = prev_low - low;
-  if (diff_m > 0 && diff_p < diff_m) return {0.0, diff_m};
-  if (diff_p > 0 && diff_p > diff_m) return {diff_p, 0.0};
-  return {};
+  // Written as selects, not branches: the cases are unpredictable.
+  const bool minus = diff_m > 0 && diff_p < diff_m;
+  const bool plus = diff_p > 0 && diff_p > diff_m;
+  return {plus ? diff_p : 0.0, minus ? diff_m : 0.0};
 }
 inline double DirectionalIndex(double dm, double tr) {
   return !IsZero(tr) ? 100.0 * (dm / tr) : 0.0;
@@ -370,6 +371,29 @@ class RsiCore {
   explicit RsiCore(int period) : RsiCore(period, TaSettings{}) {}
 
   double Update(double x) {
+    if (count_ <= period_) return Seed(x);
+    return Step(x, count_++, prev_, gain_, loss_);
+  }
+  // Update() over x[0..n) into out[0..n), with the state in registers.
+  void Run(const double* x, double* out, int64_t n) {
+    int64_t j = 0;
+    for (; j < n && count_ <= period_; ++j) out[j] = Seed(x[j]);
+    double prev = prev_, gain = gain_, loss = loss_;
+    int64_t i = count_;
+    for (; j < n; ++j, ++i) out[j] = Step(x[j], i, prev, gain, loss);
+    count_ = i;
+    prev_ = prev;
+    gain_ = gain;
+    loss_ = loss;
+  }
+  void Reset() {
+    count_ = 0;
+    prev_ = gain_ = loss_ = 0;
+  }
+
+ private:
+  // Bars 0..period: the first change and the averages' seed.
+  double Seed(double x) {
     const int64_t i = count_++;
     if (i == 0) {
       prev_ = x;
@@ -394,25 +418,23 @@ class RsiCore {
       }
       loss_ /= static_cast<double>(period_);
       gain_ /= static_cast<double>(period_);
-    } else {
-      loss_ *= static_cast<double>(period_ - 1);
-      gain_ *= static_cast<double>(period_ - 1);
-      if (diff < 0.0) {
-        loss_ -= diff;
-      } else {
-        gain_ += diff;
-      }
-      loss_ /= static_cast<double>(period_);
-      gain_ /= static_cast<double>(period_);
     }
     return i >= first_output_ ? Value(gain_, loss_) : kNaN;
   }
-  void Reset() {
-    count_ = 0;
-    prev_ = gain_ = loss_ = 0;
+  // Bar i > period: Wilder's averages and the RSI.
+  double Step(double x, int64_t i, double& prev, double& gain,
+              double& loss) const {
+    const double diff = x - prev;
+    prev = x;
+    // TA-Lib adds the change to one average only; adding +0.0 to the other
+    // (never -0.0) leaves it bit-identical and avoids a branch
+    // (x > 0 ? x : 0 compiles to maxsd).
+    const double up = diff > 0.0 ? diff : 0.0;
+    const double down = -diff > 0.0 ? -diff : 0.0;
+    loss = WilderAverage(loss, down, period_);
+    gain = WilderAverage(gain, up, period_);
+    return i >= first_output_ ? Value(gain, loss) : kNaN;
   }
-
- private:
   static double Value(double gain, double loss) {
     const double sum = gain + loss;
     return !IsZero(sum) ? 100.0 * (gain / sum) : 0.0;
@@ -665,22 +687,33 @@ class AtrCore {
  public:
   explicit AtrCore(int period) : period_(period) {}
   double Update(double high, double low, double close) {
-    const int64_t i = count_++;
-    const double prev_close = prev_close_;
-    prev_close_ = close;
-    if (i == 0) return kNaN;
-    const double tr = TrueRange(high, low, prev_close);
-    if (i < period_) {
-      atr_ += tr;
-      return kNaN;
+    double value;
+    Run(&high, &low, &close, &value, 1);
+    return value;
+  }
+  // Update() over bars [0..n) of the arrays into out[0..n).
+  void Run(const double* high, const double* low, const double* close,
+           double* out, int64_t n) {
+    int64_t j = 0;
+    for (; j < n && count_ <= period_; ++j) {
+      const int64_t i = count_++;
+      const double prev_close = prev_close_;
+      prev_close_ = close[j];
+      out[j] = kNaN;
+      if (i == 0) continue;
+      atr_ += TrueRange(high[j], low[j], prev_close);
+      if (i == period_) out[j] = atr_ /= static_cast<double>(period_);
     }
-    if (i == period_) {
-      atr_ += tr;
-      atr_ /= static_cast<double>(period_);
-    } else {
-      atr_ = WilderAverage(atr_, tr, period_);
+    double atr = atr_, prev_close = prev_close_;
+    const int64_t seeded = j;
+    for (; j < n; ++j) {
+      atr = WilderAverage(atr, TrueRange(high[j], low[j], prev_close), period_);
+      prev_close = close[j];
+      out[j] = atr;
     }
-    return atr_;
+    count_ += j - seeded;
+    atr_ = atr;
+    prev_close_ = prev_close;
   }
   void Reset() { *this = AtrCore(period_); }
 
