@@ -25,7 +25,7 @@ def signal(d, side, entry, stop, target, **kw):
 
 @pytest.fixture
 def journal():
-    db = botcore.open_database("sqlite::memory:")
+    db = botcore.Database("sqlite::memory:")
     return botcore.SignalJournal(db, expiry_bars=3)
 
 
@@ -72,7 +72,7 @@ def test_errors_carry_codes(journal):
     with pytest.raises(botcore.InvalidArgument, match="not after"):
         journal.resolve("TEST", "1d", [bar(2, 1, 2, 0.5, 1), bar(1, 1, 2, 0.5, 1)])
     with pytest.raises(botcore.InvalidArgument):
-        botcore.SignalJournal(botcore.open_database("sqlite::memory:"), expiry_bars=0)
+        botcore.SignalJournal(botcore.Database("sqlite::memory:"), expiry_bars=0)
 
 
 def test_naive_datetimes_are_utc_and_empty_stats_are_nan(journal):

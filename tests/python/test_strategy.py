@@ -34,7 +34,7 @@ def test_strategy_signals_are_deterministic_and_journaled():
     assert [(s.id, s.entry, s.stop_loss, s.take_profit) for s in again] == [
         (s.id, s.entry, s.stop_loss, s.take_profit) for s in signals]
 
-    journal = botcore.SignalJournal(botcore.open_database("sqlite::memory:"))
+    journal = botcore.SignalJournal(botcore.Database("sqlite::memory:"))
     assert all(journal.record(s) for s in signals)
     assert not any(journal.record(s) for s in signals)  # replay: nothing new
     journal.resolve("GAZP", "1d", bars)

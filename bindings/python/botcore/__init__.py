@@ -43,7 +43,6 @@ from ._botcore import (
     __version__,
     find_chart_patterns,
     find_swing_points,
-    open_database,
     read_candles_csv,
 )
 from . import ta
@@ -86,7 +85,6 @@ __all__ = [
     "__version__",
     "find_chart_patterns",
     "find_swing_points",
-    "open_database",
     "read_candles_csv",
     "ta",
 ]

@@ -3,13 +3,16 @@
 import datetime
 import decimal
 import enum
+import types
 from typing import ClassVar, List, Optional, Sequence, Union
 
 import numpy.typing as npt
 
-_Prices = npt.ArrayLike
 
 __version__: str
+
+# The TA-Lib-compatible functions; import them from botcore.ta.
+ta: types.ModuleType
 
 class Error(Exception):
     code: ClassVar[str]
@@ -108,10 +111,9 @@ class Signal:
     def effective_id(self) -> str: ...
 
 class Database:
+    def __init__(self, url: str) -> None: ...
     @property
     def url(self) -> str: ...
-
-def open_database(url: str) -> Database: ...
 
 class SignalOutcome(enum.Enum):
     OPEN = ...
@@ -120,6 +122,7 @@ class SignalOutcome(enum.Enum):
     EXPIRED = ...
 
 class JournalEntry:
+    def __init__(self) -> None: ...
     signal: Signal
     outcome: SignalOutcome
     bars: int
@@ -129,6 +132,7 @@ class JournalEntry:
     return_percent: float
 
 class SignalStats:
+    def __init__(self) -> None: ...
     symbol: str
     timeframe: str
     recorded: int
@@ -188,13 +192,14 @@ class SwingPoint:
     class Kind(enum.Enum):
         HIGH = ...
         LOW = ...
+    def __init__(self) -> None: ...
     kind: SwingPoint.Kind
     index: int
     price: float
     confirmed_at: int
 
 def find_swing_points(
-    high: _Prices, low: _Prices, threshold_percent: float = 5.0
+    high: npt.ArrayLike, low: npt.ArrayLike, threshold_percent: float = 5.0
 ) -> List[SwingPoint]: ...
 
 class ChartPatternKind(enum.Enum):
@@ -204,6 +209,7 @@ class ChartPatternKind(enum.Enum):
     DOUBLE_BOTTOM = ...
 
 class Neckline:
+    def __init__(self) -> None: ...
     from_index: int
     from_price: float
     to_index: int
@@ -211,6 +217,7 @@ class Neckline:
     def at(self, index: int) -> float: ...
 
 class ChartPattern:
+    def __init__(self) -> None: ...
     kind: ChartPatternKind
     points: List[SwingPoint]
     neckline: Neckline
@@ -230,6 +237,6 @@ class ChartPatternOptions:
     def __init__(self) -> None: ...
 
 def find_chart_patterns(
-    high: _Prices, low: _Prices, close: _Prices,
+    high: npt.ArrayLike, low: npt.ArrayLike, close: npt.ArrayLike,
     options: ChartPatternOptions = ...,
 ) -> List[ChartPattern]: ...

@@ -1,5 +1,5 @@
 // botcore.Signal, botcore.Candle and botcore.SignalJournal (with
-// botcore.open_database to give it a store). Times are timezone-aware UTC
+// botcore.Database to give it a store). Times are timezone-aware UTC
 // datetimes; a naive datetime is taken as UTC.
 
 #include "botcore/signals/signal_journal.h"
@@ -154,17 +154,17 @@ void BindSignalJournal(py::module_& m) {
           "`id`, or the id derived from symbol, timeframe, time and side.");
 
   py::class_<Database, std::shared_ptr<Database>>(
-      m, "Database", "A SQLite or PostgreSQL store; see open_database.")
+      m, "Database", "A SQLite or PostgreSQL store, for the engines to share.")
+      .def(py::init([](const std::string& url) -> std::shared_ptr<Database> {
+             return WithoutGil([&] { return OpenDatabase(url); });
+           }),
+           py::arg("url"),
+           "Opens (creating if needed) 'sqlite::memory:', "
+           "'sqlite:///relative.db', 'sqlite:////absolute.db' or "
+           "'postgresql://user:pass@host/db'. Raises botcore.InvalidArgument "
+           "for a malformed URL, botcore.Unavailable when it cannot connect.")
       .def_property_readonly("url", &Database::url,
                              "The URL it was opened with, password masked.");
-  m.def(
-      "open_database",
-      [](const std::string& url) -> std::shared_ptr<Database> {
-        return WithoutGil([&] { return OpenDatabase(url); });
-      },
-      py::arg("url"),
-      "Opens 'sqlite::memory:', 'sqlite:///relative.db', "
-      "'sqlite:////absolute.db' or 'postgresql://user:pass@host/db'.");
 
   py::enum_<SignalOutcome>(m, "SignalOutcome")
       .value("OPEN", SignalOutcome::kOpen)
@@ -174,6 +174,7 @@ void BindSignalJournal(py::module_& m) {
 
   py::class_<JournalEntry>(m, "JournalEntry",
                            "A recorded signal and what became of it.")
+      .def(py::init<>())
       .def_readonly("signal", &JournalEntry::signal)
       .def_readonly("outcome", &JournalEntry::outcome)
       .def_readonly("bars", &JournalEntry::bars)
@@ -191,6 +192,7 @@ void BindSignalJournal(py::module_& m) {
 
   py::class_<SignalStats>(m, "SignalStats",
                           "Performance of one symbol and timeframe.")
+      .def(py::init<>())
       .def_readonly("symbol", &SignalStats::symbol)
       .def_readonly("timeframe", &SignalStats::timeframe)
       .def_readonly("recorded", &SignalStats::recorded)

@@ -73,7 +73,8 @@ void BindStrategy(py::module_& m) {
   py::enum_<SwingPoint::Kind>(swing, "Kind")
       .value("HIGH", SwingPoint::Kind::kHigh)
       .value("LOW", SwingPoint::Kind::kLow);
-  swing.def_readonly("kind", &SwingPoint::kind)
+  swing.def(py::init<>())
+      .def_readonly("kind", &SwingPoint::kind)
       .def_readonly("index", &SwingPoint::index)
       .def_readonly("price", &SwingPoint::price)
       .def_readonly("confirmed_at", &SwingPoint::confirmed_at);
@@ -95,6 +96,7 @@ void BindStrategy(py::module_& m) {
       .value("DOUBLE_BOTTOM", ChartPatternKind::kDoubleBottom);
 
   py::class_<Neckline>(m, "Neckline")
+      .def(py::init<>())
       .def_readonly("from_index", &Neckline::from_index)
       .def_readonly("from_price", &Neckline::from_price)
       .def_readonly("to_index", &Neckline::to_index)
@@ -102,6 +104,7 @@ void BindStrategy(py::module_& m) {
       .def("at", &Neckline::At, py::arg("index"));
 
   py::class_<ChartPattern>(m, "ChartPattern")
+      .def(py::init<>())
       .def_readonly("kind", &ChartPattern::kind)
       .def_readonly("points", &ChartPattern::points)
       .def_readonly("neckline", &ChartPattern::neckline)
