@@ -8,7 +8,6 @@ from typing import ClassVar, List, Optional, Sequence, Union
 
 import numpy.typing as npt
 
-
 __version__: str
 
 # The TA-Lib-compatible functions; import them from botcore.ta.
