@@ -1,10 +1,17 @@
 """Type stubs for botcore's C++ extension module."""
 
+import datetime
 import decimal
 import enum
-from typing import ClassVar, Union
+import types
+from typing import ClassVar, List, Optional, Sequence, Union
+
+import numpy.typing as npt
 
 __version__: str
+
+# The TA-Lib-compatible functions; import them from botcore.ta.
+ta: types.ModuleType
 
 class Error(Exception):
     code: ClassVar[str]
@@ -64,3 +71,171 @@ class Amount:
     def __gt__(self, other: Amount) -> bool: ...
     def __ge__(self, other: Amount) -> bool: ...
     def __hash__(self) -> int: ...
+
+class Side(enum.Enum):
+    BUY = ...
+    SELL = ...
+
+class Candle:
+    time: datetime.datetime
+    open: float
+    high: float
+    low: float
+    close: float
+    volume: float
+    def __init__(
+        self, time: datetime.datetime, open: float, high: float, low: float,
+        close: float, volume: float = 0.0,
+    ) -> None: ...
+
+def read_candles_csv(path: str) -> List[Candle]: ...
+
+class Signal:
+    symbol: str
+    timeframe: str
+    time: datetime.datetime
+    side: Side
+    entry: float
+    take_profit: float
+    stop_loss: float
+    confidence: int
+    reasons: List[str]
+    id: str
+    def __init__(
+        self, symbol: str, timeframe: str, time: datetime.datetime, side: Side,
+        entry: float, take_profit: float, stop_loss: float, confidence: int = 0,
+        reasons: Sequence[str] = ..., id: str = "",
+    ) -> None: ...
+    @property
+    def effective_id(self) -> str: ...
+
+class Database:
+    def __init__(self, url: str) -> None: ...
+    @property
+    def url(self) -> str: ...
+
+class SignalOutcome(enum.Enum):
+    OPEN = ...
+    TAKE_PROFIT = ...
+    STOP_LOSS = ...
+    EXPIRED = ...
+
+class JournalEntry:
+    def __init__(self) -> None: ...
+    signal: Signal
+    outcome: SignalOutcome
+    bars: int
+    resolved_at: Optional[datetime.datetime]
+    exit_price: float
+    r_multiple: float
+    return_percent: float
+
+class SignalStats:
+    def __init__(self) -> None: ...
+    symbol: str
+    timeframe: str
+    recorded: int
+    open: int
+    resolved: int
+    take_profits: int
+    stop_losses: int
+    expired: int
+    wins: int
+    losses: int
+    win_rate: float
+    average_r: float
+    profit_factor: float
+    expectancy_percent: float
+    longest_losing_streak: int
+
+class SignalJournal:
+    def __init__(self, database: Database, expiry_bars: int = 20) -> None: ...
+    def record(self, signal: Signal) -> bool: ...
+    def resolve(self, symbol: str, timeframe: str, candles: Sequence[Candle]) -> List[JournalEntry]: ...
+    def entries(self, symbol: str, timeframe: str) -> List[JournalEntry]: ...
+    def stats(self, symbol: str, timeframe: str) -> SignalStats: ...
+    def all_stats(self) -> List[SignalStats]: ...
+
+class DefaultStrategyOptions:
+    symbol: str
+    timeframe: str
+    macd_fast: int
+    macd_slow: int
+    macd_signal: int
+    rsi_period: int
+    rsi_overbought: float
+    rsi_oversold: float
+    rsi_midline: float
+    bbands_period: int
+    bbands_deviations: float
+    band_proximity: float
+    pattern_bars: int
+    atr_period: int
+    stop_atr_multiple: float
+    reward_risk: float
+    base_confidence: int
+    rsi_weight: int
+    bands_weight: int
+    pattern_weight: int
+    min_confidence: int
+    def __init__(self) -> None: ...
+
+class DefaultStrategy:
+    def __init__(self, options: DefaultStrategyOptions) -> None: ...
+    @property
+    def name(self) -> str: ...
+    def on_bar(self, bar: Candle) -> Optional[Signal]: ...
+    def reset(self) -> None: ...
+
+class SwingPoint:
+    class Kind(enum.Enum):
+        HIGH = ...
+        LOW = ...
+    def __init__(self) -> None: ...
+    kind: SwingPoint.Kind
+    index: int
+    price: float
+    confirmed_at: int
+
+def find_swing_points(
+    high: npt.ArrayLike, low: npt.ArrayLike, threshold_percent: float = 5.0
+) -> List[SwingPoint]: ...
+
+class ChartPatternKind(enum.Enum):
+    HEAD_AND_SHOULDERS = ...
+    INVERSE_HEAD_AND_SHOULDERS = ...
+    DOUBLE_TOP = ...
+    DOUBLE_BOTTOM = ...
+
+class Neckline:
+    def __init__(self) -> None: ...
+    from_index: int
+    from_price: float
+    to_index: int
+    to_price: float
+    def at(self, index: int) -> float: ...
+
+class ChartPattern:
+    def __init__(self) -> None: ...
+    kind: ChartPatternKind
+    points: List[SwingPoint]
+    neckline: Neckline
+    breakout_index: Optional[int]
+    height: float
+    target: float
+    @property
+    def bullish(self) -> bool: ...
+
+class ChartPatternOptions:
+    swing_threshold_percent: float
+    shoulder_tolerance_percent: float
+    head_margin_percent: float
+    neckline_tolerance_percent: float
+    peak_tolerance_percent: float
+    min_peak_separation_bars: int
+    def __init__(self) -> None: ...
+
+def find_chart_patterns(
+    high: npt.ArrayLike, low: npt.ArrayLike, close: npt.ArrayLike,
+    options: ChartPatternOptions = ...,
+) -> List[ChartPattern]: ...

@@ -6,6 +6,10 @@
 
 namespace botcore::python {
 void BindAmount(pybind11::module_& m);
+void BindTa(pybind11::module_& m);
+void BindPatterns(pybind11::module_& m);
+void BindSignalJournal(pybind11::module_& m);
+void BindStrategy(pybind11::module_& m);
 }  // namespace botcore::python
 
 PYBIND11_MODULE(_botcore, m) {
@@ -13,4 +17,8 @@ PYBIND11_MODULE(_botcore, m) {
   m.attr("__version__") = BOTCORE_PYTHON_VERSION;
   botcore::python::BindErrors(m);
   botcore::python::BindAmount(m);
+  botcore::python::BindTa(m);
+  botcore::python::BindPatterns(m);
+  botcore::python::BindSignalJournal(m);
+  botcore::python::BindStrategy(m);
 }

@@ -1,0 +1,84 @@
+// Private: helpers shared by the batch indicator functions.
+//
+// Debian builds Abseil hardened: absl::Span::operator[] checks its bound,
+// which keeps loop state out of registers; hot loops index span.data().
+
+#ifndef BOTCORE_SRC_INDICATORS_BATCH_H_
+#define BOTCORE_SRC_INDICATORS_BATCH_H_
+
+#include <algorithm>
+#include <cmath>
+#include <cstdint>
+#include <initializer_list>
+#include <vector>
+
+#include "absl/base/attributes.h"
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/types/span.h"
+#include "indicators/validation.h"
+
+namespace botcore::ta::internal {
+
+// The vector-returning overloads: runs `fill(span)` over a new vector of n
+// values.
+template <typename F>
+absl::StatusOr<std::vector<double>> Collect(size_t n, F fill) {
+  std::vector<double> out(n);
+  absl::Status status = fill(absl::MakeSpan(out));
+  if (!status.ok()) return status;
+  return out;
+}
+
+// Bars per block of RunChecked: a block's inputs stay in L1/L2 between the
+// computation and the value checks.
+inline constexpr int64_t kBlockBars = 2048;
+
+// Calls body(begin, end) out of line. Inlined into the batch function, whose
+// cores are captured by reference, GCC 12 keeps the cores' state on the
+// stack even in local copies, adding a store-to-load delay to every bar;
+// out of line, the local copies live in registers.
+template <typename Body>
+ABSL_ATTRIBUTE_NOINLINE void RunBlock(Body& body, int64_t begin, int64_t end) {
+  body(begin, end);
+}
+
+// Runs body(begin, end) over consecutive blocks of the n bars and checks
+// each block's values (v.CheckValues) right after computing it, while they
+// are in cache: the computation streams the inputs from memory (its latency
+// hides that), the check then costs little. Computing over a bad value is
+// harmless (IEEE arithmetic, no integer conversions); on a bad value every
+// output is set to NaN and the error is returned.
+template <typename Body>
+absl::Status RunChecked(const Validation& v, int64_t n,
+                        std::initializer_list<absl::Span<double>> outputs,
+                        Body body) {
+  for (int64_t begin = 0; begin < n; begin += kBlockBars) {
+    const int64_t end = std::min(n, begin + kBlockBars);
+    RunBlock(body, begin, end);
+    absl::Status status = v.CheckValues(begin, end);
+    if (!status.ok()) {
+      for (absl::Span<double> out : outputs) {
+        FillNaN(out, static_cast<int64_t>(out.size()));
+      }
+      return status;
+    }
+  }
+  return absl::OkStatus();
+}
+
+// True when every argument is finite (the streaming objects reject a bar
+// otherwise).
+template <typename... T>
+bool AllFinite(T... x) {
+  return (std::isfinite(x) && ...);
+}
+
+// The lookback of a checked period, -1 outside min..max.
+inline int LookbackIf(bool valid, int lookback) {
+  return valid ? lookback : -1;
+}
+
+}  // namespace botcore::ta::internal
+
+#endif  // BOTCORE_SRC_INDICATORS_BATCH_H_
