@@ -12,8 +12,12 @@
 namespace botcore {
 namespace {
 
+constexpr double kPow10[] = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,
+                             1e7,  1e8,  1e9,  1e10, 1e11, 1e12, 1e13,
+                             1e14, 1e15, 1e16, 1e17, 1e18};
+
 double ToDouble(const Amount& a) {
-  return static_cast<double>(a.units()) / std::pow(10.0, a.scale());
+  return static_cast<double>(a.units()) / kPow10[a.scale()];
 }
 
 // Mean and variance of a stream of returns, and the downside square sum,

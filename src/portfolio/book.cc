@@ -16,6 +16,15 @@ using internal::ToAbsl;
 // book stays far inside 128 bits.
 constexpr int64_t kMaxQuantity = 1'000'000'000'000;
 
+// a's units at `scale`. REQUIRES: a has no non-zero digits beyond `scale`
+// (true of prices on a step, which is no finer than the money scale).
+int128 UnitsAt(const Amount& a, int scale) {
+  int128 units = a.units();
+  for (int i = a.scale(); i < scale; ++i) units *= 10;
+  for (int i = scale; i < a.scale(); ++i) units /= 10;
+  return units;
+}
+
 bool SameLevel(const std::optional<Amount>& a, const std::optional<Amount>& b) {
   return a.has_value() == b.has_value() && (!a || *a == *b);
 }
@@ -259,8 +268,8 @@ absl::StatusOr<Trade> PortfolioBook::Execute(const Order& order,
     return s;
   }
   const int scale = money_scale();
-  // Steps are no finer than the money scale, so this is exact.
-  const Amount price = *order.price.Rescale(scale, RoundingMode::kHalfEven);
+  // A price on the step has at most the money scale's decimals: exact.
+  const Amount price = Money(UnitsAt(order.price, scale));
   Trade trade;
   trade.sequence = trade_count_ + 1;
   trade.time = time;
@@ -288,11 +297,10 @@ absl::StatusOr<Trade> PortfolioBook::Execute(const Order& order,
           " is not above the price ", price.ToString()));
     }
     if (order.stop_loss) {
-      trade.stop_loss = *order.stop_loss->Rescale(scale, RoundingMode::kHalfEven);
+      trade.stop_loss = Money(UnitsAt(*order.stop_loss, scale));
     }
     if (order.take_profit) {
-      trade.take_profit =
-          *order.take_profit->Rescale(scale, RoundingMode::kHalfEven);
+      trade.take_profit = Money(UnitsAt(*order.take_profit, scale));
     }
   } else {
     if (order.stop_loss || order.take_profit) {
@@ -310,10 +318,7 @@ absl::StatusOr<Trade> PortfolioBook::Execute(const Order& order,
 
 int128 PortfolioBook::FillUnits(const Instrument& instrument, Side side,
                                 int128 price_units) const {
-  // Steps are no finer than the money scale, so the rescale is exact.
-  const int128 step =
-      instrument.price_step.Rescale(money_scale(), RoundingMode::kHalfEven)
-          ->units();
+  const int128 step = UnitsAt(instrument.price_step, money_scale());
   const int128 slip = step * options_.slippage_steps;
   return side == Side::kBuy ? price_units + slip
                             : std::max(step, price_units - slip);

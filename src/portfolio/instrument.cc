@@ -104,8 +104,13 @@ absl::StatusOr<Amount> PriceOnStep(const Instrument& instrument, double price,
     }
     units = static_cast<int64_t>(r);
   }
-  const absl::int128 step = instrument.price_step.units();
-  if (units % step == 0) return Amount::FromUnits(units, scale);
+  const auto step = static_cast<int64_t>(instrument.price_step.units());
+  // Prices are below 1e15 * 10^scale; 64-bit arithmetic is exact up to 18
+  // digits, so it serves the usual scales without 128-bit division.
+  if (units < absl::int128(int64_t{1} << 62) &&
+      static_cast<int64_t>(units) % step == 0) {
+    return Amount::FromUnits(units, scale);
+  }
   absl::StatusOr<absl::int128> steps =
       StepsIn(units, instrument.price_step, mode);
   if (!steps.ok()) return steps.status();
@@ -127,16 +132,20 @@ absl::StatusOr<Amount> RoundToStep(const Instrument& instrument,
 
 absl::Status CheckPriceOnStep(const Instrument& instrument,
                               const Amount& price) {
-  if (!price.is_positive()) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        instrument.symbol, ": price ", price.ToString(), " is not positive"));
+  const Amount& step = instrument.price_step;
+  bool on_step = price.is_positive();
+  if (on_step) {
+    // Compare at the finer scale without rescaling through Amount.
+    absl::int128 p = price.units();
+    absl::int128 s = step.units();
+    for (int i = price.scale(); i < step.scale(); ++i) p *= 10;
+    for (int i = step.scale(); i < price.scale(); ++i) s *= 10;
+    on_step = p % s == 0;
   }
-  absl::StatusOr<Amount> rounded =
-      RoundToStep(instrument, price, RoundingMode::kTowardZero);
-  if (!rounded.ok() || *rounded != price) {
+  if (!on_step) {
     return absl::InvalidArgumentError(absl::StrCat(
         instrument.symbol, ": price ", price.ToString(),
-        " is not on the price step ", instrument.price_step.ToString()));
+        " is not a positive price on the step ", step.ToString()));
   }
   return absl::OkStatus();
 }

@@ -15,26 +15,22 @@ namespace {
 constexpr int kFractionBits = 80;
 constexpr int kMaxWindow = 1024;
 
-// `x` * 2^80 exactly, or nullopt when it is not representable.
+constexpr double kScale = 0x1p80;  // 2^kFractionBits
+constexpr double kUnit = 0x1p-80;
+
+// `x` * 2^80 exactly, or nullopt when it is not representable. Scaling by a
+// power of two is exact, and in this range the result is an integer.
 std::optional<absl::int128> FixedPoint(double x) {
   if (x == 0) return absl::int128(0);
   const double magnitude = std::fabs(x);
-  if (!(magnitude >= std::ldexp(1.0, -27) && magnitude < std::ldexp(1.0, 36))) {
-    return std::nullopt;
-  }
-  int exponent = 0;
-  // x = mantissa * 2^exponent with |mantissa| in [0.5, 1); as a 53-bit
-  // integer: x = m * 2^(exponent - 53).
-  const double mantissa = std::frexp(x, &exponent);
-  const auto m = static_cast<int64_t>(std::ldexp(mantissa, 53));
-  const int shift = exponent - 53 + kFractionBits;  // >= 0 in the range above
-  return absl::int128(m) << shift;
+  if (!(magnitude >= 0x1p-27 && magnitude < 0x1p36)) return std::nullopt;
+  return absl::int128(x * kScale);
 }
 
 // The exact sum rounded once to double: int128 -> double rounds to nearest,
 // and the power-of-two scaling is exact.
 double Mean(absl::int128 sum, int n) {
-  return std::ldexp(static_cast<double>(sum), -kFractionBits) / n;
+  return static_cast<double>(sum) * kUnit / n;
 }
 
 }  // namespace
