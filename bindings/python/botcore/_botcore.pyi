@@ -164,6 +164,7 @@ class Order:
     ) -> None: ...
 
 class Trade:
+    def __init__(self) -> None: ...
     sequence: int
     time: datetime.datetime
     symbol: str
@@ -179,6 +180,7 @@ class Trade:
     take_profit: Optional[Amount]
 
 class Position:
+    def __init__(self) -> None: ...
     symbol: str
     quantity: int
     cost: Amount
@@ -191,6 +193,7 @@ class Position:
     def average_entry_price(self) -> Amount: ...
 
 class RoundTrip:
+    def __init__(self) -> None: ...
     symbol: str
     entry_time: datetime.datetime
     exit_time: datetime.datetime
@@ -272,11 +275,13 @@ class TradingState(enum.Enum):
     HALTED = ...
 
 class RiskReason:
+    def __init__(self) -> None: ...
     decision: RiskDecision
     code: str
     message: str
 
 class RiskVerdict:
+    def __init__(self) -> None: ...
     decision: RiskDecision
     order: Order
     reasons: List[RiskReason]
@@ -317,6 +322,7 @@ class RiskEngine:
     def trading_state(portfolio: Portfolio, limits: RiskLimits) -> TradingState: ...
 
 class BacktestReport:
+    def __init__(self) -> None: ...
     bars: int
     initial_equity: Amount
     final_equity: Amount
@@ -339,10 +345,12 @@ class BacktestReport:
     open_quantity: int
 
 class EquityPoint:
+    def __init__(self) -> None: ...
     time: datetime.datetime
     equity: Amount
 
 class BacktestResult:
+    def __init__(self) -> None: ...
     report: BacktestReport
     equity_curve: List[EquityPoint]
     trades: List[Trade]
