@@ -5,6 +5,9 @@
 //   botcore-backtest --data gazp_daily.csv --strategy sma_cross --fast 10
 //       --slow 30 --lot 10 --commission-bps 5 --cash 100000
 //       --trades trades.csv --equity equity.csv
+//
+// With --strategy default the signal engine's DefaultStrategy runs instead;
+// its stop-losses and take-profits are watched like the bot's.
 
 #include <cstdint>
 #include <cstdio>
@@ -19,6 +22,7 @@
 #include "botcore/backtest/backtester.h"
 #include "botcore/core/candle.h"
 #include "botcore/portfolio/instrument.h"
+#include "botcore/signals/default_strategy.h"
 #include "botcore/signals/sma_cross.h"
 
 namespace {
@@ -27,8 +31,11 @@ constexpr const char* kUsage =
     "usage: botcore-backtest --data FILE.csv [options]\n"
     "  --data FILE          OHLCV CSV: ts,open,high,low,close,volume "
     "(required)\n"
-    "  --strategy NAME      built-in strategy: sma_cross (default)\n"
+    "  --strategy NAME      built-in strategy: sma_cross (the default) or\n"
+    "                       default (the signal engine's MACD/RSI/Bollinger/\n"
+    "                       pattern strategy, stops and targets from ATR)\n"
     "  --fast N --slow N    sma_cross windows (default 10, 30)\n"
+    "  --timeframe TF       bar length for the default strategy (default 1d)\n"
     "  --symbol S           instrument symbol (default GAZP)\n"
     "  --lot N              shares per lot (default 10)\n"
     "  --step D             price step (default 0.01)\n"
@@ -44,7 +51,7 @@ const std::map<std::string, std::string> kDefaults = {
     {"slow", "30"},     {"symbol", "GAZP"},        {"lot", "10"},
     {"step", "0.01"},   {"commission-bps", "5"},   {"slippage-steps", "0"},
     {"cash", "100000"}, {"buy-percent", "95"},     {"trades", ""},
-    {"equity", ""}};
+    {"equity", ""},     {"timeframe", "1d"}};
 
 absl::Status OptionError(const std::string& name, const std::string& value,
                          const std::string& what) {
@@ -116,9 +123,9 @@ absl::Status Main(int argc, char** argv) {
     return absl::InvalidArgumentError(
         absl::StrCat("--data is required\n", kUsage));
   }
-  if (opts["strategy"] != "sma_cross") {
+  if (opts["strategy"] != "sma_cross" && opts["strategy"] != "default") {
     return OptionError("strategy", opts["strategy"],
-                       "is not a built-in strategy (sma_cross)");
+                       "is not a built-in strategy (sma_cross, default)");
   }
   botcore::SmaCrossOptions sma;
   absl::StatusOr<int64_t> fast = Integer(opts, "fast");
@@ -174,18 +181,36 @@ absl::Status Main(int argc, char** argv) {
   absl::StatusOr<std::vector<botcore::Candle>> bars =
       botcore::ReadCandlesCsv(opts["data"]);
   if (!bars.ok()) return bars.status();
-  absl::StatusOr<std::unique_ptr<botcore::SmaCrossStrategy>> strategy =
-      botcore::SmaCrossStrategy::Create(sma);
-  if (!strategy.ok()) return strategy.status();
+  std::unique_ptr<botcore::Strategy> strategy;
+  std::string description;
+  if (opts["strategy"] == "sma_cross") {
+    absl::StatusOr<std::unique_ptr<botcore::SmaCrossStrategy>> sma_cross =
+        botcore::SmaCrossStrategy::Create(sma);
+    if (!sma_cross.ok()) return sma_cross.status();
+    strategy = *std::move(sma_cross);
+    description = absl::StrCat("sma_cross(", sma.fast, ", ", sma.slow, ")");
+  } else {
+    botcore::DefaultStrategyOptions defaults;
+    defaults.symbol = opts["symbol"];
+    defaults.timeframe = opts["timeframe"];
+    absl::StatusOr<std::unique_ptr<botcore::DefaultStrategy>> signal_engine =
+        botcore::DefaultStrategy::Create(defaults);
+    if (!signal_engine.ok()) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("--timeframe: ", signal_engine.status().message()));
+    }
+    strategy = *std::move(signal_engine);
+    description = "default";
+  }
   absl::StatusOr<std::unique_ptr<botcore::Backtester>> backtester =
       botcore::Backtester::Create(options);
   if (!backtester.ok()) return backtester.status();
   absl::StatusOr<botcore::BacktestResult> result =
-      (*backtester)->Run(**strategy, *bars, advisor);
+      (*backtester)->Run(*strategy, *bars, advisor);
   if (!result.ok()) return result.status();
 
-  std::cout << "strategy         sma_cross(" << sma.fast << ", " << sma.slow
-            << ") on " << opts["data"] << "\n"
+  std::cout << "strategy         " << description << " on " << opts["data"]
+            << "\n"
             << botcore::FormatBacktestReport(result->report);
   if (!opts["trades"].empty()) {
     if (absl::Status s =

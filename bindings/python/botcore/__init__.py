@@ -5,6 +5,7 @@ here. Every failure raises a subclass of :class:`botcore.Error` whose ``code``
 names the status (``botcore.InvalidArgument`` is also a ``ValueError``).
 """
 
+from . import ta
 from ._botcore import (
     Aborted,
     AlreadyExists,
@@ -16,6 +17,7 @@ from ._botcore import (
     Cancelled,
     Candle,
     DataLoss,
+    Database,
     DeadlineExceeded,
     EquityPoint,
     Error,
@@ -23,6 +25,7 @@ from ._botcore import (
     Instrument,
     Internal,
     InvalidArgument,
+    JournalEntry,
     NotFound,
     Order,
     OutOfRange,
@@ -41,6 +44,9 @@ from ._botcore import (
     RoundingMode,
     Side,
     Signal,
+    SignalJournal,
+    SignalOutcome,
+    SignalStats,
     SmaCrossStrategy,
     Strategy,
     Trade,
@@ -51,9 +57,10 @@ from ._botcore import (
     Unavailable,
     Unimplemented,
     Unknown,
-    format_iso_time,
-    read_candles_csv,
     __version__,
+    format_iso_time,
+    open_database,
+    read_candles_csv,
 )
 
 __all__ = [
@@ -67,6 +74,7 @@ __all__ = [
     "Cancelled",
     "Candle",
     "DataLoss",
+    "Database",
     "DeadlineExceeded",
     "EquityPoint",
     "Error",
@@ -74,6 +82,7 @@ __all__ = [
     "Instrument",
     "Internal",
     "InvalidArgument",
+    "JournalEntry",
     "NotFound",
     "Order",
     "OutOfRange",
@@ -92,6 +101,9 @@ __all__ = [
     "RoundingMode",
     "Side",
     "Signal",
+    "SignalJournal",
+    "SignalOutcome",
+    "SignalStats",
     "SmaCrossStrategy",
     "Strategy",
     "Trade",
@@ -102,7 +114,9 @@ __all__ = [
     "Unavailable",
     "Unimplemented",
     "Unknown",
-    "format_iso_time",
-    "read_candles_csv",
     "__version__",
+    "format_iso_time",
+    "open_database",
+    "read_candles_csv",
+    "ta",
 ]

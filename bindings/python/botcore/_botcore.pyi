@@ -3,7 +3,10 @@
 import datetime
 import decimal
 import enum
-from typing import Callable, ClassVar, List, Optional, Union
+from typing import Callable, ClassVar, List, Optional, Sequence, Union
+
+import numpy as np
+import numpy.typing as npt
 
 __version__: str
 
@@ -66,8 +69,27 @@ class Amount:
     def __ge__(self, other: Amount) -> bool: ...
     def __hash__(self) -> int: ...
 
-# --- trading: candles, strategies, portfolios, risk, backtests -------------
+# Candlestick patterns (re-exported by botcore.ta): int32 arrays, TA-Lib 0.6.4.
+_Prices = npt.ArrayLike
+_Pattern = npt.NDArray[np.int32]
 
+def CDLDOJI(open: _Prices, high: _Prices, low: _Prices, close: _Prices) -> _Pattern: ...
+def CDLHAMMER(open: _Prices, high: _Prices, low: _Prices, close: _Prices) -> _Pattern: ...
+def CDLSHOOTINGSTAR(open: _Prices, high: _Prices, low: _Prices, close: _Prices) -> _Pattern: ...
+def CDLENGULFING(open: _Prices, high: _Prices, low: _Prices, close: _Prices) -> _Pattern: ...
+def CDLHARAMI(open: _Prices, high: _Prices, low: _Prices, close: _Prices) -> _Pattern: ...
+def CDLMORNINGSTAR(
+    open: _Prices, high: _Prices, low: _Prices, close: _Prices, penetration: float = 0.3
+) -> _Pattern: ...
+def CDLEVENINGSTAR(
+    open: _Prices, high: _Prices, low: _Prices, close: _Prices, penetration: float = 0.3
+) -> _Pattern: ...
+def CDL3WHITESOLDIERS(open: _Prices, high: _Prices, low: _Prices, close: _Prices) -> _Pattern: ...
+def CDL3BLACKCROWS(open: _Prices, high: _Prices, low: _Prices, close: _Prices) -> _Pattern: ...
+
+class Side(enum.Enum):
+    BUY = ...
+    SELL = ...
 
 class Candle:
     time: datetime.datetime
@@ -77,21 +99,11 @@ class Candle:
     close: float
     volume: float
     def __init__(
-        self,
-        time: datetime.datetime,
-        open: float,
-        high: float,
-        low: float,
-        close: float,
-        volume: float = 0.0,
+        self, time: datetime.datetime, open: float, high: float, low: float,
+        close: float, volume: float = 0.0,
     ) -> None: ...
 
 def read_candles_csv(path: str) -> List[Candle]: ...
-def format_iso_time(time: datetime.datetime) -> str: ...
-
-class Side(enum.Enum):
-    BUY = ...
-    SELL = ...
 
 class Signal:
     symbol: str
@@ -99,22 +111,69 @@ class Signal:
     time: datetime.datetime
     side: Side
     entry: float
-    stop_loss: float
     take_profit: float
+    stop_loss: float
     confidence: int
     reasons: List[str]
+    id: str
     def __init__(
-        self,
-        side: Side,
-        time: datetime.datetime,
-        entry: float,
-        symbol: str = "",
-        stop_loss: float = ...,
-        take_profit: float = ...,
-        confidence: int = 0,
-        reasons: List[str] = ...,
-        timeframe: str = "",
+        self, symbol: str, timeframe: str, time: datetime.datetime, side: Side,
+        entry: float, take_profit: float, stop_loss: float, confidence: int = 0,
+        reasons: Sequence[str] = ..., id: str = "",
     ) -> None: ...
+    @property
+    def effective_id(self) -> str: ...
+
+class Database:
+    @property
+    def url(self) -> str: ...
+
+def open_database(url: str) -> Database: ...
+
+class SignalOutcome(enum.Enum):
+    OPEN = ...
+    TAKE_PROFIT = ...
+    STOP_LOSS = ...
+    EXPIRED = ...
+
+class JournalEntry:
+    signal: Signal
+    outcome: SignalOutcome
+    bars: int
+    resolved_at: Optional[datetime.datetime]
+    exit_price: float
+    r_multiple: float
+    return_percent: float
+
+class SignalStats:
+    symbol: str
+    timeframe: str
+    recorded: int
+    open: int
+    resolved: int
+    take_profits: int
+    stop_losses: int
+    expired: int
+    wins: int
+    losses: int
+    win_rate: float
+    average_r: float
+    profit_factor: float
+    expectancy_percent: float
+    longest_losing_streak: int
+
+class SignalJournal:
+    def __init__(self, database: Database, expiry_bars: int = 20) -> None: ...
+    def record(self, signal: Signal) -> bool: ...
+    def resolve(self, symbol: str, timeframe: str, candles: Sequence[Candle]) -> List[JournalEntry]: ...
+    def entries(self, symbol: str, timeframe: str) -> List[JournalEntry]: ...
+    def stats(self, symbol: str, timeframe: str) -> SignalStats: ...
+    def all_stats(self) -> List[SignalStats]: ...
+
+# --- trading: candles, strategies, portfolios, risk, backtests -------------
+
+
+def format_iso_time(time: datetime.datetime) -> str: ...
 
 class Strategy:
     def __init__(self) -> None: ...

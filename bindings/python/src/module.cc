@@ -6,6 +6,8 @@
 
 namespace botcore::python {
 void BindAmount(pybind11::module_& m);
+void BindPatterns(pybind11::module_& m);
+void BindSignalJournal(pybind11::module_& m);
 void BindTrading(pybind11::module_& m);
 }  // namespace botcore::python
 
@@ -14,5 +16,7 @@ PYBIND11_MODULE(_botcore, m) {
   m.attr("__version__") = BOTCORE_PYTHON_VERSION;
   botcore::python::BindErrors(m);
   botcore::python::BindAmount(m);
+  botcore::python::BindPatterns(m);
+  botcore::python::BindSignalJournal(m);
   botcore::python::BindTrading(m);
 }

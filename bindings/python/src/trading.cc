@@ -1,5 +1,6 @@
-// Candles, strategies (subclassable from Python), the paper PortfolioBook,
-// the risk engine and the backtester.
+// Strategies (subclassable from Python), the paper PortfolioBook, the risk
+// engine and the backtester. Candle, Side and Signal are bound with the
+// signal journal (signal_journal.cc), which must be bound first.
 
 #include <pybind11/functional.h>
 #include <pybind11/pybind11.h>
@@ -76,75 +77,8 @@ class PyStrategy final : public Strategy {
 }  // namespace
 
 void BindTrading(py::module_& m) {
-  py::class_<Candle>(m, "Candle",
-                     "One OHLCV bar; time is when it opened (UTC).")
-      .def(py::init([](absl::Time time, double open, double high, double low,
-                       double close, double volume) {
-             return Candle{time, open, high, low, close, volume};
-           }),
-           py::arg("time"), py::arg("open"), py::arg("high"), py::arg("low"),
-           py::arg("close"), py::arg("volume") = 0.0)
-      .def_readwrite("time", &Candle::time)
-      .def_readwrite("open", &Candle::open)
-      .def_readwrite("high", &Candle::high)
-      .def_readwrite("low", &Candle::low)
-      .def_readwrite("close", &Candle::close)
-      .def_readwrite("volume", &Candle::volume)
-      .def("__repr__", [](const Candle& c) {
-        return absl::StrCat("Candle(", FormatIsoTime(c.time), ", o=", c.open,
-                            ", h=", c.high, ", l=", c.low, ", c=", c.close,
-                            ", v=", c.volume, ")");
-      });
-  m.def(
-      "read_candles_csv",
-      [](const std::string& path) {
-        return ValueOrRaise(ReadCandlesCsv(path));
-      },
-      py::arg("path"),
-      "Reads an OHLCV CSV (ts,open,high,low,close,volume). Raises "
-      "botcore.NotFound "
-      "for a missing file, botcore.InvalidArgument naming the line for a bad "
-      "row.");
-  m.def("format_iso_time", &FormatIsoTime, py::arg("time"));
-
-  py::enum_<Side>(m, "Side")
-      .value("BUY", Side::kBuy)
-      .value("SELL", Side::kSell);
-
-  py::class_<Signal>(m, "Signal", "A strategy's signal at a bar's close.")
-      .def(py::init([](Side side, absl::Time time, double entry,
-                       const std::string& symbol, double stop_loss,
-                       double take_profit, int confidence,
-                       std::vector<std::string> reasons,
-                       const std::string& timeframe) {
-             Signal s;
-             s.side = side;
-             s.time = time;
-             s.entry = entry;
-             s.symbol = symbol;
-             s.stop_loss = stop_loss;
-             s.take_profit = take_profit;
-             s.confidence = confidence;
-             s.reasons = std::move(reasons);
-             s.timeframe = timeframe;
-             return s;
-           }),
-           py::arg("side"), py::arg("time"), py::arg("entry"),
-           py::arg("symbol") = "",
-           py::arg("stop_loss") = std::numeric_limits<double>::quiet_NaN(),
-           py::arg("take_profit") = std::numeric_limits<double>::quiet_NaN(),
-           py::arg("confidence") = 0,
-           py::arg("reasons") = std::vector<std::string>{},
-           py::arg("timeframe") = "")
-      .def_readwrite("symbol", &Signal::symbol)
-      .def_readwrite("timeframe", &Signal::timeframe)
-      .def_readwrite("time", &Signal::time)
-      .def_readwrite("side", &Signal::side)
-      .def_readwrite("entry", &Signal::entry)
-      .def_readwrite("stop_loss", &Signal::stop_loss)
-      .def_readwrite("take_profit", &Signal::take_profit)
-      .def_readwrite("confidence", &Signal::confidence)
-      .def_readwrite("reasons", &Signal::reasons);
+  m.def("format_iso_time", &FormatIsoTime, py::arg("time"),
+        "The time as ISO-8601 UTC, e.g. '2014-06-09T00:00:00Z'.");
 
   py::class_<Strategy, PyStrategy>(
       m, "Strategy",
