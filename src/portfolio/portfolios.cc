@@ -99,11 +99,11 @@ constexpr Migration kMigrations[] = {
      "(owner, status, created_at);"
      "CREATE TABLE portfolio_recommendation_transitions ("
      "  id TEXT NOT NULL,"
+     "  step BIGINT NOT NULL,"
      "  status TEXT NOT NULL,"
      "  time BIGINT NOT NULL,"
-     "  note TEXT NOT NULL);"
-     "CREATE INDEX portfolio_recommendation_transitions_id ON "
-     "portfolio_recommendation_transitions (id, time)"},
+     "  note TEXT NOT NULL,"
+     "  PRIMARY KEY (id, step))"},
 };
 
 constexpr std::string_view kTradeColumns =

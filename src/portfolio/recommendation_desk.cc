@@ -163,13 +163,20 @@ absl::StatusOr<std::optional<StoredRecommendation>> Find(SqlTransaction& tx,
 absl::Status AddTransition(SqlTransaction& tx, std::string_view id,
                            RecommendationStatus status, absl::Time time,
                            std::string_view note) {
+  // Steps number the transitions of one id in order, even within one
+  // microsecond.
+  BOTCORE_ASSIGN_OR_RETURN(
+      std::vector<SqlRow> last,
+      tx.Query("SELECT COUNT(*) FROM portfolio_recommendation_transitions "
+               "WHERE id = ?",
+               {id}));
+  BOTCORE_ASSIGN_OR_RETURN(int64_t steps, last.at(0).Int64(0));
   return tx
       .Execute(
-          "INSERT INTO portfolio_recommendation_transitions (id, status, time, "
-          "note) "
-          "VALUES (?, ?, ?, ?)",
-          {id, RecommendationStatusName(status), absl::ToUnixMicros(time),
-           note})
+          "INSERT INTO portfolio_recommendation_transitions (id, step, status, "
+          "time, note) VALUES (?, ?, ?, ?, ?)",
+          {id, steps + 1, RecommendationStatusName(status),
+           absl::ToUnixMicros(time), note})
       .status();
 }
 
@@ -477,7 +484,7 @@ RecommendationDesk::History(std::string_view id) {
             std::vector<SqlRow> rows,
             tx.Query("SELECT status, time, note FROM "
                      "portfolio_recommendation_transitions "
-                     "WHERE id = ? ORDER BY time, status",
+                     "WHERE id = ? ORDER BY step",
                      {id}));
         for (const SqlRow& row : rows) {
           RecommendationTransition t;

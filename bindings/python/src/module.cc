@@ -9,6 +9,7 @@ void BindAmount(pybind11::module_& m);
 void BindPatterns(pybind11::module_& m);
 void BindSignalJournal(pybind11::module_& m);
 void BindTrading(pybind11::module_& m);
+void BindPaperTrading(pybind11::module_& m);
 }  // namespace botcore::python
 
 PYBIND11_MODULE(_botcore, m) {
@@ -19,4 +20,5 @@ PYBIND11_MODULE(_botcore, m) {
   botcore::python::BindPatterns(m);
   botcore::python::BindSignalJournal(m);
   botcore::python::BindTrading(m);
+  botcore::python::BindPaperTrading(m);
 }
