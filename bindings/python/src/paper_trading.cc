@@ -55,11 +55,7 @@ auto Unlocked(Fn fn) {
 }  // namespace
 
 void BindPaperTrading(py::module_& m) {
-  py::class_<Clock, std::shared_ptr<Clock>>(m, "Clock",
-                                            "Where engines read the time.")
-      .def("now", &Clock::Now);
-  py::class_<testing::ManualClock, Clock,
-             std::shared_ptr<testing::ManualClock>>(
+  py::class_<testing::ManualClock, std::shared_ptr<testing::ManualClock>>(
       m, "ManualClock", "A clock that moves only when told to (tests).")
       .def(py::init<absl::Time>(), py::arg("start"))
       .def(
@@ -68,7 +64,8 @@ void BindPaperTrading(py::module_& m) {
             c.Advance(absl::Seconds(seconds));
           },
           py::arg("seconds"))
-      .def("set", &testing::ManualClock::Set, py::arg("time"));
+      .def("set", &testing::ManualClock::Set, py::arg("time"))
+      .def("now", &testing::ManualClock::Now);
 
   py::class_<BarPrices>(m, "BarPrices",
                         "Open, high, low and last of a bar, as money.")
@@ -96,11 +93,15 @@ void BindPaperTrading(py::module_& m) {
       m, "Portfolios", "Paper portfolios per owner, persisted in a Database.")
       .def(py::init([](std::shared_ptr<Database> database,
                        const PortfolioBookOptions& options,
-                       std::shared_ptr<Clock> clock) {
+                       std::shared_ptr<testing::ManualClock> clock) {
              auto handle = std::make_shared<PortfoliosHandle>();
              handle->database = std::move(database);
-             handle->clock =
-                 clock ? std::move(clock) : std::make_shared<SystemClock>();
+             // The system clock unless a ManualClock is given (tests).
+             if (clock) {
+               handle->clock = std::move(clock);
+             } else {
+               handle->clock = std::make_shared<SystemClock>();
+             }
              PortfoliosOptions o;
              o.database = handle->database.get();
              o.clock = handle->clock.get();
