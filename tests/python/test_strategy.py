@@ -23,7 +23,7 @@ def test_strategy_signals_are_deterministic_and_journaled():
     options = botcore.DefaultStrategyOptions()
     options.symbol = "GAZP"
     strategy = botcore.DefaultStrategy(options)
-    assert strategy.name == "default"
+    assert strategy.name() == "default"
     bars = gazp()
     signals = run(strategy, bars)
     assert signals

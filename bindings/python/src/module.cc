@@ -10,6 +10,8 @@ void BindTa(pybind11::module_& m);
 void BindPatterns(pybind11::module_& m);
 void BindSignalJournal(pybind11::module_& m);
 void BindStrategy(pybind11::module_& m);
+void BindTrading(pybind11::module_& m);
+void BindPaperTrading(pybind11::module_& m);
 }  // namespace botcore::python
 
 PYBIND11_MODULE(_botcore, m) {
@@ -20,5 +22,7 @@ PYBIND11_MODULE(_botcore, m) {
   botcore::python::BindTa(m);
   botcore::python::BindPatterns(m);
   botcore::python::BindSignalJournal(m);
+  botcore::python::BindTrading(m);  // Strategy, which DefaultStrategy extends
+  botcore::python::BindPaperTrading(m);
   botcore::python::BindStrategy(m);
 }

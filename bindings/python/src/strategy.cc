@@ -47,27 +47,16 @@ void BindStrategy(py::module_& m) {
       .def_readwrite("pattern_weight", &O::pattern_weight)
       .def_readwrite("min_confidence", &O::min_confidence);
 
-  py::class_<DefaultStrategy>(
+  // name(), on_bar() and reset() come from the Strategy base (trading.cc),
+  // so a DefaultStrategy goes wherever a Strategy does (Backtester.run).
+  py::class_<DefaultStrategy, Strategy>(
       m, "DefaultStrategy",
       "MACD cross + RSI gate, confirmed by RSI, Bollinger bands and "
       "candlestick patterns; ATR stops. Feed bars in time order.")
       .def(py::init([](const O& options) {
              return ValueOrRaise(DefaultStrategy::Create(options));
            }),
-           py::arg("options"))
-      .def_property_readonly(
-          "name",
-          [](const DefaultStrategy& s) { return std::string(s.name()); })
-      .def(
-          "on_bar",
-          [](DefaultStrategy& s, const Candle& bar) {
-            return ValueOrRaise(s.OnBar(bar));
-          },
-          py::arg("bar"),
-          "The signal at this bar's close, or None. Raises "
-          "botcore.InvalidArgument for a bad or out-of-order bar (the state "
-          "is then unchanged).")
-      .def("reset", &DefaultStrategy::Reset);
+           py::arg("options"));
 
   py::class_<SwingPoint> swing(m, "SwingPoint", "A zig-zag turning point.");
   py::enum_<SwingPoint::Kind>(swing, "Kind")
