@@ -17,7 +17,7 @@ def money(text):
 
 @pytest.fixture
 def setup(tmp_path):
-    db = botcore.open_database(f"sqlite:///{tmp_path}/paper.db")
+    db = botcore.Database(f"sqlite:///{tmp_path}/paper.db")
     clock = botcore.ManualClock(NOON)
     portfolios = botcore.Portfolios(db, clock=clock)
     desk = botcore.RecommendationDesk(portfolios, botcore.RiskEngine())
