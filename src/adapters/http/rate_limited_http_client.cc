@@ -12,6 +12,7 @@
 #include "absl/time/time.h"
 #include "botcore/adapters/http.h"
 #include "botcore/core/redact.h"
+#include "internal/token_bucket.h"
 
 namespace botcore {
 namespace {
@@ -32,9 +33,7 @@ class RateLimitedHttpClient final : public HttpClientWrapper {
  public:
   RateLimitedHttpClient(std::unique_ptr<HttpClient> target,
                         const RateLimitOptions& options)
-      : HttpClientWrapper(std::move(target)),
-        options_(options),
-        interval_(absl::Seconds(1 / options.requests_per_second)) {}
+      : HttpClientWrapper(std::move(target)), options_(options) {}
 
   absl::StatusOr<HttpResponse> Send(const HttpRequest& request) override {
     absl::Duration wait;
@@ -43,21 +42,20 @@ class RateLimitedHttpClient final : public HttpClientWrapper {
       // concurrent callers one interval apart, in the order they came.
       absl::MutexLock lock(&mu_);
       const absl::Time now = options_.clock->Now();
-      // The bucket is modelled by the time at which it would be full again:
-      // a request may start at max(now, next_free - burst*interval).
-      absl::Time& next_free =
-          next_free_.try_emplace(HostKey(request.url), absl::InfinitePast())
+      internal::TokenBucket& bucket =
+          buckets_
+              .try_emplace(HostKey(request.url), options_.requests_per_second,
+                           options_.burst)
               .first->second;
-      const absl::Time earliest =
-          std::max(now, next_free - (options_.burst - 1) * interval_);
-      wait = earliest - now;
+      const absl::Time start = bucket.Earliest(now);
+      wait = start - now;
       if (wait > options_.max_wait) {
         return absl::ResourceExhaustedError(
             absl::StrCat("rate limit of ", options_.requests_per_second,
                          "/s for ", HostKey(RedactUrl(request.url)),
                          ": would wait ", absl::FormatDuration(wait)));
       }
-      next_free = std::max(next_free, earliest) + interval_;
+      bucket.Take(start);
     }
     if (wait > absl::ZeroDuration()) options_.clock->SleepFor(wait);
     return target().Send(request);
@@ -65,9 +63,8 @@ class RateLimitedHttpClient final : public HttpClientWrapper {
 
  private:
   const RateLimitOptions options_;
-  const absl::Duration interval_;
   absl::Mutex mu_;
-  std::map<std::string, absl::Time> next_free_ ABSL_GUARDED_BY(mu_);
+  std::map<std::string, internal::TokenBucket> buckets_ ABSL_GUARDED_BY(mu_);
 };
 
 }  // namespace
