@@ -70,6 +70,21 @@ TEST_SUITE("caching_http_client") {
     CHECK(s.script->requests().size() == 5);
   }
 
+  TEST_CASE("only responses the cacheable predicate accepts are kept") {
+    ManualClock clock;
+    auto fake = std::make_unique<ScriptedHttpClient>();
+    ScriptedHttpClient* script = fake.get();
+    script->Script(HttpResponse{.status = 200, .body = "error"});
+    script->Script(HttpResponse{.status = 200, .body = "good"});
+    auto http = NewCachingHttpClient(
+        std::move(fake),
+        {.clock = &clock,
+         .cacheable = [](const HttpResponse& r) { return r.body == "good"; }});
+    for (int i = 0; i < 4; ++i)
+      REQUIRE_OK(http->Send({.url = "http://h/a"}).status());
+    CHECK(script->requests().size() == 2);
+  }
+
   TEST_CASE("the oldest entry is evicted beyond max_entries") {
     Stack s(2);
     s.script->Script(HttpResponse{.status = 200});

@@ -20,6 +20,7 @@
 #define BOTCORE_ADAPTERS_HTTP_H_
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 
@@ -116,10 +117,15 @@ struct CacheOptions {
   absl::Duration ttl = absl::Minutes(15);
   // Responses kept at most; the oldest goes first. Default: 1024.
   int max_entries = 1024;
+  // Which 2xx responses may be kept, e.g. only bodies the adapter can read,
+  // so that an error reported inside a 200 is not served for a whole TTL.
+  // Called outside any lock. Default: empty (every 2xx response).
+  std::function<bool(const HttpResponse&)> cacheable;
 };
 
-// Caches successful (2xx) responses to GET requests, keyed by URL and
-// request headers, for options.ttl. Other methods, other statuses and errors
+// Caches successful (2xx) responses to GET requests that
+// options.cacheable accepts, keyed by URL and request headers, for
+// options.ttl. Other methods, other statuses and errors
 // pass through uncached. Thread-safe if `target` is.
 // REQUIRES: options.clock != nullptr, max_entries >= 1.
 std::unique_ptr<HttpClient> NewCachingHttpClient(

@@ -43,7 +43,8 @@ class CachingHttpClient final : public HttpClientWrapper {
       }
     }
     absl::StatusOr<HttpResponse> response = target().Send(request);
-    if (response.ok() && response->status >= 200 && response->status < 300) {
+    if (response.ok() && response->status >= 200 && response->status < 300 &&
+        (!options_.cacheable || options_.cacheable(*response))) {
       absl::MutexLock lock(&mu_);
       const absl::Time expires = options_.clock->Now() + options_.ttl;
       entries_.insert_or_assign(key, Entry{*response, expires});
