@@ -3,7 +3,9 @@
 # throw-away PostgreSQL, and runs every test:
 #   - the C++ unit and storage suites, built with AddressSanitizer and UBSan
 #     (build-asan/), on SQLite and on that PostgreSQL;
-#   - the packaging test and the Python tests against the Release build (build/).
+#   - the packaging test and the Python tests against the Release build (build/);
+#   - every libFuzzer target for FUZZ_SECONDS (default 30) under ASan + UBSan
+#     (build-fuzz/, clang), seeded with the recorded payloads.
 # Exits 0 only if everything passed.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -31,6 +33,8 @@ echo "== packaging test"
 (cd build && ctest -L packaging --output-on-failure) || status=1
 echo "== Python tests"
 PYTHONPATH="$top/build/python" /usr/bin/python3 -m pytest -q tests/python || status=1
+echo "== fuzzing"
+bash scripts/fuzz.sh || status=1
 
 if [ $status -eq 0 ]; then echo "== all tests passed"; else echo "== SOME TESTS FAILED"; fi
 exit $status
