@@ -229,6 +229,18 @@ class MaCore {
     if (period_ == 1) return x.Ago(0);
     return type_ == MAType::kSma ? sma_.Update(x) : ema_.Update(x.Ago(0));
   }
+  // Update() over x[0..n) into out[0..n), choosing the type once.
+  void Run(const double* x, double* out, int64_t n) {
+    if (period_ == 1) {
+      for (int64_t i = 0; i < n; ++i) out[i] = x[i];
+    } else if (type_ == MAType::kEma) {
+      ema_.Run(x, out, n);
+    } else {
+      SmaCore sma = sma_;
+      for (int64_t i = 0; i < n; ++i) out[i] = sma.Update(ArrayHistory{x, i});
+      sma_ = sma;
+    }
+  }
   void Reset() {
     sma_.Reset();
     ema_.Reset();
