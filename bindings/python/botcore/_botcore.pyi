@@ -2,9 +2,13 @@
 
 import decimal
 import enum
+import types
 from typing import ClassVar, Union
 
 __version__: str
+
+# The indicators; use them through botcore.ta (see botcore/ta.pyi).
+ta: types.ModuleType
 
 class Error(Exception):
     code: ClassVar[str]
