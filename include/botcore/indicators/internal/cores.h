@@ -202,8 +202,6 @@ class EmaCore {
     count_ = i;
     ema_ = ema;
   }
-  double value() const { return ema_; }
-  int64_t count() const { return count_; }
   void Reset() {
     count_ = 0;
     ema_ = 0;
@@ -770,7 +768,6 @@ class DirectionalCore {
     sums_.tr += TrueRange(high, low, prev.close);
     return false;
   }
-  int period() const { return period_; }
   void Reset() { *this = DirectionalCore(period_); }
 
  private:
