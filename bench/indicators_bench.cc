@@ -150,6 +150,43 @@ void BM_StochStream(benchmark::State& state) {
       });
 }
 
+// Lower bounds: the bare floating-point recurrences of SMA (an add and a
+// subtract per bar on one running total) and EMA (subtract, multiply, add),
+// without checks, NaN handling or outputs beyond one store. No
+// implementation with TA-Lib's operation order can beat their latency.
+void BM_BoundSmaRecurrence(benchmark::State& state) {
+  const std::vector<double>& x = Data().close;
+  std::vector<double> out(kBars);
+  for (auto _ : state) {
+    double total = 0;
+    for (size_t i = 0; i < 19; ++i) total += x[i];
+    for (size_t i = 19; i < kBars; ++i) {
+      total += x[i];
+      out[i] = total / 20;
+      total -= x[i - 19];
+    }
+    benchmark::DoNotOptimize(out.data());
+    benchmark::ClobberMemory();
+  }
+  PerBar(state);
+}
+void BM_BoundEmaRecurrence(benchmark::State& state) {
+  const std::vector<double>& x = Data().close;
+  std::vector<double> out(kBars);
+  for (auto _ : state) {
+    double ema = x[0];
+    for (size_t i = 1; i < kBars; ++i) {
+      ema = (x[i] - ema) * (2.0 / 21) + ema;
+      out[i] = ema;
+    }
+    benchmark::DoNotOptimize(out.data());
+    benchmark::ClobberMemory();
+  }
+  PerBar(state);
+}
+
+BENCHMARK(BM_BoundSmaRecurrence);
+BENCHMARK(BM_BoundEmaRecurrence);
 BENCHMARK(BM_SmaBatch);
 BENCHMARK(BM_SmaStream);
 BENCHMARK(BM_EmaBatch);

@@ -25,16 +25,12 @@ bool ValidPeriod(int p, int min) { return p >= min && p <= kMaxPeriod; }
 bool ValidMaType(MAType t) { return t == MAType::kSma || t == MAType::kEma; }
 int MaLookbackOf(int period) { return period - 1; }
 
-// MA(in.data()[start..]) into out.data()[start..]; out.data()[0..start) is left
-// alone.
+// MA(in[start..]) into out[start..]; out[0..start) is left alone.
 void RunMa(int period, MAType type, absl::Span<const double> in,
            absl::Span<double> out, int64_t start) {
-  internal::MaCore core(period, type);
-  const int64_t n = static_cast<int64_t>(in.size());
-  const double* data = in.data() + start;
-  for (int64_t i = 0; i + start < n; ++i) {
-    out.data()[start + i] = core.Update(ArrayHistory{data, i});
-  }
+  internal::MaCore(period, type)
+      .Run(in.data() + start, out.data() + start,
+           static_cast<int64_t>(in.size()) - start);
 }
 
 // fastK of `close` over the highest `high` and lowest `low` of `period`

@@ -76,12 +76,8 @@ absl::Status Adx(absl::Span<const double> high, absl::Span<const double> low,
   return internal::RunChecked(
       v, static_cast<int64_t>(close.size()), {out},
       [&](int64_t begin, int64_t end) {
-        auto local_core = core;  // a local copy stays in registers
-        for (int64_t i = begin; i < end; ++i) {
-          out.data()[i] =
-              local_core.Update(high.data()[i], low.data()[i], close.data()[i]);
-        }
-        core = local_core;
+        core.Run(high.data() + begin, low.data() + begin, close.data() + begin,
+                 out.data() + begin, end - begin);
       });
 }
 

@@ -12,7 +12,11 @@ import pytest
 import botcore
 import botcore.ta as talib
 
-SHARED = pathlib.Path(os.environ.get("BOTCORE_SHARED_DIR", "/work/shared"))
+# The shared/ folder next to the repository (as for the C++ tests), or
+# BOTCORE_SHARED_DIR.
+SHARED = pathlib.Path(os.environ.get(
+    "BOTCORE_SHARED_DIR",
+    pathlib.Path(__file__).resolve().parents[2].parent / "shared"))
 GOLDEN = SHARED / "golden" / "talib-gazp"
 
 

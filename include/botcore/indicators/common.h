@@ -29,12 +29,16 @@
 //   the input is not longer than the lookback, every output is NaN (as TA-Lib
 //   returns nothing).
 // * Streaming indicators (`StreamingXxx`) take one bar per Update() in O(1)
-//   with no allocation after Create(); the value Update() returns at bar i is
+//   (StreamingCci: O(timeperiod), its mean deviation is re-summed as in
+//   TA-Lib) with no allocation after Create(); the value Update() returns at
+//   bar i is
 //   bit-identical to the batch output i over the same bars from the first one.
 //   A bar holding NaN or infinity (or a high below its low) is rejected: the
 //   state is unchanged and Update() returns NaN (every field NaN). Streaming
 //   objects are copyable values; they are thread-compatible.
 // * Batch functions are thread-safe (they keep no state).
+// * Names in botcore::ta::internal (internal/cores.h) are not part of the
+//   API.
 
 #ifndef BOTCORE_INDICATORS_COMMON_H_
 #define BOTCORE_INDICATORS_COMMON_H_

@@ -202,8 +202,6 @@ class EmaCore {
     count_ = i;
     ema_ = ema;
   }
-  double value() const { return ema_; }
-  int64_t count() const { return count_; }
   void Reset() {
     count_ = 0;
     ema_ = 0;
@@ -228,6 +226,18 @@ class MaCore {
   double Update(const H& x) {
     if (period_ == 1) return x.Ago(0);
     return type_ == MAType::kSma ? sma_.Update(x) : ema_.Update(x.Ago(0));
+  }
+  // Update() over x[0..n) into out[0..n), choosing the type once.
+  void Run(const double* x, double* out, int64_t n) {
+    if (period_ == 1) {
+      for (int64_t i = 0; i < n; ++i) out[i] = x[i];
+    } else if (type_ == MAType::kEma) {
+      ema_.Run(x, out, n);
+    } else {
+      SmaCore sma = sma_;
+      for (int64_t i = 0; i < n; ++i) out[i] = sma.Update(ArrayHistory{x, i});
+      sma_ = sma;
+    }
   }
   void Reset() {
     sma_.Reset();
@@ -743,34 +753,44 @@ class DirectionalCore {
   // Returns false until bar p (the first smoothed bar).
   bool Update(double high, double low, double close, DirectionalSums* sums) {
     const int64_t i = count_++;
-    const double prev_high = prev_high_, prev_low = prev_low_,
-                 prev_close = prev_close_;
-    prev_high_ = high;
-    prev_low_ = low;
-    prev_close_ = close;
+    if (i >= period_) {
+      Smooth(high, low, close, period_, bar_, sums_);
+      *sums = sums_;
+      return true;
+    }
+    const Bar prev = bar_;
+    bar_ = {high, low, close};
     if (i == 0) return false;
     const DirectionalMove dm =
-        DirectionalMoveOf(high, low, prev_high, prev_low);
-    const double tr = TrueRange(high, low, prev_close);
-    if (i < period_) {
-      sums_.minus_dm += dm.minus;
-      sums_.plus_dm += dm.plus;
-      sums_.tr += tr;
-      return false;
-    }
-    sums_.minus_dm = WilderSum(sums_.minus_dm, dm.minus, period_);
-    sums_.plus_dm = WilderSum(sums_.plus_dm, dm.plus, period_);
-    sums_.tr = WilderSum(sums_.tr, tr, period_);
-    *sums = sums_;
-    return true;
+        DirectionalMoveOf(high, low, prev.high, prev.low);
+    sums_.minus_dm += dm.minus;
+    sums_.plus_dm += dm.plus;
+    sums_.tr += TrueRange(high, low, prev.close);
+    return false;
   }
-  int period() const { return period_; }
   void Reset() { *this = DirectionalCore(period_); }
 
  private:
+  friend class AdxCore;
+  struct Bar {
+    double high = 0, low = 0, close = 0;
+  };
+  // A bar from bar p on: Wilder's sums, updated in place; `prev` becomes
+  // this bar.
+  static void Smooth(double high, double low, double close, int p, Bar& prev,
+                     DirectionalSums& sums) {
+    const DirectionalMove dm =
+        DirectionalMoveOf(high, low, prev.high, prev.low);
+    const double tr = TrueRange(high, low, prev.close);
+    prev = {high, low, close};
+    sums.minus_dm = WilderSum(sums.minus_dm, dm.minus, p);
+    sums.plus_dm = WilderSum(sums.plus_dm, dm.plus, p);
+    sums.tr = WilderSum(sums.tr, tr, p);
+  }
+
   int period_;
   int64_t count_ = 0;
-  double prev_high_ = 0, prev_low_ = 0, prev_close_ = 0;
+  Bar bar_;
   DirectionalSums sums_{0, 0, 0};
 };
 
@@ -780,28 +800,55 @@ class AdxCore {
  public:
   explicit AdxCore(int period) : period_(period), dm_(period) {}
   double Update(double high, double low, double close) {
+    if (smoothed_ >= period_) {
+      return Step(high, low, close, dm_.bar_, dm_.sums_, adx_);
+    }
     DirectionalSums s;
     if (!dm_.Update(high, low, close, &s)) return kNaN;
     const int64_t k = smoothed_++;  // 0 at bar p
-    double dx = kNaN;
-    if (!IsZero(s.tr)) {
-      const double minus_di = 100.0 * (s.minus_dm / s.tr);
-      const double plus_di = 100.0 * (s.plus_dm / s.tr);
-      const double sum = minus_di + plus_di;
-      if (!IsZero(sum)) dx = 100.0 * (std::fabs(minus_di - plus_di) / sum);
-    }
-    if (k < period_) {
-      if (!std::isnan(dx)) adx_ += dx;
-      if (k + 1 < period_) return kNaN;
-      adx_ = adx_ / static_cast<double>(period_);
-      return adx_;
-    }
-    if (!std::isnan(dx)) adx_ = WilderAverage(adx_, dx, period_);
+    const double dx = Dx(s);
+    if (!std::isnan(dx)) adx_ += dx;
+    if (k + 1 < period_) return kNaN;
+    adx_ = adx_ / static_cast<double>(period_);
     return adx_;
+  }
+  // Update() over bars [0..n) of the arrays into out[0..n), with the state
+  // in registers.
+  void Run(const double* high, const double* low, const double* close,
+           double* out, int64_t n) {
+    int64_t j = 0;
+    for (; j < n && smoothed_ < period_; ++j) {
+      out[j] = Update(high[j], low[j], close[j]);
+    }
+    DirectionalCore::Bar bar = dm_.bar_;
+    DirectionalSums sums = dm_.sums_;
+    double adx = adx_;
+    for (; j < n; ++j) out[j] = Step(high[j], low[j], close[j], bar, sums, adx);
+    dm_.bar_ = bar;
+    dm_.sums_ = sums;
+    adx_ = adx;
   }
   void Reset() { *this = AdxCore(period_); }
 
  private:
+  // DX from Wilder's sums; NaN when undefined (TR or the DI sum is 0).
+  static double Dx(const DirectionalSums& s) {
+    if (IsZero(s.tr)) return kNaN;
+    const double minus_di = 100.0 * (s.minus_dm / s.tr);
+    const double plus_di = 100.0 * (s.plus_dm / s.tr);
+    const double sum = minus_di + plus_di;
+    if (IsZero(sum)) return kNaN;
+    return 100.0 * (std::fabs(minus_di - plus_di) / sum);
+  }
+  // A bar after the first ADX.
+  double Step(double high, double low, double close, DirectionalCore::Bar& bar,
+              DirectionalSums& sums, double& adx) const {
+    DirectionalCore::Smooth(high, low, close, period_, bar, sums);
+    const double dx = Dx(sums);
+    if (!std::isnan(dx)) adx = WilderAverage(adx, dx, period_);
+    return adx;
+  }
+
   int period_;
   DirectionalCore dm_;
   int64_t smoothed_ = 0;
