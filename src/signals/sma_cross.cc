@@ -9,13 +9,12 @@
 namespace botcore {
 namespace {
 
-// Closes are held as integers in units of 2^-kFractionBits: every double of
+// Closes are held as integers in units of 2^-80: every double of
 // magnitude in [2^-27, 2^36) is such an integer, and a sum of up to 1024 of
 // them stays below 2^126.
-constexpr int kFractionBits = 80;
 constexpr int kMaxWindow = 1024;
 
-constexpr double kScale = 0x1p80;  // 2^kFractionBits
+constexpr double kScale = 0x1p80;
 constexpr double kUnit = 0x1p-80;
 
 // `x` * 2^80 exactly, or nullopt when it is not representable. Scaling by a

@@ -1,6 +1,7 @@
 """The wheel: pyproject.toml builds it offline with the system CMake, and it
 installs into a fresh virtual environment."""
 
+import os
 import pathlib
 import subprocess
 import sys
@@ -24,10 +25,12 @@ def test_wheel_builds_offline_and_installs_into_a_venv(tmp_path):
     python = venv / "bin" / "python"
     subprocess.run([str(python), "-m", "pip", "install", "--no-index", "--no-deps",
                     str(wheels[0])], check=True)
+    # Without the test run's PYTHONPATH, which points at the build tree.
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
     out = subprocess.run(
         [str(python), "-c",
          "import botcore; print(botcore.__file__); print(botcore.__version__); "
          "print(botcore.Amount('1.5', 2))"],
-        check=True, capture_output=True, text=True, cwd=tmp_path).stdout.split()
+        check=True, capture_output=True, text=True, cwd=tmp_path, env=env).stdout.split()
     assert out[0].startswith(str(venv)), out
     assert out[2] == "1.50"
