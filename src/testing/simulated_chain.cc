@@ -33,7 +33,8 @@ SimulatedChain::SimulatedChain(uint64_t chain_id) : chain_id_(chain_id) {
 }
 
 BlockHeader SimulatedChain::AppendLocked(
-    const std::vector<SimulatedTransfer>& transfers) {
+    const std::vector<SimulatedTransfer>& transfers,
+    const std::vector<std::string>& tx_hashes) {
   Block block;
   block.header.number = blocks_.size();
   block.header.parent_hash = blocks_.back().header.hash;
@@ -43,7 +44,9 @@ BlockHeader SimulatedChain::AppendLocked(
   for (size_t i = 0; i < transfers.size(); ++i) {
     const SimulatedTransfer& t = transfers[i];
     TransferLog log;
-    log.tx_hash = Hash(absl::StrCat("tx ", block.header.hash, " ", i));
+    log.tx_hash = tx_hashes.empty()
+                      ? Hash(absl::StrCat("tx ", block.header.hash, " ", i))
+                      : tx_hashes[i];
     log.log_index = i;
     log.block_number = block.header.number;
     log.block_hash = block.header.hash;
@@ -68,11 +71,20 @@ void SimulatedChain::MineBlocks(int count) {
   for (int i = 0; i < count; ++i) AppendLocked({});
 }
 
-void SimulatedChain::Reorg(int depth) {
+void SimulatedChain::Reorg(int depth, bool reinclude) {
   absl::MutexLock lock(&mu_);
   assert(depth > 0 && static_cast<size_t>(depth) < blocks_.size());
+  std::vector<SimulatedTransfer> moved;
+  std::vector<std::string> hashes;
+  for (size_t n = blocks_.size() - depth; reinclude && n < blocks_.size(); ++n) {
+    for (const TransferLog& log : blocks_[n].logs) {
+      moved.push_back({log.token, log.from, log.to, log.amount});
+      hashes.push_back(log.tx_hash);
+    }
+  }
   blocks_.resize(blocks_.size() - depth);
-  for (int i = 0; i < depth; ++i) AppendLocked({});
+  AppendLocked(moved, hashes);
+  for (int i = 1; i < depth; ++i) AppendLocked({});
 }
 
 std::string SimulatedChain::TxHash(uint64_t number, size_t index) const {

@@ -47,11 +47,13 @@ class SimulatedChain final : public ChainClient {
   // Appends `count` empty blocks.
   void MineBlocks(int count);
 
-  // Drops the newest `depth` blocks and mines `depth` new empty ones in
-  // their place (new hashes), so the head's number is unchanged. The
-  // dropped blocks' transfers are gone unless mined again.
+  // Drops the newest `depth` blocks and mines `depth` new ones in their
+  // place (new hashes), so the head's number is unchanged. The dropped
+  // blocks' transfers are gone, unless `reinclude`: then they reappear with
+  // the same tx hashes in the first replacement block, as when a re-org
+  // moves a transaction into another block.
   // REQUIRES: 0 < depth <= head number.
-  void Reorg(int depth);
+  void Reorg(int depth, bool reinclude = false);
 
   // The transaction hash MineBlock gave the transfer at `index` of block
   // `number` on the current chain. REQUIRES: it exists.
@@ -69,7 +71,10 @@ class SimulatedChain final : public ChainClient {
     BlockHeader header;
     std::vector<TransferLog> logs;
   };
-  BlockHeader AppendLocked(const std::vector<SimulatedTransfer>& transfers)
+  // Appends a block with `transfers`; `tx_hashes` (when not empty) gives
+  // their hashes, otherwise new ones are made up.
+  BlockHeader AppendLocked(const std::vector<SimulatedTransfer>& transfers,
+                           const std::vector<std::string>& tx_hashes = {})
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
 
   const uint64_t chain_id_;
