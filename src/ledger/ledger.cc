@@ -735,6 +735,31 @@ absl::StatusOr<std::vector<TransferRecord>> Ledger::History(
   return page;
 }
 
+absl::StatusOr<std::vector<TransferRecord>> Ledger::Feed(int64_t after_sequence,
+                                                          int limit) {
+  if (limit < 1 || limit > 10000) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("feed page size ", limit, " is outside 1..10000"));
+  }
+  std::vector<TransferRecord> page;
+  BOTCORE_RETURN_IF_ERROR(
+      impl_->db->Transact([&](SqlTransaction& tx) -> absl::Status {
+        page.clear();
+        BOTCORE_ASSIGN_OR_RETURN(
+            std::vector<SqlRow> rows,
+            tx.Query(absl::StrCat("SELECT ", kTransferColumns,
+                                  " FROM ledger_transfers WHERE seq > ? ORDER"
+                                  " BY seq LIMIT ?"),
+                     {after_sequence, int64_t{limit}}));
+        for (const SqlRow& row : rows) {
+          BOTCORE_ASSIGN_OR_RETURN(TransferRecord r, impl_->FromRow(row));
+          page.push_back(std::move(r));
+        }
+        return absl::OkStatus();
+      }));
+  return page;
+}
+
 absl::Status Ledger::CheckInvariants() {
   return impl_->db->Transact([&](SqlTransaction& tx) -> absl::Status {
     // Totals recomputed from the transfers, per account.

@@ -177,12 +177,19 @@ absl::StatusOr<ReferralMember> ReferralEngine::Register(
         member.user_id = std::string(user_id);
         member.code = CodeOf(user_id);
         member.referrer = referrer;
-        return tx
-            .Execute("INSERT INTO referral_members (user_id, code, referrer,"
-                     " registered_at) VALUES (?, ?, ?, ?)",
-                     {member.user_id, member.code, member.referrer,
-                      absl::ToUnixMicros(impl_->clock->Now())})
-            .status();
+        BOTCORE_ASSIGN_OR_RETURN(
+            int64_t inserted,
+            tx.Execute("INSERT INTO referral_members (user_id, code, referrer,"
+                       " registered_at) VALUES (?, ?, ?, ?) ON CONFLICT DO"
+                       " NOTHING",
+                       {member.user_id, member.code, member.referrer,
+                        absl::ToUnixMicros(impl_->clock->Now())}));
+        if (inserted == 0) {
+          return absl::AbortedError(absl::StrCat(
+              "user ", member.user_id,
+              " was registered concurrently; retry to see the outcome"));
+        }
+        return absl::OkStatus();
       }));
   return member;
 }

@@ -234,6 +234,14 @@ class Ledger {
   [[nodiscard]] absl::StatusOr<std::vector<TransferRecord>> History(
       const HistoryQuery& query);
 
+  // Every transfer recorded after `after_sequence`, oldest first, at most
+  // `limit` (1..10000): the ledger's feed, for auditors and exporters.
+  // Sequences are given at insert time: on PostgreSQL a transaction still
+  // open may later commit a sequence below one already read.
+  // Errors: kInvalidArgument for a limit out of range.
+  [[nodiscard]] absl::StatusOr<std::vector<TransferRecord>> Feed(
+      int64_t after_sequence, int limit);
+
   // Checks the ledger's invariants over the whole database: per asset,
   // posted and pending debits equal credits; no overdraft-forbidding account
   // is negative; every account's totals equal the sums of its transfers.

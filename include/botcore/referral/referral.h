@@ -99,7 +99,8 @@ class ReferralEngine final : public DepositCreditListener {
   // Errors: kInvalidArgument for an empty user id, a user's own code
   // (self-referral), or a referrer that would close a cycle; kNotFound for
   // an unknown code; kFailedPrecondition when the user is registered with
-  // another referrer (a referrer never changes).
+  // another referrer (a referrer never changes); kAborted when another
+  // process registered the same user at the same moment (retry).
   [[nodiscard]] absl::StatusOr<ReferralMember> Register(
       std::string_view user_id, std::string_view referral_code);
 
