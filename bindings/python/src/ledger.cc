@@ -181,7 +181,6 @@ void BindLedger(py::module_& m) {
             t.amount = amount;
             t.pending_id = pending_id;
             t.memo = memo;
-            py::gil_scoped_release release;
             return ValueOrRaise(WithoutGil([&] { return l.CreateTransfer(t); }))
                 .record;
           },
