@@ -142,7 +142,9 @@ class Simulation {
 
   void Step() {
     const int roll = Pick(100);
-    if (roll < 3 || model_.users.size() < 3) return Register();
+    if ((roll < 3 && model_.users.size() < 300) || model_.users.size() < 3) {
+      return Register();
+    }
     if (roll < 11) return RegisterWallet();
     if (roll < 33) return MineDeposits();
     if (roll < 43) return chain_.MineBlocks(1 + Pick(3));
