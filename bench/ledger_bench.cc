@@ -115,10 +115,9 @@ void BM_CreditDeposits(benchmark::State& state, bool postgres) {
     testing::SimulatedChain chain(56);
     std::vector<testing::SimulatedTransfer> block;
     for (int n = 0; n < deposits; ++n) {
-      block.push_back({std::string(kBscUsdtContract), Wallet(n % kChains), kWallet,
-                       *Amount::FromUnits(absl::int128(1000000000000000000LL) +
-                                              n,
-                                          18)});
+      block.push_back(
+          {std::string(kBscUsdtContract), Wallet(n % kChains), kWallet,
+           *Amount::FromUnits(absl::int128(1000000000000000000LL) + n, 18)});
       if (block.size() == 100) {
         chain.MineBlock(block);
         block.clear();
@@ -157,15 +156,17 @@ void BM_CreditDeposits(benchmark::State& state, bool postgres) {
     auto report = s.deposits->Process(chain);
     state.PauseTiming();
     if (!report.ok() || report->credited != deposits) {
-      state.SkipWithError(report.ok() ? "not every deposit was credited"
-                                      : std::string(report.status().message()).c_str());
+      state.SkipWithError(report.ok()
+                              ? "not every deposit was credited"
+                              : std::string(report.status().message()).c_str());
       return;
     }
     state.ResumeTiming();
   }
   state.SetItemsProcessed(state.iterations() * deposits);
-  state.counters["credits_per_s"] = benchmark::Counter(
-      static_cast<double>(state.iterations() * deposits), benchmark::Counter::kIsRate);
+  state.counters["credits_per_s"] =
+      benchmark::Counter(static_cast<double>(state.iterations() * deposits),
+                         benchmark::Counter::kIsRate);
 }
 
 BENCHMARK_CAPTURE(BM_CreditDeposits, sqlite, false)
@@ -191,18 +192,20 @@ void BM_BalanceQuery(benchmark::State& state) {
     constexpr int kPerTransaction = 5000;
     const AccountKey clearing{std::string(kDepositClearing), "USDT"};
     for (int start = 0; start < kTransfers; start += kPerTransaction) {
-      absl::Status st = s->db->Transact([&](SqlTransaction& tx) -> absl::Status {
-        for (int i = start; i < start + kPerTransaction; ++i) {
-          Transfer t;
-          t.id = absl::StrCat("t", i);
-          t.debit = clearing;
-          t.credit = {absl::StrCat("user", i % 1000), "USDT"};
-          t.amount = *Amount::FromUnits(1000 + i, 18);
-          absl::StatusOr<TransferResult> r = s->ledger->CreateTransfer(tx, t);
-          if (!r.ok()) return r.status();
-        }
-        return absl::OkStatus();
-      });
+      absl::Status st =
+          s->db->Transact([&](SqlTransaction& tx) -> absl::Status {
+            for (int i = start; i < start + kPerTransaction; ++i) {
+              Transfer t;
+              t.id = absl::StrCat("t", i);
+              t.debit = clearing;
+              t.credit = {absl::StrCat("user", i % 1000), "USDT"};
+              t.amount = *Amount::FromUnits(1000 + i, 18);
+              absl::StatusOr<TransferResult> r =
+                  s->ledger->CreateTransfer(tx, t);
+              if (!r.ok()) return r.status();
+            }
+            return absl::OkStatus();
+          });
       if (!st.ok()) {
         state.SkipWithError(std::string(st.message()).c_str());
         return;

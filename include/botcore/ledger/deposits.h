@@ -117,9 +117,9 @@ class DepositCreditListener {
 };
 
 struct SyncReport {
-  uint64_t head = 0;      // the chain's head when the sync started
-  uint64_t cursor = 0;    // the last fully scanned block after it
-  int recorded = 0;       // new observations
+  uint64_t head = 0;    // the chain's head when the sync started
+  uint64_t cursor = 0;  // the last fully scanned block after it
+  int recorded = 0;     // new observations
   int credited = 0;
   int orphaned = 0;
   int unmatched = 0;
