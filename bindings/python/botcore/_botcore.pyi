@@ -2,7 +2,7 @@
 
 import decimal
 import enum
-from typing import ClassVar, Union
+from typing import ClassVar, List, Optional, Sequence, Tuple, Union
 
 __version__: str
 
@@ -65,7 +65,6 @@ class Amount:
     def __ge__(self, other: Amount) -> bool: ...
     def __hash__(self) -> int: ...
 
-from typing import List, Optional, Sequence, Tuple
 
 class Database:
     @property
