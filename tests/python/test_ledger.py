@@ -16,7 +16,7 @@ def usdt(text):
 
 @pytest.fixture
 def stack(tmp_path):
-    db = botcore.open_database(f"sqlite:///{tmp_path}/bot.db")
+    db = botcore.Database(f"sqlite:///{tmp_path}/bot.db")
     ledger = botcore.Ledger(db, [("USDT", 18)])
     outbox = botcore.Outbox(db)
     referral = botcore.ReferralEngine(db, ledger, outbox=outbox)

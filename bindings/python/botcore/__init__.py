@@ -46,7 +46,6 @@ from ._botcore import (
     WithdrawalEngine,
     __version__,
     evm_checksum_address,
-    open_database,
     parse_evm_address,
 )
 
@@ -91,6 +90,5 @@ __all__ = [
     "WithdrawalEngine",
     "__version__",
     "evm_checksum_address",
-    "open_database",
     "parse_evm_address",
 ]

@@ -67,14 +67,16 @@ class Amount:
 
 
 class Database:
+    def __init__(self, url: str) -> None: ...
     @property
     def url(self) -> str: ...
 
-def open_database(url: str) -> Database: ...
 def parse_evm_address(text: str) -> str: ...
 def evm_checksum_address(address: str) -> str: ...
 
 class Balance:
+    # Returned by the engines; constructing one from Python raises TypeError.
+    def __init__(self, *args: object) -> None: ...
     owner: str
     asset: str
     posted: Amount
@@ -86,6 +88,8 @@ class Balance:
     forbid_overdraft: bool
 
 class TransferRecord:
+    # Returned by the engines; constructing one from Python raises TypeError.
+    def __init__(self, *args: object) -> None: ...
     id: str
     kind: str
     debit: Tuple[str, str]
@@ -117,11 +121,15 @@ class Outbox:
     def pending(self, limit: int = 100) -> List[Tuple[str, str]]: ...
 
 class ReferralMember:
+    # Returned by the engines; constructing one from Python raises TypeError.
+    def __init__(self, *args: object) -> None: ...
     user_id: str
     code: str
     referrer: str
 
 class ReferralStats:
+    # Returned by the engines; constructing one from Python raises TypeError.
+    def __init__(self, *args: object) -> None: ...
     referrals_per_level: List[int]
     rewards: dict[str, Amount]
 
@@ -147,6 +155,8 @@ class BlockHeader:
     parent_hash: str
 
 class TransferLogFilter:
+    # Returned by the engines; constructing one from Python raises TypeError.
+    def __init__(self, *args: object) -> None: ...
     token: str
     token_scale: int
     to: List[str]
@@ -184,10 +194,14 @@ class SimulatedChain(ChainClient):
     def tx_hash(self, block_number: int, index: int) -> str: ...
 
 class DepositLevel:
+    # Returned by the engines; constructing one from Python raises TypeError.
+    def __init__(self, *args: object) -> None: ...
     level: int
     credited_total: Amount
 
 class SyncReport:
+    # Returned by the engines; constructing one from Python raises TypeError.
+    def __init__(self, *args: object) -> None: ...
     head: int
     cursor: int
     recorded: int
@@ -197,6 +211,8 @@ class SyncReport:
     below_minimum: int
 
 class Deposit:
+    # Returned by the engines; constructing one from Python raises TypeError.
+    def __init__(self, *args: object) -> None: ...
     state: str
     user_id: str
     tx_hash: str
@@ -228,6 +244,8 @@ class DepositEngine:
     def level(self, user_id: str) -> DepositLevel: ...
 
 class Withdrawal:
+    # Returned by the engines; constructing one from Python raises TypeError.
+    def __init__(self, *args: object) -> None: ...
     id: str
     state: str
     amount: Amount

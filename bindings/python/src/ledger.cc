@@ -93,16 +93,14 @@ TransferKind KindFromName(const std::string& name) {
 void BindLedger(py::module_& m) {
   py::class_<Database, std::shared_ptr<Database>>(
       m, "Database",
-      "A database opened with open_database (SQLite or PostgreSQL).")
+      "A SQLite or PostgreSQL database (botcore/adapters/storage.h).")
+      .def(py::init([](const std::string& url) -> std::shared_ptr<Database> {
+             return ValueOrRaise(OpenDatabase(url));
+           }),
+           py::arg("url"),
+           "Opens sqlite:///relative.db, sqlite:////abs.db, sqlite::memory: or "
+           "postgresql://...")
       .def_property_readonly("url", &Database::url);
-  m.def(
-      "open_database",
-      [](const std::string& url) -> std::shared_ptr<Database> {
-        return ValueOrRaise(OpenDatabase(url));
-      },
-      py::arg("url"),
-      "Opens sqlite:///relative.db, sqlite:////abs.db, sqlite::memory: or "
-      "postgresql://...");
 
   m.def(
       "parse_evm_address",
