@@ -146,15 +146,15 @@ class Simulation {
     if ((roll < 3 && model_.users.size() < 300) || model_.users.size() < 3) {
       return Register();
     }
-    if (roll < 11) return RegisterWallet();
-    if (roll < 33) return MineDeposits();
-    if (roll < 43) return chain_.MineBlocks(1 + Pick(3));
-    if (roll < 47) return Reorg();
-    if (roll < 60) return Sync(Chance(50) ? *s_.deposits : *second_worker_);
-    if (roll < 64) return RecordDuplicates();
-    if (roll < 66) return Assign();
+    if (roll < 5) return RegisterWallet();
+    if (roll < 17) return MineDeposits();
+    if (roll < 50) return chain_.MineBlocks(1 + Pick(3));
+    if (roll < 55) return Reorg();
+    if (roll < 63) return Sync(Chance(50) ? *s_.deposits : *second_worker_);
+    if (roll < 66) return RecordDuplicates();
+    if (roll < 68) return Assign();
     if (roll < 76) return RequestWithdrawal();
-    if (roll < 93) return MoveWithdrawal();
+    if (roll < 90) return MoveWithdrawal();
     return BadInput();
   }
 
@@ -187,7 +187,7 @@ class Simulation {
 
   void MineDeposits() {
     std::vector<testing::SimulatedTransfer> transfers;
-    const int count = 1 + Pick(3);
+    const int count = 1 + Pick(2);
     for (int i = 0; i < count; ++i) {
       // Some senders never register (unmatched); some amounts are dust.
       const int sender = Pick(static_cast<int>(model_.users.size()) + 3);
@@ -251,7 +251,7 @@ class Simulation {
 
   void RecordDuplicates() {
     ASSIGN_OR_REQUIRE(uint64_t head, chain_.BlockNumber());
-    const uint64_t from = head > 20 ? head - 20 : 0;
+    const uint64_t from = head > 8 ? head - 8 : 0;
     std::vector<DepositObservation> batch;
     for (const TransferLog& log : Logs(from, head)) {
       DepositObservation o;
