@@ -147,9 +147,13 @@ TEST_SUITE("concurrency") {
       PaymentStack s = OpenStack(url, &clock);
       REQUIRE_OK(testing::RegisterScenarioUsers(s));
       int killed = 0;
+      int interrupted = 0;  // rounds that ended with part of the work done
+      size_t credited_before = 0;
+      int max_delay_ms = 700;
       for (int round = 0; round < 8; ++round) {
         const pid_t pid = StartWorker(url, kDeposits, 2, 5);
-        const int delay_ms = std::uniform_int_distribution<int>(50, 700)(rng);
+        const int delay_ms =
+            std::uniform_int_distribution<int>(50, max_delay_ms)(rng);
         std::this_thread::sleep_for(std::chrono::milliseconds(delay_ms));
         if (kill(pid, SIGKILL) == 0) ++killed;
         const int status = Wait(pid);
@@ -157,8 +161,20 @@ TEST_SUITE("concurrency") {
                (WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL)));
         // Whatever was committed is consistent.
         REQUIRE_OK(s.ledger->CheckInvariants());
+        ASSIGN_OR_REQUIRE(std::vector<Deposit> credited,
+                          s.deposits->List(DepositState::kCredited, 1 << 20));
+        if (credited.size() > credited_before &&
+            credited.size() < static_cast<size_t>(kDeposits)) {
+          ++interrupted;
+        }
+        // A slow machine (or a sanitizer build) may need longer to start.
+        if (credited.size() == credited_before) max_delay_ms *= 2;
+        credited_before = credited.size();
       }
-      MESSAGE("killed ", killed, " workers mid-run on ", url);
+      // The kills landed in the middle of crediting, not only before it.
+      CHECK(interrupted > 0);
+      MESSAGE("killed ", killed, " workers, ", interrupted,
+              " of them in the middle of crediting, on ", url);
       const pid_t last = StartWorker(url, kDeposits, 2, 5);
       CHECK(Wait(last) == 0);
       CheckExactlyOnce(s, kDeposits);

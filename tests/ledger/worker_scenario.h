@@ -39,7 +39,7 @@ inline absl::Status RegisterScenarioUsers(PaymentStack& s) {
 // The amount of deposit `n`: distinct, with all 18 decimals in use.
 inline absl::int128 ScenarioAmount(int n) {
   return absl::int128(1000000000000000000LL) * (1 + n % 7) +
-         123456789 * (n + 1);
+         absl::int128(123456789) * (n + 1);
 }
 
 // Mines `deposits` deposits, five per block, then enough blocks to confirm
