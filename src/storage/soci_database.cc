@@ -437,6 +437,13 @@ class SociDatabase final : public Database {
                                    options_.sqlite_busy_timeout));
       *session << "PRAGMA foreign_keys = ON";
       if (!target_.memory) *session << "PRAGMA journal_mode = WAL";
+      // A 64 MiB page cache (the default is 2 MiB) keeps a large
+      // transaction's dirty pages in memory instead of spilling them to the
+      // WAL mid-transaction; durability is unchanged (synchronous below).
+      *session << "PRAGMA cache_size = -65536";
+      // Checkpoint (copy the WAL into the database file, with an fsync)
+      // every ~40 MiB of WAL rather than every 4 MiB.
+      if (!target_.memory) *session << "PRAGMA wal_autocheckpoint = 10000";
       *session << absl::StrCat("PRAGMA synchronous = ",
                                options_.sqlite_synchronous);
       return session;
