@@ -12,6 +12,7 @@ void BindSignalJournal(pybind11::module_& m);
 void BindStrategy(pybind11::module_& m);
 void BindTrading(pybind11::module_& m);
 void BindPaperTrading(pybind11::module_& m);
+void BindLedger(pybind11::module_& m);
 }  // namespace botcore::python
 
 PYBIND11_MODULE(_botcore, m) {
@@ -25,4 +26,5 @@ PYBIND11_MODULE(_botcore, m) {
   botcore::python::BindTrading(m);  // Strategy, which DefaultStrategy extends
   botcore::python::BindPaperTrading(m);
   botcore::python::BindStrategy(m);
+  botcore::python::BindLedger(m);
 }
