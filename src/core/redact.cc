@@ -18,7 +18,43 @@ bool IsSecretParameter(std::string_view name) {
   return false;
 }
 
+// Masks Telegram bot tokens ("bot<digits>:<secret>") in a URL path.
+std::string RedactPath(std::string_view path) {
+  std::string out;
+  while (!path.empty()) {
+    const size_t slash = path.find('/', 1);
+    std::string_view segment = path.substr(0, slash);
+    const size_t colon = segment.find(':');
+    const size_t digits = segment.find_first_not_of("0123456789", 4);
+    if (segment.starts_with("/bot") && colon != std::string_view::npos &&
+        colon > 4 && digits == colon) {
+      out.append("/bot").append(kRedacted);
+    } else {
+      out.append(segment);
+    }
+    if (slash == std::string_view::npos) break;
+    path = path.substr(slash);
+  }
+  return out;
+}
+
 }  // namespace
+
+bool IsSecretHeader(std::string_view name) {
+  const std::string lower = absl::AsciiStrToLower(internal::ToAbsl(name));
+  if (lower == "authorization" || lower == "proxy-authorization" ||
+      lower == "cookie" || lower == "set-cookie") {
+    return true;
+  }
+  for (const char* word : {"token", "secret", "key", "password"}) {
+    if (absl::StrContains(lower, word)) return true;
+  }
+  return false;
+}
+
+std::string RedactHeaderValue(std::string_view name, std::string_view value) {
+  return IsSecretHeader(name) ? std::string(kRedacted) : std::string(value);
+}
 
 std::string RedactUrl(std::string_view url) {
   const size_t scheme_end = url.find("://");
@@ -33,7 +69,8 @@ std::string RedactUrl(std::string_view url) {
   std::string out(url.substr(0, scheme_end + 3));
   std::string_view rest = url.substr(scheme_end + 3);
 
-  // Authority ends at the first '/', '?' or '#'; user info ends at its last '@'.
+  // Authority ends at the first '/', '?' or '#'; user info ends at its last
+  // '@'.
   const size_t authority_end = rest.find_first_of("/?#");
   std::string_view authority = rest.substr(0, authority_end);
   const size_t at = authority.rfind('@');
@@ -52,9 +89,11 @@ std::string RedactUrl(std::string_view url) {
   if (authority_end == std::string_view::npos) return out;
   rest = rest.substr(authority_end);
 
-  const size_t query = rest.find('?');
-  if (query == std::string_view::npos) return out.append(rest);
-  out.append(rest.substr(0, query + 1));
+  const size_t query = rest.find_first_of("?#");
+  out.append(RedactPath(rest.substr(0, query)));
+  if (query == std::string_view::npos) return out;
+  if (rest[query] == '#') return out.append(rest.substr(query));
+  out.push_back('?');
   rest = rest.substr(query + 1);
   const size_t fragment = rest.find('#');
   std::string_view params = rest.substr(0, fragment);
@@ -65,7 +104,8 @@ std::string RedactUrl(std::string_view url) {
     if (!first) out.push_back('&');
     first = false;
     const size_t eq = param.find('=');
-    if (eq != std::string_view::npos && IsSecretParameter(param.substr(0, eq))) {
+    if (eq != std::string_view::npos &&
+        IsSecretParameter(param.substr(0, eq))) {
       out.append(param.substr(0, eq + 1)).append(kRedacted);
     } else {
       out.append(param);

@@ -1,0 +1,102 @@
+// File: botcore/ports/http_client.h
+//
+// The HttpClient port: how adapters (Telegram, MOEX, BSC, LLM) talk HTTP.
+// One call sends one request and returns the response, whatever its status:
+// a 404 or a 503 is a response, not an error. Errors are reserved for
+// requests that produced no response (timeout, refused connection, TLS
+// failure).
+//
+//   HttpRequest request;
+//   request.url = "https://iss.moex.com/iss/securities/GAZP.json";
+//   absl::StatusOr<HttpResponse> response = http.Send(request);
+//   if (!response.ok()) return response.status();
+//   if (response->status != 200) ...
+//
+// Implementations: NewCurlHttpClient (botcore/adapters/http.h) over libcurl,
+// and the decorators there (retry, per-host rate limit, response cache),
+// which wrap any HttpClient the way leveldb's EnvWrapper wraps an Env.
+
+#ifndef BOTCORE_PORTS_HTTP_CLIENT_H_
+#define BOTCORE_PORTS_HTTP_CLIENT_H_
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+
+namespace botcore {
+
+// Header names compare case-insensitively; order and repeats are kept.
+using HttpHeaders = std::vector<std::pair<std::string, std::string>>;
+
+// Returns the value of the first header named `name` (any case), if any.
+std::optional<std::string_view> FindHeader(const HttpHeaders& headers,
+                                           std::string_view name);
+
+struct HttpRequest {
+  // "GET", "POST", "PUT", "DELETE", ... Default: "GET".
+  std::string method = "GET";
+  // The absolute URL, query string included. May carry a secret (Telegram
+  // puts the bot token in the path): implementations print it only through
+  // RedactUrl (botcore/core/redact.h).
+  std::string url;
+  // Request headers. Values of secret headers (Authorization, API keys) are
+  // never printed (RedactHeaderValue).
+  HttpHeaders headers;
+  // The body, sent as is; set a Content-Type header with it.
+  std::string body;
+  // Overrides the client's total timeout for this request, e.g. for a long
+  // poll that waits on the server. Default: the client's.
+  std::optional<absl::Duration> timeout;
+};
+
+struct HttpResponse {
+  int status = 0;       // 200, 404, ...
+  HttpHeaders headers;  // as received, names as the server spelled them
+  std::string body;
+};
+
+// Thread safety: implementations must be thread-safe; any thread may call
+// Send, also concurrently.
+class HttpClient {
+ public:
+  virtual ~HttpClient() = default;
+
+  // Sends `request` and waits for the whole response.
+  // Returns the response for any HTTP status.
+  // Errors: kInvalidArgument for a malformed URL or method;
+  // kDeadlineExceeded when the connect or total timeout passed;
+  // kUnavailable when the host cannot be resolved or reached, the connection
+  // broke, or TLS verification failed; kResourceExhausted when a decorator
+  // gave up waiting for its rate limit. Messages never contain secrets.
+  [[nodiscard]] virtual absl::StatusOr<HttpResponse> Send(
+      const HttpRequest& request) = 0;
+};
+
+// An HttpClient that forwards every call to another one; decorators derive
+// from it and override what they change. Owns `target`. Thread-safe if the
+// target is.
+class HttpClientWrapper : public HttpClient {
+ public:
+  // REQUIRES: target != nullptr.
+  explicit HttpClientWrapper(std::unique_ptr<HttpClient> target)
+      : target_(std::move(target)) {}
+
+  HttpClient& target() const { return *target_; }
+
+  absl::StatusOr<HttpResponse> Send(const HttpRequest& request) override {
+    return target_->Send(request);
+  }
+
+ private:
+  std::unique_ptr<HttpClient> target_;
+};
+
+}  // namespace botcore
+
+#endif  // BOTCORE_PORTS_HTTP_CLIENT_H_

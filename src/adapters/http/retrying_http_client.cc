@@ -1,0 +1,109 @@
+#include <algorithm>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <random>
+#include <utility>
+
+#include "absl/base/thread_annotations.h"
+#include "absl/status/status.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/strip.h"
+#include "absl/synchronization/mutex.h"
+#include "absl/time/time.h"
+#include "botcore/adapters/http.h"
+#include "internal/strings.h"
+
+namespace botcore {
+namespace {
+
+bool IsIdempotent(const std::string& method) {
+  return method == "GET" || method == "HEAD" || method == "PUT" ||
+         method == "DELETE" || method == "OPTIONS";
+}
+
+bool IsRetryableStatus(int status) {
+  return status == 408 || status == 429 || (status >= 500 && status <= 599);
+}
+
+// The wait a Retry-After header asks for: delta-seconds or an HTTP date
+// (RFC 9110 10.2.3). nullopt when absent or unreadable.
+std::optional<absl::Duration> RetryAfter(const HttpResponse& response,
+                                         absl::Time now) {
+  std::optional<std::string_view> value =
+      FindHeader(response.headers, "Retry-After");
+  if (!value.has_value()) return std::nullopt;
+  absl::string_view text = absl::StripAsciiWhitespace(internal::ToAbsl(*value));
+  int64_t seconds;
+  if (absl::SimpleAtoi(text, &seconds)) {
+    if (seconds < 0) return std::nullopt;
+    return absl::Seconds(seconds);
+  }
+  absl::Time when;
+  std::string error;
+  if (absl::ParseTime("%a, %d %b %Y %H:%M:%S GMT", text, &when, &error)) {
+    return std::max(absl::ZeroDuration(), when - now);
+  }
+  return std::nullopt;
+}
+
+class RetryingHttpClient final : public HttpClientWrapper {
+ public:
+  RetryingHttpClient(std::unique_ptr<HttpClient> target,
+                     const RetryOptions& options)
+      : HttpClientWrapper(std::move(target)),
+        options_(options),
+        random_(options.seed != 0 ? options.seed : std::random_device()()) {}
+
+  absl::StatusOr<HttpResponse> Send(const HttpRequest& request) override {
+    const bool idempotent =
+        IsIdempotent(request.method) || options_.retry_non_idempotent;
+    absl::Duration backoff = options_.initial_backoff;
+    for (int attempt = 1;; ++attempt) {
+      absl::StatusOr<HttpResponse> result = target().Send(request);
+      if (attempt >= options_.max_attempts) return result;
+      std::optional<absl::Duration> wait;
+      if (result.ok()) {
+        const int status = result->status;
+        if (!IsRetryableStatus(status)) return result;
+        if (!idempotent && status != 429 && status != 503) return result;
+        wait = RetryAfter(*result, options_.clock->Now());
+        if (wait.has_value() && *wait > options_.max_retry_after) return result;
+      } else {
+        const absl::StatusCode code = result.status().code();
+        if (code != absl::StatusCode::kDeadlineExceeded &&
+            code != absl::StatusCode::kUnavailable) {
+          return result;
+        }
+        if (!idempotent) return result;
+      }
+      if (!wait.has_value()) {
+        wait = Jittered(backoff);
+        backoff = std::min(backoff * 2, options_.max_backoff);
+      }
+      options_.clock->SleepFor(*wait);
+    }
+  }
+
+ private:
+  absl::Duration Jittered(absl::Duration d) {
+    if (options_.jitter <= 0) return d;
+    absl::MutexLock lock(&mu_);
+    std::uniform_real_distribution<double> factor(1 - options_.jitter,
+                                                  1 + options_.jitter);
+    return d * factor(random_);
+  }
+
+  const RetryOptions options_;
+  absl::Mutex mu_;
+  std::mt19937_64 random_ ABSL_GUARDED_BY(mu_);
+};
+
+}  // namespace
+
+std::unique_ptr<HttpClient> NewRetryingHttpClient(
+    std::unique_ptr<HttpClient> target, const RetryOptions& options) {
+  return std::make_unique<RetryingHttpClient>(std::move(target), options);
+}
+
+}  // namespace botcore

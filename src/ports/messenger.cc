@@ -1,0 +1,118 @@
+#include "botcore/ports/messenger.h"
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/strings/escaping.h"
+#include "absl/strings/str_cat.h"
+#include "internal/strings.h"
+
+namespace botcore {
+namespace {
+
+// The byte length of the UTF-8 sequence starting with `lead`; 1 for a byte
+// that cannot start one, so malformed text still advances.
+size_t SequenceLength(unsigned char lead) {
+  if (lead >= 0xF0 && lead <= 0xF4) return 4;
+  if (lead >= 0xE0) return lead <= 0xEF ? 3 : 1;
+  if (lead >= 0xC2) return 2;
+  return 1;
+}
+
+}  // namespace
+
+std::string EscapeHtml(std::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  for (char c : text) {
+    switch (c) {
+      case '<':
+        out.append("&lt;");
+        break;
+      case '>':
+        out.append("&gt;");
+        break;
+      case '&':
+        out.append("&amp;");
+        break;
+      case '"':
+        out.append("&quot;");
+        break;
+      default:
+        out.push_back(c);
+    }
+  }
+  return out;
+}
+
+std::string EscapeMarkdownV2(std::string_view text) {
+  constexpr std::string_view kReserved = "_*[]()~`>#+-=|{}.!\\";
+  std::string out;
+  out.reserve(text.size());
+  for (char c : text) {
+    if (kReserved.find(c) != std::string_view::npos) out.push_back('\\');
+    out.push_back(c);
+  }
+  return out;
+}
+
+std::vector<std::string> SplitMessageText(std::string_view text,
+                                          int max_length) {
+  std::vector<std::string> parts;
+  size_t start = 0;
+  while (start < text.size()) {
+    size_t pos = start;
+    int units = 0;
+    size_t after_newline = 0;  // best cuts inside the window, 0 = none
+    size_t after_space = 0;
+    while (pos < text.size()) {
+      size_t length = SequenceLength(static_cast<unsigned char>(text[pos]));
+      if (pos + length > text.size()) length = 1;
+      const int width = length == 4 ? 2 : 1;  // a surrogate pair in UTF-16
+      if (units + width > max_length) break;
+      units += width;
+      pos += length;
+      if (text[pos - 1] == '\n') after_newline = pos;
+      if (text[pos - 1] == ' ') after_space = pos;
+    }
+    size_t end = pos;
+    if (pos < text.size()) {
+      if (after_newline > start) {
+        end = after_newline;
+      } else if (after_space > start) {
+        end = after_space;
+      }
+    }
+    parts.emplace_back(text.substr(start, end - start));
+    start = end;
+  }
+  return parts;
+}
+
+absl::Status ValidateKeyboard(const InlineKeyboard& keyboard) {
+  for (size_t row = 0; row < keyboard.size(); ++row) {
+    for (size_t column = 0; column < keyboard[row].size(); ++column) {
+      const InlineButton& button = keyboard[row][column];
+      auto fail = [&](absl::string_view why) {
+        return absl::InvalidArgumentError(
+            absl::StrCat("keyboard button [", row, "][", column, "] \"",
+                         absl::CHexEscape(button.text), "\": ", why));
+      };
+      if (button.text.empty()) return fail("has no text");
+      if (button.url.empty() == button.callback_data.empty()) {
+        return fail("needs exactly one of url and callback_data");
+      }
+      if (button.callback_data.size() > kMaxCallbackDataBytes) {
+        return fail(absl::StrCat("callback_data \"",
+                                 absl::CHexEscape(button.callback_data),
+                                 "\" is ", button.callback_data.size(),
+                                 " bytes, more than ", kMaxCallbackDataBytes));
+      }
+    }
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace botcore

@@ -1,0 +1,123 @@
+#include <doctest/doctest.h>
+
+#include <memory>
+#include <string>
+
+#include "absl/strings/match.h"
+#include "botcore/adapters/http.h"
+#include "botcore/testing/scripted_http_server.h"
+#include "support/status_testing.h"
+
+namespace botcore {
+namespace {
+
+using testing::ScriptedHttpServer;
+using testing::ScriptedResponse;
+
+std::unique_ptr<HttpClient> NewClient(CurlHttpClientOptions options = {}) {
+  absl::StatusOr<std::unique_ptr<HttpClient>> client =
+      NewCurlHttpClient(options);
+  REQUIRE_OK(client.status());
+  return *std::move(client);
+}
+
+TEST_SUITE("curl_http_client") {
+  TEST_CASE("GET returns status, headers and body") {
+    ASSIGN_OR_REQUIRE(auto server, ScriptedHttpServer::Start());
+    server->Script("GET", "/hello",
+                   {.headers = {{"X-Answer", "42"}}, .body = R"({"ok":true})"});
+    auto http = NewClient();
+    ASSIGN_OR_REQUIRE(
+        HttpResponse response,
+        http->Send({.url = server->base_url() + "/hello?a=1%202"}));
+    CHECK(response.status == 200);
+    CHECK(response.body == R"({"ok":true})");
+    CHECK(FindHeader(response.headers, "x-answer") == "42");
+    CHECK(FindHeader(response.headers, "Content-Type") == "application/json");
+    REQUIRE(server->requests().size() == 1);
+    CHECK(server->requests()[0].Param("a") == "1 2");
+    CHECK(FindHeader(server->requests()[0].headers, "User-Agent") == "botcore");
+  }
+
+  TEST_CASE("POST sends body and headers") {
+    ASSIGN_OR_REQUIRE(auto server, ScriptedHttpServer::Start());
+    server->Script("POST", "/echo", {.status = 201, .body = "created"});
+    auto http = NewClient();
+    ASSIGN_OR_REQUIRE(
+        HttpResponse response,
+        http->Send({.method = "POST",
+                    .url = server->base_url() + "/echo",
+                    .headers = {{"Content-Type", "application/json"},
+                                {"Authorization", "Bearer s3cret"}},
+                    .body = R"({"x":1})"}));
+    CHECK(response.status == 201);
+    const testing::RecordedRequest request = server->requests().at(0);
+    CHECK(request.body == R"({"x":1})");
+    CHECK(FindHeader(request.headers, "Authorization") == "Bearer s3cret");
+    CHECK_FALSE(FindHeader(request.headers, "Expect").has_value());
+  }
+
+  TEST_CASE("error statuses are responses, not errors") {
+    ASSIGN_OR_REQUIRE(auto server, ScriptedHttpServer::Start());
+    server->Script("GET", "/down", {.status = 503, .body = "busy"});
+    auto http = NewClient();
+    ASSIGN_OR_REQUIRE(HttpResponse down,
+                      http->Send({.url = server->base_url() + "/down"}));
+    CHECK(down.status == 503);
+    ASSIGN_OR_REQUIRE(HttpResponse missing,
+                      http->Send({.url = server->base_url() + "/nothing"}));
+    CHECK(missing.status == 404);
+  }
+
+  TEST_CASE("sequential requests reuse one kept-alive connection") {
+    ASSIGN_OR_REQUIRE(auto server, ScriptedHttpServer::Start());
+    server->Script("GET", "/x", {.body = "x"});
+    auto http = NewClient();
+    for (int i = 0; i < 5; ++i) {
+      REQUIRE_OK(http->Send({.url = server->base_url() + "/x"}).status());
+    }
+    const auto requests = server->requests();
+    REQUIRE(requests.size() == 5);
+    for (const auto& r : requests)
+      CHECK(r.remote_port == requests[0].remote_port);
+  }
+
+  TEST_CASE(
+      "a slow response past the timeout is kDeadlineExceeded, token hidden") {
+    ASSIGN_OR_REQUIRE(auto server, ScriptedHttpServer::Start());
+    const std::string path = "/bot123456:AAH-secret_token/getUpdates";
+    server->Script("GET", path, {.body = "{}", .delay = absl::Seconds(1)});
+    auto http = NewClient({.total_timeout = absl::Milliseconds(100)});
+    absl::StatusOr<HttpResponse> response =
+        http->Send({.url = server->base_url() + path});
+    CHECK_STATUS_IS(response, kDeadlineExceeded);
+    const std::string message(response.status().message());
+    CHECK_FALSE(absl::StrContains(message, "AAH-secret_token"));
+    CHECK(absl::StrContains(message, "bot***/getUpdates"));
+    // A per-request timeout overrides the client's.
+    CHECK_OK(http->Send({.url = server->base_url() + path,
+                         .timeout = absl::Seconds(5)})
+                 .status());
+  }
+
+  TEST_CASE("a refused connection is kUnavailable") {
+    std::string url;
+    {
+      ASSIGN_OR_REQUIRE(auto server, ScriptedHttpServer::Start());
+      url = server->base_url() + "/gone";
+    }
+    auto http = NewClient();
+    CHECK_STATUS_IS(http->Send({.url = url}), kUnavailable);
+  }
+
+  TEST_CASE("bad URLs and methods are kInvalidArgument") {
+    auto http = NewClient();
+    CHECK_STATUS_IS(http->Send({.url = "ftp://127.0.0.1/x"}), kInvalidArgument);
+    CHECK_STATUS_IS(http->Send({.url = "http://[::1"}), kInvalidArgument);
+    CHECK_STATUS_IS(http->Send({.method = "GET X", .url = "http://127.0.0.1/"}),
+                    kInvalidArgument);
+  }
+}
+
+}  // namespace
+}  // namespace botcore
