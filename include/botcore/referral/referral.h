@@ -1,0 +1,127 @@
+// File: botcore/referral/referral.h
+//
+// The referral engine: who invited whom, and the rewards paid up the chain
+// when a deposit is credited. A user gets a referrer once, at registration,
+// from the referrer's code; it never changes. On every credited deposit the
+// referrers up to `max_depth` levels above the depositor each receive
+// `rates[level - 1]` of the amount, rounded toward zero at the asset's
+// precision (the dust stays in the pool), as a ledger transfer from
+// $rewards_pool whose id is "referral:<deposit transfer id>:<level>", so each
+// reward is paid exactly once however often the deposit is processed.
+//
+//   ReferralOptions o;
+//   o.database = db.get(); o.ledger = ledger.get();
+//   auto referral = ReferralEngine::Create(o);
+//   absl::StatusOr<ReferralMember> alice = (*referral)->Register("alice", "");
+//   (*referral)->Register("bob", alice->code);       // bob's referrer: alice
+//   deposit_options.listener = referral->get();      // rewards on credit
+//
+// Thread-safe; several processes may share one database.
+
+#ifndef BOTCORE_REFERRAL_REFERRAL_H_
+#define BOTCORE_REFERRAL_REFERRAL_H_
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "botcore/core/amount.h"
+#include "botcore/core/clock.h"
+#include "botcore/ledger/deposits.h"
+#include "botcore/ledger/ledger.h"
+#include "botcore/outbox/outbox.h"
+#include "botcore/ports/database.h"
+
+namespace botcore {
+
+// MAX_REFERRAL_DEPTH: how many levels above a depositor can be rewarded.
+inline constexpr int kMaxReferralDepth = 3;
+
+struct ReferralMember {
+  std::string user_id;
+  // The code this user shares; derived from the user id, stable.
+  std::string code;
+  // Empty for a user who registered without a code.
+  std::string referrer;
+};
+
+struct ReferralStats {
+  std::string user_id;
+  // referrals_per_level[0]: users this one invited; [1]: users they
+  // invited; ... up to max_depth entries.
+  std::vector<int64_t> referrals_per_level;
+  // Rewards received, by asset.
+  std::map<std::string, Amount> rewards;
+};
+
+struct ReferralOptions {
+  // Not owned; must outlive the engine. Required.
+  Database* database = nullptr;
+  // Not owned. Required.
+  Ledger* ledger = nullptr;
+  // Not owned. Default: the system clock.
+  Clock* clock = nullptr;
+  // Not owned. When set, a "referral.reward" message is queued per reward.
+  // Default: none.
+  Outbox* outbox = nullptr;
+  // When false, deposits pay no rewards (registrations still work).
+  // Default: true.
+  bool enabled = true;
+  // Reward rate per level, as decimal fractions. Default: 5 %, 4 %, 3 %.
+  std::vector<std::string> rates = {"0.05", "0.04", "0.03"};
+  // Levels rewarded, 0..kMaxReferralDepth; levels beyond `rates` get none.
+  // Default: kMaxReferralDepth.
+  int max_depth = kMaxReferralDepth;
+};
+
+class ReferralEngine final : public DepositCreditListener {
+ public:
+  // Errors: kInvalidArgument for missing options, a malformed or negative
+  // rate, rates summing to 1 or more, or a depth outside
+  // 0..kMaxReferralDepth; storage errors.
+  [[nodiscard]] static absl::StatusOr<std::unique_ptr<ReferralEngine>> Create(
+      const ReferralOptions& options);
+  ReferralEngine(const ReferralEngine&) = delete;
+  ReferralEngine& operator=(const ReferralEngine&) = delete;
+  ~ReferralEngine() override;
+
+  // The code of `user_id` (whether or not registered).
+  static std::string CodeOf(std::string_view user_id);
+
+  // Registers `user_id`, with the referrer whose code is `referral_code`
+  // (empty: none). Registering again with the same code (or none, when the
+  // user had none) returns the member unchanged.
+  // Errors: kInvalidArgument for an empty user id, a user's own code
+  // (self-referral), or a referrer that would close a cycle; kNotFound for
+  // an unknown code; kFailedPrecondition when the user is registered with
+  // another referrer (a referrer never changes); kAborted when another
+  // process registered the same user at the same moment (retry).
+  [[nodiscard]] absl::StatusOr<ReferralMember> Register(
+      std::string_view user_id, std::string_view referral_code);
+
+  // Errors: kNotFound for an unregistered user.
+  [[nodiscard]] absl::StatusOr<ReferralMember> Member(std::string_view user_id);
+
+  // Errors: kNotFound for an unregistered user.
+  [[nodiscard]] absl::StatusOr<ReferralStats> Stats(std::string_view user_id);
+
+  // Pays the rewards for a credited deposit inside `tx` (DepositEngine calls
+  // this through DepositCreditListener). Idempotent.
+  // Errors: ledger and storage errors.
+  absl::Status OnDepositCredited(SqlTransaction& tx,
+                                 const Deposit& deposit) override;
+
+ private:
+  struct Impl;
+  explicit ReferralEngine(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace botcore
+
+#endif  // BOTCORE_REFERRAL_REFERRAL_H_

@@ -1,0 +1,784 @@
+#include "botcore/ledger/deposits.h"
+
+#include <algorithm>
+#include <map>
+#include <optional>
+#include <set>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/strings/ascii.h"
+#include "absl/strings/escaping.h"
+#include "absl/strings/str_cat.h"
+#include "botcore/ledger/evm_address.h"
+#include "internal/json_text.h"
+#include "internal/status_macros.h"
+#include "internal/strings.h"
+
+namespace botcore {
+namespace {
+
+using internal::JsonObject;
+using internal::ToAbsl;
+
+constexpr Migration kMigrations[] = {
+    {1, "deposits, deposit wallets, levels and the scan cursor",
+     R"sql(
+CREATE TABLE deposit_wallets (
+  address TEXT PRIMARY KEY,
+  user_id TEXT NOT NULL);
+CREATE TABLE deposits (
+  chain_id BIGINT NOT NULL,
+  tx_hash TEXT NOT NULL,
+  log_index BIGINT NOT NULL,
+  block_number BIGINT NOT NULL,
+  block_hash TEXT NOT NULL,
+  from_address TEXT NOT NULL,
+  to_address TEXT NOT NULL,
+  token TEXT NOT NULL,
+  amount TEXT NOT NULL,
+  state TEXT NOT NULL,
+  user_id TEXT NOT NULL,
+  confirmations BIGINT NOT NULL,
+  seen_at BIGINT NOT NULL,
+  credited_at BIGINT,
+  PRIMARY KEY (chain_id, tx_hash, log_index));
+CREATE INDEX deposits_state ON deposits (state, chain_id, block_number);
+CREATE TABLE deposit_levels (
+  user_id TEXT NOT NULL,
+  asset TEXT NOT NULL,
+  credited_total TEXT NOT NULL,
+  level BIGINT NOT NULL,
+  PRIMARY KEY (user_id, asset));
+CREATE TABLE deposit_cursors (
+  chain_id BIGINT NOT NULL,
+  token TEXT NOT NULL,
+  block_number BIGINT NOT NULL,
+  PRIMARY KEY (chain_id, token))
+)sql"},
+};
+
+constexpr char kColumns[] =
+    "chain_id, tx_hash, log_index, block_number, block_hash, from_address,"
+    " to_address, token, amount, state, user_id, confirmations, seen_at,"
+    " credited_at";
+
+constexpr DepositState kAllStates[] = {
+    DepositState::kSeen,      DepositState::kConfirming,
+    DepositState::kCredited,  DepositState::kOrphaned,
+    DepositState::kUnmatched, DepositState::kBelowMinimum};
+
+absl::StatusOr<std::string> ParseHash(std::string_view what,
+                                      std::string_view text) {
+  bool ok = text.size() == 66 && text.starts_with("0x");
+  for (size_t i = 2; ok && i < text.size(); ++i) {
+    ok = absl::ascii_isxdigit(static_cast<unsigned char>(text[i]));
+  }
+  if (!ok) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(ToAbsl(what), " \"", absl::CHexEscape(ToAbsl(text)),
+                     "\" is not 0x followed by 64 hex digits"));
+  }
+  return absl::AsciiStrToLower(ToAbsl(text));
+}
+
+}  // namespace
+
+std::string DepositKey::TransferId() const {
+  return absl::StrCat("deposit:", chain_id, ":", tx_hash, ":", log_index);
+}
+
+std::string_view DepositStateName(DepositState state) {
+  switch (state) {
+    case DepositState::kSeen:
+      return "seen";
+    case DepositState::kConfirming:
+      return "confirming";
+    case DepositState::kCredited:
+      return "credited";
+    case DepositState::kOrphaned:
+      return "orphaned";
+    case DepositState::kUnmatched:
+      return "unmatched";
+    case DepositState::kBelowMinimum:
+      return "below_minimum";
+  }
+  return "";
+}
+
+struct DepositEngine::Impl {
+  DepositEngineOptions options;
+  SystemClock system_clock;
+  Clock* clock = nullptr;
+  int scale = 0;
+  Amount minimum;
+  std::vector<Amount> thresholds;
+  std::set<std::string> wallets;  // canonical lower case
+  std::string token;              // canonical lower case
+
+  std::string Describe(const DepositKey& k) const {
+    return absl::StrCat("deposit (chain ", k.chain_id, ", tx ", k.tx_hash,
+                        ", log ", k.log_index, ")");
+  }
+
+  absl::StatusOr<DepositObservation> Validate(
+      const DepositObservation& in) const {
+    DepositObservation o = in;
+    if (o.key.chain_id != options.chain_id) {
+      return absl::InvalidArgumentError(
+          absl::StrCat(Describe(o.key), " is on chain ", o.key.chain_id,
+                       ", not ", options.chain_id));
+    }
+    BOTCORE_ASSIGN_OR_RETURN(o.key.tx_hash, ParseHash("tx hash", o.key.tx_hash));
+    BOTCORE_ASSIGN_OR_RETURN(o.block_hash, ParseHash("block hash", o.block_hash));
+    BOTCORE_ASSIGN_OR_RETURN(o.token, ParseEvmAddress(o.token));
+    BOTCORE_ASSIGN_OR_RETURN(o.from, ParseEvmAddress(o.from));
+    BOTCORE_ASSIGN_OR_RETURN(o.to, ParseEvmAddress(o.to));
+    if (o.token != token) {
+      return absl::InvalidArgumentError(
+          absl::StrCat(Describe(o.key), " moves token ", o.token,
+                       ", not the watched ", token));
+    }
+    if (!wallets.contains(o.to)) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          Describe(o.key), " goes to ", o.to, ", which is not a deposit wallet"));
+    }
+    if (!o.amount.is_positive()) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          Describe(o.key), " has amount ", o.amount.ToString(),
+          "; it must be positive"));
+    }
+    BOTCORE_ASSIGN_OR_RETURN(Amount exact,
+                             o.amount.Rescale(scale, RoundingMode::kTowardZero));
+    if (exact != o.amount) {
+      return absl::InvalidArgumentError(
+          absl::StrCat(Describe(o.key), " has amount ", o.amount.ToString(),
+                       " with more than ", scale, " decimals"));
+    }
+    o.amount = exact;
+    return o;
+  }
+
+  absl::StatusOr<Deposit> FromRow(const SqlRow& row) const {
+    Deposit d;
+    d.asset = options.asset;
+    DepositObservation& o = d.observation;
+    BOTCORE_ASSIGN_OR_RETURN(int64_t chain, row.Int64(0));
+    o.key.chain_id = static_cast<uint64_t>(chain);
+    BOTCORE_ASSIGN_OR_RETURN(o.key.tx_hash, row.Text(1));
+    BOTCORE_ASSIGN_OR_RETURN(int64_t log_index, row.Int64(2));
+    o.key.log_index = static_cast<uint64_t>(log_index);
+    BOTCORE_ASSIGN_OR_RETURN(int64_t block, row.Int64(3));
+    o.block_number = static_cast<uint64_t>(block);
+    BOTCORE_ASSIGN_OR_RETURN(o.block_hash, row.Text(4));
+    BOTCORE_ASSIGN_OR_RETURN(o.from, row.Text(5));
+    BOTCORE_ASSIGN_OR_RETURN(o.to, row.Text(6));
+    BOTCORE_ASSIGN_OR_RETURN(o.token, row.Text(7));
+    BOTCORE_ASSIGN_OR_RETURN(std::string amount, row.Text(8));
+    BOTCORE_ASSIGN_OR_RETURN(o.amount, Amount::Parse(amount, scale));
+    BOTCORE_ASSIGN_OR_RETURN(std::string state, row.Text(9));
+    bool known = false;
+    for (DepositState s : kAllStates) {
+      if (DepositStateName(s) == state) {
+        d.state = s;
+        known = true;
+      }
+    }
+    if (!known) {
+      return absl::DataLossError(
+          absl::StrCat("unknown deposit state '", state, "'"));
+    }
+    BOTCORE_ASSIGN_OR_RETURN(d.user_id, row.Text(10));
+    BOTCORE_ASSIGN_OR_RETURN(d.confirmations, row.Int64(11));
+    BOTCORE_ASSIGN_OR_RETURN(int64_t seen, row.Int64(12));
+    d.seen_at = absl::FromUnixMicros(seen);
+    d.credited_at = absl::InfinitePast();
+    if (!row.IsNull(13)) {
+      BOTCORE_ASSIGN_OR_RETURN(int64_t credited, row.Int64(13));
+      d.credited_at = absl::FromUnixMicros(credited);
+    }
+    return d;
+  }
+
+  absl::StatusOr<std::optional<Deposit>> Load(SqlTransaction& tx,
+                                              const DepositKey& key) const {
+    BOTCORE_ASSIGN_OR_RETURN(
+        std::vector<SqlRow> rows,
+        tx.Query(absl::StrCat("SELECT ", kColumns,
+                              " FROM deposits WHERE chain_id = ? AND tx_hash = ?"
+                              " AND log_index = ?"),
+                 {static_cast<int64_t>(key.chain_id), key.tx_hash,
+                  static_cast<int64_t>(key.log_index)}));
+    if (rows.empty()) return std::optional<Deposit>();
+    BOTCORE_ASSIGN_OR_RETURN(Deposit d, FromRow(rows[0]));
+    return std::optional<Deposit>(std::move(d));
+  }
+
+  absl::Status SetState(SqlTransaction& tx, const Deposit& d) const {
+    const DepositKey& k = d.observation.key;
+    SqlValue credited;
+    if (d.credited_at != absl::InfinitePast()) {
+      credited = SqlValue(absl::ToUnixMicros(d.credited_at));
+    }
+    return tx
+        .Execute(
+            "UPDATE deposits SET state = ?, user_id = ?, confirmations = ?,"
+            " credited_at = ? WHERE chain_id = ? AND tx_hash = ? AND"
+            " log_index = ?",
+            {DepositStateName(d.state), d.user_id, d.confirmations, credited,
+             static_cast<int64_t>(k.chain_id), k.tx_hash,
+             static_cast<int64_t>(k.log_index)})
+        .status();
+  }
+
+  absl::Status Enqueue(SqlTransaction& tx, std::string key,
+                       std::string_view topic, std::string payload) const {
+    if (options.outbox == nullptr) return absl::OkStatus();
+    return options.outbox->Enqueue(
+        tx, OutboxMessage{std::move(key), std::string(topic), std::move(payload)});
+  }
+
+  std::vector<std::pair<std::string_view, std::string>> Fields(
+      const Deposit& d) const {
+    const DepositObservation& o = d.observation;
+    return {{"chain_id", absl::StrCat(o.key.chain_id)},
+            {"tx_hash", o.key.tx_hash},
+            {"log_index", absl::StrCat(o.key.log_index)},
+            {"from", o.from},
+            {"amount", o.amount.ToString()},
+            {"asset", options.asset},
+            {"user_id", d.user_id},
+            {"state", std::string(DepositStateName(d.state))}};
+  }
+
+  // Credits `d` (already checked to be confirmed and matched to d.user_id)
+  // in `tx`: state, ledger transfer, level, outbox, listener.
+  absl::Status Credit(SqlTransaction& tx, Deposit& d) const {
+    d.state = DepositState::kCredited;
+    d.credited_at = clock->Now();
+    BOTCORE_RETURN_IF_ERROR(SetState(tx, d));
+    Transfer t;
+    t.id = d.observation.key.TransferId();
+    t.debit = {std::string(kDepositClearing), options.asset};
+    t.credit = {d.user_id, options.asset};
+    t.amount = d.observation.amount;
+    t.memo = "deposit";
+    BOTCORE_RETURN_IF_ERROR(options.ledger->CreateTransfer(tx, t).status());
+
+    BOTCORE_ASSIGN_OR_RETURN(
+        std::vector<SqlRow> rows,
+        tx.Query("SELECT credited_total, level FROM deposit_levels WHERE"
+                 " user_id = ? AND asset = ?",
+                 {d.user_id, options.asset}));
+    Amount total = Amount::Zero(scale);
+    int64_t old_level = 0;
+    if (!rows.empty()) {
+      BOTCORE_ASSIGN_OR_RETURN(std::string text, rows[0].Text(0));
+      BOTCORE_ASSIGN_OR_RETURN(total, Amount::Parse(text, scale));
+      BOTCORE_ASSIGN_OR_RETURN(old_level, rows[0].Int64(1));
+    }
+    BOTCORE_ASSIGN_OR_RETURN(total, total.Add(d.observation.amount));
+    const int64_t level = LevelOf(total);
+    BOTCORE_RETURN_IF_ERROR(
+        tx.Execute(rows.empty()
+                       ? "INSERT INTO deposit_levels (credited_total, level,"
+                         " user_id, asset) VALUES (?, ?, ?, ?)"
+                       : "UPDATE deposit_levels SET credited_total = ?,"
+                         " level = ? WHERE user_id = ? AND asset = ?",
+                   {total.ToString(), level, d.user_id, options.asset})
+            .status());
+    BOTCORE_RETURN_IF_ERROR(Enqueue(tx, absl::StrCat("deposit.credited:", t.id),
+                                    "deposit.credited", JsonObject(Fields(d))));
+    if (level > old_level) {
+      BOTCORE_RETURN_IF_ERROR(Enqueue(
+          tx, absl::StrCat("deposit.level_up:", d.user_id, ":", options.asset, ":",
+                           level),
+          "deposit.level_up",
+          JsonObject({{"user_id", d.user_id},
+                      {"asset", options.asset},
+                      {"level", absl::StrCat(level)},
+                      {"previous_level", absl::StrCat(old_level)},
+                      {"credited_total", total.ToString()}})));
+    }
+    if (options.listener != nullptr) {
+      BOTCORE_RETURN_IF_ERROR(options.listener->OnDepositCredited(tx, d));
+    }
+    return absl::OkStatus();
+  }
+
+  int64_t LevelOf(const Amount& total) const {
+    int64_t level = 0;
+    for (const Amount& t : thresholds) {
+      if (total >= t) ++level;
+    }
+    return level;
+  }
+
+  // Settles a confirmed deposit that is still seen/confirming in the same
+  // block: credited, unmatched or below_minimum. Returns the new state, or
+  // std::nullopt when another worker got there first.
+  absl::StatusOr<std::optional<DepositState>> Settle(
+      SqlTransaction& tx, const DepositKey& key, const std::string& block_hash,
+      int64_t confirmations) const {
+    BOTCORE_ASSIGN_OR_RETURN(std::optional<Deposit> d, Load(tx, key));
+    if (!d.has_value() || d->observation.block_hash != block_hash ||
+        (d->state != DepositState::kSeen &&
+         d->state != DepositState::kConfirming)) {
+      return std::optional<DepositState>();
+    }
+    d->confirmations = confirmations;
+    if (d->observation.amount < minimum) {
+      d->state = DepositState::kBelowMinimum;
+      BOTCORE_RETURN_IF_ERROR(SetState(tx, *d));
+      return std::optional<DepositState>(d->state);
+    }
+    if (d->user_id.empty()) {
+      BOTCORE_ASSIGN_OR_RETURN(
+          std::vector<SqlRow> rows,
+          tx.Query("SELECT user_id FROM deposit_wallets WHERE address = ?",
+                   {d->observation.from}));
+      if (!rows.empty()) {
+        BOTCORE_ASSIGN_OR_RETURN(d->user_id, rows[0].Text(0));
+      }
+    }
+    if (d->user_id.empty()) {
+      d->state = DepositState::kUnmatched;
+      BOTCORE_RETURN_IF_ERROR(SetState(tx, *d));
+      BOTCORE_RETURN_IF_ERROR(
+          Enqueue(tx, absl::StrCat("deposit.unmatched:", key.TransferId()),
+                  "deposit.unmatched", JsonObject(Fields(*d))));
+      return std::optional<DepositState>(d->state);
+    }
+    BOTCORE_RETURN_IF_ERROR(Credit(tx, *d));
+    return std::optional<DepositState>(DepositState::kCredited);
+  }
+
+  absl::StatusOr<int> RecordIn(
+      SqlTransaction& tx, const std::vector<DepositObservation>& observations) const {
+    int recorded = 0;
+    const int64_t now = absl::ToUnixMicros(clock->Now());
+    for (const DepositObservation& o : observations) {
+      const DepositKey& k = o.key;
+      BOTCORE_ASSIGN_OR_RETURN(
+          int64_t inserted,
+          tx.Execute(
+              absl::StrCat(
+                  "INSERT INTO deposits (", kColumns,
+                  ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'seen', '', 0, ?, NULL)"
+                  " ON CONFLICT DO NOTHING"),
+              {static_cast<int64_t>(k.chain_id), k.tx_hash,
+               static_cast<int64_t>(k.log_index),
+               static_cast<int64_t>(o.block_number), o.block_hash, o.from, o.to,
+               o.token, o.amount.ToString(), now}));
+      if (inserted > 0) {
+        ++recorded;
+        continue;
+      }
+      // Known already: a re-org may have moved it into another block.
+      BOTCORE_RETURN_IF_ERROR(
+          tx.Execute("UPDATE deposits SET block_number = ?, block_hash = ?,"
+                     " state = 'seen', confirmations = 0 WHERE chain_id = ? AND"
+                     " tx_hash = ? AND log_index = ? AND block_hash <> ? AND"
+                     " state IN ('seen', 'confirming', 'orphaned')",
+                     {static_cast<int64_t>(o.block_number), o.block_hash,
+                      static_cast<int64_t>(k.chain_id), k.tx_hash,
+                      static_cast<int64_t>(k.log_index), o.block_hash})
+              .status());
+    }
+    return recorded;
+  }
+};
+
+DepositEngine::DepositEngine(std::unique_ptr<Impl> impl)
+    : impl_(std::move(impl)) {}
+DepositEngine::~DepositEngine() = default;
+
+absl::StatusOr<std::unique_ptr<DepositEngine>> DepositEngine::Create(
+    const DepositEngineOptions& options) {
+  if (options.database == nullptr || options.ledger == nullptr) {
+    return absl::InvalidArgumentError(
+        "DepositEngineOptions.database and .ledger are required");
+  }
+  if (options.wallets.empty()) {
+    return absl::InvalidArgumentError(
+        "DepositEngineOptions.wallets must list at least one deposit address");
+  }
+  if (options.confirmations < 1 || options.max_blocks_per_scan < 1 ||
+      options.credit_batch_size < 1) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "confirmations (", options.confirmations, "), max_blocks_per_scan (",
+        options.max_blocks_per_scan, ") and credit_batch_size (",
+        options.credit_batch_size, ") must be at least 1"));
+  }
+  auto impl = std::make_unique<Impl>();
+  impl->options = options;
+  impl->clock = options.clock != nullptr ? options.clock : &impl->system_clock;
+  BOTCORE_ASSIGN_OR_RETURN(impl->scale, options.ledger->AssetScale(options.asset));
+  BOTCORE_ASSIGN_OR_RETURN(impl->token, ParseEvmAddress(options.token));
+  for (const std::string& w : options.wallets) {
+    BOTCORE_ASSIGN_OR_RETURN(std::string wallet, ParseEvmAddress(w));
+    impl->wallets.insert(std::move(wallet));
+  }
+  BOTCORE_ASSIGN_OR_RETURN(impl->minimum,
+                           Amount::Parse(options.minimum_deposit, impl->scale));
+  for (const std::string& t : options.level_thresholds) {
+    BOTCORE_ASSIGN_OR_RETURN(Amount threshold, Amount::Parse(t, impl->scale));
+    if (!threshold.is_positive() ||
+        (!impl->thresholds.empty() && threshold <= impl->thresholds.back())) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("deposit level thresholds must be positive and"
+                       " increasing; ", t, " is not"));
+    }
+    impl->thresholds.push_back(threshold);
+  }
+  BOTCORE_RETURN_IF_ERROR(options.database->Migrate("deposits", kMigrations));
+  return std::unique_ptr<DepositEngine>(new DepositEngine(std::move(impl)));
+}
+
+absl::Status DepositEngine::RegisterWallet(std::string_view user_id,
+                                           std::string_view address) {
+  if (user_id.empty()) {
+    return absl::InvalidArgumentError("RegisterWallet needs a user id");
+  }
+  BOTCORE_ASSIGN_OR_RETURN(std::string wallet, ParseEvmAddress(address));
+  return impl_->options.database->Transact(
+      [&](SqlTransaction& tx) -> absl::Status {
+        BOTCORE_RETURN_IF_ERROR(
+            tx.Execute("INSERT INTO deposit_wallets (address, user_id) VALUES"
+                       " (?, ?) ON CONFLICT DO NOTHING",
+                       {wallet, user_id})
+                .status());
+        BOTCORE_ASSIGN_OR_RETURN(
+            std::vector<SqlRow> rows,
+            tx.Query("SELECT user_id FROM deposit_wallets WHERE address = ?",
+                     {wallet}));
+        BOTCORE_ASSIGN_OR_RETURN(std::string owner, rows.at(0).Text(0));
+        if (owner != user_id) {
+          return absl::AlreadyExistsError(absl::StrCat(
+              "wallet ", wallet, " is already registered by another user"));
+        }
+        return absl::OkStatus();
+      });
+}
+
+absl::StatusOr<int> DepositEngine::Record(
+    absl::Span<const DepositObservation> observations) {
+  std::vector<DepositObservation> valid;
+  for (const DepositObservation& o : observations) {
+    BOTCORE_ASSIGN_OR_RETURN(DepositObservation v, impl_->Validate(o));
+    valid.push_back(std::move(v));
+  }
+  int recorded = 0;
+  BOTCORE_RETURN_IF_ERROR(impl_->options.database->Transact(
+      [&](SqlTransaction& tx) -> absl::Status {
+        BOTCORE_ASSIGN_OR_RETURN(recorded, impl_->RecordIn(tx, valid));
+        return absl::OkStatus();
+      }));
+  return recorded;
+}
+
+absl::StatusOr<SyncReport> DepositEngine::Sync(ChainClient& chain) {
+  const DepositEngineOptions& o = impl_->options;
+  BOTCORE_ASSIGN_OR_RETURN(uint64_t chain_id, chain.ChainId());
+  if (chain_id != o.chain_id) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "the chain client is on chain ", chain_id, ", the engine on ",
+        o.chain_id));
+  }
+  SyncReport report;
+  BOTCORE_ASSIGN_OR_RETURN(report.head, chain.BlockNumber());
+  BOTCORE_ASSIGN_OR_RETURN(std::optional<uint64_t> cursor, Cursor());
+  // Re-read the unconfirmed tail: a re-org may have re-included a
+  // transaction in a later block.
+  uint64_t from = o.start_block;
+  if (cursor.has_value()) {
+    const uint64_t rescan = static_cast<uint64_t>(o.confirmations);
+    from = std::max(o.start_block, *cursor + 1 > rescan ? *cursor + 1 - rescan : 0);
+  }
+  report.cursor = cursor.value_or(0);
+  while (from <= report.head) {
+    const uint64_t to = std::min(report.head, from + o.max_blocks_per_scan - 1);
+    TransferLogFilter filter;
+    filter.token = impl_->token;
+    filter.token_scale = impl_->scale;
+    filter.to.assign(impl_->wallets.begin(), impl_->wallets.end());
+    filter.from_block = from;
+    filter.to_block = to;
+    BOTCORE_ASSIGN_OR_RETURN(std::vector<TransferLog> logs,
+                             chain.TransferLogs(filter));
+    std::vector<DepositObservation> observations;
+    for (const TransferLog& log : logs) {
+      DepositObservation ob;
+      ob.key = {o.chain_id, log.tx_hash, log.log_index};
+      ob.block_number = log.block_number;
+      ob.block_hash = log.block_hash;
+      ob.from = log.from;
+      ob.to = log.to;
+      ob.token = log.token;
+      ob.amount = log.amount;
+      BOTCORE_ASSIGN_OR_RETURN(DepositObservation v, impl_->Validate(ob));
+      observations.push_back(std::move(v));
+    }
+    int recorded = 0;
+    BOTCORE_RETURN_IF_ERROR(o.database->Transact(
+        [&](SqlTransaction& tx) -> absl::Status {
+          BOTCORE_ASSIGN_OR_RETURN(recorded, impl_->RecordIn(tx, observations));
+          // The cursor only moves forward, whichever worker is ahead.
+          return tx
+              .Execute(
+                  tx.dialect() == SqlDialect::kPostgresql
+                      ? "INSERT INTO deposit_cursors (chain_id, token,"
+                        " block_number) VALUES (?, ?, ?) ON CONFLICT (chain_id,"
+                        " token) DO UPDATE SET block_number ="
+                        " GREATEST(deposit_cursors.block_number,"
+                        " excluded.block_number)"
+                      : "INSERT INTO deposit_cursors (chain_id, token,"
+                        " block_number) VALUES (?, ?, ?) ON CONFLICT (chain_id,"
+                        " token) DO UPDATE SET block_number ="
+                        " MAX(deposit_cursors.block_number,"
+                        " excluded.block_number)",
+                  {static_cast<int64_t>(o.chain_id), impl_->token,
+                   static_cast<int64_t>(to)})
+              .status();
+        }));
+    report.recorded += recorded;
+    report.cursor = std::max(report.cursor, to);
+    from = to + 1;
+  }
+  BOTCORE_ASSIGN_OR_RETURN(SyncReport processed, Process(chain));
+  report.credited = processed.credited;
+  report.orphaned = processed.orphaned;
+  report.unmatched = processed.unmatched;
+  report.below_minimum = processed.below_minimum;
+  return report;
+}
+
+absl::StatusOr<SyncReport> DepositEngine::Process(ChainClient& chain) {
+  const DepositEngineOptions& o = impl_->options;
+  SyncReport report;
+  BOTCORE_ASSIGN_OR_RETURN(report.head, chain.BlockNumber());
+  BOTCORE_ASSIGN_OR_RETURN(std::vector<Deposit> open,
+                           List(DepositState::kSeen, 1 << 30));
+  BOTCORE_ASSIGN_OR_RETURN(std::vector<Deposit> confirming,
+                           List(DepositState::kConfirming, 1 << 30));
+  open.insert(open.end(), confirming.begin(), confirming.end());
+
+  std::map<uint64_t, std::optional<BlockHeader>> headers;
+  std::vector<Deposit> orphaned, waiting, ready;
+  for (Deposit& d : open) {
+    const uint64_t n = d.observation.block_number;
+    auto it = headers.find(n);
+    if (it == headers.end()) {
+      BOTCORE_ASSIGN_OR_RETURN(std::optional<BlockHeader> h,
+                               chain.HeaderByNumber(n));
+      it = headers.emplace(n, std::move(h)).first;
+    }
+    if (!it->second.has_value() ||
+        absl::AsciiStrToLower(it->second->hash) != d.observation.block_hash) {
+      orphaned.push_back(std::move(d));
+      continue;
+    }
+    d.confirmations =
+        report.head >= n ? static_cast<int64_t>(report.head - n + 1) : 0;
+    if (d.confirmations >= o.confirmations) {
+      ready.push_back(std::move(d));
+    } else {
+      waiting.push_back(std::move(d));
+    }
+  }
+
+  // Orphans and confirmation counts: only rows still in the state and block
+  // we looked at change, so a concurrent worker's newer view wins.
+  BOTCORE_RETURN_IF_ERROR(o.database->Transact(
+      [&](SqlTransaction& tx) -> absl::Status {
+        report.orphaned = 0;
+        for (const Deposit& d : orphaned) {
+          const DepositKey& k = d.observation.key;
+          BOTCORE_ASSIGN_OR_RETURN(
+              int64_t changed,
+              tx.Execute("UPDATE deposits SET state = 'orphaned' WHERE"
+                         " chain_id = ? AND tx_hash = ? AND log_index = ? AND"
+                         " block_hash = ? AND state IN ('seen', 'confirming')",
+                         {static_cast<int64_t>(k.chain_id), k.tx_hash,
+                          static_cast<int64_t>(k.log_index),
+                          d.observation.block_hash}));
+          report.orphaned += static_cast<int>(changed);
+        }
+        for (const Deposit& d : waiting) {
+          const DepositKey& k = d.observation.key;
+          BOTCORE_RETURN_IF_ERROR(
+              tx.Execute("UPDATE deposits SET state = 'confirming',"
+                         " confirmations = ? WHERE chain_id = ? AND tx_hash = ?"
+                         " AND log_index = ? AND block_hash = ? AND state IN"
+                         " ('seen', 'confirming') AND confirmations < ?",
+                         {d.confirmations, static_cast<int64_t>(k.chain_id),
+                          k.tx_hash, static_cast<int64_t>(k.log_index),
+                          d.observation.block_hash, d.confirmations})
+                  .status());
+        }
+        return absl::OkStatus();
+      }));
+
+  for (size_t start = 0; start < ready.size();
+       start += static_cast<size_t>(o.credit_batch_size)) {
+    const size_t end =
+        std::min(ready.size(), start + static_cast<size_t>(o.credit_batch_size));
+    SyncReport batch;
+    TransactionOptions tx_options;
+    tx_options.max_attempts = 100;
+    BOTCORE_RETURN_IF_ERROR(o.database->Transact(
+        [&](SqlTransaction& tx) -> absl::Status {
+          batch = SyncReport();
+          for (size_t i = start; i < end; ++i) {
+            const Deposit& d = ready[i];
+            BOTCORE_ASSIGN_OR_RETURN(
+                std::optional<DepositState> settled,
+                impl_->Settle(tx, d.observation.key, d.observation.block_hash,
+                              d.confirmations));
+            if (!settled.has_value()) continue;
+            switch (*settled) {
+              case DepositState::kCredited:
+                ++batch.credited;
+                break;
+              case DepositState::kUnmatched:
+                ++batch.unmatched;
+                break;
+              case DepositState::kBelowMinimum:
+                ++batch.below_minimum;
+                break;
+              default:
+                break;
+            }
+          }
+          return absl::OkStatus();
+        },
+        tx_options));
+    report.credited += batch.credited;
+    report.unmatched += batch.unmatched;
+    report.below_minimum += batch.below_minimum;
+  }
+  return report;
+}
+
+absl::StatusOr<Deposit> DepositEngine::Assign(const DepositKey& key,
+                                              std::string_view user_id) {
+  if (user_id.empty()) {
+    return absl::InvalidArgumentError("Assign needs a user id");
+  }
+  Deposit result;
+  BOTCORE_RETURN_IF_ERROR(impl_->options.database->Transact(
+      [&](SqlTransaction& tx) -> absl::Status {
+        BOTCORE_ASSIGN_OR_RETURN(std::optional<Deposit> d, impl_->Load(tx, key));
+        if (!d.has_value()) {
+          return absl::NotFoundError(
+              absl::StrCat("no ", impl_->Describe(key)));
+        }
+        switch (d->state) {
+          case DepositState::kCredited:
+            if (d->user_id != user_id) {
+              return absl::FailedPreconditionError(absl::StrCat(
+                  impl_->Describe(key), " is already credited to ", d->user_id));
+            }
+            break;
+          case DepositState::kOrphaned:
+          case DepositState::kBelowMinimum:
+            return absl::FailedPreconditionError(
+                absl::StrCat(impl_->Describe(key), " is ",
+                             ToAbsl(DepositStateName(d->state)),
+                             " and cannot be credited"));
+          case DepositState::kSeen:
+          case DepositState::kConfirming:
+            d->user_id = std::string(user_id);
+            BOTCORE_RETURN_IF_ERROR(impl_->SetState(tx, *d));
+            break;
+          case DepositState::kUnmatched:
+            d->user_id = std::string(user_id);
+            BOTCORE_RETURN_IF_ERROR(impl_->Credit(tx, *d));
+            break;
+        }
+        result = *std::move(d);
+        return absl::OkStatus();
+      }));
+  return result;
+}
+
+absl::StatusOr<Deposit> DepositEngine::Get(const DepositKey& key) {
+  std::optional<Deposit> d;
+  BOTCORE_RETURN_IF_ERROR(impl_->options.database->Transact(
+      [&](SqlTransaction& tx) -> absl::Status {
+        BOTCORE_ASSIGN_OR_RETURN(d, impl_->Load(tx, key));
+        return absl::OkStatus();
+      }));
+  if (!d.has_value()) {
+    return absl::NotFoundError(absl::StrCat("no ", impl_->Describe(key)));
+  }
+  return *std::move(d);
+}
+
+absl::StatusOr<std::vector<Deposit>> DepositEngine::List(DepositState state,
+                                                         int limit) {
+  std::vector<Deposit> deposits;
+  BOTCORE_RETURN_IF_ERROR(impl_->options.database->Transact(
+      [&](SqlTransaction& tx) -> absl::Status {
+        deposits.clear();
+        BOTCORE_ASSIGN_OR_RETURN(
+            std::vector<SqlRow> rows,
+            tx.Query(absl::StrCat("SELECT ", kColumns,
+                                  " FROM deposits WHERE state = ? AND"
+                                  " chain_id = ? ORDER BY block_number,"
+                                  " tx_hash, log_index LIMIT ?"),
+                     {DepositStateName(state),
+                      static_cast<int64_t>(impl_->options.chain_id),
+                      int64_t{limit}}));
+        for (const SqlRow& row : rows) {
+          BOTCORE_ASSIGN_OR_RETURN(Deposit d, impl_->FromRow(row));
+          deposits.push_back(std::move(d));
+        }
+        return absl::OkStatus();
+      }));
+  return deposits;
+}
+
+absl::StatusOr<DepositLevel> DepositEngine::Level(std::string_view user_id) {
+  DepositLevel level;
+  level.user_id = std::string(user_id);
+  level.credited_total = Amount::Zero(impl_->scale);
+  BOTCORE_RETURN_IF_ERROR(impl_->options.database->Transact(
+      [&](SqlTransaction& tx) -> absl::Status {
+        BOTCORE_ASSIGN_OR_RETURN(
+            std::vector<SqlRow> rows,
+            tx.Query("SELECT credited_total, level FROM deposit_levels WHERE"
+                     " user_id = ? AND asset = ?",
+                     {user_id, impl_->options.asset}));
+        if (rows.empty()) return absl::OkStatus();
+        BOTCORE_ASSIGN_OR_RETURN(std::string text, rows[0].Text(0));
+        BOTCORE_ASSIGN_OR_RETURN(level.credited_total,
+                                 Amount::Parse(text, impl_->scale));
+        BOTCORE_ASSIGN_OR_RETURN(int64_t n, rows[0].Int64(1));
+        level.level = static_cast<int>(n);
+        return absl::OkStatus();
+      }));
+  return level;
+}
+
+absl::StatusOr<std::optional<uint64_t>> DepositEngine::Cursor() {
+  std::optional<uint64_t> cursor;
+  BOTCORE_RETURN_IF_ERROR(impl_->options.database->Transact(
+      [&](SqlTransaction& tx) -> absl::Status {
+        BOTCORE_ASSIGN_OR_RETURN(
+            std::vector<SqlRow> rows,
+            tx.Query("SELECT block_number FROM deposit_cursors WHERE chain_id"
+                     " = ? AND token = ?",
+                     {static_cast<int64_t>(impl_->options.chain_id),
+                      impl_->token}));
+        if (rows.empty()) return absl::OkStatus();
+        BOTCORE_ASSIGN_OR_RETURN(int64_t n, rows[0].Int64(0));
+        cursor = static_cast<uint64_t>(n);
+        return absl::OkStatus();
+      }));
+  return cursor;
+}
+
+}  // namespace botcore

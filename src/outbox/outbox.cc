@@ -1,0 +1,240 @@
+#include "botcore/outbox/outbox.h"
+
+#include <algorithm>
+#include <string>
+#include <utility>
+
+#include "absl/status/status.h"
+#include "absl/strings/str_cat.h"
+#include "internal/status_macros.h"
+#include "internal/strings.h"
+
+namespace botcore {
+namespace {
+
+using internal::ToAbsl;
+
+constexpr Migration kMigrations[] = {
+    {1, "outbox messages",
+     R"sql(
+CREATE TABLE outbox_messages (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  message_key TEXT NOT NULL UNIQUE,
+  topic TEXT NOT NULL,
+  payload TEXT NOT NULL,
+  state TEXT NOT NULL,
+  attempts BIGINT NOT NULL,
+  next_attempt_at BIGINT NOT NULL,
+  last_error TEXT NOT NULL,
+  created_at BIGINT NOT NULL);
+CREATE INDEX outbox_messages_due ON outbox_messages (state, next_attempt_at)
+)sql",
+     R"sql(
+CREATE TABLE outbox_messages (
+  id BIGSERIAL PRIMARY KEY,
+  message_key TEXT NOT NULL UNIQUE,
+  topic TEXT NOT NULL,
+  payload TEXT NOT NULL,
+  state TEXT NOT NULL,
+  attempts BIGINT NOT NULL,
+  next_attempt_at BIGINT NOT NULL,
+  last_error TEXT NOT NULL,
+  created_at BIGINT NOT NULL);
+CREATE INDEX outbox_messages_due ON outbox_messages (state, next_attempt_at)
+)sql"},
+};
+
+constexpr char kColumns[] =
+    "id, message_key, topic, payload, state, attempts, next_attempt_at,"
+    " last_error";
+
+std::string_view StateName(OutboxState s) {
+  switch (s) {
+    case OutboxState::kPending:
+      return "pending";
+    case OutboxState::kDelivered:
+      return "delivered";
+    case OutboxState::kFailed:
+      return "failed";
+  }
+  return "";
+}
+
+absl::StatusOr<OutboxEntry> FromRow(const SqlRow& row) {
+  OutboxEntry e;
+  BOTCORE_ASSIGN_OR_RETURN(e.id, row.Int64(0));
+  BOTCORE_ASSIGN_OR_RETURN(e.message.key, row.Text(1));
+  BOTCORE_ASSIGN_OR_RETURN(e.message.topic, row.Text(2));
+  BOTCORE_ASSIGN_OR_RETURN(e.message.payload, row.Text(3));
+  BOTCORE_ASSIGN_OR_RETURN(std::string state, row.Text(4));
+  if (state == "pending") {
+    e.state = OutboxState::kPending;
+  } else if (state == "delivered") {
+    e.state = OutboxState::kDelivered;
+  } else if (state == "failed") {
+    e.state = OutboxState::kFailed;
+  } else {
+    return absl::DataLossError(
+        absl::StrCat("unknown outbox state '", state, "'"));
+  }
+  BOTCORE_ASSIGN_OR_RETURN(int64_t attempts, row.Int64(5));
+  e.attempts = static_cast<int>(attempts);
+  BOTCORE_ASSIGN_OR_RETURN(int64_t next, row.Int64(6));
+  e.next_attempt_at = absl::FromUnixMicros(next);
+  BOTCORE_ASSIGN_OR_RETURN(e.last_error, row.Text(7));
+  return e;
+}
+
+}  // namespace
+
+Outbox::Outbox(const OutboxOptions& options) : options_(options) {
+  if (options_.clock == nullptr) options_.clock = &system_clock_;
+}
+
+Outbox::~Outbox() = default;
+
+absl::StatusOr<std::unique_ptr<Outbox>> Outbox::Create(
+    const OutboxOptions& options) {
+  if (options.database == nullptr) {
+    return absl::InvalidArgumentError("OutboxOptions.database is required");
+  }
+  if (options.max_attempts < 1 || options.initial_backoff <= absl::ZeroDuration() ||
+      options.max_backoff < options.initial_backoff ||
+      options.claim_timeout <= absl::ZeroDuration()) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "bad outbox options: max_attempts ", options.max_attempts,
+        ", initial_backoff ", absl::FormatDuration(options.initial_backoff),
+        ", max_backoff ", absl::FormatDuration(options.max_backoff),
+        ", claim_timeout ", absl::FormatDuration(options.claim_timeout)));
+  }
+  BOTCORE_RETURN_IF_ERROR(options.database->Migrate("outbox", kMigrations));
+  return std::unique_ptr<Outbox>(new Outbox(options));
+}
+
+absl::Status Outbox::Enqueue(SqlTransaction& tx, const OutboxMessage& message) {
+  if (message.key.empty() || message.key.size() > 200) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "an outbox key needs 1 to 200 characters, got ", message.key.size()));
+  }
+  if (message.topic.empty()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("outbox message ", message.key, " has no topic"));
+  }
+  const int64_t now = absl::ToUnixMicros(options_.clock->Now());
+  return tx
+      .Execute(
+          "INSERT INTO outbox_messages (message_key, topic, payload, state,"
+          " attempts, next_attempt_at, last_error, created_at) VALUES (?, ?,"
+          " ?, 'pending', 0, ?, '', ?) ON CONFLICT DO NOTHING",
+          {message.key, message.topic, message.payload, now, now})
+      .status();
+}
+
+absl::StatusOr<DeliveryReport> Outbox::DeliverDue(OutboxTarget& target,
+                                                  int max_messages) {
+  std::vector<OutboxEntry> claimed;
+  const absl::Time now = options_.clock->Now();
+  BOTCORE_RETURN_IF_ERROR(options_.database->Transact(
+      [&](SqlTransaction& tx) -> absl::Status {
+        claimed.clear();
+        BOTCORE_ASSIGN_OR_RETURN(
+            std::vector<SqlRow> rows,
+            tx.Query(absl::StrCat("SELECT ", kColumns,
+                                  " FROM outbox_messages WHERE state ="
+                                  " 'pending' AND next_attempt_at <= ? ORDER"
+                                  " BY id LIMIT ?"),
+                     {absl::ToUnixMicros(now), int64_t{max_messages}}));
+        for (const SqlRow& row : rows) {
+          BOTCORE_ASSIGN_OR_RETURN(OutboxEntry e, FromRow(row));
+          BOTCORE_RETURN_IF_ERROR(
+              tx.Execute("UPDATE outbox_messages SET next_attempt_at = ?"
+                         " WHERE id = ?",
+                         {absl::ToUnixMicros(now + options_.claim_timeout), e.id})
+                  .status());
+          claimed.push_back(std::move(e));
+        }
+        return absl::OkStatus();
+      }));
+  DeliveryReport report;
+  for (OutboxEntry& entry : claimed) {
+    const absl::Status outcome = target.Deliver(entry);
+    const absl::Time done = options_.clock->Now();
+    BOTCORE_RETURN_IF_ERROR(options_.database->Transact(
+        [&](SqlTransaction& tx) -> absl::Status {
+          if (outcome.ok()) {
+            return tx
+                .Execute("UPDATE outbox_messages SET state = 'delivered',"
+                         " attempts = attempts + 1, last_error = '' WHERE id = ?",
+                         {entry.id})
+                .status();
+          }
+          const int attempts = entry.attempts + 1;
+          absl::Duration backoff = options_.initial_backoff;
+          for (int i = 1; i < attempts && backoff < options_.max_backoff; ++i) {
+            backoff *= 2;
+          }
+          backoff = std::min(backoff, options_.max_backoff);
+          const bool last = attempts >= options_.max_attempts;
+          return tx
+              .Execute("UPDATE outbox_messages SET state = ?, attempts = ?,"
+                       " next_attempt_at = ?, last_error = ? WHERE id = ?",
+                       {StateName(last ? OutboxState::kFailed
+                                       : OutboxState::kPending),
+                        int64_t{attempts}, absl::ToUnixMicros(done + backoff),
+                        outcome.ToString(), entry.id})
+              .status();
+        }));
+    if (outcome.ok()) {
+      ++report.delivered;
+    } else if (entry.attempts + 1 >= options_.max_attempts) {
+      ++report.failed;
+    } else {
+      ++report.retried;
+    }
+  }
+  return report;
+}
+
+absl::StatusOr<std::vector<OutboxEntry>> Outbox::List(OutboxState state,
+                                                      int limit) {
+  std::vector<OutboxEntry> entries;
+  BOTCORE_RETURN_IF_ERROR(options_.database->Transact(
+      [&](SqlTransaction& tx) -> absl::Status {
+        entries.clear();
+        BOTCORE_ASSIGN_OR_RETURN(
+            std::vector<SqlRow> rows,
+            tx.Query(absl::StrCat("SELECT ", kColumns,
+                                  " FROM outbox_messages WHERE state = ?"
+                                  " ORDER BY id LIMIT ?"),
+                     {StateName(state), int64_t{limit}}));
+        for (const SqlRow& row : rows) {
+          BOTCORE_ASSIGN_OR_RETURN(OutboxEntry e, FromRow(row));
+          entries.push_back(std::move(e));
+        }
+        return absl::OkStatus();
+      }));
+  return entries;
+}
+
+absl::Status Outbox::Retry(int64_t id) {
+  return options_.database->Transact([&](SqlTransaction& tx) -> absl::Status {
+    BOTCORE_ASSIGN_OR_RETURN(
+        std::vector<SqlRow> rows,
+        tx.Query("SELECT state FROM outbox_messages WHERE id = ?", {id}));
+    if (rows.empty()) {
+      return absl::NotFoundError(absl::StrCat("no outbox message ", id));
+    }
+    BOTCORE_ASSIGN_OR_RETURN(std::string state, rows[0].Text(0));
+    if (state != "failed") {
+      return absl::FailedPreconditionError(absl::StrCat(
+          "outbox message ", id, " is ", state, ", not failed"));
+    }
+    return tx
+        .Execute("UPDATE outbox_messages SET state = 'pending', attempts = 0,"
+                 " next_attempt_at = ? WHERE id = ?",
+                 {absl::ToUnixMicros(options_.clock->Now()), id})
+        .status();
+  });
+}
+
+}  // namespace botcore

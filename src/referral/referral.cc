@@ -1,0 +1,307 @@
+#include "botcore/referral/referral.h"
+
+#include <array>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/strings/escaping.h"
+#include "absl/strings/str_cat.h"
+#include "internal/json_text.h"
+#include "internal/keccak.h"
+#include "internal/status_macros.h"
+#include "internal/strings.h"
+
+namespace botcore {
+namespace {
+
+using internal::ToAbsl;
+
+constexpr Migration kMigrations[] = {
+    {1, "referral members and rewards",
+     R"sql(
+CREATE TABLE referral_members (
+  user_id TEXT PRIMARY KEY,
+  code TEXT NOT NULL UNIQUE,
+  referrer TEXT NOT NULL,
+  registered_at BIGINT NOT NULL);
+CREATE INDEX referral_members_referrer ON referral_members (referrer);
+CREATE TABLE referral_rewards (
+  transfer_id TEXT PRIMARY KEY,
+  beneficiary TEXT NOT NULL,
+  depositor TEXT NOT NULL,
+  level BIGINT NOT NULL,
+  asset TEXT NOT NULL,
+  amount TEXT NOT NULL);
+CREATE INDEX referral_rewards_beneficiary ON referral_rewards (beneficiary)
+)sql"},
+};
+
+}  // namespace
+
+struct ReferralEngine::Impl {
+  ReferralOptions options;
+  SystemClock system_clock;
+  Clock* clock = nullptr;
+  std::vector<Amount> rates;
+
+  absl::StatusOr<std::optional<ReferralMember>> Load(SqlTransaction& tx,
+                                                     std::string_view column,
+                                                     std::string_view value) const {
+    BOTCORE_ASSIGN_OR_RETURN(
+        std::vector<SqlRow> rows,
+        tx.Query(absl::StrCat("SELECT user_id, code, referrer FROM"
+                              " referral_members WHERE ",
+                              ToAbsl(column), " = ?"),
+                 {value}));
+    if (rows.empty()) return std::optional<ReferralMember>();
+    ReferralMember m;
+    BOTCORE_ASSIGN_OR_RETURN(m.user_id, rows[0].Text(0));
+    BOTCORE_ASSIGN_OR_RETURN(m.code, rows[0].Text(1));
+    BOTCORE_ASSIGN_OR_RETURN(m.referrer, rows[0].Text(2));
+    return std::optional<ReferralMember>(std::move(m));
+  }
+
+  // The chain above `user_id`, nearest first, at most `depth` long.
+  absl::StatusOr<std::vector<std::string>> Uplines(SqlTransaction& tx,
+                                                   std::string user_id,
+                                                   int depth) const {
+    std::vector<std::string> chain;
+    while (static_cast<int>(chain.size()) < depth) {
+      BOTCORE_ASSIGN_OR_RETURN(std::optional<ReferralMember> m,
+                               Load(tx, "user_id", user_id));
+      if (!m.has_value() || m->referrer.empty()) break;
+      chain.push_back(m->referrer);
+      user_id = m->referrer;
+    }
+    return chain;
+  }
+};
+
+ReferralEngine::ReferralEngine(std::unique_ptr<Impl> impl)
+    : impl_(std::move(impl)) {}
+ReferralEngine::~ReferralEngine() = default;
+
+absl::StatusOr<std::unique_ptr<ReferralEngine>> ReferralEngine::Create(
+    const ReferralOptions& options) {
+  if (options.database == nullptr || options.ledger == nullptr) {
+    return absl::InvalidArgumentError(
+        "ReferralOptions.database and .ledger are required");
+  }
+  if (options.max_depth < 0 || options.max_depth > kMaxReferralDepth) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("referral depth ", options.max_depth, " is outside 0..",
+                     kMaxReferralDepth));
+  }
+  auto impl = std::make_unique<Impl>();
+  impl->options = options;
+  impl->clock = options.clock != nullptr ? options.clock : &impl->system_clock;
+  Amount sum = Amount::Zero(Amount::kMaxScale);
+  for (const std::string& text : options.rates) {
+    BOTCORE_ASSIGN_OR_RETURN(Amount rate, Amount::Parse(text, Amount::kMaxScale));
+    if (rate.is_negative()) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("referral rate ", text, " is negative"));
+    }
+    BOTCORE_ASSIGN_OR_RETURN(sum, sum.Add(rate));
+    impl->rates.push_back(rate);
+  }
+  if (sum >= *Amount::FromUnits(1, 0)) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("referral rates sum to ", sum.ToDisplayString(),
+                     "; they must pay out less than the deposit"));
+  }
+  BOTCORE_RETURN_IF_ERROR(options.database->Migrate("referral", kMigrations));
+  return std::unique_ptr<ReferralEngine>(new ReferralEngine(std::move(impl)));
+}
+
+std::string ReferralEngine::CodeOf(std::string_view user_id) {
+  const std::array<uint8_t, 32> digest =
+      internal::Keccak256(absl::StrCat("botcore referral ", ToAbsl(user_id)));
+  return absl::StrCat("r", absl::BytesToHexString(absl::string_view(
+                               reinterpret_cast<const char*>(digest.data()), 6)));
+}
+
+absl::StatusOr<ReferralMember> ReferralEngine::Register(
+    std::string_view user_id, std::string_view referral_code) {
+  if (user_id.empty()) {
+    return absl::InvalidArgumentError("Register needs a user id");
+  }
+  ReferralMember member;
+  BOTCORE_RETURN_IF_ERROR(impl_->options.database->Transact(
+      [&](SqlTransaction& tx) -> absl::Status {
+        std::string referrer;
+        if (!referral_code.empty()) {
+          if (referral_code == CodeOf(user_id)) {
+            return absl::InvalidArgumentError(
+                absl::StrCat("user ", ToAbsl(user_id),
+                             " cannot use their own referral code ",
+                             ToAbsl(referral_code)));
+          }
+          BOTCORE_ASSIGN_OR_RETURN(std::optional<ReferralMember> owner,
+                                   impl_->Load(tx, "code", referral_code));
+          if (!owner.has_value()) {
+            return absl::NotFoundError(absl::StrCat(
+                "no user has referral code \"",
+                absl::CHexEscape(ToAbsl(referral_code)), "\""));
+          }
+          referrer = owner->user_id;
+        }
+        BOTCORE_ASSIGN_OR_RETURN(std::optional<ReferralMember> existing,
+                                 impl_->Load(tx, "user_id", user_id));
+        if (existing.has_value()) {
+          if (existing->referrer == referrer) {
+            member = *std::move(existing);
+            return absl::OkStatus();
+          }
+          if (!referrer.empty()) {
+            // Would the new referrer sit below this user?
+            BOTCORE_ASSIGN_OR_RETURN(
+                std::vector<std::string> above,
+                impl_->Uplines(tx, referrer, 1 << 20));
+            for (const std::string& u : above) {
+              if (u == user_id) {
+                return absl::InvalidArgumentError(absl::StrCat(
+                    "user ", ToAbsl(user_id), " cannot be referred by ",
+                    referrer, ", whom they referred (directly or not): that",
+                    " would be a cycle"));
+              }
+            }
+          }
+          return absl::FailedPreconditionError(absl::StrCat(
+              "user ", ToAbsl(user_id), " is registered with referrer \"",
+              existing->referrer, "\"; a referrer never changes"));
+        }
+        member.user_id = std::string(user_id);
+        member.code = CodeOf(user_id);
+        member.referrer = referrer;
+        BOTCORE_ASSIGN_OR_RETURN(
+            int64_t inserted,
+            tx.Execute("INSERT INTO referral_members (user_id, code, referrer,"
+                       " registered_at) VALUES (?, ?, ?, ?) ON CONFLICT DO"
+                       " NOTHING",
+                       {member.user_id, member.code, member.referrer,
+                        absl::ToUnixMicros(impl_->clock->Now())}));
+        if (inserted == 0) {
+          return absl::AbortedError(absl::StrCat(
+              "user ", member.user_id,
+              " was registered concurrently; retry to see the outcome"));
+        }
+        return absl::OkStatus();
+      }));
+  return member;
+}
+
+absl::StatusOr<ReferralMember> ReferralEngine::Member(std::string_view user_id) {
+  std::optional<ReferralMember> member;
+  BOTCORE_RETURN_IF_ERROR(impl_->options.database->Transact(
+      [&](SqlTransaction& tx) -> absl::Status {
+        BOTCORE_ASSIGN_OR_RETURN(member, impl_->Load(tx, "user_id", user_id));
+        return absl::OkStatus();
+      }));
+  if (!member.has_value()) {
+    return absl::NotFoundError(
+        absl::StrCat("user ", ToAbsl(user_id), " is not registered"));
+  }
+  return *std::move(member);
+}
+
+absl::StatusOr<ReferralStats> ReferralEngine::Stats(std::string_view user_id) {
+  ReferralStats stats;
+  BOTCORE_RETURN_IF_ERROR(impl_->options.database->Transact(
+      [&](SqlTransaction& tx) -> absl::Status {
+        stats = ReferralStats();
+        stats.user_id = std::string(user_id);
+        BOTCORE_ASSIGN_OR_RETURN(std::optional<ReferralMember> m,
+                                 impl_->Load(tx, "user_id", user_id));
+        if (!m.has_value()) {
+          return absl::NotFoundError(
+              absl::StrCat("user ", ToAbsl(user_id), " is not registered"));
+        }
+        std::vector<std::string> level = {std::string(user_id)};
+        for (int depth = 0; depth < kMaxReferralDepth; ++depth) {
+          std::vector<std::string> next;
+          for (const std::string& u : level) {
+            BOTCORE_ASSIGN_OR_RETURN(
+                std::vector<SqlRow> rows,
+                tx.Query("SELECT user_id FROM referral_members WHERE"
+                         " referrer = ? ORDER BY user_id",
+                         {u}));
+            for (const SqlRow& row : rows) {
+              BOTCORE_ASSIGN_OR_RETURN(std::string child, row.Text(0));
+              next.push_back(std::move(child));
+            }
+          }
+          stats.referrals_per_level.push_back(
+              static_cast<int64_t>(next.size()));
+          level = std::move(next);
+        }
+        BOTCORE_ASSIGN_OR_RETURN(
+            std::vector<SqlRow> rows,
+            tx.Query("SELECT asset, amount FROM referral_rewards WHERE"
+                     " beneficiary = ?",
+                     {user_id}));
+        for (const SqlRow& row : rows) {
+          BOTCORE_ASSIGN_OR_RETURN(std::string asset, row.Text(0));
+          BOTCORE_ASSIGN_OR_RETURN(std::string text, row.Text(1));
+          BOTCORE_ASSIGN_OR_RETURN(Amount amount,
+                                   impl_->options.ledger->ParseAmount(text, asset));
+          auto [it, fresh] = stats.rewards.try_emplace(asset, amount);
+          if (!fresh) {
+            BOTCORE_ASSIGN_OR_RETURN(it->second, it->second.Add(amount));
+          }
+        }
+        return absl::OkStatus();
+      }));
+  return stats;
+}
+
+absl::Status ReferralEngine::OnDepositCredited(SqlTransaction& tx,
+                                               const Deposit& deposit) {
+  if (!impl_->options.enabled) return absl::OkStatus();
+  const int depth = std::min<int>(impl_->options.max_depth,
+                                  static_cast<int>(impl_->rates.size()));
+  BOTCORE_ASSIGN_OR_RETURN(std::vector<std::string> uplines,
+                           impl_->Uplines(tx, deposit.user_id, depth));
+  const std::string deposit_id = deposit.observation.key.TransferId();
+  for (size_t i = 0; i < uplines.size(); ++i) {
+    const int level = static_cast<int>(i) + 1;
+    BOTCORE_ASSIGN_OR_RETURN(
+        Amount reward, deposit.observation.amount.MultiplyByRate(
+                           impl_->rates[i], RoundingMode::kTowardZero));
+    if (!reward.is_positive()) continue;  // all dust: nothing to pay
+    const std::string& asset = deposit.asset;
+    Transfer t;
+    t.id = absl::StrCat("referral:", deposit_id, ":", level);
+    t.debit = {std::string(kRewardsPool), asset};
+    t.credit = {uplines[i], asset};
+    t.amount = reward;
+    t.memo = absl::StrCat("referral reward, level ", level, ", from ",
+                          deposit.user_id);
+    BOTCORE_ASSIGN_OR_RETURN(TransferResult r,
+                             impl_->options.ledger->CreateTransfer(tx, t));
+    if (!r.created) continue;
+    BOTCORE_RETURN_IF_ERROR(
+        tx.Execute("INSERT INTO referral_rewards (transfer_id, beneficiary,"
+                   " depositor, level, asset, amount) VALUES (?, ?, ?, ?, ?, ?)"
+                   " ON CONFLICT DO NOTHING",
+                   {t.id, uplines[i], deposit.user_id, int64_t{level}, asset,
+                    reward.ToString()})
+            .status());
+    if (impl_->options.outbox != nullptr) {
+      BOTCORE_RETURN_IF_ERROR(impl_->options.outbox->Enqueue(
+          tx, OutboxMessage{
+                  t.id, "referral.reward",
+                  internal::JsonObject({{"user_id", uplines[i]},
+                                        {"from_user_id", deposit.user_id},
+                                        {"level", absl::StrCat(level)},
+                                        {"amount", reward.ToString()},
+                                        {"asset", asset}})}));
+    }
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace botcore

@@ -1,0 +1,306 @@
+// The deposit engine over a SimulatedChain, on SQLite and PostgreSQL.
+
+#include "botcore/ledger/deposits.h"
+
+#include <doctest/doctest.h>
+
+#include <string>
+#include <vector>
+
+#include "botcore/testing/manual_clock.h"
+#include "botcore/testing/simulated_chain.h"
+#include "ledger/payment_stack.h"
+#include "support/status_testing.h"
+#include "support/test_databases.h"
+
+namespace botcore {
+namespace {
+
+using testing::kWallet;
+using testing::PaymentStack;
+using testing::SimulatedChain;
+using testing::SimulatedTransfer;
+using testing::UserWallet;
+
+Amount Usdt(std::string_view text) { return *Amount::Parse(text, 18); }
+
+SimulatedTransfer Pay(int user, std::string_view amount) {
+  return {std::string(kBscUsdtContract), UserWallet(user), kWallet, Usdt(amount)};
+}
+
+Amount Balance(PaymentStack& s, const std::string& user) {
+  absl::StatusOr<botcore::Balance> b = s.ledger->GetBalance({user, "USDT"});
+  if (absl::IsNotFound(b.status())) return Usdt("0");
+  REQUIRE_MESSAGE(b.ok(), b.status().ToString());
+  return b->posted;
+}
+
+PaymentStack Open(const std::string& url, Clock* clock,
+                  const DepositEngineOptions& options = {}) {
+  auto s = PaymentStack::Open(url, clock, options);
+  REQUIRE_MESSAGE(s.ok(), s.status().ToString());
+  return *std::move(s);
+}
+
+TEST_SUITE("deposits") {
+  TEST_CASE("re-org: a deposit whose block is replaced is orphaned, the other"
+            " is credited once") {
+    for (const std::string& url : testing::FreshDatabaseUrls()) {
+      CAPTURE(url);
+      testing::ManualClock clock;
+      PaymentStack s = Open(url, &clock);
+      REQUIRE_OK(s.deposits->RegisterWallet("alice", UserWallet(1)));
+      REQUIRE_OK(s.deposits->RegisterWallet("bob", UserWallet(2)));
+      SimulatedChain chain(56);
+      chain.MineBlock({Pay(1, "10")});  // block 1: survives
+      chain.MineBlocks(3);
+      chain.MineBlock({Pay(2, "7")});   // block 5: replaced
+      ASSIGN_OR_REQUIRE(SyncReport first, s.deposits->Sync(chain));
+      CHECK(first.recorded == 2);
+      CHECK(first.credited == 0);
+      const DepositKey alice_key{56, chain.TxHash(1, 0), 0};
+      const DepositKey bob_key{56, chain.TxHash(5, 0), 0};
+      ASSIGN_OR_REQUIRE(Deposit bob, s.deposits->Get(bob_key));
+      CHECK(bob.state == DepositState::kConfirming);
+
+      chain.Reorg(1);
+      chain.MineBlocks(11);  // alice's block now has 16 confirmations
+      ASSIGN_OR_REQUIRE(SyncReport second, s.deposits->Sync(chain));
+      CHECK(second.credited == 1);
+      CHECK(second.orphaned == 1);
+      ASSIGN_OR_REQUIRE(bob, s.deposits->Get(bob_key));
+      CHECK(bob.state == DepositState::kOrphaned);
+      ASSIGN_OR_REQUIRE(Deposit alice, s.deposits->Get(alice_key));
+      CHECK(alice.state == DepositState::kCredited);
+      CHECK(alice.user_id == "alice");
+
+      chain.MineBlocks(20);
+      ASSIGN_OR_REQUIRE(SyncReport third, s.deposits->Sync(chain));
+      CHECK(third.credited == 0);
+      CHECK(Balance(s, "alice") == Usdt("10"));
+      CHECK(Balance(s, "bob") == Usdt("0"));
+      CHECK_OK(s.ledger->CheckInvariants());
+    }
+  }
+
+  TEST_CASE("a deposit is credited only after the configured confirmations") {
+    for (const std::string& url : testing::FreshDatabaseUrls()) {
+      CAPTURE(url);
+      testing::ManualClock clock;
+      DepositEngineOptions o;
+      o.confirmations = 3;
+      PaymentStack s = Open(url, &clock, o);
+      REQUIRE_OK(s.deposits->RegisterWallet("alice", UserWallet(1)));
+      SimulatedChain chain(56);
+      chain.MineBlock({Pay(1, "1")});
+      chain.MineBlock();
+      ASSIGN_OR_REQUIRE(SyncReport r, s.deposits->Sync(chain));
+      CHECK(r.credited == 0);  // 2 confirmations
+      chain.MineBlock();
+      ASSIGN_OR_REQUIRE(r, s.deposits->Sync(chain));
+      CHECK(r.credited == 1);
+      CHECK(Balance(s, "alice") == Usdt("1"));
+    }
+  }
+
+  TEST_CASE("a transaction moved to another block by a re-org is credited"
+            " once, from its new block") {
+    for (const std::string& url : testing::FreshDatabaseUrls()) {
+      CAPTURE(url);
+      testing::ManualClock clock;
+      PaymentStack s = Open(url, &clock);
+      REQUIRE_OK(s.deposits->RegisterWallet("alice", UserWallet(1)));
+      SimulatedChain chain(56);
+      chain.MineBlocks(2);
+      chain.MineBlock({Pay(1, "3")});
+      const std::string tx = chain.TxHash(3, 0);
+      chain.MineBlocks(2);
+      REQUIRE_OK(s.deposits->Sync(chain));
+      chain.Reorg(3, /*reinclude=*/true);  // now in the new block 3
+      REQUIRE_OK(s.deposits->Sync(chain));
+      ASSIGN_OR_REQUIRE(Deposit d, s.deposits->Get({56, tx, 0}));
+      CHECK(d.state == DepositState::kConfirming);
+      ASSIGN_OR_REQUIRE(std::optional<BlockHeader> h, chain.HeaderByNumber(3));
+      CHECK(d.observation.block_hash == h->hash);
+      chain.MineBlocks(12);
+      ASSIGN_OR_REQUIRE(SyncReport r, s.deposits->Sync(chain));
+      CHECK(r.credited == 1);
+      CHECK(Balance(s, "alice") == Usdt("3"));
+    }
+  }
+
+  TEST_CASE("observations recorded twice or out of order count once") {
+    for (const std::string& url : testing::FreshDatabaseUrls()) {
+      CAPTURE(url);
+      testing::ManualClock clock;
+      PaymentStack s = Open(url, &clock);
+      DepositObservation a;
+      a.key = {56, "0x" + std::string(64, 'a'), 1};
+      a.block_number = 9;
+      a.block_hash = "0x" + std::string(64, 'b');
+      a.from = UserWallet(1);
+      a.to = kWallet;
+      a.token = std::string(kBscUsdtContract);
+      a.amount = Usdt("2");
+      DepositObservation b = a;
+      b.key.log_index = 0;
+      ASSIGN_OR_REQUIRE(int n, s.deposits->Record({a}));
+      CHECK(n == 1);
+      ASSIGN_OR_REQUIRE(n, s.deposits->Record({b, a}));
+      CHECK(n == 1);
+      ASSIGN_OR_REQUIRE(n, s.deposits->Record({a, b}));
+      CHECK(n == 0);
+      ASSIGN_OR_REQUIRE(std::vector<Deposit> seen,
+                        s.deposits->List(DepositState::kSeen));
+      CHECK(seen.size() == 2);
+    }
+  }
+
+  TEST_CASE("bad observations are rejected and nothing is recorded") {
+    for (const std::string& url : testing::FreshDatabaseUrls()) {
+      CAPTURE(url);
+      testing::ManualClock clock;
+      PaymentStack s = Open(url, &clock);
+      DepositObservation good;
+      good.key = {56, "0x" + std::string(64, 'a'), 0};
+      good.block_number = 1;
+      good.block_hash = "0x" + std::string(64, 'b');
+      good.from = UserWallet(1);
+      good.to = kWallet;
+      good.token = std::string(kBscUsdtContract);
+      good.amount = Usdt("1");
+      std::vector<DepositObservation> bad(8, good);
+      bad[0].key.chain_id = 1;
+      bad[1].token = "0x" + std::string(40, 'c');
+      bad[2].to = UserWallet(3);
+      bad[3].from = "0x123";
+      bad[4].amount = Usdt("0");
+      bad[5].amount = Usdt("-1");
+      bad[6].amount = *Amount::FromUnits(1, 18);
+      bad[6].amount = *bad[6].amount.Rescale(18, RoundingMode::kHalfEven);
+      bad[7].key.tx_hash = "0xnothex";
+      for (size_t i = 0; i < bad.size(); ++i) {
+        CAPTURE(i);
+        if (i == 6) continue;  // 1e-18 is a valid smallest unit
+        CHECK_STATUS_IS(s.deposits->Record({good, bad[i]}), kInvalidArgument);
+      }
+      ASSIGN_OR_REQUIRE(std::vector<Deposit> seen,
+                        s.deposits->List(DepositState::kSeen));
+      CHECK(seen.empty());
+      CHECK_STATUS_IS(s.deposits->RegisterWallet("alice", "0xnope"),
+                      kInvalidArgument);
+      CHECK_STATUS_IS(s.deposits->RegisterWallet("", UserWallet(1)),
+                      kInvalidArgument);
+      REQUIRE_OK(s.deposits->RegisterWallet("alice", UserWallet(1)));
+      CHECK_OK(s.deposits->RegisterWallet("alice", UserWallet(1)));
+      CHECK_STATUS_IS(s.deposits->RegisterWallet("bob", UserWallet(1)),
+                      kAlreadyExists);
+    }
+  }
+
+  TEST_CASE("unmatched deposits wait for an admin; small ones are not"
+            " credited") {
+    for (const std::string& url : testing::FreshDatabaseUrls()) {
+      CAPTURE(url);
+      testing::ManualClock clock;
+      DepositEngineOptions o;
+      o.minimum_deposit = "1";
+      PaymentStack s = Open(url, &clock, o);
+      REQUIRE_OK(s.deposits->RegisterWallet("alice", UserWallet(1)));
+      SimulatedChain chain(56);
+      chain.MineBlock({Pay(9, "5"), Pay(1, "0.5")});
+      chain.MineBlocks(12);
+      ASSIGN_OR_REQUIRE(SyncReport r, s.deposits->Sync(chain));
+      CHECK(r.unmatched == 1);
+      CHECK(r.below_minimum == 1);
+      CHECK(r.credited == 0);
+      ASSIGN_OR_REQUIRE(std::vector<Deposit> queue,
+                        s.deposits->List(DepositState::kUnmatched));
+      REQUIRE(queue.size() == 1);
+      const DepositKey key = queue[0].observation.key;
+      CHECK_STATUS_IS(s.deposits->Assign(key, ""), kInvalidArgument);
+      CHECK_STATUS_IS(s.deposits->Assign({56, key.tx_hash, 7}, "bob"), kNotFound);
+      ASSIGN_OR_REQUIRE(Deposit d, s.deposits->Assign(key, "bob"));
+      CHECK(d.state == DepositState::kCredited);
+      ASSIGN_OR_REQUIRE(d, s.deposits->Assign(key, "bob"));  // idempotent
+      CHECK_STATUS_IS(s.deposits->Assign(key, "carol"), kFailedPrecondition);
+      const DepositKey small{56, chain.TxHash(1, 1), 1};
+      CHECK_STATUS_IS(s.deposits->Assign(small, "alice"), kFailedPrecondition);
+      CHECK(Balance(s, "bob") == Usdt("5"));
+      CHECK(Balance(s, "alice") == Usdt("0"));
+      CHECK_OK(s.ledger->CheckInvariants());
+    }
+  }
+
+  TEST_CASE("levels rise with cumulative credited deposits, with an event") {
+    for (const std::string& url : testing::FreshDatabaseUrls()) {
+      CAPTURE(url);
+      testing::ManualClock clock;
+      PaymentStack s = Open(url, &clock);
+      REQUIRE_OK(s.deposits->RegisterWallet("alice", UserWallet(1)));
+      SimulatedChain chain(56);
+      chain.MineBlock({Pay(1, "0.04")});
+      chain.MineBlocks(12);
+      REQUIRE_OK(s.deposits->Sync(chain));
+      ASSIGN_OR_REQUIRE(DepositLevel level, s.deposits->Level("alice"));
+      CHECK(level.level == 0);
+      chain.MineBlock({Pay(1, "0.06")});
+      chain.MineBlocks(12);
+      REQUIRE_OK(s.deposits->Sync(chain));
+      ASSIGN_OR_REQUIRE(level, s.deposits->Level("alice"));
+      CHECK(level.level == 2);  // 0.10 reaches 0.05 and 0.1
+      CHECK(level.credited_total == Usdt("0.1"));
+      ASSIGN_OR_REQUIRE(std::vector<OutboxEntry> queued,
+                        s.outbox->List(OutboxState::kPending));
+      int level_ups = 0;
+      for (const OutboxEntry& e : queued) {
+        if (e.message.topic == "deposit.level_up") {
+          ++level_ups;
+          CHECK(e.message.payload.find("\"level\":\"2\"") != std::string::npos);
+        }
+      }
+      CHECK(level_ups == 1);
+      ASSIGN_OR_REQUIRE(level, s.deposits->Level("nobody"));
+      CHECK(level.level == 0);
+    }
+  }
+
+  TEST_CASE("the cursor survives a restart and nothing is missed") {
+    for (const std::string& url : testing::FreshDatabaseUrls()) {
+      CAPTURE(url);
+      testing::ManualClock clock;
+      SimulatedChain chain(56);
+      chain.MineBlock({Pay(1, "1")});
+      chain.MineBlocks(20);
+      {
+        PaymentStack s = Open(url, &clock);
+        ASSIGN_OR_REQUIRE(std::optional<uint64_t> none, s.deposits->Cursor());
+        CHECK_FALSE(none.has_value());
+        REQUIRE_OK(s.deposits->RegisterWallet("alice", UserWallet(1)));
+        REQUIRE_OK(s.deposits->Sync(chain));
+        ASSIGN_OR_REQUIRE(std::optional<uint64_t> cursor, s.deposits->Cursor());
+        CHECK(cursor == std::optional<uint64_t>(21));
+      }
+      chain.MineBlock({Pay(1, "2")});
+      chain.MineBlocks(30);
+      PaymentStack s = Open(url, &clock);
+      ASSIGN_OR_REQUIRE(std::optional<uint64_t> cursor, s.deposits->Cursor());
+      CHECK(cursor == std::optional<uint64_t>(21));
+      ASSIGN_OR_REQUIRE(SyncReport r, s.deposits->Sync(chain));
+      CHECK(r.recorded == 1);
+      CHECK(r.credited == 1);
+      CHECK(r.cursor == 52);
+      CHECK(Balance(s, "alice") == Usdt("3"));
+    }
+  }
+
+  TEST_CASE("a chain client on another chain is refused") {
+    testing::ManualClock clock;
+    PaymentStack s = Open(testing::FreshSqliteUrl(), &clock);
+    SimulatedChain other(97);
+    CHECK_STATUS_IS(s.deposits->Sync(other), kFailedPrecondition);
+  }
+}
+
+}  // namespace
+}  // namespace botcore

@@ -1,0 +1,286 @@
+// The double-entry ledger on SQLite and PostgreSQL.
+
+#include "botcore/ledger/ledger.h"
+
+#include <doctest/doctest.h>
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "botcore/adapters/storage.h"
+#include "botcore/testing/manual_clock.h"
+#include "support/status_testing.h"
+#include "support/test_databases.h"
+
+namespace botcore {
+namespace {
+
+Amount Usdt(std::string_view text) { return *Amount::Parse(text, 18); }
+
+const AccountKey kClearing{std::string(kDepositClearing), "USDT"};
+const AccountKey kAlice{"alice", "USDT"};
+const AccountKey kBob{"bob", "USDT"};
+
+Transfer Posted(std::string id, AccountKey debit, AccountKey credit,
+                std::string_view amount) {
+  Transfer t;
+  t.id = std::move(id);
+  t.debit = std::move(debit);
+  t.credit = std::move(credit);
+  t.amount = Usdt(amount);
+  return t;
+}
+
+struct Fixture {
+  explicit Fixture(const std::string& url)
+      : clock(absl::FromUnixSeconds(1700000000)) {
+    auto opened = OpenDatabase(url);
+    REQUIRE_MESSAGE(opened.ok(), opened.status().ToString());
+    db = *std::move(opened);
+    LedgerOptions options;
+    options.database = db.get();
+    options.clock = &clock;
+    options.assets = {{"USDT", 18}, {"RUB", 2}};
+    auto created = Ledger::Create(options);
+    REQUIRE_MESSAGE(created.ok(), created.status().ToString());
+    ledger = *std::move(created);
+  }
+  Amount Available(const AccountKey& key) {
+    auto b = ledger->GetBalance(key);
+    REQUIRE_MESSAGE(b.ok(), b.status().ToString());
+    return b->available;
+  }
+  testing::ManualClock clock;
+  std::unique_ptr<Database> db;
+  std::unique_ptr<Ledger> ledger;
+};
+
+TEST_SUITE("ledger") {
+  TEST_CASE("a transfer moves money and a retry returns the original") {
+    for (const std::string& url : testing::FreshDatabaseUrls()) {
+      CAPTURE(url);
+      Fixture f(url);
+      ASSIGN_OR_REQUIRE(TransferResult first, f.ledger->CreateTransfer(
+                                                  Posted("t1", kClearing, kAlice,
+                                                         "10.000000000000000001")));
+      CHECK(first.created);
+      ASSIGN_OR_REQUIRE(TransferResult again, f.ledger->CreateTransfer(
+                                                  Posted("t1", kClearing, kAlice,
+                                                         "10.000000000000000001")));
+      CHECK_FALSE(again.created);
+      CHECK(again.record.sequence == first.record.sequence);
+      CHECK(f.Available(kAlice) == Usdt("10.000000000000000001"));
+      CHECK(f.Available(kClearing) == Usdt("-10.000000000000000001"));
+      CHECK_OK(f.ledger->CheckInvariants());
+    }
+  }
+
+  TEST_CASE("the same id with other fields is kAlreadyExists naming the field") {
+    for (const std::string& url : testing::FreshDatabaseUrls()) {
+      CAPTURE(url);
+      Fixture f(url);
+      REQUIRE_OK(f.ledger->CreateTransfer(Posted("t1", kClearing, kAlice, "5")));
+      const absl::Status amount =
+          f.ledger->CreateTransfer(Posted("t1", kClearing, kAlice, "6")).status();
+      CHECK_STATUS_IS(amount, kAlreadyExists);
+      CHECK(amount.message().find("amount") != std::string_view::npos);
+      const absl::Status credit =
+          f.ledger->CreateTransfer(Posted("t1", kClearing, kBob, "5")).status();
+      CHECK_STATUS_IS(credit, kAlreadyExists);
+      CHECK(credit.message().find("credit") != std::string_view::npos);
+      Transfer memo = Posted("t1", kClearing, kAlice, "5");
+      memo.memo = "other";
+      CHECK_STATUS_IS(f.ledger->CreateTransfer(memo), kAlreadyExists);
+      CHECK(f.Available(kAlice) == Usdt("5"));
+    }
+  }
+
+  TEST_CASE("a user account never goes negative") {
+    for (const std::string& url : testing::FreshDatabaseUrls()) {
+      CAPTURE(url);
+      Fixture f(url);
+      REQUIRE_OK(f.ledger->CreateTransfer(Posted("in", kClearing, kAlice, "3")));
+      CHECK_STATUS_IS(
+          f.ledger->CreateTransfer(Posted("out", kAlice, kBob, "3.000000000000000001")),
+          kFailedPrecondition);
+      CHECK(f.Available(kAlice) == Usdt("3"));
+      CHECK_STATUS_IS(f.ledger->GetBalance(kBob), kNotFound);
+      // A failed transfer leaves no trace: its id can succeed later.
+      REQUIRE_OK(f.ledger->CreateTransfer(Posted("out", kAlice, kBob, "3")));
+      CHECK(f.Available(kAlice) == Usdt("0"));
+      CHECK_OK(f.ledger->CheckInvariants());
+    }
+  }
+
+  TEST_CASE("a system account may forbid overdraft") {
+    for (const std::string& url : testing::FreshDatabaseUrls()) {
+      CAPTURE(url);
+      Fixture f(url);
+      const AccountKey pool{std::string(kRewardsPool), "USDT"};
+      REQUIRE_OK(f.ledger->OpenAccount(pool, /*forbid_overdraft=*/true));
+      CHECK_OK(f.ledger->OpenAccount(pool, true));
+      CHECK_STATUS_IS(f.ledger->OpenAccount(pool, false), kAlreadyExists);
+      CHECK_STATUS_IS(f.ledger->CreateTransfer(Posted("r", pool, kAlice, "1")),
+                      kFailedPrecondition);
+    }
+  }
+
+  TEST_CASE("pending transfers hold funds until posted, voided or timed out") {
+    for (const std::string& url : testing::FreshDatabaseUrls()) {
+      CAPTURE(url);
+      Fixture f(url);
+      REQUIRE_OK(f.ledger->CreateTransfer(Posted("in", kClearing, kAlice, "10")));
+      Transfer hold = Posted("hold1", kAlice, kBob, "4");
+      hold.kind = TransferKind::kPending;
+      REQUIRE_OK(f.ledger->CreateTransfer(hold));
+      CHECK(f.Available(kAlice) == Usdt("6"));
+      ASSIGN_OR_REQUIRE(Balance bob, f.ledger->GetBalance(kBob));
+      CHECK(bob.posted == Usdt("0"));
+      CHECK(bob.credits_pending == Usdt("4"));
+      // Holds count against what can be spent.
+      CHECK_STATUS_IS(f.ledger->CreateTransfer(Posted("x", kAlice, kBob, "7")),
+                      kFailedPrecondition);
+
+      Transfer post;
+      post.id = "post1";
+      post.kind = TransferKind::kPostPending;
+      post.pending_id = "hold1";
+      REQUIRE_OK(f.ledger->CreateTransfer(post));
+      CHECK(f.Available(kBob) == Usdt("4"));
+      CHECK(f.Available(kAlice) == Usdt("6"));
+      ASSIGN_OR_REQUIRE(TransferResult repeat, f.ledger->CreateTransfer(post));
+      CHECK_FALSE(repeat.created);
+      Transfer void_it = post;
+      void_it.id = "void1";
+      void_it.kind = TransferKind::kVoidPending;
+      CHECK_STATUS_IS(f.ledger->CreateTransfer(void_it), kFailedPrecondition);
+
+      Transfer hold2 = Posted("hold2", kAlice, kBob, "2");
+      hold2.kind = TransferKind::kPending;
+      REQUIRE_OK(f.ledger->CreateTransfer(hold2));
+      void_it.pending_id = "hold2";
+      REQUIRE_OK(f.ledger->CreateTransfer(void_it));
+      CHECK(f.Available(kAlice) == Usdt("6"));
+      ASSIGN_OR_REQUIRE(TransferRecord held, f.ledger->GetTransfer("hold2"));
+      CHECK(held.pending_state == PendingState::kVoided);
+
+      Transfer hold3 = Posted("hold3", kAlice, kBob, "1");
+      hold3.kind = TransferKind::kPending;
+      hold3.timeout = absl::Minutes(10);
+      REQUIRE_OK(f.ledger->CreateTransfer(hold3));
+      f.clock.Advance(absl::Minutes(11));
+      post.id = "post3";
+      post.pending_id = "hold3";
+      CHECK_STATUS_IS(f.ledger->CreateTransfer(post), kFailedPrecondition);
+      ASSIGN_OR_REQUIRE(int expired, f.ledger->ExpirePendingTransfers());
+      CHECK(expired == 1);
+      CHECK(f.Available(kAlice) == Usdt("6"));
+      post.pending_id = "nope";
+      post.id = "post4";
+      CHECK_STATUS_IS(f.ledger->CreateTransfer(post), kNotFound);
+      CHECK_OK(f.ledger->CheckInvariants());
+    }
+  }
+
+  TEST_CASE("linked transfers commit together or not at all") {
+    for (const std::string& url : testing::FreshDatabaseUrls()) {
+      CAPTURE(url);
+      Fixture f(url);
+      REQUIRE_OK(f.ledger->CreateTransfer(Posted("in", kClearing, kAlice, "5")));
+      std::vector<Transfer> batch = {Posted("a", kAlice, kBob, "5"),
+                                     Posted("b", kAlice, kBob, "1")};
+      const absl::Status s = f.ledger->CreateTransfers(batch).status();
+      CHECK_STATUS_IS(s, kFailedPrecondition);
+      CHECK(s.message().find("linked transfer 1 (b)") != std::string_view::npos);
+      CHECK(f.Available(kAlice) == Usdt("5"));
+      CHECK_STATUS_IS(f.ledger->GetTransfer("a"), kNotFound);
+      batch[1] = Posted("b", kBob, kAlice, "1");
+      ASSIGN_OR_REQUIRE(std::vector<TransferResult> ok,
+                        f.ledger->CreateTransfers(batch));
+      CHECK(ok.size() == 2);
+      CHECK(f.Available(kAlice) == Usdt("1"));
+      CHECK(f.Available(kBob) == Usdt("4"));
+    }
+  }
+
+  TEST_CASE("bad input is rejected with clear errors and changes nothing") {
+    for (const std::string& url : testing::FreshDatabaseUrls()) {
+      CAPTURE(url);
+      Fixture f(url);
+      REQUIRE_OK(f.ledger->CreateTransfer(Posted("in", kClearing, kAlice, "5")));
+      Transfer t = Posted("bad", kClearing, kAlice, "1");
+      t.amount = Usdt("0");
+      CHECK_STATUS_IS(f.ledger->CreateTransfer(t), kInvalidArgument);
+      t.amount = Usdt("-1");
+      CHECK_STATUS_IS(f.ledger->CreateTransfer(t), kInvalidArgument);
+      // RUB has 2 decimals: 0.001 does not fit.
+      Transfer rub = Posted("rub", {std::string(kDepositClearing), "RUB"},
+                            {"alice", "RUB"}, "0");
+      rub.amount = *Amount::Parse("0.001", 3);
+      const absl::Status precise = f.ledger->CreateTransfer(rub).status();
+      CHECK_STATUS_IS(precise, kInvalidArgument);
+      CHECK(precise.message().find("0.001") != std::string_view::npos);
+      rub.amount = *Amount::Parse("0.010", 3);  // exact at 2 decimals: fine
+      CHECK_OK(f.ledger->CreateTransfer(rub));
+      t = Posted("bad", kClearing, {"alice", "EUR"}, "1");
+      CHECK_STATUS_IS(f.ledger->CreateTransfer(t), kInvalidArgument);
+      t = Posted("bad", kClearing, {"alice", "RUB"}, "1");
+      CHECK_STATUS_IS(f.ledger->CreateTransfer(t), kInvalidArgument);
+      t = Posted("bad", kAlice, kAlice, "1");
+      CHECK_STATUS_IS(f.ledger->CreateTransfer(t), kInvalidArgument);
+      t = Posted("", kClearing, kAlice, "1");
+      CHECK_STATUS_IS(f.ledger->CreateTransfer(t), kInvalidArgument);
+      t = Posted("bad", {"nobody", "USDT"}, kAlice, "1");
+      CHECK_STATUS_IS(f.ledger->CreateTransfer(t), kNotFound);
+      CHECK_STATUS_IS(f.ledger->GetBalance({"alice", "EUR"}), kInvalidArgument);
+      CHECK(f.Available(kAlice) == Usdt("5"));
+      CHECK_STATUS_IS(f.ledger->GetTransfer("bad"), kNotFound);
+      CHECK_OK(f.ledger->CheckInvariants());
+    }
+  }
+
+  TEST_CASE("history pages and filters an account's transfers") {
+    for (const std::string& url : testing::FreshDatabaseUrls()) {
+      CAPTURE(url);
+      Fixture f(url);
+      for (int i = 0; i < 7; ++i) {
+        REQUIRE_OK(f.ledger->CreateTransfer(
+            Posted("in" + std::to_string(i), kClearing, kAlice, "1")));
+        f.clock.Advance(absl::Seconds(1));
+      }
+      Transfer hold = Posted("hold", kAlice, kBob, "1");
+      hold.kind = TransferKind::kPending;
+      REQUIRE_OK(f.ledger->CreateTransfer(hold));
+      HistoryQuery q;
+      q.account = kAlice;
+      q.limit = 3;
+      std::vector<std::string> ids;
+      for (;;) {
+        ASSIGN_OR_REQUIRE(std::vector<TransferRecord> page, f.ledger->History(q));
+        if (page.empty()) break;
+        for (const TransferRecord& r : page) ids.push_back(r.transfer.id);
+        q.after_sequence = page.back().sequence;
+      }
+      CHECK(ids == std::vector<std::string>{"in0", "in1", "in2", "in3", "in4",
+                                            "in5", "in6", "hold"});
+      q.after_sequence = 0;
+      q.limit = 100;
+      q.kinds = {TransferKind::kPending};
+      ASSIGN_OR_REQUIRE(std::vector<TransferRecord> pending, f.ledger->History(q));
+      REQUIRE(pending.size() == 1);
+      CHECK(pending[0].transfer.id == "hold");
+      q.kinds.clear();
+      q.since = absl::FromUnixSeconds(1700000002);
+      q.until = absl::FromUnixSeconds(1700000004);
+      ASSIGN_OR_REQUIRE(std::vector<TransferRecord> window, f.ledger->History(q));
+      REQUIRE(window.size() == 2);
+      CHECK(window[0].transfer.id == "in2");
+      q.limit = 0;
+      CHECK_STATUS_IS(f.ledger->History(q), kInvalidArgument);
+    }
+  }
+}
+
+}  // namespace
+}  // namespace botcore

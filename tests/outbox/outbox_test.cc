@@ -1,0 +1,120 @@
+// The transactional outbox on SQLite and PostgreSQL.
+
+#include "botcore/outbox/outbox.h"
+
+#include <doctest/doctest.h>
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "botcore/adapters/storage.h"
+#include "botcore/testing/manual_clock.h"
+#include "support/status_testing.h"
+#include "support/test_databases.h"
+
+namespace botcore {
+namespace {
+
+// Fails the first `failures` deliveries, then succeeds.
+class FlakyTarget final : public OutboxTarget {
+ public:
+  explicit FlakyTarget(int failures) : failures_(failures) {}
+  absl::Status Deliver(const OutboxEntry& entry) override {
+    delivered.push_back(entry.message.key);
+    if (failures_ > 0) {
+      --failures_;
+      return absl::UnavailableError("messenger down");
+    }
+    return absl::OkStatus();
+  }
+  std::vector<std::string> delivered;
+
+ private:
+  int failures_;
+};
+
+TEST_SUITE("outbox") {
+  TEST_CASE("messages commit with their transaction, once per key") {
+    for (const std::string& url : testing::FreshDatabaseUrls()) {
+      CAPTURE(url);
+      testing::ManualClock clock;
+      ASSIGN_OR_REQUIRE(auto db, OpenDatabase(url));
+      OutboxOptions o;
+      o.database = db.get();
+      o.clock = &clock;
+      ASSIGN_OR_REQUIRE(auto outbox, Outbox::Create(o));
+      // A rolled-back transaction queues nothing.
+      CHECK_STATUS_IS(db->Transact([&](SqlTransaction& tx) -> absl::Status {
+        REQUIRE_OK(outbox->Enqueue(tx, {"k0", "t", "lost"}));
+        return absl::FailedPreconditionError("state change refused");
+      }),
+                      kFailedPrecondition);
+      REQUIRE_OK(db->Transact([&](SqlTransaction& tx) -> absl::Status {
+        REQUIRE_OK(outbox->Enqueue(tx, {"k1", "t", "one"}));
+        REQUIRE_OK(outbox->Enqueue(tx, {"k1", "t", "one again"}));
+        return outbox->Enqueue(tx, {"k2", "t", "two"});
+      }));
+      CHECK_STATUS_IS(db->Transact([&](SqlTransaction& tx) {
+        return outbox->Enqueue(tx, {"", "t", "x"});
+      }),
+                      kInvalidArgument);
+      FlakyTarget target(0);
+      ASSIGN_OR_REQUIRE(DeliveryReport r, outbox->DeliverDue(target, 10));
+      CHECK(r.delivered == 2);
+      CHECK(target.delivered == std::vector<std::string>{"k1", "k2"});
+      ASSIGN_OR_REQUIRE(r, outbox->DeliverDue(target, 10));
+      CHECK(r.delivered == 0);
+    }
+  }
+
+  TEST_CASE("failures back off exponentially, park, and an admin retries") {
+    for (const std::string& url : testing::FreshDatabaseUrls()) {
+      CAPTURE(url);
+      testing::ManualClock clock;
+      ASSIGN_OR_REQUIRE(auto db, OpenDatabase(url));
+      OutboxOptions o;
+      o.database = db.get();
+      o.clock = &clock;
+      o.max_attempts = 3;
+      o.initial_backoff = absl::Minutes(5);
+      ASSIGN_OR_REQUIRE(auto outbox, Outbox::Create(o));
+      REQUIRE_OK(db->Transact([&](SqlTransaction& tx) {
+        return outbox->Enqueue(tx, {"k", "notify", "hello"});
+      }));
+      FlakyTarget target(3);
+      ASSIGN_OR_REQUIRE(DeliveryReport r, outbox->DeliverDue(target, 10));
+      CHECK(r.retried == 1);
+      ASSIGN_OR_REQUIRE(r, outbox->DeliverDue(target, 10));
+      CHECK(r.retried == 0);  // not due for 5 minutes
+      clock.Advance(absl::Minutes(5));
+      ASSIGN_OR_REQUIRE(r, outbox->DeliverDue(target, 10));
+      CHECK(r.retried == 1);
+      clock.Advance(absl::Minutes(9));
+      ASSIGN_OR_REQUIRE(r, outbox->DeliverDue(target, 10));
+      CHECK(r.retried == 0);  // the second delay is 10 minutes
+      clock.Advance(absl::Minutes(1));
+      ASSIGN_OR_REQUIRE(r, outbox->DeliverDue(target, 10));
+      CHECK(r.failed == 1);
+      ASSIGN_OR_REQUIRE(std::vector<OutboxEntry> failed,
+                        outbox->List(OutboxState::kFailed));
+      REQUIRE(failed.size() == 1);
+      CHECK(failed[0].attempts == 3);
+      CHECK(failed[0].last_error.find("messenger down") != std::string::npos);
+      clock.Advance(absl::Hours(10));
+      ASSIGN_OR_REQUIRE(r, outbox->DeliverDue(target, 10));
+      CHECK(r.delivered + r.retried + r.failed == 0);  // parked
+      CHECK_STATUS_IS(outbox->Retry(failed[0].id + 100), kNotFound);
+      REQUIRE_OK(outbox->Retry(failed[0].id));
+      CHECK_STATUS_IS(outbox->Retry(failed[0].id), kFailedPrecondition);
+      ASSIGN_OR_REQUIRE(r, outbox->DeliverDue(target, 10));
+      CHECK(r.delivered == 1);
+      ASSIGN_OR_REQUIRE(std::vector<OutboxEntry> done,
+                        outbox->List(OutboxState::kDelivered));
+      CHECK(done.size() == 1);
+    }
+  }
+}
+
+}  // namespace
+}  // namespace botcore
