@@ -1,8 +1,9 @@
 """Type stubs for botcore's C++ extension module."""
 
+import datetime
 import decimal
 import enum
-from typing import ClassVar, Union
+from typing import Callable, ClassVar, List, Optional, Union
 
 __version__: str
 
@@ -64,3 +65,301 @@ class Amount:
     def __gt__(self, other: Amount) -> bool: ...
     def __ge__(self, other: Amount) -> bool: ...
     def __hash__(self) -> int: ...
+
+# --- trading: candles, strategies, portfolios, risk, backtests -------------
+
+
+class Candle:
+    time: datetime.datetime
+    open: float
+    high: float
+    low: float
+    close: float
+    volume: float
+    def __init__(
+        self,
+        time: datetime.datetime,
+        open: float,
+        high: float,
+        low: float,
+        close: float,
+        volume: float = 0.0,
+    ) -> None: ...
+
+def read_candles_csv(path: str) -> List[Candle]: ...
+def format_iso_time(time: datetime.datetime) -> str: ...
+
+class Side(enum.Enum):
+    BUY = ...
+    SELL = ...
+
+class Signal:
+    symbol: str
+    timeframe: str
+    time: datetime.datetime
+    side: Side
+    entry: float
+    stop_loss: float
+    take_profit: float
+    confidence: int
+    reasons: List[str]
+    def __init__(
+        self,
+        side: Side,
+        time: datetime.datetime,
+        entry: float,
+        symbol: str = "",
+        stop_loss: float = ...,
+        take_profit: float = ...,
+        confidence: int = 0,
+        reasons: List[str] = ...,
+        timeframe: str = "",
+    ) -> None: ...
+
+class Strategy:
+    def __init__(self) -> None: ...
+    def name(self) -> str: ...
+    def on_bar(self, bar: Candle) -> Optional[Signal]: ...
+    def reset(self) -> None: ...
+
+class SmaCrossStrategy(Strategy):
+    def __init__(self, fast: int = 10, slow: int = 30, symbol: str = "GAZP") -> None: ...
+    @property
+    def fast_sma(self) -> float: ...
+    @property
+    def slow_sma(self) -> float: ...
+
+class Instrument:
+    def __init__(self, symbol: str, lot_size: int = 1, price_step: str = "0.01") -> None: ...
+    @property
+    def symbol(self) -> str: ...
+    @property
+    def lot_size(self) -> int: ...
+    @property
+    def price_step(self) -> Amount: ...
+    def price_on_step(self, price: float, rounding: RoundingMode = ...) -> Amount: ...
+
+class TradeReason(enum.Enum):
+    ORDER = ...
+    STOP_LOSS = ...
+    TAKE_PROFIT = ...
+
+class Order:
+    symbol: str
+    side: Side
+    quantity: int
+    price: Amount
+    stop_loss: Optional[Amount]
+    take_profit: Optional[Amount]
+    reason: TradeReason
+    recommendation_id: str
+    def __init__(
+        self,
+        symbol: str,
+        side: Side,
+        quantity: int,
+        price: Amount,
+        stop_loss: Optional[Amount] = None,
+        take_profit: Optional[Amount] = None,
+    ) -> None: ...
+
+class Trade:
+    sequence: int
+    time: datetime.datetime
+    symbol: str
+    side: Side
+    quantity: int
+    price: Amount
+    commission: Amount
+    realized_pnl: Amount
+    cash_after: Amount
+    reason: TradeReason
+    recommendation_id: str
+    stop_loss: Optional[Amount]
+    take_profit: Optional[Amount]
+
+class Position:
+    symbol: str
+    quantity: int
+    cost: Amount
+    last_price: Amount
+    stop_loss: Optional[Amount]
+    take_profit: Optional[Amount]
+    opened_at: datetime.datetime
+    def market_value(self) -> Amount: ...
+    def unrealized_pnl(self) -> Amount: ...
+    def average_entry_price(self) -> Amount: ...
+
+class RoundTrip:
+    symbol: str
+    entry_time: datetime.datetime
+    exit_time: datetime.datetime
+    entry_price: Amount
+    exit_price: Amount
+    quantity: int
+    pnl: Amount
+    commission: Amount
+    exit_reason: TradeReason
+
+class PortfolioOptions:
+    currency: str
+    initial_cash: Amount
+    commission_bps: Amount
+    slippage_steps: int
+    instruments: List[Instrument]
+    def __init__(self) -> None: ...
+
+class Portfolio:
+    def __init__(self, options: PortfolioOptions = ...) -> None: ...
+    @staticmethod
+    def replay(options: PortfolioOptions, trades: List[Trade]) -> Portfolio: ...
+    def execute(self, order: Order, time: datetime.datetime) -> Trade: ...
+    def mark(self, symbol: str, price: Amount) -> None: ...
+    def crossed_exit(self, symbol: str, open: Amount, high: Amount, low: Amount) -> Optional[Order]: ...
+    def position(self, symbol: str) -> Optional[Position]: ...
+    cash: Amount
+    initial_cash: Amount
+    realized_pnl: Amount
+    commission_paid: Amount
+    peak_equity: Amount
+    market_value: Amount
+    equity: Amount
+    unrealized_pnl: Amount
+    exposure: Amount
+    positions: List[Position]
+    trades: List[Trade]
+    round_trips: List[RoundTrip]
+
+class TradeAction(enum.Enum):
+    BUY = ...
+    SELL = ...
+    HOLD = ...
+
+class Recommendation:
+    id: str
+    symbol: str
+    action: TradeAction
+    quantity: int
+    percent: float
+    entry: Optional[Amount]
+    stop_loss: Optional[Amount]
+    take_profit: Optional[Amount]
+    confidence: int
+    rationale: str
+    source: str
+    def __init__(
+        self,
+        symbol: str,
+        action: TradeAction,
+        quantity: int = 0,
+        percent: float = 0.0,
+        entry: Optional[Amount] = None,
+        stop_loss: Optional[Amount] = None,
+        take_profit: Optional[Amount] = None,
+        confidence: int = 0,
+        rationale: str = "",
+        source: str = "",
+    ) -> None: ...
+
+class RiskDecision(enum.Enum):
+    APPROVED = ...
+    ADJUSTED = ...
+    REJECTED = ...
+
+class TradingState(enum.Enum):
+    ACTIVE = ...
+    REDUCING = ...
+    HALTED = ...
+
+class RiskReason:
+    decision: RiskDecision
+    code: str
+    message: str
+
+class RiskVerdict:
+    decision: RiskDecision
+    order: Order
+    reasons: List[RiskReason]
+    trading_state: TradingState
+    allowed: bool
+    def summary(self) -> str: ...
+
+class RiskLimits:
+    max_position_fraction: Optional[float]
+    require_protective_levels: bool
+    default_stop_loss_fraction: float
+    default_take_profit_fraction: float
+    min_reward_risk: Optional[float]
+    max_trades_per_day: Optional[int]
+    daily_loss_limit: Optional[Amount]
+    enforce_trading_hours: bool
+    stop_loss_guard_count: Optional[int]
+    stop_loss_guard_window_seconds: float
+    reducing_drawdown: Optional[float]
+    halted_drawdown: Optional[float]
+    max_entry_deviation: Optional[float]
+    absurd_notional_multiple: float
+    def __init__(self) -> None: ...
+    @staticmethod
+    def cash_only() -> RiskLimits: ...
+
+class RiskEngine:
+    def __init__(self, holidays: List[str] = ...) -> None: ...
+    def review(
+        self,
+        recommendation: Recommendation,
+        portfolio: Portfolio,
+        market_price: Amount,
+        now: datetime.datetime,
+        limits: RiskLimits,
+    ) -> RiskVerdict: ...
+    @staticmethod
+    def trading_state(portfolio: Portfolio, limits: RiskLimits) -> TradingState: ...
+
+class BacktestReport:
+    bars: int
+    initial_equity: Amount
+    final_equity: Amount
+    years: float
+    total_return: float
+    cagr: float
+    max_drawdown: float
+    sharpe: float
+    sortino: float
+    calmar: float
+    round_trips: int
+    fills: int
+    refused: int
+    win_rate: float
+    profit_factor: float
+    expectancy: Amount
+    realized_pnl: Amount
+    commission: Amount
+    time_in_market: float
+    open_quantity: int
+
+class EquityPoint:
+    time: datetime.datetime
+    equity: Amount
+
+class BacktestResult:
+    report: BacktestReport
+    equity_curve: List[EquityPoint]
+    trades: List[Trade]
+    round_trips: List[RoundTrip]
+    refusals: List[RiskVerdict]
+    def write_trades_csv(self, path: str) -> None: ...
+    def write_equity_csv(self, path: str) -> None: ...
+
+class BacktestOptions:
+    portfolio: PortfolioOptions
+    symbol: str
+    limits: RiskLimits
+    progress: Optional[Callable[[int, int], None]]
+    progress_every: int
+    periods_per_year: float
+    def __init__(self) -> None: ...
+
+class Backtester:
+    def __init__(self, options: BacktestOptions = ...) -> None: ...
+    def run(self, strategy: Strategy, candles: List[Candle], buy_percent: float = 95.0) -> BacktestResult: ...

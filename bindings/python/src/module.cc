@@ -6,6 +6,7 @@
 
 namespace botcore::python {
 void BindAmount(pybind11::module_& m);
+void BindTrading(pybind11::module_& m);
 }  // namespace botcore::python
 
 PYBIND11_MODULE(_botcore, m) {
@@ -13,4 +14,5 @@ PYBIND11_MODULE(_botcore, m) {
   m.attr("__version__") = BOTCORE_PYTHON_VERSION;
   botcore::python::BindErrors(m);
   botcore::python::BindAmount(m);
+  botcore::python::BindTrading(m);
 }

@@ -1,0 +1,337 @@
+// Persisted portfolios and the recommendation desk, on SQLite and PostgreSQL.
+
+#include "botcore/portfolio/portfolios.h"
+
+#include <doctest/doctest.h>
+
+#include <atomic>
+#include <cstdlib>
+#include <iostream>
+#include <memory>
+#include <random>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "botcore/adapters/storage.h"
+#include "botcore/portfolio/recommendation_desk.h"
+#include "botcore/testing/manual_clock.h"
+#include "support/status_testing.h"
+#include "support/test_databases.h"
+
+namespace botcore {
+namespace {
+
+Amount Money(const char* text) { return *Amount::Parse(text, 2); }
+
+// Monday 2024-01-15, 12:00 Moscow time: the exchange is open.
+absl::Time Noon() {
+  return absl::FromCivil(absl::CivilMinute(2024, 1, 15, 12, 0),
+                         absl::FixedTimeZone(3 * 3600));
+}
+
+Order Buy(int64_t quantity, const char* price) {
+  Order o;
+  o.symbol = "GAZP";
+  o.side = Side::kBuy;
+  o.quantity = quantity;
+  o.price = Money(price);
+  return o;
+}
+
+struct Env {
+  explicit Env(const std::string& url) : clock(Noon()) {
+    absl::StatusOr<std::unique_ptr<Database>> opened = OpenDatabase(url);
+    REQUIRE_OK(opened.status());
+    db = *std::move(opened);
+    PortfoliosOptions options;
+    options.database = db.get();
+    options.clock = &clock;
+    absl::StatusOr<std::unique_ptr<Portfolios>> p = Portfolios::Create(options);
+    REQUIRE_OK(p.status());
+    portfolios = *std::move(p);
+    absl::StatusOr<std::unique_ptr<RiskEngine>> r = RiskEngine::Create({});
+    REQUIRE_OK(r.status());
+    risk = *std::move(r);
+    RecommendationDeskOptions desk_options;
+    desk_options.portfolios = portfolios.get();
+    desk_options.risk = risk.get();
+    absl::StatusOr<std::unique_ptr<RecommendationDesk>> d =
+        RecommendationDesk::Create(desk_options);
+    REQUIRE_OK(d.status());
+    desk = *std::move(d);
+  }
+
+  testing::ManualClock clock;
+  std::unique_ptr<Database> db;
+  std::unique_ptr<Portfolios> portfolios;
+  std::unique_ptr<RiskEngine> risk;
+  std::unique_ptr<RecommendationDesk> desk;
+};
+
+Recommendation GoodBuy() {
+  Recommendation r;
+  r.symbol = "GAZP";
+  r.action = TradeAction::kBuy;
+  r.quantity = 100;
+  r.entry = Money("100.00");
+  r.stop_loss = Money("99.00");
+  r.take_profit = Money("102.00");
+  r.confidence = 70;
+  r.rationale = "test";
+  r.source = "test";
+  return r;
+}
+
+TEST_CASE("portfolios persist trades, state and equity, and replay to the stored state") {
+  for (const std::string& url : testing::FreshDatabaseUrls()) {
+    CAPTURE(url);
+    Env env(url);
+    ASSIGN_OR_REQUIRE(PortfolioBook fresh, env.portfolios->Open("tg:1"));
+    CHECK(fresh.cash() == Money("100000.00"));
+    ASSIGN_OR_REQUIRE(Trade buy, env.portfolios->Execute("tg:1", Buy(100, "144.40")));
+    CHECK(buy.sequence == 1);
+    CHECK(buy.time == Noon());
+    env.clock.Advance(absl::Minutes(5));
+    Order sell = Buy(40, "150.00");
+    sell.side = Side::kSell;
+    ASSIGN_OR_REQUIRE(Trade s, env.portfolios->Execute("tg:1", sell));
+    CHECK(s.sequence == 2);
+    CHECK_STATUS_IS(env.portfolios->Execute("tg:1", Buy(15, "150.00")), kInvalidArgument);
+    CHECK_STATUS_IS(env.portfolios->Execute("tg:1", Buy(10000, "150.00")),
+                    kFailedPrecondition);
+    CHECK_STATUS_IS(env.portfolios->Execute("", Buy(10, "150.00")), kInvalidArgument);
+
+    ASSIGN_OR_REQUIRE(PortfolioBook book, env.portfolios->Open("tg:1"));
+    CHECK(book.cash() == s.cash_after);
+    REQUIRE(book.FindPosition("GAZP") != nullptr);
+    CHECK(book.FindPosition("GAZP")->quantity == 60);
+    CHECK(book.realized_pnl() == s.realized_pnl);
+    ASSIGN_OR_REQUIRE(auto trades, env.portfolios->Trades("tg:1"));
+    REQUIRE(trades.size() == 2);
+    CHECK(trades[1].price == Money("150.00"));
+    CHECK(trades[1].realized_pnl == s.realized_pnl);
+    ASSIGN_OR_REQUIRE(auto equity, env.portfolios->EquityHistory("tg:1"));
+    REQUIRE(equity.size() == 2);
+    CHECK(equity[1].cash == s.cash_after);
+    CHECK_OK(env.portfolios->Verify("tg:1"));
+    CHECK_STATUS_IS(env.portfolios->Verify("nobody"), kNotFound);
+
+    // Another owner is independent.
+    ASSIGN_OR_REQUIRE(PortfolioBook other, env.portfolios->Open("strategy:sma"));
+    CHECK(other.cash() == Money("100000.00"));
+
+    // A stored state that no longer matches its history is caught.
+    REQUIRE_OK(env.db->Transact([](SqlTransaction& tx) {
+      return tx.Execute("UPDATE portfolio_accounts SET cash = '1.00' WHERE owner = 'tg:1'")
+          .status();
+    }));
+    CHECK_STATUS_IS(env.portfolios->Verify("tg:1"), kDataLoss);
+  }
+}
+
+uint64_t Seed() {
+  if (const char* s = std::getenv("BOTCORE_SEED")) return std::strtoull(s, nullptr, 10);
+  return std::random_device{}();
+}
+
+TEST_CASE("random persisted trading: the state recomputed from history equals the stored") {
+  const uint64_t seed = Seed();
+  std::cout << "portfolios_test seed: " << seed << " (replay with BOTCORE_SEED)\n";
+  for (const std::string& url : testing::FreshDatabaseUrls()) {
+    CAPTURE(url);
+    CAPTURE(seed);
+    Env env(url);
+    std::mt19937_64 rng(seed);
+    int64_t cents = 14440;
+    for (int i = 0; i < 60; ++i) {
+      cents = std::max<int64_t>(100, cents + static_cast<int64_t>(rng() % 301) - 150);
+      Order order = Buy(static_cast<int64_t>(1 + rng() % 30) * 10, "1.00");
+      order.price = *Amount::FromUnits(cents, 2);
+      order.side = rng() % 2 ? Side::kBuy : Side::kSell;
+      absl::StatusOr<Trade> t = env.portfolios->Execute("tg:r", order);
+      if (!t.ok()) CHECK_STATUS_IS(t, kFailedPrecondition);
+      env.clock.Advance(absl::Minutes(1));
+    }
+    CHECK_OK(env.portfolios->Verify("tg:r"));
+    ASSIGN_OR_REQUIRE(PortfolioBook book, env.portfolios->Open("tg:r"));
+    ASSIGN_OR_REQUIRE(auto trades, env.portfolios->Trades("tg:r"));
+    ASSIGN_OR_REQUIRE(PortfolioBook replayed, PortfolioBook::Replay(book.options(), trades));
+    CHECK(replayed.state() == book.state());
+    CHECK(book.cash() >= Amount::Zero(2));
+  }
+}
+
+TEST_CASE("the watcher closes crossed positions at the level or the gapped open") {
+  for (const std::string& url : testing::FreshDatabaseUrls()) {
+    CAPTURE(url);
+    Env env(url);
+    Order a = Buy(10, "100.00");
+    a.stop_loss = Money("98.00");
+    a.take_profit = Money("105.00");
+    REQUIRE_OK(env.portfolios->Execute("a", a).status());
+    Order b = Buy(20, "100.00");
+    b.stop_loss = Money("95.00");
+    REQUIRE_OK(env.portfolios->Execute("b", b).status());
+    ASSIGN_OR_REQUIRE(auto none, env.portfolios->OnPrice(
+        "GAZP", {Money("100.00"), Money("101.00"), Money("99.00"), Money("100.50")}));
+    CHECK(none.empty());
+    ASSIGN_OR_REQUIRE(PortfolioBook marked, env.portfolios->Open("a"));
+    CHECK(marked.FindPosition("GAZP")->last_price == Money("100.50"));
+    env.clock.Advance(absl::Hours(1));
+    ASSIGN_OR_REQUIRE(auto exits, env.portfolios->OnPrice(
+        "GAZP", {Money("97.00"), Money("97.50"), Money("96.00"), Money("96.50")}));
+    REQUIRE(exits.size() == 1);
+    CHECK(exits[0].owner == "a");
+    CHECK(exits[0].trade.reason == TradeReason::kStopLoss);
+    CHECK(exits[0].trade.price == Money("97.00"));  // gapped through 98.00
+    ASSIGN_OR_REQUIRE(auto later, env.portfolios->OnPrice(
+        "GAZP", {Money("96.00"), Money("96.00"), Money("94.00"), Money("94.50")}));
+    REQUIRE(later.size() == 1);
+    CHECK(later[0].owner == "b");
+    CHECK(later[0].trade.price == Money("95.00"));
+    CHECK_OK(env.portfolios->Verify("a"));
+    CHECK_OK(env.portfolios->Verify("b"));
+    CHECK_STATUS_IS(env.portfolios->OnPrice("GAZP", {Money("1.00"), Money("1.00"),
+                                                     Money("1.00"), *Amount::Parse("1", 0)}),
+                    kInvalidArgument);
+  }
+}
+
+TEST_CASE("a recommendation is confirmed exactly once") {
+  for (const std::string& url : testing::FreshDatabaseUrls()) {
+    CAPTURE(url);
+    Env env(url);
+    ASSIGN_OR_REQUIRE(StoredRecommendation r,
+                      env.desk->Propose("tg:1", GoodBuy(), Money("100.00")));
+    CHECK(r.status == RecommendationStatus::kPending);
+    CHECK(r.expires_at == Noon() + absl::Minutes(15));
+    CHECK(!r.recommendation.id.empty());
+    ASSIGN_OR_REQUIRE(auto pending, env.desk->Pending("tg:1"));
+    REQUIRE(pending.size() == 1);
+    CHECK(pending[0].recommendation.id == r.recommendation.id);
+    CHECK(pending[0].recommendation.stop_loss == Money("99.00"));
+    CHECK(pending[0].verdict.order.quantity == 100);
+
+    CHECK_STATUS_IS(env.desk->Confirm("tg:2", r.recommendation.id, Money("100.00")),
+                    kNotFound);
+    env.clock.Advance(absl::Minutes(1));
+    ASSIGN_OR_REQUIRE(Trade t, env.desk->Confirm("tg:1", r.recommendation.id, Money("100.10")));
+    CHECK(t.price == Money("100.10"));
+    CHECK(t.quantity == 100);
+    CHECK(t.recommendation_id == r.recommendation.id);
+    CHECK(t.stop_loss == Money("99.00"));
+    CHECK_STATUS_IS(env.desk->Confirm("tg:1", r.recommendation.id, Money("100.10")),
+                    kAlreadyExists);
+    CHECK_STATUS_IS(env.desk->Reject("tg:1", r.recommendation.id), kFailedPrecondition);
+    ASSIGN_OR_REQUIRE(auto trades, env.portfolios->Trades("tg:1"));
+    CHECK(trades.size() == 1);
+    ASSIGN_OR_REQUIRE(StoredRecommendation after, env.desk->Get(r.recommendation.id));
+    CHECK(after.status == RecommendationStatus::kConfirmed);
+    CHECK(after.trade_sequence == 1);
+    CHECK(after.decided_at == Noon() + absl::Minutes(1));
+    ASSIGN_OR_REQUIRE(auto history, env.desk->History(r.recommendation.id));
+    REQUIRE(history.size() == 2);
+    CHECK(history[0].status == RecommendationStatus::kPending);
+    CHECK(history[0].time == Noon());
+    CHECK(history[1].status == RecommendationStatus::kConfirmed);
+    CHECK(history[1].time == Noon() + absl::Minutes(1));
+    CHECK_STATUS_IS(env.desk->Get("nope"), kNotFound);
+  }
+}
+
+TEST_CASE("simultaneous confirms of one id produce one trade") {
+  for (const std::string& url : testing::FreshDatabaseUrls()) {
+    CAPTURE(url);
+    Env env(url);
+    ASSIGN_OR_REQUIRE(StoredRecommendation r,
+                      env.desk->Propose("tg:1", GoodBuy(), Money("100.00")));
+    std::atomic<int> ok{0};
+    std::atomic<int> already{0};
+    std::atomic<int> other{0};
+    std::vector<std::thread> threads;
+    for (int i = 0; i < 6; ++i) {
+      threads.emplace_back([&] {
+        absl::StatusOr<Trade> t =
+            env.desk->Confirm("tg:1", r.recommendation.id, Money("100.00"));
+        if (t.ok()) {
+          ++ok;
+        } else if (t.status().code() == absl::StatusCode::kAlreadyExists) {
+          ++already;
+        } else {
+          ++other;
+          MESSAGE(t.status().ToString());
+        }
+      });
+    }
+    for (std::thread& t : threads) t.join();
+    CHECK(ok == 1);
+    CHECK(already == 5);
+    CHECK(other == 0);
+    ASSIGN_OR_REQUIRE(auto trades, env.portfolios->Trades("tg:1"));
+    CHECK(trades.size() == 1);
+    CHECK_OK(env.portfolios->Verify("tg:1"));
+  }
+}
+
+TEST_CASE("reject, expiry and refusal are final") {
+  for (const std::string& url : testing::FreshDatabaseUrls()) {
+    CAPTURE(url);
+    Env env(url);
+    ASSIGN_OR_REQUIRE(StoredRecommendation a, env.desk->Propose("u", GoodBuy(), Money("100.00")));
+    CHECK_OK(env.desk->Reject("u", a.recommendation.id));
+    CHECK_STATUS_IS(env.desk->Confirm("u", a.recommendation.id, Money("100.00")),
+                    kFailedPrecondition);
+    CHECK_STATUS_IS(env.desk->Reject("u", a.recommendation.id), kFailedPrecondition);
+
+    ASSIGN_OR_REQUIRE(StoredRecommendation b, env.desk->Propose("u", GoodBuy(), Money("100.00")));
+    ASSIGN_OR_REQUIRE(StoredRecommendation c, env.desk->Propose("u", GoodBuy(), Money("100.00")));
+    env.clock.Advance(absl::Minutes(15));
+    CHECK_STATUS_IS(env.desk->Confirm("u", b.recommendation.id, Money("100.00")),
+                    kFailedPrecondition);
+    ASSIGN_OR_REQUIRE(StoredRecommendation b2, env.desk->Get(b.recommendation.id));
+    CHECK(b2.status == RecommendationStatus::kExpired);
+    ASSIGN_OR_REQUIRE(int expired, env.desk->ExpireDue());
+    CHECK(expired == 1);  // c; b was already expired by the confirm
+    ASSIGN_OR_REQUIRE(StoredRecommendation c2, env.desk->Get(c.recommendation.id));
+    CHECK(c2.status == RecommendationStatus::kExpired);
+    CHECK(c2.decided_at == Noon() + absl::Minutes(15));
+
+    Recommendation wrong = GoodBuy();
+    wrong.stop_loss = Money("101.00");
+    ASSIGN_OR_REQUIRE(StoredRecommendation d, env.desk->Propose("u", wrong, Money("100.00")));
+    CHECK(d.status == RecommendationStatus::kRefused);
+    REQUIRE(!d.verdict.reasons.empty());
+    CHECK(d.verdict.reasons[0].code == "stop_wrong_side");
+    ASSIGN_OR_REQUIRE(StoredRecommendation d2, env.desk->Get(d.recommendation.id));
+    CHECK(d2.status == RecommendationStatus::kRefused);
+    CHECK(d2.verdict.reasons[0].code == "stop_wrong_side");
+    CHECK(d2.verdict.reasons[0].message == d.verdict.reasons[0].message);
+    CHECK_STATUS_IS(env.desk->Confirm("u", d.recommendation.id, Money("100.00")),
+                    kFailedPrecondition);
+
+    // The fresh review at confirmation refuses it: the market fell below
+    // the stop-loss meanwhile.
+    ASSIGN_OR_REQUIRE(StoredRecommendation e, env.desk->Propose("u", GoodBuy(), Money("100.00")));
+    CHECK(e.status == RecommendationStatus::kPending);
+    absl::StatusOr<Trade> refused = env.desk->Confirm("u", e.recommendation.id, Money("98.50"));
+    CHECK_STATUS_IS(refused, kFailedPrecondition);
+    CHECK(refused.status().message().find("stop_wrong_side") != std::string::npos);
+    ASSIGN_OR_REQUIRE(StoredRecommendation e2, env.desk->Get(e.recommendation.id));
+    CHECK(e2.status == RecommendationStatus::kRefused);
+    CHECK(e2.verdict.reasons[0].code == "stop_wrong_side");
+    ASSIGN_OR_REQUIRE(auto trades, env.portfolios->Trades("u"));
+    CHECK(trades.empty());
+
+    // A SELL with no position is refused at proposal.
+    Recommendation sell;
+    sell.symbol = "GAZP";
+    sell.action = TradeAction::kSell;
+    ASSIGN_OR_REQUIRE(StoredRecommendation f, env.desk->Propose("u", sell, Money("100.00")));
+    CHECK(f.status == RecommendationStatus::kRefused);
+    CHECK(f.verdict.reasons[0].code == "no_position");
+  }
+}
+
+}  // namespace
+}  // namespace botcore
