@@ -206,20 +206,22 @@ absl::StatusOr<std::optional<BlockHeader>> BscChainClient::FetchHeader(
 bool BscChainClient::Remember(const BlockHeader& header) {
   absl::MutexLock lock(&mu_);
   const uint64_t n = header.number;
-  auto mark_replaced_from = [&](uint64_t first) {
-    replaced_from_ = std::min(replaced_from_.value_or(first), first);
-    hashes_.erase(hashes_.lower_bound(first), hashes_.end());
+  auto replaced = [&](uint64_t number) {
+    replaced_from_ = std::min(replaced_from_.value_or(number), number);
   };
   if (auto it = hashes_.find(n);
       it != hashes_.end() && it->second != header.hash) {
-    mark_replaced_from(n);
+    replaced(n);
   }
+  // Only the contradicted entry goes: newer ones may already be the new
+  // chain's (DetectReorg walks down from the head).
   bool parent_matches = true;
   if (n > 0) {
     if (auto it = hashes_.find(n - 1);
         it != hashes_.end() && it->second != header.parent_hash) {
       parent_matches = false;
-      mark_replaced_from(n - 1);
+      replaced(n - 1);
+      hashes_.erase(it);
     }
   }
   hashes_[n] = header.hash;
