@@ -289,7 +289,7 @@ TEST_SUITE("bsc_chain_client") {
   }
 
   TEST_CASE("values of 2^127 and more are rejected, naming the value") {
-    for (const std::string& data :
+    for (const char* data :
          {"0x0000000000000000000000000000000080000000000000000000000000000000",
           "0x0000000000000000000000000000000100000000000000000000000000000000",
           "0xfffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff"
@@ -305,7 +305,7 @@ TEST_SUITE("bsc_chain_client") {
   }
 
   TEST_CASE("malformed log data is an error, not a zero") {
-    for (const std::string& data : {"0x", "0x1d153703",
+    for (const char* data : {"0x", "0x1d153703",
                                     "0x0000000000000000000000000000000000000000"
                                     "00000000000000000000000g"}) {
       CAPTURE(data);
