@@ -96,12 +96,13 @@ absl::StatusOr<std::map<std::string, IssTable>> ParseIssBlocks(
           *std::move(table));
     }
   };
-  if (doc.IsObject()) {
-    for (const auto& member : doc.GetObject()) {
+  const Value& root = doc;  // const iteration: no C++20 operator ambiguity
+  if (root.IsObject()) {
+    for (const auto& member : root.GetObject()) {
       add(member.name, CompactTable(member.value));
     }
-  } else if (doc.IsArray()) {
-    for (const Value& part : doc.GetArray()) {
+  } else if (root.IsArray()) {
+    for (const Value& part : root.GetArray()) {
       if (!part.IsObject()) continue;
       for (const auto& member : part.GetObject()) {
         add(member.name, ExtendedTable(member.value));
