@@ -166,8 +166,9 @@ absl::StatusOr<Recommendation> ParseRecommendation(
   }
   if (!answer.IsObject()) return Rejected("content is not a JSON object");
   std::set<std::string_view> seen;
-  for (const auto& m : answer.GetObject()) {
-    const std::string_view key(m.name.GetString(), m.name.GetStringLength());
+  const rapidjson::Value& fields = answer;
+  for (auto m = fields.MemberBegin(); m != fields.MemberEnd(); ++m) {
+    const std::string_view key(m->name.GetString(), m->name.GetStringLength());
     if (std::find(std::begin(kAnswerFields), std::end(kAnswerFields), key) ==
         std::end(kAnswerFields)) {
       return Rejected(absl::StrCat("unexpected field \"", Excerpt(key), "\""));
