@@ -1,4 +1,5 @@
 #include <doctest/doctest.h>
+#include <stdlib.h>
 
 #include <memory>
 #include <string>
@@ -108,6 +109,23 @@ TEST_SUITE("curl_http_client") {
     }
     auto http = NewClient();
     CHECK_STATUS_IS(http->Send({.url = url}), kUnavailable);
+  }
+
+  TEST_CASE("the http_proxy environment variable is honoured") {
+    ASSIGN_OR_REQUIRE(auto proxy, ScriptedHttpServer::Start());
+    // A proxy sees the absolute URL as the request target; the .invalid
+    // host is never resolved, so nothing leaves 127.0.0.1.
+    proxy->Handle("GET", "http://botcore-proxy-test.invalid/quote",
+                  [](const testing::RecordedRequest&) {
+                    return ScriptedResponse{.body = "via proxy"};
+                  });
+    REQUIRE(setenv("http_proxy", proxy->base_url().c_str(), 1) == 0);
+    auto http = NewClient();
+    absl::StatusOr<HttpResponse> response =
+        http->Send({.url = "http://botcore-proxy-test.invalid/quote"});
+    unsetenv("http_proxy");
+    ASSIGN_OR_REQUIRE(HttpResponse r, std::move(response));
+    CHECK(r.body == "via proxy");
   }
 
   TEST_CASE("bad URLs and methods are kInvalidArgument") {

@@ -2,7 +2,6 @@
 
 #include <atomic>
 #include <memory>
-#include <regex>
 #include <string>
 #include <vector>
 
@@ -31,12 +30,15 @@ constexpr char kBotPath[] = "/bot123456:TEST-token_secret/";
 
 std::string MethodPath(const std::string& method) { return kBotPath + method; }
 
-// A recorded Update with its update_id replaced by `id`.
+// A recorded Update with its update_id replaced by `id`. (No std::regex:
+// GCC 12 warns inside it under the sanitizers.)
 std::string UpdateWithId(const std::string& fixture, int64_t id) {
-  static const std::regex kUpdateId("\"update_id\"\\s*:\\s*\\d+");
-  return std::regex_replace(ReadFixture("telegram/" + fixture), kUpdateId,
-                            absl::StrCat("\"update_id\":", id),
-                            std::regex_constants::format_first_only);
+  std::string json = ReadFixture("telegram/" + fixture);
+  const size_t key = json.find("\"update_id\"");
+  REQUIRE(key != std::string::npos);
+  const size_t value = json.find_first_of("0123456789", key);
+  const size_t end = json.find_first_not_of("0123456789", value);
+  return json.replace(value, end - value, std::to_string(id));
 }
 
 std::string Envelope(const std::vector<std::string>& updates) {
@@ -409,7 +411,8 @@ TEST_SUITE("telegram_messenger") {
                        {.body = SentReply(200, 42)});
     bot.server->Script("POST", MethodPath("sendDocument"),
                        {.body = SentReply(201, 42)});
-    const std::string png("\x89PNG\r\n\x1a\n\0\0binary", 18);
+    constexpr char kPng[] = "\x89PNG\r\n\x1a\n\0\0binary";
+    const std::string png(kPng, sizeof(kPng) - 1);
     ASSIGN_OR_REQUIRE(SentMessage photo,
                       bot.telegram->SendPhoto({.chat_id = 42,
                                                .file_name = "chart.png",

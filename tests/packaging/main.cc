@@ -3,8 +3,10 @@
 #include <iostream>
 #include <memory>
 
+#include "botcore/adapters/http.h"
 #include "botcore/adapters/storage.h"
 #include "botcore/core/amount.h"
+#include "botcore/testing/scripted_http_server.h"
 #include "botcore/version.h"
 
 int main() {
@@ -17,6 +19,23 @@ int main() {
       botcore::OpenDatabase("sqlite::memory:");
   if (!db.ok()) {
     std::cerr << db.status() << "\n";
+    return 1;
+  }
+  // libcurl (botcore::adapters) and cpp-httplib (botcore::testing) link.
+  auto server = botcore::testing::ScriptedHttpServer::Start();
+  auto http = botcore::NewCurlHttpClient({});
+  if (!server.ok() || !http.ok()) {
+    std::cerr << "cannot start the HTTP server or client\n";
+    return 1;
+  }
+  botcore::testing::ScriptedResponse pong;
+  pong.body = "pong";
+  (*server)->Script("GET", "/ping", pong);
+  botcore::HttpRequest ping;
+  ping.url = (*server)->base_url() + "/ping";
+  absl::StatusOr<botcore::HttpResponse> response = (*http)->Send(ping);
+  if (!response.ok() || response->body != "pong") {
+    std::cerr << "HTTP round trip failed\n";
     return 1;
   }
   std::cout << "botcore " << botcore::kVersion << " consumer OK\n";

@@ -8,12 +8,13 @@
 //   if (!curl.ok()) return curl.status();
 //   SystemClock clock;
 //   std::unique_ptr<HttpClient> http = NewCachingHttpClient(
-//       NewRateLimitedHttpClient(
-//           NewRetryingHttpClient(*std::move(curl), {.clock = &clock}),
-//           {.clock = &clock, .requests_per_second = 1}),
+//       NewRetryingHttpClient(
+//           NewRateLimitedHttpClient(*std::move(curl),
+//                                    {.clock = &clock, .requests_per_second = 1}),
+//           {.clock = &clock}),
 //       {.clock = &clock, .ttl = absl::Minutes(15)});
 //
-// With the rate limiter outside the retries, every retry also waits for a
+// With the rate limiter inside the retries, every attempt waits for its
 // token; with the cache outside everything, a hit costs nothing.
 
 #ifndef BOTCORE_ADAPTERS_HTTP_H_

@@ -59,8 +59,8 @@ struct MoexHttpOptions {
   absl::Duration total_timeout = absl::Seconds(30);
 };
 
-// libcurl with, from the outside in: a response cache, a per-host rate
-// limit, and retries with backoff. `clock` must outlive the client.
+// libcurl with, from the outside in: a response cache, retries with
+// backoff, and a per-host rate limit that every attempt waits for. `clock` must outlive the client.
 // Errors: as NewCurlHttpClient.
 [[nodiscard]] absl::StatusOr<std::unique_ptr<HttpClient>> NewMoexHttpClient(
     Clock* clock, const MoexHttpOptions& options = {});

@@ -174,7 +174,8 @@ using InlineKeyboard = std::vector<std::vector<InlineButton>>;
 struct OutgoingMessage {
   int64_t chat_id = 0;
   // Longer texts are sent as several messages, split at line breaks; the
-  // keyboard goes with the last one.
+  // keyboard goes with the last one. With markup, keep each entity within
+  // a line so that no split cuts one.
   std::string text;
   // Default: kPlain (no markup, nothing to escape).
   ParseMode parse_mode = ParseMode::kPlain;

@@ -166,14 +166,21 @@ class CurlHttpClient final : public HttpClient {
         absl::StrReplaceAll(error[0] != '\0' ? error : curl_easy_strerror(code),
                             {{request.url, redacted}});
     // libcurl may quote the path alone; never let the raw one through.
-    const size_t path = request.url.find('/', request.url.find("://") + 3);
-    if (path != std::string::npos && redacted != request.url) {
-      const std::string raw_path = request.url.substr(path);
-      const size_t redacted_path = redacted.find('/', redacted.find("://") + 3);
-      detail = absl::StrReplaceAll(
-          detail, {{raw_path, redacted.substr(redacted_path)}});
+    const size_t raw_path = PathStart(request.url);
+    const size_t redacted_path = PathStart(redacted);
+    if (redacted != request.url && raw_path != std::string::npos &&
+        redacted_path != std::string::npos) {
+      detail = absl::StrReplaceAll(detail, {{request.url.substr(raw_path),
+                                             redacted.substr(redacted_path)}});
     }
     return absl::StrCat(request.method, " ", redacted, ": ", detail);
+  }
+
+  // Where the path of `url` starts, or npos.
+  static size_t PathStart(const std::string& url) {
+    const size_t scheme = url.find("://");
+    if (scheme == std::string::npos) return std::string::npos;
+    return url.find('/', scheme + 3);
   }
 
   EasyHandle Acquire() {

@@ -318,9 +318,10 @@ absl::StatusOr<std::unique_ptr<HttpClient>> NewMoexHttpClient(
   cache.cacheable = [](const HttpResponse& response) {
     return internal::ParseIssBlocks(response.body).ok();
   };
+  // Retries wait for the rate limit too: the limiter is inside them.
   return NewCachingHttpClient(
-      NewRateLimitedHttpClient(NewRetryingHttpClient(std::move(http), retry),
-                               rate),
+      NewRetryingHttpClient(NewRateLimitedHttpClient(std::move(http), rate),
+                            retry),
       cache);
 }
 
