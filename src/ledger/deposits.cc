@@ -131,8 +131,10 @@ struct DepositEngine::Impl {
           absl::StrCat(Describe(o.key), " is on chain ", o.key.chain_id,
                        ", not ", options.chain_id));
     }
-    BOTCORE_ASSIGN_OR_RETURN(o.key.tx_hash, ParseHash("tx hash", o.key.tx_hash));
-    BOTCORE_ASSIGN_OR_RETURN(o.block_hash, ParseHash("block hash", o.block_hash));
+    BOTCORE_ASSIGN_OR_RETURN(o.key.tx_hash,
+                             ParseHash("tx hash", o.key.tx_hash));
+    BOTCORE_ASSIGN_OR_RETURN(o.block_hash,
+                             ParseHash("block hash", o.block_hash));
     BOTCORE_ASSIGN_OR_RETURN(o.token, ParseEvmAddress(o.token));
     BOTCORE_ASSIGN_OR_RETURN(o.from, ParseEvmAddress(o.from));
     BOTCORE_ASSIGN_OR_RETURN(o.to, ParseEvmAddress(o.to));
@@ -142,16 +144,17 @@ struct DepositEngine::Impl {
                        ", not the watched ", token));
     }
     if (!wallets.contains(o.to)) {
-      return absl::InvalidArgumentError(absl::StrCat(
-          Describe(o.key), " goes to ", o.to, ", which is not a deposit wallet"));
+      return absl::InvalidArgumentError(
+          absl::StrCat(Describe(o.key), " goes to ", o.to,
+                       ", which is not a deposit wallet"));
     }
     if (!o.amount.is_positive()) {
-      return absl::InvalidArgumentError(absl::StrCat(
-          Describe(o.key), " has amount ", o.amount.ToString(),
-          "; it must be positive"));
+      return absl::InvalidArgumentError(
+          absl::StrCat(Describe(o.key), " has amount ", o.amount.ToString(),
+                       "; it must be positive"));
     }
-    BOTCORE_ASSIGN_OR_RETURN(Amount exact,
-                             o.amount.Rescale(scale, RoundingMode::kTowardZero));
+    BOTCORE_ASSIGN_OR_RETURN(
+        Amount exact, o.amount.Rescale(scale, RoundingMode::kTowardZero));
     if (exact != o.amount) {
       return absl::InvalidArgumentError(
           absl::StrCat(Describe(o.key), " has amount ", o.amount.ToString(),
@@ -206,11 +209,12 @@ struct DepositEngine::Impl {
                                               const DepositKey& key) const {
     BOTCORE_ASSIGN_OR_RETURN(
         std::vector<SqlRow> rows,
-        tx.Query(absl::StrCat("SELECT ", kColumns,
-                              " FROM deposits WHERE chain_id = ? AND tx_hash = ?"
-                              " AND log_index = ?"),
-                 {static_cast<int64_t>(key.chain_id), key.tx_hash,
-                  static_cast<int64_t>(key.log_index)}));
+        tx.Query(
+            absl::StrCat("SELECT ", kColumns,
+                         " FROM deposits WHERE chain_id = ? AND tx_hash = ?"
+                         " AND log_index = ?"),
+            {static_cast<int64_t>(key.chain_id), key.tx_hash,
+             static_cast<int64_t>(key.log_index)}));
     if (rows.empty()) return std::optional<Deposit>();
     BOTCORE_ASSIGN_OR_RETURN(Deposit d, FromRow(rows[0]));
     return std::optional<Deposit>(std::move(d));
@@ -237,7 +241,8 @@ struct DepositEngine::Impl {
                        std::string_view topic, std::string payload) const {
     if (options.outbox == nullptr) return absl::OkStatus();
     return options.outbox->Enqueue(
-        tx, OutboxMessage{std::move(key), std::string(topic), std::move(payload)});
+        tx,
+        OutboxMessage{std::move(key), std::string(topic), std::move(payload)});
   }
 
   std::vector<std::pair<std::string_view, std::string>> Fields(
@@ -292,15 +297,16 @@ struct DepositEngine::Impl {
     BOTCORE_RETURN_IF_ERROR(Enqueue(tx, absl::StrCat("deposit.credited:", t.id),
                                     "deposit.credited", JsonObject(Fields(d))));
     if (level > old_level) {
-      BOTCORE_RETURN_IF_ERROR(Enqueue(
-          tx, absl::StrCat("deposit.level_up:", d.user_id, ":", options.asset, ":",
-                           level),
-          "deposit.level_up",
-          JsonObject({{"user_id", d.user_id},
-                      {"asset", options.asset},
-                      {"level", absl::StrCat(level)},
-                      {"previous_level", absl::StrCat(old_level)},
-                      {"credited_total", total.ToString()}})));
+      BOTCORE_RETURN_IF_ERROR(
+          Enqueue(tx,
+                  absl::StrCat("deposit.level_up:", d.user_id, ":",
+                               options.asset, ":", level),
+                  "deposit.level_up",
+                  JsonObject({{"user_id", d.user_id},
+                              {"asset", options.asset},
+                              {"level", absl::StrCat(level)},
+                              {"previous_level", absl::StrCat(old_level)},
+                              {"credited_total", total.ToString()}})));
     }
     if (options.listener != nullptr) {
       BOTCORE_RETURN_IF_ERROR(options.listener->OnDepositCredited(tx, d));
@@ -356,7 +362,8 @@ struct DepositEngine::Impl {
   }
 
   absl::StatusOr<int> RecordIn(
-      SqlTransaction& tx, const std::vector<DepositObservation>& observations) const {
+      SqlTransaction& tx,
+      const std::vector<DepositObservation>& observations) const {
     int recorded = 0;
     const int64_t now = absl::ToUnixMicros(clock->Now());
     for (const DepositObservation& o : observations) {
@@ -415,7 +422,8 @@ absl::StatusOr<std::unique_ptr<DepositEngine>> DepositEngine::Create(
   auto impl = std::make_unique<Impl>();
   impl->options = options;
   impl->clock = options.clock != nullptr ? options.clock : &impl->system_clock;
-  BOTCORE_ASSIGN_OR_RETURN(impl->scale, options.ledger->AssetScale(options.asset));
+  BOTCORE_ASSIGN_OR_RETURN(impl->scale,
+                           options.ledger->AssetScale(options.asset));
   BOTCORE_ASSIGN_OR_RETURN(impl->token, ParseEvmAddress(options.token));
   for (const std::string& w : options.wallets) {
     BOTCORE_ASSIGN_OR_RETURN(std::string wallet, ParseEvmAddress(w));
@@ -429,7 +437,8 @@ absl::StatusOr<std::unique_ptr<DepositEngine>> DepositEngine::Create(
         (!impl->thresholds.empty() && threshold <= impl->thresholds.back())) {
       return absl::InvalidArgumentError(
           absl::StrCat("deposit level thresholds must be positive and"
-                       " increasing; ", t, " is not"));
+                       " increasing; ",
+                       t, " is not"));
     }
     impl->thresholds.push_back(threshold);
   }
@@ -483,9 +492,9 @@ absl::StatusOr<SyncReport> DepositEngine::Sync(ChainClient& chain) {
   const DepositEngineOptions& o = impl_->options;
   BOTCORE_ASSIGN_OR_RETURN(uint64_t chain_id, chain.ChainId());
   if (chain_id != o.chain_id) {
-    return absl::FailedPreconditionError(absl::StrCat(
-        "the chain client is on chain ", chain_id, ", the engine on ",
-        o.chain_id));
+    return absl::FailedPreconditionError(
+        absl::StrCat("the chain client is on chain ", chain_id,
+                     ", the engine on ", o.chain_id));
   }
   SyncReport report;
   BOTCORE_ASSIGN_OR_RETURN(report.head, chain.BlockNumber());
@@ -495,7 +504,8 @@ absl::StatusOr<SyncReport> DepositEngine::Sync(ChainClient& chain) {
   uint64_t from = o.start_block;
   if (cursor.has_value()) {
     const uint64_t rescan = static_cast<uint64_t>(o.confirmations);
-    from = std::max(o.start_block, *cursor + 1 > rescan ? *cursor + 1 - rescan : 0);
+    from = std::max(o.start_block,
+                    *cursor + 1 > rescan ? *cursor + 1 - rescan : 0);
   }
   report.cursor = cursor.value_or(0);
   while (from <= report.head) {
@@ -522,8 +532,8 @@ absl::StatusOr<SyncReport> DepositEngine::Sync(ChainClient& chain) {
       observations.push_back(std::move(v));
     }
     int recorded = 0;
-    BOTCORE_RETURN_IF_ERROR(o.database->Transact(
-        [&](SqlTransaction& tx) -> absl::Status {
+    BOTCORE_RETURN_IF_ERROR(
+        o.database->Transact([&](SqlTransaction& tx) -> absl::Status {
           BOTCORE_ASSIGN_OR_RETURN(recorded, impl_->RecordIn(tx, observations));
           // The cursor only moves forward, whichever worker is ahead.
           return tx
@@ -591,8 +601,8 @@ absl::StatusOr<SyncReport> DepositEngine::Process(ChainClient& chain) {
 
   // Orphans and confirmation counts: only rows still in the state and block
   // we looked at change, so a concurrent worker's newer view wins.
-  BOTCORE_RETURN_IF_ERROR(o.database->Transact(
-      [&](SqlTransaction& tx) -> absl::Status {
+  BOTCORE_RETURN_IF_ERROR(
+      o.database->Transact([&](SqlTransaction& tx) -> absl::Status {
         report.orphaned = 0;
         for (const Deposit& d : orphaned) {
           const DepositKey& k = d.observation.key;
@@ -623,8 +633,8 @@ absl::StatusOr<SyncReport> DepositEngine::Process(ChainClient& chain) {
 
   for (size_t start = 0; start < ready.size();
        start += static_cast<size_t>(o.credit_batch_size)) {
-    const size_t end =
-        std::min(ready.size(), start + static_cast<size_t>(o.credit_batch_size));
+    const size_t end = std::min(
+        ready.size(), start + static_cast<size_t>(o.credit_batch_size));
     SyncReport batch;
     TransactionOptions tx_options;
     tx_options.max_attempts = 100;
@@ -670,24 +680,24 @@ absl::StatusOr<Deposit> DepositEngine::Assign(const DepositKey& key,
   Deposit result;
   BOTCORE_RETURN_IF_ERROR(impl_->options.database->Transact(
       [&](SqlTransaction& tx) -> absl::Status {
-        BOTCORE_ASSIGN_OR_RETURN(std::optional<Deposit> d, impl_->Load(tx, key));
+        BOTCORE_ASSIGN_OR_RETURN(std::optional<Deposit> d,
+                                 impl_->Load(tx, key));
         if (!d.has_value()) {
-          return absl::NotFoundError(
-              absl::StrCat("no ", impl_->Describe(key)));
+          return absl::NotFoundError(absl::StrCat("no ", impl_->Describe(key)));
         }
         switch (d->state) {
           case DepositState::kCredited:
             if (d->user_id != user_id) {
-              return absl::FailedPreconditionError(absl::StrCat(
-                  impl_->Describe(key), " is already credited to ", d->user_id));
+              return absl::FailedPreconditionError(
+                  absl::StrCat(impl_->Describe(key), " is already credited to ",
+                               d->user_id));
             }
             break;
           case DepositState::kOrphaned:
           case DepositState::kBelowMinimum:
-            return absl::FailedPreconditionError(
-                absl::StrCat(impl_->Describe(key), " is ",
-                             ToAbsl(DepositStateName(d->state)),
-                             " and cannot be credited"));
+            return absl::FailedPreconditionError(absl::StrCat(
+                impl_->Describe(key), " is ",
+                ToAbsl(DepositStateName(d->state)), " and cannot be credited"));
           case DepositState::kSeen:
           case DepositState::kConfirming:
             d->user_id = std::string(user_id);
@@ -769,10 +779,10 @@ absl::StatusOr<std::optional<uint64_t>> DepositEngine::Cursor() {
       [&](SqlTransaction& tx) -> absl::Status {
         BOTCORE_ASSIGN_OR_RETURN(
             std::vector<SqlRow> rows,
-            tx.Query("SELECT block_number FROM deposit_cursors WHERE chain_id"
-                     " = ? AND token = ?",
-                     {static_cast<int64_t>(impl_->options.chain_id),
-                      impl_->token}));
+            tx.Query(
+                "SELECT block_number FROM deposit_cursors WHERE chain_id"
+                " = ? AND token = ?",
+                {static_cast<int64_t>(impl_->options.chain_id), impl_->token}));
         if (rows.empty()) return absl::OkStatus();
         BOTCORE_ASSIGN_OR_RETURN(int64_t n, rows[0].Int64(0));
         cursor = static_cast<uint64_t>(n);

@@ -17,11 +17,12 @@ using internal::ToAbsl;
 
 absl::StatusOr<std::string> ParseEvmAddress(std::string_view text) {
   auto bad = [&](std::string_view why) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "\"", absl::CHexEscape(ToAbsl(text)), "\" is not an EVM address: ",
-        ToAbsl(why)));
+    return absl::InvalidArgumentError(
+        absl::StrCat("\"", absl::CHexEscape(ToAbsl(text)),
+                     "\" is not an EVM address: ", ToAbsl(why)));
   };
-  if (text.size() != 42 || text[0] != '0' || (text[1] != 'x' && text[1] != 'X')) {
+  if (text.size() != 42 || text[0] != '0' ||
+      (text[1] != 'x' && text[1] != 'X')) {
     return bad("expected 0x followed by 40 hex digits");
   }
   bool has_lower = false;
@@ -49,7 +50,8 @@ std::string EvmChecksumAddress(std::string_view address) {
   const std::array<uint8_t, 32> hash = internal::Keccak256(hex);
   for (size_t i = 0; i < hex.size(); ++i) {
     const uint8_t nibble = (i % 2 == 0) ? hash[i / 2] >> 4 : hash[i / 2] & 0xf;
-    if (nibble >= 8) hex[i] = absl::ascii_toupper(static_cast<unsigned char>(hex[i]));
+    if (nibble >= 8)
+      hex[i] = absl::ascii_toupper(static_cast<unsigned char>(hex[i]));
   }
   return absl::StrCat("0x", hex);
 }

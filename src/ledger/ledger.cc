@@ -98,9 +98,9 @@ std::string_view PendingStateName(PendingState s) {
 }
 
 absl::StatusOr<PendingState> ParsePendingState(std::string_view s) {
-  for (PendingState p : {PendingState::kNone, PendingState::kPending,
-                         PendingState::kPosted, PendingState::kVoided,
-                         PendingState::kExpired}) {
+  for (PendingState p :
+       {PendingState::kNone, PendingState::kPending, PendingState::kPosted,
+        PendingState::kVoided, PendingState::kExpired}) {
     if (PendingStateName(p) == s) return p;
   }
   return absl::DataLossError(
@@ -108,8 +108,9 @@ absl::StatusOr<PendingState> ParsePendingState(std::string_view s) {
 }
 
 absl::StatusOr<TransferKind> ParseKind(std::string_view s) {
-  for (TransferKind k : {TransferKind::kPosted, TransferKind::kPending,
-                         TransferKind::kPostPending, TransferKind::kVoidPending}) {
+  for (TransferKind k :
+       {TransferKind::kPosted, TransferKind::kPending,
+        TransferKind::kPostPending, TransferKind::kVoidPending}) {
     if (TransferKindName(k) == s) return k;
   }
   return absl::DataLossError(
@@ -171,8 +172,8 @@ struct Ledger::Impl {
   absl::StatusOr<Amount> Parse(const std::string& text, int scale) const {
     absl::StatusOr<Amount> a = Amount::Parse(text, scale);
     if (!a.ok()) {
-      return absl::DataLossError(absl::StrCat("corrupt amount in the ledger: ",
-                                              a.status().message()));
+      return absl::DataLossError(
+          absl::StrCat("corrupt amount in the ledger: ", a.status().message()));
     }
     return a;
   }
@@ -259,8 +260,8 @@ struct Ledger::Impl {
     return absl::OkStatus();
   }
 
-  absl::StatusOr<std::optional<TransferRecord>> Find(SqlTransaction& tx,
-                                                     std::string_view id) const {
+  absl::StatusOr<std::optional<TransferRecord>> Find(
+      SqlTransaction& tx, std::string_view id) const {
     BOTCORE_ASSIGN_OR_RETURN(
         std::vector<SqlRow> rows,
         tx.Query(absl::StrCat("SELECT ", kTransferColumns,
@@ -325,9 +326,9 @@ struct Ledger::Impl {
     }
     for (char c : t.id) {
       if (!absl::ascii_isprint(static_cast<unsigned char>(c))) {
-        return absl::InvalidArgumentError(absl::StrCat(
-            "transfer id \"", absl::CHexEscape(t.id),
-            "\" has a non-printable character"));
+        return absl::InvalidArgumentError(
+            absl::StrCat("transfer id \"", absl::CHexEscape(t.id),
+                         "\" has a non-printable character"));
       }
     }
     if (t.kind == TransferKind::kPostPending ||
@@ -340,8 +341,8 @@ struct Ledger::Impl {
       return absl::OkStatus();
     }
     if (t.debit.owner.empty() || t.credit.owner.empty()) {
-      return absl::InvalidArgumentError(
-          absl::StrCat("transfer ", t.id, " needs a debit and a credit account"));
+      return absl::InvalidArgumentError(absl::StrCat(
+          "transfer ", t.id, " needs a debit and a credit account"));
     }
     if (t.debit.asset != t.credit.asset) {
       return absl::InvalidArgumentError(absl::StrCat(
@@ -355,9 +356,9 @@ struct Ledger::Impl {
     }
     BOTCORE_RETURN_IF_ERROR(Scale(t.debit.asset).status());
     if (!t.amount.is_positive()) {
-      return absl::InvalidArgumentError(absl::StrCat(
-          "transfer ", t.id, " has amount ", t.amount.ToString(),
-          "; it must be positive"));
+      return absl::InvalidArgumentError(
+          absl::StrCat("transfer ", t.id, " has amount ", t.amount.ToString(),
+                       "; it must be positive"));
     }
     if (t.timeout < absl::ZeroDuration()) {
       return absl::InvalidArgumentError(
@@ -379,8 +380,8 @@ struct Ledger::Impl {
       const std::string field = Difference(t, existing->transfer);
       if (!field.empty()) {
         return absl::AlreadyExistsError(absl::StrCat(
-            "transfer id ", t.id, " is already used by a transfer with another ",
-            field));
+            "transfer id ", t.id,
+            " is already used by a transfer with another ", field));
       }
       return TransferResult{*std::move(existing), false};
     }
@@ -391,22 +392,22 @@ struct Ledger::Impl {
       BOTCORE_ASSIGN_OR_RETURN(pending, Find(tx, t.pending_id));
       if (!pending.has_value() ||
           pending->transfer.kind != TransferKind::kPending) {
-        return absl::NotFoundError(absl::StrCat(
-            "transfer ", t.id, " refers to pending transfer ", t.pending_id,
-            ", which does not exist"));
+        return absl::NotFoundError(
+            absl::StrCat("transfer ", t.id, " refers to pending transfer ",
+                         t.pending_id, ", which does not exist"));
       }
       if (pending->pending_state != PendingState::kPending) {
-        return absl::FailedPreconditionError(absl::StrCat(
-            "pending transfer ", t.pending_id, " is already ",
-            ToAbsl(PendingStateName(pending->pending_state))));
+        return absl::FailedPreconditionError(
+            absl::StrCat("pending transfer ", t.pending_id, " is already ",
+                         ToAbsl(PendingStateName(pending->pending_state))));
       }
       const Transfer& p = pending->transfer;
       if (t.kind == TransferKind::kPostPending &&
           p.timeout > absl::ZeroDuration() &&
           now >= pending->created_at + p.timeout) {
-        return absl::FailedPreconditionError(absl::StrCat(
-            "pending transfer ", t.pending_id, " timed out at ",
-            absl::FormatTime(pending->created_at + p.timeout)));
+        return absl::FailedPreconditionError(
+            absl::StrCat("pending transfer ", t.pending_id, " timed out at ",
+                         absl::FormatTime(pending->created_at + p.timeout)));
       }
       t.debit = p.debit;
       t.credit = p.credit;
@@ -418,9 +419,9 @@ struct Ledger::Impl {
                              LoadAccount(tx, t.debit));
     if (!debit.has_value()) {
       if (!t.debit.is_system()) {
-        return absl::NotFoundError(absl::StrCat(
-            "transfer ", t.id, ": debit account ", Describe(t.debit),
-            " does not exist"));
+        return absl::NotFoundError(
+            absl::StrCat("transfer ", t.id, ": debit account ",
+                         Describe(t.debit), " does not exist"));
       }
       BOTCORE_RETURN_IF_ERROR(Open(tx, t.debit, false));
       BOTCORE_ASSIGN_OR_RETURN(debit, LoadAccount(tx, t.debit));
@@ -464,11 +465,12 @@ struct Ledger::Impl {
     BOTCORE_RETURN_IF_ERROR(StoreAccount(tx, t.credit, *credit));
     if (pending.has_value()) {
       BOTCORE_RETURN_IF_ERROR(
-          tx.Execute("UPDATE ledger_transfers SET pending_state = ? WHERE id = ?",
-                     {PendingStateName(t.kind == TransferKind::kPostPending
-                                           ? PendingState::kPosted
-                                           : PendingState::kVoided),
-                      t.pending_id})
+          tx.Execute(
+                "UPDATE ledger_transfers SET pending_state = ? WHERE id = ?",
+                {PendingStateName(t.kind == TransferKind::kPostPending
+                                      ? PendingState::kPosted
+                                      : PendingState::kVoided),
+                 t.pending_id})
               .status());
     }
     TransferRecord record;
@@ -482,14 +484,15 @@ struct Ledger::Impl {
     }
     BOTCORE_ASSIGN_OR_RETURN(
         std::vector<SqlRow> rows,
-        tx.Query("INSERT INTO ledger_transfers (id, kind, debit_owner,"
-                 " credit_owner, asset, amount, pending_id, timeout_us,"
-                 " pending_state, memo, created_at) VALUES (?, ?, ?, ?, ?, ?, ?,"
-                 " ?, ?, ?, ?) ON CONFLICT DO NOTHING RETURNING seq",
-                 {t.id, TransferKindName(t.kind), t.debit.owner, t.credit.owner,
-                  t.debit.asset, t.amount.ToString(), t.pending_id, timeout,
-                  PendingStateName(record.pending_state), t.memo,
-                  absl::ToUnixMicros(now)}));
+        tx.Query(
+            "INSERT INTO ledger_transfers (id, kind, debit_owner,"
+            " credit_owner, asset, amount, pending_id, timeout_us,"
+            " pending_state, memo, created_at) VALUES (?, ?, ?, ?, ?, ?, ?,"
+            " ?, ?, ?, ?) ON CONFLICT DO NOTHING RETURNING seq",
+            {t.id, TransferKindName(t.kind), t.debit.owner, t.credit.owner,
+             t.debit.asset, t.amount.ToString(), t.pending_id, timeout,
+             PendingStateName(record.pending_state), t.memo,
+             absl::ToUnixMicros(now)}));
     if (rows.empty()) {
       // Another transaction recorded the id between our check and insert;
       // this one must not commit its balance changes.
@@ -575,7 +578,8 @@ absl::Status Ledger::OpenAccount(SqlTransaction& tx, const AccountKey& account,
   return impl_->Open(tx, account, forbid_overdraft);
 }
 
-absl::StatusOr<TransferResult> Ledger::CreateTransfer(const Transfer& transfer) {
+absl::StatusOr<TransferResult> Ledger::CreateTransfer(
+    const Transfer& transfer) {
   TransferResult result;
   BOTCORE_RETURN_IF_ERROR(
       impl_->db->Transact([&](SqlTransaction& tx) -> absl::Status {
@@ -585,8 +589,8 @@ absl::StatusOr<TransferResult> Ledger::CreateTransfer(const Transfer& transfer) 
   return result;
 }
 
-absl::StatusOr<TransferResult> Ledger::CreateTransfer(SqlTransaction& tx,
-                                                      const Transfer& transfer) {
+absl::StatusOr<TransferResult> Ledger::CreateTransfer(
+    SqlTransaction& tx, const Transfer& transfer) {
   return impl_->Apply(tx, transfer);
 }
 
@@ -693,8 +697,8 @@ absl::StatusOr<TransferRecord> Ledger::GetTransfer(std::string_view id) {
 absl::StatusOr<std::vector<TransferRecord>> Ledger::History(
     const HistoryQuery& query) {
   if (query.limit < 1 || query.limit > 1000) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "history page size ", query.limit, " is outside 1..1000"));
+    return absl::InvalidArgumentError(
+        absl::StrCat("history page size ", query.limit, " is outside 1..1000"));
   }
   BOTCORE_RETURN_IF_ERROR(impl_->Scale(query.account.asset).status());
   std::string sql = absl::StrCat(
@@ -725,7 +729,8 @@ absl::StatusOr<std::vector<TransferRecord>> Ledger::History(
   BOTCORE_RETURN_IF_ERROR(
       impl_->db->Transact([&](SqlTransaction& tx) -> absl::Status {
         page.clear();
-        BOTCORE_ASSIGN_OR_RETURN(std::vector<SqlRow> rows, tx.Query(sql, params));
+        BOTCORE_ASSIGN_OR_RETURN(std::vector<SqlRow> rows,
+                                 tx.Query(sql, params));
         for (const SqlRow& row : rows) {
           BOTCORE_ASSIGN_OR_RETURN(TransferRecord r, impl_->FromRow(row));
           page.push_back(std::move(r));
@@ -736,7 +741,7 @@ absl::StatusOr<std::vector<TransferRecord>> Ledger::History(
 }
 
 absl::StatusOr<std::vector<TransferRecord>> Ledger::Feed(int64_t after_sequence,
-                                                          int limit) {
+                                                         int limit) {
   if (limit < 1 || limit > 10000) {
     return absl::InvalidArgumentError(
         absl::StrCat("feed page size ", limit, " is outside 1..10000"));
@@ -784,7 +789,8 @@ absl::Status Ledger::CheckInvariants() {
       AccountState& c = slot(t.credit);
       if (t.kind == TransferKind::kPosted ||
           t.kind == TransferKind::kPostPending) {
-        BOTCORE_ASSIGN_OR_RETURN(d.debits_posted, d.debits_posted.Add(t.amount));
+        BOTCORE_ASSIGN_OR_RETURN(d.debits_posted,
+                                 d.debits_posted.Add(t.amount));
         BOTCORE_ASSIGN_OR_RETURN(c.credits_posted,
                                  c.credits_posted.Add(t.amount));
       } else if (t.kind == TransferKind::kPending &&
@@ -797,7 +803,8 @@ absl::Status Ledger::CheckInvariants() {
     }
     BOTCORE_ASSIGN_OR_RETURN(
         std::vector<SqlRow> accounts,
-        tx.Query("SELECT owner, asset FROM ledger_accounts ORDER BY owner, asset"));
+        tx.Query(
+            "SELECT owner, asset FROM ledger_accounts ORDER BY owner, asset"));
     std::map<std::string, std::pair<Amount, Amount>> posted_sums;
     std::map<std::string, std::pair<Amount, Amount>> pending_sums;
     for (const SqlRow& row : accounts) {
@@ -811,9 +818,9 @@ absl::Status Ledger::CheckInvariants() {
           a->credits_posted != want.credits_posted ||
           a->debits_pending != want.debits_pending ||
           a->credits_pending != want.credits_pending) {
-        return absl::DataLossError(absl::StrCat(
-            "account ", Describe(key),
-            " totals differ from the sum of its transfers"));
+        return absl::DataLossError(
+            absl::StrCat("account ", Describe(key),
+                         " totals differ from the sum of its transfers"));
       }
       if (a->forbid_overdraft) {
         BOTCORE_ASSIGN_OR_RETURN(Amount available, a->Available());
@@ -824,21 +831,25 @@ absl::Status Ledger::CheckInvariants() {
         }
       }
       const Amount zero = Amount::Zero(impl_->scales.at(key.asset));
-      auto& posted = posted_sums.try_emplace(key.asset, zero, zero).first->second;
-      auto& pend = pending_sums.try_emplace(key.asset, zero, zero).first->second;
-      BOTCORE_ASSIGN_OR_RETURN(posted.first, posted.first.Add(a->debits_posted));
+      auto& posted =
+          posted_sums.try_emplace(key.asset, zero, zero).first->second;
+      auto& pend =
+          pending_sums.try_emplace(key.asset, zero, zero).first->second;
+      BOTCORE_ASSIGN_OR_RETURN(posted.first,
+                               posted.first.Add(a->debits_posted));
       BOTCORE_ASSIGN_OR_RETURN(posted.second,
                                posted.second.Add(a->credits_posted));
       BOTCORE_ASSIGN_OR_RETURN(pend.first, pend.first.Add(a->debits_pending));
-      BOTCORE_ASSIGN_OR_RETURN(pend.second, pend.second.Add(a->credits_pending));
+      BOTCORE_ASSIGN_OR_RETURN(pend.second,
+                               pend.second.Add(a->credits_pending));
     }
     if (expected.size() != accounts.size()) {
       return absl::DataLossError(
           "a transfer refers to an account that does not exist");
     }
     for (const auto& [asset, sums] : posted_sums) {
-      if (sums.first != sums.second || pending_sums[asset].first !=
-                                           pending_sums[asset].second) {
+      if (sums.first != sums.second ||
+          pending_sums[asset].first != pending_sums[asset].second) {
         return absl::DataLossError(absl::StrCat(
             "debits and credits of ", asset, " differ: posted ",
             sums.first.ToString(), " vs ", sums.second.ToString()));

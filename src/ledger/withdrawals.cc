@@ -113,9 +113,9 @@ struct WithdrawalEngine::Impl {
                                                  std::string_view id) const {
     BOTCORE_ASSIGN_OR_RETURN(
         std::vector<SqlRow> rows,
-        tx.Query(absl::StrCat("SELECT ", kColumns,
-                              " FROM withdrawals WHERE id = ?"),
-                 {id}));
+        tx.Query(
+            absl::StrCat("SELECT ", kColumns, " FROM withdrawals WHERE id = ?"),
+            {id}));
     if (rows.empty()) return std::optional<Withdrawal>();
     BOTCORE_ASSIGN_OR_RETURN(Withdrawal w, FromRow(rows[0]));
     return std::optional<Withdrawal>(std::move(w));
@@ -153,10 +153,10 @@ struct WithdrawalEngine::Impl {
     for (const std::string& part : parts) {
       Transfer t;
       t.kind = kind;
-      t.id = HoldId(w.request.id, absl::StrCat(part, ":",
-                                               kind == TransferKind::kPostPending
-                                                   ? "post"
-                                                   : "void"));
+      t.id = HoldId(
+          w.request.id,
+          absl::StrCat(part, ":",
+                       kind == TransferKind::kPostPending ? "post" : "void"));
       t.pending_id = HoldId(w.request.id, part);
       transfers.push_back(std::move(t));
     }
@@ -168,11 +168,11 @@ struct WithdrawalEngine::Impl {
   // repeat = true (to check it is the same step) and returns the record.
   absl::StatusOr<Withdrawal> Step(
       std::string_view id, WithdrawalState from, WithdrawalState to,
-      absl::FunctionRef<absl::Status(SqlTransaction&, Withdrawal&, bool)> effect)
-      const {
+      absl::FunctionRef<absl::Status(SqlTransaction&, Withdrawal&, bool)>
+          effect) const {
     Withdrawal result;
-    BOTCORE_RETURN_IF_ERROR(options.database->Transact(
-        [&](SqlTransaction& tx) -> absl::Status {
+    BOTCORE_RETURN_IF_ERROR(
+        options.database->Transact([&](SqlTransaction& tx) -> absl::Status {
           BOTCORE_ASSIGN_OR_RETURN(std::optional<Withdrawal> w, Load(tx, id));
           if (!w.has_value()) {
             return absl::NotFoundError(
@@ -219,7 +219,8 @@ absl::StatusOr<std::unique_ptr<WithdrawalEngine>> WithdrawalEngine::Create(
   auto impl = std::make_unique<Impl>();
   impl->options = options;
   impl->clock = options.clock != nullptr ? options.clock : &impl->system_clock;
-  BOTCORE_ASSIGN_OR_RETURN(impl->scale, options.ledger->AssetScale(options.asset));
+  BOTCORE_ASSIGN_OR_RETURN(impl->scale,
+                           options.ledger->AssetScale(options.asset));
   BOTCORE_ASSIGN_OR_RETURN(impl->minimum,
                            Amount::Parse(options.minimum_amount, impl->scale));
   BOTCORE_ASSIGN_OR_RETURN(impl->fee, Amount::Parse(options.fee, impl->scale));
@@ -228,8 +229,10 @@ absl::StatusOr<std::unique_ptr<WithdrawalEngine>> WithdrawalEngine::Create(
         absl::StrCat("withdrawal fee (", options.fee, ") and minimum (",
                      options.minimum_amount, ") must not be negative"));
   }
-  BOTCORE_RETURN_IF_ERROR(options.database->Migrate("withdrawals", kMigrations));
-  return std::unique_ptr<WithdrawalEngine>(new WithdrawalEngine(std::move(impl)));
+  BOTCORE_RETURN_IF_ERROR(
+      options.database->Migrate("withdrawals", kMigrations));
+  return std::unique_ptr<WithdrawalEngine>(
+      new WithdrawalEngine(std::move(impl)));
 }
 
 absl::StatusOr<Withdrawal> WithdrawalEngine::Request(
@@ -247,12 +250,12 @@ absl::StatusOr<Withdrawal> WithdrawalEngine::Request(
                            ParseEvmAddress(request.destination));
   destination = EvmChecksumAddress(destination);
   if (!request.amount.is_positive()) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("withdrawal amount ", request.amount.ToString(),
-                     " must be positive"));
+    return absl::InvalidArgumentError(absl::StrCat(
+        "withdrawal amount ", request.amount.ToString(), " must be positive"));
   }
   BOTCORE_ASSIGN_OR_RETURN(
-      Amount amount, request.amount.Rescale(impl.scale, RoundingMode::kTowardZero));
+      Amount amount,
+      request.amount.Rescale(impl.scale, RoundingMode::kTowardZero));
   if (amount != request.amount) {
     return absl::InvalidArgumentError(absl::StrCat(
         "withdrawal amount ", request.amount.ToString(), " has more than ",
@@ -269,8 +272,8 @@ absl::StatusOr<Withdrawal> WithdrawalEngine::Request(
   w.request.destination = destination;
   w.asset = impl.options.asset;
   w.fee = impl.fee;
-  BOTCORE_RETURN_IF_ERROR(impl.options.database->Transact(
-      [&](SqlTransaction& tx) -> absl::Status {
+  BOTCORE_RETURN_IF_ERROR(
+      impl.options.database->Transact([&](SqlTransaction& tx) -> absl::Status {
         BOTCORE_ASSIGN_OR_RETURN(std::optional<Withdrawal> existing,
                                  impl.Load(tx, request.id));
         if (existing.has_value()) {
@@ -283,10 +286,9 @@ absl::StatusOr<Withdrawal> WithdrawalEngine::Request(
             field = "destination";
           }
           if (field != nullptr) {
-            return absl::AlreadyExistsError(
-                absl::StrCat("withdrawal id ", request.id,
-                             " is already used by a request with another ",
-                             field));
+            return absl::AlreadyExistsError(absl::StrCat(
+                "withdrawal id ", request.id,
+                " is already used by a request with another ", field));
           }
           w = *std::move(existing);
           return absl::OkStatus();
@@ -308,18 +310,19 @@ absl::StatusOr<Withdrawal> WithdrawalEngine::Request(
           hold.memo = "withdrawal fee";
           holds.push_back(hold);
         }
-        BOTCORE_RETURN_IF_ERROR(impl.options.ledger->CreateTransfers(tx, holds)
-                                    .status());
+        BOTCORE_RETURN_IF_ERROR(
+            impl.options.ledger->CreateTransfers(tx, holds).status());
         w.state = WithdrawalState::kPending;
         w.created_at = w.updated_at = impl.clock->Now();
         BOTCORE_RETURN_IF_ERROR(
-            tx.Execute(absl::StrCat("INSERT INTO withdrawals (", kColumns,
-                                    ") VALUES (?, ?, ?, ?, ?, ?, ?, '', '', ?, ?)"),
-                       {w.request.id, w.request.user_id, w.asset,
-                        w.request.amount.ToString(), w.fee.ToString(),
-                        w.request.destination, WithdrawalStateName(w.state),
-                        absl::ToUnixMicros(w.created_at),
-                        absl::ToUnixMicros(w.updated_at)})
+            tx.Execute(
+                  absl::StrCat("INSERT INTO withdrawals (", kColumns,
+                               ") VALUES (?, ?, ?, ?, ?, ?, ?, '', '', ?, ?)"),
+                  {w.request.id, w.request.user_id, w.asset,
+                   w.request.amount.ToString(), w.fee.ToString(),
+                   w.request.destination, WithdrawalStateName(w.state),
+                   absl::ToUnixMicros(w.created_at),
+                   absl::ToUnixMicros(w.updated_at)})
                 .status());
         return impl.Notify(tx, w);
       }));
@@ -327,8 +330,9 @@ absl::StatusOr<Withdrawal> WithdrawalEngine::Request(
 }
 
 absl::StatusOr<Withdrawal> WithdrawalEngine::Approve(std::string_view id) {
-  return impl_->Step(id, WithdrawalState::kPending, WithdrawalState::kApproved,
-                     [](SqlTransaction&, Withdrawal&, bool) { return absl::OkStatus(); });
+  return impl_->Step(
+      id, WithdrawalState::kPending, WithdrawalState::kApproved,
+      [](SqlTransaction&, Withdrawal&, bool) { return absl::OkStatus(); });
 }
 
 absl::StatusOr<Withdrawal> WithdrawalEngine::Reject(std::string_view id,
@@ -342,16 +346,16 @@ absl::StatusOr<Withdrawal> WithdrawalEngine::Reject(std::string_view id,
       });
 }
 
-absl::StatusOr<Withdrawal> WithdrawalEngine::MarkPaid(std::string_view id,
-                                                      std::string_view tx_hash) {
+absl::StatusOr<Withdrawal> WithdrawalEngine::MarkPaid(
+    std::string_view id, std::string_view tx_hash) {
   bool ok = tx_hash.size() == 66 && tx_hash.starts_with("0x");
   for (size_t i = 2; ok && i < tx_hash.size(); ++i) {
     ok = absl::ascii_isxdigit(static_cast<unsigned char>(tx_hash[i]));
   }
   if (!ok) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "payout tx hash \"", absl::CHexEscape(ToAbsl(tx_hash)),
-        "\" is not 0x followed by 64 hex digits"));
+    return absl::InvalidArgumentError(
+        absl::StrCat("payout tx hash \"", absl::CHexEscape(ToAbsl(tx_hash)),
+                     "\" is not 0x followed by 64 hex digits"));
   }
   const std::string hash = absl::AsciiStrToLower(ToAbsl(tx_hash));
   return impl_->Step(
@@ -359,9 +363,9 @@ absl::StatusOr<Withdrawal> WithdrawalEngine::MarkPaid(std::string_view id,
       [&](SqlTransaction& tx, Withdrawal& w, bool repeat) -> absl::Status {
         if (repeat) {
           if (w.payout_tx_hash != hash) {
-            return absl::FailedPreconditionError(absl::StrCat(
-                "withdrawal ", w.request.id, " was already paid by ",
-                w.payout_tx_hash));
+            return absl::FailedPreconditionError(
+                absl::StrCat("withdrawal ", w.request.id,
+                             " was already paid by ", w.payout_tx_hash));
           }
           return absl::OkStatus();
         }
@@ -370,14 +374,14 @@ absl::StatusOr<Withdrawal> WithdrawalEngine::MarkPaid(std::string_view id,
       });
 }
 
-absl::StatusOr<Withdrawal> WithdrawalEngine::MarkFailed(std::string_view id,
-                                                        std::string_view reason) {
+absl::StatusOr<Withdrawal> WithdrawalEngine::MarkFailed(
+    std::string_view id, std::string_view reason) {
   return impl_->Step(
       id, WithdrawalState::kApproved, WithdrawalState::kFailed,
       [&](SqlTransaction& tx, Withdrawal& w, bool repeat) -> absl::Status {
         if (repeat) return absl::OkStatus();
-        w.reason = reason.empty() ? std::string("payout failed")
-                                  : std::string(reason);
+        w.reason =
+            reason.empty() ? std::string("payout failed") : std::string(reason);
         return impl_->SettleHolds(tx, w, TransferKind::kVoidPending);
       });
 }
@@ -390,7 +394,8 @@ absl::StatusOr<Withdrawal> WithdrawalEngine::Get(std::string_view id) {
         return absl::OkStatus();
       }));
   if (!w.has_value()) {
-    return absl::NotFoundError(absl::StrCat("no withdrawal with id ", ToAbsl(id)));
+    return absl::NotFoundError(
+        absl::StrCat("no withdrawal with id ", ToAbsl(id)));
   }
   return *std::move(w);
 }

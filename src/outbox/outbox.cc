@@ -98,7 +98,8 @@ absl::StatusOr<std::unique_ptr<Outbox>> Outbox::Create(
   if (options.database == nullptr) {
     return absl::InvalidArgumentError("OutboxOptions.database is required");
   }
-  if (options.max_attempts < 1 || options.initial_backoff <= absl::ZeroDuration() ||
+  if (options.max_attempts < 1 ||
+      options.initial_backoff <= absl::ZeroDuration() ||
       options.max_backoff < options.initial_backoff ||
       options.claim_timeout <= absl::ZeroDuration()) {
     return absl::InvalidArgumentError(absl::StrCat(
@@ -134,8 +135,8 @@ absl::StatusOr<DeliveryReport> Outbox::DeliverDue(OutboxTarget& target,
                                                   int max_messages) {
   std::vector<OutboxEntry> claimed;
   const absl::Time now = options_.clock->Now();
-  BOTCORE_RETURN_IF_ERROR(options_.database->Transact(
-      [&](SqlTransaction& tx) -> absl::Status {
+  BOTCORE_RETURN_IF_ERROR(
+      options_.database->Transact([&](SqlTransaction& tx) -> absl::Status {
         claimed.clear();
         BOTCORE_ASSIGN_OR_RETURN(
             std::vector<SqlRow> rows,
@@ -147,9 +148,10 @@ absl::StatusOr<DeliveryReport> Outbox::DeliverDue(OutboxTarget& target,
         for (const SqlRow& row : rows) {
           BOTCORE_ASSIGN_OR_RETURN(OutboxEntry e, FromRow(row));
           BOTCORE_RETURN_IF_ERROR(
-              tx.Execute("UPDATE outbox_messages SET next_attempt_at = ?"
-                         " WHERE id = ?",
-                         {absl::ToUnixMicros(now + options_.claim_timeout), e.id})
+              tx.Execute(
+                    "UPDATE outbox_messages SET next_attempt_at = ?"
+                    " WHERE id = ?",
+                    {absl::ToUnixMicros(now + options_.claim_timeout), e.id})
                   .status());
           claimed.push_back(std::move(e));
         }
@@ -159,13 +161,14 @@ absl::StatusOr<DeliveryReport> Outbox::DeliverDue(OutboxTarget& target,
   for (OutboxEntry& entry : claimed) {
     const absl::Status outcome = target.Deliver(entry);
     const absl::Time done = options_.clock->Now();
-    BOTCORE_RETURN_IF_ERROR(options_.database->Transact(
-        [&](SqlTransaction& tx) -> absl::Status {
+    BOTCORE_RETURN_IF_ERROR(
+        options_.database->Transact([&](SqlTransaction& tx) -> absl::Status {
           if (outcome.ok()) {
             return tx
-                .Execute("UPDATE outbox_messages SET state = 'delivered',"
-                         " attempts = attempts + 1, last_error = '' WHERE id = ?",
-                         {entry.id})
+                .Execute(
+                    "UPDATE outbox_messages SET state = 'delivered',"
+                    " attempts = attempts + 1, last_error = '' WHERE id = ?",
+                    {entry.id})
                 .status();
           }
           const int attempts = entry.attempts + 1;
@@ -176,12 +179,13 @@ absl::StatusOr<DeliveryReport> Outbox::DeliverDue(OutboxTarget& target,
           backoff = std::min(backoff, options_.max_backoff);
           const bool last = attempts >= options_.max_attempts;
           return tx
-              .Execute("UPDATE outbox_messages SET state = ?, attempts = ?,"
-                       " next_attempt_at = ?, last_error = ? WHERE id = ?",
-                       {StateName(last ? OutboxState::kFailed
-                                       : OutboxState::kPending),
-                        int64_t{attempts}, absl::ToUnixMicros(done + backoff),
-                        outcome.ToString(), entry.id})
+              .Execute(
+                  "UPDATE outbox_messages SET state = ?, attempts = ?,"
+                  " next_attempt_at = ?, last_error = ? WHERE id = ?",
+                  {StateName(last ? OutboxState::kFailed
+                                  : OutboxState::kPending),
+                   int64_t{attempts}, absl::ToUnixMicros(done + backoff),
+                   outcome.ToString(), entry.id})
               .status();
         }));
     if (outcome.ok()) {
@@ -198,8 +202,8 @@ absl::StatusOr<DeliveryReport> Outbox::DeliverDue(OutboxTarget& target,
 absl::StatusOr<std::vector<OutboxEntry>> Outbox::List(OutboxState state,
                                                       int limit) {
   std::vector<OutboxEntry> entries;
-  BOTCORE_RETURN_IF_ERROR(options_.database->Transact(
-      [&](SqlTransaction& tx) -> absl::Status {
+  BOTCORE_RETURN_IF_ERROR(
+      options_.database->Transact([&](SqlTransaction& tx) -> absl::Status {
         entries.clear();
         BOTCORE_ASSIGN_OR_RETURN(
             std::vector<SqlRow> rows,
@@ -226,13 +230,14 @@ absl::Status Outbox::Retry(int64_t id) {
     }
     BOTCORE_ASSIGN_OR_RETURN(std::string state, rows[0].Text(0));
     if (state != "failed") {
-      return absl::FailedPreconditionError(absl::StrCat(
-          "outbox message ", id, " is ", state, ", not failed"));
+      return absl::FailedPreconditionError(
+          absl::StrCat("outbox message ", id, " is ", state, ", not failed"));
     }
     return tx
-        .Execute("UPDATE outbox_messages SET state = 'pending', attempts = 0,"
-                 " next_attempt_at = ? WHERE id = ?",
-                 {absl::ToUnixMicros(options_.clock->Now()), id})
+        .Execute(
+            "UPDATE outbox_messages SET state = 'pending', attempts = 0,"
+            " next_attempt_at = ? WHERE id = ?",
+            {absl::ToUnixMicros(options_.clock->Now()), id})
         .status();
   });
 }

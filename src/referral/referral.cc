@@ -47,9 +47,9 @@ struct ReferralEngine::Impl {
   Clock* clock = nullptr;
   std::vector<Amount> rates;
 
-  absl::StatusOr<std::optional<ReferralMember>> Load(SqlTransaction& tx,
-                                                     std::string_view column,
-                                                     std::string_view value) const {
+  absl::StatusOr<std::optional<ReferralMember>> Load(
+      SqlTransaction& tx, std::string_view column,
+      std::string_view value) const {
     BOTCORE_ASSIGN_OR_RETURN(
         std::vector<SqlRow> rows,
         tx.Query(absl::StrCat("SELECT user_id, code, referrer FROM"
@@ -100,7 +100,8 @@ absl::StatusOr<std::unique_ptr<ReferralEngine>> ReferralEngine::Create(
   impl->clock = options.clock != nullptr ? options.clock : &impl->system_clock;
   Amount sum = Amount::Zero(Amount::kMaxScale);
   for (const std::string& text : options.rates) {
-    BOTCORE_ASSIGN_OR_RETURN(Amount rate, Amount::Parse(text, Amount::kMaxScale));
+    BOTCORE_ASSIGN_OR_RETURN(Amount rate,
+                             Amount::Parse(text, Amount::kMaxScale));
     if (rate.is_negative()) {
       return absl::InvalidArgumentError(
           absl::StrCat("referral rate ", text, " is negative"));
@@ -120,8 +121,9 @@ absl::StatusOr<std::unique_ptr<ReferralEngine>> ReferralEngine::Create(
 std::string ReferralEngine::CodeOf(std::string_view user_id) {
   const std::array<uint8_t, 32> digest =
       internal::Keccak256(absl::StrCat("botcore referral ", ToAbsl(user_id)));
-  return absl::StrCat("r", absl::BytesToHexString(absl::string_view(
-                               reinterpret_cast<const char*>(digest.data()), 6)));
+  return absl::StrCat("r",
+                      absl::BytesToHexString(absl::string_view(
+                          reinterpret_cast<const char*>(digest.data()), 6)));
 }
 
 absl::StatusOr<ReferralMember> ReferralEngine::Register(
@@ -135,17 +137,16 @@ absl::StatusOr<ReferralMember> ReferralEngine::Register(
         std::string referrer;
         if (!referral_code.empty()) {
           if (referral_code == CodeOf(user_id)) {
-            return absl::InvalidArgumentError(
-                absl::StrCat("user ", ToAbsl(user_id),
-                             " cannot use their own referral code ",
-                             ToAbsl(referral_code)));
+            return absl::InvalidArgumentError(absl::StrCat(
+                "user ", ToAbsl(user_id),
+                " cannot use their own referral code ", ToAbsl(referral_code)));
           }
           BOTCORE_ASSIGN_OR_RETURN(std::optional<ReferralMember> owner,
                                    impl_->Load(tx, "code", referral_code));
           if (!owner.has_value()) {
-            return absl::NotFoundError(absl::StrCat(
-                "no user has referral code \"",
-                absl::CHexEscape(ToAbsl(referral_code)), "\""));
+            return absl::NotFoundError(
+                absl::StrCat("no user has referral code \"",
+                             absl::CHexEscape(ToAbsl(referral_code)), "\""));
           }
           referrer = owner->user_id;
         }
@@ -158,9 +159,8 @@ absl::StatusOr<ReferralMember> ReferralEngine::Register(
           }
           if (!referrer.empty()) {
             // Would the new referrer sit below this user?
-            BOTCORE_ASSIGN_OR_RETURN(
-                std::vector<std::string> above,
-                impl_->Uplines(tx, referrer, 1 << 20));
+            BOTCORE_ASSIGN_OR_RETURN(std::vector<std::string> above,
+                                     impl_->Uplines(tx, referrer, 1 << 20));
             for (const std::string& u : above) {
               if (u == user_id) {
                 return absl::InvalidArgumentError(absl::StrCat(
@@ -194,7 +194,8 @@ absl::StatusOr<ReferralMember> ReferralEngine::Register(
   return member;
 }
 
-absl::StatusOr<ReferralMember> ReferralEngine::Member(std::string_view user_id) {
+absl::StatusOr<ReferralMember> ReferralEngine::Member(
+    std::string_view user_id) {
   std::optional<ReferralMember> member;
   BOTCORE_RETURN_IF_ERROR(impl_->options.database->Transact(
       [&](SqlTransaction& tx) -> absl::Status {
@@ -246,8 +247,8 @@ absl::StatusOr<ReferralStats> ReferralEngine::Stats(std::string_view user_id) {
         for (const SqlRow& row : rows) {
           BOTCORE_ASSIGN_OR_RETURN(std::string asset, row.Text(0));
           BOTCORE_ASSIGN_OR_RETURN(std::string text, row.Text(1));
-          BOTCORE_ASSIGN_OR_RETURN(Amount amount,
-                                   impl_->options.ledger->ParseAmount(text, asset));
+          BOTCORE_ASSIGN_OR_RETURN(
+              Amount amount, impl_->options.ledger->ParseAmount(text, asset));
           auto [it, fresh] = stats.rewards.try_emplace(asset, amount);
           if (!fresh) {
             BOTCORE_ASSIGN_OR_RETURN(it->second, it->second.Add(amount));
@@ -268,9 +269,9 @@ absl::Status ReferralEngine::OnDepositCredited(SqlTransaction& tx,
   const std::string deposit_id = deposit.observation.key.TransferId();
   for (size_t i = 0; i < uplines.size(); ++i) {
     const int level = static_cast<int>(i) + 1;
-    BOTCORE_ASSIGN_OR_RETURN(
-        Amount reward, deposit.observation.amount.MultiplyByRate(
-                           impl_->rates[i], RoundingMode::kTowardZero));
+    BOTCORE_ASSIGN_OR_RETURN(Amount reward,
+                             deposit.observation.amount.MultiplyByRate(
+                                 impl_->rates[i], RoundingMode::kTowardZero));
     if (!reward.is_positive()) continue;  // all dust: nothing to pay
     const std::string& asset = deposit.asset;
     Transfer t;
@@ -292,13 +293,13 @@ absl::Status ReferralEngine::OnDepositCredited(SqlTransaction& tx,
             .status());
     if (impl_->options.outbox != nullptr) {
       BOTCORE_RETURN_IF_ERROR(impl_->options.outbox->Enqueue(
-          tx, OutboxMessage{
-                  t.id, "referral.reward",
-                  internal::JsonObject({{"user_id", uplines[i]},
-                                        {"from_user_id", deposit.user_id},
-                                        {"level", absl::StrCat(level)},
-                                        {"amount", reward.ToString()},
-                                        {"asset", asset}})}));
+          tx,
+          OutboxMessage{t.id, "referral.reward",
+                        internal::JsonObject({{"user_id", uplines[i]},
+                                              {"from_user_id", deposit.user_id},
+                                              {"level", absl::StrCat(level)},
+                                              {"amount", reward.ToString()},
+                                              {"asset", asset}})}));
     }
   }
   return absl::OkStatus();

@@ -76,7 +76,8 @@ void SimulatedChain::Reorg(int depth, bool reinclude) {
   assert(depth > 0 && static_cast<size_t>(depth) < blocks_.size());
   std::vector<SimulatedTransfer> moved;
   std::vector<std::string> hashes;
-  for (size_t n = blocks_.size() - depth; reinclude && n < blocks_.size(); ++n) {
+  for (size_t n = blocks_.size() - depth; reinclude && n < blocks_.size();
+       ++n) {
     for (const TransferLog& log : blocks_[n].logs) {
       moved.push_back({log.token, log.from, log.to, log.amount});
       hashes.push_back(log.tx_hash);
@@ -115,18 +116,18 @@ absl::StatusOr<std::vector<TransferLog>> SimulatedChain::TransferLogs(
                      filter.to_block));
   }
   if (filter.to_block >= blocks_.size()) {
-    return absl::OutOfRangeError(
-        absl::StrCat("block range extends beyond current head block ",
-                     blocks_.size() - 1));
+    return absl::OutOfRangeError(absl::StrCat(
+        "block range extends beyond current head block ", blocks_.size() - 1));
   }
   const std::string token = Lower(filter.token);
   std::vector<TransferLog> out;
   for (uint64_t n = filter.from_block; n <= filter.to_block; ++n) {
     for (const TransferLog& log : blocks_[n].logs) {
       if (log.token != token) continue;
-      if (!filter.to.empty() &&
-          std::none_of(filter.to.begin(), filter.to.end(),
-                       [&](const std::string& to) { return Lower(to) == log.to; })) {
+      if (!filter.to.empty() && std::none_of(filter.to.begin(), filter.to.end(),
+                                             [&](const std::string& to) {
+                                               return Lower(to) == log.to;
+                                             })) {
         continue;
       }
       TransferLog copy = log;

@@ -29,15 +29,17 @@ namespace {
 
 using testing::PaymentStack;
 
-pid_t StartWorker(const std::string& url, int deposits, int threads, int batch) {
-  std::vector<std::string> args = {BOTCORE_DEPOSIT_WORKER, url,
-                                    std::to_string(deposits),
-                                    std::to_string(threads), std::to_string(batch)};
+pid_t StartWorker(const std::string& url, int deposits, int threads,
+                  int batch) {
+  std::vector<std::string> args = {
+      BOTCORE_DEPOSIT_WORKER, url, std::to_string(deposits),
+      std::to_string(threads), std::to_string(batch)};
   std::vector<char*> argv;
   for (std::string& a : args) argv.push_back(a.data());
   argv.push_back(nullptr);
   pid_t pid = 0;
-  REQUIRE(posix_spawn(&pid, argv[0], nullptr, nullptr, argv.data(), environ) == 0);
+  REQUIRE(posix_spawn(&pid, argv[0], nullptr, nullptr, argv.data(), environ) ==
+          0);
   return pid;
 }
 
@@ -65,7 +67,8 @@ void CheckExactlyOnce(PaymentStack& s, int deposits) {
   int credits = 0, rewards = 0;
   int64_t after = 0;
   for (;;) {
-    ASSIGN_OR_REQUIRE(std::vector<TransferRecord> page, s.ledger->Feed(after, 5000));
+    ASSIGN_OR_REQUIRE(std::vector<TransferRecord> page,
+                      s.ledger->Feed(after, 5000));
     if (page.empty()) break;
     for (const TransferRecord& r : page) {
       if (absl::StartsWith(r.transfer.id, "deposit:")) ++credits;
@@ -127,13 +130,16 @@ TEST_SUITE("concurrency") {
     }
   }
 
-  TEST_CASE("workers killed with SIGKILL at random points lose and double"
-            " nothing") {
+  TEST_CASE(
+      "workers killed with SIGKILL at random points lose and double"
+      " nothing") {
     constexpr int kDeposits = 1000;
-    const uint64_t seed = std::getenv("BOTCORE_SEED") != nullptr
-                              ? std::strtoull(std::getenv("BOTCORE_SEED"), nullptr, 10)
-                              : std::random_device()();
-    MESSAGE("crash test seed: ", seed, " (replay with BOTCORE_SEED=", seed, ")");
+    const uint64_t seed =
+        std::getenv("BOTCORE_SEED") != nullptr
+            ? std::strtoull(std::getenv("BOTCORE_SEED"), nullptr, 10)
+            : std::random_device()();
+    MESSAGE("crash test seed: ", seed, " (replay with BOTCORE_SEED=", seed,
+            ")");
     std::mt19937_64 rng(seed);
     for (const std::string& url : testing::FreshDatabaseUrls()) {
       CAPTURE(url);
@@ -141,17 +147,34 @@ TEST_SUITE("concurrency") {
       PaymentStack s = OpenStack(url, &clock);
       REQUIRE_OK(testing::RegisterScenarioUsers(s));
       int killed = 0;
+      int interrupted = 0;  // rounds that ended with part of the work done
+      size_t credited_before = 0;
+      int max_delay_ms = 700;
       for (int round = 0; round < 8; ++round) {
         const pid_t pid = StartWorker(url, kDeposits, 2, 5);
-        const int delay_ms = std::uniform_int_distribution<int>(50, 700)(rng);
+        const int delay_ms =
+            std::uniform_int_distribution<int>(50, max_delay_ms)(rng);
         std::this_thread::sleep_for(std::chrono::milliseconds(delay_ms));
         if (kill(pid, SIGKILL) == 0) ++killed;
         const int status = Wait(pid);
-        CHECK((status == 0 || (WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL)));
+        CHECK((status == 0 ||
+               (WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL)));
         // Whatever was committed is consistent.
         REQUIRE_OK(s.ledger->CheckInvariants());
+        ASSIGN_OR_REQUIRE(std::vector<Deposit> credited,
+                          s.deposits->List(DepositState::kCredited, 1 << 20));
+        if (credited.size() > credited_before &&
+            credited.size() < static_cast<size_t>(kDeposits)) {
+          ++interrupted;
+        }
+        // A slow machine (or a sanitizer build) may need longer to start.
+        if (credited.size() == credited_before) max_delay_ms *= 2;
+        credited_before = credited.size();
       }
-      MESSAGE("killed ", killed, " workers mid-run on ", url);
+      // The kills landed in the middle of crediting, not only before it.
+      CHECK(interrupted > 0);
+      MESSAGE("killed ", killed, " workers, ", interrupted,
+              " of them in the middle of crediting, on ", url);
       const pid_t last = StartWorker(url, kDeposits, 2, 5);
       CHECK(Wait(last) == 0);
       CheckExactlyOnce(s, kDeposits);

@@ -26,7 +26,8 @@ absl::Status SyncUntilSettled(PaymentStack& s, SimulatedChain& chain) {
     absl::StatusOr<SyncReport> r = s.deposits->Sync(chain);
     if (absl::IsAborted(r.status())) continue;  // conflicts: try again
     if (!r.ok()) return r.status();
-    absl::StatusOr<std::vector<Deposit>> seen = s.deposits->List(DepositState::kSeen);
+    absl::StatusOr<std::vector<Deposit>> seen =
+        s.deposits->List(DepositState::kSeen);
     if (!seen.ok()) return seen.status();
     absl::StatusOr<std::vector<Deposit>> confirming =
         s.deposits->List(DepositState::kConfirming);

@@ -25,7 +25,8 @@ using testing::UserWallet;
 Amount Usdt(std::string_view text) { return *Amount::Parse(text, 18); }
 
 SimulatedTransfer Pay(int user, std::string_view amount) {
-  return {std::string(kBscUsdtContract), UserWallet(user), kWallet, Usdt(amount)};
+  return {std::string(kBscUsdtContract), UserWallet(user), kWallet,
+          Usdt(amount)};
 }
 
 Amount Balance(PaymentStack& s, const std::string& user) {
@@ -43,8 +44,9 @@ PaymentStack Open(const std::string& url, Clock* clock,
 }
 
 TEST_SUITE("deposits") {
-  TEST_CASE("re-org: a deposit whose block is replaced is orphaned, the other"
-            " is credited once") {
+  TEST_CASE(
+      "re-org: a deposit whose block is replaced is orphaned, the other"
+      " is credited once") {
     for (const std::string& url : testing::FreshDatabaseUrls()) {
       CAPTURE(url);
       testing::ManualClock clock;
@@ -54,7 +56,7 @@ TEST_SUITE("deposits") {
       SimulatedChain chain(56);
       chain.MineBlock({Pay(1, "10")});  // block 1: survives
       chain.MineBlocks(3);
-      chain.MineBlock({Pay(2, "7")});   // block 5: replaced
+      chain.MineBlock({Pay(2, "7")});  // block 5: replaced
       ASSIGN_OR_REQUIRE(SyncReport first, s.deposits->Sync(chain));
       CHECK(first.recorded == 2);
       CHECK(first.credited == 0);
@@ -103,8 +105,9 @@ TEST_SUITE("deposits") {
     }
   }
 
-  TEST_CASE("a transaction moved to another block by a re-org is credited"
-            " once, from its new block") {
+  TEST_CASE(
+      "a transaction moved to another block by a re-org is credited"
+      " once, from its new block") {
     for (const std::string& url : testing::FreshDatabaseUrls()) {
       CAPTURE(url);
       testing::ManualClock clock;
@@ -198,8 +201,9 @@ TEST_SUITE("deposits") {
     }
   }
 
-  TEST_CASE("unmatched deposits wait for an admin; small ones are not"
-            " credited") {
+  TEST_CASE(
+      "unmatched deposits wait for an admin; small ones are not"
+      " credited") {
     for (const std::string& url : testing::FreshDatabaseUrls()) {
       CAPTURE(url);
       testing::ManualClock clock;
@@ -219,7 +223,8 @@ TEST_SUITE("deposits") {
       REQUIRE(queue.size() == 1);
       const DepositKey key = queue[0].observation.key;
       CHECK_STATUS_IS(s.deposits->Assign(key, ""), kInvalidArgument);
-      CHECK_STATUS_IS(s.deposits->Assign({56, key.tx_hash, 7}, "bob"), kNotFound);
+      CHECK_STATUS_IS(s.deposits->Assign({56, key.tx_hash, 7}, "bob"),
+                      kNotFound);
       ASSIGN_OR_REQUIRE(Deposit d, s.deposits->Assign(key, "bob"));
       CHECK(d.state == DepositState::kCredited);
       ASSIGN_OR_REQUIRE(d, s.deposits->Assign(key, "bob"));  // idempotent

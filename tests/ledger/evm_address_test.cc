@@ -66,15 +66,18 @@ TEST_SUITE("evm_address") {
 
   TEST_CASE("malformed addresses and wrong checksums are rejected") {
     // One letter's case flipped from the EIP example.
-    CHECK_STATUS_IS(ParseEvmAddress("0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAeD"),
-                    kInvalidArgument);
+    CHECK_STATUS_IS(
+        ParseEvmAddress("0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAeD"),
+        kInvalidArgument);
     CHECK_STATUS_IS(ParseEvmAddress(""), kInvalidArgument);
     CHECK_STATUS_IS(ParseEvmAddress("5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAed"),
                     kInvalidArgument);
-    CHECK_STATUS_IS(ParseEvmAddress("0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAe"),
-                    kInvalidArgument);
-    CHECK_STATUS_IS(ParseEvmAddress("0xzz0eb6053F3E94C9b9A09f33669435E7Ef1BeAed"),
-                    kInvalidArgument);
+    CHECK_STATUS_IS(
+        ParseEvmAddress("0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAe"),
+        kInvalidArgument);
+    CHECK_STATUS_IS(
+        ParseEvmAddress("0xzz0eb6053F3E94C9b9A09f33669435E7Ef1BeAed"),
+        kInvalidArgument);
     const absl::Status s =
         ParseEvmAddress("0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAeD").status();
     CHECK(s.message().find("0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAed") !=

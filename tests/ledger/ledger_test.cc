@@ -61,13 +61,13 @@ TEST_SUITE("ledger") {
     for (const std::string& url : testing::FreshDatabaseUrls()) {
       CAPTURE(url);
       Fixture f(url);
-      ASSIGN_OR_REQUIRE(TransferResult first, f.ledger->CreateTransfer(
-                                                  Posted("t1", kClearing, kAlice,
-                                                         "10.000000000000000001")));
+      ASSIGN_OR_REQUIRE(TransferResult first,
+                        f.ledger->CreateTransfer(Posted(
+                            "t1", kClearing, kAlice, "10.000000000000000001")));
       CHECK(first.created);
-      ASSIGN_OR_REQUIRE(TransferResult again, f.ledger->CreateTransfer(
-                                                  Posted("t1", kClearing, kAlice,
-                                                         "10.000000000000000001")));
+      ASSIGN_OR_REQUIRE(TransferResult again,
+                        f.ledger->CreateTransfer(Posted(
+                            "t1", kClearing, kAlice, "10.000000000000000001")));
       CHECK_FALSE(again.created);
       CHECK(again.record.sequence == first.record.sequence);
       CHECK(f.Available(kAlice) == Usdt("10.000000000000000001"));
@@ -76,13 +76,16 @@ TEST_SUITE("ledger") {
     }
   }
 
-  TEST_CASE("the same id with other fields is kAlreadyExists naming the field") {
+  TEST_CASE(
+      "the same id with other fields is kAlreadyExists naming the field") {
     for (const std::string& url : testing::FreshDatabaseUrls()) {
       CAPTURE(url);
       Fixture f(url);
-      REQUIRE_OK(f.ledger->CreateTransfer(Posted("t1", kClearing, kAlice, "5")));
+      REQUIRE_OK(
+          f.ledger->CreateTransfer(Posted("t1", kClearing, kAlice, "5")));
       const absl::Status amount =
-          f.ledger->CreateTransfer(Posted("t1", kClearing, kAlice, "6")).status();
+          f.ledger->CreateTransfer(Posted("t1", kClearing, kAlice, "6"))
+              .status();
       CHECK_STATUS_IS(amount, kAlreadyExists);
       CHECK(amount.message().find("amount") != std::string_view::npos);
       const absl::Status credit =
@@ -100,10 +103,11 @@ TEST_SUITE("ledger") {
     for (const std::string& url : testing::FreshDatabaseUrls()) {
       CAPTURE(url);
       Fixture f(url);
-      REQUIRE_OK(f.ledger->CreateTransfer(Posted("in", kClearing, kAlice, "3")));
-      CHECK_STATUS_IS(
-          f.ledger->CreateTransfer(Posted("out", kAlice, kBob, "3.000000000000000001")),
-          kFailedPrecondition);
+      REQUIRE_OK(
+          f.ledger->CreateTransfer(Posted("in", kClearing, kAlice, "3")));
+      CHECK_STATUS_IS(f.ledger->CreateTransfer(
+                          Posted("out", kAlice, kBob, "3.000000000000000001")),
+                      kFailedPrecondition);
       CHECK(f.Available(kAlice) == Usdt("3"));
       CHECK_STATUS_IS(f.ledger->GetBalance(kBob), kNotFound);
       // A failed transfer leaves no trace: its id can succeed later.
@@ -130,7 +134,8 @@ TEST_SUITE("ledger") {
     for (const std::string& url : testing::FreshDatabaseUrls()) {
       CAPTURE(url);
       Fixture f(url);
-      REQUIRE_OK(f.ledger->CreateTransfer(Posted("in", kClearing, kAlice, "10")));
+      REQUIRE_OK(
+          f.ledger->CreateTransfer(Posted("in", kClearing, kAlice, "10")));
       Transfer hold = Posted("hold1", kAlice, kBob, "4");
       hold.kind = TransferKind::kPending;
       REQUIRE_OK(f.ledger->CreateTransfer(hold));
@@ -187,12 +192,14 @@ TEST_SUITE("ledger") {
     for (const std::string& url : testing::FreshDatabaseUrls()) {
       CAPTURE(url);
       Fixture f(url);
-      REQUIRE_OK(f.ledger->CreateTransfer(Posted("in", kClearing, kAlice, "5")));
+      REQUIRE_OK(
+          f.ledger->CreateTransfer(Posted("in", kClearing, kAlice, "5")));
       std::vector<Transfer> batch = {Posted("a", kAlice, kBob, "5"),
                                      Posted("b", kAlice, kBob, "1")};
       const absl::Status s = f.ledger->CreateTransfers(batch).status();
       CHECK_STATUS_IS(s, kFailedPrecondition);
-      CHECK(s.message().find("linked transfer 1 (b)") != std::string_view::npos);
+      CHECK(s.message().find("linked transfer 1 (b)") !=
+            std::string_view::npos);
       CHECK(f.Available(kAlice) == Usdt("5"));
       CHECK_STATUS_IS(f.ledger->GetTransfer("a"), kNotFound);
       batch[1] = Posted("b", kBob, kAlice, "1");
@@ -208,7 +215,8 @@ TEST_SUITE("ledger") {
     for (const std::string& url : testing::FreshDatabaseUrls()) {
       CAPTURE(url);
       Fixture f(url);
-      REQUIRE_OK(f.ledger->CreateTransfer(Posted("in", kClearing, kAlice, "5")));
+      REQUIRE_OK(
+          f.ledger->CreateTransfer(Posted("in", kClearing, kAlice, "5")));
       Transfer t = Posted("bad", kClearing, kAlice, "1");
       t.amount = Usdt("0");
       CHECK_STATUS_IS(f.ledger->CreateTransfer(t), kInvalidArgument);
@@ -257,7 +265,8 @@ TEST_SUITE("ledger") {
       q.limit = 3;
       std::vector<std::string> ids;
       for (;;) {
-        ASSIGN_OR_REQUIRE(std::vector<TransferRecord> page, f.ledger->History(q));
+        ASSIGN_OR_REQUIRE(std::vector<TransferRecord> page,
+                          f.ledger->History(q));
         if (page.empty()) break;
         for (const TransferRecord& r : page) ids.push_back(r.transfer.id);
         q.after_sequence = page.back().sequence;
@@ -267,13 +276,15 @@ TEST_SUITE("ledger") {
       q.after_sequence = 0;
       q.limit = 100;
       q.kinds = {TransferKind::kPending};
-      ASSIGN_OR_REQUIRE(std::vector<TransferRecord> pending, f.ledger->History(q));
+      ASSIGN_OR_REQUIRE(std::vector<TransferRecord> pending,
+                        f.ledger->History(q));
       REQUIRE(pending.size() == 1);
       CHECK(pending[0].transfer.id == "hold");
       q.kinds.clear();
       q.since = absl::FromUnixSeconds(1700000002);
       q.until = absl::FromUnixSeconds(1700000004);
-      ASSIGN_OR_REQUIRE(std::vector<TransferRecord> window, f.ledger->History(q));
+      ASSIGN_OR_REQUIRE(std::vector<TransferRecord> window,
+                        f.ledger->History(q));
       REQUIRE(window.size() == 2);
       CHECK(window[0].transfer.id == "in2");
       q.limit = 0;

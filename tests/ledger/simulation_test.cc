@@ -46,7 +46,8 @@ const std::string kPayoutsOwner(kPayouts);
 Amount Units(absl::int128 units) { return *Amount::FromUnits(units, 18); }
 
 uint64_t SeedFromEnv() {
-  if (const char* s = std::getenv("BOTCORE_SEED")) return std::strtoull(s, nullptr, 10);
+  if (const char* s = std::getenv("BOTCORE_SEED"))
+    return std::strtoull(s, nullptr, 10);
   return std::random_device()();
 }
 
@@ -63,8 +64,8 @@ struct Model {
     absl::int128 amount, fee;
     WithdrawalState state;
   };
-  std::map<std::string, absl::int128> posted;  // by owner
-  std::map<std::string, absl::int128> held;    // pending debits, by owner
+  std::map<std::string, absl::int128> posted;   // by owner
+  std::map<std::string, absl::int128> held;     // pending debits, by owner
   std::map<std::string, std::string> referrer;  // registered users
   std::vector<std::string> users;
   std::map<std::string, std::string> wallet_owner;
@@ -142,16 +143,18 @@ class Simulation {
 
   void Step() {
     const int roll = Pick(100);
-    if (roll < 3 || model_.users.size() < 3) return Register();
-    if (roll < 11) return RegisterWallet();
-    if (roll < 33) return MineDeposits();
-    if (roll < 43) return chain_.MineBlocks(1 + Pick(3));
-    if (roll < 47) return Reorg();
-    if (roll < 60) return Sync(Chance(50) ? *s_.deposits : *second_worker_);
-    if (roll < 64) return RecordDuplicates();
-    if (roll < 66) return Assign();
+    if ((roll < 3 && model_.users.size() < 300) || model_.users.size() < 3) {
+      return Register();
+    }
+    if (roll < 5) return RegisterWallet();
+    if (roll < 17) return MineDeposits();
+    if (roll < 50) return chain_.MineBlocks(1 + Pick(3));
+    if (roll < 55) return Reorg();
+    if (roll < 63) return Sync(Chance(50) ? *s_.deposits : *second_worker_);
+    if (roll < 66) return RecordDuplicates();
+    if (roll < 68) return Assign();
     if (roll < 76) return RequestWithdrawal();
-    if (roll < 93) return MoveWithdrawal();
+    if (roll < 90) return MoveWithdrawal();
     return BadInput();
   }
 
@@ -168,7 +171,8 @@ class Simulation {
     model_.referrer[user] = referrer;
     model_.users.push_back(user);
     if (Chance(80)) {
-      const std::string wallet = UserWallet(static_cast<int>(model_.users.size()) - 1);
+      const std::string wallet =
+          UserWallet(static_cast<int>(model_.users.size()) - 1);
       REQUIRE_OK(s_.deposits->RegisterWallet(user, wallet));
       model_.wallet_owner[wallet] = user;
     }
@@ -183,13 +187,14 @@ class Simulation {
 
   void MineDeposits() {
     std::vector<testing::SimulatedTransfer> transfers;
-    const int count = 1 + Pick(3);
+    const int count = 1 + Pick(2);
     for (int i = 0; i < count; ++i) {
       // Some senders never register (unmatched); some amounts are dust.
       const int sender = Pick(static_cast<int>(model_.users.size()) + 3);
       absl::int128 units =
-          Chance(10) ? absl::int128(1 + Pick(999)) * 1000000000000LL
-                     : absl::int128(1 + Pick(5000)) * (kToken / 1000) + Pick(1000);
+          Chance(10)
+              ? absl::int128(1 + Pick(999)) * 1000000000000LL
+              : absl::int128(1 + Pick(5000)) * (kToken / 1000) + Pick(1000);
       transfers.push_back({std::string(kBscUsdtContract), UserWallet(sender),
                            kWallet, Units(units)});
     }
@@ -198,8 +203,8 @@ class Simulation {
 
   void Reorg() {
     ASSIGN_OR_REQUIRE(uint64_t head, chain_.BlockNumber());
-    const int depth = std::min<int>(1 + Pick(kConfirmations - 1),
-                                    static_cast<int>(head));
+    const int depth =
+        std::min<int>(1 + Pick(kConfirmations - 1), static_cast<int>(head));
     if (depth > 0) chain_.Reorg(depth, Chance(50));
   }
 
@@ -246,7 +251,7 @@ class Simulation {
 
   void RecordDuplicates() {
     ASSIGN_OR_REQUIRE(uint64_t head, chain_.BlockNumber());
-    const uint64_t from = head > 20 ? head - 20 : 0;
+    const uint64_t from = head > 8 ? head - 8 : 0;
     std::vector<DepositObservation> batch;
     for (const TransferLog& log : Logs(from, head)) {
       DepositObservation o;
@@ -269,7 +274,8 @@ class Simulation {
     if (model_.unmatched.empty() || model_.users.empty()) return;
     auto it = model_.unmatched.begin();
     std::advance(it, Pick(static_cast<int>(model_.unmatched.size())));
-    const std::string user = model_.users[Pick(static_cast<int>(model_.users.size()))];
+    const std::string user =
+        model_.users[Pick(static_cast<int>(model_.users.size()))];
     ASSIGN_OR_REQUIRE(Deposit d, s_.deposits->Assign(it->second, user));
     REQUIRE(d.state == DepositState::kCredited);
     model_.Credit(user, it->first, d.observation.amount.units());
@@ -277,10 +283,13 @@ class Simulation {
   }
 
   void RequestWithdrawal() {
-    const std::string user = model_.users[Pick(static_cast<int>(model_.users.size()))];
-    const absl::int128 amount = kToken + absl::int128(Pick(3000)) * (kToken / 1000);
+    const std::string user =
+        model_.users[Pick(static_cast<int>(model_.users.size()))];
+    const absl::int128 amount =
+        kToken + absl::int128(Pick(3000)) * (kToken / 1000);
     const absl::int128 fee = kToken / 2;
-    const std::string id = absl::StrCat("w", model_.withdrawal_ids.size(), "-", step_);
+    const std::string id =
+        absl::StrCat("w", model_.withdrawal_ids.size(), "-", step_);
     WithdrawalRequest r{id, user, Units(amount),
                         "0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAed"};
     absl::StatusOr<Withdrawal> w = s_.withdrawals->Request(r);
@@ -305,11 +314,11 @@ class Simulation {
 
   void MoveWithdrawal() {
     if (model_.withdrawal_ids.empty()) return;
-    const std::string id =
-        model_.withdrawal_ids[Pick(static_cast<int>(model_.withdrawal_ids.size()))];
+    const std::string id = model_.withdrawal_ids[Pick(
+        static_cast<int>(model_.withdrawal_ids.size()))];
     Model::WithdrawalModel& w = model_.withdrawals[id];
-    const std::string hash = absl::StrCat("0x", std::string(64 - id.size() + 1, '0'),
-                                          id.substr(1));
+    const std::string hash =
+        absl::StrCat("0x", std::string(64 - id.size() + 1, '0'), id.substr(1));
     std::string tx_hash = hash;
     for (char& c : tx_hash) {
       if (c == '-') c = 'f';
@@ -350,7 +359,8 @@ class Simulation {
     REQUIRE_OK(result);
     REQUIRE(result->state == target);
     const absl::int128 total = w.amount + w.fee;
-    if (target == WithdrawalState::kRejected || target == WithdrawalState::kFailed) {
+    if (target == WithdrawalState::kRejected ||
+        target == WithdrawalState::kFailed) {
       model_.held[w.user] -= total;
     } else if (target == WithdrawalState::kPaid) {
       model_.held[w.user] -= total;
@@ -363,7 +373,8 @@ class Simulation {
 
   void BadInput() {
     const int64_t before = last_sequence_;
-    const std::string user = model_.users[Pick(static_cast<int>(model_.users.size()))];
+    const std::string user =
+        model_.users[Pick(static_cast<int>(model_.users.size()))];
     switch (Pick(6)) {
       case 0: {
         WithdrawalRequest r{absl::StrCat("bad", step_), user, Units(kToken * 2),
@@ -399,12 +410,14 @@ class Simulation {
         break;
       }
       case 4:
-        CHECK_STATUS_IS(s_.referral->Register("ghost", ReferralEngine::CodeOf("ghost")),
-                        kInvalidArgument);
+        CHECK_STATUS_IS(
+            s_.referral->Register("ghost", ReferralEngine::CodeOf("ghost")),
+            kInvalidArgument);
         break;
       default:
-        CHECK_STATUS_IS(s_.deposits->Assign({56, "0x" + std::string(64, 'e'), 0}, user),
-                        kNotFound);
+        CHECK_STATUS_IS(
+            s_.deposits->Assign({56, "0x" + std::string(64, 'e'), 0}, user),
+            kNotFound);
         break;
     }
     ASSIGN_OR_REQUIRE(std::vector<TransferRecord> after,
@@ -433,9 +446,8 @@ class Simulation {
       Accumulate(now, +1);
       accounts_[key] = now;
       if (now.forbid_overdraft) {
-        REQUIRE_MESSAGE(!now.available.is_negative(),
-                        "step ", step_, ": ", key.owner, " is overdrawn: ",
-                        now.available.ToString());
+        REQUIRE_MESSAGE(!now.available.is_negative(), "step ", step_, ": ",
+                        key.owner, " is overdrawn: ", now.available.ToString());
       }
     }
     REQUIRE_MESSAGE(debits_ == credits_, "step ", step_, ": posted debits ",
@@ -493,8 +505,8 @@ class Simulation {
 TEST_SUITE("simulation") {
   TEST_CASE("random operations keep the ledger exact") {
     const uint64_t seed = SeedFromEnv();
-    std::cout << "simulation seed: " << seed << " (replay with BOTCORE_SEED="
-              << seed << ")" << std::endl;
+    std::cout << "simulation seed: " << seed
+              << " (replay with BOTCORE_SEED=" << seed << ")" << std::endl;
     Simulation sim(seed);
     sim.Run(OpsFromEnv());
   }

@@ -52,7 +52,8 @@ TEST_SUITE("withdrawals") {
     for (const std::string& url : testing::FreshDatabaseUrls()) {
       CAPTURE(url);
       Fixture f(url);
-      ASSIGN_OR_REQUIRE(Withdrawal w, f.s.withdrawals->Request(Request("w1", "30")));
+      ASSIGN_OR_REQUIRE(Withdrawal w,
+                        f.s.withdrawals->Request(Request("w1", "30")));
       CHECK(w.state == WithdrawalState::kPending);
       CHECK(w.fee == Usdt("0.5"));
       CHECK(f.Of("alice").available == Usdt("69.5"));
@@ -71,7 +72,8 @@ TEST_SUITE("withdrawals") {
       ASSIGN_OR_REQUIRE(w, f.s.withdrawals->Approve("w1"));
       CHECK(w.state == WithdrawalState::kApproved);
       ASSIGN_OR_REQUIRE(w, f.s.withdrawals->Approve("w1"));
-      CHECK_STATUS_IS(f.s.withdrawals->Reject("w1", "late"), kFailedPrecondition);
+      CHECK_STATUS_IS(f.s.withdrawals->Reject("w1", "late"),
+                      kFailedPrecondition);
       ASSIGN_OR_REQUIRE(w, f.s.withdrawals->MarkPaid("w1", kPayoutHash));
       CHECK(w.state == WithdrawalState::kPaid);
       CHECK(w.payout_tx_hash == kPayoutHash);
@@ -101,7 +103,8 @@ TEST_SUITE("withdrawals") {
       REQUIRE_OK(f.s.withdrawals->Request(Request("w1", "10")));
       REQUIRE_OK(f.s.withdrawals->Request(Request("w2", "20")));
       CHECK(f.Of("alice").available == Usdt("69"));
-      ASSIGN_OR_REQUIRE(Withdrawal w, f.s.withdrawals->Reject("w1", "suspicious"));
+      ASSIGN_OR_REQUIRE(Withdrawal w,
+                        f.s.withdrawals->Reject("w1", "suspicious"));
       CHECK(w.reason == "suspicious");
       REQUIRE_OK(f.s.withdrawals->Reject("w1", "suspicious"));
       CHECK_STATUS_IS(f.s.withdrawals->Approve("w1"), kFailedPrecondition);
@@ -146,7 +149,8 @@ TEST_SUITE("withdrawals") {
       CHECK_STATUS_IS(f.s.withdrawals->Get("w"), kNotFound);
       REQUIRE_OK(f.s.withdrawals->Request(Request("ok", "1")));
       REQUIRE_OK(f.s.withdrawals->Approve("ok"));
-      CHECK_STATUS_IS(f.s.withdrawals->MarkPaid("ok", "0x12"), kInvalidArgument);
+      CHECK_STATUS_IS(f.s.withdrawals->MarkPaid("ok", "0x12"),
+                      kInvalidArgument);
       CHECK(f.Of("alice").available == Usdt("98.5"));
     }
   }

@@ -28,15 +28,18 @@ inline absl::Status RegisterScenarioUsers(PaymentStack& s) {
   for (int i = 0; i < kScenarioUsers; ++i) {
     const std::string code =
         i % 4 == 0 ? "" : ReferralEngine::CodeOf(ScenarioUser(i - 1));
-    BOTCORE_RETURN_IF_ERROR(s.referral->Register(ScenarioUser(i), code).status());
-    BOTCORE_RETURN_IF_ERROR(s.deposits->RegisterWallet(ScenarioUser(i), UserWallet(i)));
+    BOTCORE_RETURN_IF_ERROR(
+        s.referral->Register(ScenarioUser(i), code).status());
+    BOTCORE_RETURN_IF_ERROR(
+        s.deposits->RegisterWallet(ScenarioUser(i), UserWallet(i)));
   }
   return absl::OkStatus();
 }
 
 // The amount of deposit `n`: distinct, with all 18 decimals in use.
 inline absl::int128 ScenarioAmount(int n) {
-  return absl::int128(1000000000000000000LL) * (1 + n % 7) + 123456789 * (n + 1);
+  return absl::int128(1000000000000000000LL) * (1 + n % 7) +
+         absl::int128(123456789) * (n + 1);
 }
 
 // Mines `deposits` deposits, five per block, then enough blocks to confirm
@@ -44,8 +47,9 @@ inline absl::int128 ScenarioAmount(int n) {
 inline void MineScenario(SimulatedChain& chain, int deposits) {
   std::vector<SimulatedTransfer> block;
   for (int n = 0; n < deposits; ++n) {
-    block.push_back({std::string(kBscUsdtContract), UserWallet(n % kScenarioUsers),
-                     kWallet, *Amount::FromUnits(ScenarioAmount(n), 18)});
+    block.push_back({std::string(kBscUsdtContract),
+                     UserWallet(n % kScenarioUsers), kWallet,
+                     *Amount::FromUnits(ScenarioAmount(n), 18)});
     if (block.size() == 5) {
       chain.MineBlock(block);
       block.clear();

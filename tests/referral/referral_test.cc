@@ -49,7 +49,8 @@ TEST_SUITE("referral") {
       CHECK(again.referrer == "a");
       ASSIGN_OR_REQUIRE(ReferralMember c, r.Register("c", b.code));
       // Self-referral.
-      const absl::Status self = r.Register("d", ReferralEngine::CodeOf("d")).status();
+      const absl::Status self =
+          r.Register("d", ReferralEngine::CodeOf("d")).status();
       CHECK_STATUS_IS(self, kInvalidArgument);
       CHECK(self.message().find("own referral code") != std::string_view::npos);
       // A cycle: a (top of the chain) cannot be re-registered under c.
@@ -68,8 +69,9 @@ TEST_SUITE("referral") {
     }
   }
 
-  TEST_CASE("a credited deposit pays 5/4/3 % up three levels, exactly once,"
-            " with the dust left in the pool") {
+  TEST_CASE(
+      "a credited deposit pays 5/4/3 % up three levels, exactly once,"
+      " with the dust left in the pool") {
     for (const std::string& url : testing::FreshDatabaseUrls()) {
       CAPTURE(url);
       testing::ManualClock clock;
@@ -95,7 +97,8 @@ TEST_SUITE("referral") {
       CHECK(Posted(s, "l2") == Usdt("4.000000000000000001"));
       CHECK(Posted(s, "l3") == Usdt("3.000000000000000000"));
       CHECK(Posted(s, "top") == Usdt("0"));
-      CHECK(Posted(s, std::string(kRewardsPool)) == Usdt("-12.000000000000000002"));
+      CHECK(Posted(s, std::string(kRewardsPool)) ==
+            Usdt("-12.000000000000000002"));
       ASSIGN_OR_REQUIRE(ReferralStats top, s.referral->Stats("top"));
       CHECK(top.referrals_per_level == std::vector<int64_t>{1, 1, 1});
       CHECK(top.rewards.empty());
@@ -105,8 +108,8 @@ TEST_SUITE("referral") {
       CHECK(l1.rewards.at("USDT") == Usdt("5.000000000000000001"));
       CHECK_STATUS_IS(s.referral->Stats("ghost"), kNotFound);
       ASSIGN_OR_REQUIRE(TransferRecord reward,
-                        s.ledger->GetTransfer(
-                            "referral:deposit:56:" + chain.TxHash(1, 0) + ":0:2"));
+                        s.ledger->GetTransfer("referral:deposit:56:" +
+                                              chain.TxHash(1, 0) + ":0:2"));
       CHECK(reward.transfer.credit.owner == "l2");
       CHECK_OK(s.ledger->CheckInvariants());
     }

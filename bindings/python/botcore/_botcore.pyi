@@ -3,7 +3,7 @@
 import datetime
 import decimal
 import enum
-from typing import Callable, ClassVar, List, Optional, Union
+from typing import Callable, ClassVar, List, Optional, Sequence, Tuple, Union
 
 __version__: str
 
@@ -363,3 +363,210 @@ class BacktestOptions:
 class Backtester:
     def __init__(self, options: BacktestOptions = ...) -> None: ...
     def run(self, strategy: Strategy, candles: List[Candle], buy_percent: float = 95.0) -> BacktestResult: ...
+
+
+class Database:
+    def __init__(self, url: str) -> None: ...
+    @property
+    def url(self) -> str: ...
+
+def parse_evm_address(text: str) -> str: ...
+def evm_checksum_address(address: str) -> str: ...
+
+class Balance:
+    # Returned by the engines; constructing one from Python raises TypeError.
+    def __init__(self, *args: object) -> None: ...
+    owner: str
+    asset: str
+    posted: Amount
+    available: Amount
+    debits_posted: Amount
+    credits_posted: Amount
+    debits_pending: Amount
+    credits_pending: Amount
+    forbid_overdraft: bool
+
+class TransferRecord:
+    # Returned by the engines; constructing one from Python raises TypeError.
+    def __init__(self, *args: object) -> None: ...
+    id: str
+    kind: str
+    debit: Tuple[str, str]
+    credit: Tuple[str, str]
+    amount: Amount
+    memo: str
+    sequence: int
+
+class Ledger:
+    def __init__(self, database: Database, assets: Sequence[Tuple[str, int]]) -> None: ...
+    def transfer(
+        self,
+        id: str,
+        debit: Tuple[str, str] = ...,
+        credit: Tuple[str, str] = ...,
+        amount: Amount = ...,
+        kind: str = "posted",
+        pending_id: str = "",
+        memo: str = "",
+    ) -> TransferRecord: ...
+    def balance(self, owner: str, asset: str) -> Balance: ...
+    def history(
+        self, owner: str, asset: str, after_sequence: int = 0, limit: int = 100
+    ) -> List[TransferRecord]: ...
+    def check_invariants(self) -> None: ...
+
+class Outbox:
+    def __init__(self, database: Database, max_attempts: int = 5) -> None: ...
+    def pending(self, limit: int = 100) -> List[Tuple[str, str]]: ...
+
+class ReferralMember:
+    # Returned by the engines; constructing one from Python raises TypeError.
+    def __init__(self, *args: object) -> None: ...
+    user_id: str
+    code: str
+    referrer: str
+
+class ReferralStats:
+    # Returned by the engines; constructing one from Python raises TypeError.
+    def __init__(self, *args: object) -> None: ...
+    referrals_per_level: List[int]
+    rewards: dict[str, Amount]
+
+class ReferralEngine:
+    def __init__(
+        self,
+        database: Database,
+        ledger: Ledger,
+        outbox: Optional[Outbox] = None,
+        enabled: bool = True,
+        rates: Sequence[str] = ("0.05", "0.04", "0.03"),
+        max_depth: int = 3,
+    ) -> None: ...
+    def register(self, user_id: str, referral_code: str = "") -> ReferralMember: ...
+    def stats(self, user_id: str) -> ReferralStats: ...
+    @staticmethod
+    def code_of(user_id: str) -> str: ...
+
+class BlockHeader:
+    def __init__(self, number: int, hash: str, parent_hash: str) -> None: ...
+    number: int
+    hash: str
+    parent_hash: str
+
+class TransferLogFilter:
+    # Returned by the engines; constructing one from Python raises TypeError.
+    def __init__(self, *args: object) -> None: ...
+    token: str
+    token_scale: int
+    to: List[str]
+    from_block: int
+    to_block: int
+
+class TransferLog:
+    def __init__(
+        self,
+        tx_hash: str,
+        log_index: int,
+        block_number: int,
+        block_hash: str,
+        token: str,
+        sender: str,
+        recipient: str,
+        amount: Amount,
+    ) -> None: ...
+    tx_hash: str
+    log_index: int
+    block_number: int
+    block_hash: str
+    amount: Amount
+
+class ChainClient:
+    def __init__(self) -> None: ...
+
+class SimulatedChain(ChainClient):
+    def __init__(self, chain_id: int = 56) -> None: ...
+    def mine_block(
+        self, transfers: Sequence[Tuple[str, str, Amount]] = ..., token: str = ...
+    ) -> int: ...
+    def mine_blocks(self, count: int) -> None: ...
+    def reorg(self, depth: int, reinclude: bool = False) -> None: ...
+    def tx_hash(self, block_number: int, index: int) -> str: ...
+
+class DepositLevel:
+    # Returned by the engines; constructing one from Python raises TypeError.
+    def __init__(self, *args: object) -> None: ...
+    level: int
+    credited_total: Amount
+
+class SyncReport:
+    # Returned by the engines; constructing one from Python raises TypeError.
+    def __init__(self, *args: object) -> None: ...
+    head: int
+    cursor: int
+    recorded: int
+    credited: int
+    orphaned: int
+    unmatched: int
+    below_minimum: int
+
+class Deposit:
+    # Returned by the engines; constructing one from Python raises TypeError.
+    def __init__(self, *args: object) -> None: ...
+    state: str
+    user_id: str
+    tx_hash: str
+    log_index: int
+    amount: Amount
+
+class DepositEngine:
+    def __init__(
+        self,
+        database: Database,
+        ledger: Ledger,
+        wallets: Sequence[str],
+        referral: Optional[ReferralEngine] = None,
+        outbox: Optional[Outbox] = None,
+        chain_id: int = 56,
+        token: str = ...,
+        asset: str = "USDT",
+        confirmations: int = 12,
+        minimum_deposit: str = "0",
+        level_thresholds: Sequence[str] = ...,
+    ) -> None: ...
+    def register_wallet(self, user_id: str, address: str) -> None: ...
+    def sync(self, chain: ChainClient) -> SyncReport: ...
+    def get(self, tx_hash: str, log_index: int, chain_id: int = 56) -> Deposit: ...
+    def unmatched(self) -> List[Deposit]: ...
+    def assign(
+        self, tx_hash: str, log_index: int, user_id: str, chain_id: int = 56
+    ) -> Deposit: ...
+    def level(self, user_id: str) -> DepositLevel: ...
+
+class Withdrawal:
+    # Returned by the engines; constructing one from Python raises TypeError.
+    def __init__(self, *args: object) -> None: ...
+    id: str
+    state: str
+    amount: Amount
+    destination: str
+    fee: Amount
+    payout_tx_hash: str
+    reason: str
+
+class WithdrawalEngine:
+    def __init__(
+        self,
+        database: Database,
+        ledger: Ledger,
+        outbox: Optional[Outbox] = None,
+        asset: str = "USDT",
+        minimum_amount: str = "1",
+        fee: str = "0",
+    ) -> None: ...
+    def request(
+        self, id: str, user_id: str, amount: Amount, destination: str
+    ) -> Withdrawal: ...
+    def approve(self, id: str) -> Withdrawal: ...
+    def reject(self, id: str, reason: str) -> Withdrawal: ...
+    def mark_paid(self, id: str, tx_hash: str) -> Withdrawal: ...
+    def mark_failed(self, id: str, reason: str) -> Withdrawal: ...

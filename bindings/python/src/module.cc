@@ -7,6 +7,7 @@
 namespace botcore::python {
 void BindAmount(pybind11::module_& m);
 void BindTrading(pybind11::module_& m);
+void BindLedger(pybind11::module_& m);
 }  // namespace botcore::python
 
 PYBIND11_MODULE(_botcore, m) {
@@ -15,4 +16,5 @@ PYBIND11_MODULE(_botcore, m) {
   botcore::python::BindErrors(m);
   botcore::python::BindAmount(m);
   botcore::python::BindTrading(m);
+  botcore::python::BindLedger(m);
 }

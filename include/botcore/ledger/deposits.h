@@ -117,9 +117,9 @@ class DepositCreditListener {
 };
 
 struct SyncReport {
-  uint64_t head = 0;      // the chain's head when the sync started
-  uint64_t cursor = 0;    // the last fully scanned block after it
-  int recorded = 0;       // new observations
+  uint64_t head = 0;    // the chain's head when the sync started
+  uint64_t cursor = 0;  // the last fully scanned block after it
+  int recorded = 0;     // new observations
   int credited = 0;
   int orphaned = 0;
   int unmatched = 0;
@@ -184,7 +184,9 @@ class DepositEngine {
 
   // Records observations (state seen); returns how many were new. An
   // observation already known in another block (a re-org moved it) is
-  // moved to that block and re-checked, unless already final.
+  // moved to that block and re-checked, unless already final. Feed only
+  // current observations: a stale one from before a re-org moves the
+  // deposit back to the dropped block, where Process orphans it.
   // Errors: kInvalidArgument (nothing recorded) for another chain or
   // token, a recipient that is not one of the wallets, a malformed
   // address or hash, or a zero, negative or too precise amount.
@@ -193,7 +195,8 @@ class DepositEngine {
 
   // Scans the chain from the stored cursor (re-reading the last
   // `confirmations` blocks, so re-included transactions are found), records
-  // what it finds, advances the cursor, then runs Process.
+  // what it finds, advances the cursor, then runs Process. Assumes re-orgs
+  // shallower than `confirmations` blocks (what crediting relies on too).
   // Errors: the chain's errors (nothing lost: the next Sync resumes);
   // kFailedPrecondition when the chain id differs; storage errors.
   [[nodiscard]] absl::StatusOr<SyncReport> Sync(ChainClient& chain);

@@ -111,7 +111,7 @@ struct Transfer {
 enum class PendingState { kNone, kPending, kPosted, kVoided, kExpired };
 
 struct TransferRecord {
-  Transfer transfer;  // with debit, credit and amount filled in
+  Transfer transfer;     // with debit, credit and amount filled in
   int64_t sequence = 0;  // position in the ledger's history, increasing
   absl::Time created_at;
   // kPending transfers only: what became of the hold; kNone otherwise.
@@ -181,8 +181,8 @@ class Ledger {
 
   // Parses `text` as an amount of `asset` (at most its decimals).
   // Errors: kInvalidArgument for an unknown asset or a malformed amount.
-  [[nodiscard]] absl::StatusOr<Amount> ParseAmount(std::string_view text,
-                                                   std::string_view asset) const;
+  [[nodiscard]] absl::StatusOr<Amount> ParseAmount(
+      std::string_view text, std::string_view asset) const;
 
   // Opens an account, idempotently. Users' accounts always forbid
   // overdraft; a system account allows it unless `forbid_overdraft`.

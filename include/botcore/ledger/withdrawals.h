@@ -91,8 +91,8 @@ class WithdrawalEngine {
  public:
   // Errors: kInvalidArgument for missing or malformed options; storage
   // errors.
-  [[nodiscard]] static absl::StatusOr<std::unique_ptr<WithdrawalEngine>>
-  Create(const WithdrawalOptions& options);
+  [[nodiscard]] static absl::StatusOr<std::unique_ptr<WithdrawalEngine>> Create(
+      const WithdrawalOptions& options);
   WithdrawalEngine(const WithdrawalEngine&) = delete;
   WithdrawalEngine& operator=(const WithdrawalEngine&) = delete;
   ~WithdrawalEngine();

@@ -10,7 +10,8 @@
 //
 //   // inside an engine's db.Transact callback:
 //   BOTCORE_RETURN_IF_ERROR(outbox->Enqueue(tx, {"deposit.credited:56:0xab:3",
-//                                                "deposit.credited", payload}));
+//                                                "deposit.credited",
+//                                                payload}));
 //   // a worker, every few seconds:
 //   absl::StatusOr<DeliveryReport> r = outbox->DeliverDue(target, 100);
 //
@@ -112,8 +113,8 @@ class Outbox {
                                                           int max_messages);
 
   // Messages in `state`, oldest first, at most `limit`.
-  [[nodiscard]] absl::StatusOr<std::vector<OutboxEntry>> List(
-      OutboxState state, int limit = 100);
+  [[nodiscard]] absl::StatusOr<std::vector<OutboxEntry>> List(OutboxState state,
+                                                              int limit = 100);
 
   // Puts a failed message back in the queue with a fresh attempt count.
   // Errors: kNotFound for an unknown id; kFailedPrecondition when it is

@@ -1,0 +1,528 @@
+// botcore.Ledger, DepositEngine, WithdrawalEngine, ReferralEngine, Outbox and
+// the ChainClient port (subclassable from Python) with SimulatedChain.
+
+#include "botcore/ledger/ledger.h"
+
+#include <pybind11/pybind11.h>
+#include <pybind11/stl.h>
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "botcore/adapters/storage.h"
+#include "botcore/ledger/deposits.h"
+#include "botcore/ledger/evm_address.h"
+#include "botcore/ledger/withdrawals.h"
+#include "botcore/outbox/outbox.h"
+#include "botcore/ports/chain_client.h"
+#include "botcore/referral/referral.h"
+#include "botcore/testing/simulated_chain.h"
+#include "status.h"
+
+namespace botcore::python {
+namespace py = pybind11;
+
+namespace {
+
+// Runs an engine call without the GIL (it may block on the database);
+// statuses are raised after the GIL is back.
+template <typename F>
+auto WithoutGil(F&& f) -> decltype(f()) {
+  py::gil_scoped_release release;
+  return f();
+}
+
+// Lets Python classes implement ChainClient. A Python exception becomes
+// kUnavailable (the deposit engine retries on the next sync).
+class PyChainClient final : public ChainClient {
+ public:
+  absl::StatusOr<uint64_t> ChainId() override {
+    return Call<uint64_t>("chain_id");
+  }
+  absl::StatusOr<uint64_t> BlockNumber() override {
+    return Call<uint64_t>("block_number");
+  }
+  absl::StatusOr<std::optional<BlockHeader>> HeaderByNumber(
+      uint64_t number) override {
+    return Call<std::optional<BlockHeader>>("header_by_number", number);
+  }
+  absl::StatusOr<std::vector<TransferLog>> TransferLogs(
+      const TransferLogFilter& filter) override {
+    return Call<std::vector<TransferLog>>("transfer_logs", filter);
+  }
+
+ private:
+  template <typename T, typename... Args>
+  absl::StatusOr<T> Call(const char* name, Args&&... args) {
+    py::gil_scoped_acquire gil;
+    try {
+      py::function f =
+          py::get_override(static_cast<const ChainClient*>(this), name);
+      if (!f) {
+        return absl::UnimplementedError(
+            std::string("ChainClient subclass does not define ") + name);
+      }
+      return f(std::forward<Args>(args)...).template cast<T>();
+    } catch (const std::exception& e) {
+      return absl::UnavailableError(std::string(name) + " raised: " + e.what());
+    }
+  }
+};
+
+AccountKey Key(const std::pair<std::string, std::string>& account) {
+  return AccountKey{account.first, account.second};
+}
+
+TransferKind KindFromName(const std::string& name) {
+  for (TransferKind k :
+       {TransferKind::kPosted, TransferKind::kPending,
+        TransferKind::kPostPending, TransferKind::kVoidPending}) {
+    if (TransferKindName(k) == name) return k;
+  }
+  RaiseStatus(
+      absl::InvalidArgumentError("transfer kind must be posted, pending, "
+                                 "post_pending or void_pending, not " +
+                                 name));
+}
+
+}  // namespace
+
+void BindLedger(py::module_& m) {
+  py::class_<Database, std::shared_ptr<Database>>(
+      m, "Database",
+      "A SQLite or PostgreSQL database (botcore/adapters/storage.h).")
+      .def(py::init([](const std::string& url) -> std::shared_ptr<Database> {
+             return ValueOrRaise(OpenDatabase(url));
+           }),
+           py::arg("url"),
+           "Opens sqlite:///relative.db, sqlite:////abs.db, sqlite::memory: or "
+           "postgresql://...")
+      .def_property_readonly("url", &Database::url);
+
+  m.def(
+      "parse_evm_address",
+      [](const std::string& text) {
+        return ValueOrRaise(ParseEvmAddress(text));
+      },
+      py::arg("text"),
+      "Returns the lower-case address; raises InvalidArgument on a bad one "
+      "or a wrong EIP-55 checksum.");
+  m.def("evm_checksum_address", [](const std::string& address) {
+    ValueOrRaise(ParseEvmAddress(address));
+    return EvmChecksumAddress(address);
+  });
+
+  py::class_<Balance>(m, "Balance")
+      .def_property_readonly("owner",
+                             [](const Balance& b) { return b.account.owner; })
+      .def_property_readonly("asset",
+                             [](const Balance& b) { return b.account.asset; })
+      .def_readonly("posted", &Balance::posted)
+      .def_readonly("available", &Balance::available)
+      .def_readonly("debits_posted", &Balance::debits_posted)
+      .def_readonly("credits_posted", &Balance::credits_posted)
+      .def_readonly("debits_pending", &Balance::debits_pending)
+      .def_readonly("credits_pending", &Balance::credits_pending)
+      .def_readonly("forbid_overdraft", &Balance::forbid_overdraft);
+
+  py::class_<TransferRecord>(m, "TransferRecord")
+      .def_property_readonly(
+          "id", [](const TransferRecord& r) { return r.transfer.id; })
+      .def_property_readonly(
+          "kind",
+          [](const TransferRecord& r) {
+            return std::string(TransferKindName(r.transfer.kind));
+          })
+      .def_property_readonly("debit",
+                             [](const TransferRecord& r) {
+                               return std::make_pair(r.transfer.debit.owner,
+                                                     r.transfer.debit.asset);
+                             })
+      .def_property_readonly("credit",
+                             [](const TransferRecord& r) {
+                               return std::make_pair(r.transfer.credit.owner,
+                                                     r.transfer.credit.asset);
+                             })
+      .def_property_readonly(
+          "amount", [](const TransferRecord& r) { return r.transfer.amount; })
+      .def_property_readonly(
+          "memo", [](const TransferRecord& r) { return r.transfer.memo; })
+      .def_readonly("sequence", &TransferRecord::sequence);
+
+  py::class_<Ledger>(m, "Ledger",
+                     "The double-entry ledger (botcore/ledger/ledger.h).")
+      .def(py::init([](std::shared_ptr<Database> db,
+                       const std::vector<std::pair<std::string, int>>& assets) {
+             LedgerOptions o;
+             o.database = db.get();
+             for (const auto& [code, scale] : assets)
+               o.assets.push_back({code, scale});
+             return ValueOrRaise(Ledger::Create(o));
+           }),
+           py::arg("database"), py::arg("assets"), py::keep_alive<1, 2>(),
+           "assets: [(code, decimals)], e.g. [('USDT', 18)].")
+      .def(
+          "transfer",
+          [](Ledger& l, const std::string& id,
+             const std::pair<std::string, std::string>& debit,
+             const std::pair<std::string, std::string>& credit,
+             const Amount& amount, const std::string& kind,
+             const std::string& pending_id, const std::string& memo) {
+            Transfer t;
+            t.id = id;
+            t.kind = KindFromName(kind);
+            t.debit = Key(debit);
+            t.credit = Key(credit);
+            t.amount = amount;
+            t.pending_id = pending_id;
+            t.memo = memo;
+            return ValueOrRaise(WithoutGil([&] { return l.CreateTransfer(t); }))
+                .record;
+          },
+          py::arg("id"),
+          py::arg("debit") = std::pair<std::string, std::string>(),
+          py::arg("credit") = std::pair<std::string, std::string>(),
+          py::arg("amount") = Amount(), py::arg("kind") = "posted",
+          py::arg("pending_id") = "", py::arg("memo") = "",
+          "Records a transfer (idempotent on id); returns its TransferRecord.")
+      .def(
+          "balance",
+          [](Ledger& l, const std::string& owner, const std::string& asset) {
+            return ValueOrRaise(WithoutGil([&] {
+              return l.GetBalance({owner, asset});
+            }));
+          },
+          py::arg("owner"), py::arg("asset"))
+      .def(
+          "history",
+          [](Ledger& l, const std::string& owner, const std::string& asset,
+             int64_t after_sequence, int limit) {
+            HistoryQuery q;
+            q.account = {owner, asset};
+            q.after_sequence = after_sequence;
+            q.limit = limit;
+            return ValueOrRaise(WithoutGil([&] { return l.History(q); }));
+          },
+          py::arg("owner"), py::arg("asset"), py::arg("after_sequence") = 0,
+          py::arg("limit") = 100)
+      .def("check_invariants", [](Ledger& l) {
+        RaiseIfError(WithoutGil([&] { return l.CheckInvariants(); }));
+      });
+
+  py::class_<Outbox>(m, "Outbox")
+      .def(py::init([](std::shared_ptr<Database> db, int max_attempts) {
+             OutboxOptions o;
+             o.database = db.get();
+             o.max_attempts = max_attempts;
+             return ValueOrRaise(Outbox::Create(o));
+           }),
+           py::arg("database"), py::arg("max_attempts") = 5,
+           py::keep_alive<1, 2>())
+      .def(
+          "pending",
+          [](Outbox& o, int limit) {
+            std::vector<std::pair<std::string, std::string>> out;
+            for (const OutboxEntry& e : ValueOrRaise(WithoutGil(
+                     [&] { return o.List(OutboxState::kPending, limit); }))) {
+              out.emplace_back(e.message.topic, e.message.payload);
+            }
+            return out;
+          },
+          py::arg("limit") = 100,
+          "[(topic, payload)] of undelivered messages.");
+
+  py::class_<ReferralMember>(m, "ReferralMember")
+      .def_readonly("user_id", &ReferralMember::user_id)
+      .def_readonly("code", &ReferralMember::code)
+      .def_readonly("referrer", &ReferralMember::referrer);
+  py::class_<ReferralStats>(m, "ReferralStats")
+      .def_readonly("referrals_per_level", &ReferralStats::referrals_per_level)
+      .def_readonly("rewards", &ReferralStats::rewards);
+
+  py::class_<ReferralEngine>(m, "ReferralEngine")
+      .def(py::init([](std::shared_ptr<Database> db, Ledger* ledger,
+                       Outbox* outbox, bool enabled,
+                       std::vector<std::string> rates, int max_depth) {
+             ReferralOptions o;
+             o.database = db.get();
+             o.ledger = ledger;
+             o.outbox = outbox;
+             o.enabled = enabled;
+             o.rates = std::move(rates);
+             o.max_depth = max_depth;
+             return ValueOrRaise(ReferralEngine::Create(o));
+           }),
+           py::arg("database"), py::arg("ledger"), py::arg("outbox") = nullptr,
+           py::arg("enabled") = true,
+           py::arg("rates") = std::vector<std::string>{"0.05", "0.04", "0.03"},
+           py::arg("max_depth") = kMaxReferralDepth, py::keep_alive<1, 2>(),
+           py::keep_alive<1, 3>(), py::keep_alive<1, 4>())
+      .def(
+          "register",
+          [](ReferralEngine& r, const std::string& user_id,
+             const std::string& code) {
+            return ValueOrRaise(
+                WithoutGil([&] { return r.Register(user_id, code); }));
+          },
+          py::arg("user_id"), py::arg("referral_code") = "")
+      .def(
+          "stats",
+          [](ReferralEngine& r, const std::string& user_id) {
+            return ValueOrRaise(WithoutGil([&] { return r.Stats(user_id); }));
+          },
+          py::arg("user_id"))
+      .def_static("code_of", &ReferralEngine::CodeOf, py::arg("user_id"));
+
+  py::class_<BlockHeader>(m, "BlockHeader")
+      .def(
+          py::init([](uint64_t number, std::string hash,
+                      std::string parent_hash) {
+            return BlockHeader{number, std::move(hash), std::move(parent_hash)};
+          }),
+          py::arg("number"), py::arg("hash"), py::arg("parent_hash"))
+      .def_readonly("number", &BlockHeader::number)
+      .def_readonly("hash", &BlockHeader::hash)
+      .def_readonly("parent_hash", &BlockHeader::parent_hash);
+
+  py::class_<TransferLogFilter>(m, "TransferLogFilter")
+      .def_readonly("token", &TransferLogFilter::token)
+      .def_readonly("token_scale", &TransferLogFilter::token_scale)
+      .def_readonly("to", &TransferLogFilter::to)
+      .def_readonly("from_block", &TransferLogFilter::from_block)
+      .def_readonly("to_block", &TransferLogFilter::to_block);
+
+  py::class_<TransferLog>(m, "TransferLog")
+      .def(py::init([](std::string tx_hash, uint64_t log_index,
+                       uint64_t block_number, std::string block_hash,
+                       std::string token, std::string from, std::string to,
+                       Amount amount) {
+             return TransferLog{std::move(tx_hash), log_index,
+                                block_number,       std::move(block_hash),
+                                std::move(token),   std::move(from),
+                                std::move(to),      amount};
+           }),
+           py::arg("tx_hash"), py::arg("log_index"), py::arg("block_number"),
+           py::arg("block_hash"), py::arg("token"), py::arg("sender"),
+           py::arg("recipient"), py::arg("amount"))
+      .def_readonly("tx_hash", &TransferLog::tx_hash)
+      .def_readonly("log_index", &TransferLog::log_index)
+      .def_readonly("block_number", &TransferLog::block_number)
+      .def_readonly("block_hash", &TransferLog::block_hash)
+      .def_readonly("amount", &TransferLog::amount);
+
+  py::class_<ChainClient, PyChainClient>(
+      m, "ChainClient",
+      "Subclass and define chain_id(), block_number(), header_by_number(n) "
+      "(a BlockHeader or None) and transfer_logs(filter) (a list of "
+      "TransferLog) to feed DepositEngine.sync from Python.")
+      .def(py::init<>());
+
+  py::class_<testing::SimulatedChain, ChainClient>(m, "SimulatedChain")
+      .def(py::init<uint64_t>(), py::arg("chain_id") = 56)
+      .def(
+          "mine_block",
+          [](testing::SimulatedChain& c,
+             const std::vector<std::tuple<std::string, std::string, Amount>>&
+                 transfers,
+             const std::string& token) {
+            std::vector<testing::SimulatedTransfer> t;
+            for (const auto& [from, to, amount] : transfers) {
+              t.push_back({token, from, to, amount});
+            }
+            return c.MineBlock(t).number;
+          },
+          py::arg("transfers") =
+              std::vector<std::tuple<std::string, std::string, Amount>>(),
+          py::arg("token") = std::string(kBscUsdtContract),
+          "Mines a block of (sender, recipient, amount) token transfers; "
+          "returns its number.")
+      .def("mine_blocks", &testing::SimulatedChain::MineBlocks,
+           py::arg("count"))
+      .def("reorg", &testing::SimulatedChain::Reorg, py::arg("depth"),
+           py::arg("reinclude") = false)
+      .def("tx_hash", &testing::SimulatedChain::TxHash, py::arg("block_number"),
+           py::arg("index"));
+
+  py::class_<DepositLevel>(m, "DepositLevel")
+      .def_readonly("level", &DepositLevel::level)
+      .def_readonly("credited_total", &DepositLevel::credited_total);
+  py::class_<SyncReport>(m, "SyncReport")
+      .def_readonly("head", &SyncReport::head)
+      .def_readonly("cursor", &SyncReport::cursor)
+      .def_readonly("recorded", &SyncReport::recorded)
+      .def_readonly("credited", &SyncReport::credited)
+      .def_readonly("orphaned", &SyncReport::orphaned)
+      .def_readonly("unmatched", &SyncReport::unmatched)
+      .def_readonly("below_minimum", &SyncReport::below_minimum);
+  py::class_<Deposit>(m, "Deposit")
+      .def_property_readonly("state",
+                             [](const Deposit& d) {
+                               return std::string(DepositStateName(d.state));
+                             })
+      .def_readonly("user_id", &Deposit::user_id)
+      .def_property_readonly(
+          "tx_hash", [](const Deposit& d) { return d.observation.key.tx_hash; })
+      .def_property_readonly(
+          "log_index",
+          [](const Deposit& d) { return d.observation.key.log_index; })
+      .def_property_readonly(
+          "amount", [](const Deposit& d) { return d.observation.amount; });
+
+  py::class_<DepositEngine>(m, "DepositEngine")
+      .def(py::init([](std::shared_ptr<Database> db, Ledger* ledger,
+                       std::vector<std::string> wallets,
+                       ReferralEngine* referral, Outbox* outbox,
+                       uint64_t chain_id, std::string token, std::string asset,
+                       int confirmations, std::string minimum_deposit,
+                       std::vector<std::string> level_thresholds) {
+             DepositEngineOptions o;
+             o.database = db.get();
+             o.ledger = ledger;
+             o.wallets = std::move(wallets);
+             o.listener = referral;
+             o.outbox = outbox;
+             o.chain_id = chain_id;
+             o.token = std::move(token);
+             o.asset = std::move(asset);
+             o.confirmations = confirmations;
+             o.minimum_deposit = std::move(minimum_deposit);
+             o.level_thresholds = std::move(level_thresholds);
+             return ValueOrRaise(DepositEngine::Create(o));
+           }),
+           py::arg("database"), py::arg("ledger"), py::arg("wallets"),
+           py::arg("referral") = nullptr, py::arg("outbox") = nullptr,
+           py::arg("chain_id") = 56,
+           py::arg("token") = std::string(kBscUsdtContract),
+           py::arg("asset") = "USDT", py::arg("confirmations") = 12,
+           py::arg("minimum_deposit") = "0",
+           py::arg("level_thresholds") =
+               std::vector<std::string>{"0.05", "0.1", "0.25", "0.5", "1.0",
+                                        "2.5"},
+           py::keep_alive<1, 2>(), py::keep_alive<1, 3>(),
+           py::keep_alive<1, 5>(), py::keep_alive<1, 6>())
+      .def(
+          "register_wallet",
+          [](DepositEngine& d, const std::string& user_id,
+             const std::string& address) {
+            RaiseIfError(
+                WithoutGil([&] { return d.RegisterWallet(user_id, address); }));
+          },
+          py::arg("user_id"), py::arg("address"))
+      .def(
+          "sync",
+          [](DepositEngine& d, ChainClient& chain) {
+            return ValueOrRaise(WithoutGil([&] { return d.Sync(chain); }));
+          },
+          py::arg("chain"),
+          "Scans the chain, records deposits and credits confirmed ones.")
+      .def(
+          "get",
+          [](DepositEngine& d, const std::string& tx_hash, uint64_t log_index,
+             uint64_t chain_id) {
+            return ValueOrRaise(WithoutGil([&] {
+              return d.Get({chain_id, tx_hash, log_index});
+            }));
+          },
+          py::arg("tx_hash"), py::arg("log_index"), py::arg("chain_id") = 56)
+      .def("unmatched",
+           [](DepositEngine& d) {
+             return ValueOrRaise(
+                 WithoutGil([&] { return d.List(DepositState::kUnmatched); }));
+           })
+      .def(
+          "assign",
+          [](DepositEngine& d, const std::string& tx_hash, uint64_t log_index,
+             const std::string& user_id, uint64_t chain_id) {
+            return ValueOrRaise(WithoutGil([&] {
+              return d.Assign({chain_id, tx_hash, log_index}, user_id);
+            }));
+          },
+          py::arg("tx_hash"), py::arg("log_index"), py::arg("user_id"),
+          py::arg("chain_id") = 56)
+      .def(
+          "level",
+          [](DepositEngine& d, const std::string& user_id) {
+            return ValueOrRaise(WithoutGil([&] { return d.Level(user_id); }));
+          },
+          py::arg("user_id"));
+
+  py::class_<Withdrawal>(m, "Withdrawal")
+      .def_property_readonly("id",
+                             [](const Withdrawal& w) { return w.request.id; })
+      .def_property_readonly("state",
+                             [](const Withdrawal& w) {
+                               return std::string(WithdrawalStateName(w.state));
+                             })
+      .def_property_readonly(
+          "amount", [](const Withdrawal& w) { return w.request.amount; })
+      .def_property_readonly(
+          "destination",
+          [](const Withdrawal& w) { return w.request.destination; })
+      .def_readonly("fee", &Withdrawal::fee)
+      .def_readonly("payout_tx_hash", &Withdrawal::payout_tx_hash)
+      .def_readonly("reason", &Withdrawal::reason);
+
+  py::class_<WithdrawalEngine>(m, "WithdrawalEngine")
+      .def(py::init([](std::shared_ptr<Database> db, Ledger* ledger,
+                       Outbox* outbox, std::string asset,
+                       std::string minimum_amount, std::string fee) {
+             WithdrawalOptions o;
+             o.database = db.get();
+             o.ledger = ledger;
+             o.outbox = outbox;
+             o.asset = std::move(asset);
+             o.minimum_amount = std::move(minimum_amount);
+             o.fee = std::move(fee);
+             return ValueOrRaise(WithdrawalEngine::Create(o));
+           }),
+           py::arg("database"), py::arg("ledger"), py::arg("outbox") = nullptr,
+           py::arg("asset") = "USDT", py::arg("minimum_amount") = "1",
+           py::arg("fee") = "0", py::keep_alive<1, 2>(), py::keep_alive<1, 3>(),
+           py::keep_alive<1, 4>())
+      .def(
+          "request",
+          [](WithdrawalEngine& w, const std::string& id,
+             const std::string& user_id, const Amount& amount,
+             const std::string& destination) {
+            return ValueOrRaise(WithoutGil([&] {
+              return w.Request({id, user_id, amount, destination});
+            }));
+          },
+          py::arg("id"), py::arg("user_id"), py::arg("amount"),
+          py::arg("destination"))
+      .def(
+          "approve",
+          [](WithdrawalEngine& w, const std::string& id) {
+            return ValueOrRaise(WithoutGil([&] { return w.Approve(id); }));
+          },
+          py::arg("id"))
+      .def(
+          "reject",
+          [](WithdrawalEngine& w, const std::string& id,
+             const std::string& reason) {
+            return ValueOrRaise(
+                WithoutGil([&] { return w.Reject(id, reason); }));
+          },
+          py::arg("id"), py::arg("reason"))
+      .def(
+          "mark_paid",
+          [](WithdrawalEngine& w, const std::string& id,
+             const std::string& tx_hash) {
+            return ValueOrRaise(
+                WithoutGil([&] { return w.MarkPaid(id, tx_hash); }));
+          },
+          py::arg("id"), py::arg("tx_hash"))
+      .def(
+          "mark_failed",
+          [](WithdrawalEngine& w, const std::string& id,
+             const std::string& reason) {
+            return ValueOrRaise(
+                WithoutGil([&] { return w.MarkFailed(id, reason); }));
+          },
+          py::arg("id"), py::arg("reason"));
+}
+
+}  // namespace botcore::python
