@@ -33,11 +33,13 @@ class ReturnStats {
   }
   double Sharpe(double periods) const {
     if (n_ < 2 || m2_ <= 0) return 0;
-    return mean_ / std::sqrt(m2_ / static_cast<double>(n_ - 1)) * std::sqrt(periods);
+    return mean_ / std::sqrt(m2_ / static_cast<double>(n_ - 1)) *
+           std::sqrt(periods);
   }
   double Sortino(double periods) const {
     if (n_ < 1 || downside_ <= 0) return 0;
-    return mean_ / std::sqrt(downside_ / static_cast<double>(n_)) * std::sqrt(periods);
+    return mean_ / std::sqrt(downside_ / static_cast<double>(n_)) *
+           std::sqrt(periods);
   }
 
  private:
@@ -48,13 +50,14 @@ class ReturnStats {
 };
 
 std::string BarError(size_t index, const Candle& bar, const absl::Status& s) {
-  return absl::StrCat("bar ", index, " (", FormatIsoTime(bar.time), "): ",
-                      s.message());
+  return absl::StrCat("bar ", index, " (", FormatIsoTime(bar.time),
+                      "): ", s.message());
 }
 
 }  // namespace
 
-Backtester::Backtester(BacktestOptions options, std::unique_ptr<RiskEngine> risk)
+Backtester::Backtester(BacktestOptions options,
+                       std::unique_ptr<RiskEngine> risk)
     : options_(std::move(options)), risk_(std::move(risk)) {}
 
 absl::StatusOr<std::unique_ptr<Backtester>> Backtester::Create(
@@ -62,14 +65,16 @@ absl::StatusOr<std::unique_ptr<Backtester>> Backtester::Create(
   absl::StatusOr<PortfolioBook> book = PortfolioBook::Create(options.portfolio);
   if (!book.ok()) return book.status();
   if (book->FindInstrument(options.symbol) == nullptr) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "backtest symbol \"", options.symbol, "\" is not among the instruments"));
+    return absl::InvalidArgumentError(
+        absl::StrCat("backtest symbol \"", options.symbol,
+                     "\" is not among the instruments"));
   }
   if (options.progress_every < 1) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "progress_every ", options.progress_every, " is below 1"));
+    return absl::InvalidArgumentError(
+        absl::StrCat("progress_every ", options.progress_every, " is below 1"));
   }
-  absl::StatusOr<std::unique_ptr<RiskEngine>> risk = RiskEngine::Create(options.risk);
+  absl::StatusOr<std::unique_ptr<RiskEngine>> risk =
+      RiskEngine::Create(options.risk);
   if (!risk.ok()) return risk.status();
   return std::unique_ptr<Backtester>(new Backtester(options, *std::move(risk)));
 }
@@ -86,18 +91,21 @@ absl::StatusOr<BacktestResult> Backtester::Run(
 
 absl::StatusOr<BacktestResult> Backtester::Run(
     Advisor& advisor, absl::Span<const Candle> bars) const {
-  absl::StatusOr<PortfolioBook> created = PortfolioBook::Create(options_.portfolio);
+  absl::StatusOr<PortfolioBook> created =
+      PortfolioBook::Create(options_.portfolio);
   if (!created.ok()) return created.status();
   PortfolioBook& book = *created;
   const std::string& symbol = options_.symbol;
   const Instrument& instrument = *book.FindInstrument(symbol);
   const int money_scale = book.money_scale();
   absl::int128 to_money = 1;
-  for (int s = instrument.price_step.scale(); s < money_scale; ++s) to_money *= 10;
+  for (int s = instrument.price_step.scale(); s < money_scale; ++s)
+    to_money *= 10;
 
   // A candle price as money on the step; no allocation on success.
   auto money = [&](double price) -> absl::StatusOr<Amount> {
-    absl::StatusOr<Amount> p = PriceOnStep(instrument, price, options_.price_rounding);
+    absl::StatusOr<Amount> p =
+        PriceOnStep(instrument, price, options_.price_rounding);
     if (!p.ok()) return p.status();
     return Amount::FromUnits(p->units() * to_money, money_scale);
   };
@@ -124,15 +132,18 @@ absl::StatusOr<BacktestResult> Backtester::Run(
     const Candle& bar = bars[i];
     if (pending) {
       absl::StatusOr<Amount> open = money(bar.open);
-      if (!open.ok()) return absl::InvalidArgumentError(BarError(i, bar, open.status()));
-      RiskVerdict verdict = risk_->Review(*pending, book, *open, bar.time, options_.limits);
+      if (!open.ok())
+        return absl::InvalidArgumentError(BarError(i, bar, open.status()));
+      RiskVerdict verdict =
+          risk_->Review(*pending, book, *open, bar.time, options_.limits);
       if (verdict.allowed()) {
         absl::StatusOr<Trade> trade = book.Execute(verdict.order, bar.time);
         if (!trade.ok()) {
           return absl::InternalError(BarError(i, bar, trade.status()));
         }
       } else {
-        result.refusals.push_back(BacktestRefusal{bar.time, std::move(verdict)});
+        result.refusals.push_back(
+            BacktestRefusal{bar.time, std::move(verdict)});
       }
       pending.reset();
     }
@@ -146,13 +157,16 @@ absl::StatusOr<BacktestResult> Backtester::Run(
           return absl::InvalidArgumentError(BarError(i, bar, price->status()));
         }
       }
-      if (std::optional<Order> exit = book.CrossedExit(symbol, *open, *high, *low)) {
+      if (std::optional<Order> exit =
+              book.CrossedExit(symbol, *open, *high, *low)) {
         absl::StatusOr<Trade> trade = book.Execute(*exit, bar.time);
-        if (!trade.ok()) return absl::InternalError(BarError(i, bar, trade.status()));
+        if (!trade.ok())
+          return absl::InternalError(BarError(i, bar, trade.status()));
       }
     }
     absl::StatusOr<Amount> close = money(bar.close);
-    if (!close.ok()) return absl::InvalidArgumentError(BarError(i, bar, close.status()));
+    if (!close.ok())
+      return absl::InvalidArgumentError(BarError(i, bar, close.status()));
     if (absl::Status s = book.Mark(symbol, *close); !s.ok()) {
       return absl::InvalidArgumentError(BarError(i, bar, s));
     }
@@ -167,13 +181,17 @@ absl::StatusOr<BacktestResult> Backtester::Run(
 
     context.now = bar.time;
     context.candles = bars.subspan(0, i + 1);
-    absl::StatusOr<std::optional<Recommendation>> advice = advisor.Advise(context);
-    if (!advice.ok()) return absl::Status(advice.status().code(), BarError(i, bar, advice.status()));
+    absl::StatusOr<std::optional<Recommendation>> advice =
+        advisor.Advise(context);
+    if (!advice.ok())
+      return absl::Status(advice.status().code(),
+                          BarError(i, bar, advice.status()));
     if (*advice && (*advice)->action != TradeAction::kHold) {
       pending = **std::move(advice);
       pending->id = absl::StrCat("backtest-", ++recommendation_count);
     }
-    if (options_.progress && ((static_cast<int64_t>(i) + 1) % options_.progress_every == 0)) {
+    if (options_.progress &&
+        ((static_cast<int64_t>(i) + 1) % options_.progress_every == 0)) {
       options_.progress(static_cast<int64_t>(i) + 1, total);
     }
   }
@@ -187,7 +205,8 @@ absl::StatusOr<BacktestResult> Backtester::Run(
   r.final_equity = book.Equity();
   const double final_equity = ToDouble(r.final_equity);
   if (bars.size() >= 2) {
-    r.years = absl::ToDoubleHours(bars.back().time - bars.front().time) / (24 * 365.25);
+    r.years = absl::ToDoubleHours(bars.back().time - bars.front().time) /
+              (24 * 365.25);
   }
   r.total_return = initial != 0 ? final_equity / initial - 1 : 0;
   r.cagr = r.years > 0 && initial > 0 && final_equity > 0
@@ -218,17 +237,19 @@ absl::StatusOr<BacktestResult> Backtester::Run(
       gross_loss -= pnl;
     }
   }
-  r.win_rate = r.round_trips > 0 ? static_cast<double>(wins) / r.round_trips : 0;
-  r.profit_factor = gross_loss > 0 ? gross_profit / gross_loss
+  r.win_rate =
+      r.round_trips > 0 ? static_cast<double>(wins) / r.round_trips : 0;
+  r.profit_factor = gross_loss > 0     ? gross_profit / gross_loss
                     : gross_profit > 0 ? std::numeric_limits<double>::infinity()
                                        : 0;
   const Amount pnl_total = *Amount::FromUnits(pnl_sum, money_scale);
-  r.expectancy = r.round_trips > 0
-                     ? *pnl_total.DivideBy(r.round_trips, RoundingMode::kHalfEven)
-                     : Amount::Zero(money_scale);
+  r.expectancy = r.round_trips > 0 ? *pnl_total.DivideBy(
+                                         r.round_trips, RoundingMode::kHalfEven)
+                                   : Amount::Zero(money_scale);
   r.realized_pnl = book.realized_pnl();
   r.commission = book.commission_paid();
-  r.time_in_market = total > 0 ? static_cast<double>(bars_in_market) / total : 0;
+  r.time_in_market =
+      total > 0 ? static_cast<double>(bars_in_market) / total : 0;
   const Position* open = book.FindPosition(symbol);
   r.open_quantity = open == nullptr ? 0 : open->quantity;
   return result;
@@ -273,7 +294,8 @@ absl::Status WriteEquityCsv(const std::string& path,
 std::string FormatBacktestReport(const BacktestReport& r) {
   std::string out;
   auto line = [&](std::string_view name, const std::string& value) {
-    absl::StrAppend(&out, absl::StrFormat("%-16s %s\n", std::string(name), value));
+    absl::StrAppend(&out,
+                    absl::StrFormat("%-16s %s\n", std::string(name), value));
   };
   auto pct = [](double f) { return absl::StrFormat("%.2f %%", f * 100); };
   line("bars", absl::StrCat(r.bars));

@@ -18,11 +18,13 @@ std::string_view TradeActionName(TradeAction action) {
 }
 
 absl::StatusOr<TradeAction> ParseTradeAction(std::string_view name) {
-  for (TradeAction a : {TradeAction::kBuy, TradeAction::kSell, TradeAction::kHold}) {
+  for (TradeAction a :
+       {TradeAction::kBuy, TradeAction::kSell, TradeAction::kHold}) {
     if (TradeActionName(a) == name) return a;
   }
-  return absl::InvalidArgumentError(absl::StrCat(
-      "unknown trade action \"", internal::ToAbsl(name), "\" (BUY, SELL, HOLD)"));
+  return absl::InvalidArgumentError(absl::StrCat("unknown trade action \"",
+                                                 internal::ToAbsl(name),
+                                                 "\" (BUY, SELL, HOLD)"));
 }
 
 }  // namespace botcore

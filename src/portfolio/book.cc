@@ -119,8 +119,8 @@ absl::StatusOr<PortfolioBook> PortfolioBook::Create(
       options.commission_bps.scale() > Amount::kMaxScale - 4) {
     return absl::InvalidArgumentError(
         absl::StrCat("commission ", options.commission_bps.ToString(),
-                     " bp is negative or has more than ",
-                     Amount::kMaxScale - 4, " decimals"));
+                     " bp is negative or has more than ", Amount::kMaxScale - 4,
+                     " decimals"));
   }
   if (options.slippage_steps < 0) {
     return absl::InvalidArgumentError(absl::StrCat(
@@ -163,8 +163,8 @@ absl::StatusOr<PortfolioBook> PortfolioBook::Restore(
           absl::StrCat("portfolio state holds unknown instrument ", p.symbol));
     }
     if (p.quantity <= 0 || wrong_scale(p.cost) || wrong_scale(p.last_price)) {
-      return absl::InvalidArgumentError(absl::StrCat(
-          "portfolio state position ", p.symbol, " is malformed"));
+      return absl::InvalidArgumentError(
+          absl::StrCat("portfolio state position ", p.symbol, " is malformed"));
     }
   }
   book->cash_ = state.cash;
@@ -185,9 +185,8 @@ absl::StatusOr<PortfolioBook> PortfolioBook::Replay(
     Trade trade = recorded;
     absl::Status applied = book->Apply(trade);
     if (!applied.ok()) {
-      return absl::DataLossError(absl::StrCat("replaying trade ",
-                                              recorded.sequence, ": ",
-                                              applied.message()));
+      return absl::DataLossError(absl::StrCat(
+          "replaying trade ", recorded.sequence, ": ", applied.message()));
     }
     const Trade& replayed = book->trades_.back();
     if (replayed.realized_pnl != recorded.realized_pnl ||
@@ -223,13 +222,15 @@ Amount PortfolioBook::Money(int128 units) const {
 
 Amount PortfolioBook::MarketValue() const {
   int128 units = 0;
-  for (const Position& p : positions_) units += p.last_price.units() * p.quantity;
+  for (const Position& p : positions_)
+    units += p.last_price.units() * p.quantity;
   return Money(units);
 }
 
 Amount PortfolioBook::Equity() const {
   int128 units = cash_.units();
-  for (const Position& p : positions_) units += p.last_price.units() * p.quantity;
+  for (const Position& p : positions_)
+    units += p.last_price.units() * p.quantity;
   return Money(units);
 }
 
@@ -247,8 +248,8 @@ void PortfolioBook::RaisePeak() {
 }
 
 PortfolioState PortfolioBook::state() const {
-  return PortfolioState{cash_, realized_, commission_paid_, peak_,
-                        trade_count_, positions_};
+  return PortfolioState{cash_, realized_,    commission_paid_,
+                        peak_, trade_count_, positions_};
 }
 
 absl::StatusOr<Trade> PortfolioBook::Execute(const Order& order,
@@ -359,16 +360,17 @@ absl::Status PortfolioBook::Apply(const Trade& t) {
   }
   const int128 notional = t.price.units() * t.quantity;
   const int128 commission = t.commission.units();
-  auto found = std::find_if(positions_.begin(), positions_.end(),
-                            [&](const Position& p) { return p.symbol == t.symbol; });
+  auto found =
+      std::find_if(positions_.begin(), positions_.end(),
+                   [&](const Position& p) { return p.symbol == t.symbol; });
   Trade applied = t;
   if (t.side == Side::kBuy) {
     const int128 total = notional + commission;
     if (total > cash_.units()) {
-      return absl::FailedPreconditionError(absl::StrCat(
-          t.symbol, ": buying ", t.quantity, " at ", t.price.ToString(),
-          " costs ", Money(total).ToString(), " with commission, cash is ",
-          cash_.ToString()));
+      return absl::FailedPreconditionError(
+          absl::StrCat(t.symbol, ": buying ", t.quantity, " at ",
+                       t.price.ToString(), " costs ", Money(total).ToString(),
+                       " with commission, cash is ", cash_.ToString()));
     }
     if (found == positions_.end()) {
       Position p;
@@ -392,9 +394,9 @@ absl::Status PortfolioBook::Apply(const Trade& t) {
     applied.realized_pnl = Money(0);
   } else {
     if (found == positions_.end() || found->quantity < t.quantity) {
-      return absl::FailedPreconditionError(absl::StrCat(
-          t.symbol, ": selling ", t.quantity, " but holding ",
-          found == positions_.end() ? 0 : found->quantity));
+      return absl::FailedPreconditionError(
+          absl::StrCat(t.symbol, ": selling ", t.quantity, " but holding ",
+                       found == positions_.end() ? 0 : found->quantity));
     }
     Position& p = *found;
     const int128 released =
@@ -415,11 +417,11 @@ absl::Status PortfolioBook::Apply(const Trade& t) {
     realized_ = Money(realized_.units() + realized);
     applied.realized_pnl = Money(realized);
     if (p.quantity == 0) {
-      round_trips_.push_back(RoundTrip{
-          p.symbol, p.opened_at, t.time,
-          *p.buy_notional.DivideBy(p.bought, RoundingMode::kHalfEven),
-          *p.sell_notional.DivideBy(p.sold, RoundingMode::kHalfEven), p.bought,
-          p.trip_pnl, p.trip_commission, t.reason});
+      round_trips_.push_back(
+          RoundTrip{p.symbol, p.opened_at, t.time,
+                    *p.buy_notional.DivideBy(p.bought, RoundingMode::kHalfEven),
+                    *p.sell_notional.DivideBy(p.sold, RoundingMode::kHalfEven),
+                    p.bought, p.trip_pnl, p.trip_commission, t.reason});
       positions_.erase(found);
     }
   }
@@ -450,8 +452,9 @@ absl::Status PortfolioBook::Mark(std::string_view symbol, const Amount& price) {
 absl::Status PortfolioBook::SetProtectiveLevels(
     std::string_view symbol, std::optional<Amount> stop_loss,
     std::optional<Amount> take_profit) {
-  auto found = std::find_if(positions_.begin(), positions_.end(),
-                            [&](const Position& p) { return p.symbol == symbol; });
+  auto found =
+      std::find_if(positions_.begin(), positions_.end(),
+                   [&](const Position& p) { return p.symbol == symbol; });
   if (found == positions_.end()) {
     return absl::NotFoundError(
         absl::StrCat("no open position in ", ToAbsl(symbol)));
@@ -459,15 +462,17 @@ absl::Status PortfolioBook::SetProtectiveLevels(
   const Instrument& instrument = *FindInstrument(symbol);
   for (auto* level : {&stop_loss, &take_profit}) {
     if (!level->has_value()) continue;
-    if (absl::Status s = CheckPriceOnStep(instrument, **level); !s.ok()) return s;
+    if (absl::Status s = CheckPriceOnStep(instrument, **level); !s.ok())
+      return s;
     **level = *(*level)->Rescale(money_scale(), RoundingMode::kHalfEven);
   }
   if ((stop_loss && *stop_loss >= found->last_price) ||
       (take_profit && *take_profit <= found->last_price)) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        ToAbsl(symbol), ": the stop-loss must be below and the take-profit "
-                        "above the last price ",
-        found->last_price.ToString()));
+    return absl::InvalidArgumentError(
+        absl::StrCat(ToAbsl(symbol),
+                     ": the stop-loss must be below and the take-profit "
+                     "above the last price ",
+                     found->last_price.ToString()));
   }
   found->stop_loss = stop_loss;
   found->take_profit = take_profit;

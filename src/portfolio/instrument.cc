@@ -35,9 +35,9 @@ absl::Status ValidateInstrument(const Instrument& instrument) {
     return absl::InvalidArgumentError("instrument: empty symbol");
   }
   if (instrument.lot_size < 1) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "instrument ", instrument.symbol, ": lot size ", instrument.lot_size,
-        " is below 1"));
+    return absl::InvalidArgumentError(
+        absl::StrCat("instrument ", instrument.symbol, ": lot size ",
+                     instrument.lot_size, " is below 1"));
   }
   if (!instrument.price_step.is_positive()) {
     return absl::InvalidArgumentError(
@@ -55,8 +55,9 @@ absl::StatusOr<Instrument> MakeInstrument(std::string_view symbol,
   instrument.lot_size = lot_size;
   // The step's own decimals are its scale: "0.01" -> 2, "0.5" -> 1.
   const size_t dot = price_step.find('.');
-  const int scale =
-      dot == std::string_view::npos ? 0 : static_cast<int>(price_step.size() - dot - 1);
+  const int scale = dot == std::string_view::npos
+                        ? 0
+                        : static_cast<int>(price_step.size() - dot - 1);
   absl::StatusOr<Amount> step = Amount::Parse(price_step, scale);
   if (!step.ok()) {
     return absl::InvalidArgumentError(
@@ -71,8 +72,9 @@ absl::StatusOr<Instrument> MakeInstrument(std::string_view symbol,
 absl::StatusOr<Amount> PriceOnStep(const Instrument& instrument, double price,
                                    RoundingMode mode) {
   if (!std::isfinite(price) || price < 0 || price > 1e15) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        instrument.symbol, ": price ", price, " is not a finite price in 0..1e15"));
+    return absl::InvalidArgumentError(
+        absl::StrCat(instrument.symbol, ": price ", price,
+                     " is not a finite price in 0..1e15"));
   }
   const int scale = instrument.price_step.scale();
   const double scaled = price * static_cast<double>(Pow10(scale));
@@ -143,9 +145,9 @@ absl::Status CheckPriceOnStep(const Instrument& instrument,
     on_step = p % s == 0;
   }
   if (!on_step) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        instrument.symbol, ": price ", price.ToString(),
-        " is not a positive price on the step ", step.ToString()));
+    return absl::InvalidArgumentError(
+        absl::StrCat(instrument.symbol, ": price ", price.ToString(),
+                     " is not a positive price on the step ", step.ToString()));
   }
   return absl::OkStatus();
 }

@@ -94,15 +94,16 @@ constexpr Migration kMigrations[] = {
      "  expires_at BIGINT NOT NULL,"
      "  decided_at BIGINT,"
      "  trade_sequence BIGINT NOT NULL);"
-     "CREATE INDEX portfolio_recommendations_owner ON portfolio_recommendations "
+     "CREATE INDEX portfolio_recommendations_owner ON "
+     "portfolio_recommendations "
      "(owner, status, created_at);"
      "CREATE TABLE portfolio_recommendation_transitions ("
      "  id TEXT NOT NULL,"
+     "  step BIGINT NOT NULL,"
      "  status TEXT NOT NULL,"
      "  time BIGINT NOT NULL,"
-     "  note TEXT NOT NULL);"
-     "CREATE INDEX portfolio_recommendation_transitions_id ON "
-     "portfolio_recommendation_transitions (id, time)"},
+     "  note TEXT NOT NULL,"
+     "  PRIMARY KEY (id, step))"},
 };
 
 constexpr std::string_view kTradeColumns =
@@ -122,7 +123,8 @@ absl::StatusOr<Amount> MoneyAt(const SqlRow& row, size_t i, int scale) {
   return a;
 }
 
-absl::StatusOr<std::optional<Amount>> LevelAt(const SqlRow& row, size_t i, int scale) {
+absl::StatusOr<std::optional<Amount>> LevelAt(const SqlRow& row, size_t i,
+                                              int scale) {
   if (row.IsNull(i)) return std::nullopt;
   absl::StatusOr<Amount> a = MoneyAt(row, i, scale);
   if (!a.ok()) return a.status();
@@ -141,7 +143,8 @@ absl::StatusOr<Trade> TradeFrom(const SqlRow& row, int scale) {
   BOTCORE_ASSIGN_OR_RETURN(t.symbol, row.Text(2));
   BOTCORE_ASSIGN_OR_RETURN(std::string side, row.Text(3));
   if (side != "BUY" && side != "SELL") {
-    return absl::DataLossError(absl::StrCat("portfolio storage: trade side \"", side, "\""));
+    return absl::DataLossError(
+        absl::StrCat("portfolio storage: trade side \"", side, "\""));
   }
   t.side = side == "BUY" ? Side::kBuy : Side::kSell;
   BOTCORE_ASSIGN_OR_RETURN(t.quantity, row.Int64(4));
@@ -179,18 +182,21 @@ absl::StatusOr<Position> PositionFrom(const SqlRow& row, int scale) {
 }
 
 absl::Status CheckOwner(std::string_view owner) {
-  if (owner.empty()) return absl::InvalidArgumentError("portfolio owner is empty");
+  if (owner.empty())
+    return absl::InvalidArgumentError("portfolio owner is empty");
   return absl::OkStatus();
 }
 
 }  // namespace
 
-Portfolios::Portfolios(PortfoliosOptions options) : options_(std::move(options)) {}
+Portfolios::Portfolios(PortfoliosOptions options)
+    : options_(std::move(options)) {}
 
 absl::StatusOr<std::unique_ptr<Portfolios>> Portfolios::Create(
     const PortfoliosOptions& options) {
   if (options.database == nullptr || options.clock == nullptr) {
-    return absl::InvalidArgumentError("PortfoliosOptions: database and clock are required");
+    return absl::InvalidArgumentError(
+        "PortfoliosOptions: database and clock are required");
   }
   BOTCORE_RETURN_IF_ERROR(PortfolioBook::Create(options.book).status());
   BOTCORE_RETURN_IF_ERROR(options.database->Migrate("portfolio", kMigrations));
@@ -205,21 +211,24 @@ absl::StatusOr<PortfolioBook> Portfolios::LoadIn(SqlTransaction& tx,
   const int scale = defaults.initial_cash.scale();
   const std::string initial = defaults.initial_cash.ToString();
   BOTCORE_RETURN_IF_ERROR(
-      tx.Execute("INSERT INTO portfolio_accounts (owner, currency, initial_cash, "
-                 "cash, realized_pnl, commission_paid, peak_equity, trade_count, "
-                 "created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, 0, ?, ?) "
-                 "ON CONFLICT (owner) DO NOTHING",
-                 {owner, defaults.currency, initial, initial,
-                  Amount::Zero(scale).ToString(), Amount::Zero(scale).ToString(),
-                  initial, absl::ToUnixMicros(now), absl::ToUnixMicros(now)})
+      tx.Execute(
+            "INSERT INTO portfolio_accounts (owner, currency, initial_cash, "
+            "cash, realized_pnl, commission_paid, peak_equity, trade_count, "
+            "created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, 0, ?, ?) "
+            "ON CONFLICT (owner) DO NOTHING",
+            {owner, defaults.currency, initial, initial,
+             Amount::Zero(scale).ToString(), Amount::Zero(scale).ToString(),
+             initial, absl::ToUnixMicros(now), absl::ToUnixMicros(now)})
           .status());
   BOTCORE_ASSIGN_OR_RETURN(
       std::vector<SqlRow> accounts,
-      tx.Query("SELECT currency, initial_cash, cash, realized_pnl, commission_paid, "
-               "peak_equity, trade_count FROM portfolio_accounts WHERE owner = ?",
-               {owner}));
+      tx.Query(
+          "SELECT currency, initial_cash, cash, realized_pnl, commission_paid, "
+          "peak_equity, trade_count FROM portfolio_accounts WHERE owner = ?",
+          {owner}));
   if (accounts.size() != 1) {
-    return absl::InternalError(absl::StrCat("portfolio of ", ToAbsl(owner), " vanished"));
+    return absl::InternalError(
+        absl::StrCat("portfolio of ", ToAbsl(owner), " vanished"));
   }
   const SqlRow& a = accounts[0];
   PortfolioBookOptions book_options = defaults;
@@ -233,21 +242,23 @@ absl::StatusOr<PortfolioBook> Portfolios::LoadIn(SqlTransaction& tx,
   BOTCORE_ASSIGN_OR_RETURN(state.trade_count, a.Int64(6));
   BOTCORE_ASSIGN_OR_RETURN(
       std::vector<SqlRow> positions,
-      tx.Query("SELECT symbol, quantity, cost, last_price, stop_loss, take_profit, "
-               "opened_at, bought, buy_notional, sold, sell_notional, trip_pnl, "
-               "trip_commission FROM portfolio_positions WHERE owner = ? "
-               "ORDER BY opened_at, symbol",
-               {owner}));
+      tx.Query(
+          "SELECT symbol, quantity, cost, last_price, stop_loss, take_profit, "
+          "opened_at, bought, buy_notional, sold, sell_notional, trip_pnl, "
+          "trip_commission FROM portfolio_positions WHERE owner = ? "
+          "ORDER BY opened_at, symbol",
+          {owner}));
   for (const SqlRow& row : positions) {
     BOTCORE_ASSIGN_OR_RETURN(Position p, PositionFrom(row, scale));
     state.positions.push_back(std::move(p));
   }
   BOTCORE_ASSIGN_OR_RETURN(
       std::vector<SqlRow> recent,
-      tx.Query(absl::StrCat("SELECT ", ToAbsl(kTradeColumns),
-                            " FROM portfolio_trades WHERE owner = ? AND time >= ? "
-                            "ORDER BY sequence"),
-               {owner, absl::ToUnixMicros(now - options_.recent_trades)}));
+      tx.Query(
+          absl::StrCat("SELECT ", ToAbsl(kTradeColumns),
+                       " FROM portfolio_trades WHERE owner = ? AND time >= ? "
+                       "ORDER BY sequence"),
+          {owner, absl::ToUnixMicros(now - options_.recent_trades)}));
   std::vector<Trade> trades;
   for (const SqlRow& row : recent) {
     BOTCORE_ASSIGN_OR_RETURN(Trade t, TradeFrom(row, scale));
@@ -255,7 +266,8 @@ absl::StatusOr<PortfolioBook> Portfolios::LoadIn(SqlTransaction& tx,
   }
   absl::StatusOr<PortfolioBook> book =
       PortfolioBook::Restore(book_options, state, std::move(trades));
-  if (!book.ok()) return Corrupt(absl::StrCat("portfolio of ", ToAbsl(owner)), book.status());
+  if (!book.ok())
+    return Corrupt(absl::StrCat("portfolio of ", ToAbsl(owner)), book.status());
   return book;
 }
 
@@ -269,36 +281,39 @@ absl::Status Portfolios::SaveIn(SqlTransaction& tx, std::string_view owner,
                  "commission_paid = ?, peak_equity = ?, trade_count = ?, "
                  "updated_at = ? WHERE owner = ? AND trade_count = ?",
                  {state.cash.ToString(), state.realized_pnl.ToString(),
-                  state.commission_paid.ToString(), state.peak_equity.ToString(),
-                  state.trade_count, absl::ToUnixMicros(now), owner,
-                  loaded_trade_count}));
+                  state.commission_paid.ToString(),
+                  state.peak_equity.ToString(), state.trade_count,
+                  absl::ToUnixMicros(now), owner, loaded_trade_count}));
   if (updated != 1) {
     // Another writer got in between: have Transact run the whole unit again.
-    return absl::AbortedError(absl::StrCat("portfolio of ", ToAbsl(owner),
-                                           " changed concurrently"));
+    return absl::AbortedError(
+        absl::StrCat("portfolio of ", ToAbsl(owner), " changed concurrently"));
   }
   BOTCORE_RETURN_IF_ERROR(
-      tx.Execute("DELETE FROM portfolio_positions WHERE owner = ?", {owner}).status());
+      tx.Execute("DELETE FROM portfolio_positions WHERE owner = ?", {owner})
+          .status());
   for (const Position& p : state.positions) {
     BOTCORE_RETURN_IF_ERROR(
-        tx.Execute("INSERT INTO portfolio_positions (owner, symbol, quantity, cost, "
-                   "last_price, stop_loss, take_profit, opened_at, bought, "
-                   "buy_notional, sold, sell_notional, trip_pnl, trip_commission) "
-                   "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                   {owner, p.symbol, p.quantity, p.cost.ToString(),
-                    p.last_price.ToString(), LevelValue(p.stop_loss),
-                    LevelValue(p.take_profit), absl::ToUnixMicros(p.opened_at),
-                    p.bought, p.buy_notional.ToString(), p.sold,
-                    p.sell_notional.ToString(), p.trip_pnl.ToString(),
-                    p.trip_commission.ToString()})
+        tx.Execute(
+              "INSERT INTO portfolio_positions (owner, symbol, quantity, cost, "
+              "last_price, stop_loss, take_profit, opened_at, bought, "
+              "buy_notional, sold, sell_notional, trip_pnl, trip_commission) "
+              "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+              {owner, p.symbol, p.quantity, p.cost.ToString(),
+               p.last_price.ToString(), LevelValue(p.stop_loss),
+               LevelValue(p.take_profit), absl::ToUnixMicros(p.opened_at),
+               p.bought, p.buy_notional.ToString(), p.sold,
+               p.sell_notional.ToString(), p.trip_pnl.ToString(),
+               p.trip_commission.ToString()})
             .status());
   }
   for (const Trade& t : book.trades()) {
     if (t.sequence <= loaded_trade_count) continue;
     BOTCORE_RETURN_IF_ERROR(
-        tx.Execute(absl::StrCat("INSERT INTO portfolio_trades (owner, ",
-                                ToAbsl(kTradeColumns),
-                                ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"),
+        tx.Execute(absl::StrCat(
+                       "INSERT INTO portfolio_trades (owner, ",
+                       ToAbsl(kTradeColumns),
+                       ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"),
                    {owner, t.sequence, absl::ToUnixMicros(t.time), t.symbol,
                     SideName(t.side), t.quantity, t.price.ToString(),
                     t.commission.ToString(), t.realized_pnl.ToString(),
@@ -307,77 +322,87 @@ absl::Status Portfolios::SaveIn(SqlTransaction& tx, std::string_view owner,
                     LevelValue(t.take_profit)})
             .status());
   }
-  return tx.Execute("INSERT INTO portfolio_equity (owner, time, cash, equity) "
-                    "VALUES (?, ?, ?, ?)",
-                    {owner, absl::ToUnixMicros(now), state.cash.ToString(),
-                     book.Equity().ToString()})
+  return tx
+      .Execute(
+          "INSERT INTO portfolio_equity (owner, time, cash, equity) "
+          "VALUES (?, ?, ?, ?)",
+          {owner, absl::ToUnixMicros(now), state.cash.ToString(),
+           book.Equity().ToString()})
       .status();
 }
 
 absl::StatusOr<PortfolioBook> Portfolios::Open(std::string_view owner) {
   std::optional<PortfolioBook> book;
-  BOTCORE_RETURN_IF_ERROR(options_.database->Transact([&](SqlTransaction& tx) -> absl::Status {
-    BOTCORE_ASSIGN_OR_RETURN(PortfolioBook loaded, LoadIn(tx, owner, options_.clock->Now()));
-    book = std::move(loaded);
-    return absl::OkStatus();
-  }));
+  BOTCORE_RETURN_IF_ERROR(
+      options_.database->Transact([&](SqlTransaction& tx) -> absl::Status {
+        BOTCORE_ASSIGN_OR_RETURN(PortfolioBook loaded,
+                                 LoadIn(tx, owner, options_.clock->Now()));
+        book = std::move(loaded);
+        return absl::OkStatus();
+      }));
   return *std::move(book);
 }
 
-absl::StatusOr<Trade> Portfolios::Execute(std::string_view owner, const Order& order) {
+absl::StatusOr<Trade> Portfolios::Execute(std::string_view owner,
+                                          const Order& order) {
   std::optional<Trade> trade;
   const absl::Time now = options_.clock->Now();
-  BOTCORE_RETURN_IF_ERROR(options_.database->Transact([&](SqlTransaction& tx) -> absl::Status {
-    BOTCORE_ASSIGN_OR_RETURN(PortfolioBook book, LoadIn(tx, owner, now));
-    const int64_t loaded = book.state().trade_count;
-    BOTCORE_ASSIGN_OR_RETURN(Trade t, book.Execute(order, now));
-    BOTCORE_RETURN_IF_ERROR(SaveIn(tx, owner, book, loaded, now));
-    trade = std::move(t);
-    return absl::OkStatus();
-  }));
+  BOTCORE_RETURN_IF_ERROR(
+      options_.database->Transact([&](SqlTransaction& tx) -> absl::Status {
+        BOTCORE_ASSIGN_OR_RETURN(PortfolioBook book, LoadIn(tx, owner, now));
+        const int64_t loaded = book.state().trade_count;
+        BOTCORE_ASSIGN_OR_RETURN(Trade t, book.Execute(order, now));
+        BOTCORE_RETURN_IF_ERROR(SaveIn(tx, owner, book, loaded, now));
+        trade = std::move(t);
+        return absl::OkStatus();
+      }));
   return *std::move(trade);
 }
 
-absl::StatusOr<std::vector<PositionExit>> Portfolios::OnPrice(std::string_view symbol,
-                                                              const BarPrices& prices) {
+absl::StatusOr<std::vector<PositionExit>> Portfolios::OnPrice(
+    std::string_view symbol, const BarPrices& prices) {
   const int scale = options_.book.initial_cash.scale();
-  for (const Amount* p : {&prices.open, &prices.high, &prices.low, &prices.last}) {
+  for (const Amount* p :
+       {&prices.open, &prices.high, &prices.low, &prices.last}) {
     if (p->scale() != scale || !p->is_positive()) {
-      return absl::InvalidArgumentError(absl::StrCat(
-          "price ", p->ToString(), " of ", ToAbsl(symbol),
-          " is not positive at the money scale ", scale));
+      return absl::InvalidArgumentError(
+          absl::StrCat("price ", p->ToString(), " of ", ToAbsl(symbol),
+                       " is not positive at the money scale ", scale));
     }
   }
   std::vector<std::string> owners;
-  BOTCORE_RETURN_IF_ERROR(options_.database->Transact([&](SqlTransaction& tx) -> absl::Status {
-    owners.clear();
-    BOTCORE_ASSIGN_OR_RETURN(
-        std::vector<SqlRow> rows,
-        tx.Query("SELECT owner FROM portfolio_positions WHERE symbol = ? ORDER BY owner",
-                 {symbol}));
-    for (const SqlRow& row : rows) {
-      BOTCORE_ASSIGN_OR_RETURN(std::string owner, row.Text(0));
-      owners.push_back(std::move(owner));
-    }
-    return absl::OkStatus();
-  }));
+  BOTCORE_RETURN_IF_ERROR(
+      options_.database->Transact([&](SqlTransaction& tx) -> absl::Status {
+        owners.clear();
+        BOTCORE_ASSIGN_OR_RETURN(
+            std::vector<SqlRow> rows,
+            tx.Query("SELECT owner FROM portfolio_positions WHERE symbol = ? "
+                     "ORDER BY owner",
+                     {symbol}));
+        for (const SqlRow& row : rows) {
+          BOTCORE_ASSIGN_OR_RETURN(std::string owner, row.Text(0));
+          owners.push_back(std::move(owner));
+        }
+        return absl::OkStatus();
+      }));
   std::vector<PositionExit> exits;
   const absl::Time now = options_.clock->Now();
   for (const std::string& owner : owners) {
     std::optional<Trade> exit;
-    BOTCORE_RETURN_IF_ERROR(options_.database->Transact([&](SqlTransaction& tx) -> absl::Status {
-      exit.reset();
-      BOTCORE_ASSIGN_OR_RETURN(PortfolioBook book, LoadIn(tx, owner, now));
-      const int64_t loaded = book.state().trade_count;
-      if (book.FindPosition(symbol) == nullptr) return absl::OkStatus();
-      BOTCORE_RETURN_IF_ERROR(book.Mark(symbol, prices.last));
-      if (std::optional<Order> order =
-              book.CrossedExit(symbol, prices.open, prices.high, prices.low)) {
-        BOTCORE_ASSIGN_OR_RETURN(Trade t, book.Execute(*order, now));
-        exit = std::move(t);
-      }
-      return SaveIn(tx, owner, book, loaded, now);
-    }));
+    BOTCORE_RETURN_IF_ERROR(
+        options_.database->Transact([&](SqlTransaction& tx) -> absl::Status {
+          exit.reset();
+          BOTCORE_ASSIGN_OR_RETURN(PortfolioBook book, LoadIn(tx, owner, now));
+          const int64_t loaded = book.state().trade_count;
+          if (book.FindPosition(symbol) == nullptr) return absl::OkStatus();
+          BOTCORE_RETURN_IF_ERROR(book.Mark(symbol, prices.last));
+          if (std::optional<Order> order = book.CrossedExit(
+                  symbol, prices.open, prices.high, prices.low)) {
+            BOTCORE_ASSIGN_OR_RETURN(Trade t, book.Execute(*order, now));
+            exit = std::move(t);
+          }
+          return SaveIn(tx, owner, book, loaded, now);
+        }));
     if (exit) exits.push_back(PositionExit{owner, *std::move(exit)});
   }
   return exits;
@@ -386,32 +411,38 @@ absl::StatusOr<std::vector<PositionExit>> Portfolios::OnPrice(std::string_view s
 absl::StatusOr<std::vector<Trade>> Portfolios::Trades(std::string_view owner) {
   const int scale = options_.book.initial_cash.scale();
   std::vector<Trade> trades;
-  BOTCORE_RETURN_IF_ERROR(options_.database->Transact([&](SqlTransaction& tx) -> absl::Status {
-    trades.clear();
-    BOTCORE_ASSIGN_OR_RETURN(
-        std::vector<SqlRow> rows,
-        tx.Query(absl::StrCat("SELECT ", ToAbsl(kTradeColumns),
-                              " FROM portfolio_trades WHERE owner = ? ORDER BY sequence"),
-                 {owner}));
-    for (const SqlRow& row : rows) {
-      BOTCORE_ASSIGN_OR_RETURN(Trade t, TradeFrom(row, scale));
-      trades.push_back(std::move(t));
-    }
-    return absl::OkStatus();
-  }));
+  BOTCORE_RETURN_IF_ERROR(
+      options_.database->Transact([&](SqlTransaction& tx) -> absl::Status {
+        trades.clear();
+        BOTCORE_ASSIGN_OR_RETURN(
+            std::vector<SqlRow> rows,
+            tx.Query(
+                absl::StrCat(
+                    "SELECT ", ToAbsl(kTradeColumns),
+                    " FROM portfolio_trades WHERE owner = ? ORDER BY sequence"),
+                {owner}));
+        for (const SqlRow& row : rows) {
+          BOTCORE_ASSIGN_OR_RETURN(Trade t, TradeFrom(row, scale));
+          trades.push_back(std::move(t));
+        }
+        return absl::OkStatus();
+      }));
   return trades;
 }
 
-absl::StatusOr<std::vector<EquityRecord>> Portfolios::EquityHistory(std::string_view owner) {
+absl::StatusOr<std::vector<EquityRecord>> Portfolios::EquityHistory(
+    std::string_view owner) {
   const int scale = options_.book.initial_cash.scale();
   std::vector<EquityRecord> points;
-  BOTCORE_RETURN_IF_ERROR(options_.database->Transact([&](SqlTransaction& tx) -> absl::Status {
+  BOTCORE_RETURN_IF_ERROR(options_.database->Transact([&](SqlTransaction& tx)
+                                                          -> absl::Status {
     points.clear();
     BOTCORE_ASSIGN_OR_RETURN(
         std::vector<SqlRow> rows,
-        tx.Query("SELECT time, cash, equity FROM portfolio_equity WHERE owner = ? "
-                 "ORDER BY time",
-                 {owner}));
+        tx.Query(
+            "SELECT time, cash, equity FROM portfolio_equity WHERE owner = ? "
+            "ORDER BY time",
+            {owner}));
     for (const SqlRow& row : rows) {
       EquityRecord e;
       BOTCORE_ASSIGN_OR_RETURN(int64_t micros, row.Int64(0));
@@ -429,35 +460,43 @@ absl::Status Portfolios::Verify(std::string_view owner) {
   std::optional<PortfolioBook> stored;
   std::vector<Trade> history;
   const int scale = options_.book.initial_cash.scale();
-  BOTCORE_RETURN_IF_ERROR(options_.database->Transact([&](SqlTransaction& tx) -> absl::Status {
-    history.clear();
-    BOTCORE_ASSIGN_OR_RETURN(
-        std::vector<SqlRow> exists,
-        tx.Query("SELECT owner FROM portfolio_accounts WHERE owner = ?", {owner}));
-    if (exists.empty()) {
-      return absl::NotFoundError(absl::StrCat("no portfolio of ", ToAbsl(owner)));
-    }
-    BOTCORE_ASSIGN_OR_RETURN(PortfolioBook book, LoadIn(tx, owner, options_.clock->Now()));
-    stored = std::move(book);
-    BOTCORE_ASSIGN_OR_RETURN(
-        std::vector<SqlRow> rows,
-        tx.Query(absl::StrCat("SELECT ", ToAbsl(kTradeColumns),
-                              " FROM portfolio_trades WHERE owner = ? ORDER BY sequence"),
-                 {owner}));
-    for (const SqlRow& row : rows) {
-      BOTCORE_ASSIGN_OR_RETURN(Trade t, TradeFrom(row, scale));
-      history.push_back(std::move(t));
-    }
-    return absl::OkStatus();
-  }));
-  absl::StatusOr<PortfolioBook> replayed = PortfolioBook::Replay(stored->options(), history);
+  BOTCORE_RETURN_IF_ERROR(
+      options_.database->Transact([&](SqlTransaction& tx) -> absl::Status {
+        history.clear();
+        BOTCORE_ASSIGN_OR_RETURN(
+            std::vector<SqlRow> exists,
+            tx.Query("SELECT owner FROM portfolio_accounts WHERE owner = ?",
+                     {owner}));
+        if (exists.empty()) {
+          return absl::NotFoundError(
+              absl::StrCat("no portfolio of ", ToAbsl(owner)));
+        }
+        BOTCORE_ASSIGN_OR_RETURN(PortfolioBook book,
+                                 LoadIn(tx, owner, options_.clock->Now()));
+        stored = std::move(book);
+        BOTCORE_ASSIGN_OR_RETURN(
+            std::vector<SqlRow> rows,
+            tx.Query(
+                absl::StrCat(
+                    "SELECT ", ToAbsl(kTradeColumns),
+                    " FROM portfolio_trades WHERE owner = ? ORDER BY sequence"),
+                {owner}));
+        for (const SqlRow& row : rows) {
+          BOTCORE_ASSIGN_OR_RETURN(Trade t, TradeFrom(row, scale));
+          history.push_back(std::move(t));
+        }
+        return absl::OkStatus();
+      }));
+  absl::StatusOr<PortfolioBook> replayed =
+      PortfolioBook::Replay(stored->options(), history);
   if (!replayed.ok()) return replayed.status();
   if (!(replayed->state() == stored->state())) {
     return absl::DataLossError(absl::StrCat(
         "portfolio of ", ToAbsl(owner), ": stored state (cash ",
-        stored->cash().ToString(), ", realized ", stored->realized_pnl().ToString(),
-        ", ", stored->positions().size(), " positions) differs from the one replayed from ",
-        history.size(), " trades (cash ", replayed->cash().ToString(), ", realized ",
+        stored->cash().ToString(), ", realized ",
+        stored->realized_pnl().ToString(), ", ", stored->positions().size(),
+        " positions) differs from the one replayed from ", history.size(),
+        " trades (cash ", replayed->cash().ToString(), ", realized ",
         replayed->realized_pnl().ToString(), ", ", replayed->positions().size(),
         " positions)"));
   }

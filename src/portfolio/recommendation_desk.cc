@@ -15,9 +15,12 @@ namespace {
 using internal::ToAbsl;
 
 constexpr std::string_view kColumns =
-    "id, owner, symbol, action, quantity, percent, entry, stop_loss, take_profit, "
-    "confidence, rationale, source, proposed_at, market_price, status, decision, "
-    "reasons, trading_state, order_quantity, order_stop, order_target, created_at, "
+    "id, owner, symbol, action, quantity, percent, entry, stop_loss, "
+    "take_profit, "
+    "confidence, rationale, source, proposed_at, market_price, status, "
+    "decision, "
+    "reasons, trading_state, order_quantity, order_stop, order_target, "
+    "created_at, "
     "expires_at, decided_at, trade_sequence";
 
 absl::StatusOr<RecommendationStatus> ParseStatus(std::string_view name) {
@@ -27,8 +30,8 @@ absl::StatusOr<RecommendationStatus> ParseStatus(std::string_view name) {
         RecommendationStatus::kRefused}) {
     if (RecommendationStatusName(s) == name) return s;
   }
-  return absl::DataLossError(
-      absl::StrCat("recommendation storage: unknown status \"", ToAbsl(name), "\""));
+  return absl::DataLossError(absl::StrCat(
+      "recommendation storage: unknown status \"", ToAbsl(name), "\""));
 }
 
 // Reasons as lines of "DECISION\tcode\tmessage"; tabs and newlines inside are
@@ -40,28 +43,29 @@ std::string EncodeReasons(const std::vector<RiskReason>& reasons) {
     for (char& c : message) {
       if (c == '\t' || c == '\n') c = ' ';
     }
-    absl::StrAppend(&out, ToAbsl(RiskDecisionName(r.decision)), "\t", r.code, "\t",
-                    message, "\n");
+    absl::StrAppend(&out, ToAbsl(RiskDecisionName(r.decision)), "\t", r.code,
+                    "\t", message, "\n");
   }
   return out;
 }
 
 absl::StatusOr<RiskDecision> ParseDecision(std::string_view name) {
-  for (RiskDecision d :
-       {RiskDecision::kApproved, RiskDecision::kAdjusted, RiskDecision::kRejected}) {
+  for (RiskDecision d : {RiskDecision::kApproved, RiskDecision::kAdjusted,
+                         RiskDecision::kRejected}) {
     if (RiskDecisionName(d) == name) return d;
   }
-  return absl::DataLossError(
-      absl::StrCat("recommendation storage: unknown decision \"", ToAbsl(name), "\""));
+  return absl::DataLossError(absl::StrCat(
+      "recommendation storage: unknown decision \"", ToAbsl(name), "\""));
 }
 
 absl::StatusOr<std::vector<RiskReason>> DecodeReasons(const std::string& text) {
   std::vector<RiskReason> reasons;
   for (absl::string_view line : absl::StrSplit(text, '\n', absl::SkipEmpty())) {
-    std::vector<std::string> parts = absl::StrSplit(line, absl::MaxSplits('\t', 2));
+    std::vector<std::string> parts =
+        absl::StrSplit(line, absl::MaxSplits('\t', 2));
     if (parts.size() != 3) {
-      return absl::DataLossError(
-          absl::StrCat("recommendation storage: malformed reason \"", line, "\""));
+      return absl::DataLossError(absl::StrCat(
+          "recommendation storage: malformed reason \"", line, "\""));
     }
     BOTCORE_ASSIGN_OR_RETURN(RiskDecision d, ParseDecision(parts[0]));
     reasons.push_back(RiskReason{d, parts[1], parts[2]});
@@ -70,12 +74,12 @@ absl::StatusOr<std::vector<RiskReason>> DecodeReasons(const std::string& text) {
 }
 
 absl::StatusOr<TradingState> ParseTradingState(std::string_view name) {
-  for (TradingState s :
-       {TradingState::kActive, TradingState::kReducing, TradingState::kHalted}) {
+  for (TradingState s : {TradingState::kActive, TradingState::kReducing,
+                         TradingState::kHalted}) {
     if (TradingStateName(s) == name) return s;
   }
-  return absl::DataLossError(
-      absl::StrCat("recommendation storage: unknown trading state \"", ToAbsl(name), "\""));
+  return absl::DataLossError(absl::StrCat(
+      "recommendation storage: unknown trading state \"", ToAbsl(name), "\""));
 }
 
 SqlValue Level(const std::optional<Amount>& a) {
@@ -86,7 +90,8 @@ absl::StatusOr<std::optional<Amount>> LevelAt(const SqlRow& row, size_t i) {
   if (row.IsNull(i)) return std::nullopt;
   BOTCORE_ASSIGN_OR_RETURN(std::string text, row.Text(i));
   const size_t dot = text.find('.');
-  const int scale = dot == std::string::npos ? 0 : static_cast<int>(text.size() - dot - 1);
+  const int scale =
+      dot == std::string::npos ? 0 : static_cast<int>(text.size() - dot - 1);
   absl::StatusOr<Amount> a = Amount::Parse(text, scale);
   if (!a.ok()) return absl::DataLossError(a.status().message());
   return std::optional<Amount>(*a);
@@ -158,10 +163,20 @@ absl::StatusOr<std::optional<StoredRecommendation>> Find(SqlTransaction& tx,
 absl::Status AddTransition(SqlTransaction& tx, std::string_view id,
                            RecommendationStatus status, absl::Time time,
                            std::string_view note) {
+  // Steps number the transitions of one id in order, even within one
+  // microsecond.
+  BOTCORE_ASSIGN_OR_RETURN(
+      std::vector<SqlRow> last,
+      tx.Query("SELECT COUNT(*) FROM portfolio_recommendation_transitions "
+               "WHERE id = ?",
+               {id}));
+  BOTCORE_ASSIGN_OR_RETURN(int64_t steps, last.at(0).Int64(0));
   return tx
-      .Execute("INSERT INTO portfolio_recommendation_transitions (id, status, time, note) "
-               "VALUES (?, ?, ?, ?)",
-               {id, RecommendationStatusName(status), absl::ToUnixMicros(time), note})
+      .Execute(
+          "INSERT INTO portfolio_recommendation_transitions (id, step, status, "
+          "time, note) VALUES (?, ?, ?, ?, ?)",
+          {id, steps + 1, RecommendationStatusName(status),
+           absl::ToUnixMicros(time), note})
       .status();
 }
 
@@ -171,9 +186,10 @@ absl::StatusOr<bool> Leave(SqlTransaction& tx, std::string_view id,
                            std::string_view note) {
   BOTCORE_ASSIGN_OR_RETURN(
       int64_t changed,
-      tx.Execute("UPDATE portfolio_recommendations SET status = ?, decided_at = ? "
-                 "WHERE id = ? AND status = 'PENDING'",
-                 {RecommendationStatusName(to), absl::ToUnixMicros(now), id}));
+      tx.Execute(
+          "UPDATE portfolio_recommendations SET status = ?, decided_at = ? "
+          "WHERE id = ? AND status = 'PENDING'",
+          {RecommendationStatusName(to), absl::ToUnixMicros(now), id}));
   if (changed == 0) return false;
   BOTCORE_RETURN_IF_ERROR(AddTransition(tx, id, to, now, note));
   return true;
@@ -214,8 +230,9 @@ absl::StatusOr<std::unique_ptr<RecommendationDesk>> RecommendationDesk::Create(
         "RecommendationDeskOptions: portfolios and risk are required");
   }
   if (options.expiry <= absl::ZeroDuration()) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "recommendation expiry ", absl::FormatDuration(options.expiry), " is not positive"));
+    return absl::InvalidArgumentError(
+        absl::StrCat("recommendation expiry ",
+                     absl::FormatDuration(options.expiry), " is not positive"));
   }
   return std::unique_ptr<RecommendationDesk>(new RecommendationDesk(options));
 }
@@ -236,21 +253,25 @@ std::string RecommendationDesk::NewId() {
 }
 
 absl::StatusOr<StoredRecommendation> RecommendationDesk::Propose(
-    std::string_view owner, Recommendation recommendation, const Amount& market_price) {
-  if (owner.empty()) return absl::InvalidArgumentError("recommendation owner is empty");
+    std::string_view owner, Recommendation recommendation,
+    const Amount& market_price) {
+  if (owner.empty())
+    return absl::InvalidArgumentError("recommendation owner is empty");
   Portfolios& portfolios = *options_.portfolios;
   const absl::Time now = portfolios.clock().Now();
   recommendation.id = NewId();
   if (recommendation.time == absl::Time()) recommendation.time = now;
   StoredRecommendation stored;
-  BOTCORE_RETURN_IF_ERROR(portfolios.database().Transact([&](SqlTransaction& tx) -> absl::Status {
-    BOTCORE_ASSIGN_OR_RETURN(PortfolioBook book, portfolios.LoadIn(tx, owner, now));
+  BOTCORE_RETURN_IF_ERROR(portfolios.database().Transact([&](SqlTransaction& tx)
+                                                             -> absl::Status {
+    BOTCORE_ASSIGN_OR_RETURN(PortfolioBook book,
+                             portfolios.LoadIn(tx, owner, now));
     stored = StoredRecommendation{};
     stored.owner = std::string(owner);
     stored.recommendation = recommendation;
     stored.market_price = market_price;
-    stored.verdict = options_.risk->Review(recommendation, book, market_price, now,
-                                           LimitsFor(owner));
+    stored.verdict = options_.risk->Review(recommendation, book, market_price,
+                                           now, LimitsFor(owner));
     stored.status = stored.verdict.allowed() ? RecommendationStatus::kPending
                                              : RecommendationStatus::kRefused;
     stored.created_at = now;
@@ -259,22 +280,39 @@ absl::StatusOr<StoredRecommendation> RecommendationDesk::Propose(
     const Recommendation& r = recommendation;
     const Order& o = stored.verdict.order;
     BOTCORE_RETURN_IF_ERROR(
-        tx.Execute(absl::StrCat("INSERT INTO portfolio_recommendations (", ToAbsl(kColumns),
-                                ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
-                                "?, ?, ?, ?, ?, ?, ?, ?, 0)"),
-                   {r.id, owner, r.symbol, TradeActionName(r.action), r.quantity, r.percent,
-                    Level(r.entry), Level(r.stop_loss), Level(r.take_profit),
-                    int64_t{r.confidence}, r.rationale, r.source,
-                    absl::ToUnixMicros(r.time), market_price.ToString(),
-                    RecommendationStatusName(stored.status),
-                    RiskDecisionName(stored.verdict.decision),
-                    EncodeReasons(stored.verdict.reasons),
-                    TradingStateName(stored.verdict.trading_state), o.quantity,
-                    Level(o.stop_loss), Level(o.take_profit), absl::ToUnixMicros(now),
-                    absl::ToUnixMicros(stored.expires_at),
-                    stored.decided_at ? SqlValue(absl::ToUnixMicros(now)) : SqlValue()})
+        tx.Execute(
+              absl::StrCat(
+                  "INSERT INTO portfolio_recommendations (", ToAbsl(kColumns),
+                  ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
+                  "?, ?, ?, ?, ?, ?, ?, ?, 0)"),
+              {r.id,
+               owner,
+               r.symbol,
+               TradeActionName(r.action),
+               r.quantity,
+               r.percent,
+               Level(r.entry),
+               Level(r.stop_loss),
+               Level(r.take_profit),
+               int64_t{r.confidence},
+               r.rationale,
+               r.source,
+               absl::ToUnixMicros(r.time),
+               market_price.ToString(),
+               RecommendationStatusName(stored.status),
+               RiskDecisionName(stored.verdict.decision),
+               EncodeReasons(stored.verdict.reasons),
+               TradingStateName(stored.verdict.trading_state),
+               o.quantity,
+               Level(o.stop_loss),
+               Level(o.take_profit),
+               absl::ToUnixMicros(now),
+               absl::ToUnixMicros(stored.expires_at),
+               stored.decided_at ? SqlValue(absl::ToUnixMicros(now))
+                                 : SqlValue()})
             .status());
-    return AddTransition(tx, r.id, stored.status, now, stored.verdict.Summary());
+    return AddTransition(tx, r.id, stored.status, now,
+                         stored.verdict.Summary());
   }));
   return stored;
 }
@@ -289,11 +327,13 @@ absl::StatusOr<Trade> RecommendationDesk::Confirm(std::string_view owner,
   int64_t sequence = 0;
   std::string why;
   std::optional<Trade> trade;
-  BOTCORE_RETURN_IF_ERROR(portfolios.database().Transact([&](SqlTransaction& tx) -> absl::Status {
+  BOTCORE_RETURN_IF_ERROR(portfolios.database().Transact([&](SqlTransaction& tx)
+                                                             -> absl::Status {
     trade.reset();
     why.clear();
     const absl::Time now = portfolios.clock().Now();
-    BOTCORE_ASSIGN_OR_RETURN(std::optional<StoredRecommendation> found, Find(tx, id));
+    BOTCORE_ASSIGN_OR_RETURN(std::optional<StoredRecommendation> found,
+                             Find(tx, id));
     if (!found || found->owner != owner) return NotFound(owner, id);
     seen = found->status;
     sequence = found->trade_sequence;
@@ -307,24 +347,29 @@ absl::StatusOr<Trade> RecommendationDesk::Confirm(std::string_view owner,
     }
     if (now >= found->expires_at) {
       outcome = Outcome::kExpired;
-      return Leave(tx, id, RecommendationStatus::kExpired, now, "expired").status();
+      return Leave(tx, id, RecommendationStatus::kExpired, now, "expired")
+          .status();
     }
-    BOTCORE_ASSIGN_OR_RETURN(PortfolioBook book, portfolios.LoadIn(tx, owner, now));
+    BOTCORE_ASSIGN_OR_RETURN(PortfolioBook book,
+                             portfolios.LoadIn(tx, owner, now));
     const int64_t loaded = book.state().trade_count;
-    RiskVerdict verdict = options_.risk->Review(found->recommendation, book, market_price,
-                                                now, LimitsFor(owner));
+    RiskVerdict verdict = options_.risk->Review(
+        found->recommendation, book, market_price, now, LimitsFor(owner));
     if (!verdict.allowed()) {
       outcome = Outcome::kRefused;
       why = verdict.Summary();
       BOTCORE_RETURN_IF_ERROR(
-          tx.Execute("UPDATE portfolio_recommendations SET reasons = ?, decision = ? "
+          tx.Execute("UPDATE portfolio_recommendations SET reasons = ?, "
+                     "decision = ? "
                      "WHERE id = ?",
-                     {EncodeReasons(verdict.reasons), RiskDecisionName(verdict.decision), id})
+                     {EncodeReasons(verdict.reasons),
+                      RiskDecisionName(verdict.decision), id})
               .status());
       return Leave(tx, id, RecommendationStatus::kRefused, now, why).status();
     }
-    BOTCORE_ASSIGN_OR_RETURN(bool moved, Leave(tx, id, RecommendationStatus::kConfirmed, now,
-                                               verdict.Summary()));
+    BOTCORE_ASSIGN_OR_RETURN(
+        bool moved, Leave(tx, id, RecommendationStatus::kConfirmed, now,
+                          verdict.Summary()));
     if (!moved) {
       outcome = Outcome::kAlready;
       return absl::OkStatus();
@@ -333,10 +378,12 @@ absl::StatusOr<Trade> RecommendationDesk::Confirm(std::string_view owner,
     BOTCORE_RETURN_IF_ERROR(portfolios.SaveIn(tx, owner, book, loaded, now));
     BOTCORE_RETURN_IF_ERROR(
         tx.Execute("UPDATE portfolio_recommendations SET trade_sequence = ?, "
-                   "market_price = ?, order_quantity = ?, order_stop = ?, order_target = ? "
+                   "market_price = ?, order_quantity = ?, order_stop = ?, "
+                   "order_target = ? "
                    "WHERE id = ?",
                    {t.sequence, market_price.ToString(), t.quantity,
-                    Level(verdict.order.stop_loss), Level(verdict.order.take_profit), id})
+                    Level(verdict.order.stop_loss),
+                    Level(verdict.order.take_profit), id})
             .status());
     outcome = Outcome::kExecuted;
     trade = std::move(t);
@@ -346,34 +393,39 @@ absl::StatusOr<Trade> RecommendationDesk::Confirm(std::string_view owner,
     case Outcome::kExecuted:
       return *std::move(trade);
     case Outcome::kAlready:
-      return absl::AlreadyExistsError(absl::StrCat(
-          "recommendation ", ToAbsl(id), " was already confirmed (trade ", sequence, ")"));
+      return absl::AlreadyExistsError(
+          absl::StrCat("recommendation ", ToAbsl(id),
+                       " was already confirmed (trade ", sequence, ")"));
     case Outcome::kNotPending:
-      return absl::FailedPreconditionError(
-          absl::StrCat("recommendation ", ToAbsl(id), " is ",
-                       ToAbsl(RecommendationStatusName(seen)), ", not PENDING"));
+      return absl::FailedPreconditionError(absl::StrCat(
+          "recommendation ", ToAbsl(id), " is ",
+          ToAbsl(RecommendationStatusName(seen)), ", not PENDING"));
     case Outcome::kExpired:
       return absl::FailedPreconditionError(
           absl::StrCat("recommendation ", ToAbsl(id), " has expired"));
     case Outcome::kRefused:
-      return absl::FailedPreconditionError(
-          absl::StrCat("recommendation ", ToAbsl(id), " refused on confirmation: ", why));
+      return absl::FailedPreconditionError(absl::StrCat(
+          "recommendation ", ToAbsl(id), " refused on confirmation: ", why));
   }
   return absl::InternalError("unreachable");
 }
 
-absl::Status RecommendationDesk::Reject(std::string_view owner, std::string_view id) {
+absl::Status RecommendationDesk::Reject(std::string_view owner,
+                                        std::string_view id) {
   Portfolios& portfolios = *options_.portfolios;
   RecommendationStatus seen = RecommendationStatus::kPending;
   bool moved = false;
-  BOTCORE_RETURN_IF_ERROR(portfolios.database().Transact([&](SqlTransaction& tx) -> absl::Status {
-    BOTCORE_ASSIGN_OR_RETURN(std::optional<StoredRecommendation> found, Find(tx, id));
-    if (!found || found->owner != owner) return NotFound(owner, id);
-    seen = found->status;
-    BOTCORE_ASSIGN_OR_RETURN(moved, Leave(tx, id, RecommendationStatus::kRejected,
-                                          portfolios.clock().Now(), "rejected by the user"));
-    return absl::OkStatus();
-  }));
+  BOTCORE_RETURN_IF_ERROR(
+      portfolios.database().Transact([&](SqlTransaction& tx) -> absl::Status {
+        BOTCORE_ASSIGN_OR_RETURN(std::optional<StoredRecommendation> found,
+                                 Find(tx, id));
+        if (!found || found->owner != owner) return NotFound(owner, id);
+        seen = found->status;
+        BOTCORE_ASSIGN_OR_RETURN(
+            moved, Leave(tx, id, RecommendationStatus::kRejected,
+                         portfolios.clock().Now(), "rejected by the user"));
+        return absl::OkStatus();
+      }));
   if (!moved) {
     return absl::FailedPreconditionError(
         absl::StrCat("recommendation ", ToAbsl(id), " is ",
@@ -385,18 +437,21 @@ absl::Status RecommendationDesk::Reject(std::string_view owner, std::string_view
 absl::StatusOr<int> RecommendationDesk::ExpireDue() {
   Portfolios& portfolios = *options_.portfolios;
   int count = 0;
-  BOTCORE_RETURN_IF_ERROR(portfolios.database().Transact([&](SqlTransaction& tx) -> absl::Status {
+  BOTCORE_RETURN_IF_ERROR(portfolios.database().Transact([&](SqlTransaction& tx)
+                                                             -> absl::Status {
     count = 0;
     const absl::Time now = portfolios.clock().Now();
     BOTCORE_ASSIGN_OR_RETURN(
         std::vector<SqlRow> rows,
-        tx.Query("SELECT id FROM portfolio_recommendations WHERE status = 'PENDING' "
-                 "AND expires_at <= ? ORDER BY id",
-                 {absl::ToUnixMicros(now)}));
+        tx.Query(
+            "SELECT id FROM portfolio_recommendations WHERE status = 'PENDING' "
+            "AND expires_at <= ? ORDER BY id",
+            {absl::ToUnixMicros(now)}));
     for (const SqlRow& row : rows) {
       BOTCORE_ASSIGN_OR_RETURN(std::string id, row.Text(0));
-      BOTCORE_ASSIGN_OR_RETURN(bool moved,
-                               Leave(tx, id, RecommendationStatus::kExpired, now, "expired"));
+      BOTCORE_ASSIGN_OR_RETURN(
+          bool moved,
+          Leave(tx, id, RecommendationStatus::kExpired, now, "expired"));
       count += moved;
     }
     return absl::OkStatus();
@@ -404,29 +459,32 @@ absl::StatusOr<int> RecommendationDesk::ExpireDue() {
   return count;
 }
 
-absl::StatusOr<StoredRecommendation> RecommendationDesk::Get(std::string_view id) {
+absl::StatusOr<StoredRecommendation> RecommendationDesk::Get(
+    std::string_view id) {
   std::optional<StoredRecommendation> found;
-  BOTCORE_RETURN_IF_ERROR(
-      options_.portfolios->database().Transact([&](SqlTransaction& tx) -> absl::Status {
+  BOTCORE_RETURN_IF_ERROR(options_.portfolios->database().Transact(
+      [&](SqlTransaction& tx) -> absl::Status {
         BOTCORE_ASSIGN_OR_RETURN(found, Find(tx, id));
         return absl::OkStatus();
       }));
   if (!found) {
-    return absl::NotFoundError(absl::StrCat("no recommendation \"", ToAbsl(id), "\""));
+    return absl::NotFoundError(
+        absl::StrCat("no recommendation \"", ToAbsl(id), "\""));
   }
   return *std::move(found);
 }
 
-absl::StatusOr<std::vector<RecommendationTransition>> RecommendationDesk::History(
-    std::string_view id) {
+absl::StatusOr<std::vector<RecommendationTransition>>
+RecommendationDesk::History(std::string_view id) {
   std::vector<RecommendationTransition> out;
-  BOTCORE_RETURN_IF_ERROR(
-      options_.portfolios->database().Transact([&](SqlTransaction& tx) -> absl::Status {
+  BOTCORE_RETURN_IF_ERROR(options_.portfolios->database().Transact(
+      [&](SqlTransaction& tx) -> absl::Status {
         out.clear();
         BOTCORE_ASSIGN_OR_RETURN(
             std::vector<SqlRow> rows,
-            tx.Query("SELECT status, time, note FROM portfolio_recommendation_transitions "
-                     "WHERE id = ? ORDER BY time, status",
+            tx.Query("SELECT status, time, note FROM "
+                     "portfolio_recommendation_transitions "
+                     "WHERE id = ? ORDER BY step",
                      {id}));
         for (const SqlRow& row : rows) {
           RecommendationTransition t;
@@ -446,20 +504,23 @@ absl::StatusOr<std::vector<StoredRecommendation>> RecommendationDesk::Pending(
     std::string_view owner) {
   std::vector<StoredRecommendation> out;
   Portfolios& portfolios = *options_.portfolios;
-  BOTCORE_RETURN_IF_ERROR(portfolios.database().Transact([&](SqlTransaction& tx) -> absl::Status {
-    out.clear();
-    BOTCORE_ASSIGN_OR_RETURN(
-        std::vector<SqlRow> rows,
-        tx.Query(absl::StrCat("SELECT ", ToAbsl(kColumns),
-                              " FROM portfolio_recommendations WHERE owner = ? AND "
-                              "status = 'PENDING' AND expires_at > ? ORDER BY created_at, id"),
-                 {owner, absl::ToUnixMicros(portfolios.clock().Now())}));
-    for (const SqlRow& row : rows) {
-      BOTCORE_ASSIGN_OR_RETURN(StoredRecommendation s, FromRow(row));
-      out.push_back(std::move(s));
-    }
-    return absl::OkStatus();
-  }));
+  BOTCORE_RETURN_IF_ERROR(
+      portfolios.database().Transact([&](SqlTransaction& tx) -> absl::Status {
+        out.clear();
+        BOTCORE_ASSIGN_OR_RETURN(
+            std::vector<SqlRow> rows,
+            tx.Query(absl::StrCat(
+                         "SELECT ", ToAbsl(kColumns),
+                         " FROM portfolio_recommendations WHERE owner = ? AND "
+                         "status = 'PENDING' AND expires_at > ? ORDER BY "
+                         "created_at, id"),
+                     {owner, absl::ToUnixMicros(portfolios.clock().Now())}));
+        for (const SqlRow& row : rows) {
+          BOTCORE_ASSIGN_OR_RETURN(StoredRecommendation s, FromRow(row));
+          out.push_back(std::move(s));
+        }
+        return absl::OkStatus();
+      }));
   return out;
 }
 

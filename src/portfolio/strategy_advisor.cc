@@ -22,11 +22,12 @@ absl::StatusOr<std::unique_ptr<StrategyAdvisor>> StrategyAdvisor::Create(
     return absl::InvalidArgumentError("StrategyAdvisor: null strategy");
   }
   if (!(options.buy_percent > 0 && options.buy_percent <= 100)) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "StrategyAdvisor: buy_percent ", options.buy_percent,
-        " is outside (0, 100]"));
+    return absl::InvalidArgumentError(
+        absl::StrCat("StrategyAdvisor: buy_percent ", options.buy_percent,
+                     " is outside (0, 100]"));
   }
-  return std::unique_ptr<StrategyAdvisor>(new StrategyAdvisor(strategy, options));
+  return std::unique_ptr<StrategyAdvisor>(
+      new StrategyAdvisor(strategy, options));
 }
 
 absl::StatusOr<std::optional<Recommendation>> StrategyAdvisor::Advise(
@@ -35,23 +36,27 @@ absl::StatusOr<std::optional<Recommendation>> StrategyAdvisor::Advise(
   while (first > 0 && context.candles[first - 1].time > last_fed_) --first;
   std::optional<Signal> signal;
   for (size_t i = first; i < context.candles.size(); ++i) {
-    absl::StatusOr<std::optional<Signal>> s = strategy_->OnBar(context.candles[i]);
+    absl::StatusOr<std::optional<Signal>> s =
+        strategy_->OnBar(context.candles[i]);
     if (!s.ok()) return s.status();
     last_fed_ = context.candles[i].time;
     if (*s) signal = *std::move(s);
   }
   if (!signal) return std::nullopt;
-  const bool holding = context.portfolio->FindPosition(context.symbol) != nullptr;
+  const bool holding =
+      context.portfolio->FindPosition(context.symbol) != nullptr;
   if (signal->side == Side::kBuy ? holding : !holding) return std::nullopt;
 
   Recommendation r;
   r.symbol = std::string(context.symbol);
-  r.action = signal->side == Side::kBuy ? TradeAction::kBuy : TradeAction::kSell;
+  r.action =
+      signal->side == Side::kBuy ? TradeAction::kBuy : TradeAction::kSell;
   if (signal->side == Side::kBuy) r.percent = options_.buy_percent;
   const Instrument& instrument = *context.instrument;
   auto level = [&](double price) -> absl::StatusOr<std::optional<Amount>> {
     if (!std::isfinite(price) || price <= 0) return std::nullopt;
-    absl::StatusOr<Amount> a = PriceOnStep(instrument, price, options_.price_rounding);
+    absl::StatusOr<Amount> a =
+        PriceOnStep(instrument, price, options_.price_rounding);
     if (!a.ok()) return a.status();
     return std::optional<Amount>(*a);
   };

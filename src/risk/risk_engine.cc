@@ -15,7 +15,8 @@ using absl::int128;
 
 // `fraction` as an exact rate with six decimals (0.3 -> 0.300000).
 Amount Rate(double fraction) {
-  return *Amount::FromUnits(static_cast<int64_t>(std::llround(fraction * 1e6)), 6);
+  return *Amount::FromUnits(static_cast<int64_t>(std::llround(fraction * 1e6)),
+                            6);
 }
 
 // a * fraction, rounded by `mode` at a's scale.
@@ -28,11 +29,13 @@ std::string Percent(double fraction) {
 }
 
 RiskReason Rejected(std::string code, std::string message) {
-  return RiskReason{RiskDecision::kRejected, std::move(code), std::move(message)};
+  return RiskReason{RiskDecision::kRejected, std::move(code),
+                    std::move(message)};
 }
 
 RiskReason Adjusted(std::string code, std::string message) {
-  return RiskReason{RiskDecision::kAdjusted, std::move(code), std::move(message)};
+  return RiskReason{RiskDecision::kAdjusted, std::move(code),
+                    std::move(message)};
 }
 
 // Whole lots of `lot` shares that `budget` buys at `price` each (floor).
@@ -55,19 +58,25 @@ void ForEachTradeToday(const RiskInput& input, Fn fn) {
 class DrawdownGuard final : public RiskCheck {
  public:
   std::string_view name() const override { return "drawdown_guard"; }
-  std::optional<RiskReason> Check(const RiskInput& in, Order& order) const override {
+  std::optional<RiskReason> Check(const RiskInput& in,
+                                  Order& order) const override {
     if (in.trading_state == TradingState::kHalted) {
-      return Rejected("halted", absl::StrCat(
-          "trading is HALTED: equity ", in.book.Equity().ToString(),
-          " is down ", Percent(*in.limits.halted_drawdown),
-          " or more from its peak ", in.book.peak_equity().ToString()));
+      return Rejected("halted",
+                      absl::StrCat("trading is HALTED: equity ",
+                                   in.book.Equity().ToString(), " is down ",
+                                   Percent(*in.limits.halted_drawdown),
+                                   " or more from its peak ",
+                                   in.book.peak_equity().ToString()));
     }
-    if (in.trading_state == TradingState::kReducing && order.side == Side::kBuy) {
-      return Rejected("reducing", absl::StrCat(
-          "trading is REDUCING (equity ", in.book.Equity().ToString(),
-          " is down ", Percent(*in.limits.reducing_drawdown),
-          " or more from its peak ", in.book.peak_equity().ToString(),
-          "): only closing positions is allowed"));
+    if (in.trading_state == TradingState::kReducing &&
+        order.side == Side::kBuy) {
+      return Rejected("reducing",
+                      absl::StrCat("trading is REDUCING (equity ",
+                                   in.book.Equity().ToString(), " is down ",
+                                   Percent(*in.limits.reducing_drawdown),
+                                   " or more from its peak ",
+                                   in.book.peak_equity().ToString(),
+                                   "): only closing positions is allowed"));
     }
     return std::nullopt;
   }
@@ -90,7 +99,8 @@ class TradingHours final : public RiskCheck {
 class StopLossGuard final : public RiskCheck {
  public:
   std::string_view name() const override { return "stop_loss_guard"; }
-  std::optional<RiskReason> Check(const RiskInput& in, Order& order) const override {
+  std::optional<RiskReason> Check(const RiskInput& in,
+                                  Order& order) const override {
     if (!in.limits.stop_loss_guard_count || order.side != Side::kBuy) {
       return std::nullopt;
     }
@@ -98,59 +108,69 @@ class StopLossGuard final : public RiskCheck {
     int count = 0;
     absl::Time oldest = in.now;
     const std::vector<Trade>& trades = in.book.trades();
-    for (auto it = trades.rbegin(); it != trades.rend() && it->time > since; ++it) {
+    for (auto it = trades.rbegin(); it != trades.rend() && it->time > since;
+         ++it) {
       if (it->reason == TradeReason::kStopLoss) {
         ++count;
         oldest = it->time;
       }
     }
     if (count < *in.limits.stop_loss_guard_count) return std::nullopt;
-    return Rejected("stop_loss_cooldown", absl::StrCat(
-        count, " stop-losses within ",
-        absl::FormatDuration(in.limits.stop_loss_guard_window),
-        ": no buys until ",
-        absl::FormatTime("%Y-%m-%d %H:%M %Z",
-                         oldest + in.limits.stop_loss_guard_window,
-                         in.calendar.zone)));
+    return Rejected(
+        "stop_loss_cooldown",
+        absl::StrCat(count, " stop-losses within ",
+                     absl::FormatDuration(in.limits.stop_loss_guard_window),
+                     ": no buys until ",
+                     absl::FormatTime("%Y-%m-%d %H:%M %Z",
+                                      oldest + in.limits.stop_loss_guard_window,
+                                      in.calendar.zone)));
   }
 };
 
 class DailyLossLimit final : public RiskCheck {
  public:
   std::string_view name() const override { return "daily_loss"; }
-  std::optional<RiskReason> Check(const RiskInput& in, Order& order) const override {
-    if (!in.limits.daily_loss_limit || order.side != Side::kBuy) return std::nullopt;
+  std::optional<RiskReason> Check(const RiskInput& in,
+                                  Order& order) const override {
+    if (!in.limits.daily_loss_limit || order.side != Side::kBuy)
+      return std::nullopt;
     int128 realized = 0;
-    ForEachTradeToday(in, [&](const Trade& t) { realized += t.realized_pnl.units(); });
+    ForEachTradeToday(
+        in, [&](const Trade& t) { realized += t.realized_pnl.units(); });
     const Amount loss = *Amount::FromUnits(-realized, in.book.money_scale());
     if (loss < *in.limits.daily_loss_limit) return std::nullopt;
-    return Rejected("daily_loss", absl::StrCat(
-        "realized loss today ", loss.ToString(), " reaches the daily limit ",
-        in.limits.daily_loss_limit->ToString(), ": no buys until the next "
-        "exchange day"));
+    return Rejected("daily_loss",
+                    absl::StrCat("realized loss today ", loss.ToString(),
+                                 " reaches the daily limit ",
+                                 in.limits.daily_loss_limit->ToString(),
+                                 ": no buys until the next "
+                                 "exchange day"));
   }
 };
 
 class TradesPerDay final : public RiskCheck {
  public:
   std::string_view name() const override { return "trades_per_day"; }
-  std::optional<RiskReason> Check(const RiskInput& in, Order& order) const override {
+  std::optional<RiskReason> Check(const RiskInput& in,
+                                  Order& order) const override {
     if (!in.limits.max_trades_per_day || order.side != Side::kBuy) {
       return std::nullopt;
     }
     int count = 0;
     ForEachTradeToday(in, [&](const Trade&) { ++count; });
     if (count < *in.limits.max_trades_per_day) return std::nullopt;
-    return Rejected("trades_per_day", absl::StrCat(
-        count, " trades today reach the limit of ",
-        *in.limits.max_trades_per_day, " per exchange day"));
+    return Rejected(
+        "trades_per_day",
+        absl::StrCat(count, " trades today reach the limit of ",
+                     *in.limits.max_trades_per_day, " per exchange day"));
   }
 };
 
 class ProtectiveLevels final : public RiskCheck {
  public:
   std::string_view name() const override { return "protective_levels"; }
-  std::optional<RiskReason> Check(const RiskInput& in, Order& order) const override {
+  std::optional<RiskReason> Check(const RiskInput& in,
+                                  Order& order) const override {
     if (!in.limits.require_protective_levels || order.side != Side::kBuy ||
         (order.stop_loss && order.take_profit)) {
       return std::nullopt;
@@ -161,10 +181,11 @@ class ProtectiveLevels final : public RiskCheck {
         *in.instrument.price_step.Rescale(scale, RoundingMode::kHalfEven);
     std::string message;
     if (!order.stop_loss) {
-      Amount stop = *RoundToStep(
-          in.instrument,
-          Times(price, 1 - in.limits.default_stop_loss_fraction, RoundingMode::kHalfEven),
-          RoundingMode::kHalfEven);
+      Amount stop =
+          *RoundToStep(in.instrument,
+                       Times(price, 1 - in.limits.default_stop_loss_fraction,
+                             RoundingMode::kHalfEven),
+                       RoundingMode::kHalfEven);
       stop = *stop.Rescale(scale, RoundingMode::kHalfEven);
       if (stop >= price) stop = *price.Subtract(step);
       if (!stop.is_positive()) {
@@ -176,17 +197,18 @@ class ProtectiveLevels final : public RiskCheck {
                       Percent(in.limits.default_stop_loss_fraction), " below)");
     }
     if (!order.take_profit) {
-      Amount target = *RoundToStep(
-          in.instrument,
-          Times(price, 1 + in.limits.default_take_profit_fraction,
-                RoundingMode::kHalfEven),
-          RoundingMode::kHalfEven);
+      Amount target =
+          *RoundToStep(in.instrument,
+                       Times(price, 1 + in.limits.default_take_profit_fraction,
+                             RoundingMode::kHalfEven),
+                       RoundingMode::kHalfEven);
       target = *target.Rescale(scale, RoundingMode::kHalfEven);
       if (target <= price) target = *price.Add(step);
       order.take_profit = target;
       absl::StrAppend(&message, message.empty() ? "" : ", ",
                       "take-profit set to ", target.ToString(), " (",
-                      Percent(in.limits.default_take_profit_fraction), " above)");
+                      Percent(in.limits.default_take_profit_fraction),
+                      " above)");
     }
     return Adjusted("levels_filled", std::move(message));
   }
@@ -195,38 +217,45 @@ class ProtectiveLevels final : public RiskCheck {
 class RewardRisk final : public RiskCheck {
  public:
   std::string_view name() const override { return "reward_risk"; }
-  std::optional<RiskReason> Check(const RiskInput& in, Order& order) const override {
+  std::optional<RiskReason> Check(const RiskInput& in,
+                                  Order& order) const override {
     if (!in.limits.min_reward_risk || order.side != Side::kBuy ||
         !order.stop_loss || !order.take_profit) {
       return std::nullopt;
     }
     const double price = static_cast<double>(in.market_price.units());
-    const double reward = static_cast<double>(order.take_profit->units()) - price;
+    const double reward =
+        static_cast<double>(order.take_profit->units()) - price;
     const double risk = price - static_cast<double>(order.stop_loss->units());
     const double ratio = reward / risk;
     if (ratio >= *in.limits.min_reward_risk) return std::nullopt;
-    return Rejected("reward_risk", absl::StrFormat(
-        "reward/risk %.2f (take-profit %s, stop-loss %s, price %s) is below "
-        "the minimum %.2f",
-        ratio, order.take_profit->ToString(), order.stop_loss->ToString(),
-        in.market_price.ToString(), *in.limits.min_reward_risk));
+    return Rejected(
+        "reward_risk",
+        absl::StrFormat("reward/risk %.2f (take-profit %s, stop-loss %s, price "
+                        "%s) is below "
+                        "the minimum %.2f",
+                        ratio, order.take_profit->ToString(),
+                        order.stop_loss->ToString(), in.market_price.ToString(),
+                        *in.limits.min_reward_risk));
   }
 };
 
 class WholeLots final : public RiskCheck {
  public:
   std::string_view name() const override { return "whole_lots"; }
-  std::optional<RiskReason> Check(const RiskInput& in, Order& order) const override {
+  std::optional<RiskReason> Check(const RiskInput& in,
+                                  Order& order) const override {
     const int64_t lot = in.instrument.lot_size;
     if (order.quantity % lot == 0 && order.quantity > 0) return std::nullopt;
     const int64_t rounded = order.quantity / lot * lot;
     if (rounded <= 0) {
-      return Rejected("below_one_lot", absl::StrCat(
-          order.quantity, " shares is less than one lot of ", lot));
+      return Rejected("below_one_lot",
+                      absl::StrCat(order.quantity,
+                                   " shares is less than one lot of ", lot));
     }
-    std::string message = absl::StrCat("quantity rounded down from ",
-                                       order.quantity, " to ", rounded,
-                                       " shares (whole lots of ", lot, ")");
+    std::string message =
+        absl::StrCat("quantity rounded down from ", order.quantity, " to ",
+                     rounded, " shares (whole lots of ", lot, ")");
     order.quantity = rounded;
     return Adjusted("lot_rounding", std::move(message));
   }
@@ -235,17 +264,19 @@ class WholeLots final : public RiskCheck {
 class MaxPosition final : public RiskCheck {
  public:
   std::string_view name() const override { return "max_position"; }
-  std::optional<RiskReason> Check(const RiskInput& in, Order& order) const override {
+  std::optional<RiskReason> Check(const RiskInput& in,
+                                  Order& order) const override {
     if (!in.limits.max_position_fraction || order.side != Side::kBuy) {
       return std::nullopt;
     }
     const Amount equity = in.book.Equity();
-    const Amount cap = Times(equity, *in.limits.max_position_fraction,
-                             RoundingMode::kFloor);
+    const Amount cap =
+        Times(equity, *in.limits.max_position_fraction, RoundingMode::kFloor);
     const Position* held = in.book.FindPosition(order.symbol);
     const int128 held_value =
         held == nullptr ? 0 : in.market_price.units() * held->quantity;
-    const Amount room = *Amount::FromUnits(cap.units() - held_value, cap.scale());
+    const Amount room =
+        *Amount::FromUnits(cap.units() - held_value, cap.scale());
     const int64_t lot = in.instrument.lot_size;
     const int64_t allowed = LotsFor(room, in.market_price, lot) * lot;
     const std::string rule = absl::StrCat(
@@ -265,7 +296,8 @@ class MaxPosition final : public RiskCheck {
 class CashSufficiency final : public RiskCheck {
  public:
   std::string_view name() const override { return "cash"; }
-  std::optional<RiskReason> Check(const RiskInput& in, Order& order) const override {
+  std::optional<RiskReason> Check(const RiskInput& in,
+                                  Order& order) const override {
     if (order.side != Side::kBuy) return std::nullopt;
     auto cost = [&](int64_t q) {
       return *in.book.BuyCost(in.instrument, q, in.market_price);
@@ -273,12 +305,14 @@ class CashSufficiency final : public RiskCheck {
     const Amount& cash = in.book.cash();
     if (cost(order.quantity) <= cash) return std::nullopt;
     const int64_t lot = in.instrument.lot_size;
-    int64_t lots = std::min(order.quantity / lot, LotsFor(cash, in.market_price, lot));
+    int64_t lots =
+        std::min(order.quantity / lot, LotsFor(cash, in.market_price, lot));
     while (lots > 0 && cost(lots * lot) > cash) --lots;
     if (lots == 0) {
-      return Rejected("cash", absl::StrCat(
-          "cash ", cash.ToString(), " does not buy one lot of ", lot, " at ",
-          in.market_price.ToString(), " with commission"));
+      return Rejected(
+          "cash", absl::StrCat("cash ", cash.ToString(),
+                               " does not buy one lot of ", lot, " at ",
+                               in.market_price.ToString(), " with commission"));
     }
     std::string message = absl::StrCat(
         "quantity cut from ", order.quantity, " to ", lots * lot,
@@ -322,7 +356,8 @@ bool ExchangeCalendar::IsOpen(absl::Time t) const {
   const absl::CivilDay day = ExchangeDay(t);
   if (weekends_closed) {
     const absl::Weekday w = absl::GetWeekday(day);
-    if (w == absl::Weekday::saturday || w == absl::Weekday::sunday) return false;
+    if (w == absl::Weekday::saturday || w == absl::Weekday::sunday)
+      return false;
   }
   if (std::find(holidays.begin(), holidays.end(), day) != holidays.end()) {
     return false;
@@ -331,7 +366,9 @@ bool ExchangeCalendar::IsOpen(absl::Time t) const {
   return since_midnight >= session_open && since_midnight < session_close;
 }
 
-Amount RiskLimits::DefaultDailyLossLimit() { return *Amount::FromUnits(100000, 2); }
+Amount RiskLimits::DefaultDailyLossLimit() {
+  return *Amount::FromUnits(100000, 2);
+}
 
 RiskLimits RiskLimits::CashOnly() {
   RiskLimits limits;
@@ -357,12 +394,14 @@ std::string RiskVerdict::Summary() const {
   return out;
 }
 
-RiskEngine::RiskEngine(RiskEngineOptions options) : options_(std::move(options)) {
-  checks_ = {std::make_shared<DrawdownGuard>(),   std::make_shared<TradingHours>(),
-             std::make_shared<StopLossGuard>(),   std::make_shared<DailyLossLimit>(),
-             std::make_shared<TradesPerDay>(),    std::make_shared<ProtectiveLevels>(),
-             std::make_shared<RewardRisk>(),      std::make_shared<WholeLots>(),
-             std::make_shared<MaxPosition>(),     std::make_shared<CashSufficiency>()};
+RiskEngine::RiskEngine(RiskEngineOptions options)
+    : options_(std::move(options)) {
+  checks_ = {
+      std::make_shared<DrawdownGuard>(), std::make_shared<TradingHours>(),
+      std::make_shared<StopLossGuard>(), std::make_shared<DailyLossLimit>(),
+      std::make_shared<TradesPerDay>(),  std::make_shared<ProtectiveLevels>(),
+      std::make_shared<RewardRisk>(),    std::make_shared<WholeLots>(),
+      std::make_shared<MaxPosition>(),   std::make_shared<CashSufficiency>()};
   checks_.insert(checks_.end(), options_.extra_checks.begin(),
                  options_.extra_checks.end());
 }
@@ -370,11 +409,11 @@ RiskEngine::RiskEngine(RiskEngineOptions options) : options_(std::move(options))
 absl::StatusOr<std::unique_ptr<RiskEngine>> RiskEngine::Create(
     const RiskEngineOptions& options) {
   if (options.calendar.session_close <= options.calendar.session_open) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "trading session closes at ",
-        absl::FormatDuration(options.calendar.session_close),
-        ", not after it opens at ",
-        absl::FormatDuration(options.calendar.session_open)));
+    return absl::InvalidArgumentError(
+        absl::StrCat("trading session closes at ",
+                     absl::FormatDuration(options.calendar.session_close),
+                     ", not after it opens at ",
+                     absl::FormatDuration(options.calendar.session_open)));
   }
   for (const auto& check : options.extra_checks) {
     if (check == nullptr) {
@@ -418,8 +457,9 @@ RiskVerdict RiskEngine::Review(const Recommendation& rec,
   }
   const Instrument* instrument = book.FindInstrument(rec.symbol);
   if (instrument == nullptr) {
-    return reject("unknown_symbol",
-                  absl::StrCat("the portfolio does not trade \"", rec.symbol, "\""));
+    return reject(
+        "unknown_symbol",
+        absl::StrCat("the portfolio does not trade \"", rec.symbol, "\""));
   }
   if (!CheckPriceOnStep(*instrument, market_price).ok()) {
     return reject("bad_market_price",
@@ -433,14 +473,16 @@ RiskVerdict RiskEngine::Review(const Recommendation& rec,
 
   // Sanity of the advisor's numbers.
   if (rec.confidence < 0 || rec.confidence > 100) {
-    return reject("bad_confidence",
-                  absl::StrCat("confidence ", rec.confidence, " is outside 0..100"));
+    return reject("bad_confidence", absl::StrCat("confidence ", rec.confidence,
+                                                 " is outside 0..100"));
   }
   if (rec.quantity < 0 || !std::isfinite(rec.percent) || rec.percent < 0 ||
       rec.percent > 100 || (rec.quantity > 0 && rec.percent > 0)) {
-    return reject("absurd_quantity", absl::StrCat(
-        "quantity ", rec.quantity, " / percent ", rec.percent,
-        ": give a positive quantity or a percent in 0..100, not both"));
+    return reject(
+        "absurd_quantity",
+        absl::StrCat(
+            "quantity ", rec.quantity, " / percent ", rec.percent,
+            ": give a positive quantity or a percent in 0..100, not both"));
   }
   for (const auto* level : {&rec.entry, &rec.stop_loss, &rec.take_profit}) {
     if (level->has_value() && !CheckPriceOnStep(*instrument, **level).ok()) {
@@ -450,28 +492,35 @@ RiskVerdict RiskEngine::Review(const Recommendation& rec,
                                  instrument->price_step.ToString()));
     }
   }
-  if (rec.stop_loss && (buy ? *rec.stop_loss >= price : *rec.stop_loss <= price)) {
-    return reject("stop_wrong_side", absl::StrCat(
-        "stop-loss ", rec.stop_loss->ToString(), " is on the wrong side of the "
-        "market price ", price.ToString(), " for a ", internal::ToAbsl(TradeActionName(rec.action))));
+  if (rec.stop_loss &&
+      (buy ? *rec.stop_loss >= price : *rec.stop_loss <= price)) {
+    return reject("stop_wrong_side",
+                  absl::StrCat("stop-loss ", rec.stop_loss->ToString(),
+                               " is on the wrong side of the "
+                               "market price ",
+                               price.ToString(), " for a ",
+                               internal::ToAbsl(TradeActionName(rec.action))));
   }
   if (rec.take_profit &&
       (buy ? *rec.take_profit <= price : *rec.take_profit >= price)) {
-    return reject("target_wrong_side", absl::StrCat(
-        "take-profit ", rec.take_profit->ToString(), " is on the wrong side of "
-        "the market price ", price.ToString(), " for a ",
-        internal::ToAbsl(TradeActionName(rec.action))));
+    return reject("target_wrong_side",
+                  absl::StrCat("take-profit ", rec.take_profit->ToString(),
+                               " is on the wrong side of "
+                               "the market price ",
+                               price.ToString(), " for a ",
+                               internal::ToAbsl(TradeActionName(rec.action))));
   }
   if (rec.entry && limits.max_entry_deviation) {
     const Amount entry = *rec.entry->Rescale(scale, RoundingMode::kHalfEven);
-    const int128 gap = entry.units() > price.units() ? entry.units() - price.units()
-                                                     : price.units() - entry.units();
+    const int128 gap = entry.units() > price.units()
+                           ? entry.units() - price.units()
+                           : price.units() - entry.units();
     if (*Amount::FromUnits(gap, scale) >
         Times(price, *limits.max_entry_deviation, RoundingMode::kHalfEven)) {
-      return reject("entry_far_from_market", absl::StrCat(
-          "entry ", entry.ToString(), " is more than ",
-          Percent(*limits.max_entry_deviation), " from the market price ",
-          price.ToString()));
+      return reject("entry_far_from_market",
+                    absl::StrCat("entry ", entry.ToString(), " is more than ",
+                                 Percent(*limits.max_entry_deviation),
+                                 " from the market price ", price.ToString()));
     }
   }
 
@@ -484,17 +533,21 @@ RiskVerdict RiskEngine::Review(const Recommendation& rec,
   const int64_t lot = instrument->lot_size;
   const Amount equity = book.Equity();
   if (buy) {
-    if (rec.stop_loss) order.stop_loss = *rec.stop_loss->Rescale(scale, RoundingMode::kHalfEven);
+    if (rec.stop_loss)
+      order.stop_loss = *rec.stop_loss->Rescale(scale, RoundingMode::kHalfEven);
     if (rec.take_profit) {
-      order.take_profit = *rec.take_profit->Rescale(scale, RoundingMode::kHalfEven);
+      order.take_profit =
+          *rec.take_profit->Rescale(scale, RoundingMode::kHalfEven);
     }
     if (rec.quantity > 0) {
       const Amount absurd = Times(equity, limits.absurd_notional_multiple,
                                   RoundingMode::kHalfEven);
       if (absl::int128(rec.quantity) * price.units() > absurd.units()) {
-        return reject("absurd_quantity", absl::StrCat(
-            rec.quantity, " shares at ", price.ToString(), " is more than ",
-            limits.absurd_notional_multiple, " times equity ", equity.ToString()));
+        return reject(
+            "absurd_quantity",
+            absl::StrCat(rec.quantity, " shares at ", price.ToString(),
+                         " is more than ", limits.absurd_notional_multiple,
+                         " times equity ", equity.ToString()));
       }
       order.quantity = rec.quantity;
     } else {
@@ -508,24 +561,29 @@ RiskVerdict RiskEngine::Review(const Recommendation& rec,
         fraction = *limits.max_position_fraction;
       }
       order.quantity =
-          LotsFor(Times(equity, fraction, RoundingMode::kFloor), price, lot) * lot;
+          LotsFor(Times(equity, fraction, RoundingMode::kFloor), price, lot) *
+          lot;
       if (order.quantity == 0) {
-        return reject("below_one_lot", absl::StrCat(
-            Percent(fraction), " of equity ", equity.ToString(),
-            " buys less than one lot of ", lot, " at ", price.ToString()));
+        return reject(
+            "below_one_lot",
+            absl::StrCat(Percent(fraction), " of equity ", equity.ToString(),
+                         " buys less than one lot of ", lot, " at ",
+                         price.ToString()));
       }
     }
   } else {
     const Position* held = book.FindPosition(rec.symbol);
     if (held == nullptr) {
-      return reject("no_position", absl::StrCat(
-          "no ", rec.symbol, " position to sell (positions are long only)"));
+      return reject(
+          "no_position",
+          absl::StrCat("no ", rec.symbol,
+                       " position to sell (positions are long only)"));
     }
-    order.quantity =
-        rec.quantity > 0 ? rec.quantity
-        : rec.percent > 0
-            ? static_cast<int64_t>(std::floor(held->quantity * rec.percent / 100))
-            : held->quantity;
+    order.quantity = rec.quantity > 0 ? rec.quantity
+                     : rec.percent > 0
+                         ? static_cast<int64_t>(
+                               std::floor(held->quantity * rec.percent / 100))
+                         : held->quantity;
     if (order.quantity > held->quantity) {
       verdict.decision = RiskDecision::kAdjusted;
       verdict.reasons.push_back(Adjusted(
@@ -535,7 +593,12 @@ RiskVerdict RiskEngine::Review(const Recommendation& rec,
     }
   }
 
-  const RiskInput input{book,   *instrument, price, now, limits, options_.calendar,
+  const RiskInput input{book,
+                        *instrument,
+                        price,
+                        now,
+                        limits,
+                        options_.calendar,
                         verdict.trading_state};
   for (const auto& check : checks_) {
     std::optional<RiskReason> reason = check->Check(input, order);

@@ -61,7 +61,8 @@ void SmaCrossStrategy::Reset() {
   last_difference_ = 0;
 }
 
-absl::StatusOr<std::optional<Signal>> SmaCrossStrategy::OnBar(const Candle& bar) {
+absl::StatusOr<std::optional<Signal>> SmaCrossStrategy::OnBar(
+    const Candle& bar) {
   if (bar.time <= last_time_) {
     return absl::InvalidArgumentError(absl::StrCat(
         "sma_cross: bar at ", FormatIsoTime(bar.time),
@@ -98,11 +99,12 @@ absl::StatusOr<std::optional<Signal>> SmaCrossStrategy::OnBar(const Candle& bar)
   signal.time = bar.time;
   signal.side = difference > 0 ? Side::kBuy : Side::kSell;
   signal.entry = bar.close;
-  signal.stop_loss = signal.take_profit = std::numeric_limits<double>::quiet_NaN();
+  signal.stop_loss = signal.take_profit =
+      std::numeric_limits<double>::quiet_NaN();
   signal.confidence = 50;
-  signal.reasons.push_back(absl::StrCat(
-      "SMA(", fast, ") crossed ", difference > 0 ? "above" : "below", " SMA(",
-      slow, ")"));
+  signal.reasons.push_back(absl::StrCat("SMA(", fast, ") crossed ",
+                                        difference > 0 ? "above" : "below",
+                                        " SMA(", slow, ")"));
   return signal;
 }
 

@@ -26,18 +26,24 @@ std::string ReadFile(const std::string& path) {
 
 std::string TempPath(const std::string& name) {
   return (std::filesystem::temp_directory_path() /
-          ("botcore_backtester_test_" + std::to_string(::getpid()) + "_" + name))
+          ("botcore_backtester_test_" + std::to_string(::getpid()) + "_" +
+           name))
       .string();
 }
 
 Candle Bar(int i, double open, double high, double low, double close) {
-  return Candle{absl::FromUnixSeconds(1700000000 + int64_t{i} * 86400), open, high,
-                low, close, 1000};
+  return Candle{absl::FromUnixSeconds(1700000000 + int64_t{i} * 86400),
+                open,
+                high,
+                low,
+                close,
+                1000};
 }
 
-TEST_CASE("the reference SMA(10)/SMA(30) run on GAZP matches the regression file") {
-  ASSIGN_OR_REQUIRE(auto bars,
-                    ReadCandlesCsv(testing::SharedDir() + "/data/gazp_daily.csv"));
+TEST_CASE(
+    "the reference SMA(10)/SMA(30) run on GAZP matches the regression file") {
+  ASSIGN_OR_REQUIRE(
+      auto bars, ReadCandlesCsv(testing::SharedDir() + "/data/gazp_daily.csv"));
   ASSIGN_OR_REQUIRE(auto backtester, Backtester::Create({}));
   ASSIGN_OR_REQUIRE(auto strategy, SmaCrossStrategy::Create({}));
   ASSIGN_OR_REQUIRE(BacktestResult result, backtester->Run(*strategy, bars));
@@ -73,7 +79,8 @@ class OneShotAdvisor final : public Advisor {
  public:
   explicit OneShotAdvisor(size_t at) : at_(at) {}
   std::string_view name() const override { return "one_shot"; }
-  absl::StatusOr<std::optional<Recommendation>> Advise(const AdvisorContext& c) override {
+  absl::StatusOr<std::optional<Recommendation>> Advise(
+      const AdvisorContext& c) override {
     if (c.candles.size() != at_ + 1) return std::nullopt;
     Recommendation r;
     r.symbol = std::string(c.symbol);
@@ -90,8 +97,8 @@ class OneShotAdvisor final : public Advisor {
 
 TEST_CASE("a recommendation fills at the next open and the watcher closes it") {
   std::vector<Candle> bars = {
-      Bar(0, 100, 101, 99, 100),  Bar(1, 100.5, 102, 99, 101),  // signal at 0
-      Bar(2, 101, 103, 100, 102), Bar(3, 102, 112, 101, 111),   // target at 3
+      Bar(0, 100, 101, 99, 100), Bar(1, 100.5, 102, 99, 101),  // signal at 0
+      Bar(2, 101, 103, 100, 102), Bar(3, 102, 112, 101, 111),  // target at 3
       Bar(4, 111, 112, 110, 111)};
   ASSIGN_OR_REQUIRE(auto backtester, Backtester::Create({}));
   OneShotAdvisor advisor(0);
@@ -118,10 +125,13 @@ TEST_CASE("refusals are reported and progress is called") {
   BacktestOptions options;
   options.limits = RiskLimits{};  // live limits: daily bars are outside hours
   std::vector<std::pair<int64_t, int64_t>> calls;
-  options.progress = [&](int64_t done, int64_t total) { calls.emplace_back(done, total); };
+  options.progress = [&](int64_t done, int64_t total) {
+    calls.emplace_back(done, total);
+  };
   options.progress_every = 2;
   ASSIGN_OR_REQUIRE(auto backtester, Backtester::Create(options));
-  std::vector<Candle> bars = {Bar(0, 100, 101, 99, 100), Bar(1, 100, 101, 99, 100),
+  std::vector<Candle> bars = {Bar(0, 100, 101, 99, 100),
+                              Bar(1, 100, 101, 99, 100),
                               Bar(2, 100, 101, 99, 100)};
   OneShotAdvisor advisor(0);
   ASSIGN_OR_REQUIRE(BacktestResult result, backtester->Run(advisor, bars));
@@ -145,7 +155,8 @@ TEST_CASE("bad options and bad bars are errors") {
   std::vector<Candle> bars = {Bar(0, 100, 101, 99, -5)};
   ASSIGN_OR_REQUIRE(auto strategy, SmaCrossStrategy::Create({}));
   CHECK_STATUS_IS(backtester->Run(*strategy, bars), kInvalidArgument);
-  CHECK_STATUS_IS(WriteTradesCsv("/nonexistent/dir/trades.csv", {}), kUnavailable);
+  CHECK_STATUS_IS(WriteTradesCsv("/nonexistent/dir/trades.csv", {}),
+                  kUnavailable);
 }
 
 TEST_CASE("the equity CSV has one row per bar with the drawdown") {

@@ -14,7 +14,9 @@ namespace {
 
 Amount Money(const char* text) { return *Amount::Parse(text, 2); }
 
-absl::Time At(int day) { return absl::FromUnixSeconds(1700000000 + day * 86400); }
+absl::Time At(int day) {
+  return absl::FromUnixSeconds(1700000000 + day * 86400);
+}
 
 Order Buy(int64_t quantity, const char* price) {
   Order o;
@@ -68,7 +70,8 @@ TEST_CASE("orders must be whole lots, on the price step, affordable and long") {
   Order odd = Buy(10, "144.40");
   odd.price = *Amount::Parse("144.405", 3);  // off the 0.01 step
   CHECK_STATUS_IS(book.Execute(odd, At(0)), kInvalidArgument);
-  CHECK_STATUS_IS(book.Execute(Buy(1000, "144.40"), At(0)), kFailedPrecondition);
+  CHECK_STATUS_IS(book.Execute(Buy(1000, "144.40"), At(0)),
+                  kFailedPrecondition);
   CHECK_STATUS_IS(book.Execute(Sell(10, "144.40"), At(0)), kFailedPrecondition);
   Order unknown = Buy(10, "1.00");
   unknown.symbol = "SBER";
@@ -106,23 +109,29 @@ TEST_CASE("the watcher exits at the stop, the target, or the open on a gap") {
   buy.stop_loss = Money("99.00");
   buy.take_profit = Money("102.00");
   REQUIRE_OK(book.Execute(buy, At(0)).status());
-  CHECK_FALSE(book.CrossedExit("GAZP", Money("100.00"), Money("101.00"), Money("99.50")));
-  auto stop = book.CrossedExit("GAZP", Money("100.00"), Money("101.00"), Money("98.50"));
+  CHECK_FALSE(book.CrossedExit("GAZP", Money("100.00"), Money("101.00"),
+                               Money("99.50")));
+  auto stop = book.CrossedExit("GAZP", Money("100.00"), Money("101.00"),
+                               Money("98.50"));
   REQUIRE(stop);
   CHECK(stop->reason == TradeReason::kStopLoss);
   CHECK(stop->price == Money("99.00"));
   CHECK(stop->quantity == 10);
-  auto gap = book.CrossedExit("GAZP", Money("97.00"), Money("98.00"), Money("96.00"));
+  auto gap =
+      book.CrossedExit("GAZP", Money("97.00"), Money("98.00"), Money("96.00"));
   REQUIRE(gap);
   CHECK(gap->price == Money("97.00"));
-  auto target = book.CrossedExit("GAZP", Money("101.00"), Money("103.00"), Money("100.50"));
+  auto target = book.CrossedExit("GAZP", Money("101.00"), Money("103.00"),
+                                 Money("100.50"));
   REQUIRE(target);
   CHECK(target->reason == TradeReason::kTakeProfit);
   CHECK(target->price == Money("102.00"));
-  auto gap_up = book.CrossedExit("GAZP", Money("104.00"), Money("105.00"), Money("103.50"));
+  auto gap_up = book.CrossedExit("GAZP", Money("104.00"), Money("105.00"),
+                                 Money("103.50"));
   CHECK(gap_up->price == Money("104.00"));
   // Both crossed in one bar: the stop is assumed first.
-  auto both = book.CrossedExit("GAZP", Money("100.00"), Money("103.00"), Money("98.00"));
+  auto both = book.CrossedExit("GAZP", Money("100.00"), Money("103.00"),
+                               Money("98.00"));
   CHECK(both->reason == TradeReason::kStopLoss);
   ASSIGN_OR_REQUIRE(Trade exit, book.Execute(*stop, At(1)));
   CHECK(exit.reason == TradeReason::kStopLoss);
@@ -130,7 +139,8 @@ TEST_CASE("the watcher exits at the stop, the target, or the open on a gap") {
 }
 
 uint64_t Seed() {
-  if (const char* s = std::getenv("BOTCORE_SEED")) return std::strtoull(s, nullptr, 10);
+  if (const char* s = std::getenv("BOTCORE_SEED"))
+    return std::strtoull(s, nullptr, 10);
   return std::random_device{}();
 }
 
@@ -140,7 +150,8 @@ TEST_CASE("random trading keeps the invariants and replays to the same state") {
   CAPTURE(seed);
   std::mt19937_64 rng(seed);
   PortfolioBookOptions options;
-  options.instruments.push_back(Instrument{"SBER", 1, *Amount::Parse("0.05", 2)});
+  options.instruments.push_back(
+      Instrument{"SBER", 1, *Amount::Parse("0.05", 2)});
   options.slippage_steps = static_cast<int64_t>(rng() % 3);
   ASSIGN_OR_REQUIRE(PortfolioBook book, PortfolioBook::Create(options));
   int64_t cents[2] = {14440, 30000};
@@ -148,7 +159,8 @@ TEST_CASE("random trading keeps the invariants and replays to the same state") {
     const int k = static_cast<int>(rng() % 2);
     const Instrument& instrument = options.instruments[k];
     const int64_t step = instrument.price_step.units().operator long long();
-    cents[k] = std::max<int64_t>(step, cents[k] + (static_cast<int64_t>(rng() % 201) - 100));
+    cents[k] = std::max<int64_t>(
+        step, cents[k] + (static_cast<int64_t>(rng() % 201) - 100));
     cents[k] = cents[k] / step * step;
     const Amount price = *Amount::FromUnits(cents[k], 2);
     const absl::Time time = At(i / 3);
@@ -184,7 +196,8 @@ TEST_CASE("random trading keeps the invariants and replays to the same state") {
   for (const Position& p : book.positions()) trips += p.trip_pnl.units();
   CHECK(book.realized_pnl() == *Amount::FromUnits(trips, 2));
 
-  ASSIGN_OR_REQUIRE(PortfolioBook replayed, PortfolioBook::Replay(options, book.trades()));
+  ASSIGN_OR_REQUIRE(PortfolioBook replayed,
+                    PortfolioBook::Replay(options, book.trades()));
   CHECK(replayed.state() == book.state());
   ASSIGN_OR_REQUIRE(PortfolioBook restored,
                     PortfolioBook::Restore(options, book.state(), {}));

@@ -83,13 +83,16 @@ Recommendation GoodBuy() {
   return r;
 }
 
-TEST_CASE("portfolios persist trades, state and equity, and replay to the stored state") {
+TEST_CASE(
+    "portfolios persist trades, state and equity, and replay to the stored "
+    "state") {
   for (const std::string& url : testing::FreshDatabaseUrls()) {
     CAPTURE(url);
     Env env(url);
     ASSIGN_OR_REQUIRE(PortfolioBook fresh, env.portfolios->Open("tg:1"));
     CHECK(fresh.cash() == Money("100000.00"));
-    ASSIGN_OR_REQUIRE(Trade buy, env.portfolios->Execute("tg:1", Buy(100, "144.40")));
+    ASSIGN_OR_REQUIRE(Trade buy,
+                      env.portfolios->Execute("tg:1", Buy(100, "144.40")));
     CHECK(buy.sequence == 1);
     CHECK(buy.time == Noon());
     env.clock.Advance(absl::Minutes(5));
@@ -97,10 +100,12 @@ TEST_CASE("portfolios persist trades, state and equity, and replay to the stored
     sell.side = Side::kSell;
     ASSIGN_OR_REQUIRE(Trade s, env.portfolios->Execute("tg:1", sell));
     CHECK(s.sequence == 2);
-    CHECK_STATUS_IS(env.portfolios->Execute("tg:1", Buy(15, "150.00")), kInvalidArgument);
+    CHECK_STATUS_IS(env.portfolios->Execute("tg:1", Buy(15, "150.00")),
+                    kInvalidArgument);
     CHECK_STATUS_IS(env.portfolios->Execute("tg:1", Buy(10000, "150.00")),
                     kFailedPrecondition);
-    CHECK_STATUS_IS(env.portfolios->Execute("", Buy(10, "150.00")), kInvalidArgument);
+    CHECK_STATUS_IS(env.portfolios->Execute("", Buy(10, "150.00")),
+                    kInvalidArgument);
 
     ASSIGN_OR_REQUIRE(PortfolioBook book, env.portfolios->Open("tg:1"));
     CHECK(book.cash() == s.cash_after);
@@ -118,12 +123,16 @@ TEST_CASE("portfolios persist trades, state and equity, and replay to the stored
     CHECK_STATUS_IS(env.portfolios->Verify("nobody"), kNotFound);
 
     // Another owner is independent.
-    ASSIGN_OR_REQUIRE(PortfolioBook other, env.portfolios->Open("strategy:sma"));
+    ASSIGN_OR_REQUIRE(PortfolioBook other,
+                      env.portfolios->Open("strategy:sma"));
     CHECK(other.cash() == Money("100000.00"));
 
     // A stored state that no longer matches its history is caught.
     REQUIRE_OK(env.db->Transact([](SqlTransaction& tx) {
-      return tx.Execute("UPDATE portfolio_accounts SET cash = '1.00' WHERE owner = 'tg:1'")
+      return tx
+          .Execute(
+              "UPDATE portfolio_accounts SET cash = '1.00' WHERE owner = "
+              "'tg:1'")
           .status();
     }));
     CHECK_STATUS_IS(env.portfolios->Verify("tg:1"), kDataLoss);
@@ -131,13 +140,17 @@ TEST_CASE("portfolios persist trades, state and equity, and replay to the stored
 }
 
 uint64_t Seed() {
-  if (const char* s = std::getenv("BOTCORE_SEED")) return std::strtoull(s, nullptr, 10);
+  if (const char* s = std::getenv("BOTCORE_SEED"))
+    return std::strtoull(s, nullptr, 10);
   return std::random_device{}();
 }
 
-TEST_CASE("random persisted trading: the state recomputed from history equals the stored") {
+TEST_CASE(
+    "random persisted trading: the state recomputed from history equals the "
+    "stored") {
   const uint64_t seed = Seed();
-  std::cout << "portfolios_test seed: " << seed << " (replay with BOTCORE_SEED)\n";
+  std::cout << "portfolios_test seed: " << seed
+            << " (replay with BOTCORE_SEED)\n";
   for (const std::string& url : testing::FreshDatabaseUrls()) {
     CAPTURE(url);
     CAPTURE(seed);
@@ -145,7 +158,8 @@ TEST_CASE("random persisted trading: the state recomputed from history equals th
     std::mt19937_64 rng(seed);
     int64_t cents = 14440;
     for (int i = 0; i < 60; ++i) {
-      cents = std::max<int64_t>(100, cents + static_cast<int64_t>(rng() % 301) - 150);
+      cents = std::max<int64_t>(
+          100, cents + static_cast<int64_t>(rng() % 301) - 150);
       Order order = Buy(static_cast<int64_t>(1 + rng() % 30) * 10, "1.00");
       order.price = *Amount::FromUnits(cents, 2);
       order.side = rng() % 2 ? Side::kBuy : Side::kSell;
@@ -156,13 +170,15 @@ TEST_CASE("random persisted trading: the state recomputed from history equals th
     CHECK_OK(env.portfolios->Verify("tg:r"));
     ASSIGN_OR_REQUIRE(PortfolioBook book, env.portfolios->Open("tg:r"));
     ASSIGN_OR_REQUIRE(auto trades, env.portfolios->Trades("tg:r"));
-    ASSIGN_OR_REQUIRE(PortfolioBook replayed, PortfolioBook::Replay(book.options(), trades));
+    ASSIGN_OR_REQUIRE(PortfolioBook replayed,
+                      PortfolioBook::Replay(book.options(), trades));
     CHECK(replayed.state() == book.state());
     CHECK(book.cash() >= Amount::Zero(2));
   }
 }
 
-TEST_CASE("the watcher closes crossed positions at the level or the gapped open") {
+TEST_CASE(
+    "the watcher closes crossed positions at the level or the gapped open") {
   for (const std::string& url : testing::FreshDatabaseUrls()) {
     CAPTURE(url);
     Env env(url);
@@ -173,27 +189,34 @@ TEST_CASE("the watcher closes crossed positions at the level or the gapped open"
     Order b = Buy(20, "100.00");
     b.stop_loss = Money("95.00");
     REQUIRE_OK(env.portfolios->Execute("b", b).status());
-    ASSIGN_OR_REQUIRE(auto none, env.portfolios->OnPrice(
-        "GAZP", {Money("100.00"), Money("101.00"), Money("99.00"), Money("100.50")}));
+    ASSIGN_OR_REQUIRE(
+        auto none,
+        env.portfolios->OnPrice("GAZP", {Money("100.00"), Money("101.00"),
+                                         Money("99.00"), Money("100.50")}));
     CHECK(none.empty());
     ASSIGN_OR_REQUIRE(PortfolioBook marked, env.portfolios->Open("a"));
     CHECK(marked.FindPosition("GAZP")->last_price == Money("100.50"));
     env.clock.Advance(absl::Hours(1));
-    ASSIGN_OR_REQUIRE(auto exits, env.portfolios->OnPrice(
-        "GAZP", {Money("97.00"), Money("97.50"), Money("96.00"), Money("96.50")}));
+    ASSIGN_OR_REQUIRE(
+        auto exits,
+        env.portfolios->OnPrice("GAZP", {Money("97.00"), Money("97.50"),
+                                         Money("96.00"), Money("96.50")}));
     REQUIRE(exits.size() == 1);
     CHECK(exits[0].owner == "a");
     CHECK(exits[0].trade.reason == TradeReason::kStopLoss);
     CHECK(exits[0].trade.price == Money("97.00"));  // gapped through 98.00
-    ASSIGN_OR_REQUIRE(auto later, env.portfolios->OnPrice(
-        "GAZP", {Money("96.00"), Money("96.00"), Money("94.00"), Money("94.50")}));
+    ASSIGN_OR_REQUIRE(
+        auto later,
+        env.portfolios->OnPrice("GAZP", {Money("96.00"), Money("96.00"),
+                                         Money("94.00"), Money("94.50")}));
     REQUIRE(later.size() == 1);
     CHECK(later[0].owner == "b");
     CHECK(later[0].trade.price == Money("95.00"));
     CHECK_OK(env.portfolios->Verify("a"));
     CHECK_OK(env.portfolios->Verify("b"));
-    CHECK_STATUS_IS(env.portfolios->OnPrice("GAZP", {Money("1.00"), Money("1.00"),
-                                                     Money("1.00"), *Amount::Parse("1", 0)}),
+    CHECK_STATUS_IS(env.portfolios->OnPrice(
+                        "GAZP", {Money("1.00"), Money("1.00"), Money("1.00"),
+                                 *Amount::Parse("1", 0)}),
                     kInvalidArgument);
   }
 }
@@ -213,20 +236,25 @@ TEST_CASE("a recommendation is confirmed exactly once") {
     CHECK(pending[0].recommendation.stop_loss == Money("99.00"));
     CHECK(pending[0].verdict.order.quantity == 100);
 
-    CHECK_STATUS_IS(env.desk->Confirm("tg:2", r.recommendation.id, Money("100.00")),
-                    kNotFound);
+    CHECK_STATUS_IS(
+        env.desk->Confirm("tg:2", r.recommendation.id, Money("100.00")),
+        kNotFound);
     env.clock.Advance(absl::Minutes(1));
-    ASSIGN_OR_REQUIRE(Trade t, env.desk->Confirm("tg:1", r.recommendation.id, Money("100.10")));
+    ASSIGN_OR_REQUIRE(Trade t, env.desk->Confirm("tg:1", r.recommendation.id,
+                                                 Money("100.10")));
     CHECK(t.price == Money("100.10"));
     CHECK(t.quantity == 100);
     CHECK(t.recommendation_id == r.recommendation.id);
     CHECK(t.stop_loss == Money("99.00"));
-    CHECK_STATUS_IS(env.desk->Confirm("tg:1", r.recommendation.id, Money("100.10")),
-                    kAlreadyExists);
-    CHECK_STATUS_IS(env.desk->Reject("tg:1", r.recommendation.id), kFailedPrecondition);
+    CHECK_STATUS_IS(
+        env.desk->Confirm("tg:1", r.recommendation.id, Money("100.10")),
+        kAlreadyExists);
+    CHECK_STATUS_IS(env.desk->Reject("tg:1", r.recommendation.id),
+                    kFailedPrecondition);
     ASSIGN_OR_REQUIRE(auto trades, env.portfolios->Trades("tg:1"));
     CHECK(trades.size() == 1);
-    ASSIGN_OR_REQUIRE(StoredRecommendation after, env.desk->Get(r.recommendation.id));
+    ASSIGN_OR_REQUIRE(StoredRecommendation after,
+                      env.desk->Get(r.recommendation.id));
     CHECK(after.status == RecommendationStatus::kConfirmed);
     CHECK(after.trade_sequence == 1);
     CHECK(after.decided_at == Noon() + absl::Minutes(1));
@@ -278,46 +306,61 @@ TEST_CASE("reject, expiry and refusal are final") {
   for (const std::string& url : testing::FreshDatabaseUrls()) {
     CAPTURE(url);
     Env env(url);
-    ASSIGN_OR_REQUIRE(StoredRecommendation a, env.desk->Propose("u", GoodBuy(), Money("100.00")));
+    ASSIGN_OR_REQUIRE(StoredRecommendation a,
+                      env.desk->Propose("u", GoodBuy(), Money("100.00")));
     CHECK_OK(env.desk->Reject("u", a.recommendation.id));
-    CHECK_STATUS_IS(env.desk->Confirm("u", a.recommendation.id, Money("100.00")),
+    CHECK_STATUS_IS(
+        env.desk->Confirm("u", a.recommendation.id, Money("100.00")),
+        kFailedPrecondition);
+    CHECK_STATUS_IS(env.desk->Reject("u", a.recommendation.id),
                     kFailedPrecondition);
-    CHECK_STATUS_IS(env.desk->Reject("u", a.recommendation.id), kFailedPrecondition);
 
-    ASSIGN_OR_REQUIRE(StoredRecommendation b, env.desk->Propose("u", GoodBuy(), Money("100.00")));
-    ASSIGN_OR_REQUIRE(StoredRecommendation c, env.desk->Propose("u", GoodBuy(), Money("100.00")));
+    ASSIGN_OR_REQUIRE(StoredRecommendation b,
+                      env.desk->Propose("u", GoodBuy(), Money("100.00")));
+    ASSIGN_OR_REQUIRE(StoredRecommendation c,
+                      env.desk->Propose("u", GoodBuy(), Money("100.00")));
     env.clock.Advance(absl::Minutes(15));
-    CHECK_STATUS_IS(env.desk->Confirm("u", b.recommendation.id, Money("100.00")),
-                    kFailedPrecondition);
-    ASSIGN_OR_REQUIRE(StoredRecommendation b2, env.desk->Get(b.recommendation.id));
+    CHECK_STATUS_IS(
+        env.desk->Confirm("u", b.recommendation.id, Money("100.00")),
+        kFailedPrecondition);
+    ASSIGN_OR_REQUIRE(StoredRecommendation b2,
+                      env.desk->Get(b.recommendation.id));
     CHECK(b2.status == RecommendationStatus::kExpired);
     ASSIGN_OR_REQUIRE(int expired, env.desk->ExpireDue());
     CHECK(expired == 1);  // c; b was already expired by the confirm
-    ASSIGN_OR_REQUIRE(StoredRecommendation c2, env.desk->Get(c.recommendation.id));
+    ASSIGN_OR_REQUIRE(StoredRecommendation c2,
+                      env.desk->Get(c.recommendation.id));
     CHECK(c2.status == RecommendationStatus::kExpired);
     CHECK(c2.decided_at == Noon() + absl::Minutes(15));
 
     Recommendation wrong = GoodBuy();
     wrong.stop_loss = Money("101.00");
-    ASSIGN_OR_REQUIRE(StoredRecommendation d, env.desk->Propose("u", wrong, Money("100.00")));
+    ASSIGN_OR_REQUIRE(StoredRecommendation d,
+                      env.desk->Propose("u", wrong, Money("100.00")));
     CHECK(d.status == RecommendationStatus::kRefused);
     REQUIRE(!d.verdict.reasons.empty());
     CHECK(d.verdict.reasons[0].code == "stop_wrong_side");
-    ASSIGN_OR_REQUIRE(StoredRecommendation d2, env.desk->Get(d.recommendation.id));
+    ASSIGN_OR_REQUIRE(StoredRecommendation d2,
+                      env.desk->Get(d.recommendation.id));
     CHECK(d2.status == RecommendationStatus::kRefused);
     CHECK(d2.verdict.reasons[0].code == "stop_wrong_side");
     CHECK(d2.verdict.reasons[0].message == d.verdict.reasons[0].message);
-    CHECK_STATUS_IS(env.desk->Confirm("u", d.recommendation.id, Money("100.00")),
-                    kFailedPrecondition);
+    CHECK_STATUS_IS(
+        env.desk->Confirm("u", d.recommendation.id, Money("100.00")),
+        kFailedPrecondition);
 
     // The fresh review at confirmation refuses it: the market fell below
     // the stop-loss meanwhile.
-    ASSIGN_OR_REQUIRE(StoredRecommendation e, env.desk->Propose("u", GoodBuy(), Money("100.00")));
+    ASSIGN_OR_REQUIRE(StoredRecommendation e,
+                      env.desk->Propose("u", GoodBuy(), Money("100.00")));
     CHECK(e.status == RecommendationStatus::kPending);
-    absl::StatusOr<Trade> refused = env.desk->Confirm("u", e.recommendation.id, Money("98.50"));
+    absl::StatusOr<Trade> refused =
+        env.desk->Confirm("u", e.recommendation.id, Money("98.50"));
     CHECK_STATUS_IS(refused, kFailedPrecondition);
-    CHECK(refused.status().message().find("stop_wrong_side") != std::string::npos);
-    ASSIGN_OR_REQUIRE(StoredRecommendation e2, env.desk->Get(e.recommendation.id));
+    CHECK(refused.status().message().find("stop_wrong_side") !=
+          std::string::npos);
+    ASSIGN_OR_REQUIRE(StoredRecommendation e2,
+                      env.desk->Get(e.recommendation.id));
     CHECK(e2.status == RecommendationStatus::kRefused);
     CHECK(e2.verdict.reasons[0].code == "stop_wrong_side");
     ASSIGN_OR_REQUIRE(auto trades, env.portfolios->Trades("u"));
@@ -327,7 +370,8 @@ TEST_CASE("reject, expiry and refusal are final") {
     Recommendation sell;
     sell.symbol = "GAZP";
     sell.action = TradeAction::kSell;
-    ASSIGN_OR_REQUIRE(StoredRecommendation f, env.desk->Propose("u", sell, Money("100.00")));
+    ASSIGN_OR_REQUIRE(StoredRecommendation f,
+                      env.desk->Propose("u", sell, Money("100.00")));
     CHECK(f.status == RecommendationStatus::kRefused);
     CHECK(f.verdict.reasons[0].code == "no_position");
   }

@@ -103,9 +103,11 @@ TEST_CASE("bad options") {
   CHECK_STATUS_IS(StrategyAdvisor::Create(nullptr, {}), kInvalidArgument);
   StrategyAdvisorOptions options;
   options.buy_percent = 0;
-  CHECK_STATUS_IS(StrategyAdvisor::Create(&strategy, options), kInvalidArgument);
+  CHECK_STATUS_IS(StrategyAdvisor::Create(&strategy, options),
+                  kInvalidArgument);
   options.buy_percent = 101;
-  CHECK_STATUS_IS(StrategyAdvisor::Create(&strategy, options), kInvalidArgument);
+  CHECK_STATUS_IS(StrategyAdvisor::Create(&strategy, options),
+                  kInvalidArgument);
 }
 
 }  // namespace

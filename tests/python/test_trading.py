@@ -112,9 +112,11 @@ class PySmaCross(botcore.Strategy):
             return None
         before, self.last_diff = self.last_diff, diff
         if before < 0 < diff:
-            return botcore.Signal(botcore.Side.BUY, bar.time, bar.close, symbol="GAZP")
+            return botcore.Signal("GAZP", "1d", bar.time, botcore.Side.BUY, bar.close,
+                                  math.nan, math.nan)
         if before > 0 > diff:
-            return botcore.Signal(botcore.Side.SELL, bar.time, bar.close, symbol="GAZP")
+            return botcore.Signal("GAZP", "1d", bar.time, botcore.Side.SELL, bar.close,
+                                  math.nan, math.nan)
         return None
 
 

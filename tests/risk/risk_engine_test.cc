@@ -155,17 +155,20 @@ TEST_CASE("trading hours follow the exchange calendar") {
   CHECK(f.Review(r, "100.00", Monday(10, 0)).allowed());
   CHECK(HasReason(f.Review(r, "100.00", Monday(9, 59)), "market_closed"));
   CHECK(HasReason(f.Review(r, "100.00", Monday(18, 40)), "market_closed"));
-  CHECK(HasReason(f.Review(r, "100.00", Monday() + absl::Hours(24 * 5)), "market_closed"));
+  CHECK(HasReason(f.Review(r, "100.00", Monday() + absl::Hours(24 * 5)),
+                  "market_closed"));
   RiskEngineOptions options;
   options.calendar.holidays.push_back(absl::CivilDay(2024, 1, 15));
   ASSIGN_OR_REQUIRE(auto holiday_risk, RiskEngine::Create(options));
-  CHECK(HasReason(holiday_risk->Review(r, f.book, Money("100.00"), Monday(), f.limits),
-                  "market_closed"));
+  CHECK(HasReason(
+      holiday_risk->Review(r, f.book, Money("100.00"), Monday(), f.limits),
+      "market_closed"));
   options.calendar.session_close = absl::Hours(9);
   CHECK_STATUS_IS(RiskEngine::Create(options), kInvalidArgument);
 }
 
-TEST_CASE("at most five trades per exchange day, then buys wait for the next day") {
+TEST_CASE(
+    "at most five trades per exchange day, then buys wait for the next day") {
   Fixture f;
   Recommendation r = Buy();
   r.quantity = 10;
@@ -204,11 +207,12 @@ TEST_CASE("three stop-losses within 24 hours start a cooldown") {
   r.quantity = 10;
   for (int i = 0; i < 3; ++i) {
     f.Fill(f.Review(r, "100.00", Monday(11, i)), Monday(11, i));
-    std::optional<Order> exit = f.book.CrossedExit("GAZP", Money("100.00"), Money("100.00"),
-                                                   Money("99.00"));
+    std::optional<Order> exit = f.book.CrossedExit(
+        "GAZP", Money("100.00"), Money("100.00"), Money("99.00"));
     REQUIRE(exit);
     CHECK(exit->reason == TradeReason::kStopLoss);
-    REQUIRE_OK(f.book.Execute(*exit, Monday(11, i) + absl::Seconds(30)).status());
+    REQUIRE_OK(
+        f.book.Execute(*exit, Monday(11, i) + absl::Seconds(30)).status());
   }
   CHECK(HasReason(f.Review(r, "100.00", Monday(12)), "stop_loss_cooldown"));
   CHECK(f.Review(r, "100.00", Monday(12) + absl::Hours(24)).allowed());
@@ -222,7 +226,8 @@ TEST_CASE("the drawdown guard: ACTIVE, REDUCING, HALTED") {
   f.Fill(f.Review(r), Monday(11));
   CHECK(RiskEngine::TradingStateOf(f.book, f.limits) == TradingState::kActive);
   REQUIRE_OK(f.book.Mark("GAZP", Money("88.00")));  // equity about 89 150
-  CHECK(RiskEngine::TradingStateOf(f.book, f.limits) == TradingState::kReducing);
+  CHECK(RiskEngine::TradingStateOf(f.book, f.limits) ==
+        TradingState::kReducing);
   r.quantity = 10;
   RiskVerdict buy = f.Review(r, "88.00");
   CHECK(HasReason(buy, "reducing"));
@@ -265,7 +270,8 @@ class NoFridays final : public RiskCheck {
  public:
   std::string_view name() const override { return "no_fridays"; }
   std::optional<RiskReason> Check(const RiskInput& in, Order&) const override {
-    if (absl::GetWeekday(in.calendar.ExchangeDay(in.now)) != absl::Weekday::friday) {
+    if (absl::GetWeekday(in.calendar.ExchangeDay(in.now)) !=
+        absl::Weekday::friday) {
       return std::nullopt;
     }
     return RiskReason{RiskDecision::kRejected, "no_fridays", "not on Fridays"};
@@ -282,8 +288,8 @@ TEST_CASE("extra checks compose after the built-in ones") {
   r.stop_loss = Money("99.00");
   r.take_profit = Money("102.00");
   CHECK(risk->Review(r, book, Money("100.00"), Monday(), limits).allowed());
-  RiskVerdict friday =
-      risk->Review(r, book, Money("100.00"), Monday() + absl::Hours(96), limits);
+  RiskVerdict friday = risk->Review(r, book, Money("100.00"),
+                                    Monday() + absl::Hours(96), limits);
   CHECK(HasReason(friday, "no_fridays"));
   options.extra_checks.push_back(nullptr);
   CHECK_STATUS_IS(RiskEngine::Create(options), kInvalidArgument);

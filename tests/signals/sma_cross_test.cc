@@ -41,7 +41,8 @@ TEST_CASE("an exact tie on a long flat stretch never crosses") {
     signals += s.has_value();
   }
   for (; i < 20000; ++i) {
-    ASSIGN_OR_REQUIRE(auto s, strategy->OnBar(Bar(i, i % 2 ? 144.37 : 0.1 + 144.27)));
+    ASSIGN_OR_REQUIRE(auto s,
+                      strategy->OnBar(Bar(i, i % 2 ? 144.37 : 0.1 + 144.27)));
     signals += s.has_value();
   }
   CHECK(signals == 0);
@@ -49,13 +50,15 @@ TEST_CASE("an exact tie on a long flat stretch never crosses") {
 }
 
 TEST_CASE("a cross is judged against the last non-zero difference") {
-  ASSIGN_OR_REQUIRE(auto strategy, SmaCrossStrategy::Create({.fast = 2, .slow = 3}));
+  ASSIGN_OR_REQUIRE(auto strategy,
+                    SmaCrossStrategy::Create({.fast = 2, .slow = 3}));
   // closes 3,2,1 -> fast 1.5 < slow 2 (negative); 1,1,1 -> tie (zero, kept
   // negative); 5 -> up cross.
   std::vector<double> closes = {3, 2, 1, 1, 1, 1, 5};
   std::vector<bool> want = {false, false, false, false, false, false, true};
   for (size_t i = 0; i < closes.size(); ++i) {
-    ASSIGN_OR_REQUIRE(auto s, strategy->OnBar(Bar(static_cast<int>(i), closes[i])));
+    ASSIGN_OR_REQUIRE(auto s,
+                      strategy->OnBar(Bar(static_cast<int>(i), closes[i])));
     CHECK(s.has_value() == want[i]);
   }
   ASSIGN_OR_REQUIRE(auto still_up, strategy->OnBar(Bar(7, 0.5)));
@@ -66,9 +69,12 @@ TEST_CASE("a cross is judged against the last non-zero difference") {
 }
 
 TEST_CASE("bad windows, bars out of order and unrepresentable closes") {
-  CHECK_STATUS_IS(SmaCrossStrategy::Create({.fast = 30, .slow = 10}), kInvalidArgument);
-  CHECK_STATUS_IS(SmaCrossStrategy::Create({.fast = 0, .slow = 10}), kInvalidArgument);
-  CHECK_STATUS_IS(SmaCrossStrategy::Create({.fast = 1, .slow = 2000}), kInvalidArgument);
+  CHECK_STATUS_IS(SmaCrossStrategy::Create({.fast = 30, .slow = 10}),
+                  kInvalidArgument);
+  CHECK_STATUS_IS(SmaCrossStrategy::Create({.fast = 0, .slow = 10}),
+                  kInvalidArgument);
+  CHECK_STATUS_IS(SmaCrossStrategy::Create({.fast = 1, .slow = 2000}),
+                  kInvalidArgument);
   ASSIGN_OR_REQUIRE(auto strategy, SmaCrossStrategy::Create({}));
   REQUIRE_OK(strategy->OnBar(Bar(5, 1)).status());
   CHECK_STATUS_IS(strategy->OnBar(Bar(5, 1)), kInvalidArgument);

@@ -5,6 +5,9 @@ import decimal
 import enum
 from typing import Callable, ClassVar, List, Optional, Sequence, Tuple, Union
 
+import numpy as np
+import numpy.typing as npt
+
 __version__: str
 
 class Error(Exception):
@@ -66,8 +69,27 @@ class Amount:
     def __ge__(self, other: Amount) -> bool: ...
     def __hash__(self) -> int: ...
 
-# --- trading: candles, strategies, portfolios, risk, backtests -------------
+# Candlestick patterns (re-exported by botcore.ta): int32 arrays, TA-Lib 0.6.4.
+_Prices = npt.ArrayLike
+_Pattern = npt.NDArray[np.int32]
 
+def CDLDOJI(open: _Prices, high: _Prices, low: _Prices, close: _Prices) -> _Pattern: ...
+def CDLHAMMER(open: _Prices, high: _Prices, low: _Prices, close: _Prices) -> _Pattern: ...
+def CDLSHOOTINGSTAR(open: _Prices, high: _Prices, low: _Prices, close: _Prices) -> _Pattern: ...
+def CDLENGULFING(open: _Prices, high: _Prices, low: _Prices, close: _Prices) -> _Pattern: ...
+def CDLHARAMI(open: _Prices, high: _Prices, low: _Prices, close: _Prices) -> _Pattern: ...
+def CDLMORNINGSTAR(
+    open: _Prices, high: _Prices, low: _Prices, close: _Prices, penetration: float = 0.3
+) -> _Pattern: ...
+def CDLEVENINGSTAR(
+    open: _Prices, high: _Prices, low: _Prices, close: _Prices, penetration: float = 0.3
+) -> _Pattern: ...
+def CDL3WHITESOLDIERS(open: _Prices, high: _Prices, low: _Prices, close: _Prices) -> _Pattern: ...
+def CDL3BLACKCROWS(open: _Prices, high: _Prices, low: _Prices, close: _Prices) -> _Pattern: ...
+
+class Side(enum.Enum):
+    BUY = ...
+    SELL = ...
 
 class Candle:
     time: datetime.datetime
@@ -77,21 +99,11 @@ class Candle:
     close: float
     volume: float
     def __init__(
-        self,
-        time: datetime.datetime,
-        open: float,
-        high: float,
-        low: float,
-        close: float,
-        volume: float = 0.0,
+        self, time: datetime.datetime, open: float, high: float, low: float,
+        close: float, volume: float = 0.0,
     ) -> None: ...
 
 def read_candles_csv(path: str) -> List[Candle]: ...
-def format_iso_time(time: datetime.datetime) -> str: ...
-
-class Side(enum.Enum):
-    BUY = ...
-    SELL = ...
 
 class Signal:
     symbol: str
@@ -99,22 +111,69 @@ class Signal:
     time: datetime.datetime
     side: Side
     entry: float
-    stop_loss: float
     take_profit: float
+    stop_loss: float
     confidence: int
     reasons: List[str]
+    id: str
     def __init__(
-        self,
-        side: Side,
-        time: datetime.datetime,
-        entry: float,
-        symbol: str = "",
-        stop_loss: float = ...,
-        take_profit: float = ...,
-        confidence: int = 0,
-        reasons: List[str] = ...,
-        timeframe: str = "",
+        self, symbol: str, timeframe: str, time: datetime.datetime, side: Side,
+        entry: float, take_profit: float, stop_loss: float, confidence: int = 0,
+        reasons: Sequence[str] = ..., id: str = "",
     ) -> None: ...
+    @property
+    def effective_id(self) -> str: ...
+
+class Database:
+    @property
+    def url(self) -> str: ...
+
+def open_database(url: str) -> Database: ...
+
+class SignalOutcome(enum.Enum):
+    OPEN = ...
+    TAKE_PROFIT = ...
+    STOP_LOSS = ...
+    EXPIRED = ...
+
+class JournalEntry:
+    signal: Signal
+    outcome: SignalOutcome
+    bars: int
+    resolved_at: Optional[datetime.datetime]
+    exit_price: float
+    r_multiple: float
+    return_percent: float
+
+class SignalStats:
+    symbol: str
+    timeframe: str
+    recorded: int
+    open: int
+    resolved: int
+    take_profits: int
+    stop_losses: int
+    expired: int
+    wins: int
+    losses: int
+    win_rate: float
+    average_r: float
+    profit_factor: float
+    expectancy_percent: float
+    longest_losing_streak: int
+
+class SignalJournal:
+    def __init__(self, database: Database, expiry_bars: int = 20) -> None: ...
+    def record(self, signal: Signal) -> bool: ...
+    def resolve(self, symbol: str, timeframe: str, candles: Sequence[Candle]) -> List[JournalEntry]: ...
+    def entries(self, symbol: str, timeframe: str) -> List[JournalEntry]: ...
+    def stats(self, symbol: str, timeframe: str) -> SignalStats: ...
+    def all_stats(self) -> List[SignalStats]: ...
+
+# --- trading: candles, strategies, portfolios, risk, backtests -------------
+
+
+def format_iso_time(time: datetime.datetime) -> str: ...
 
 class Strategy:
     def __init__(self) -> None: ...
@@ -164,6 +223,7 @@ class Order:
     ) -> None: ...
 
 class Trade:
+    def __init__(self) -> None: ...
     sequence: int
     time: datetime.datetime
     symbol: str
@@ -179,6 +239,7 @@ class Trade:
     take_profit: Optional[Amount]
 
 class Position:
+    def __init__(self) -> None: ...
     symbol: str
     quantity: int
     cost: Amount
@@ -191,6 +252,7 @@ class Position:
     def average_entry_price(self) -> Amount: ...
 
 class RoundTrip:
+    def __init__(self) -> None: ...
     symbol: str
     entry_time: datetime.datetime
     exit_time: datetime.datetime
@@ -272,11 +334,13 @@ class TradingState(enum.Enum):
     HALTED = ...
 
 class RiskReason:
+    def __init__(self) -> None: ...
     decision: RiskDecision
     code: str
     message: str
 
 class RiskVerdict:
+    def __init__(self) -> None: ...
     decision: RiskDecision
     order: Order
     reasons: List[RiskReason]
@@ -317,6 +381,7 @@ class RiskEngine:
     def trading_state(portfolio: Portfolio, limits: RiskLimits) -> TradingState: ...
 
 class BacktestReport:
+    def __init__(self) -> None: ...
     bars: int
     initial_equity: Amount
     final_equity: Amount
@@ -339,10 +404,12 @@ class BacktestReport:
     open_quantity: int
 
 class EquityPoint:
+    def __init__(self) -> None: ...
     time: datetime.datetime
     equity: Amount
 
 class BacktestResult:
+    def __init__(self) -> None: ...
     report: BacktestReport
     equity_curve: List[EquityPoint]
     trades: List[Trade]
@@ -570,3 +637,86 @@ class WithdrawalEngine:
     def reject(self, id: str, reason: str) -> Withdrawal: ...
     def mark_paid(self, id: str, tx_hash: str) -> Withdrawal: ...
     def mark_failed(self, id: str, reason: str) -> Withdrawal: ...
+
+# --- paper trading: persisted portfolios and the recommendation desk -------
+
+class ManualClock:
+    def __init__(self, start: datetime.datetime) -> None: ...
+    def now(self) -> datetime.datetime: ...
+    def advance(self, seconds: float) -> None: ...
+    def set(self, time: datetime.datetime) -> None: ...
+
+class BarPrices:
+    open: Amount
+    high: Amount
+    low: Amount
+    last: Amount
+    def __init__(self, open: Amount, high: Amount, low: Amount, last: Amount) -> None: ...
+
+class PositionExit:
+    def __init__(self) -> None: ...
+    owner: str
+    trade: Trade
+
+class EquityRecord:
+    def __init__(self) -> None: ...
+    time: datetime.datetime
+    cash: Amount
+    equity: Amount
+
+class Portfolios:
+    def __init__(
+        self,
+        database: Database,
+        options: PortfolioOptions = ...,
+        clock: Optional[ManualClock] = None,
+    ) -> None: ...
+    def open(self, owner: str) -> Portfolio: ...
+    def execute(self, owner: str, order: Order) -> Trade: ...
+    def on_price(self, symbol: str, prices: BarPrices) -> List[PositionExit]: ...
+    def trades(self, owner: str) -> List[Trade]: ...
+    def equity_history(self, owner: str) -> List[EquityRecord]: ...
+    def verify(self, owner: str) -> None: ...
+
+class RecommendationStatus(enum.Enum):
+    PENDING = ...
+    CONFIRMED = ...
+    REJECTED = ...
+    EXPIRED = ...
+    REFUSED = ...
+
+class StoredRecommendation:
+    def __init__(self) -> None: ...
+    owner: str
+    recommendation: Recommendation
+    status: RecommendationStatus
+    market_price: Amount
+    verdict: RiskVerdict
+    created_at: datetime.datetime
+    expires_at: datetime.datetime
+    decided_at: Optional[datetime.datetime]
+    trade_sequence: int
+
+class RecommendationTransition:
+    def __init__(self) -> None: ...
+    status: RecommendationStatus
+    time: datetime.datetime
+    note: str
+
+class RecommendationDesk:
+    def __init__(
+        self,
+        portfolios: Portfolios,
+        risk: RiskEngine,
+        limits: RiskLimits = ...,
+        expiry_seconds: float = 900.0,
+    ) -> None: ...
+    def propose(
+        self, owner: str, recommendation: Recommendation, market_price: Amount
+    ) -> StoredRecommendation: ...
+    def confirm(self, owner: str, id: str, market_price: Amount) -> Trade: ...
+    def reject(self, owner: str, id: str) -> None: ...
+    def expire_due(self) -> int: ...
+    def get(self, id: str) -> StoredRecommendation: ...
+    def pending(self, owner: str) -> List[StoredRecommendation]: ...
+    def history(self, id: str) -> List[RecommendationTransition]: ...

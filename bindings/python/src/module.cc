@@ -6,8 +6,11 @@
 
 namespace botcore::python {
 void BindAmount(pybind11::module_& m);
+void BindPatterns(pybind11::module_& m);
+void BindSignalJournal(pybind11::module_& m);
 void BindTrading(pybind11::module_& m);
 void BindLedger(pybind11::module_& m);
+void BindPaperTrading(pybind11::module_& m);
 }  // namespace botcore::python
 
 PYBIND11_MODULE(_botcore, m) {
@@ -15,6 +18,9 @@ PYBIND11_MODULE(_botcore, m) {
   m.attr("__version__") = BOTCORE_PYTHON_VERSION;
   botcore::python::BindErrors(m);
   botcore::python::BindAmount(m);
+  botcore::python::BindPatterns(m);
+  botcore::python::BindSignalJournal(m);
   botcore::python::BindTrading(m);
   botcore::python::BindLedger(m);
+  botcore::python::BindPaperTrading(m);
 }

@@ -22,11 +22,13 @@ struct type_caster<absl::Time> {
     if (!isinstance(src, datetime.attr("datetime"))) return false;
     object utc = datetime.attr("timezone").attr("utc");
     object dt = reinterpret_borrow<object>(src);
-    if (dt.attr("tzinfo").is_none()) dt = dt.attr("replace")(arg("tzinfo") = utc);
+    if (dt.attr("tzinfo").is_none())
+      dt = dt.attr("replace")(arg("tzinfo") = utc);
     object epoch = datetime.attr("datetime")(1970, 1, 1, arg("tzinfo") = utc);
     object micro = datetime.attr("timedelta")(arg("microseconds") = 1);
     object delta = dt.attr("__sub__")(epoch);
-    value = absl::FromUnixMicros(delta.attr("__floordiv__")(micro).cast<int64_t>());
+    value =
+        absl::FromUnixMicros(delta.attr("__floordiv__")(micro).cast<int64_t>());
     return true;
   }
 
@@ -34,7 +36,8 @@ struct type_caster<absl::Time> {
     module_ datetime = module_::import("datetime");
     object utc = datetime.attr("timezone").attr("utc");
     object epoch = datetime.attr("datetime")(1970, 1, 1, arg("tzinfo") = utc);
-    object delta = datetime.attr("timedelta")(arg("microseconds") = absl::ToUnixMicros(t));
+    object delta =
+        datetime.attr("timedelta")(arg("microseconds") = absl::ToUnixMicros(t));
     return epoch.attr("__add__")(delta).release();
   }
 };

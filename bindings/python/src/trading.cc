@@ -1,5 +1,6 @@
-// Candles, strategies (subclassable from Python), the paper PortfolioBook,
-// the risk engine and the backtester.
+// Strategies (subclassable from Python), the paper PortfolioBook, the risk
+// engine and the backtester. Candle, Side and Signal are bound with the
+// signal journal (signal_journal.cc), which must be bound first.
 
 #include <pybind11/functional.h>
 #include <pybind11/pybind11.h>
@@ -37,30 +38,35 @@ class PyStrategy final : public Strategy {
  public:
   std::string_view name() const override {
     py::gil_scoped_acquire gil;
-    py::function override = py::get_override(static_cast<const Strategy*>(this), "name");
+    py::function override =
+        py::get_override(static_cast<const Strategy*>(this), "name");
     name_ = override ? override().cast<std::string>() : std::string("python");
     return name_;
   }
 
   absl::StatusOr<std::optional<Signal>> OnBar(const Candle& bar) override {
     py::gil_scoped_acquire gil;
-    py::function override = py::get_override(static_cast<const Strategy*>(this), "on_bar");
-    if (!override) return absl::UnimplementedError("Strategy subclass defines no on_bar");
+    py::function override =
+        py::get_override(static_cast<const Strategy*>(this), "on_bar");
+    if (!override)
+      return absl::UnimplementedError("Strategy subclass defines no on_bar");
     try {
       py::object result = override(bar);
       if (result.is_none()) return std::nullopt;
       return std::optional<Signal>(result.cast<Signal>());
     } catch (py::error_already_set& e) {
-      return absl::InvalidArgumentError(absl::StrCat("Python strategy raised ", e.what()));
-    } catch (py::cast_error& e) {
       return absl::InvalidArgumentError(
-          absl::StrCat("Python strategy's on_bar must return a Signal or None: ", e.what()));
+          absl::StrCat("Python strategy raised ", e.what()));
+    } catch (py::cast_error& e) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "Python strategy's on_bar must return a Signal or None: ", e.what()));
     }
   }
 
   void Reset() override {
     py::gil_scoped_acquire gil;
-    py::function override = py::get_override(static_cast<const Strategy*>(this), "reset");
+    py::function override =
+        py::get_override(static_cast<const Strategy*>(this), "reset");
     if (override) override();
   }
 
@@ -71,80 +77,29 @@ class PyStrategy final : public Strategy {
 }  // namespace
 
 void BindTrading(py::module_& m) {
-  py::class_<Candle>(m, "Candle", "One OHLCV bar; time is when it opened (UTC).")
-      .def(py::init([](absl::Time time, double open, double high, double low, double close,
-                       double volume) {
-             return Candle{time, open, high, low, close, volume};
-           }),
-           py::arg("time"), py::arg("open"), py::arg("high"), py::arg("low"),
-           py::arg("close"), py::arg("volume") = 0.0)
-      .def_readwrite("time", &Candle::time)
-      .def_readwrite("open", &Candle::open)
-      .def_readwrite("high", &Candle::high)
-      .def_readwrite("low", &Candle::low)
-      .def_readwrite("close", &Candle::close)
-      .def_readwrite("volume", &Candle::volume)
-      .def("__repr__", [](const Candle& c) {
-        return absl::StrCat("Candle(", FormatIsoTime(c.time), ", o=", c.open, ", h=", c.high,
-                            ", l=", c.low, ", c=", c.close, ", v=", c.volume, ")");
-      });
-  m.def(
-      "read_candles_csv",
-      [](const std::string& path) { return ValueOrRaise(ReadCandlesCsv(path)); },
-      py::arg("path"),
-      "Reads an OHLCV CSV (ts,open,high,low,close,volume). Raises botcore.NotFound "
-      "for a missing file, botcore.InvalidArgument naming the line for a bad row.");
-  m.def("format_iso_time", &FormatIsoTime, py::arg("time"));
-
-  py::enum_<Side>(m, "Side").value("BUY", Side::kBuy).value("SELL", Side::kSell);
-
-  py::class_<Signal>(m, "Signal", "A strategy's signal at a bar's close.")
-      .def(py::init([](Side side, absl::Time time, double entry, const std::string& symbol,
-                       double stop_loss, double take_profit, int confidence,
-                       std::vector<std::string> reasons, const std::string& timeframe) {
-             Signal s;
-             s.side = side;
-             s.time = time;
-             s.entry = entry;
-             s.symbol = symbol;
-             s.stop_loss = stop_loss;
-             s.take_profit = take_profit;
-             s.confidence = confidence;
-             s.reasons = std::move(reasons);
-             s.timeframe = timeframe;
-             return s;
-           }),
-           py::arg("side"), py::arg("time"), py::arg("entry"), py::arg("symbol") = "",
-           py::arg("stop_loss") = std::numeric_limits<double>::quiet_NaN(),
-           py::arg("take_profit") = std::numeric_limits<double>::quiet_NaN(),
-           py::arg("confidence") = 0, py::arg("reasons") = std::vector<std::string>{},
-           py::arg("timeframe") = "")
-      .def_readwrite("symbol", &Signal::symbol)
-      .def_readwrite("timeframe", &Signal::timeframe)
-      .def_readwrite("time", &Signal::time)
-      .def_readwrite("side", &Signal::side)
-      .def_readwrite("entry", &Signal::entry)
-      .def_readwrite("stop_loss", &Signal::stop_loss)
-      .def_readwrite("take_profit", &Signal::take_profit)
-      .def_readwrite("confidence", &Signal::confidence)
-      .def_readwrite("reasons", &Signal::reasons);
+  m.def("format_iso_time", &FormatIsoTime, py::arg("time"),
+        "The time as ISO-8601 UTC, e.g. '2014-06-09T00:00:00Z'.");
 
   py::class_<Strategy, PyStrategy>(
       m, "Strategy",
-      "Subclass it in Python: define name(), on_bar(candle) -> Signal | None and "
+      "Subclass it in Python: define name(), on_bar(candle) -> Signal | None "
+      "and "
       "optionally reset(). Exceptions in on_bar stop a backtest with "
       "botcore.InvalidArgument.")
       .def(py::init<>())
       .def("name", [](const Strategy& s) { return std::string(s.name()); })
       .def(
           "on_bar",
-          [](Strategy& s, const Candle& bar) { return ValueOrRaise(s.OnBar(bar)); },
+          [](Strategy& s, const Candle& bar) {
+            return ValueOrRaise(s.OnBar(bar));
+          },
           py::arg("bar"))
       .def("reset", &Strategy::Reset);
 
   py::class_<SmaCrossStrategy, Strategy>(
       m, "SmaCrossStrategy",
-      "The reference SMA(fast)/SMA(slow) crossover on closes, long only, with exact "
+      "The reference SMA(fast)/SMA(slow) crossover on closes, long only, with "
+      "exact "
       "window means.")
       .def(py::init([](int fast, int slow, const std::string& symbol) {
              SmaCrossOptions options;
@@ -153,15 +108,19 @@ void BindTrading(py::module_& m) {
              options.symbol = symbol;
              return ValueOrRaise(SmaCrossStrategy::Create(options));
            }),
-           py::arg("fast") = 10, py::arg("slow") = 30, py::arg("symbol") = "GAZP")
+           py::arg("fast") = 10, py::arg("slow") = 30,
+           py::arg("symbol") = "GAZP")
       .def_property_readonly("fast_sma", &SmaCrossStrategy::fast_sma)
       .def_property_readonly("slow_sma", &SmaCrossStrategy::slow_sma);
 
-  py::class_<Instrument>(m, "Instrument", "Lot size and price step of a symbol.")
-      .def(py::init([](const std::string& symbol, int64_t lot_size, const std::string& step) {
+  py::class_<Instrument>(m, "Instrument",
+                         "Lot size and price step of a symbol.")
+      .def(py::init([](const std::string& symbol, int64_t lot_size,
+                       const std::string& step) {
              return ValueOrRaise(MakeInstrument(symbol, lot_size, step));
            }),
-           py::arg("symbol"), py::arg("lot_size") = 1, py::arg("price_step") = "0.01")
+           py::arg("symbol"), py::arg("lot_size") = 1,
+           py::arg("price_step") = "0.01")
       .def_readonly("symbol", &Instrument::symbol)
       .def_readonly("lot_size", &Instrument::lot_size)
       .def_readonly("price_step", &Instrument::price_step)
@@ -179,8 +138,9 @@ void BindTrading(py::module_& m) {
       .value("TAKE_PROFIT", TradeReason::kTakeProfit);
 
   py::class_<Order>(m, "Order")
-      .def(py::init([](const std::string& symbol, Side side, int64_t quantity, Amount price,
-                       std::optional<Amount> stop_loss, std::optional<Amount> take_profit) {
+      .def(py::init([](const std::string& symbol, Side side, int64_t quantity,
+                       Amount price, std::optional<Amount> stop_loss,
+                       std::optional<Amount> take_profit) {
              Order o;
              o.symbol = symbol;
              o.side = side;
@@ -190,8 +150,9 @@ void BindTrading(py::module_& m) {
              o.take_profit = take_profit;
              return o;
            }),
-           py::arg("symbol"), py::arg("side"), py::arg("quantity"), py::arg("price"),
-           py::arg("stop_loss") = std::nullopt, py::arg("take_profit") = std::nullopt)
+           py::arg("symbol"), py::arg("side"), py::arg("quantity"),
+           py::arg("price"), py::arg("stop_loss") = std::nullopt,
+           py::arg("take_profit") = std::nullopt)
       .def_readwrite("symbol", &Order::symbol)
       .def_readwrite("side", &Order::side)
       .def_readwrite("quantity", &Order::quantity)
@@ -202,6 +163,7 @@ void BindTrading(py::module_& m) {
       .def_readwrite("recommendation_id", &Order::recommendation_id);
 
   py::class_<Trade>(m, "Trade")
+      .def(py::init<>())
       .def_readonly("sequence", &Trade::sequence)
       .def_readonly("time", &Trade::time)
       .def_readonly("symbol", &Trade::symbol)
@@ -217,6 +179,7 @@ void BindTrading(py::module_& m) {
       .def_readonly("take_profit", &Trade::take_profit);
 
   py::class_<Position>(m, "Position")
+      .def(py::init<>())
       .def_readonly("symbol", &Position::symbol)
       .def_readonly("quantity", &Position::quantity)
       .def_readonly("cost", &Position::cost)
@@ -229,6 +192,7 @@ void BindTrading(py::module_& m) {
       .def("average_entry_price", &Position::AverageEntryPrice);
 
   py::class_<RoundTrip>(m, "RoundTrip")
+      .def(py::init<>())
       .def_readonly("symbol", &RoundTrip::symbol)
       .def_readonly("entry_time", &RoundTrip::entry_time)
       .def_readonly("exit_time", &RoundTrip::exit_time)
@@ -239,9 +203,10 @@ void BindTrading(py::module_& m) {
       .def_readonly("commission", &RoundTrip::commission)
       .def_readonly("exit_reason", &RoundTrip::exit_reason);
 
-  py::class_<PortfolioBookOptions>(m, "PortfolioOptions",
-                                   "Cash, commission (basis points), slippage (steps) "
-                                   "and instruments of a paper portfolio.")
+  py::class_<PortfolioBookOptions>(
+      m, "PortfolioOptions",
+      "Cash, commission (basis points), slippage (steps) "
+      "and instruments of a paper portfolio.")
       .def(py::init<>())
       .def_readwrite("currency", &PortfolioBookOptions::currency)
       .def_readwrite("initial_cash", &PortfolioBookOptions::initial_cash)
@@ -249,19 +214,22 @@ void BindTrading(py::module_& m) {
       .def_readwrite("slippage_steps", &PortfolioBookOptions::slippage_steps)
       .def_readwrite("instruments", &PortfolioBookOptions::instruments);
 
-  py::class_<PortfolioBook>(m, "Portfolio",
-                            "An in-memory paper portfolio (the core the bot persists).")
+  py::class_<PortfolioBook>(
+      m, "Portfolio",
+      "An in-memory paper portfolio (the core the bot persists).")
       .def(py::init([](const PortfolioBookOptions& options) {
              return ValueOrRaise(PortfolioBook::Create(options));
            }),
            py::arg("options") = PortfolioBookOptions{})
       .def_static(
           "replay",
-          [](const PortfolioBookOptions& options, const std::vector<Trade>& trades) {
+          [](const PortfolioBookOptions& options,
+             const std::vector<Trade>& trades) {
             return ValueOrRaise(PortfolioBook::Replay(options, trades));
           },
           py::arg("options"), py::arg("trades"),
-          "Recomputes a portfolio from its trade history; raises botcore.DataLoss if "
+          "Recomputes a portfolio from its trade history; raises "
+          "botcore.DataLoss if "
           "the history is inconsistent.")
       .def(
           "execute",
@@ -269,7 +237,8 @@ void BindTrading(py::module_& m) {
             return ValueOrRaise(b.Execute(order, time));
           },
           py::arg("order"), py::arg("time"),
-          "Fills an order. Raises InvalidArgument (lots, step, levels), NotFound "
+          "Fills an order. Raises InvalidArgument (lots, step, levels), "
+          "NotFound "
           "(symbol), FailedPrecondition (cash, position).")
       .def(
           "mark",
@@ -279,12 +248,13 @@ void BindTrading(py::module_& m) {
           py::arg("symbol"), py::arg("price"))
       .def(
           "crossed_exit",
-          [](const PortfolioBook& b, const std::string& symbol, const Amount& open,
-             const Amount& high, const Amount& low) {
+          [](const PortfolioBook& b, const std::string& symbol,
+             const Amount& open, const Amount& high, const Amount& low) {
             return b.CrossedExit(symbol, open, high, low);
           },
           py::arg("symbol"), py::arg("open"), py::arg("high"), py::arg("low"),
-          "The stop-loss / take-profit exit order these prices trigger, or None.")
+          "The stop-loss / take-profit exit order these prices trigger, or "
+          "None.")
       .def_property_readonly("cash", &PortfolioBook::cash)
       .def_property_readonly("initial_cash", &PortfolioBook::initial_cash)
       .def_property_readonly("realized_pnl", &PortfolioBook::realized_pnl)
@@ -297,44 +267,49 @@ void BindTrading(py::module_& m) {
       .def_property_readonly("positions", &PortfolioBook::positions)
       .def_property_readonly("trades", &PortfolioBook::trades)
       .def_property_readonly("round_trips", &PortfolioBook::round_trips)
-      .def("position",
-           [](const PortfolioBook& b, const std::string& symbol) -> std::optional<Position> {
-             const Position* p = b.FindPosition(symbol);
-             if (p == nullptr) return std::nullopt;
-             return *p;
-           },
-           py::arg("symbol"));
+      .def(
+          "position",
+          [](const PortfolioBook& b,
+             const std::string& symbol) -> std::optional<Position> {
+            const Position* p = b.FindPosition(symbol);
+            if (p == nullptr) return std::nullopt;
+            return *p;
+          },
+          py::arg("symbol"));
 
   py::enum_<TradeAction>(m, "TradeAction")
       .value("BUY", TradeAction::kBuy)
       .value("SELL", TradeAction::kSell)
       .value("HOLD", TradeAction::kHold);
 
-  py::class_<Recommendation>(m, "Recommendation",
-                             "An advisor's proposal: quantity (shares) or percent, "
-                             "prices as Amounts on the step.")
-      .def(py::init([](const std::string& symbol, TradeAction action, int64_t quantity,
-                       double percent, std::optional<Amount> entry,
-                       std::optional<Amount> stop_loss, std::optional<Amount> take_profit,
-                       int confidence, const std::string& rationale,
-                       const std::string& source) {
-             Recommendation r;
-             r.symbol = symbol;
-             r.action = action;
-             r.quantity = quantity;
-             r.percent = percent;
-             r.entry = entry;
-             r.stop_loss = stop_loss;
-             r.take_profit = take_profit;
-             r.confidence = confidence;
-             r.rationale = rationale;
-             r.source = source;
-             return r;
-           }),
+  py::class_<Recommendation>(
+      m, "Recommendation",
+      "An advisor's proposal: quantity (shares) or percent, "
+      "prices as Amounts on the step.")
+      .def(py::init(
+               [](const std::string& symbol, TradeAction action,
+                  int64_t quantity, double percent, std::optional<Amount> entry,
+                  std::optional<Amount> stop_loss,
+                  std::optional<Amount> take_profit, int confidence,
+                  const std::string& rationale, const std::string& source) {
+                 Recommendation r;
+                 r.symbol = symbol;
+                 r.action = action;
+                 r.quantity = quantity;
+                 r.percent = percent;
+                 r.entry = entry;
+                 r.stop_loss = stop_loss;
+                 r.take_profit = take_profit;
+                 r.confidence = confidence;
+                 r.rationale = rationale;
+                 r.source = source;
+                 return r;
+               }),
            py::arg("symbol"), py::arg("action"), py::arg("quantity") = 0,
            py::arg("percent") = 0.0, py::arg("entry") = std::nullopt,
-           py::arg("stop_loss") = std::nullopt, py::arg("take_profit") = std::nullopt,
-           py::arg("confidence") = 0, py::arg("rationale") = "", py::arg("source") = "")
+           py::arg("stop_loss") = std::nullopt,
+           py::arg("take_profit") = std::nullopt, py::arg("confidence") = 0,
+           py::arg("rationale") = "", py::arg("source") = "")
       .def_readwrite("id", &Recommendation::id)
       .def_readwrite("symbol", &Recommendation::symbol)
       .def_readwrite("action", &Recommendation::action)
@@ -357,11 +332,13 @@ void BindTrading(py::module_& m) {
       .value("HALTED", TradingState::kHalted);
 
   py::class_<RiskReason>(m, "RiskReason")
+      .def(py::init<>())
       .def_readonly("decision", &RiskReason::decision)
       .def_readonly("code", &RiskReason::code)
       .def_readonly("message", &RiskReason::message);
 
   py::class_<RiskVerdict>(m, "RiskVerdict")
+      .def(py::init<>())
       .def_readonly("decision", &RiskVerdict::decision)
       .def_readonly("order", &RiskVerdict::order)
       .def_readonly("reasons", &RiskVerdict::reasons)
@@ -369,32 +346,43 @@ void BindTrading(py::module_& m) {
       .def_property_readonly("allowed", &RiskVerdict::allowed)
       .def("summary", &RiskVerdict::Summary);
 
-  py::class_<RiskLimits>(m, "RiskLimits",
-                         "Per-portfolio limits; None turns a check off. Defaults as "
-                         "DESIGN.md.")
+  py::class_<RiskLimits>(
+      m, "RiskLimits",
+      "Per-portfolio limits; None turns a check off. Defaults as "
+      "DESIGN.md.")
       .def(py::init<>())
       .def_static("cash_only", &RiskLimits::CashOnly)
-      .def_readwrite("max_position_fraction", &RiskLimits::max_position_fraction)
-      .def_readwrite("require_protective_levels", &RiskLimits::require_protective_levels)
-      .def_readwrite("default_stop_loss_fraction", &RiskLimits::default_stop_loss_fraction)
+      .def_readwrite("max_position_fraction",
+                     &RiskLimits::max_position_fraction)
+      .def_readwrite("require_protective_levels",
+                     &RiskLimits::require_protective_levels)
+      .def_readwrite("default_stop_loss_fraction",
+                     &RiskLimits::default_stop_loss_fraction)
       .def_readwrite("default_take_profit_fraction",
                      &RiskLimits::default_take_profit_fraction)
       .def_readwrite("min_reward_risk", &RiskLimits::min_reward_risk)
       .def_readwrite("max_trades_per_day", &RiskLimits::max_trades_per_day)
       .def_readwrite("daily_loss_limit", &RiskLimits::daily_loss_limit)
-      .def_readwrite("enforce_trading_hours", &RiskLimits::enforce_trading_hours)
-      .def_readwrite("stop_loss_guard_count", &RiskLimits::stop_loss_guard_count)
+      .def_readwrite("enforce_trading_hours",
+                     &RiskLimits::enforce_trading_hours)
+      .def_readwrite("stop_loss_guard_count",
+                     &RiskLimits::stop_loss_guard_count)
       .def_property(
           "stop_loss_guard_window_seconds",
-          [](const RiskLimits& l) { return absl::ToDoubleSeconds(l.stop_loss_guard_window); },
-          [](RiskLimits& l, double s) { l.stop_loss_guard_window = absl::Seconds(s); })
+          [](const RiskLimits& l) {
+            return absl::ToDoubleSeconds(l.stop_loss_guard_window);
+          },
+          [](RiskLimits& l, double s) {
+            l.stop_loss_guard_window = absl::Seconds(s);
+          })
       .def_readwrite("reducing_drawdown", &RiskLimits::reducing_drawdown)
       .def_readwrite("halted_drawdown", &RiskLimits::halted_drawdown)
       .def_readwrite("max_entry_deviation", &RiskLimits::max_entry_deviation)
-      .def_readwrite("absurd_notional_multiple", &RiskLimits::absurd_notional_multiple);
+      .def_readwrite("absurd_notional_multiple",
+                     &RiskLimits::absurd_notional_multiple);
 
-  py::class_<RiskEngine>(m, "RiskEngine",
-                         "Reviews recommendations (MOEX main-session calendar).")
+  py::class_<RiskEngine>(
+      m, "RiskEngine", "Reviews recommendations (MOEX main-session calendar).")
       .def(py::init([](const std::vector<std::string>& holidays) {
              RiskEngineOptions options;
              for (const std::string& day : holidays) {
@@ -409,12 +397,14 @@ void BindTrading(py::module_& m) {
            }),
            py::arg("holidays") = std::vector<std::string>{},
            "holidays: exchange holidays as 'YYYY-MM-DD'.")
-      .def("review", &RiskEngine::Review, py::arg("recommendation"), py::arg("portfolio"),
-           py::arg("market_price"), py::arg("now"), py::arg("limits"))
-      .def_static("trading_state", &RiskEngine::TradingStateOf, py::arg("portfolio"),
-                  py::arg("limits"));
+      .def("review", &RiskEngine::Review, py::arg("recommendation"),
+           py::arg("portfolio"), py::arg("market_price"), py::arg("now"),
+           py::arg("limits"))
+      .def_static("trading_state", &RiskEngine::TradingStateOf,
+                  py::arg("portfolio"), py::arg("limits"));
 
   py::class_<BacktestReport>(m, "BacktestReport")
+      .def(py::init<>())
       .def_readonly("bars", &BacktestReport::bars)
       .def_readonly("initial_equity", &BacktestReport::initial_equity)
       .def_readonly("final_equity", &BacktestReport::final_equity)
@@ -438,10 +428,12 @@ void BindTrading(py::module_& m) {
       .def("__str__", &FormatBacktestReport);
 
   py::class_<EquityPoint>(m, "EquityPoint")
+      .def(py::init<>())
       .def_readonly("time", &EquityPoint::time)
       .def_readonly("equity", &EquityPoint::equity);
 
   py::class_<BacktestResult>(m, "BacktestResult")
+      .def(py::init<>())
       .def_readonly("report", &BacktestResult::report)
       .def_readonly("equity_curve", &BacktestResult::equity_curve)
       .def_readonly("trades", &BacktestResult::trades)
@@ -449,7 +441,8 @@ void BindTrading(py::module_& m) {
       .def_property_readonly("refusals",
                              [](const BacktestResult& r) {
                                std::vector<RiskVerdict> out;
-                               for (const BacktestRefusal& x : r.refusals) out.push_back(x.verdict);
+                               for (const BacktestRefusal& x : r.refusals)
+                                 out.push_back(x.verdict);
                                return out;
                              })
       .def(
@@ -461,7 +454,8 @@ void BindTrading(py::module_& m) {
       .def(
           "write_equity_csv",
           [](const BacktestResult& r, const std::string& path) {
-            RaiseIfError(WriteEquityCsv(path, r.equity_curve, r.report.initial_equity));
+            RaiseIfError(
+                WriteEquityCsv(path, r.equity_curve, r.report.initial_equity));
           },
           py::arg("path"));
 
@@ -470,28 +464,32 @@ void BindTrading(py::module_& m) {
       .def_readwrite("portfolio", &BacktestOptions::portfolio)
       .def_readwrite("symbol", &BacktestOptions::symbol)
       .def_readwrite("limits", &BacktestOptions::limits)
-      .def_readwrite("progress", &BacktestOptions::progress,
-                     "Called as progress(done, total) every progress_every bars.")
+      .def_readwrite(
+          "progress", &BacktestOptions::progress,
+          "Called as progress(done, total) every progress_every bars.")
       .def_readwrite("progress_every", &BacktestOptions::progress_every)
       .def_readwrite("periods_per_year", &BacktestOptions::periods_per_year);
 
-  py::class_<Backtester>(m, "Backtester",
-                         "Runs a Strategy through the bot's advisor -> risk -> portfolio "
-                         "path; fills at the next bar's open.")
+  py::class_<Backtester>(
+      m, "Backtester",
+      "Runs a Strategy through the bot's advisor -> risk -> portfolio "
+      "path; fills at the next bar's open.")
       .def(py::init([](const BacktestOptions& options) {
              return ValueOrRaise(Backtester::Create(options));
            }),
            py::arg("options") = BacktestOptions{})
       .def(
           "run",
-          [](const Backtester& b, Strategy& strategy, const std::vector<Candle>& candles,
-             double buy_percent) {
+          [](const Backtester& b, Strategy& strategy,
+             const std::vector<Candle>& candles, double buy_percent) {
             StrategyAdvisorOptions advisor;
             advisor.buy_percent = buy_percent;
             return ValueOrRaise(b.Run(strategy, candles, advisor));
           },
-          py::arg("strategy"), py::arg("candles"), py::arg("buy_percent") = 95.0,
-          "Resets the strategy and runs it over the candles; returns a BacktestResult.");
+          py::arg("strategy"), py::arg("candles"),
+          py::arg("buy_percent") = 95.0,
+          "Resets the strategy and runs it over the candles; returns a "
+          "BacktestResult.");
 }
 
 }  // namespace botcore::python

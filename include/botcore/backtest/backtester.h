@@ -84,19 +84,19 @@ struct BacktestReport {
   int64_t bars = 0;
   Amount initial_equity;
   Amount final_equity;
-  double years = 0;           // spanned by the bars
-  double total_return = 0;    // final / initial - 1
-  double cagr = 0;            // compound annual growth rate
-  double max_drawdown = 0;    // largest fall from a peak, as a fraction (>= 0)
-  double sharpe = 0;          // annualized, risk-free rate 0
-  double sortino = 0;         // annualized, downside deviation
-  double calmar = 0;          // cagr / max_drawdown
-  int64_t round_trips = 0;    // closed positions
-  int64_t fills = 0;          // trades (both sides)
-  int64_t refused = 0;        // recommendations the risk engine rejected
-  double win_rate = 0;        // share of round trips with pnl > 0
-  double profit_factor = 0;   // gross profit / gross loss (inf without losses)
-  Amount expectancy;          // mean pnl per round trip (half-even)
+  double years = 0;          // spanned by the bars
+  double total_return = 0;   // final / initial - 1
+  double cagr = 0;           // compound annual growth rate
+  double max_drawdown = 0;   // largest fall from a peak, as a fraction (>= 0)
+  double sharpe = 0;         // annualized, risk-free rate 0
+  double sortino = 0;        // annualized, downside deviation
+  double calmar = 0;         // cagr / max_drawdown
+  int64_t round_trips = 0;   // closed positions
+  int64_t fills = 0;         // trades (both sides)
+  int64_t refused = 0;       // recommendations the risk engine rejected
+  double win_rate = 0;       // share of round trips with pnl > 0
+  double profit_factor = 0;  // gross profit / gross loss (inf without losses)
+  Amount expectancy;         // mean pnl per round trip (half-even)
   Amount realized_pnl;
   Amount commission;
   double time_in_market = 0;  // share of bars closing with a position

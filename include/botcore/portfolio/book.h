@@ -82,7 +82,7 @@ struct Trade {
   std::string symbol;
   Side side = Side::kBuy;
   int64_t quantity = 0;
-  Amount price;         // the fill price, slippage included
+  Amount price;  // the fill price, slippage included
   Amount commission;
   Amount realized_pnl;  // sells: proceeds - commission - released basis
   Amount cash_after;
@@ -101,12 +101,12 @@ struct Position {
   std::optional<Amount> take_profit;
   // The round trip so far: from the first buy after flat.
   absl::Time opened_at;
-  int64_t bought = 0;     // shares bought
-  Amount buy_notional;    // their notional
-  int64_t sold = 0;       // shares sold
-  Amount sell_notional;   // their notional
-  Amount trip_pnl;        // realized so far, net of commissions
-  Amount trip_commission; // commissions so far
+  int64_t bought = 0;      // shares bought
+  Amount buy_notional;     // their notional
+  int64_t sold = 0;        // shares sold
+  Amount sell_notional;    // their notional
+  Amount trip_pnl;         // realized so far, net of commissions
+  Amount trip_commission;  // commissions so far
 
   Amount MarketValue() const;
   Amount UnrealizedPnl() const;  // market value - cost
@@ -119,8 +119,8 @@ struct RoundTrip {
   std::string symbol;
   absl::Time entry_time;
   absl::Time exit_time;
-  Amount entry_price;  // average buy price, half-even at the money scale
-  Amount exit_price;   // average sell price, likewise
+  Amount entry_price;    // average buy price, half-even at the money scale
+  Amount exit_price;     // average sell price, likewise
   int64_t quantity = 0;  // shares bought (= sold)
   Amount pnl;            // net of all commissions of the trip
   Amount commission;

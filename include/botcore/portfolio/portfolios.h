@@ -106,7 +106,8 @@ class Portfolios {
 
   // The owner's trades (oldest first) and equity points.
   // Errors: storage errors; kDataLoss for rows that do not parse.
-  [[nodiscard]] absl::StatusOr<std::vector<Trade>> Trades(std::string_view owner);
+  [[nodiscard]] absl::StatusOr<std::vector<Trade>> Trades(
+      std::string_view owner);
   [[nodiscard]] absl::StatusOr<std::vector<EquityRecord>> EquityHistory(
       std::string_view owner);
 

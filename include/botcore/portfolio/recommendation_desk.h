@@ -13,7 +13,8 @@
 //   auto desk = *RecommendationDesk::Create(options);
 //   absl::StatusOr<StoredRecommendation> r =
 //       desk->Propose("tg:42", recommendation, last_price);
-//   if (r->status == RecommendationStatus::kPending) show(r->verdict.Summary());
+//   if (r->status == RecommendationStatus::kPending)
+//   show(r->verdict.Summary());
 //   ... on the Confirm button:
 //   absl::StatusOr<Trade> trade = desk->Confirm("tg:42", r->recommendation.id,
 //                                               last_price);
@@ -48,7 +49,13 @@
 
 namespace botcore {
 
-enum class RecommendationStatus { kPending, kConfirmed, kRejected, kExpired, kRefused };
+enum class RecommendationStatus {
+  kPending,
+  kConfirmed,
+  kRejected,
+  kExpired,
+  kRefused
+};
 
 // "PENDING", "CONFIRMED", "REJECTED", "EXPIRED", "REFUSED".
 std::string_view RecommendationStatusName(RecommendationStatus status);
@@ -57,8 +64,8 @@ struct StoredRecommendation {
   std::string owner;
   Recommendation recommendation;  // id set
   RecommendationStatus status = RecommendationStatus::kPending;
-  Amount market_price;      // the last price it was reviewed at
-  RiskVerdict verdict;      // of the latest review
+  Amount market_price;  // the last price it was reviewed at
+  RiskVerdict verdict;  // of the latest review
   absl::Time created_at;
   absl::Time expires_at;
   std::optional<absl::Time> decided_at;  // when it left PENDING
@@ -89,8 +96,8 @@ class RecommendationDesk {
  public:
   // Errors: kInvalidArgument for missing portfolios or risk engine or a
   // non-positive expiry; storage errors as Database::Migrate.
-  [[nodiscard]] static absl::StatusOr<std::unique_ptr<RecommendationDesk>> Create(
-      const RecommendationDeskOptions& options);
+  [[nodiscard]] static absl::StatusOr<std::unique_ptr<RecommendationDesk>>
+  Create(const RecommendationDeskOptions& options);
 
   RecommendationDesk(const RecommendationDesk&) = delete;
   RecommendationDesk& operator=(const RecommendationDesk&) = delete;
@@ -117,7 +124,8 @@ class RecommendationDesk {
 
   // PENDING -> REJECTED. Errors: kNotFound as Confirm; kFailedPrecondition
   // when it is no longer pending; storage errors.
-  [[nodiscard]] absl::Status Reject(std::string_view owner, std::string_view id);
+  [[nodiscard]] absl::Status Reject(std::string_view owner,
+                                    std::string_view id);
 
   // Marks every PENDING recommendation past its expiry EXPIRED; returns how
   // many. Errors: storage errors.

@@ -57,7 +57,8 @@ enum class TradeAction { kBuy, kSell, kHold };
 // "BUY", "SELL", "HOLD".
 std::string_view TradeActionName(TradeAction action);
 // Errors: kInvalidArgument for any other text (case-sensitive).
-[[nodiscard]] absl::StatusOr<TradeAction> ParseTradeAction(std::string_view name);
+[[nodiscard]] absl::StatusOr<TradeAction> ParseTradeAction(
+    std::string_view name);
 
 struct Recommendation {
   // Assigned by the RecommendationDesk when stored; empty before.

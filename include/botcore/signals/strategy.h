@@ -44,7 +44,15 @@ struct Signal {
   double stop_loss = 0;
   int confidence = 0;                // 0..100
   std::vector<std::string> reasons;  // why, for people: "MACD crossed up", ...
+  // A stable identifier that makes recording idempotent (SignalJournal).
+  // Empty means "derive it": SignalId() below.
+  std::string id;
 };
+
+// `signal.id` when set, otherwise "<symbol>/<timeframe>/<time as Unix
+// microseconds>/<BUY|SELL>": the same bar and side of the same series always
+// give the same id, so replaying a strategy records nothing twice.
+std::string SignalId(const Signal& signal);
 
 class Strategy {
  public:

@@ -1,0 +1,256 @@
+// botcore.Signal, botcore.Candle and botcore.SignalJournal (with
+// botcore.open_database to give it a store). Times are timezone-aware UTC
+// datetimes; a naive datetime is taken as UTC.
+
+#include "botcore/signals/signal_journal.h"
+
+#include <pybind11/pybind11.h>
+#include <pybind11/stl.h>
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "botcore/adapters/storage.h"
+#include "botcore/core/candle.h"
+#include "botcore/ports/database.h"
+#include "botcore/signals/strategy.h"
+#include "status.h"
+
+namespace botcore::python {
+
+namespace py = pybind11;
+
+namespace {
+
+py::object Epoch() {
+  py::module_ dt = py::module_::import("datetime");
+  return dt.attr("datetime")(
+      1970, 1, 1, py::arg("tzinfo") = dt.attr("timezone").attr("utc"));
+}
+
+// Exact: datetime arithmetic is in integer microseconds.
+absl::Time ToTime(const py::object& value) {
+  py::module_ dt = py::module_::import("datetime");
+  if (!py::isinstance(value, dt.attr("datetime"))) {
+    throw py::type_error("expected a datetime.datetime");
+  }
+  py::object aware = value;
+  if (value.attr("tzinfo").is_none()) {
+    aware = value.attr("replace")(py::arg("tzinfo") =
+                                      dt.attr("timezone").attr("utc"));
+  }
+  const py::object micros = (aware - Epoch())
+                                .attr("__floordiv__")(dt.attr("timedelta")(
+                                    py::arg("microseconds") = 1));
+  return absl::FromUnixMicros(micros.cast<int64_t>());
+}
+
+py::object FromTime(absl::Time t) {
+  py::module_ dt = py::module_::import("datetime");
+  return Epoch() +
+         dt.attr("timedelta")(py::arg("microseconds") = absl::ToUnixMicros(t));
+}
+
+// Runs `fn` (returning a StatusOr) without the GIL, then raises its error
+// or returns its value with the GIL held again.
+template <typename Fn>
+auto WithoutGil(Fn fn) {
+  auto result = [&] {
+    py::gil_scoped_release release;
+    return fn();
+  }();
+  return ValueOrRaise(std::move(result));
+}
+
+py::object OptionalTime(const std::optional<absl::Time>& t) {
+  return t ? FromTime(*t) : py::none();
+}
+
+}  // namespace
+
+void BindSignalJournal(py::module_& m) {
+  py::enum_<Side>(m, "Side", "Which way a signal trades.")
+      .value("BUY", Side::kBuy)
+      .value("SELL", Side::kSell);
+
+  py::class_<Candle>(m, "Candle", "One OHLCV bar; `time` is when it opened.")
+      .def(py::init([](const py::object& time, double open, double high,
+                       double low, double close, double volume) {
+             return Candle{ToTime(time), open, high, low, close, volume};
+           }),
+           py::arg("time"), py::arg("open"), py::arg("high"), py::arg("low"),
+           py::arg("close"), py::arg("volume") = 0.0)
+      .def_property(
+          "time", [](const Candle& c) { return FromTime(c.time); },
+          [](Candle& c, const py::object& t) { c.time = ToTime(t); })
+      .def_readwrite("open", &Candle::open)
+      .def_readwrite("high", &Candle::high)
+      .def_readwrite("low", &Candle::low)
+      .def_readwrite("close", &Candle::close)
+      .def_readwrite("volume", &Candle::volume)
+      .def("__repr__", [](const Candle& c) {
+        return absl::StrCat("Candle(", FormatIsoTime(c.time), ", o=", c.open,
+                            ", h=", c.high, ", l=", c.low, ", c=", c.close,
+                            ", v=", c.volume, ")");
+      });
+
+  m.def(
+      "read_candles_csv",
+      [](const std::string& path) {
+        return ValueOrRaise(ReadCandlesCsv(path));
+      },
+      py::arg("path"),
+      "Reads an OHLCV CSV file (ts,open,high,low,close,volume) into Candles; "
+      "raises botcore.NotFound or botcore.InvalidArgument.");
+
+  py::class_<Signal>(m, "Signal", "A trading signal a strategy emitted.")
+      .def(py::init([](std::string symbol, std::string timeframe,
+                       const py::object& time, Side side, double entry,
+                       double take_profit, double stop_loss, int confidence,
+                       std::vector<std::string> reasons, std::string id) {
+             Signal s;
+             s.symbol = std::move(symbol);
+             s.timeframe = std::move(timeframe);
+             s.time = ToTime(time);
+             s.side = side;
+             s.entry = entry;
+             s.take_profit = take_profit;
+             s.stop_loss = stop_loss;
+             s.confidence = confidence;
+             s.reasons = std::move(reasons);
+             s.id = std::move(id);
+             return s;
+           }),
+           py::arg("symbol"), py::arg("timeframe"), py::arg("time"),
+           py::arg("side"), py::arg("entry"), py::arg("take_profit"),
+           py::arg("stop_loss"), py::arg("confidence") = 0,
+           py::arg("reasons") = std::vector<std::string>{},
+           py::arg("id") = std::string())
+      .def_readwrite("symbol", &Signal::symbol)
+      .def_readwrite("timeframe", &Signal::timeframe)
+      .def_property(
+          "time", [](const Signal& s) { return FromTime(s.time); },
+          [](Signal& s, const py::object& t) { s.time = ToTime(t); })
+      .def_readwrite("side", &Signal::side)
+      .def_readwrite("entry", &Signal::entry)
+      .def_readwrite("take_profit", &Signal::take_profit)
+      .def_readwrite("stop_loss", &Signal::stop_loss)
+      .def_readwrite("confidence", &Signal::confidence)
+      .def_readwrite("reasons", &Signal::reasons)
+      .def_readwrite("id", &Signal::id)
+      .def_property_readonly(
+          "effective_id", [](const Signal& s) { return SignalId(s); },
+          "`id`, or the id derived from symbol, timeframe, time and side.");
+
+  py::class_<Database, std::shared_ptr<Database>>(
+      m, "Database", "A SQLite or PostgreSQL store; see open_database.")
+      .def_property_readonly("url", &Database::url,
+                             "The URL it was opened with, password masked.");
+  m.def(
+      "open_database",
+      [](const std::string& url) -> std::shared_ptr<Database> {
+        return WithoutGil([&] { return OpenDatabase(url); });
+      },
+      py::arg("url"),
+      "Opens 'sqlite::memory:', 'sqlite:///relative.db', "
+      "'sqlite:////absolute.db' or 'postgresql://user:pass@host/db'.");
+
+  py::enum_<SignalOutcome>(m, "SignalOutcome")
+      .value("OPEN", SignalOutcome::kOpen)
+      .value("TAKE_PROFIT", SignalOutcome::kTakeProfit)
+      .value("STOP_LOSS", SignalOutcome::kStopLoss)
+      .value("EXPIRED", SignalOutcome::kExpired);
+
+  py::class_<JournalEntry>(m, "JournalEntry",
+                           "A recorded signal and what became of it.")
+      .def_readonly("signal", &JournalEntry::signal)
+      .def_readonly("outcome", &JournalEntry::outcome)
+      .def_readonly("bars", &JournalEntry::bars)
+      .def_property_readonly(
+          "resolved_at",
+          [](const JournalEntry& e) { return OptionalTime(e.resolved_at); })
+      .def_readonly("exit_price", &JournalEntry::exit_price)
+      .def_readonly("r_multiple", &JournalEntry::r_multiple)
+      .def_readonly("return_percent", &JournalEntry::return_percent);
+
+  py::class_<SignalStats>(m, "SignalStats",
+                          "Performance of one symbol and timeframe.")
+      .def_readonly("symbol", &SignalStats::symbol)
+      .def_readonly("timeframe", &SignalStats::timeframe)
+      .def_readonly("recorded", &SignalStats::recorded)
+      .def_readonly("open", &SignalStats::open)
+      .def_readonly("resolved", &SignalStats::resolved)
+      .def_readonly("take_profits", &SignalStats::take_profits)
+      .def_readonly("stop_losses", &SignalStats::stop_losses)
+      .def_readonly("expired", &SignalStats::expired)
+      .def_readonly("wins", &SignalStats::wins)
+      .def_readonly("losses", &SignalStats::losses)
+      .def_readonly("win_rate", &SignalStats::win_rate)
+      .def_readonly("average_r", &SignalStats::average_r)
+      .def_readonly("profit_factor", &SignalStats::profit_factor)
+      .def_readonly("expectancy_percent", &SignalStats::expectancy_percent)
+      .def_readonly("longest_losing_streak",
+                    &SignalStats::longest_losing_streak);
+
+  // The journal keeps its database alive.
+  struct PyJournal {
+    std::shared_ptr<Database> db;
+    std::unique_ptr<SignalJournal> journal;
+  };
+  py::class_<PyJournal>(
+      m, "SignalJournal",
+      "Records signals, resolves them against later candles (a bar touching "
+      "both levels counts as a stop-loss) and reports statistics.")
+      .def(py::init([](std::shared_ptr<Database> db, int expiry_bars) {
+             SignalJournalOptions options;
+             options.database = db.get();
+             options.expiry_bars = expiry_bars;
+             std::unique_ptr<SignalJournal> journal =
+                 WithoutGil([&] { return SignalJournal::Create(options); });
+             return PyJournal{std::move(db), std::move(journal)};
+           }),
+           py::arg("database"), py::arg("expiry_bars") = 20)
+      .def(
+          "record",
+          [](PyJournal& j, const Signal& s) {
+            return WithoutGil([&] { return j.journal->Record(s); });
+          },
+          py::arg("signal"),
+          "True when newly recorded, False when already recorded as is; "
+          "raises botcore.AlreadyExists when the id holds another signal.")
+      .def(
+          "resolve",
+          [](PyJournal& j, const std::string& symbol,
+             const std::string& timeframe, const std::vector<Candle>& candles) {
+            return WithoutGil(
+                [&] { return j.journal->Resolve(symbol, timeframe, candles); });
+          },
+          py::arg("symbol"), py::arg("timeframe"), py::arg("candles"),
+          "Resolves open signals against `candles` (oldest first); returns the "
+          "entries this call resolved.")
+      .def(
+          "entries",
+          [](PyJournal& j, const std::string& symbol,
+             const std::string& timeframe) {
+            return WithoutGil(
+                [&] { return j.journal->Entries(symbol, timeframe); });
+          },
+          py::arg("symbol"), py::arg("timeframe"))
+      .def(
+          "stats",
+          [](PyJournal& j, const std::string& symbol,
+             const std::string& timeframe) {
+            return WithoutGil(
+                [&] { return j.journal->Stats(symbol, timeframe); });
+          },
+          py::arg("symbol"), py::arg("timeframe"))
+      .def("all_stats", [](PyJournal& j) {
+        return WithoutGil([&] { return j.journal->AllStats(); });
+      });
+}
+
+}  // namespace botcore::python

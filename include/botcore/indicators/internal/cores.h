@@ -1,0 +1,964 @@
+// Internal: not part of botcore's API; do not include it directly.
+//
+// The per-bar arithmetic of every indicator, shared by the batch functions
+// (src/indicators/*.cc) and the streaming classes, so that both perform the
+// same floating-point operations in the same order and agree bit for bit.
+//
+// A core is fed bar after bar through Update(), which returns the value at
+// that bar (NaN in the lookback region). Values from earlier bars that a
+// core needs beyond the previous one are read through a "history": any type
+// with `double Ago(int k) const` giving the series value k bars before the
+// current one (0 = the current bar). The batch functions pass views of the
+// input arrays (ArrayHistory); the streaming classes pass ring buffers
+// (RingBuffer). A core reads only ages below the capacity its caller
+// documents.
+
+#ifndef BOTCORE_INDICATORS_INTERNAL_CORES_H_
+#define BOTCORE_INDICATORS_INTERNAL_CORES_H_
+
+#include <cmath>
+#include <cstdint>
+#include <limits>
+
+#include "botcore/indicators/common.h"
+
+namespace botcore::ta::internal {
+
+inline constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
+
+// TA-Lib 0.6's TA_EPSILON, TA_IS_ZERO and TA_IS_ZERO_OR_NEG.
+inline constexpr double kEpsilon = 1e-14;
+inline bool IsZero(double v) { return -kEpsilon < v && v < kEpsilon; }
+inline bool IsZeroOrNeg(double v) { return v < kEpsilon; }
+
+// The series value k bars before bar `i` of an array.
+struct ArrayHistory {
+  const double* data;
+  int64_t i;
+  double Ago(int k) const { return data[i - k]; }
+};
+
+// A series computed from bar indexes, e.g. the typical price of the arrays.
+template <typename F>
+struct ComputedHistory {
+  const F& f;
+  int64_t i;
+  auto Ago(int k) const { return f(i - k); }
+};
+
+// The maximum (kMax) or minimum of data[i-window+1 .. i], tracked as TA-Lib
+// does: the window is rescanned only when its extreme drops out. Among
+// equal values the most recent wins.
+template <bool kMax>
+class ArrayExtreme {
+ public:
+  ArrayExtreme(const double* data, int window) : data_(data), window_(window) {}
+  void Update(int64_t i) {
+    const int64_t first = i - window_ + 1;
+    if (index_ < first) {
+      index_ = first < 0 ? 0 : first;
+      value_ = data_[index_];
+      for (int64_t j = index_ + 1; j <= i; ++j) {
+        if (kMax ? data_[j] >= value_ : data_[j] <= value_) {
+          value_ = data_[j];
+          index_ = j;
+        }
+      }
+    } else if (kMax ? data_[i] >= value_ : data_[i] <= value_) {
+      value_ = data_[i];
+      index_ = i;
+    }
+  }
+  double value() const { return value_; }
+  int64_t index() const { return index_; }
+
+ private:
+  const double* data_;
+  int window_;
+  int64_t index_ = std::numeric_limits<int64_t>::min();
+  double value_ = 0;
+};
+
+// ------------------------------------------------------------ arithmetic
+
+// TA-Lib's PER_TO_K.
+inline double EmaK(int period) { return 2.0 / static_cast<double>(period + 1); }
+inline double EmaStep(double ema, double x, double k) {
+  return ((x - ema) * k) + ema;
+}
+// Wilder's average: (avg*(p-1) + v)/p (RSI, ATR, ADX).
+inline double WilderAverage(double avg, double v, int p) {
+  return (avg * static_cast<double>(p - 1) + v) / static_cast<double>(p);
+}
+// Wilder's running sum: s - s/p + v (+DM, -DM and TR of ADX and DI).
+inline double WilderSum(double sum, double v, int p) {
+  return sum - sum / static_cast<double>(p) + v;
+}
+inline double TrueRange(double high, double low, double prev_close) {
+  double range = high - low;
+  double t = std::fabs(high - prev_close);
+  if (t > range) range = t;
+  t = std::fabs(low - prev_close);
+  if (t > range) range = t;
+  return range;
+}
+inline double TypicalPrice(double high, double low, double close) {
+  return (high + low + close) / 3.0;
+}
+
+struct DirectionalMove {
+  double plus = 0;
+  double minus = 0;
+};
+// +DM and -DM of a bar; ties give neither.
+inline DirectionalMove DirectionalMoveOf(double high, double low,
+                                         double prev_high, double prev_low) {
+  const double diff_p = high - prev_high;
+  const double diff_m = prev_low - low;
+  if (diff_m > 0 && diff_p < diff_m) return {0.0, diff_m};
+  if (diff_p > 0 && diff_p > diff_m) return {diff_p, 0.0};
+  return {};
+}
+inline double DirectionalIndex(double dm, double tr) {
+  return !IsZero(tr) ? 100.0 * (dm / tr) : 0.0;
+}
+
+// ------------------------------------------------------------ moving averages
+
+// SMA over `period` values: a running total, emitted as total/p. Reads
+// history ages < period.
+class SmaCore {
+ public:
+  explicit SmaCore(int period) : period_(period) {}
+  template <typename H>
+  double Update(const H& x) {
+    total_ += x.Ago(0);
+    if (++count_ < period_) return kNaN;
+    const double value = total_ / static_cast<double>(period_);
+    total_ -= x.Ago(period_ - 1);
+    return value;
+  }
+  void Reset() { *this = SmaCore(period_); }
+
+ private:
+  int period_;
+  int64_t count_ = 0;
+  double total_ = 0;
+};
+
+// EMA seeded with the SMA of the first `period` values (or, Metastock, with
+// the first value), k = 2/(p+1) unless given.
+class EmaCore {
+ public:
+  EmaCore(int period, double k,
+          Compatibility compatibility = Compatibility::kDefault,
+          int unstable_period = 0)
+      : period_(period),
+        k_(k),
+        metastock_(compatibility == Compatibility::kMetastock),
+        first_output_(period - 1 + unstable_period) {}
+  explicit EmaCore(int period) : EmaCore(period, EmaK(period)) {}
+
+  double Update(double x) {
+    const int64_t i = count_++;
+    if (metastock_) {
+      ema_ = i == 0 ? x : EmaStep(ema_, x, k_);
+    } else if (i < period_) {
+      ema_ += x;  // the seed's running sum
+      if (i + 1 < period_) return kNaN;
+      ema_ /= static_cast<double>(period_);
+    } else {
+      ema_ = EmaStep(ema_, x, k_);
+    }
+    return i >= first_output_ ? ema_ : kNaN;
+  }
+  double value() const { return ema_; }
+  int64_t count() const { return count_; }
+  void Reset() {
+    count_ = 0;
+    ema_ = 0;
+  }
+
+ private:
+  int period_;
+  double k_;
+  bool metastock_;
+  int64_t first_output_;
+  int64_t count_ = 0;
+  double ema_ = 0;
+};
+
+// A moving average of TA-Lib's MAType kSma or kEma, as TA_MA computes it
+// (period 1 copies the input). Reads history ages < period.
+class MaCore {
+ public:
+  MaCore(int period, MAType type)
+      : period_(period), type_(type), sma_(period), ema_(period) {}
+  template <typename H>
+  double Update(const H& x) {
+    if (period_ == 1) return x.Ago(0);
+    return type_ == MAType::kSma ? sma_.Update(x) : ema_.Update(x.Ago(0));
+  }
+  void Reset() {
+    sma_.Reset();
+    ema_.Reset();
+  }
+
+ private:
+  int period_;
+  MAType type_;
+  SmaCore sma_;
+  EmaCore ema_;
+};
+
+// WMA: weights 1..p kept as a running weighted sum. Reads ages < period.
+class WmaCore {
+ public:
+  explicit WmaCore(int period)
+      : period_(period), divider_((period * (period + 1)) >> 1) {}
+  template <typename H>
+  double Update(const H& x) {
+    const double v = x.Ago(0);
+    const int64_t i = count_++;
+    if (i < period_ - 1) {
+      sub_ += v;
+      sum_ += v * static_cast<double>(i + 1);
+      return kNaN;
+    }
+    sub_ += v;
+    sub_ -= trailing_;
+    sum_ += v * static_cast<double>(period_);
+    trailing_ = x.Ago(period_ - 1);
+    const double value = sum_ / static_cast<double>(divider_);
+    sum_ -= sub_;
+    return value;
+  }
+  void Reset() { *this = WmaCore(period_); }
+
+ private:
+  int period_;
+  int divider_;
+  int64_t count_ = 0;
+  double sub_ = 0;
+  double sum_ = 0;
+  double trailing_ = 0;
+};
+
+// DEMA = 2*EMA1 - EMA2(EMA1).
+class DemaCore {
+ public:
+  explicit DemaCore(int period) : ema1_(period), ema2_(period) {}
+  double Update(double x) {
+    const double e1 = ema1_.Update(x);
+    if (std::isnan(e1)) return kNaN;
+    const double e2 = ema2_.Update(e1);
+    if (std::isnan(e2)) return kNaN;
+    return (2.0 * e1) - e2;
+  }
+  void Reset() {
+    ema1_.Reset();
+    ema2_.Reset();
+  }
+
+ private:
+  EmaCore ema1_, ema2_;
+};
+
+// TEMA = EMA3 + (3*EMA1 - 3*EMA2).
+class TemaCore {
+ public:
+  explicit TemaCore(int period) : ema1_(period), ema2_(period), ema3_(period) {}
+  double Update(double x) {
+    const double e1 = ema1_.Update(x);
+    if (std::isnan(e1)) return kNaN;
+    const double e2 = ema2_.Update(e1);
+    if (std::isnan(e2)) return kNaN;
+    const double e3 = ema3_.Update(e2);
+    if (std::isnan(e3)) return kNaN;
+    return e3 + ((3.0 * e1) - (3.0 * e2));
+  }
+  void Reset() {
+    ema1_.Reset();
+    ema2_.Reset();
+    ema3_.Reset();
+  }
+
+ private:
+  EmaCore ema1_, ema2_, ema3_;
+};
+
+// KAMA with fast 2 and slow 30. Reads ages <= period + 1.
+class KamaCore {
+ public:
+  explicit KamaCore(int period) : period_(period) {}
+  template <typename H>
+  double Update(const H& x) {
+    const int64_t i = count_++;
+    if (i == 0) return kNaN;
+    if (i < period_) {
+      noise_ += std::fabs(x.Ago(1) - x.Ago(0));
+      return kNaN;
+    }
+    const double today = x.Ago(0);
+    const double trailing = x.Ago(period_);
+    if (i == period_) {
+      noise_ += std::fabs(x.Ago(1) - today);
+      kama_ = x.Ago(1);
+    } else {
+      noise_ -= std::fabs(x.Ago(period_ + 1) - trailing);
+      noise_ += std::fabs(today - x.Ago(1));
+    }
+    const double change = today - trailing;
+    double er = 1.0;
+    if (!(noise_ <= change || IsZero(noise_))) er = std::fabs(change / noise_);
+    double sc = er * kConstDiff + kConstMax;
+    sc *= sc;
+    kama_ = (today - kama_) * sc + kama_;
+    return kama_;
+  }
+  void Reset() { *this = KamaCore(period_); }
+
+ private:
+  static constexpr double kConstMax = 2.0 / (30.0 + 1.0);
+  static constexpr double kConstDiff = 2.0 / (2.0 + 1.0) - kConstMax;
+  int period_;
+  int64_t count_ = 0;
+  double noise_ = 0;
+  double kama_ = 0;
+};
+
+// ------------------------------------------------------------ momentum
+
+// RSI with Wilder's averages of gains and losses.
+class RsiCore {
+ public:
+  RsiCore(int period, const TaSettings& settings)
+      : period_(period),
+        metastock_early_(settings.unstable_period == 0 &&
+                         settings.compatibility == Compatibility::kMetastock),
+        first_output_(period + settings.unstable_period -
+                      (settings.compatibility == Compatibility::kMetastock)) {}
+  explicit RsiCore(int period) : RsiCore(period, TaSettings{}) {}
+
+  double Update(double x) {
+    const int64_t i = count_++;
+    if (i == 0) {
+      prev_ = x;
+      return kNaN;
+    }
+    const double diff = x - prev_;
+    prev_ = x;
+    if (i <= period_) {
+      if (diff < 0.0) {
+        loss_ -= diff;
+      } else {
+        gain_ += diff;
+      }
+      if (i < period_) {
+        // Metastock emits one more value, from the first p-1 changes.
+        if (metastock_early_ && i == first_output_) {
+          const double l = loss_ / static_cast<double>(period_);
+          const double g = gain_ / static_cast<double>(period_);
+          return Value(g, l);
+        }
+        return kNaN;
+      }
+      loss_ /= static_cast<double>(period_);
+      gain_ /= static_cast<double>(period_);
+    } else {
+      loss_ *= static_cast<double>(period_ - 1);
+      gain_ *= static_cast<double>(period_ - 1);
+      if (diff < 0.0) {
+        loss_ -= diff;
+      } else {
+        gain_ += diff;
+      }
+      loss_ /= static_cast<double>(period_);
+      gain_ /= static_cast<double>(period_);
+    }
+    return i >= first_output_ ? Value(gain_, loss_) : kNaN;
+  }
+  void Reset() {
+    count_ = 0;
+    prev_ = gain_ = loss_ = 0;
+  }
+
+ private:
+  static double Value(double gain, double loss) {
+    const double sum = gain + loss;
+    return !IsZero(sum) ? 100.0 * (gain / sum) : 0.0;
+  }
+  int period_;
+  bool metastock_early_;
+  int64_t first_output_;
+  int64_t count_ = 0;
+  double prev_ = 0;
+  double gain_ = 0;
+  double loss_ = 0;
+};
+
+struct MacdValue {
+  double macd;
+  double signal;
+  double hist;
+};
+
+// MACD as TA_INT_MACD: both EMAs start at bar slow-1 (the fast one seeded
+// with the SMA of the `fast` values before it); the signal EMA runs over
+// the MACD line from there. fast_k/slow_k are 2/(p+1), or 0.15/0.075 for
+// MACDFIX. REQUIRES: fast <= slow.
+class MacdCore {
+ public:
+  MacdCore(int fast, double fast_k, int slow, double slow_k, int signal)
+      : offset_(slow - fast),
+        slow_period_(slow),
+        fast_(fast, fast_k),
+        slow_(slow, slow_k),
+        signal_(signal, EmaK(signal)) {}
+
+  MacdValue Update(double x) {
+    const int64_t i = count_++;
+    const double s = slow_.Update(x);
+    const double f = i >= offset_ ? fast_.Update(x) : kNaN;
+    if (i < slow_period_ - 1) return {kNaN, kNaN, kNaN};
+    const double macd = f - s;
+    const double signal = signal_.Update(macd);
+    if (std::isnan(signal)) return {kNaN, kNaN, kNaN};
+    return {macd, signal, macd - signal};
+  }
+  void Reset() {
+    count_ = 0;
+    fast_.Reset();
+    slow_.Reset();
+    signal_.Reset();
+  }
+
+ private:
+  int offset_;
+  int slow_period_;
+  int64_t count_ = 0;
+  EmaCore fast_, slow_, signal_;
+};
+
+// (close - lowest)/((highest - lowest)/100), 0 when highest == lowest.
+inline double StochasticK(double close, double highest, double lowest) {
+  const double diff = (highest - lowest) / 100.0;
+  return diff != 0.0 ? (close - lowest) / diff : 0.0;
+}
+// (highest - close)/((highest - lowest)/-100), 0 when highest == lowest.
+inline double WilliamsR(double close, double highest, double lowest) {
+  const double diff = (highest - lowest) / (-100.0);
+  return diff != 0.0 ? (highest - close) / diff : 0.0;
+}
+
+// CCI over the typical prices; the mean and mean deviation are summed in
+// TA-Lib's circular-buffer slot order (slot = bar index mod period). Reads
+// ages < period.
+class CciCore {
+ public:
+  explicit CciCore(int period) : period_(period) {}
+  template <typename H>
+  double Update(const H& tp) {
+    const int64_t i = count_++;
+    if (i < period_ - 1) return kNaN;
+    const int slot = static_cast<int>(i % period_);
+    double average = 0;
+    ForEachSlot(tp, slot, [&](double v) { average += v; });
+    average /= static_cast<double>(period_);
+    double deviation = 0;
+    ForEachSlot(tp, slot,
+                [&](double v) { deviation += std::fabs(v - average); });
+    const double last = tp.Ago(0) - average;
+    if (last != 0.0 && deviation != 0.0) {
+      return last / (0.015 * (deviation / static_cast<double>(period_)));
+    }
+    return 0.0;
+  }
+  void Reset() { count_ = 0; }
+
+ private:
+  // Visits the window's values in slot order 0..p-1, where the current bar
+  // sits in slot `slot`.
+  template <typename H, typename F>
+  void ForEachSlot(const H& tp, int slot, F visit) const {
+    for (int j = 0; j <= slot; ++j) visit(tp.Ago(slot - j));
+    for (int j = slot + 1; j < period_; ++j) visit(tp.Ago(slot - j + period_));
+  }
+  int period_;
+  int64_t count_ = 0;
+};
+
+// ROC = (x/x[-p] - 1)*100, 0 when x[-p] == 0. Reads ages <= period.
+inline double RateOfChange(double x, double past) {
+  return past != 0.0 ? ((x / past) - 1.0) * 100.0 : 0.0;
+}
+
+// TRIX: the 1-bar ROC of a triple EMA.
+class TrixCore {
+ public:
+  explicit TrixCore(int period) : ema1_(period), ema2_(period), ema3_(period) {}
+  double Update(double x) {
+    const double e1 = ema1_.Update(x);
+    if (std::isnan(e1)) return kNaN;
+    const double e2 = ema2_.Update(e1);
+    if (std::isnan(e2)) return kNaN;
+    const double e3 = ema3_.Update(e2);
+    if (std::isnan(e3)) return kNaN;
+    const double prev = prev_;
+    prev_ = e3;
+    if (!has_prev_) {
+      has_prev_ = true;
+      return kNaN;
+    }
+    return RateOfChange(e3, prev);
+  }
+  void Reset() {
+    ema1_.Reset();
+    ema2_.Reset();
+    ema3_.Reset();
+    has_prev_ = false;
+  }
+
+ private:
+  EmaCore ema1_, ema2_, ema3_;
+  bool has_prev_ = false;
+  double prev_ = 0;
+};
+
+// The buying pressure and true range of one ULTOSC bar.
+struct UltOscTerms {
+  double pressure;  // close - min(low, prev close)
+  double range;     // true range
+};
+inline UltOscTerms UltOscTermsOf(double high, double low, double close,
+                                 double prev_close) {
+  const double true_low = low < prev_close ? low : prev_close;
+  double range = high - low;
+  double t = std::fabs(prev_close - high);
+  if (t > range) range = t;
+  t = std::fabs(prev_close - low);
+  if (t > range) range = t;
+  return {close - true_low, range};
+}
+
+// ULTOSC over periods p1 <= p2 <= p3 (sorted by the caller). `terms` is a
+// history of UltOscTerms (ages < p3), valid from the second bar.
+class UltOscCore {
+ public:
+  UltOscCore(int p1, int p2, int p3) : periods_{p1, p2, p3} {}
+  template <typename H>
+  double Update(const H& terms) {
+    const int64_t i = count_++;
+    if (i == 0) return kNaN;
+    const UltOscTerms t = terms.Ago(0);
+    for (int k = 0; k < 3; ++k) {
+      // Before the first output a total takes only the bars of its window.
+      if (i > periods_[2] - periods_[k]) {
+        a_[k] += t.pressure;
+        b_[k] += t.range;
+      }
+    }
+    if (i < periods_[2]) return kNaN;
+    double output = 0.0;
+    if (!IsZero(b_[0])) output += 4.0 * (a_[0] / b_[0]);
+    if (!IsZero(b_[1])) output += 2.0 * (a_[1] / b_[1]);
+    if (!IsZero(b_[2])) output += a_[2] / b_[2];
+    for (int k = 0; k < 3; ++k) {
+      const UltOscTerms old = terms.Ago(periods_[k] - 1);
+      a_[k] -= old.pressure;
+      b_[k] -= old.range;
+    }
+    return 100.0 * (output / 7.0);
+  }
+  void Reset() { *this = UltOscCore(periods_[0], periods_[1], periods_[2]); }
+
+ private:
+  int periods_[3];
+  int64_t count_ = 0;
+  double a_[3] = {0, 0, 0};
+  double b_[3] = {0, 0, 0};
+};
+
+// ------------------------------------------------------------ volatility
+
+// The rolling mean and population variance of TA_INT_VAR: running sums of
+// x and x*x, var = E[x^2] - E[x]^2. Reads ages < period.
+struct MeanVariance {
+  double mean;
+  double variance;
+};
+class VarianceCore {
+ public:
+  explicit VarianceCore(int period) : period_(period) {}
+  template <typename H>
+  MeanVariance Update(const H& x) {
+    const double v = x.Ago(0);
+    total_ += v;
+    total2_ += v * v;
+    if (++count_ < period_) return {kNaN, kNaN};
+    const double mean = total_ / static_cast<double>(period_);
+    const double mean2 = total2_ / static_cast<double>(period_);
+    const double t = x.Ago(period_ - 1);
+    total_ -= t;
+    total2_ -= t * t;
+    return {mean, mean2 - mean * mean};
+  }
+  void Reset() { *this = VarianceCore(period_); }
+
+ private:
+  int period_;
+  int64_t count_ = 0;
+  double total_ = 0;
+  double total2_ = 0;
+};
+
+struct BbandsValue {
+  double upper;
+  double middle;
+  double lower;
+};
+// Bollinger bands from a middle value and a variance, as TA_BBANDS.
+inline BbandsValue BandsOf(double middle, double variance, double nbdevup,
+                           double nbdevdn) {
+  const double sd = !IsZeroOrNeg(variance) ? std::sqrt(variance) : 0.0;
+  if (nbdevup == nbdevdn) {
+    if (nbdevup == 1.0) return {middle + sd, middle, middle - sd};
+    const double d = sd * nbdevup;
+    return {middle + d, middle, middle - d};
+  }
+  const double up = nbdevup == 1.0 ? sd : sd * nbdevup;
+  const double dn = nbdevdn == 1.0 ? sd : sd * nbdevdn;
+  return {middle + up, middle, middle - dn};
+}
+
+// ATR: the mean of TR[1..p], then Wilder's average.
+class AtrCore {
+ public:
+  explicit AtrCore(int period) : period_(period) {}
+  double Update(double high, double low, double close) {
+    const int64_t i = count_++;
+    const double prev_close = prev_close_;
+    prev_close_ = close;
+    if (i == 0) return kNaN;
+    const double tr = TrueRange(high, low, prev_close);
+    if (i < period_) {
+      atr_ += tr;
+      return kNaN;
+    }
+    if (i == period_) {
+      atr_ += tr;
+      atr_ /= static_cast<double>(period_);
+    } else {
+      atr_ = WilderAverage(atr_, tr, period_);
+    }
+    return atr_;
+  }
+  void Reset() { *this = AtrCore(period_); }
+
+ private:
+  int period_;
+  int64_t count_ = 0;
+  double prev_close_ = 0;
+  double atr_ = 0;
+};
+
+inline double NormalizedAtr(double atr, double close) {
+  return !IsZero(close) ? (atr / close) * 100.0 : 0.0;
+}
+
+// ------------------------------------------------------------ trend
+
+// Wilder's smoothed +DM, -DM and TR: plain sums over bars 1..p-1, then
+// s - s/p + v from bar p on.
+struct DirectionalSums {
+  double plus_dm;
+  double minus_dm;
+  double tr;
+};
+class DirectionalCore {
+ public:
+  explicit DirectionalCore(int period) : period_(period) {}
+  // Returns false until bar p (the first smoothed bar).
+  bool Update(double high, double low, double close, DirectionalSums* sums) {
+    const int64_t i = count_++;
+    const double prev_high = prev_high_, prev_low = prev_low_,
+                 prev_close = prev_close_;
+    prev_high_ = high;
+    prev_low_ = low;
+    prev_close_ = close;
+    if (i == 0) return false;
+    const DirectionalMove dm =
+        DirectionalMoveOf(high, low, prev_high, prev_low);
+    const double tr = TrueRange(high, low, prev_close);
+    if (i < period_) {
+      sums_.minus_dm += dm.minus;
+      sums_.plus_dm += dm.plus;
+      sums_.tr += tr;
+      return false;
+    }
+    sums_.minus_dm = WilderSum(sums_.minus_dm, dm.minus, period_);
+    sums_.plus_dm = WilderSum(sums_.plus_dm, dm.plus, period_);
+    sums_.tr = WilderSum(sums_.tr, tr, period_);
+    *sums = sums_;
+    return true;
+  }
+  int period() const { return period_; }
+  void Reset() { *this = DirectionalCore(period_); }
+
+ private:
+  int period_;
+  int64_t count_ = 0;
+  double prev_high_ = 0, prev_low_ = 0, prev_close_ = 0;
+  DirectionalSums sums_{0, 0, 0};
+};
+
+// ADX: the mean of the first p DX values, then Wilder's average; a bar whose
+// DX is undefined keeps the previous ADX.
+class AdxCore {
+ public:
+  explicit AdxCore(int period) : period_(period), dm_(period) {}
+  double Update(double high, double low, double close) {
+    DirectionalSums s;
+    if (!dm_.Update(high, low, close, &s)) return kNaN;
+    const int64_t k = smoothed_++;  // 0 at bar p
+    double dx = kNaN;
+    if (!IsZero(s.tr)) {
+      const double minus_di = 100.0 * (s.minus_dm / s.tr);
+      const double plus_di = 100.0 * (s.plus_dm / s.tr);
+      const double sum = minus_di + plus_di;
+      if (!IsZero(sum)) dx = 100.0 * (std::fabs(minus_di - plus_di) / sum);
+    }
+    if (k < period_) {
+      if (!std::isnan(dx)) adx_ += dx;
+      if (k + 1 < period_) return kNaN;
+      adx_ = adx_ / static_cast<double>(period_);
+      return adx_;
+    }
+    if (!std::isnan(dx)) adx_ = WilderAverage(adx_, dx, period_);
+    return adx_;
+  }
+  void Reset() { *this = AdxCore(period_); }
+
+ private:
+  int period_;
+  DirectionalCore dm_;
+  int64_t smoothed_ = 0;
+  double adx_ = 0;
+};
+
+// Parabolic SAR as TA_SAR: the direction at bar 1 comes from -DM(1), a
+// touch reverses.
+class SarCore {
+ public:
+  SarCore(double acceleration, double maximum)
+      : acceleration_(acceleration > maximum ? maximum : acceleration),
+        maximum_(maximum),
+        af_(acceleration_) {}
+  double Update(double high, double low) {
+    const int64_t i = count_++;
+    if (i == 0) {
+      new_high_ = high;
+      new_low_ = low;
+      return kNaN;
+    }
+    if (i == 1) {
+      const double diff_m = new_low_ - low;
+      const double diff_p = high - new_high_;
+      long_ = !(diff_m > 0 && diff_p < diff_m);
+      if (long_) {
+        ep_ = high;
+        sar_ = new_low_;
+      } else {
+        ep_ = low;
+        sar_ = new_high_;
+      }
+      new_low_ = low;
+      new_high_ = high;
+    }
+    const double prev_low = new_low_, prev_high = new_high_;
+    new_low_ = low;
+    new_high_ = high;
+    double out;
+    if (long_) {
+      if (new_low_ <= sar_) {
+        long_ = false;
+        sar_ = ep_;
+        if (sar_ < prev_high) sar_ = prev_high;
+        if (sar_ < new_high_) sar_ = new_high_;
+        out = sar_;
+        af_ = acceleration_;
+        ep_ = new_low_;
+        sar_ = sar_ + af_ * (ep_ - sar_);
+        if (sar_ < prev_high) sar_ = prev_high;
+        if (sar_ < new_high_) sar_ = new_high_;
+      } else {
+        out = sar_;
+        if (new_high_ > ep_) {
+          ep_ = new_high_;
+          af_ += acceleration_;
+          if (af_ > maximum_) af_ = maximum_;
+        }
+        sar_ = sar_ + af_ * (ep_ - sar_);
+        if (sar_ > prev_low) sar_ = prev_low;
+        if (sar_ > new_low_) sar_ = new_low_;
+      }
+    } else if (new_high_ >= sar_) {
+      long_ = true;
+      sar_ = ep_;
+      if (sar_ > prev_low) sar_ = prev_low;
+      if (sar_ > new_low_) sar_ = new_low_;
+      out = sar_;
+      af_ = acceleration_;
+      ep_ = new_high_;
+      sar_ = sar_ + af_ * (ep_ - sar_);
+      if (sar_ > prev_low) sar_ = prev_low;
+      if (sar_ > new_low_) sar_ = new_low_;
+    } else {
+      out = sar_;
+      if (new_low_ < ep_) {
+        ep_ = new_low_;
+        af_ += acceleration_;
+        if (af_ > maximum_) af_ = maximum_;
+      }
+      sar_ = sar_ + af_ * (ep_ - sar_);
+      if (sar_ < prev_high) sar_ = prev_high;
+      if (sar_ < new_high_) sar_ = new_high_;
+    }
+    return out;
+  }
+  void Reset() { *this = SarCore(acceleration_, maximum_); }
+
+ private:
+  double acceleration_;
+  double maximum_;
+  double af_;
+  int64_t count_ = 0;
+  bool long_ = true;
+  double ep_ = 0, sar_ = 0;
+  double new_high_ = 0, new_low_ = 0;
+};
+
+// AROON line from the bars since the window's extreme.
+inline double AroonLine(int period, int64_t age) {
+  return (100.0 / static_cast<double>(period)) *
+         static_cast<double>(period - age);
+}
+
+// ------------------------------------------------------------ volume
+
+// OBV: volume[0], then +/- volume as close rises/falls.
+class ObvCore {
+ public:
+  double Update(double close, double volume) {
+    if (count_++ == 0) {
+      obv_ = volume;
+    } else if (close > prev_close_) {
+      obv_ += volume;
+    } else if (close < prev_close_) {
+      obv_ -= volume;
+    }
+    prev_close_ = close;
+    return obv_;
+  }
+  void Reset() { *this = ObvCore(); }
+
+ private:
+  int64_t count_ = 0;
+  double prev_close_ = 0;
+  double obv_ = 0;
+};
+
+// One bar's money flow: TP*V counted positive when TP rose, negative when it
+// fell, neither when equal.
+struct MoneyFlow {
+  double positive;
+  double negative;
+};
+inline MoneyFlow MoneyFlowOf(double tp, double prev_tp, double volume) {
+  const double diff = tp - prev_tp;
+  const double flow = tp * volume;
+  if (diff < 0) return {0.0, flow};
+  if (diff > 0) return {flow, 0.0};
+  return {0.0, 0.0};
+}
+
+// MFI over sums of the last p flows; 0 when pos+neg < 1. `flows` is a
+// history of MoneyFlow (ages < period), valid from the second bar.
+class MfiCore {
+ public:
+  explicit MfiCore(int period) : period_(period) {}
+  template <typename H>
+  double Update(const H& flows) {
+    const int64_t i = count_++;
+    if (i == 0) return kNaN;
+    if (i > period_) {
+      const MoneyFlow old = flows.Ago(period_);
+      positive_ -= old.positive;
+      negative_ -= old.negative;
+    }
+    const MoneyFlow f = flows.Ago(0);
+    negative_ += f.negative;
+    positive_ += f.positive;
+    if (i < period_) return kNaN;
+    const double total = positive_ + negative_;
+    return total < 1.0 ? 0.0 : 100.0 * (positive_ / total);
+  }
+  void Reset() { *this = MfiCore(period_); }
+
+ private:
+  int period_;
+  int64_t count_ = 0;
+  double positive_ = 0;
+  double negative_ = 0;
+};
+
+// Session VWAP: cumulative TP*V / V since the session began; NaN while the
+// session has no volume.
+class SessionVwapCore {
+ public:
+  double Update(double tp, double volume, int64_t session) {
+    if (count_++ == 0 || session != session_) {
+      session_ = session;
+      pv_ = 0;
+      v_ = 0;
+    }
+    pv_ += tp * volume;
+    v_ += volume;
+    return v_ != 0.0 ? pv_ / v_ : kNaN;
+  }
+  void Reset() { *this = SessionVwapCore(); }
+
+ private:
+  int64_t count_ = 0;
+  int64_t session_ = 0;
+  double pv_ = 0;
+  double v_ = 0;
+};
+
+// Rolling VWAP over the last p bars: running sums of TP*V and V. `pv` and
+// `volume` are histories (ages < period).
+class RollingVwapCore {
+ public:
+  explicit RollingVwapCore(int period) : period_(period) {}
+  template <typename H1, typename H2>
+  double Update(const H1& pv, const H2& volume) {
+    pv_ += pv.Ago(0);
+    v_ += volume.Ago(0);
+    if (++count_ < period_) return kNaN;
+    const double value = v_ != 0.0 ? pv_ / v_ : kNaN;
+    pv_ -= pv.Ago(period_ - 1);
+    v_ -= volume.Ago(period_ - 1);
+    return value;
+  }
+  void Reset() { *this = RollingVwapCore(period_); }
+
+ private:
+  int period_;
+  int64_t count_ = 0;
+  double pv_ = 0;
+  double v_ = 0;
+};
+
+}  // namespace botcore::ta::internal
+
+#endif  // BOTCORE_INDICATORS_INTERNAL_CORES_H_

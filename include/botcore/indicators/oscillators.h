@@ -1,0 +1,387 @@
+// File: botcore/indicators/oscillators.h
+//
+// Momentum oscillators, as TA-Lib computes them: RSI, MACD, MACDFIX, STOCH,
+// STOCHRSI, CCI, WILLR, ROC, MOM, TRIX, ULTOSC. Conventions (NaN lookback
+// region, errors, streaming) are in common.h.
+//
+//   absl::StatusOr<botcore::ta::MacdSeries> macd = botcore::ta::Macd(close);
+//   // macd->macd[i], macd->signal[i], macd->hist[i]
+//
+//   absl::StatusOr<botcore::ta::StreamingRsi> rsi =
+//       botcore::ta::StreamingRsi::Create(14);
+//   double value = rsi->Update(bar.close);
+
+#ifndef BOTCORE_INDICATORS_OSCILLATORS_H_
+#define BOTCORE_INDICATORS_OSCILLATORS_H_
+
+#include <cstdint>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/types/span.h"
+#include "botcore/core/candle.h"
+#include "botcore/indicators/common.h"
+#include "botcore/indicators/internal/cores.h"
+#include "botcore/indicators/rolling.h"
+
+namespace botcore::ta {
+
+// ---------------------------------------------------------------- RSI
+// Wilder's RSI = 100*g/(g+l), 0 for a flat window; timeperiod 2..100000
+// (default 14). Lookback p + unstable_period (one less under Metastock).
+int RsiLookback(int timeperiod, const TaSettings& settings = {});
+[[nodiscard]] absl::Status Rsi(absl::Span<const double> close, int timeperiod,
+                               absl::Span<double> out,
+                               const TaSettings& settings = {});
+[[nodiscard]] absl::StatusOr<std::vector<double>> Rsi(
+    absl::Span<const double> close, int timeperiod = 14,
+    const TaSettings& settings = {});
+
+// ---------------------------------------------------------------- MACD
+// MACD line = EMA(fast) - EMA(slow), both starting at bar slow-1; signal =
+// EMA(signal) of the line; hist = line - signal. Periods 2..100000 (defaults
+// 12, 26, 9; fast and slow are swapped when slow < fast). All three outputs
+// start at (slow-1)+(signal-1).
+struct MacdSeries {
+  std::vector<double> macd;
+  std::vector<double> signal;
+  std::vector<double> hist;
+};
+int MacdLookback(int fastperiod, int slowperiod, int signalperiod);
+[[nodiscard]] absl::Status Macd(absl::Span<const double> close, int fastperiod,
+                                int slowperiod, int signalperiod,
+                                absl::Span<double> macd,
+                                absl::Span<double> signal,
+                                absl::Span<double> hist);
+[[nodiscard]] absl::StatusOr<MacdSeries> Macd(absl::Span<const double> close,
+                                              int fastperiod = 12,
+                                              int slowperiod = 26,
+                                              int signalperiod = 9);
+
+// MACD with TA-Lib's fixed 12/26 constants k = 0.15 and 0.075; signalperiod
+// 1..100000 (default 9). Lookback 25 + (signal-1).
+int MacdFixLookback(int signalperiod);
+[[nodiscard]] absl::Status MacdFix(absl::Span<const double> close,
+                                   int signalperiod, absl::Span<double> macd,
+                                   absl::Span<double> signal,
+                                   absl::Span<double> hist);
+[[nodiscard]] absl::StatusOr<MacdSeries> MacdFix(absl::Span<const double> close,
+                                                 int signalperiod = 9);
+
+// ---------------------------------------------------------------- STOCH
+// fastK = (C - LL)/((HH - LL)/100) over fastk_period bars (0 when HH == LL),
+// slowK = MA(fastK, slowk_period, slowk_matype), slowD = MA(slowK, ...).
+// fastk_period 1..100000 (default 5), slowk/slowd periods 1..100000 (default
+// 3), matypes kSma or kEma (default kSma). Both outputs start at
+// (fastk-1) + MA lookbacks.
+struct StochSeries {
+  std::vector<double> slowk;
+  std::vector<double> slowd;
+};
+int StochLookback(int fastk_period, int slowk_period, MAType slowk_matype,
+                  int slowd_period, MAType slowd_matype);
+[[nodiscard]] absl::Status Stoch(absl::Span<const double> high,
+                                 absl::Span<const double> low,
+                                 absl::Span<const double> close,
+                                 int fastk_period, int slowk_period,
+                                 MAType slowk_matype, int slowd_period,
+                                 MAType slowd_matype, absl::Span<double> slowk,
+                                 absl::Span<double> slowd);
+[[nodiscard]] absl::StatusOr<StochSeries> Stoch(
+    absl::Span<const double> high, absl::Span<const double> low,
+    absl::Span<const double> close, int fastk_period = 5, int slowk_period = 3,
+    MAType slowk_matype = MAType::kSma, int slowd_period = 3,
+    MAType slowd_matype = MAType::kSma);
+
+// ---------------------------------------------------------------- STOCHRSI
+// STOCHF over RSI(timeperiod): fastK over fastk_period RSI values, fastD =
+// MA(fastK, fastd_period, fastd_matype). timeperiod 2..100000 (default 14),
+// fastk_period 1..100000 (default 5), fastd_period 1..100000 (default 3).
+// Lookback timeperiod + (fastk-1) + MA lookback.
+struct StochRsiSeries {
+  std::vector<double> fastk;
+  std::vector<double> fastd;
+};
+int StochRsiLookback(int timeperiod, int fastk_period, int fastd_period,
+                     MAType fastd_matype);
+[[nodiscard]] absl::Status StochRsi(absl::Span<const double> close,
+                                    int timeperiod, int fastk_period,
+                                    int fastd_period, MAType fastd_matype,
+                                    absl::Span<double> fastk,
+                                    absl::Span<double> fastd);
+[[nodiscard]] absl::StatusOr<StochRsiSeries> StochRsi(
+    absl::Span<const double> close, int timeperiod = 14, int fastk_period = 5,
+    int fastd_period = 3, MAType fastd_matype = MAType::kSma);
+
+// ---------------------------------------------------------------- CCI
+// Commodity channel index over the typical price; timeperiod 2..100000
+// (default 14). Lookback p-1.
+int CciLookback(int timeperiod);
+[[nodiscard]] absl::Status Cci(absl::Span<const double> high,
+                               absl::Span<const double> low,
+                               absl::Span<const double> close, int timeperiod,
+                               absl::Span<double> out);
+[[nodiscard]] absl::StatusOr<std::vector<double>> Cci(
+    absl::Span<const double> high, absl::Span<const double> low,
+    absl::Span<const double> close, int timeperiod = 14);
+
+// ---------------------------------------------------------------- WILLR
+// Williams %R in [-100, 0], 0 when HH == LL; timeperiod 2..100000 (default
+// 14). Lookback p-1.
+int WillRLookback(int timeperiod);
+[[nodiscard]] absl::Status WillR(absl::Span<const double> high,
+                                 absl::Span<const double> low,
+                                 absl::Span<const double> close, int timeperiod,
+                                 absl::Span<double> out);
+[[nodiscard]] absl::StatusOr<std::vector<double>> WillR(
+    absl::Span<const double> high, absl::Span<const double> low,
+    absl::Span<const double> close, int timeperiod = 14);
+
+// ---------------------------------------------------------------- ROC, MOM
+// ROC = (x/x[-p] - 1)*100 (0 when x[-p] == 0); MOM = x - x[-p]. timeperiod
+// 1..100000 (default 10). Lookback p.
+int RocLookback(int timeperiod);
+[[nodiscard]] absl::Status Roc(absl::Span<const double> close, int timeperiod,
+                               absl::Span<double> out);
+[[nodiscard]] absl::StatusOr<std::vector<double>> Roc(
+    absl::Span<const double> close, int timeperiod = 10);
+int MomLookback(int timeperiod);
+[[nodiscard]] absl::Status Mom(absl::Span<const double> close, int timeperiod,
+                               absl::Span<double> out);
+[[nodiscard]] absl::StatusOr<std::vector<double>> Mom(
+    absl::Span<const double> close, int timeperiod = 10);
+
+// ---------------------------------------------------------------- TRIX
+// 1-bar ROC (percent) of EMA(EMA(EMA(x))); timeperiod 1..100000 (default
+// 30). Lookback 3(p-1)+1.
+int TrixLookback(int timeperiod);
+[[nodiscard]] absl::Status Trix(absl::Span<const double> close, int timeperiod,
+                                absl::Span<double> out);
+[[nodiscard]] absl::StatusOr<std::vector<double>> Trix(
+    absl::Span<const double> close, int timeperiod = 30);
+
+// ---------------------------------------------------------------- ULTOSC
+// Ultimate oscillator; periods 1..100000 (defaults 7, 14, 28), in any
+// order. Lookback: the longest period.
+int UltOscLookback(int timeperiod1, int timeperiod2, int timeperiod3);
+[[nodiscard]] absl::Status UltOsc(absl::Span<const double> high,
+                                  absl::Span<const double> low,
+                                  absl::Span<const double> close,
+                                  int timeperiod1, int timeperiod2,
+                                  int timeperiod3, absl::Span<double> out);
+[[nodiscard]] absl::StatusOr<std::vector<double>> UltOsc(
+    absl::Span<const double> high, absl::Span<const double> low,
+    absl::Span<const double> close, int timeperiod1 = 7, int timeperiod2 = 14,
+    int timeperiod3 = 28);
+
+// ---------------------------------------------------------------- streaming
+// Create() validates like the batch function (kInvalidArgument) and
+// allocates once; Update() is O(1) (StreamingCci: O(timeperiod), as its mean
+// deviation must be re-summed) and returns the value at this bar; see
+// common.h for NaN bars.
+
+class StreamingRsi {
+ public:
+  [[nodiscard]] static absl::StatusOr<StreamingRsi> Create(
+      int timeperiod = 14, const TaSettings& settings = {});
+  double Update(double close);
+  double value() const { return value_; }
+  int64_t bars() const { return bars_; }
+  void Reset();
+
+ private:
+  explicit StreamingRsi(internal::RsiCore core) : core_(core) {}
+  internal::RsiCore core_;
+  double value_ = internal::kNaN;
+  int64_t bars_ = 0;
+};
+
+using MacdValue = internal::MacdValue;  // {macd, signal, hist}
+
+class StreamingMacd {
+ public:
+  [[nodiscard]] static absl::StatusOr<StreamingMacd> Create(
+      int fastperiod = 12, int slowperiod = 26, int signalperiod = 9);
+  // TA-Lib's MACDFIX.
+  [[nodiscard]] static absl::StatusOr<StreamingMacd> CreateFix(
+      int signalperiod = 9);
+  MacdValue Update(double close);
+  MacdValue value() const { return value_; }
+  int64_t bars() const { return bars_; }
+  void Reset();
+
+ private:
+  explicit StreamingMacd(internal::MacdCore core) : core_(core) {}
+  internal::MacdCore core_;
+  MacdValue value_{internal::kNaN, internal::kNaN, internal::kNaN};
+  int64_t bars_ = 0;
+};
+
+struct StochValue {
+  double slowk;
+  double slowd;
+};
+
+class StreamingStoch {
+ public:
+  [[nodiscard]] static absl::StatusOr<StreamingStoch> Create(
+      int fastk_period = 5, int slowk_period = 3,
+      MAType slowk_matype = MAType::kSma, int slowd_period = 3,
+      MAType slowd_matype = MAType::kSma);
+  StochValue Update(double high, double low, double close);
+  StochValue Update(const Candle& bar) {
+    return Update(bar.high, bar.low, bar.close);
+  }
+  StochValue value() const { return value_; }
+  int64_t bars() const { return bars_; }
+  void Reset();
+
+ private:
+  StreamingStoch(int fastk_period, int slowk_period, MAType slowk_matype,
+                 int slowd_period, MAType slowd_matype);
+  RollingExtreme highest_, lowest_;
+  RingBuffer fastk_, slowk_;
+  internal::MaCore slowk_ma_, slowd_ma_;
+  int fastk_period_;
+  StochValue value_{internal::kNaN, internal::kNaN};
+  int64_t bars_ = 0;
+};
+
+struct StochRsiValue {
+  double fastk;
+  double fastd;
+};
+
+class StreamingStochRsi {
+ public:
+  [[nodiscard]] static absl::StatusOr<StreamingStochRsi> Create(
+      int timeperiod = 14, int fastk_period = 5, int fastd_period = 3,
+      MAType fastd_matype = MAType::kSma);
+  StochRsiValue Update(double close);
+  StochRsiValue value() const { return value_; }
+  int64_t bars() const { return bars_; }
+  void Reset();
+
+ private:
+  StreamingStochRsi(int timeperiod, int fastk_period, int fastd_period,
+                    MAType fastd_matype);
+  internal::RsiCore rsi_;
+  RollingExtreme highest_, lowest_;
+  RingBuffer fastk_;
+  internal::MaCore fastd_ma_;
+  int fastk_period_;
+  int64_t rsi_bars_ = 0;  // RSI values seen
+  StochRsiValue value_{internal::kNaN, internal::kNaN};
+  int64_t bars_ = 0;
+};
+
+class StreamingCci {
+ public:
+  [[nodiscard]] static absl::StatusOr<StreamingCci> Create(int timeperiod = 14);
+  double Update(double high, double low, double close);
+  double Update(const Candle& bar) {
+    return Update(bar.high, bar.low, bar.close);
+  }
+  double value() const { return value_; }
+  int64_t bars() const { return bars_; }
+  void Reset();
+
+ private:
+  explicit StreamingCci(int timeperiod);
+  internal::CciCore core_;
+  RingBuffer typical_;
+  double value_ = internal::kNaN;
+  int64_t bars_ = 0;
+};
+
+class StreamingWillR {
+ public:
+  [[nodiscard]] static absl::StatusOr<StreamingWillR> Create(
+      int timeperiod = 14);
+  double Update(double high, double low, double close);
+  double Update(const Candle& bar) {
+    return Update(bar.high, bar.low, bar.close);
+  }
+  double value() const { return value_; }
+  int64_t bars() const { return bars_; }
+  void Reset();
+
+ private:
+  explicit StreamingWillR(int timeperiod);
+  int timeperiod_;
+  RollingExtreme highest_, lowest_;
+  double value_ = internal::kNaN;
+  int64_t bars_ = 0;
+};
+
+class StreamingRoc {
+ public:
+  [[nodiscard]] static absl::StatusOr<StreamingRoc> Create(int timeperiod = 10);
+  double Update(double close);
+  double value() const { return value_; }
+  int64_t bars() const { return bars_; }
+  void Reset();
+
+ private:
+  explicit StreamingRoc(int timeperiod);
+  RingBuffer past_;  // the last timeperiod+1 closes
+  double value_ = internal::kNaN;
+  int64_t bars_ = 0;
+};
+
+class StreamingMom {
+ public:
+  [[nodiscard]] static absl::StatusOr<StreamingMom> Create(int timeperiod = 10);
+  double Update(double close);
+  double value() const { return value_; }
+  int64_t bars() const { return bars_; }
+  void Reset();
+
+ private:
+  explicit StreamingMom(int timeperiod);
+  RingBuffer past_;  // the last timeperiod+1 closes
+  double value_ = internal::kNaN;
+  int64_t bars_ = 0;
+};
+
+class StreamingTrix {
+ public:
+  [[nodiscard]] static absl::StatusOr<StreamingTrix> Create(
+      int timeperiod = 30);
+  double Update(double close);
+  double value() const { return value_; }
+  int64_t bars() const { return bars_; }
+  void Reset();
+
+ private:
+  explicit StreamingTrix(internal::TrixCore core) : core_(core) {}
+  internal::TrixCore core_;
+  double value_ = internal::kNaN;
+  int64_t bars_ = 0;
+};
+
+class StreamingUltOsc {
+ public:
+  [[nodiscard]] static absl::StatusOr<StreamingUltOsc> Create(
+      int timeperiod1 = 7, int timeperiod2 = 14, int timeperiod3 = 28);
+  double Update(double high, double low, double close);
+  double Update(const Candle& bar) {
+    return Update(bar.high, bar.low, bar.close);
+  }
+  double value() const { return value_; }
+  int64_t bars() const { return bars_; }
+  void Reset();
+
+ private:
+  StreamingUltOsc(int p1, int p2, int p3);
+  internal::UltOscCore core_;
+  RingBuffer pressure_, range_;
+  double prev_close_ = 0;
+  double value_ = internal::kNaN;
+  int64_t bars_ = 0;
+};
+
+}  // namespace botcore::ta
+
+#endif  // BOTCORE_INDICATORS_OSCILLATORS_H_

@@ -1,0 +1,768 @@
+#include "botcore/indicators/oscillators.h"
+
+#include <algorithm>
+
+#include "indicators/batch.h"
+#include "indicators/validation.h"
+#include "internal/status_macros.h"
+
+namespace botcore::ta {
+
+using internal::AllFinite;
+using internal::ArrayExtreme;
+using internal::ArrayHistory;
+using internal::Collect;
+using internal::ComputedHistory;
+using internal::FillNaN;
+using internal::kMaxPeriod;
+using internal::kNaN;
+using internal::LookbackIf;
+using internal::Validation;
+
+namespace {
+
+bool ValidPeriod(int p, int min) { return p >= min && p <= kMaxPeriod; }
+bool ValidMaType(MAType t) { return t == MAType::kSma || t == MAType::kEma; }
+int MaLookbackOf(int period) { return period - 1; }
+
+// MA(in[start..]) into out[start..]; out[0..start) is left alone.
+void RunMa(int period, MAType type, absl::Span<const double> in,
+           absl::Span<double> out, int64_t start) {
+  internal::MaCore core(period, type);
+  const int64_t n = static_cast<int64_t>(in.size());
+  const double* data = in.data() + start;
+  for (int64_t i = 0; i + start < n; ++i) {
+    out[start + i] = core.Update(ArrayHistory{data, i});
+  }
+}
+
+// fastK of `close` over the highest `high` and lowest `low` of `period` bars,
+// for bars start.. of the arrays (which begin at bar `start`).
+void RunFastK(const double* high, const double* low, const double* close,
+              int64_t n, int period, double* fastk) {
+  ArrayExtreme<true> highest(high, period);
+  ArrayExtreme<false> lowest(low, period);
+  for (int64_t i = 0; i < n; ++i) {
+    highest.Update(i);
+    lowest.Update(i);
+    fastk[i] = i < period - 1 ? kNaN
+                              : internal::StochasticK(close[i], highest.value(),
+                                                      lowest.value());
+  }
+}
+
+}  // namespace
+
+// ---------------------------------------------------------------- RSI
+
+int RsiLookback(int timeperiod, const TaSettings& settings) {
+  return LookbackIf(
+      ValidPeriod(timeperiod, 2) && settings.unstable_period >= 0,
+      timeperiod + settings.unstable_period -
+          (settings.compatibility == Compatibility::kMetastock ? 1 : 0));
+}
+
+absl::Status Rsi(absl::Span<const double> close, int timeperiod,
+                 absl::Span<double> out, const TaSettings& settings) {
+  BOTCORE_RETURN_IF_ERROR(Validation("RSI")
+                              .Period("timeperiod", timeperiod, 2)
+                              .Settings(settings)
+                              .Input("close", close)
+                              .Output("out", out)
+                              .status());
+  internal::RsiCore core(timeperiod, settings);
+  for (size_t i = 0; i < close.size(); ++i) out[i] = core.Update(close[i]);
+  return absl::OkStatus();
+}
+
+absl::StatusOr<std::vector<double>> Rsi(absl::Span<const double> close,
+                                        int timeperiod,
+                                        const TaSettings& settings) {
+  return Collect(close.size(), [&](absl::Span<double> out) {
+    return Rsi(close, timeperiod, out, settings);
+  });
+}
+
+// ---------------------------------------------------------------- MACD
+
+namespace {
+
+internal::MacdCore MakeMacdCore(int fast, int slow, int signal) {
+  if (slow < fast) std::swap(fast, slow);
+  return internal::MacdCore(fast, internal::EmaK(fast), slow,
+                            internal::EmaK(slow), signal);
+}
+internal::MacdCore MakeMacdFixCore(int signal) {
+  return internal::MacdCore(12, 0.15, 26, 0.075, signal);
+}
+
+absl::Status RunMacd(internal::MacdCore core, absl::Span<const double> close,
+                     absl::Span<double> macd, absl::Span<double> signal,
+                     absl::Span<double> hist) {
+  for (size_t i = 0; i < close.size(); ++i) {
+    const internal::MacdValue v = core.Update(close[i]);
+    macd[i] = v.macd;
+    signal[i] = v.signal;
+    hist[i] = v.hist;
+  }
+  return absl::OkStatus();
+}
+
+template <typename F>
+absl::StatusOr<MacdSeries> CollectMacd(size_t n, F fill) {
+  MacdSeries s{std::vector<double>(n), std::vector<double>(n),
+               std::vector<double>(n)};
+  absl::Status status = fill(absl::MakeSpan(s.macd), absl::MakeSpan(s.signal),
+                             absl::MakeSpan(s.hist));
+  if (!status.ok()) return status;
+  return s;
+}
+
+}  // namespace
+
+int MacdLookback(int fastperiod, int slowperiod, int signalperiod) {
+  return LookbackIf(ValidPeriod(fastperiod, 2) && ValidPeriod(slowperiod, 2) &&
+                        ValidPeriod(signalperiod, 1),
+                    std::max(fastperiod, slowperiod) - 1 + signalperiod - 1);
+}
+
+absl::Status Macd(absl::Span<const double> close, int fastperiod,
+                  int slowperiod, int signalperiod, absl::Span<double> macd,
+                  absl::Span<double> signal, absl::Span<double> hist) {
+  BOTCORE_RETURN_IF_ERROR(Validation("MACD")
+                              .Period("fastperiod", fastperiod, 2)
+                              .Period("slowperiod", slowperiod, 2)
+                              .Period("signalperiod", signalperiod, 1)
+                              .Input("close", close)
+                              .Output("macd", macd)
+                              .Output("macdsignal", signal)
+                              .Output("macdhist", hist)
+                              .status());
+  return RunMacd(MakeMacdCore(fastperiod, slowperiod, signalperiod), close,
+                 macd, signal, hist);
+}
+
+absl::StatusOr<MacdSeries> Macd(absl::Span<const double> close, int fastperiod,
+                                int slowperiod, int signalperiod) {
+  return CollectMacd(close.size(), [&](auto m, auto s, auto h) {
+    return Macd(close, fastperiod, slowperiod, signalperiod, m, s, h);
+  });
+}
+
+int MacdFixLookback(int signalperiod) {
+  return LookbackIf(ValidPeriod(signalperiod, 1), 25 + signalperiod - 1);
+}
+
+absl::Status MacdFix(absl::Span<const double> close, int signalperiod,
+                     absl::Span<double> macd, absl::Span<double> signal,
+                     absl::Span<double> hist) {
+  BOTCORE_RETURN_IF_ERROR(Validation("MACDFIX")
+                              .Period("signalperiod", signalperiod, 1)
+                              .Input("close", close)
+                              .Output("macd", macd)
+                              .Output("macdsignal", signal)
+                              .Output("macdhist", hist)
+                              .status());
+  return RunMacd(MakeMacdFixCore(signalperiod), close, macd, signal, hist);
+}
+
+absl::StatusOr<MacdSeries> MacdFix(absl::Span<const double> close,
+                                   int signalperiod) {
+  return CollectMacd(close.size(), [&](auto m, auto s, auto h) {
+    return MacdFix(close, signalperiod, m, s, h);
+  });
+}
+
+// ---------------------------------------------------------------- STOCH
+
+int StochLookback(int fastk_period, int slowk_period, MAType slowk_matype,
+                  int slowd_period, MAType slowd_matype) {
+  return LookbackIf(ValidPeriod(fastk_period, 1) &&
+                        ValidPeriod(slowk_period, 1) &&
+                        ValidPeriod(slowd_period, 1) &&
+                        ValidMaType(slowk_matype) && ValidMaType(slowd_matype),
+                    fastk_period - 1 + MaLookbackOf(slowk_period) +
+                        MaLookbackOf(slowd_period));
+}
+
+absl::Status Stoch(absl::Span<const double> high, absl::Span<const double> low,
+                   absl::Span<const double> close, int fastk_period,
+                   int slowk_period, MAType slowk_matype, int slowd_period,
+                   MAType slowd_matype, absl::Span<double> slowk,
+                   absl::Span<double> slowd) {
+  BOTCORE_RETURN_IF_ERROR(Validation("STOCH")
+                              .Period("fastk_period", fastk_period, 1)
+                              .Period("slowk_period", slowk_period, 1)
+                              .MaType("slowk_matype", slowk_matype)
+                              .Period("slowd_period", slowd_period, 1)
+                              .MaType("slowd_matype", slowd_matype)
+                              .Input("high", high)
+                              .Input("low", low)
+                              .Input("close", close)
+                              .HighLow(high, low)
+                              .Output("slowk", slowk)
+                              .Output("slowd", slowd)
+                              .status());
+  const int64_t n = static_cast<int64_t>(close.size());
+  const int64_t k_start = fastk_period - 1;
+  const int64_t d_start = k_start + MaLookbackOf(slowk_period);
+  const int64_t lookback = d_start + MaLookbackOf(slowd_period);
+  // fastK goes to `slowd` as scratch, slowK to `slowk`, then slowD over it.
+  RunFastK(high.data(), low.data(), close.data(), n, fastk_period,
+           slowd.data());
+  if (k_start < n) RunMa(slowk_period, slowk_matype, slowd, slowk, k_start);
+  if (d_start < n) RunMa(slowd_period, slowd_matype, slowk, slowd, d_start);
+  FillNaN(slowk, lookback);
+  FillNaN(slowd, lookback);
+  return absl::OkStatus();
+}
+
+absl::StatusOr<StochSeries> Stoch(absl::Span<const double> high,
+                                  absl::Span<const double> low,
+                                  absl::Span<const double> close,
+                                  int fastk_period, int slowk_period,
+                                  MAType slowk_matype, int slowd_period,
+                                  MAType slowd_matype) {
+  StochSeries s{std::vector<double>(close.size()),
+                std::vector<double>(close.size())};
+  BOTCORE_RETURN_IF_ERROR(Stoch(
+      high, low, close, fastk_period, slowk_period, slowk_matype, slowd_period,
+      slowd_matype, absl::MakeSpan(s.slowk), absl::MakeSpan(s.slowd)));
+  return s;
+}
+
+// ---------------------------------------------------------------- STOCHRSI
+
+int StochRsiLookback(int timeperiod, int fastk_period, int fastd_period,
+                     MAType fastd_matype) {
+  return LookbackIf(
+      ValidPeriod(timeperiod, 2) && ValidPeriod(fastk_period, 1) &&
+          ValidPeriod(fastd_period, 1) && ValidMaType(fastd_matype),
+      timeperiod + fastk_period - 1 + MaLookbackOf(fastd_period));
+}
+
+absl::Status StochRsi(absl::Span<const double> close, int timeperiod,
+                      int fastk_period, int fastd_period, MAType fastd_matype,
+                      absl::Span<double> fastk, absl::Span<double> fastd) {
+  BOTCORE_RETURN_IF_ERROR(Validation("STOCHRSI")
+                              .Period("timeperiod", timeperiod, 2)
+                              .Period("fastk_period", fastk_period, 1)
+                              .Period("fastd_period", fastd_period, 1)
+                              .MaType("fastd_matype", fastd_matype)
+                              .Input("close", close)
+                              .Output("fastk", fastk)
+                              .Output("fastd", fastd)
+                              .status());
+  const int64_t n = static_cast<int64_t>(close.size());
+  const int64_t k_start = timeperiod + fastk_period - 1;
+  const int64_t lookback = k_start + MaLookbackOf(fastd_period);
+  // RSI goes to `fastd` as scratch, fastK to `fastk`, then fastD over it.
+  internal::RsiCore rsi(timeperiod);
+  for (int64_t i = 0; i < n; ++i) fastd[i] = rsi.Update(close[i]);
+  if (timeperiod < n) {
+    const double* r = fastd.data() + timeperiod;
+    RunFastK(r, r, r, n - timeperiod, fastk_period, fastk.data() + timeperiod);
+  }
+  if (k_start < n) RunMa(fastd_period, fastd_matype, fastk, fastd, k_start);
+  FillNaN(fastk, lookback);
+  FillNaN(fastd, lookback);
+  return absl::OkStatus();
+}
+
+absl::StatusOr<StochRsiSeries> StochRsi(absl::Span<const double> close,
+                                        int timeperiod, int fastk_period,
+                                        int fastd_period, MAType fastd_matype) {
+  StochRsiSeries s{std::vector<double>(close.size()),
+                   std::vector<double>(close.size())};
+  BOTCORE_RETURN_IF_ERROR(
+      StochRsi(close, timeperiod, fastk_period, fastd_period, fastd_matype,
+               absl::MakeSpan(s.fastk), absl::MakeSpan(s.fastd)));
+  return s;
+}
+
+// ---------------------------------------------------------------- CCI
+
+int CciLookback(int timeperiod) {
+  return LookbackIf(ValidPeriod(timeperiod, 2), timeperiod - 1);
+}
+
+absl::Status Cci(absl::Span<const double> high, absl::Span<const double> low,
+                 absl::Span<const double> close, int timeperiod,
+                 absl::Span<double> out) {
+  BOTCORE_RETURN_IF_ERROR(Validation("CCI")
+                              .Period("timeperiod", timeperiod, 2)
+                              .Input("high", high)
+                              .Input("low", low)
+                              .Input("close", close)
+                              .HighLow(high, low)
+                              .Output("out", out)
+                              .status());
+  internal::CciCore core(timeperiod);
+  const auto typical = [&](int64_t j) {
+    return internal::TypicalPrice(high[j], low[j], close[j]);
+  };
+  for (size_t i = 0; i < close.size(); ++i) {
+    out[i] = core.Update(
+        ComputedHistory<decltype(typical)>{typical, static_cast<int64_t>(i)});
+  }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<std::vector<double>> Cci(absl::Span<const double> high,
+                                        absl::Span<const double> low,
+                                        absl::Span<const double> close,
+                                        int timeperiod) {
+  return Collect(close.size(), [&](absl::Span<double> out) {
+    return Cci(high, low, close, timeperiod, out);
+  });
+}
+
+// ---------------------------------------------------------------- WILLR
+
+int WillRLookback(int timeperiod) {
+  return LookbackIf(ValidPeriod(timeperiod, 2), timeperiod - 1);
+}
+
+absl::Status WillR(absl::Span<const double> high, absl::Span<const double> low,
+                   absl::Span<const double> close, int timeperiod,
+                   absl::Span<double> out) {
+  BOTCORE_RETURN_IF_ERROR(Validation("WILLR")
+                              .Period("timeperiod", timeperiod, 2)
+                              .Input("high", high)
+                              .Input("low", low)
+                              .Input("close", close)
+                              .HighLow(high, low)
+                              .Output("out", out)
+                              .status());
+  ArrayExtreme<true> highest(high.data(), timeperiod);
+  ArrayExtreme<false> lowest(low.data(), timeperiod);
+  for (size_t i = 0; i < close.size(); ++i) {
+    highest.Update(i);
+    lowest.Update(i);
+    out[i] =
+        static_cast<int64_t>(i) < timeperiod - 1
+            ? kNaN
+            : internal::WilliamsR(close[i], highest.value(), lowest.value());
+  }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<std::vector<double>> WillR(absl::Span<const double> high,
+                                          absl::Span<const double> low,
+                                          absl::Span<const double> close,
+                                          int timeperiod) {
+  return Collect(close.size(), [&](absl::Span<double> out) {
+    return WillR(high, low, close, timeperiod, out);
+  });
+}
+
+// ---------------------------------------------------------------- ROC, MOM
+
+namespace {
+double Momentum(double x, double past) { return x - past; }
+
+template <double (*kFormula)(double, double)>
+absl::Status RunLagged(const char* name, absl::Span<const double> close,
+                       int timeperiod, absl::Span<double> out) {
+  BOTCORE_RETURN_IF_ERROR(Validation(name)
+                              .Period("timeperiod", timeperiod, 1)
+                              .Input("close", close)
+                              .Output("out", out)
+                              .status());
+  FillNaN(out, timeperiod);
+  for (size_t i = timeperiod; i < close.size(); ++i) {
+    out[i] = kFormula(close[i], close[i - timeperiod]);
+  }
+  return absl::OkStatus();
+}
+}  // namespace
+
+int RocLookback(int timeperiod) {
+  return LookbackIf(ValidPeriod(timeperiod, 1), timeperiod);
+}
+absl::Status Roc(absl::Span<const double> close, int timeperiod,
+                 absl::Span<double> out) {
+  return RunLagged<internal::RateOfChange>("ROC", close, timeperiod, out);
+}
+absl::StatusOr<std::vector<double>> Roc(absl::Span<const double> close,
+                                        int timeperiod) {
+  return Collect(close.size(), [&](absl::Span<double> out) {
+    return Roc(close, timeperiod, out);
+  });
+}
+
+int MomLookback(int timeperiod) {
+  return LookbackIf(ValidPeriod(timeperiod, 1), timeperiod);
+}
+absl::Status Mom(absl::Span<const double> close, int timeperiod,
+                 absl::Span<double> out) {
+  return RunLagged<Momentum>("MOM", close, timeperiod, out);
+}
+absl::StatusOr<std::vector<double>> Mom(absl::Span<const double> close,
+                                        int timeperiod) {
+  return Collect(close.size(), [&](absl::Span<double> out) {
+    return Mom(close, timeperiod, out);
+  });
+}
+
+// ---------------------------------------------------------------- TRIX
+
+int TrixLookback(int timeperiod) {
+  return LookbackIf(ValidPeriod(timeperiod, 1), 3 * (timeperiod - 1) + 1);
+}
+
+absl::Status Trix(absl::Span<const double> close, int timeperiod,
+                  absl::Span<double> out) {
+  BOTCORE_RETURN_IF_ERROR(Validation("TRIX")
+                              .Period("timeperiod", timeperiod, 1)
+                              .Input("close", close)
+                              .Output("out", out)
+                              .status());
+  internal::TrixCore core(timeperiod);
+  for (size_t i = 0; i < close.size(); ++i) out[i] = core.Update(close[i]);
+  return absl::OkStatus();
+}
+
+absl::StatusOr<std::vector<double>> Trix(absl::Span<const double> close,
+                                         int timeperiod) {
+  return Collect(close.size(), [&](absl::Span<double> out) {
+    return Trix(close, timeperiod, out);
+  });
+}
+
+// ---------------------------------------------------------------- ULTOSC
+
+namespace {
+internal::UltOscCore MakeUltOscCore(int p1, int p2, int p3) {
+  int p[3] = {p1, p2, p3};
+  std::sort(p, p + 3);
+  return internal::UltOscCore(p[0], p[1], p[2]);
+}
+}  // namespace
+
+int UltOscLookback(int timeperiod1, int timeperiod2, int timeperiod3) {
+  return LookbackIf(ValidPeriod(timeperiod1, 1) &&
+                        ValidPeriod(timeperiod2, 1) &&
+                        ValidPeriod(timeperiod3, 1),
+                    std::max({timeperiod1, timeperiod2, timeperiod3}));
+}
+
+absl::Status UltOsc(absl::Span<const double> high, absl::Span<const double> low,
+                    absl::Span<const double> close, int timeperiod1,
+                    int timeperiod2, int timeperiod3, absl::Span<double> out) {
+  BOTCORE_RETURN_IF_ERROR(Validation("ULTOSC")
+                              .Period("timeperiod1", timeperiod1, 1)
+                              .Period("timeperiod2", timeperiod2, 1)
+                              .Period("timeperiod3", timeperiod3, 1)
+                              .Input("high", high)
+                              .Input("low", low)
+                              .Input("close", close)
+                              .HighLow(high, low)
+                              .Output("out", out)
+                              .status());
+  internal::UltOscCore core =
+      MakeUltOscCore(timeperiod1, timeperiod2, timeperiod3);
+  const auto terms = [&](int64_t j) {
+    return internal::UltOscTermsOf(high[j], low[j], close[j], close[j - 1]);
+  };
+  for (size_t i = 0; i < close.size(); ++i) {
+    out[i] = core.Update(
+        ComputedHistory<decltype(terms)>{terms, static_cast<int64_t>(i)});
+  }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<std::vector<double>> UltOsc(absl::Span<const double> high,
+                                           absl::Span<const double> low,
+                                           absl::Span<const double> close,
+                                           int timeperiod1, int timeperiod2,
+                                           int timeperiod3) {
+  return Collect(close.size(), [&](absl::Span<double> out) {
+    return UltOsc(high, low, close, timeperiod1, timeperiod2, timeperiod3, out);
+  });
+}
+
+// ---------------------------------------------------------------- streaming
+
+absl::StatusOr<StreamingRsi> StreamingRsi::Create(int timeperiod,
+                                                  const TaSettings& settings) {
+  BOTCORE_RETURN_IF_ERROR(Validation("RSI")
+                              .Period("timeperiod", timeperiod, 2)
+                              .Settings(settings)
+                              .status());
+  return StreamingRsi(internal::RsiCore(timeperiod, settings));
+}
+double StreamingRsi::Update(double close) {
+  if (!AllFinite(close)) return kNaN;
+  ++bars_;
+  return value_ = core_.Update(close);
+}
+void StreamingRsi::Reset() {
+  core_.Reset();
+  value_ = kNaN;
+  bars_ = 0;
+}
+
+absl::StatusOr<StreamingMacd> StreamingMacd::Create(int fastperiod,
+                                                    int slowperiod,
+                                                    int signalperiod) {
+  BOTCORE_RETURN_IF_ERROR(Validation("MACD")
+                              .Period("fastperiod", fastperiod, 2)
+                              .Period("slowperiod", slowperiod, 2)
+                              .Period("signalperiod", signalperiod, 1)
+                              .status());
+  return StreamingMacd(MakeMacdCore(fastperiod, slowperiod, signalperiod));
+}
+absl::StatusOr<StreamingMacd> StreamingMacd::CreateFix(int signalperiod) {
+  BOTCORE_RETURN_IF_ERROR(
+      Validation("MACDFIX").Period("signalperiod", signalperiod, 1).status());
+  return StreamingMacd(MakeMacdFixCore(signalperiod));
+}
+MacdValue StreamingMacd::Update(double close) {
+  if (!AllFinite(close)) return {kNaN, kNaN, kNaN};
+  ++bars_;
+  return value_ = core_.Update(close);
+}
+void StreamingMacd::Reset() {
+  core_.Reset();
+  value_ = {kNaN, kNaN, kNaN};
+  bars_ = 0;
+}
+
+absl::StatusOr<StreamingStoch> StreamingStoch::Create(int fastk_period,
+                                                      int slowk_period,
+                                                      MAType slowk_matype,
+                                                      int slowd_period,
+                                                      MAType slowd_matype) {
+  BOTCORE_RETURN_IF_ERROR(Validation("STOCH")
+                              .Period("fastk_period", fastk_period, 1)
+                              .Period("slowk_period", slowk_period, 1)
+                              .MaType("slowk_matype", slowk_matype)
+                              .Period("slowd_period", slowd_period, 1)
+                              .MaType("slowd_matype", slowd_matype)
+                              .status());
+  return StreamingStoch(fastk_period, slowk_period, slowk_matype, slowd_period,
+                        slowd_matype);
+}
+StreamingStoch::StreamingStoch(int fastk_period, int slowk_period,
+                               MAType slowk_matype, int slowd_period,
+                               MAType slowd_matype)
+    : highest_(fastk_period, RollingExtreme::kMax),
+      lowest_(fastk_period, RollingExtreme::kMin),
+      fastk_(slowk_period),
+      slowk_(slowd_period),
+      slowk_ma_(slowk_period, slowk_matype),
+      slowd_ma_(slowd_period, slowd_matype),
+      fastk_period_(fastk_period) {}
+StochValue StreamingStoch::Update(double high, double low, double close) {
+  if (!AllFinite(high, low, close) || high < low) return {kNaN, kNaN};
+  const int64_t i = bars_++;
+  highest_.Push(high);
+  lowest_.Push(low);
+  value_ = {kNaN, kNaN};
+  if (i < fastk_period_ - 1) return value_;
+  fastk_.Push(internal::StochasticK(close, highest_.value(), lowest_.value()));
+  const double k = slowk_ma_.Update(fastk_);
+  if (std::isnan(k)) return value_;
+  slowk_.Push(k);
+  const double d = slowd_ma_.Update(slowk_);
+  if (std::isnan(d)) return value_;
+  return value_ = {k, d};
+}
+void StreamingStoch::Reset() {
+  highest_.Clear();
+  lowest_.Clear();
+  fastk_.Clear();
+  slowk_.Clear();
+  slowk_ma_.Reset();
+  slowd_ma_.Reset();
+  value_ = {kNaN, kNaN};
+  bars_ = 0;
+}
+
+absl::StatusOr<StreamingStochRsi> StreamingStochRsi::Create(
+    int timeperiod, int fastk_period, int fastd_period, MAType fastd_matype) {
+  BOTCORE_RETURN_IF_ERROR(Validation("STOCHRSI")
+                              .Period("timeperiod", timeperiod, 2)
+                              .Period("fastk_period", fastk_period, 1)
+                              .Period("fastd_period", fastd_period, 1)
+                              .MaType("fastd_matype", fastd_matype)
+                              .status());
+  return StreamingStochRsi(timeperiod, fastk_period, fastd_period,
+                           fastd_matype);
+}
+StreamingStochRsi::StreamingStochRsi(int timeperiod, int fastk_period,
+                                     int fastd_period, MAType fastd_matype)
+    : rsi_(timeperiod),
+      highest_(fastk_period, RollingExtreme::kMax),
+      lowest_(fastk_period, RollingExtreme::kMin),
+      fastk_(fastd_period),
+      fastd_ma_(fastd_period, fastd_matype),
+      fastk_period_(fastk_period) {}
+StochRsiValue StreamingStochRsi::Update(double close) {
+  if (!AllFinite(close)) return {kNaN, kNaN};
+  ++bars_;
+  value_ = {kNaN, kNaN};
+  const double r = rsi_.Update(close);
+  if (std::isnan(r)) return value_;
+  highest_.Push(r);
+  lowest_.Push(r);
+  if (rsi_bars_++ < fastk_period_ - 1) return value_;
+  fastk_.Push(internal::StochasticK(r, highest_.value(), lowest_.value()));
+  const double d = fastd_ma_.Update(fastk_);
+  if (std::isnan(d)) return value_;
+  return value_ = {fastk_.Ago(0), d};
+}
+void StreamingStochRsi::Reset() {
+  rsi_.Reset();
+  highest_.Clear();
+  lowest_.Clear();
+  fastk_.Clear();
+  fastd_ma_.Reset();
+  rsi_bars_ = 0;
+  value_ = {kNaN, kNaN};
+  bars_ = 0;
+}
+
+absl::StatusOr<StreamingCci> StreamingCci::Create(int timeperiod) {
+  BOTCORE_RETURN_IF_ERROR(
+      Validation("CCI").Period("timeperiod", timeperiod, 2).status());
+  return StreamingCci(timeperiod);
+}
+StreamingCci::StreamingCci(int timeperiod)
+    : core_(timeperiod), typical_(timeperiod) {}
+double StreamingCci::Update(double high, double low, double close) {
+  if (!AllFinite(high, low, close) || high < low) return kNaN;
+  ++bars_;
+  typical_.Push(internal::TypicalPrice(high, low, close));
+  return value_ = core_.Update(typical_);
+}
+void StreamingCci::Reset() {
+  core_.Reset();
+  typical_.Clear();
+  value_ = kNaN;
+  bars_ = 0;
+}
+
+absl::StatusOr<StreamingWillR> StreamingWillR::Create(int timeperiod) {
+  BOTCORE_RETURN_IF_ERROR(
+      Validation("WILLR").Period("timeperiod", timeperiod, 2).status());
+  return StreamingWillR(timeperiod);
+}
+StreamingWillR::StreamingWillR(int timeperiod)
+    : timeperiod_(timeperiod),
+      highest_(timeperiod, RollingExtreme::kMax),
+      lowest_(timeperiod, RollingExtreme::kMin) {}
+double StreamingWillR::Update(double high, double low, double close) {
+  if (!AllFinite(high, low, close) || high < low) return kNaN;
+  const int64_t i = bars_++;
+  highest_.Push(high);
+  lowest_.Push(low);
+  return value_ = i < timeperiod_ - 1
+                      ? kNaN
+                      : internal::WilliamsR(close, highest_.value(),
+                                            lowest_.value());
+}
+void StreamingWillR::Reset() {
+  highest_.Clear();
+  lowest_.Clear();
+  value_ = kNaN;
+  bars_ = 0;
+}
+
+absl::StatusOr<StreamingRoc> StreamingRoc::Create(int timeperiod) {
+  BOTCORE_RETURN_IF_ERROR(
+      Validation("ROC").Period("timeperiod", timeperiod, 1).status());
+  return StreamingRoc(timeperiod);
+}
+StreamingRoc::StreamingRoc(int timeperiod) : past_(timeperiod + 1) {}
+double StreamingRoc::Update(double close) {
+  if (!AllFinite(close)) return kNaN;
+  ++bars_;
+  past_.Push(close);
+  return value_ = past_.size() < past_.capacity()
+                      ? kNaN
+                      : internal::RateOfChange(close,
+                                               past_.Ago(past_.capacity() - 1));
+}
+void StreamingRoc::Reset() {
+  past_.Clear();
+  value_ = kNaN;
+  bars_ = 0;
+}
+
+absl::StatusOr<StreamingMom> StreamingMom::Create(int timeperiod) {
+  BOTCORE_RETURN_IF_ERROR(
+      Validation("MOM").Period("timeperiod", timeperiod, 1).status());
+  return StreamingMom(timeperiod);
+}
+StreamingMom::StreamingMom(int timeperiod) : past_(timeperiod + 1) {}
+double StreamingMom::Update(double close) {
+  if (!AllFinite(close)) return kNaN;
+  ++bars_;
+  past_.Push(close);
+  return value_ = past_.size() < past_.capacity()
+                      ? kNaN
+                      : Momentum(close, past_.Ago(past_.capacity() - 1));
+}
+void StreamingMom::Reset() {
+  past_.Clear();
+  value_ = kNaN;
+  bars_ = 0;
+}
+
+absl::StatusOr<StreamingTrix> StreamingTrix::Create(int timeperiod) {
+  BOTCORE_RETURN_IF_ERROR(
+      Validation("TRIX").Period("timeperiod", timeperiod, 1).status());
+  return StreamingTrix(internal::TrixCore(timeperiod));
+}
+double StreamingTrix::Update(double close) {
+  if (!AllFinite(close)) return kNaN;
+  ++bars_;
+  return value_ = core_.Update(close);
+}
+void StreamingTrix::Reset() {
+  core_.Reset();
+  value_ = kNaN;
+  bars_ = 0;
+}
+
+absl::StatusOr<StreamingUltOsc> StreamingUltOsc::Create(int timeperiod1,
+                                                        int timeperiod2,
+                                                        int timeperiod3) {
+  BOTCORE_RETURN_IF_ERROR(Validation("ULTOSC")
+                              .Period("timeperiod1", timeperiod1, 1)
+                              .Period("timeperiod2", timeperiod2, 1)
+                              .Period("timeperiod3", timeperiod3, 1)
+                              .status());
+  return StreamingUltOsc(timeperiod1, timeperiod2, timeperiod3);
+}
+StreamingUltOsc::StreamingUltOsc(int p1, int p2, int p3)
+    : core_(MakeUltOscCore(p1, p2, p3)),
+      pressure_(std::max({p1, p2, p3})),
+      range_(std::max({p1, p2, p3})) {}
+double StreamingUltOsc::Update(double high, double low, double close) {
+  if (!AllFinite(high, low, close) || high < low) return kNaN;
+  const internal::UltOscTerms t =
+      internal::UltOscTermsOf(high, low, close, prev_close_);
+  prev_close_ = close;
+  pressure_.Push(t.pressure);
+  range_.Push(t.range);
+  ++bars_;
+  struct Terms {
+    const RingBuffer& p;
+    const RingBuffer& r;
+    internal::UltOscTerms Ago(int k) const { return {p.Ago(k), r.Ago(k)}; }
+  };
+  return value_ = core_.Update(Terms{pressure_, range_});
+}
+void StreamingUltOsc::Reset() {
+  core_.Reset();
+  pressure_.Clear();
+  range_.Clear();
+  prev_close_ = 0;
+  value_ = kNaN;
+  bars_ = 0;
+}
+
+}  // namespace botcore::ta

@@ -1,0 +1,199 @@
+#include "indicators/validation.h"
+
+#include <cmath>
+#include <cstring>
+#include <limits>
+#include <string>
+
+#include "absl/strings/str_cat.h"
+
+namespace botcore::ta::internal {
+namespace {
+
+// True when some value is NaN or infinite. Branch-free over the bits so
+// that it vectorizes: a non-finite double has all exponent bits set.
+bool HasNonFinite(absl::Span<const double> data) {
+  uint64_t bad = 0;
+  for (double x : data) {
+    uint64_t bits;
+    std::memcpy(&bits, &x, sizeof bits);
+    bad |= static_cast<uint64_t>((bits & 0x7ff0000000000000ULL) ==
+                                 0x7ff0000000000000ULL);
+  }
+  return bad != 0;
+}
+
+bool HasBelow(absl::Span<const double> a, absl::Span<const double> b) {
+  uint64_t bad = 0;
+  for (size_t i = 0; i < a.size(); ++i)
+    bad |= static_cast<uint64_t>(a[i] < b[i]);
+  return bad != 0;
+}
+
+bool HasNegative(absl::Span<const double> data) {
+  uint64_t bad = 0;
+  for (double x : data) bad |= static_cast<uint64_t>(x < 0);
+  return bad != 0;
+}
+
+}  // namespace
+
+Validation& Validation::Period(const char* name, int value, int min, int max) {
+  if (parameter_error_.ok() && (value < min || value > max)) {
+    parameter_error_ = absl::InvalidArgumentError(
+        absl::StrCat(indicator_, ": ", name, " must be in ", min, "..", max,
+                     ", got ", value));
+  }
+  periods_[period_count_++] = {name, value, min, max};
+  return *this;
+}
+
+Validation& Validation::MaType(const char* name, ta::MAType value) {
+  if (parameter_error_.ok() && value != ta::MAType::kSma &&
+      value != ta::MAType::kEma) {
+    parameter_error_ = absl::InvalidArgumentError(
+        absl::StrCat(indicator_, ": ", name, " ", static_cast<int>(value), " (",
+                     std::string(MATypeName(value)),
+                     ") is not supported; use 0 (SMA) or 1 (EMA)"));
+  }
+  return *this;
+}
+
+Validation& Validation::Settings(const TaSettings& settings) {
+  if (parameter_error_.ok() && settings.unstable_period < 0) {
+    parameter_error_ = absl::InvalidArgumentError(
+        absl::StrCat(indicator_, ": unstable_period must be >= 0, got ",
+                     settings.unstable_period));
+  }
+  if (parameter_error_.ok() &&
+      settings.compatibility != Compatibility::kDefault &&
+      settings.compatibility != Compatibility::kMetastock) {
+    parameter_error_ = absl::InvalidArgumentError(absl::StrCat(
+        indicator_,
+        ": compatibility must be 0 (default) or 1 (metastock), got ",
+        static_cast<int>(settings.compatibility)));
+  }
+  return *this;
+}
+
+Validation& Validation::AtLeast(const char* name, double value, double min) {
+  if (parameter_error_.ok() && !(std::isfinite(value) && value >= min)) {
+    parameter_error_ = absl::InvalidArgumentError(
+        absl::StrCat(indicator_, ": ", name, " must be finite and >= ", min,
+                     ", got ", value));
+  }
+  return *this;
+}
+
+Validation& Validation::Finite(const char* name, double value) {
+  if (parameter_error_.ok() && !std::isfinite(value)) {
+    parameter_error_ = absl::InvalidArgumentError(
+        absl::StrCat(indicator_, ": ", name, " must be finite, got ", value));
+  }
+  return *this;
+}
+
+Validation& Validation::Input(const char* name, absl::Span<const double> data) {
+  inputs_[input_count_++] = {name, data};
+  return *this;
+}
+
+Validation& Validation::Sessions(absl::Span<const int64_t> session) {
+  session_ = session;
+  has_session_ = true;
+  return *this;
+}
+
+Validation& Validation::HighLow(absl::Span<const double> high,
+                                absl::Span<const double> low) {
+  high_ = high;
+  low_ = low;
+  return *this;
+}
+
+Validation& Validation::Volume(absl::Span<const double> volume) {
+  volume_ = volume;
+  return Input("volume", volume);
+}
+
+Validation& Validation::Output(const char* name, absl::Span<double> data) {
+  outputs_[output_count_++] = {name, data.size()};
+  return *this;
+}
+
+absl::Status Validation::status() const {
+  if (!parameter_error_.ok()) return parameter_error_;
+  if (input_count_ == 0) return absl::OkStatus();  // a streaming Create()
+  const absl::Span<const InputCheck> inputs(inputs_.data(), input_count_);
+  const size_t n = inputs_.front().data.size();
+  for (const InputCheck& in : inputs) {
+    if (in.data.empty()) {
+      return absl::InvalidArgumentError(
+          absl::StrCat(indicator_, ": ", in.name, " is empty"));
+    }
+    if (in.data.size() != n) {
+      return absl::InvalidArgumentError(
+          absl::StrCat(indicator_, ": ", in.name, " has ", in.data.size(),
+                       " values but ", inputs_.front().name, " has ", n));
+    }
+  }
+  if (has_session_ && session_.size() != n) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(indicator_, ": session has ", session_.size(),
+                     " values but ", inputs_.front().name, " has ", n));
+  }
+  for (const PeriodCheck& p :
+       absl::MakeConstSpan(periods_.data(), period_count_)) {
+    if (static_cast<size_t>(p.value) > n) {
+      return absl::InvalidArgumentError(
+          absl::StrCat(indicator_, ": ", p.name, " ", p.value,
+                       " is longer than the input (", n, " bars)"));
+    }
+  }
+  for (const InputCheck& in : inputs) {
+    if (!HasNonFinite(in.data)) continue;
+    for (size_t i = 0; i < n; ++i) {
+      if (!std::isfinite(in.data[i])) {
+        return absl::InvalidArgumentError(
+            absl::StrCat(indicator_, ": ", in.name, "[", i, "] is ", in.data[i],
+                         "; inputs must be finite"));
+      }
+    }
+  }
+  if (!high_.empty() && HasBelow(high_, low_)) {
+    for (size_t i = 0; i < n; ++i) {
+      if (high_[i] < low_[i]) {
+        return absl::InvalidArgumentError(
+            absl::StrCat(indicator_, ": high[", i, "] = ", high_[i],
+                         " is below low[", i, "] = ", low_[i]));
+      }
+    }
+  }
+  if (HasNegative(volume_)) {
+    for (size_t i = 0; i < n; ++i) {
+      if (volume_[i] < 0) {
+        return absl::InvalidArgumentError(absl::StrCat(
+            indicator_, ": volume[", i, "] = ", volume_[i], " is negative"));
+      }
+    }
+  }
+  for (const OutputCheck& out :
+       absl::MakeConstSpan(outputs_.data(), output_count_)) {
+    if (out.size != n) {
+      return absl::InvalidArgumentError(
+          absl::StrCat(indicator_, ": output ", out.name, " has ", out.size,
+                       " values but the input has ", n));
+    }
+  }
+  return absl::OkStatus();
+}
+
+void FillNaN(absl::Span<double> out, int64_t count) {
+  if (count > static_cast<int64_t>(out.size())) {
+    count = static_cast<int64_t>(out.size());
+  }
+  for (int64_t i = 0; i < count; ++i)
+    out[i] = std::numeric_limits<double>::quiet_NaN();
+}
+
+}  // namespace botcore::ta::internal

@@ -1,0 +1,262 @@
+#include "botcore/indicators/volatility.h"
+
+#include "indicators/batch.h"
+#include "indicators/validation.h"
+#include "internal/status_macros.h"
+
+namespace botcore::ta {
+
+using internal::AllFinite;
+using internal::ArrayHistory;
+using internal::Collect;
+using internal::kMaxPeriod;
+using internal::kNaN;
+using internal::LookbackIf;
+using internal::Validation;
+
+namespace {
+
+bool ValidPeriod(int p, int min) { return p >= min && p <= kMaxPeriod; }
+
+Validation& CheckBbands(Validation& v, int timeperiod, double nbdevup,
+                        double nbdevdn, MAType matype) {
+  return v.Period("timeperiod", timeperiod, 2)
+      .Finite("nbdevup", nbdevup)
+      .Finite("nbdevdn", nbdevdn)
+      .MaType("matype", matype);
+}
+
+Validation& CheckHlc(Validation& v, absl::Span<const double> high,
+                     absl::Span<const double> low,
+                     absl::Span<const double> close) {
+  return v.Input("high", high)
+      .Input("low", low)
+      .Input("close", close)
+      .HighLow(high, low);
+}
+
+}  // namespace
+
+// ---------------------------------------------------------------- BBANDS
+
+int BbandsLookback(int timeperiod, MAType matype) {
+  return LookbackIf(ValidPeriod(timeperiod, 2) &&
+                        (matype == MAType::kSma || matype == MAType::kEma),
+                    timeperiod - 1);
+}
+
+absl::Status Bbands(absl::Span<const double> close, int timeperiod,
+                    double nbdevup, double nbdevdn, MAType matype,
+                    absl::Span<double> upper, absl::Span<double> middle,
+                    absl::Span<double> lower) {
+  Validation v("BBANDS");
+  BOTCORE_RETURN_IF_ERROR(CheckBbands(v, timeperiod, nbdevup, nbdevdn, matype)
+                              .Input("close", close)
+                              .Output("upperband", upper)
+                              .Output("middleband", middle)
+                              .Output("lowerband", lower)
+                              .status());
+  internal::VarianceCore variance(timeperiod);
+  const int64_t n = static_cast<int64_t>(close.size());
+  if (matype == MAType::kSma) {
+    for (int64_t i = 0; i < n; ++i) {
+      const internal::MeanVariance mv =
+          variance.Update(ArrayHistory{close.data(), i});
+      const internal::BbandsValue b =
+          internal::BandsOf(mv.mean, mv.variance, nbdevup, nbdevdn);
+      upper[i] = b.upper;
+      middle[i] = b.middle;
+      lower[i] = b.lower;
+    }
+  } else {
+    internal::EmaCore ema(timeperiod);
+    for (int64_t i = 0; i < n; ++i) {
+      const internal::MeanVariance mv =
+          variance.Update(ArrayHistory{close.data(), i});
+      const double mid = ema.Update(close[i]);
+      const internal::BbandsValue b =
+          internal::BandsOf(mid, mv.variance, nbdevup, nbdevdn);
+      upper[i] = b.upper;
+      middle[i] = b.middle;
+      lower[i] = b.lower;
+    }
+  }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<BbandsSeries> Bbands(absl::Span<const double> close,
+                                    int timeperiod, double nbdevup,
+                                    double nbdevdn, MAType matype) {
+  const size_t n = close.size();
+  BbandsSeries s{std::vector<double>(n), std::vector<double>(n),
+                 std::vector<double>(n)};
+  BOTCORE_RETURN_IF_ERROR(Bbands(
+      close, timeperiod, nbdevup, nbdevdn, matype, absl::MakeSpan(s.upper),
+      absl::MakeSpan(s.middle), absl::MakeSpan(s.lower)));
+  return s;
+}
+
+// ---------------------------------------------------------------- ATR, NATR
+
+int AtrLookback(int timeperiod) {
+  return LookbackIf(ValidPeriod(timeperiod, 1), timeperiod);
+}
+
+absl::Status Atr(absl::Span<const double> high, absl::Span<const double> low,
+                 absl::Span<const double> close, int timeperiod,
+                 absl::Span<double> out) {
+  Validation v("ATR");
+  BOTCORE_RETURN_IF_ERROR(
+      CheckHlc(v.Period("timeperiod", timeperiod, 1), high, low, close)
+          .Output("out", out)
+          .status());
+  internal::AtrCore core(timeperiod);
+  for (size_t i = 0; i < close.size(); ++i) {
+    out[i] = core.Update(high[i], low[i], close[i]);
+  }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<std::vector<double>> Atr(absl::Span<const double> high,
+                                        absl::Span<const double> low,
+                                        absl::Span<const double> close,
+                                        int timeperiod) {
+  return Collect(close.size(), [&](absl::Span<double> out) {
+    return Atr(high, low, close, timeperiod, out);
+  });
+}
+
+int NatrLookback(int timeperiod) { return AtrLookback(timeperiod); }
+
+absl::Status Natr(absl::Span<const double> high, absl::Span<const double> low,
+                  absl::Span<const double> close, int timeperiod,
+                  absl::Span<double> out) {
+  Validation v("NATR");
+  BOTCORE_RETURN_IF_ERROR(
+      CheckHlc(v.Period("timeperiod", timeperiod, 1), high, low, close)
+          .Output("out", out)
+          .status());
+  internal::AtrCore core(timeperiod);
+  for (size_t i = 0; i < close.size(); ++i) {
+    out[i] = internal::NormalizedAtr(core.Update(high[i], low[i], close[i]),
+                                     close[i]);
+  }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<std::vector<double>> Natr(absl::Span<const double> high,
+                                         absl::Span<const double> low,
+                                         absl::Span<const double> close,
+                                         int timeperiod) {
+  return Collect(close.size(), [&](absl::Span<double> out) {
+    return Natr(high, low, close, timeperiod, out);
+  });
+}
+
+// ---------------------------------------------------------------- TRANGE
+
+int TrueRangeLookback() { return 1; }
+
+absl::Status TrueRange(absl::Span<const double> high,
+                       absl::Span<const double> low,
+                       absl::Span<const double> close, absl::Span<double> out) {
+  Validation v("TRANGE");
+  BOTCORE_RETURN_IF_ERROR(
+      CheckHlc(v, high, low, close).Output("out", out).status());
+  out[0] = kNaN;
+  for (size_t i = 1; i < close.size(); ++i) {
+    out[i] = internal::TrueRange(high[i], low[i], close[i - 1]);
+  }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<std::vector<double>> TrueRange(absl::Span<const double> high,
+                                              absl::Span<const double> low,
+                                              absl::Span<const double> close) {
+  return Collect(close.size(), [&](absl::Span<double> out) {
+    return TrueRange(high, low, close, out);
+  });
+}
+
+// ---------------------------------------------------------------- streaming
+
+absl::StatusOr<StreamingBbands> StreamingBbands::Create(int timeperiod,
+                                                        double nbdevup,
+                                                        double nbdevdn,
+                                                        MAType matype) {
+  Validation v("BBANDS");
+  BOTCORE_RETURN_IF_ERROR(
+      CheckBbands(v, timeperiod, nbdevup, nbdevdn, matype).status());
+  return StreamingBbands(timeperiod, nbdevup, nbdevdn, matype);
+}
+StreamingBbands::StreamingBbands(int timeperiod, double nbdevup, double nbdevdn,
+                                 MAType matype)
+    : variance_(timeperiod),
+      ema_(timeperiod),
+      ema_middle_(matype == MAType::kEma),
+      nbdevup_(nbdevup),
+      nbdevdn_(nbdevdn),
+      window_(timeperiod) {}
+BbandsValue StreamingBbands::Update(double close) {
+  if (!AllFinite(close)) return {kNaN, kNaN, kNaN};
+  ++bars_;
+  window_.Push(close);
+  const internal::MeanVariance mv = variance_.Update(window_);
+  const double mid = ema_middle_ ? ema_.Update(close) : mv.mean;
+  return value_ = internal::BandsOf(mid, mv.variance, nbdevup_, nbdevdn_);
+}
+void StreamingBbands::Reset() {
+  variance_.Reset();
+  ema_.Reset();
+  window_.Clear();
+  value_ = {kNaN, kNaN, kNaN};
+  bars_ = 0;
+}
+
+absl::StatusOr<StreamingAtr> StreamingAtr::Create(int timeperiod) {
+  BOTCORE_RETURN_IF_ERROR(
+      Validation("ATR").Period("timeperiod", timeperiod, 1).status());
+  return StreamingAtr(internal::AtrCore(timeperiod));
+}
+double StreamingAtr::Update(double high, double low, double close) {
+  if (!AllFinite(high, low, close) || high < low) return kNaN;
+  ++bars_;
+  return value_ = core_.Update(high, low, close);
+}
+void StreamingAtr::Reset() {
+  core_.Reset();
+  value_ = kNaN;
+  bars_ = 0;
+}
+
+absl::StatusOr<StreamingNatr> StreamingNatr::Create(int timeperiod) {
+  BOTCORE_RETURN_IF_ERROR(
+      Validation("NATR").Period("timeperiod", timeperiod, 1).status());
+  return StreamingNatr(internal::AtrCore(timeperiod));
+}
+double StreamingNatr::Update(double high, double low, double close) {
+  if (!AllFinite(high, low, close) || high < low) return kNaN;
+  ++bars_;
+  return value_ =
+             internal::NormalizedAtr(core_.Update(high, low, close), close);
+}
+void StreamingNatr::Reset() {
+  core_.Reset();
+  value_ = kNaN;
+  bars_ = 0;
+}
+
+double StreamingTrueRange::Update(double high, double low, double close) {
+  if (!AllFinite(high, low, close) || high < low) return kNaN;
+  const double prev_close = prev_close_;
+  prev_close_ = close;
+  return value_ =
+             bars_++ == 0 ? kNaN : internal::TrueRange(high, low, prev_close);
+}
+void StreamingTrueRange::Reset() {
+  prev_close_ = 0;
+  value_ = kNaN;
+  bars_ = 0;
+}
+
+}  // namespace botcore::ta
