@@ -157,8 +157,9 @@ struct BscHttpOptions {
   int max_attempts = 4;
 };
 
-// libcurl with a per-host rate limit outside retries; JSON-RPC reads are
-// safe to repeat, so POSTs are retried after timeouts too. `clock` must
+// libcurl with a per-host rate limit inside retries (every attempt waits
+// for its token); JSON-RPC reads are safe to repeat, so POSTs are retried
+// after timeouts too. `clock` must
 // outlive the client.
 // Errors: as NewCurlHttpClient.
 [[nodiscard]] absl::StatusOr<std::unique_ptr<HttpClient>> NewBscHttpClient(

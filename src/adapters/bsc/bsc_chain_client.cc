@@ -363,8 +363,9 @@ absl::StatusOr<std::unique_ptr<HttpClient>> NewBscHttpClient(
   RateLimitOptions rate;
   rate.clock = clock;
   rate.requests_per_second = options.requests_per_second;
-  return NewRateLimitedHttpClient(NewRetryingHttpClient(std::move(http), retry),
-                                  rate);
+  // The rate limiter inside the retries: every attempt waits for its token.
+  return NewRetryingHttpClient(NewRateLimitedHttpClient(std::move(http), rate),
+                               retry);
 }
 
 }  // namespace botcore
