@@ -13,7 +13,7 @@ top=$(pwd)
 seconds=${FUZZ_SECONDS:-30}
 shared=${BOTCORE_SHARED_DIR:-$top/../shared}
 build=build-fuzz
-targets=${FUZZ_TARGETS:-"telegram_update_fuzzer iss_blocks_fuzzer env_file_fuzzer candles_csv_fuzzer"}
+targets=${FUZZ_TARGETS:-"telegram_update_fuzzer iss_blocks_fuzzer env_file_fuzzer candles_csv_fuzzer json_rpc_fuzzer llm_answer_fuzzer"}
 
 launcher=()
 if command -v ccache >/dev/null; then
@@ -28,12 +28,18 @@ CXX=clang++ cmake -S . -B "$build" -G Ninja \
 # shellcheck disable=SC2086
 cmake --build "$build" -j2 --target $targets
 
+# The seed directories of a target, one per line.
 seeds_for() {
   case "$1" in
     telegram_update_fuzzer) echo "$shared/fixtures/telegram" ;;
     iss_blocks_fuzzer) echo "$shared/fixtures/moex" ;;
     env_file_fuzzer) echo "$top/fuzz/seeds/env_file" ;;
     candles_csv_fuzzer) echo "$top/fuzz/seeds/candles_csv" ;;
+    json_rpc_fuzzer) echo "$shared/fixtures/bsc" ;;
+    llm_answer_fuzzer)
+      echo "$shared/fixtures/llm"
+      echo "$top/fuzz/seeds/llm_answer"
+      ;;
   esac
 }
 
@@ -41,12 +47,13 @@ mkdir -p "$build/artifacts"
 for target in $targets; do
   corpus="$build/corpus/$target"
   mkdir -p "$corpus"
+  mapfile -t seeds < <(seeds_for "$target")
   echo "== fuzz: $target for ${seconds}s"
-  # The first directory collects new inputs; the seed directory is only
+  # The first directory collects new inputs; the seed directories are only
   # read. Inputs are capped at 100 kB so the large ISS recordings are cut
   # (into truncated JSON, itself a case worth trying).
   ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
-    "$build/fuzz/$target" "$corpus" "$(seeds_for "$target")" \
+    "$build/fuzz/$target" "$corpus" "${seeds[@]}" \
     -max_total_time="$seconds" -max_len=100000 -timeout=10 \
     -rss_limit_mb=2048 -print_final_stats=1 \
     -artifact_prefix="$build/artifacts/$target-" 2>"$build/$target.log" || {
