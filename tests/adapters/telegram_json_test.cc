@@ -164,6 +164,17 @@ TEST_SUITE("telegram_json") {
     CHECK_STATUS_IS(ParseTelegramUpdates(deep), kInvalidArgument);
   }
 
+  TEST_CASE("an update without an integer update_id does not stall the batch") {
+    ASSIGN_OR_REQUIRE(
+        std::vector<Update> updates,
+        ParseTelegramUpdates(
+            R"({"ok":true,"result":[{"update_id":7},{"update_id":"8"},)"
+            R"({"message":{}},{"update_id":9}]})"));
+    REQUIRE(updates.size() == 2);
+    CHECK(updates[0].id == 7);
+    CHECK(updates[1].id == 9);
+  }
+
   TEST_CASE("error replies map to the codes the caller acts on") {
     struct Case {
       const char* file;

@@ -271,9 +271,12 @@ absl::StatusOr<std::vector<Update>> ParseTelegramUpdates(
   std::vector<Update> updates;
   updates.reserve(result->Size());
   for (const Value& item : result->GetArray()) {
+    // An item without an integer update_id can be neither handled nor
+    // acknowledged. Failing the whole batch would stall polling on it for
+    // ever (the same batch comes back); skip it, and acknowledging a later
+    // update moves the offset past it.
     absl::StatusOr<Update> update = UpdateFromJson(item);
-    if (!update.ok()) return update.status();
-    updates.push_back(*std::move(update));
+    if (update.ok()) updates.push_back(*std::move(update));
   }
   return updates;
 }

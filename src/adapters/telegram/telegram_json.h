@@ -40,9 +40,10 @@ TelegramReply ReadTelegramReply(std::string_view method, int http_status,
 // update_id.
 absl::StatusOr<Update> UpdateFromJson(const rapidjson::Value& value);
 
-// Parses a getUpdates response body (after ReadTelegramReply said OK) or a
-// webhook body: the updates in `result` (an array), or the single update.
-// Errors: kInvalidArgument for malformed JSON or shapes.
+// Parses a getUpdates response body (after ReadTelegramReply said OK): the
+// updates in `result`, in order. Items without an integer update_id are
+// skipped, so one malformed item cannot stall polling.
+// Errors: kInvalidArgument for malformed JSON or a missing `result` array.
 absl::StatusOr<std::vector<Update>> ParseTelegramUpdates(
     std::string_view getupdates_body);
 absl::StatusOr<Update> ParseTelegramUpdate(std::string_view update_json);
