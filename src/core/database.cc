@@ -170,7 +170,7 @@ absl::StatusOr<std::map<std::string, int>> Database::SchemaVersions() {
       versions[component] = static_cast<int>(version);
     }
     return absl::OkStatus();
-  });
+  }, kReadOnlyTransaction);
   if (!s.ok()) return s;
   return versions;
 }

@@ -720,7 +720,7 @@ absl::StatusOr<Deposit> DepositEngine::Get(const DepositKey& key) {
       [&](SqlTransaction& tx) -> absl::Status {
         BOTCORE_ASSIGN_OR_RETURN(d, impl_->Load(tx, key));
         return absl::OkStatus();
-      }));
+      }, kReadOnlyTransaction));
   if (!d.has_value()) {
     return absl::NotFoundError(absl::StrCat("no ", impl_->Describe(key)));
   }
@@ -747,7 +747,7 @@ absl::StatusOr<std::vector<Deposit>> DepositEngine::List(DepositState state,
           deposits.push_back(std::move(d));
         }
         return absl::OkStatus();
-      }));
+      }, kReadOnlyTransaction));
   return deposits;
 }
 
@@ -769,7 +769,7 @@ absl::StatusOr<DepositLevel> DepositEngine::Level(std::string_view user_id) {
         BOTCORE_ASSIGN_OR_RETURN(int64_t n, rows[0].Int64(1));
         level.level = static_cast<int>(n);
         return absl::OkStatus();
-      }));
+      }, kReadOnlyTransaction));
   return level;
 }
 
@@ -787,7 +787,7 @@ absl::StatusOr<std::optional<uint64_t>> DepositEngine::Cursor() {
         BOTCORE_ASSIGN_OR_RETURN(int64_t n, rows[0].Int64(0));
         cursor = static_cast<uint64_t>(n);
         return absl::OkStatus();
-      }));
+      }, kReadOnlyTransaction));
   return cursor;
 }
 

@@ -671,7 +671,7 @@ absl::StatusOr<Balance> Ledger::GetBalance(const AccountKey& account) {
       impl_->db->Transact([&](SqlTransaction& tx) -> absl::Status {
         BOTCORE_ASSIGN_OR_RETURN(balance, impl_->GetBalance(tx, account));
         return absl::OkStatus();
-      }));
+      }, kReadOnlyTransaction));
   return balance;
 }
 
@@ -686,7 +686,7 @@ absl::StatusOr<TransferRecord> Ledger::GetTransfer(std::string_view id) {
       impl_->db->Transact([&](SqlTransaction& tx) -> absl::Status {
         BOTCORE_ASSIGN_OR_RETURN(record, impl_->Find(tx, id));
         return absl::OkStatus();
-      }));
+      }, kReadOnlyTransaction));
   if (!record.has_value()) {
     return absl::NotFoundError(
         absl::StrCat("no transfer with id ", ToAbsl(id)));
@@ -736,7 +736,7 @@ absl::StatusOr<std::vector<TransferRecord>> Ledger::History(
           page.push_back(std::move(r));
         }
         return absl::OkStatus();
-      }));
+      }, kReadOnlyTransaction));
   return page;
 }
 
@@ -761,7 +761,7 @@ absl::StatusOr<std::vector<TransferRecord>> Ledger::Feed(int64_t after_sequence,
           page.push_back(std::move(r));
         }
         return absl::OkStatus();
-      }));
+      }, kReadOnlyTransaction));
   return page;
 }
 
@@ -856,7 +856,7 @@ absl::Status Ledger::CheckInvariants() {
       }
     }
     return absl::OkStatus();
-  });
+  }, kReadOnlyTransaction);
 }
 
 }  // namespace botcore

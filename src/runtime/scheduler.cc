@@ -177,7 +177,8 @@ absl::StatusOr<std::vector<JobStatus>> Scheduler::Statuses() {
           statuses.push_back(std::move(status));
         }
         return absl::OkStatus();
-      }));
+      },
+      kReadOnlyTransaction));
   return statuses;
 }
 

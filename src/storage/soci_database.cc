@@ -493,11 +493,14 @@ class SociDatabase final : public Database {
                        absl::FunctionRef<absl::Status(SqlTransaction&)> fn,
                        const TransactionOptions& options) {
     soci::session& session = *connection.session;
-    std::string_view begin = "BEGIN IMMEDIATE";
+    // SQLite: a writer takes the write lock at BEGIN, so two writers never
+    // deadlock upgrading shared locks; a reader takes none.
+    std::string begin = options.read_only ? "BEGIN DEFERRED" : "BEGIN IMMEDIATE";
     if (target_.dialect == SqlDialect::kPostgresql) {
       begin = options.isolation == IsolationLevel::kSerializable
                   ? "BEGIN ISOLATION LEVEL SERIALIZABLE"
                   : "BEGIN ISOLATION LEVEL READ COMMITTED";
+      if (options.read_only) begin += " READ ONLY";
     }
     try {
       session << begin;

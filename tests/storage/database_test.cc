@@ -355,6 +355,41 @@ TEST_CASE("SQLite: a busy database is retried, then kAborted when attempts run o
   CHECK(CounterValue(*db) == 12);
 }
 
+TEST_CASE("SQLite: a read-only transaction does not wait for a writer") {
+  DatabaseOptions impatient;
+  impatient.sqlite_busy_timeout = absl::ZeroDuration();
+  std::unique_ptr<Database> db = Open(FreshSqliteUrl(), impatient);
+  REQUIRE_OK(ExecOnce(*db, "CREATE TABLE counter (id BIGINT PRIMARY KEY, v BIGINT)"));
+  REQUIRE_OK(ExecOnce(*db, "INSERT INTO counter VALUES (1, 0)"));
+  TransactionOptions once = kReadOnlyTransaction;
+  once.max_attempts = 1;
+  WhileLockHeld(*db, [&] {
+    int64_t seen = -1;
+    CHECK_OK(db->Transact(
+        [&](SqlTransaction& tx) -> absl::Status {
+          BOTCORE_ASSIGN_OR_RETURN(auto rows,
+                                   tx.Query("SELECT v FROM counter WHERE id = 1"));
+          BOTCORE_ASSIGN_OR_RETURN(seen, rows.at(0).Int64(0));
+          return absl::OkStatus();
+        },
+        once));
+    CHECK(seen == 0);  // the writer has not committed yet
+  });
+  CHECK(CounterValue(*db) == 1);
+}
+
+TEST_CASE("PostgreSQL: a read-only transaction refuses writes") {
+  std::unique_ptr<Database> db = Open(FreshPostgresUrl());
+  REQUIRE_OK(ExecOnce(*db, "CREATE TABLE t (v BIGINT)"));
+  absl::Status write = db->Transact(
+      [](SqlTransaction& tx) { return tx.Execute("INSERT INTO t VALUES (1)").status(); },
+      kReadOnlyTransaction);
+  CHECK_STATUS_IS(write, kInternal);
+  CHECK(absl::StrContains(write.message(), "read-only"));
+  ASSIGN_OR_REQUIRE(auto rows, QueryOnce(*db, "SELECT COUNT(*) FROM t"));
+  CHECK(*rows[0].Int64(0) == 0);
+}
+
 TEST_CASE("PostgreSQL: a serialization failure is retried, then kAborted") {
   std::unique_ptr<Database> db = Open(FreshPostgresUrl());
   REQUIRE_OK(ExecOnce(*db, "CREATE TABLE counter (id BIGINT PRIMARY KEY, v BIGINT)"));

@@ -145,7 +145,16 @@ struct TransactionOptions {
   // (lock conflict, serialization failure, deadlock) is returned as
   // kAborted. Default: 10.
   int max_attempts = 10;
+
+  // The callback only reads. SQLite then begins a deferred transaction that
+  // takes no write lock, so in WAL mode it neither waits for writers nor
+  // holds them up; PostgreSQL runs it READ ONLY and fails a write in it.
+  // Default: false.
+  bool read_only = false;
 };
+
+// The options of a transaction that only reads (see read_only above).
+inline constexpr TransactionOptions kReadOnlyTransaction{.read_only = true};
 
 // Thread-safe: any thread may call any method; each Transact runs on its own
 // connection from a pool.
