@@ -30,6 +30,20 @@ absl::Status ColumnError(size_t i, const SqlValue& v, const char* want) {
                                           v.DebugString(), ", not ", want));
 }
 
+// Spells kAutoIdColumn for `dialect`.
+std::string ExpandAutoId(std::string_view script, SqlDialect dialect) {
+  const std::string_view column = dialect == SqlDialect::kPostgresql
+                                      ? "BIGSERIAL PRIMARY KEY"
+                                      : "INTEGER PRIMARY KEY AUTOINCREMENT";
+  std::string out;
+  size_t from = 0;
+  for (size_t at; (at = script.find(kAutoIdColumn, from)) != std::string_view::npos;
+       from = at + kAutoIdColumn.size()) {
+    out.append(script.substr(from, at - from)).append(column);
+  }
+  return out.append(script.substr(from));
+}
+
 }  // namespace
 
 std::string SqlValue::DebugString() const {
@@ -136,7 +150,7 @@ absl::Status Database::Migrate(std::string_view component,
                   ? m.postgresql_sql
                   : m.sql;
           for (const std::string& statement :
-               internal::SplitSqlStatements(script)) {
+               internal::SplitSqlStatements(ExpandAutoId(script, tx.dialect()))) {
             absl::Status s = tx.Execute(statement).status();
             if (!s.ok()) {
               return absl::Status(

@@ -32,34 +32,7 @@ CREATE TABLE ledger_accounts (
   credits_pending TEXT NOT NULL,
   PRIMARY KEY (owner, asset));
 CREATE TABLE ledger_transfers (
-  seq INTEGER PRIMARY KEY AUTOINCREMENT,
-  id TEXT NOT NULL UNIQUE,
-  kind TEXT NOT NULL,
-  debit_owner TEXT NOT NULL,
-  credit_owner TEXT NOT NULL,
-  asset TEXT NOT NULL,
-  amount TEXT NOT NULL,
-  pending_id TEXT NOT NULL,
-  timeout_us BIGINT,
-  pending_state TEXT NOT NULL,
-  memo TEXT NOT NULL,
-  created_at BIGINT NOT NULL);
-CREATE INDEX ledger_transfers_debit ON ledger_transfers (debit_owner, asset, seq);
-CREATE INDEX ledger_transfers_credit ON ledger_transfers (credit_owner, asset, seq);
-CREATE INDEX ledger_transfers_pending ON ledger_transfers (pending_state, timeout_us)
-)sql",
-     R"sql(
-CREATE TABLE ledger_accounts (
-  owner TEXT NOT NULL,
-  asset TEXT NOT NULL,
-  forbid_overdraft BIGINT NOT NULL,
-  debits_posted TEXT NOT NULL,
-  credits_posted TEXT NOT NULL,
-  debits_pending TEXT NOT NULL,
-  credits_pending TEXT NOT NULL,
-  PRIMARY KEY (owner, asset));
-CREATE TABLE ledger_transfers (
-  seq BIGSERIAL PRIMARY KEY,
+  seq {{auto_id}},
   id TEXT NOT NULL UNIQUE,
   kind TEXT NOT NULL,
   debit_owner TEXT NOT NULL,

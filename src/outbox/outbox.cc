@@ -18,20 +18,7 @@ constexpr Migration kMigrations[] = {
     {1, "outbox messages",
      R"sql(
 CREATE TABLE outbox_messages (
-  id INTEGER PRIMARY KEY AUTOINCREMENT,
-  message_key TEXT NOT NULL UNIQUE,
-  topic TEXT NOT NULL,
-  payload TEXT NOT NULL,
-  state TEXT NOT NULL,
-  attempts BIGINT NOT NULL,
-  next_attempt_at BIGINT NOT NULL,
-  last_error TEXT NOT NULL,
-  created_at BIGINT NOT NULL);
-CREATE INDEX outbox_messages_due ON outbox_messages (state, next_attempt_at)
-)sql",
-     R"sql(
-CREATE TABLE outbox_messages (
-  id BIGSERIAL PRIMARY KEY,
+  id {{auto_id}},
   message_key TEXT NOT NULL UNIQUE,
   topic TEXT NOT NULL,
   payload TEXT NOT NULL,

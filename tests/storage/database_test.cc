@@ -246,6 +246,23 @@ TEST_CASE("PostgreSQL-specific migration text replaces the portable one") {
   }
 }
 
+TEST_CASE("kAutoIdColumn gives an auto-incrementing key on both backends") {
+  for (const std::string& url : FreshDatabaseUrls()) {
+    CAPTURE(url);
+    std::unique_ptr<Database> db = Open(url);
+    constexpr Migration kAutoId[] = {
+        {1, "auto id", "CREATE TABLE events (id {{auto_id}}, what TEXT NOT NULL)"},
+    };
+    REQUIRE_OK(db->Migrate("auto_id", kAutoId));
+    REQUIRE_OK(ExecOnce(*db, "INSERT INTO events (what) VALUES ('a')"));
+    REQUIRE_OK(ExecOnce(*db, "INSERT INTO events (what) VALUES ('b')"));
+    ASSIGN_OR_REQUIRE(auto rows, QueryOnce(*db, "SELECT id, what FROM events ORDER BY id"));
+    REQUIRE(rows.size() == 2);
+    CHECK(*rows[0].Int64(0) == 1);
+    CHECK(*rows[1].Int64(0) == 2);
+  }
+}
+
 TEST_CASE("concurrent Migrate calls from many threads apply each version once") {
   for (const std::string& url : FreshDatabaseUrls()) {
     CAPTURE(url);

@@ -118,7 +118,12 @@ class SqlTransaction {
 
 // One numbered schema change of a component. Versions of a component start
 // at 1 and increase by one. `sql` may hold several statements separated by
-// ';'; when `postgresql_sql` is not empty it replaces `sql` on PostgreSQL.
+// ';'. In it, kAutoIdColumn stands for an auto-incrementing 64-bit primary
+// key, spelled as each backend needs ("INTEGER PRIMARY KEY AUTOINCREMENT",
+// "BIGSERIAL PRIMARY KEY"). When `postgresql_sql` is not empty it replaces
+// `sql` on PostgreSQL, for what the two dialects cannot share.
+inline constexpr std::string_view kAutoIdColumn = "{{auto_id}}";
+
 struct Migration {
   int version = 0;
   std::string_view description;
