@@ -189,8 +189,8 @@ absl::StatusOr<DeliveryReport> Outbox::DeliverDue(OutboxTarget& target,
 absl::StatusOr<std::vector<OutboxEntry>> Outbox::List(OutboxState state,
                                                       int limit) {
   std::vector<OutboxEntry> entries;
-  BOTCORE_RETURN_IF_ERROR(
-      options_.database->Transact([&](SqlTransaction& tx) -> absl::Status {
+  BOTCORE_RETURN_IF_ERROR(options_.database->Transact(
+      [&](SqlTransaction& tx) -> absl::Status {
         entries.clear();
         BOTCORE_ASSIGN_OR_RETURN(
             std::vector<SqlRow> rows,
@@ -203,7 +203,8 @@ absl::StatusOr<std::vector<OutboxEntry>> Outbox::List(OutboxState state,
           entries.push_back(std::move(e));
         }
         return absl::OkStatus();
-      }));
+      },
+      kReadOnlyTransaction));
   return entries;
 }
 

@@ -411,8 +411,8 @@ absl::StatusOr<std::vector<PositionExit>> Portfolios::OnPrice(
 absl::StatusOr<std::vector<Trade>> Portfolios::Trades(std::string_view owner) {
   const int scale = options_.book.initial_cash.scale();
   std::vector<Trade> trades;
-  BOTCORE_RETURN_IF_ERROR(
-      options_.database->Transact([&](SqlTransaction& tx) -> absl::Status {
+  BOTCORE_RETURN_IF_ERROR(options_.database->Transact(
+      [&](SqlTransaction& tx) -> absl::Status {
         trades.clear();
         BOTCORE_ASSIGN_OR_RETURN(
             std::vector<SqlRow> rows,
@@ -426,7 +426,8 @@ absl::StatusOr<std::vector<Trade>> Portfolios::Trades(std::string_view owner) {
           trades.push_back(std::move(t));
         }
         return absl::OkStatus();
-      }));
+      },
+      kReadOnlyTransaction));
   return trades;
 }
 
@@ -434,25 +435,25 @@ absl::StatusOr<std::vector<EquityRecord>> Portfolios::EquityHistory(
     std::string_view owner) {
   const int scale = options_.book.initial_cash.scale();
   std::vector<EquityRecord> points;
-  BOTCORE_RETURN_IF_ERROR(options_.database->Transact([&](SqlTransaction& tx)
-                                                          -> absl::Status {
-    points.clear();
-    BOTCORE_ASSIGN_OR_RETURN(
-        std::vector<SqlRow> rows,
-        tx.Query(
-            "SELECT time, cash, equity FROM portfolio_equity WHERE owner = ? "
-            "ORDER BY time",
-            {owner}));
-    for (const SqlRow& row : rows) {
-      EquityRecord e;
-      BOTCORE_ASSIGN_OR_RETURN(int64_t micros, row.Int64(0));
-      e.time = absl::FromUnixMicros(micros);
-      BOTCORE_ASSIGN_OR_RETURN(e.cash, MoneyAt(row, 1, scale));
-      BOTCORE_ASSIGN_OR_RETURN(e.equity, MoneyAt(row, 2, scale));
-      points.push_back(std::move(e));
-    }
-    return absl::OkStatus();
-  }));
+  BOTCORE_RETURN_IF_ERROR(options_.database->Transact(
+      [&](SqlTransaction& tx) -> absl::Status {
+        points.clear();
+        BOTCORE_ASSIGN_OR_RETURN(std::vector<SqlRow> rows,
+                                 tx.Query("SELECT time, cash, equity FROM "
+                                          "portfolio_equity WHERE owner = ? "
+                                          "ORDER BY time",
+                                          {owner}));
+        for (const SqlRow& row : rows) {
+          EquityRecord e;
+          BOTCORE_ASSIGN_OR_RETURN(int64_t micros, row.Int64(0));
+          e.time = absl::FromUnixMicros(micros);
+          BOTCORE_ASSIGN_OR_RETURN(e.cash, MoneyAt(row, 1, scale));
+          BOTCORE_ASSIGN_OR_RETURN(e.equity, MoneyAt(row, 2, scale));
+          points.push_back(std::move(e));
+        }
+        return absl::OkStatus();
+      },
+      kReadOnlyTransaction));
   return points;
 }
 

@@ -466,7 +466,8 @@ absl::StatusOr<StoredRecommendation> RecommendationDesk::Get(
       [&](SqlTransaction& tx) -> absl::Status {
         BOTCORE_ASSIGN_OR_RETURN(found, Find(tx, id));
         return absl::OkStatus();
-      }));
+      },
+      kReadOnlyTransaction));
   if (!found) {
     return absl::NotFoundError(
         absl::StrCat("no recommendation \"", ToAbsl(id), "\""));
@@ -496,7 +497,8 @@ RecommendationDesk::History(std::string_view id) {
           out.push_back(std::move(t));
         }
         return absl::OkStatus();
-      }));
+      },
+      kReadOnlyTransaction));
   return out;
 }
 
@@ -504,8 +506,8 @@ absl::StatusOr<std::vector<StoredRecommendation>> RecommendationDesk::Pending(
     std::string_view owner) {
   std::vector<StoredRecommendation> out;
   Portfolios& portfolios = *options_.portfolios;
-  BOTCORE_RETURN_IF_ERROR(
-      portfolios.database().Transact([&](SqlTransaction& tx) -> absl::Status {
+  BOTCORE_RETURN_IF_ERROR(portfolios.database().Transact(
+      [&](SqlTransaction& tx) -> absl::Status {
         out.clear();
         BOTCORE_ASSIGN_OR_RETURN(
             std::vector<SqlRow> rows,
@@ -520,7 +522,8 @@ absl::StatusOr<std::vector<StoredRecommendation>> RecommendationDesk::Pending(
           out.push_back(std::move(s));
         }
         return absl::OkStatus();
-      }));
+      },
+      kReadOnlyTransaction));
   return out;
 }
 

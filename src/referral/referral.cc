@@ -201,7 +201,8 @@ absl::StatusOr<ReferralMember> ReferralEngine::Member(
       [&](SqlTransaction& tx) -> absl::Status {
         BOTCORE_ASSIGN_OR_RETURN(member, impl_->Load(tx, "user_id", user_id));
         return absl::OkStatus();
-      }));
+      },
+      kReadOnlyTransaction));
   if (!member.has_value()) {
     return absl::NotFoundError(
         absl::StrCat("user ", ToAbsl(user_id), " is not registered"));
@@ -255,7 +256,8 @@ absl::StatusOr<ReferralStats> ReferralEngine::Stats(std::string_view user_id) {
           }
         }
         return absl::OkStatus();
-      }));
+      },
+      kReadOnlyTransaction));
   return stats;
 }
 

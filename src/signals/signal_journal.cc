@@ -441,15 +441,16 @@ absl::StatusOr<std::vector<JournalEntry>> SignalJournal::Resolve(
 absl::StatusOr<std::vector<JournalEntry>> SignalJournal::Entries(
     std::string_view symbol, std::string_view timeframe) {
   std::vector<JournalEntry> entries;
-  BOTCORE_RETURN_IF_ERROR(
-      options_.database->Transact([&](SqlTransaction& tx) -> absl::Status {
+  BOTCORE_RETURN_IF_ERROR(options_.database->Transact(
+      [&](SqlTransaction& tx) -> absl::Status {
         entries.clear();
         BOTCORE_ASSIGN_OR_RETURN(
             std::vector<StoredEntry> stored,
             LoadEntries(tx, &symbol, timeframe, /*open_only=*/false));
         for (StoredEntry& s : stored) entries.push_back(std::move(s.entry));
         return absl::OkStatus();
-      }));
+      },
+      kReadOnlyTransaction));
   return entries;
 }
 
@@ -464,12 +465,13 @@ absl::StatusOr<SignalStats> SignalJournal::Stats(std::string_view symbol,
 
 absl::StatusOr<std::vector<SignalStats>> SignalJournal::AllStats() {
   std::vector<StoredEntry> stored;
-  BOTCORE_RETURN_IF_ERROR(
-      options_.database->Transact([&](SqlTransaction& tx) -> absl::Status {
+  BOTCORE_RETURN_IF_ERROR(options_.database->Transact(
+      [&](SqlTransaction& tx) -> absl::Status {
         BOTCORE_ASSIGN_OR_RETURN(
             stored, LoadEntries(tx, nullptr, "", /*open_only=*/false));
         return absl::OkStatus();
-      }));
+      },
+      kReadOnlyTransaction));
   std::map<std::pair<std::string, std::string>,
            std::vector<const JournalEntry*>>
       series;
