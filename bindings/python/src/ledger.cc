@@ -20,6 +20,7 @@
 #include "botcore/ports/chain_client.h"
 #include "botcore/referral/referral.h"
 #include "botcore/testing/simulated_chain.h"
+#include "gil.h"
 #include "status.h"
 
 namespace botcore::python {
@@ -27,49 +28,30 @@ namespace py = pybind11;
 
 namespace {
 
-// Runs an engine call without the GIL (it may block on the database);
-// statuses are raised after the GIL is back.
-template <typename F>
-auto WithoutGil(F&& f) -> decltype(f()) {
-  py::gil_scoped_release release;
-  return f();
-}
-
-// Lets Python classes implement ChainClient. A Python exception becomes
-// kUnavailable (the deposit engine retries on the next sync).
+// Lets Python classes implement ChainClient (see gil.h for errors and the
+// GIL). The deposit engine retries a failed sync on its next run.
 class PyChainClient final : public ChainClient {
  public:
   absl::StatusOr<uint64_t> ChainId() override {
-    return Call<uint64_t>("chain_id");
+    return CallOverride<uint64_t>(Base(), "ChainClient.chain_id", "chain_id");
   }
   absl::StatusOr<uint64_t> BlockNumber() override {
-    return Call<uint64_t>("block_number");
+    return CallOverride<uint64_t>(Base(), "ChainClient.block_number",
+                                  "block_number");
   }
   absl::StatusOr<std::optional<BlockHeader>> HeaderByNumber(
       uint64_t number) override {
-    return Call<std::optional<BlockHeader>>("header_by_number", number);
+    return CallOverride<std::optional<BlockHeader>>(
+        Base(), "ChainClient.header_by_number", "header_by_number", number);
   }
   absl::StatusOr<std::vector<TransferLog>> TransferLogs(
       const TransferLogFilter& filter) override {
-    return Call<std::vector<TransferLog>>("transfer_logs", filter);
+    return CallOverride<std::vector<TransferLog>>(
+        Base(), "ChainClient.transfer_logs", "transfer_logs", filter);
   }
 
  private:
-  template <typename T, typename... Args>
-  absl::StatusOr<T> Call(const char* name, Args&&... args) {
-    py::gil_scoped_acquire gil;
-    try {
-      py::function f =
-          py::get_override(static_cast<const ChainClient*>(this), name);
-      if (!f) {
-        return absl::UnimplementedError(
-            std::string("ChainClient subclass does not define ") + name);
-      }
-      return f(std::forward<Args>(args)...).template cast<T>();
-    } catch (const std::exception& e) {
-      return absl::UnavailableError(std::string(name) + " raised: " + e.what());
-    }
-  }
+  const ChainClient* Base() const { return this; }
 };
 
 AccountKey Key(const std::pair<std::string, std::string>& account) {
@@ -170,7 +152,7 @@ void BindLedger(py::module_& m) {
             t.amount = amount;
             t.pending_id = pending_id;
             t.memo = memo;
-            return ValueOrRaise(WithoutGil([&] { return l.CreateTransfer(t); }))
+            return WithoutGil([&] { return l.CreateTransfer(t); })
                 .record;
           },
           py::arg("id"),
@@ -182,9 +164,9 @@ void BindLedger(py::module_& m) {
       .def(
           "balance",
           [](Ledger& l, const std::string& owner, const std::string& asset) {
-            return ValueOrRaise(WithoutGil([&] {
+            return WithoutGil([&] {
               return l.GetBalance({owner, asset});
-            }));
+            });
           },
           py::arg("owner"), py::arg("asset"))
       .def(
@@ -195,12 +177,12 @@ void BindLedger(py::module_& m) {
             q.account = {owner, asset};
             q.after_sequence = after_sequence;
             q.limit = limit;
-            return ValueOrRaise(WithoutGil([&] { return l.History(q); }));
+            return WithoutGil([&] { return l.History(q); });
           },
           py::arg("owner"), py::arg("asset"), py::arg("after_sequence") = 0,
           py::arg("limit") = 100)
       .def("check_invariants", [](Ledger& l) {
-        RaiseIfError(WithoutGil([&] { return l.CheckInvariants(); }));
+        WithoutGil([&] { return l.CheckInvariants(); });
       });
 
   py::class_<Outbox>(m, "Outbox")
@@ -216,8 +198,8 @@ void BindLedger(py::module_& m) {
           "pending",
           [](Outbox& o, int limit) {
             std::vector<std::pair<std::string, std::string>> out;
-            for (const OutboxEntry& e : ValueOrRaise(WithoutGil(
-                     [&] { return o.List(OutboxState::kPending, limit); }))) {
+            for (const OutboxEntry& e : WithoutGil(
+                     [&] { return o.List(OutboxState::kPending, limit); })) {
               out.emplace_back(e.message.topic, e.message.payload);
             }
             return out;
@@ -255,14 +237,13 @@ void BindLedger(py::module_& m) {
           "register",
           [](ReferralEngine& r, const std::string& user_id,
              const std::string& code) {
-            return ValueOrRaise(
-                WithoutGil([&] { return r.Register(user_id, code); }));
+            return WithoutGil([&] { return r.Register(user_id, code); });
           },
           py::arg("user_id"), py::arg("referral_code") = "")
       .def(
           "stats",
           [](ReferralEngine& r, const std::string& user_id) {
-            return ValueOrRaise(WithoutGil([&] { return r.Stats(user_id); }));
+            return WithoutGil([&] { return r.Stats(user_id); });
           },
           py::arg("user_id"))
       .def_static("code_of", &ReferralEngine::CodeOf, py::arg("user_id"));
@@ -398,14 +379,13 @@ void BindLedger(py::module_& m) {
           "register_wallet",
           [](DepositEngine& d, const std::string& user_id,
              const std::string& address) {
-            RaiseIfError(
-                WithoutGil([&] { return d.RegisterWallet(user_id, address); }));
+            WithoutGil([&] { return d.RegisterWallet(user_id, address); });
           },
           py::arg("user_id"), py::arg("address"))
       .def(
           "sync",
           [](DepositEngine& d, ChainClient& chain) {
-            return ValueOrRaise(WithoutGil([&] { return d.Sync(chain); }));
+            return WithoutGil([&] { return d.Sync(chain); });
           },
           py::arg("chain"),
           "Scans the chain, records deposits and credits confirmed ones.")
@@ -413,30 +393,29 @@ void BindLedger(py::module_& m) {
           "get",
           [](DepositEngine& d, const std::string& tx_hash, uint64_t log_index,
              uint64_t chain_id) {
-            return ValueOrRaise(WithoutGil([&] {
+            return WithoutGil([&] {
               return d.Get({chain_id, tx_hash, log_index});
-            }));
+            });
           },
           py::arg("tx_hash"), py::arg("log_index"), py::arg("chain_id") = 56)
       .def("unmatched",
            [](DepositEngine& d) {
-             return ValueOrRaise(
-                 WithoutGil([&] { return d.List(DepositState::kUnmatched); }));
+             return WithoutGil([&] { return d.List(DepositState::kUnmatched); });
            })
       .def(
           "assign",
           [](DepositEngine& d, const std::string& tx_hash, uint64_t log_index,
              const std::string& user_id, uint64_t chain_id) {
-            return ValueOrRaise(WithoutGil([&] {
+            return WithoutGil([&] {
               return d.Assign({chain_id, tx_hash, log_index}, user_id);
-            }));
+            });
           },
           py::arg("tx_hash"), py::arg("log_index"), py::arg("user_id"),
           py::arg("chain_id") = 56)
       .def(
           "level",
           [](DepositEngine& d, const std::string& user_id) {
-            return ValueOrRaise(WithoutGil([&] { return d.Level(user_id); }));
+            return WithoutGil([&] { return d.Level(user_id); });
           },
           py::arg("user_id"));
 
@@ -478,40 +457,37 @@ void BindLedger(py::module_& m) {
           [](WithdrawalEngine& w, const std::string& id,
              const std::string& user_id, const Amount& amount,
              const std::string& destination) {
-            return ValueOrRaise(WithoutGil([&] {
+            return WithoutGil([&] {
               return w.Request({id, user_id, amount, destination});
-            }));
+            });
           },
           py::arg("id"), py::arg("user_id"), py::arg("amount"),
           py::arg("destination"))
       .def(
           "approve",
           [](WithdrawalEngine& w, const std::string& id) {
-            return ValueOrRaise(WithoutGil([&] { return w.Approve(id); }));
+            return WithoutGil([&] { return w.Approve(id); });
           },
           py::arg("id"))
       .def(
           "reject",
           [](WithdrawalEngine& w, const std::string& id,
              const std::string& reason) {
-            return ValueOrRaise(
-                WithoutGil([&] { return w.Reject(id, reason); }));
+            return WithoutGil([&] { return w.Reject(id, reason); });
           },
           py::arg("id"), py::arg("reason"))
       .def(
           "mark_paid",
           [](WithdrawalEngine& w, const std::string& id,
              const std::string& tx_hash) {
-            return ValueOrRaise(
-                WithoutGil([&] { return w.MarkPaid(id, tx_hash); }));
+            return WithoutGil([&] { return w.MarkPaid(id, tx_hash); });
           },
           py::arg("id"), py::arg("tx_hash"))
       .def(
           "mark_failed",
           [](WithdrawalEngine& w, const std::string& id,
              const std::string& reason) {
-            return ValueOrRaise(
-                WithoutGil([&] { return w.MarkFailed(id, reason); }));
+            return WithoutGil([&] { return w.MarkFailed(id, reason); });
           },
           py::arg("id"), py::arg("reason"));
 }

@@ -14,9 +14,11 @@
 #include "botcore/core/clock.h"
 #include "botcore/portfolio/portfolios.h"
 #include "botcore/portfolio/recommendation_desk.h"
+#include "botcore/ports/advisor.h"
 #include "botcore/ports/database.h"
 #include "botcore/risk/risk_engine.h"
 #include "botcore/testing/manual_clock.h"
+#include "gil.h"
 #include "status.h"
 #include "time_caster.h"
 
@@ -38,20 +40,6 @@ struct DeskHandle {
   std::unique_ptr<RecommendationDesk> desk;
 };
 
-// Runs `fn` without the GIL and raises its error.
-template <typename Fn>
-auto Unlocked(Fn fn) {
-  auto result = [&] {
-    py::gil_scoped_release release;
-    return fn();
-  }();
-  if constexpr (std::is_same_v<decltype(result), absl::Status>) {
-    RaiseIfError(result);
-  } else {
-    return ValueOrRaise(std::move(result));
-  }
-}
-
 }  // namespace
 
 void BindPaperTrading(py::module_& m) {
@@ -60,10 +48,8 @@ void BindPaperTrading(py::module_& m) {
       .def(py::init<absl::Time>(), py::arg("start"))
       .def(
           "advance",
-          [](testing::ManualClock& c, double seconds) {
-            c.Advance(absl::Seconds(seconds));
-          },
-          py::arg("seconds"))
+          [](testing::ManualClock& c, absl::Duration by) { c.Advance(by); },
+          py::arg("by"), "Moves the clock forward by a timedelta.")
       .def("set", &testing::ManualClock::Set, py::arg("time"))
       .def("now", &testing::ManualClock::Now);
 
@@ -107,7 +93,7 @@ void BindPaperTrading(py::module_& m) {
              o.clock = handle->clock.get();
              o.book = options;
              handle->portfolios =
-                 Unlocked([&] { return Portfolios::Create(o); });
+                 WithoutGil([&] { return Portfolios::Create(o); });
              return handle;
            }),
            py::arg("database"), py::arg("options") = PortfolioBookOptions{},
@@ -115,7 +101,7 @@ void BindPaperTrading(py::module_& m) {
       .def(
           "open",
           [](PortfoliosHandle& h, const std::string& owner) {
-            return Unlocked([&] { return h.portfolios->Open(owner); });
+            return WithoutGil([&] { return h.portfolios->Open(owner); });
           },
           py::arg("owner"),
           "The owner's portfolio (created on first use), as a Portfolio.")
@@ -123,7 +109,7 @@ void BindPaperTrading(py::module_& m) {
           "execute",
           [](PortfoliosHandle& h, const std::string& owner,
              const Order& order) {
-            return Unlocked(
+            return WithoutGil(
                 [&] { return h.portfolios->Execute(owner, order); });
           },
           py::arg("owner"), py::arg("order"))
@@ -131,7 +117,7 @@ void BindPaperTrading(py::module_& m) {
           "on_price",
           [](PortfoliosHandle& h, const std::string& symbol,
              const BarPrices& prices) {
-            return Unlocked(
+            return WithoutGil(
                 [&] { return h.portfolios->OnPrice(symbol, prices); });
           },
           py::arg("symbol"), py::arg("prices"),
@@ -141,19 +127,19 @@ void BindPaperTrading(py::module_& m) {
       .def(
           "trades",
           [](PortfoliosHandle& h, const std::string& owner) {
-            return Unlocked([&] { return h.portfolios->Trades(owner); });
+            return WithoutGil([&] { return h.portfolios->Trades(owner); });
           },
           py::arg("owner"))
       .def(
           "equity_history",
           [](PortfoliosHandle& h, const std::string& owner) {
-            return Unlocked([&] { return h.portfolios->EquityHistory(owner); });
+            return WithoutGil([&] { return h.portfolios->EquityHistory(owner); });
           },
           py::arg("owner"))
       .def(
           "verify",
           [](PortfoliosHandle& h, const std::string& owner) {
-            Unlocked([&] { return h.portfolios->Verify(owner); });
+            WithoutGil([&] { return h.portfolios->Verify(owner); });
           },
           py::arg("owner"),
           "Raises botcore.DataLoss when the stored state differs from the one "
@@ -188,33 +174,67 @@ void BindPaperTrading(py::module_& m) {
                          "Propose -> confirm (exactly once) | reject | expire.")
       .def(py::init([](std::shared_ptr<PortfoliosHandle> portfolios,
                        const RiskEngine& risk, const RiskLimits& limits,
-                       double expiry_seconds) {
+                       absl::Duration expiry) {
              auto handle = std::make_unique<DeskHandle>();
              handle->portfolios = std::move(portfolios);
              RecommendationDeskOptions o;
              o.portfolios = handle->portfolios->portfolios.get();
              o.risk = &risk;
              o.limits = limits;
-             o.expiry = absl::Seconds(expiry_seconds);
+             o.expiry = expiry;
              handle->desk = ValueOrRaise(RecommendationDesk::Create(o));
              return handle;
            }),
            py::arg("portfolios"), py::arg("risk"),
-           py::arg("limits") = RiskLimits{}, py::arg("expiry_seconds") = 900.0,
+           py::arg("limits") = RiskLimits{}, py::arg("expiry") = absl::Minutes(15),
            py::keep_alive<1, 3>())
       .def(
           "propose",
           [](DeskHandle& h, const std::string& owner, const Recommendation& r,
              const Amount& market_price) {
-            return Unlocked(
+            return WithoutGil(
                 [&] { return h.desk->Propose(owner, r, market_price); });
           },
           py::arg("owner"), py::arg("recommendation"), py::arg("market_price"))
       .def(
+          "recommend",
+          [](DeskHandle& h, const std::string& owner, Advisor& advisor,
+             const std::string& symbol, const std::vector<Candle>& candles,
+             const Amount& market_price) {
+            return WithoutGil([&]() -> absl::StatusOr<
+                                        std::optional<StoredRecommendation>> {
+              Portfolios& portfolios = *h.portfolios->portfolios;
+              absl::StatusOr<PortfolioBook> book = portfolios.Open(owner);
+              if (!book.ok()) return book.status();
+              AdvisorContext context;
+              context.symbol = symbol;
+              context.now = portfolios.clock().Now();
+              context.candles = candles;
+              context.instrument = book->FindInstrument(symbol);
+              context.portfolio = &*book;
+              context.limits = &h.desk->LimitsFor(owner);
+              absl::StatusOr<std::optional<Recommendation>> advice =
+                  advisor.Advise(context);
+              if (!advice.ok()) return advice.status();
+              if (!advice->has_value()) return std::nullopt;
+              absl::StatusOr<StoredRecommendation> stored =
+                  h.desk->Propose(owner, **std::move(advice), market_price);
+              if (!stored.ok()) return stored.status();
+              return *std::move(stored);
+            });
+          },
+          py::arg("owner"), py::arg("advisor"), py::arg("symbol"),
+          py::arg("candles"), py::arg("market_price"),
+          "Asks `advisor` about `symbol` (shown `candles`, the owner's "
+          "portfolio and risk limits) and proposes what it recommends, as "
+          "propose() does; None when it has nothing to say. Raises the "
+          "advisor's error (a Python advisor's exception keeps its "
+          "botcore.Error code).")
+      .def(
           "confirm",
           [](DeskHandle& h, const std::string& owner, const std::string& id,
              const Amount& market_price) {
-            return Unlocked(
+            return WithoutGil(
                 [&] { return h.desk->Confirm(owner, id, market_price); });
           },
           py::arg("owner"), py::arg("id"), py::arg("market_price"),
@@ -224,29 +244,29 @@ void BindPaperTrading(py::module_& m) {
       .def(
           "reject",
           [](DeskHandle& h, const std::string& owner, const std::string& id) {
-            Unlocked([&] { return h.desk->Reject(owner, id); });
+            WithoutGil([&] { return h.desk->Reject(owner, id); });
           },
           py::arg("owner"), py::arg("id"))
       .def("expire_due",
            [](DeskHandle& h) {
-             return Unlocked([&] { return h.desk->ExpireDue(); });
+             return WithoutGil([&] { return h.desk->ExpireDue(); });
            })
       .def(
           "get",
           [](DeskHandle& h, const std::string& id) {
-            return Unlocked([&] { return h.desk->Get(id); });
+            return WithoutGil([&] { return h.desk->Get(id); });
           },
           py::arg("id"))
       .def(
           "pending",
           [](DeskHandle& h, const std::string& owner) {
-            return Unlocked([&] { return h.desk->Pending(owner); });
+            return WithoutGil([&] { return h.desk->Pending(owner); });
           },
           py::arg("owner"))
       .def(
           "history",
           [](DeskHandle& h, const std::string& id) {
-            return Unlocked([&] { return h.desk->History(id); });
+            return WithoutGil([&] { return h.desk->History(id); });
           },
           py::arg("id"));
 }

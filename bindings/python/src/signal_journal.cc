@@ -1,6 +1,6 @@
 // botcore.Signal, botcore.Candle and botcore.SignalJournal (with
-// botcore.Database to give it a store). Times are timezone-aware UTC
-// datetimes; a naive datetime is taken as UTC.
+// botcore.Database to give it a store). Times are timezone-aware datetimes
+// (time_caster.h).
 
 #include "botcore/signals/signal_journal.h"
 
@@ -18,57 +18,15 @@
 #include "botcore/core/candle.h"
 #include "botcore/ports/database.h"
 #include "botcore/signals/strategy.h"
+#include "gil.h"
 #include "status.h"
+#include "time_caster.h"
 
 namespace botcore::python {
 
 namespace py = pybind11;
 
 namespace {
-
-py::object Epoch() {
-  py::module_ dt = py::module_::import("datetime");
-  return dt.attr("datetime")(
-      1970, 1, 1, py::arg("tzinfo") = dt.attr("timezone").attr("utc"));
-}
-
-// Exact: datetime arithmetic is in integer microseconds.
-absl::Time ToTime(const py::object& value) {
-  py::module_ dt = py::module_::import("datetime");
-  if (!py::isinstance(value, dt.attr("datetime"))) {
-    throw py::type_error("expected a datetime.datetime");
-  }
-  py::object aware = value;
-  if (value.attr("tzinfo").is_none()) {
-    aware = value.attr("replace")(py::arg("tzinfo") =
-                                      dt.attr("timezone").attr("utc"));
-  }
-  const py::object micros = (aware - Epoch())
-                                .attr("__floordiv__")(dt.attr("timedelta")(
-                                    py::arg("microseconds") = 1));
-  return absl::FromUnixMicros(micros.cast<int64_t>());
-}
-
-py::object FromTime(absl::Time t) {
-  py::module_ dt = py::module_::import("datetime");
-  return Epoch() +
-         dt.attr("timedelta")(py::arg("microseconds") = absl::ToUnixMicros(t));
-}
-
-// Runs `fn` (returning a StatusOr) without the GIL, then raises its error
-// or returns its value with the GIL held again.
-template <typename Fn>
-auto WithoutGil(Fn fn) {
-  auto result = [&] {
-    py::gil_scoped_release release;
-    return fn();
-  }();
-  return ValueOrRaise(std::move(result));
-}
-
-py::object OptionalTime(const std::optional<absl::Time>& t) {
-  return t ? FromTime(*t) : py::none();
-}
 
 }  // namespace
 
@@ -78,15 +36,13 @@ void BindSignalJournal(py::module_& m) {
       .value("SELL", Side::kSell);
 
   py::class_<Candle>(m, "Candle", "One OHLCV bar; `time` is when it opened.")
-      .def(py::init([](const py::object& time, double open, double high,
+      .def(py::init([](absl::Time time, double open, double high,
                        double low, double close, double volume) {
-             return Candle{ToTime(time), open, high, low, close, volume};
+             return Candle{time, open, high, low, close, volume};
            }),
            py::arg("time"), py::arg("open"), py::arg("high"), py::arg("low"),
            py::arg("close"), py::arg("volume") = 0.0)
-      .def_property(
-          "time", [](const Candle& c) { return FromTime(c.time); },
-          [](Candle& c, const py::object& t) { c.time = ToTime(t); })
+      .def_readwrite("time", &Candle::time)
       .def_readwrite("open", &Candle::open)
       .def_readwrite("high", &Candle::high)
       .def_readwrite("low", &Candle::low)
@@ -109,13 +65,13 @@ void BindSignalJournal(py::module_& m) {
 
   py::class_<Signal>(m, "Signal", "A trading signal a strategy emitted.")
       .def(py::init([](std::string symbol, std::string timeframe,
-                       const py::object& time, Side side, double entry,
+                       absl::Time time, Side side, double entry,
                        double take_profit, double stop_loss, int confidence,
                        std::vector<std::string> reasons, std::string id) {
              Signal s;
              s.symbol = std::move(symbol);
              s.timeframe = std::move(timeframe);
-             s.time = ToTime(time);
+             s.time = time;
              s.side = side;
              s.entry = entry;
              s.take_profit = take_profit;
@@ -132,9 +88,7 @@ void BindSignalJournal(py::module_& m) {
            py::arg("id") = std::string())
       .def_readwrite("symbol", &Signal::symbol)
       .def_readwrite("timeframe", &Signal::timeframe)
-      .def_property(
-          "time", [](const Signal& s) { return FromTime(s.time); },
-          [](Signal& s, const py::object& t) { s.time = ToTime(t); })
+      .def_readwrite("time", &Signal::time)
       .def_readwrite("side", &Signal::side)
       .def_readwrite("entry", &Signal::entry)
       .def_readwrite("take_profit", &Signal::take_profit)
@@ -178,9 +132,7 @@ void BindSignalJournal(py::module_& m) {
       .def_readonly("signal", &JournalEntry::signal)
       .def_readonly("outcome", &JournalEntry::outcome)
       .def_readonly("bars", &JournalEntry::bars)
-      .def_property_readonly(
-          "resolved_at",
-          [](const JournalEntry& e) { return OptionalTime(e.resolved_at); })
+      .def_readonly("resolved_at", &JournalEntry::resolved_at)
       .def_readonly("exit_price", &JournalEntry::exit_price)
       .def_readonly("r_multiple", &JournalEntry::r_multiple)
       .def_readonly("return_percent", &JournalEntry::return_percent)

@@ -65,6 +65,42 @@ void BindErrors(py::module_& m) {
   }
 }
 
+absl::Status StatusFromPythonError(const py::error_already_set& error,
+                                   std::string_view where) {
+  PyObject* type = error.type().ptr();
+  const auto is = [type](PyObject* base) {
+    return base != nullptr && PyObject_IsSubclass(type, base) == 1;
+  };
+  absl::StatusCode code = absl::StatusCode::kInternal;
+  if (is(base_error)) {
+    code = absl::StatusCode::kUnknown;
+    for (const ErrorClass& c : error_classes) {
+      if (is(c.type)) code = c.code;
+    }
+  } else if (is(PyExc_ValueError)) {
+    code = absl::StatusCode::kInvalidArgument;
+  } else if (is(PyExc_LookupError)) {
+    code = absl::StatusCode::kNotFound;
+  } else if (is(PyExc_TimeoutError)) {
+    code = absl::StatusCode::kDeadlineExceeded;
+  } else if (is(PyExc_PermissionError)) {
+    code = absl::StatusCode::kPermissionDenied;
+  } else if (is(PyExc_NotImplementedError)) {
+    code = absl::StatusCode::kUnimplemented;
+  } else if (is(PyExc_OSError)) {
+    code = absl::StatusCode::kUnavailable;
+  } else if (is(PyExc_KeyboardInterrupt)) {
+    code = absl::StatusCode::kCancelled;
+  }
+  const py::handle type_handle = error.type();
+  std::string type_name = py::str(type_handle.attr("__qualname__"));
+  const std::string module = py::str(type_handle.attr("__module__"));
+  if (module != "builtins") type_name = absl::StrCat(module, ".", type_name);
+  return absl::Status(
+      code, absl::StrCat(std::string(where), " raised ", type_name, ": ",
+                         std::string(py::str(error.value()))));
+}
+
 void RaiseStatus(const absl::Status& status) {
   PyObject* type = base_error;
   for (const ErrorClass& c : error_classes) {

@@ -19,9 +19,11 @@
 #include "botcore/portfolio/instrument.h"
 #include "botcore/portfolio/strategy_advisor.h"
 #include "botcore/ports/advisor.h"
+#include "botcore/ports/market_data.h"
 #include "botcore/risk/risk_engine.h"
 #include "botcore/signals/sma_cross.h"
 #include "botcore/signals/strategy.h"
+#include "gil.h"
 #include "status.h"
 #include "time_caster.h"
 
@@ -31,46 +33,31 @@ namespace py = pybind11;
 
 namespace {
 
-// Lets Python classes implement Strategy. Python exceptions raised by on_bar
-// become kInvalidArgument statuses naming the exception, which the caller
-// (e.g. Backtester.run) raises again as botcore.InvalidArgument.
+// Lets Python classes implement Strategy (see gil.h for errors and the GIL).
+// name() and reset() cannot fail in C++: their exceptions go to
+// sys.unraisablehook and name() falls back to the class name.
 class PyStrategy final : public Strategy {
  public:
   std::string_view name() const override {
-    py::gil_scoped_acquire gil;
-    py::function override =
-        py::get_override(static_cast<const Strategy*>(this), "name");
-    name_ = override ? override().cast<std::string>() : std::string("python");
+    name_ = OverriddenName(Base(), "Strategy.name");
     return name_;
   }
 
   absl::StatusOr<std::optional<Signal>> OnBar(const Candle& bar) override {
-    py::gil_scoped_acquire gil;
-    py::function override =
-        py::get_override(static_cast<const Strategy*>(this), "on_bar");
-    if (!override)
-      return absl::UnimplementedError("Strategy subclass defines no on_bar");
-    try {
-      py::object result = override(bar);
-      if (result.is_none()) return std::nullopt;
-      return std::optional<Signal>(result.cast<Signal>());
-    } catch (py::error_already_set& e) {
-      return absl::InvalidArgumentError(
-          absl::StrCat("Python strategy raised ", e.what()));
-    } catch (py::cast_error& e) {
-      return absl::InvalidArgumentError(absl::StrCat(
-          "Python strategy's on_bar must return a Signal or None: ", e.what()));
-    }
+    return CallOverride<std::optional<Signal>>(Base(), "Strategy.on_bar",
+                                               "on_bar", bar);
   }
 
   void Reset() override {
-    py::gil_scoped_acquire gil;
-    py::function override =
-        py::get_override(static_cast<const Strategy*>(this), "reset");
-    if (override) override();
+    absl::Status reset = CallOverride<void>(Base(), "Strategy.reset", "reset");
+    if (reset.code() != absl::StatusCode::kUnimplemented) {
+      ReportUnraisable(reset);
+    }
   }
 
  private:
+  const Strategy* Base() const { return this; }
+
   mutable std::string name_;
 };
 
@@ -367,14 +354,8 @@ void BindTrading(py::module_& m) {
                      &RiskLimits::enforce_trading_hours)
       .def_readwrite("stop_loss_guard_count",
                      &RiskLimits::stop_loss_guard_count)
-      .def_property(
-          "stop_loss_guard_window_seconds",
-          [](const RiskLimits& l) {
-            return absl::ToDoubleSeconds(l.stop_loss_guard_window);
-          },
-          [](RiskLimits& l, double s) {
-            l.stop_loss_guard_window = absl::Seconds(s);
-          })
+      .def_readwrite("stop_loss_guard_window",
+                     &RiskLimits::stop_loss_guard_window)
       .def_readwrite("reducing_drawdown", &RiskLimits::reducing_drawdown)
       .def_readwrite("halted_drawdown", &RiskLimits::halted_drawdown)
       .def_readwrite("max_entry_deviation", &RiskLimits::max_entry_deviation)
@@ -464,9 +445,30 @@ void BindTrading(py::module_& m) {
       .def_readwrite("portfolio", &BacktestOptions::portfolio)
       .def_readwrite("symbol", &BacktestOptions::symbol)
       .def_readwrite("limits", &BacktestOptions::limits)
-      .def_readwrite(
-          "progress", &BacktestOptions::progress,
-          "Called as progress(done, total) every progress_every bars.")
+      .def_property(
+          "progress",
+          [](const BacktestOptions& o) { return o.progress; },
+          [](BacktestOptions& o,
+             std::function<void(int64_t, int64_t)> progress) {
+            if (!progress) {
+              o.progress = nullptr;
+              return;
+            }
+            // An exception in the callback must not unwind through the
+            // backtester: it goes to sys.unraisablehook and the run goes on.
+            o.progress = [progress = std::move(progress)](int64_t done,
+                                                          int64_t total) {
+              try {
+                progress(done, total);
+              } catch (const py::error_already_set& e) {
+                py::gil_scoped_acquire gil;
+                ReportUnraisable(
+                    StatusFromPythonError(e, "BacktestOptions.progress"));
+              }
+            };
+          },
+          "Called as progress(done, total) every progress_every bars; an "
+          "exception in it is reported through sys.unraisablehook.")
       .def_readwrite("progress_every", &BacktestOptions::progress_every)
       .def_readwrite("periods_per_year", &BacktestOptions::periods_per_year);
 
@@ -480,16 +482,43 @@ void BindTrading(py::module_& m) {
            py::arg("options") = BacktestOptions{})
       .def(
           "run",
-          [](const Backtester& b, Strategy& strategy,
-             const std::vector<Candle>& candles, double buy_percent) {
-            StrategyAdvisorOptions advisor;
-            advisor.buy_percent = buy_percent;
-            return ValueOrRaise(b.Run(strategy, candles, advisor));
+          [](const Backtester& b, const py::object& advisor,
+             std::optional<std::vector<Candle>> candles,
+             MarketData* market_data, std::optional<CandleQuery> query,
+             double buy_percent) {
+            if (candles.has_value() == (market_data != nullptr)) {
+              RaiseStatus(absl::InvalidArgumentError(
+                  "Backtester.run takes either candles or market_data (with "
+                  "a query)"));
+            }
+            if (market_data != nullptr) {
+              if (!query) {
+                RaiseStatus(absl::InvalidArgumentError(
+                    "Backtester.run: market_data needs a query"));
+              }
+              candles = WithoutGil([&] { return market_data->GetCandles(*query); });
+            }
+            if (py::isinstance<Strategy>(advisor)) {
+              Strategy& strategy = advisor.cast<Strategy&>();
+              StrategyAdvisorOptions options;
+              options.buy_percent = buy_percent;
+              return WithoutGil(
+                  [&] { return b.Run(strategy, *candles, options); });
+            }
+            if (py::isinstance<Advisor>(advisor)) {
+              Advisor& a = advisor.cast<Advisor&>();
+              return WithoutGil([&] { return b.Run(a, *candles); });
+            }
+            throw py::type_error("Backtester.run takes a Strategy or an Advisor");
           },
-          py::arg("strategy"), py::arg("candles"),
+          py::arg("advisor"), py::arg("candles") = std::nullopt, py::kw_only(),
+          py::arg("market_data") = nullptr, py::arg("query") = std::nullopt,
           py::arg("buy_percent") = 95.0,
-          "Resets the strategy and runs it over the candles; returns a "
-          "BacktestResult.");
+          "Runs a Strategy (reset first, through a StrategyAdvisor buying "
+          "buy_percent of equity) or an Advisor over `candles`, or over the "
+          "candles market_data.get_candles(query) returns, with the GIL "
+          "released; returns a BacktestResult. Raises the advisor's error "
+          "naming the bar.");
 }
 
 }  // namespace botcore::python
