@@ -102,7 +102,8 @@ inline void ReportUnraisable(const absl::Status& status) {
 
 template <typename Base>
 std::string OverriddenName(const Base* self, const char* where) {
-  absl::StatusOr<std::string> name = CallOverride<std::string>(self, where, "name");
+  absl::StatusOr<std::string> name =
+      CallOverride<std::string>(self, where, "name");
   if (name.ok()) return *std::move(name);
   if (name.status().code() != absl::StatusCode::kUnimplemented) {
     ReportUnraisable(name.status());

@@ -83,12 +83,19 @@ void BindLedger(py::module_& m) {
       py::arg("text"),
       "Returns the lower-case address; raises InvalidArgument on a bad one "
       "or a wrong EIP-55 checksum.");
-  m.def("evm_checksum_address", [](const std::string& address) {
-    ValueOrRaise(ParseEvmAddress(address));
-    return EvmChecksumAddress(address);
-  });
+  m.def(
+      "evm_checksum_address",
+      [](const std::string& address) {
+        ValueOrRaise(ParseEvmAddress(address));
+        return EvmChecksumAddress(address);
+      },
+      py::arg("address"),
+      "The EIP-55 mixed-case form of `address`; raises InvalidArgument on a "
+      "bad one.");
 
-  py::class_<Balance>(m, "Balance")
+  py::class_<Balance>(m, "Balance",
+                      "An account's balance: posted, available (posted minus "
+                      "pending debits) and its totals.")
       .def_property_readonly("owner",
                              [](const Balance& b) { return b.account.owner; })
       .def_property_readonly("asset",
@@ -101,7 +108,9 @@ void BindLedger(py::module_& m) {
       .def_readonly("credits_pending", &Balance::credits_pending)
       .def_readonly("forbid_overdraft", &Balance::forbid_overdraft);
 
-  py::class_<TransferRecord>(m, "TransferRecord")
+  py::class_<TransferRecord>(
+      m, "TransferRecord",
+      "A stored ledger transfer with its sequence number and time.")
       .def_property_readonly(
           "id", [](const TransferRecord& r) { return r.transfer.id; })
       .def_property_readonly(
@@ -152,8 +161,7 @@ void BindLedger(py::module_& m) {
             t.amount = amount;
             t.pending_id = pending_id;
             t.memo = memo;
-            return WithoutGil([&] { return l.CreateTransfer(t); })
-                .record;
+            return WithoutGil([&] { return l.CreateTransfer(t); }).record;
           },
           py::arg("id"),
           py::arg("debit") = std::pair<std::string, std::string>(),
@@ -164,11 +172,9 @@ void BindLedger(py::module_& m) {
       .def(
           "balance",
           [](Ledger& l, const std::string& owner, const std::string& asset) {
-            return WithoutGil([&] {
-              return l.GetBalance({owner, asset});
-            });
+            return WithoutGil([&] { return l.GetBalance({owner, asset}); });
           },
-          py::arg("owner"), py::arg("asset"))
+          py::arg("owner"), py::arg("asset"), "The balance of (owner, asset).")
       .def(
           "history",
           [](Ledger& l, const std::string& owner, const std::string& asset,
@@ -180,12 +186,17 @@ void BindLedger(py::module_& m) {
             return WithoutGil([&] { return l.History(q); });
           },
           py::arg("owner"), py::arg("asset"), py::arg("after_sequence") = 0,
-          py::arg("limit") = 100)
-      .def("check_invariants", [](Ledger& l) {
-        WithoutGil([&] { return l.CheckInvariants(); });
-      });
+          py::arg("limit") = 100,
+          "One page of the account's transfers after `after_sequence`, at most "
+          "`limit`, oldest first.")
+      .def(
+          "check_invariants",
+          [](Ledger& l) { WithoutGil([&] { return l.CheckInvariants(); }); },
+          "Raises botcore.DataLoss when debits and credits do not balance.");
 
-  py::class_<Outbox>(m, "Outbox")
+  py::class_<Outbox>(m, "Outbox",
+                     "Messages written in the same transaction as the state "
+                     "change that caused them, delivered with retries.")
       .def(py::init([](std::shared_ptr<Database> db, int max_attempts) {
              OutboxOptions o;
              o.database = db.get();
@@ -207,15 +218,20 @@ void BindLedger(py::module_& m) {
           py::arg("limit") = 100,
           "[(topic, payload)] of undelivered messages.");
 
-  py::class_<ReferralMember>(m, "ReferralMember")
+  py::class_<ReferralMember>(
+      m, "ReferralMember",
+      "A member of the referral tree: user id, own code and referrer.")
       .def_readonly("user_id", &ReferralMember::user_id)
       .def_readonly("code", &ReferralMember::code)
       .def_readonly("referrer", &ReferralMember::referrer);
-  py::class_<ReferralStats>(m, "ReferralStats")
+  py::class_<ReferralStats>(m, "ReferralStats",
+                            "Referrals per level and rewards earned.")
       .def_readonly("referrals_per_level", &ReferralStats::referrals_per_level)
       .def_readonly("rewards", &ReferralStats::rewards);
 
-  py::class_<ReferralEngine>(m, "ReferralEngine")
+  py::class_<ReferralEngine>(m, "ReferralEngine",
+                             "Registers users under referral codes and pays up "
+                             "to 3 levels of rewards on deposits.")
       .def(py::init([](std::shared_ptr<Database> db, Ledger* ledger,
                        Outbox* outbox, bool enabled,
                        std::vector<std::string> rates, int max_depth) {
@@ -239,16 +255,19 @@ void BindLedger(py::module_& m) {
              const std::string& code) {
             return WithoutGil([&] { return r.Register(user_id, code); });
           },
-          py::arg("user_id"), py::arg("referral_code") = "")
+          py::arg("user_id"), py::arg("referral_code") = "",
+          "Registers `user_id`, under the owner of `referral_code` when given; "
+          "returns the ReferralMember.")
       .def(
           "stats",
           [](ReferralEngine& r, const std::string& user_id) {
             return WithoutGil([&] { return r.Stats(user_id); });
           },
-          py::arg("user_id"))
+          py::arg("user_id"), "Referrals per level and rewards of `user_id`.")
       .def_static("code_of", &ReferralEngine::CodeOf, py::arg("user_id"));
 
-  py::class_<BlockHeader>(m, "BlockHeader")
+  py::class_<BlockHeader>(m, "BlockHeader",
+                          "A block's number, hash and parent hash.")
       .def(
           py::init([](uint64_t number, std::string hash,
                       std::string parent_hash) {
@@ -259,14 +278,18 @@ void BindLedger(py::module_& m) {
       .def_readonly("hash", &BlockHeader::hash)
       .def_readonly("parent_hash", &BlockHeader::parent_hash);
 
-  py::class_<TransferLogFilter>(m, "TransferLogFilter")
+  py::class_<TransferLogFilter>(
+      m, "TransferLogFilter",
+      "Which token transfer logs ChainClient.transfer_logs should return.")
       .def_readonly("token", &TransferLogFilter::token)
       .def_readonly("token_scale", &TransferLogFilter::token_scale)
       .def_readonly("to", &TransferLogFilter::to)
       .def_readonly("from_block", &TransferLogFilter::from_block)
       .def_readonly("to_block", &TransferLogFilter::to_block);
 
-  py::class_<TransferLog>(m, "TransferLog")
+  py::class_<TransferLog>(m, "TransferLog",
+                          "A token Transfer event: transaction, log index, "
+                          "block, token, sender, recipient and amount.")
       .def(py::init([](std::string tx_hash, uint64_t log_index,
                        uint64_t block_number, std::string block_hash,
                        std::string token, std::string from, std::string to,
@@ -292,7 +315,9 @@ void BindLedger(py::module_& m) {
       "TransferLog) to feed DepositEngine.sync from Python.")
       .def(py::init<>());
 
-  py::class_<testing::SimulatedChain, ChainClient>(m, "SimulatedChain")
+  py::class_<testing::SimulatedChain, ChainClient>(
+      m, "SimulatedChain",
+      "A chain in memory for tests: mine blocks of transfers, re-organise.")
       .def(py::init<uint64_t>(), py::arg("chain_id") = 56)
       .def(
           "mine_block",
@@ -312,16 +337,21 @@ void BindLedger(py::module_& m) {
           "Mines a block of (sender, recipient, amount) token transfers; "
           "returns its number.")
       .def("mine_blocks", &testing::SimulatedChain::MineBlocks,
-           py::arg("count"))
+           py::arg("count"), "Mines `count` empty blocks.")
       .def("reorg", &testing::SimulatedChain::Reorg, py::arg("depth"),
-           py::arg("reinclude") = false)
+           py::arg("reinclude") = false,
+           "Replaces the last `depth` blocks; `reinclude` puts their transfers "
+           "back in the new blocks.")
       .def("tx_hash", &testing::SimulatedChain::TxHash, py::arg("block_number"),
-           py::arg("index"));
+           py::arg("index"),
+           "The hash of transfer `index` in block `block_number`.");
 
-  py::class_<DepositLevel>(m, "DepositLevel")
+  py::class_<DepositLevel>(m, "DepositLevel",
+                           "A user's deposit level and the total credited.")
       .def_readonly("level", &DepositLevel::level)
       .def_readonly("credited_total", &DepositLevel::credited_total);
-  py::class_<SyncReport>(m, "SyncReport")
+  py::class_<SyncReport>(m, "SyncReport",
+                         "What one DepositEngine.sync saw and did.")
       .def_readonly("head", &SyncReport::head)
       .def_readonly("cursor", &SyncReport::cursor)
       .def_readonly("recorded", &SyncReport::recorded)
@@ -329,7 +359,7 @@ void BindLedger(py::module_& m) {
       .def_readonly("orphaned", &SyncReport::orphaned)
       .def_readonly("unmatched", &SyncReport::unmatched)
       .def_readonly("below_minimum", &SyncReport::below_minimum);
-  py::class_<Deposit>(m, "Deposit")
+  py::class_<Deposit>(m, "Deposit", "An observed deposit and its state.")
       .def_property_readonly("state",
                              [](const Deposit& d) {
                                return std::string(DepositStateName(d.state));
@@ -343,7 +373,10 @@ void BindLedger(py::module_& m) {
       .def_property_readonly(
           "amount", [](const Deposit& d) { return d.observation.amount; });
 
-  py::class_<DepositEngine>(m, "DepositEngine")
+  py::class_<DepositEngine>(
+      m, "DepositEngine",
+      "Observes token transfers to the system wallets, waits for confirmations "
+      "and credits each deposit exactly once.")
       .def(py::init([](std::shared_ptr<Database> db, Ledger* ledger,
                        std::vector<std::string> wallets,
                        ReferralEngine* referral, Outbox* outbox,
@@ -381,7 +414,8 @@ void BindLedger(py::module_& m) {
              const std::string& address) {
             WithoutGil([&] { return d.RegisterWallet(user_id, address); });
           },
-          py::arg("user_id"), py::arg("address"))
+          py::arg("user_id"), py::arg("address"),
+          "Registers the address `user_id` deposits from.")
       .def(
           "sync",
           [](DepositEngine& d, ChainClient& chain) {
@@ -397,11 +431,15 @@ void BindLedger(py::module_& m) {
               return d.Get({chain_id, tx_hash, log_index});
             });
           },
-          py::arg("tx_hash"), py::arg("log_index"), py::arg("chain_id") = 56)
-      .def("unmatched",
-           [](DepositEngine& d) {
-             return WithoutGil([&] { return d.List(DepositState::kUnmatched); });
-           })
+          py::arg("tx_hash"), py::arg("log_index"), py::arg("chain_id") = 56,
+          "The deposit (tx_hash, log_index) on `chain_id`; raises "
+          "botcore.NotFound.")
+      .def(
+          "unmatched",
+          [](DepositEngine& d) {
+            return WithoutGil([&] { return d.List(DepositState::kUnmatched); });
+          },
+          "Deposits from addresses no user registered.")
       .def(
           "assign",
           [](DepositEngine& d, const std::string& tx_hash, uint64_t log_index,
@@ -411,15 +449,16 @@ void BindLedger(py::module_& m) {
             });
           },
           py::arg("tx_hash"), py::arg("log_index"), py::arg("user_id"),
-          py::arg("chain_id") = 56)
+          py::arg("chain_id") = 56,
+          "Credits an unmatched deposit to `user_id`.")
       .def(
           "level",
           [](DepositEngine& d, const std::string& user_id) {
             return WithoutGil([&] { return d.Level(user_id); });
           },
-          py::arg("user_id"));
+          py::arg("user_id"), "The user's deposit level.");
 
-  py::class_<Withdrawal>(m, "Withdrawal")
+  py::class_<Withdrawal>(m, "Withdrawal", "A withdrawal request and its state.")
       .def_property_readonly("id",
                              [](const Withdrawal& w) { return w.request.id; })
       .def_property_readonly("state",
@@ -435,7 +474,9 @@ void BindLedger(py::module_& m) {
       .def_readonly("payout_tx_hash", &Withdrawal::payout_tx_hash)
       .def_readonly("reason", &Withdrawal::reason);
 
-  py::class_<WithdrawalEngine>(m, "WithdrawalEngine")
+  py::class_<WithdrawalEngine>(m, "WithdrawalEngine",
+                               "Withdrawals: request (funds held), approve or "
+                               "reject, then paid or failed (hold released).")
       .def(py::init([](std::shared_ptr<Database> db, Ledger* ledger,
                        Outbox* outbox, std::string asset,
                        std::string minimum_amount, std::string fee) {
@@ -462,34 +503,39 @@ void BindLedger(py::module_& m) {
             });
           },
           py::arg("id"), py::arg("user_id"), py::arg("amount"),
-          py::arg("destination"))
+          py::arg("destination"),
+          "Holds `amount` (plus the fee) of `user_id` for a withdrawal to "
+          "`destination`.")
       .def(
           "approve",
           [](WithdrawalEngine& w, const std::string& id) {
             return WithoutGil([&] { return w.Approve(id); });
           },
-          py::arg("id"))
+          py::arg("id"), "Approves a requested withdrawal.")
       .def(
           "reject",
           [](WithdrawalEngine& w, const std::string& id,
              const std::string& reason) {
             return WithoutGil([&] { return w.Reject(id, reason); });
           },
-          py::arg("id"), py::arg("reason"))
+          py::arg("id"), py::arg("reason"),
+          "Rejects a withdrawal, releasing the hold.")
       .def(
           "mark_paid",
           [](WithdrawalEngine& w, const std::string& id,
              const std::string& tx_hash) {
             return WithoutGil([&] { return w.MarkPaid(id, tx_hash); });
           },
-          py::arg("id"), py::arg("tx_hash"))
+          py::arg("id"), py::arg("tx_hash"),
+          "Records the payout transaction of an approved withdrawal.")
       .def(
           "mark_failed",
           [](WithdrawalEngine& w, const std::string& id,
              const std::string& reason) {
             return WithoutGil([&] { return w.MarkFailed(id, reason); });
           },
-          py::arg("id"), py::arg("reason"));
+          py::arg("id"), py::arg("reason"),
+          "Records a failed payout, releasing the hold.");
 }
 
 }  // namespace botcore::python

@@ -26,7 +26,7 @@ PYBIND11_MODULE(_botcore, m) {
   botcore::python::BindPatterns(m);
   botcore::python::BindSignalJournal(m);
   botcore::python::BindTrading(m);  // Strategy, which DefaultStrategy extends
-  botcore::python::BindPorts(m);  // Advisor, which the desk takes
+  botcore::python::BindPorts(m);    // Advisor, which the desk takes
   botcore::python::BindPaperTrading(m);
   botcore::python::BindStrategy(m);
   botcore::python::BindLedger(m);

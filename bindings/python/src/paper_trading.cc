@@ -50,8 +50,9 @@ void BindPaperTrading(py::module_& m) {
           "advance",
           [](testing::ManualClock& c, absl::Duration by) { c.Advance(by); },
           py::arg("by"), "Moves the clock forward by a timedelta.")
-      .def("set", &testing::ManualClock::Set, py::arg("time"))
-      .def("now", &testing::ManualClock::Now);
+      .def("set", &testing::ManualClock::Set, py::arg("time"),
+           "Sets the clock to `time`.")
+      .def("now", &testing::ManualClock::Now, "The clock's time.");
 
   py::class_<BarPrices>(m, "BarPrices",
                         "Open, high, low and last of a bar, as money.")
@@ -64,12 +65,15 @@ void BindPaperTrading(py::module_& m) {
       .def_readwrite("low", &BarPrices::low)
       .def_readwrite("last", &BarPrices::last);
 
-  py::class_<PositionExit>(m, "PositionExit")
+  py::class_<PositionExit>(m, "PositionExit",
+                           "A stop-loss or take-profit exit on_price executed, "
+                           "and whose portfolio it was.")
       .def(py::init<>())
       .def_readonly("owner", &PositionExit::owner)
       .def_readonly("trade", &PositionExit::trade);
 
-  py::class_<EquityRecord>(m, "EquityRecord")
+  py::class_<EquityRecord>(m, "EquityRecord",
+                           "A portfolio's cash and equity at a time.")
       .def(py::init<>())
       .def_readonly("time", &EquityRecord::time)
       .def_readonly("cash", &EquityRecord::cash)
@@ -112,7 +116,9 @@ void BindPaperTrading(py::module_& m) {
             return WithoutGil(
                 [&] { return h.portfolios->Execute(owner, order); });
           },
-          py::arg("owner"), py::arg("order"))
+          py::arg("owner"), py::arg("order"),
+          "Executes `order` on the owner's portfolio at the clock's time; "
+          "returns the Trade.")
       .def(
           "on_price",
           [](PortfoliosHandle& h, const std::string& symbol,
@@ -129,13 +135,15 @@ void BindPaperTrading(py::module_& m) {
           [](PortfoliosHandle& h, const std::string& owner) {
             return WithoutGil([&] { return h.portfolios->Trades(owner); });
           },
-          py::arg("owner"))
+          py::arg("owner"), "The owner's trades, oldest first.")
       .def(
           "equity_history",
           [](PortfoliosHandle& h, const std::string& owner) {
-            return WithoutGil([&] { return h.portfolios->EquityHistory(owner); });
+            return WithoutGil(
+                [&] { return h.portfolios->EquityHistory(owner); });
           },
-          py::arg("owner"))
+          py::arg("owner"),
+          "The owner's recorded cash and equity, oldest first.")
       .def(
           "verify",
           [](PortfoliosHandle& h, const std::string& owner) {
@@ -152,7 +160,10 @@ void BindPaperTrading(py::module_& m) {
       .value("EXPIRED", RecommendationStatus::kExpired)
       .value("REFUSED", RecommendationStatus::kRefused);
 
-  py::class_<StoredRecommendation>(m, "StoredRecommendation")
+  py::class_<StoredRecommendation>(
+      m, "StoredRecommendation",
+      "A recommendation as the desk stores it: owner, status, verdict, times "
+      "and the executing trade.")
       .def(py::init<>())
       .def_readonly("owner", &StoredRecommendation::owner)
       .def_readonly("recommendation", &StoredRecommendation::recommendation)
@@ -164,7 +175,9 @@ void BindPaperTrading(py::module_& m) {
       .def_readonly("decided_at", &StoredRecommendation::decided_at)
       .def_readonly("trade_sequence", &StoredRecommendation::trade_sequence);
 
-  py::class_<RecommendationTransition>(m, "RecommendationTransition")
+  py::class_<RecommendationTransition>(
+      m, "RecommendationTransition",
+      "One stored status change of a recommendation, with its time and note.")
       .def(py::init<>())
       .def_readonly("status", &RecommendationTransition::status)
       .def_readonly("time", &RecommendationTransition::time)
@@ -186,8 +199,8 @@ void BindPaperTrading(py::module_& m) {
              return handle;
            }),
            py::arg("portfolios"), py::arg("risk"),
-           py::arg("limits") = RiskLimits{}, py::arg("expiry") = absl::Minutes(15),
-           py::keep_alive<1, 3>())
+           py::arg("limits") = RiskLimits{},
+           py::arg("expiry") = absl::Minutes(15), py::keep_alive<1, 3>())
       .def(
           "propose",
           [](DeskHandle& h, const std::string& owner, const Recommendation& r,
@@ -195,33 +208,35 @@ void BindPaperTrading(py::module_& m) {
             return WithoutGil(
                 [&] { return h.desk->Propose(owner, r, market_price); });
           },
-          py::arg("owner"), py::arg("recommendation"), py::arg("market_price"))
+          py::arg("owner"), py::arg("recommendation"), py::arg("market_price"),
+          "Reviews `recommendation` at `market_price` and stores it PENDING "
+          "(or REFUSED by the risk engine); returns the StoredRecommendation.")
       .def(
           "recommend",
           [](DeskHandle& h, const std::string& owner, Advisor& advisor,
              const std::string& symbol, const std::vector<Candle>& candles,
              const Amount& market_price) {
-            return WithoutGil([&]() -> absl::StatusOr<
-                                        std::optional<StoredRecommendation>> {
-              Portfolios& portfolios = *h.portfolios->portfolios;
-              absl::StatusOr<PortfolioBook> book = portfolios.Open(owner);
-              if (!book.ok()) return book.status();
-              AdvisorContext context;
-              context.symbol = symbol;
-              context.now = portfolios.clock().Now();
-              context.candles = candles;
-              context.instrument = book->FindInstrument(symbol);
-              context.portfolio = &*book;
-              context.limits = &h.desk->LimitsFor(owner);
-              absl::StatusOr<std::optional<Recommendation>> advice =
-                  advisor.Advise(context);
-              if (!advice.ok()) return advice.status();
-              if (!advice->has_value()) return std::nullopt;
-              absl::StatusOr<StoredRecommendation> stored =
-                  h.desk->Propose(owner, **std::move(advice), market_price);
-              if (!stored.ok()) return stored.status();
-              return *std::move(stored);
-            });
+            return WithoutGil(
+                [&]() -> absl::StatusOr<std::optional<StoredRecommendation>> {
+                  Portfolios& portfolios = *h.portfolios->portfolios;
+                  absl::StatusOr<PortfolioBook> book = portfolios.Open(owner);
+                  if (!book.ok()) return book.status();
+                  AdvisorContext context;
+                  context.symbol = symbol;
+                  context.now = portfolios.clock().Now();
+                  context.candles = candles;
+                  context.instrument = book->FindInstrument(symbol);
+                  context.portfolio = &*book;
+                  context.limits = &h.desk->LimitsFor(owner);
+                  absl::StatusOr<std::optional<Recommendation>> advice =
+                      advisor.Advise(context);
+                  if (!advice.ok()) return advice.status();
+                  if (!advice->has_value()) return std::nullopt;
+                  absl::StatusOr<StoredRecommendation> stored =
+                      h.desk->Propose(owner, **std::move(advice), market_price);
+                  if (!stored.ok()) return stored.status();
+                  return *std::move(stored);
+                });
           },
           py::arg("owner"), py::arg("advisor"), py::arg("symbol"),
           py::arg("candles"), py::arg("market_price"),
@@ -246,29 +261,37 @@ void BindPaperTrading(py::module_& m) {
           [](DeskHandle& h, const std::string& owner, const std::string& id) {
             WithoutGil([&] { return h.desk->Reject(owner, id); });
           },
-          py::arg("owner"), py::arg("id"))
-      .def("expire_due",
-           [](DeskHandle& h) {
-             return WithoutGil([&] { return h.desk->ExpireDue(); });
-           })
+          py::arg("owner"), py::arg("id"),
+          "PENDING -> REJECTED; raises FailedPrecondition when no longer "
+          "pending, NotFound.")
+      .def(
+          "expire_due",
+          [](DeskHandle& h) {
+            return WithoutGil([&] { return h.desk->ExpireDue(); });
+          },
+          "Marks every pending recommendation past its expiry EXPIRED; returns "
+          "how many.")
       .def(
           "get",
           [](DeskHandle& h, const std::string& id) {
             return WithoutGil([&] { return h.desk->Get(id); });
           },
-          py::arg("id"))
+          py::arg("id"),
+          "The stored recommendation `id`; raises botcore.NotFound.")
       .def(
           "pending",
           [](DeskHandle& h, const std::string& owner) {
             return WithoutGil([&] { return h.desk->Pending(owner); });
           },
-          py::arg("owner"))
+          py::arg("owner"),
+          "The owner's pending recommendations, oldest first.")
       .def(
           "history",
           [](DeskHandle& h, const std::string& id) {
             return WithoutGil([&] { return h.desk->History(id); });
           },
-          py::arg("id"));
+          py::arg("id"),
+          "Every status change of recommendation `id`, oldest first.");
 }
 
 }  // namespace botcore::python

@@ -153,7 +153,8 @@ py::class_<T> Record(py::module_& m, const char* name, const char* doc) {
   py::class_<T> c(m, name, doc);
   c.def(py::init([](const py::kwargs& fields) {
           T value{};
-          py::object view = py::cast(&value, py::return_value_policy::reference);
+          py::object view =
+              py::cast(&value, py::return_value_policy::reference);
           for (const auto& [field, v] : fields) {
             py::setattr(view, field, v);
           }
@@ -182,8 +183,8 @@ void BindMarketData(py::module_& m) {
       .def(py::init([](std::string security, std::string board,
                        CandleInterval interval, absl::Time since,
                        absl::Time till) {
-             return CandleQuery{std::move(security), std::move(board),
-                                interval, since, till};
+             return CandleQuery{std::move(security), std::move(board), interval,
+                                since, till};
            }),
            py::arg("security"), py::kw_only(), py::arg("board") = "TQBR",
            py::arg("interval") = CandleInterval::kDay, py::arg("since"),
@@ -234,7 +235,8 @@ void BindMarketData(py::module_& m) {
           "get_security_info",
           [](MarketData& md, const std::string& security,
              const std::string& board) {
-            return WithoutGil([&] { return md.GetSecurityInfo(security, board); });
+            return WithoutGil(
+                [&] { return md.GetSecurityInfo(security, board); });
           },
           py::arg("security"), py::arg("board") = "TQBR",
           "Lot size, price step and decimals of `security` on `board`.")
@@ -257,7 +259,9 @@ void BindAdvisor(py::module_& m) {
       "botcore.FailedPrecondition.")
       .def_property_readonly(
           "symbol",
-          [](const AdvisorContextView& v) { return std::string(v.Get().symbol); },
+          [](const AdvisorContextView& v) {
+            return std::string(v.Get().symbol);
+          },
           "The symbol to advise on, e.g. 'GAZP'.")
       .def_property_readonly(
           "now", [](const AdvisorContextView& v) { return v.Get().now; },
@@ -449,8 +453,7 @@ void BindMessenger(py::module_& m) {
       .def_readwrite("chat_id", &OutgoingFile::chat_id)
       .def_readwrite("file_name", &OutgoingFile::file_name)
       .def_property(
-          "content",
-          [](const OutgoingFile& f) { return py::bytes(f.content); },
+          "content", [](const OutgoingFile& f) { return py::bytes(f.content); },
           [](OutgoingFile& f, const py::bytes& b) { f.content = b; })
       .def_readwrite("file_id", &OutgoingFile::file_id)
       .def_readwrite("url", &OutgoingFile::url)

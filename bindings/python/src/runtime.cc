@@ -5,8 +5,6 @@
 // calls back into botcore (releasing the GIL again) or submits more tasks
 // cannot deadlock with the thread that waits for it.
 
-#include "botcore/runtime/ordered_executor.h"
-
 #include <Python.h>
 #include <pybind11/pybind11.h>
 #include <pybind11/stl.h>
@@ -18,6 +16,7 @@
 
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
+#include "botcore/runtime/ordered_executor.h"
 #include "gil.h"
 #include "status.h"
 #include "time_caster.h"
@@ -142,8 +141,7 @@ void BindRuntime(py::module_& m) {
           "Tasks queued or running.")
       .def(
           "__enter__", [](ExecutorHandle& h) -> ExecutorHandle& { return h; },
-          py::return_value_policy::reference,
-          "Returns the executor itself.")
+          py::return_value_policy::reference, "Returns the executor itself.")
       .def(
           "__exit__",
           [](ExecutorHandle& h, const py::args&) { Shutdown(h, std::nullopt); },

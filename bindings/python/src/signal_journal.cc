@@ -26,9 +26,7 @@ namespace botcore::python {
 
 namespace py = pybind11;
 
-namespace {
-
-}  // namespace
+namespace {}  // namespace
 
 void BindSignalJournal(py::module_& m) {
   py::enum_<Side>(m, "Side", "Which way a signal trades.")
@@ -36,8 +34,8 @@ void BindSignalJournal(py::module_& m) {
       .value("SELL", Side::kSell);
 
   py::class_<Candle>(m, "Candle", "One OHLCV bar; `time` is when it opened.")
-      .def(py::init([](absl::Time time, double open, double high,
-                       double low, double close, double volume) {
+      .def(py::init([](absl::Time time, double open, double high, double low,
+                       double close, double volume) {
              return Candle{time, open, high, low, close, volume};
            }),
            py::arg("time"), py::arg("open"), py::arg("high"), py::arg("low"),
@@ -212,7 +210,8 @@ void BindSignalJournal(py::module_& m) {
             return WithoutGil(
                 [&] { return j.journal->Entries(symbol, timeframe); });
           },
-          py::arg("symbol"), py::arg("timeframe"))
+          py::arg("symbol"), py::arg("timeframe"),
+          "Every recorded signal of `symbol` and `timeframe` with its outcome.")
       .def(
           "stats",
           [](PyJournal& j, const std::string& symbol,
@@ -220,10 +219,15 @@ void BindSignalJournal(py::module_& m) {
             return WithoutGil(
                 [&] { return j.journal->Stats(symbol, timeframe); });
           },
-          py::arg("symbol"), py::arg("timeframe"))
-      .def("all_stats", [](PyJournal& j) {
-        return WithoutGil([&] { return j.journal->AllStats(); });
-      });
+          py::arg("symbol"), py::arg("timeframe"),
+          "Win rate, average R, profit factor and more of `symbol` and "
+          "`timeframe`.")
+      .def(
+          "all_stats",
+          [](PyJournal& j) {
+            return WithoutGil([&] { return j.journal->AllStats(); });
+          },
+          "SignalStats of every symbol and timeframe recorded.");
 }
 
 }  // namespace botcore::python

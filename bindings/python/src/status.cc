@@ -22,16 +22,22 @@ struct ErrorClass {
 ErrorClass error_classes[] = {
     {absl::StatusCode::kCancelled, "Cancelled", nullptr, nullptr},
     {absl::StatusCode::kUnknown, "Unknown", nullptr, nullptr},
-    {absl::StatusCode::kInvalidArgument, "InvalidArgument", PyExc_ValueError, nullptr},
-    {absl::StatusCode::kDeadlineExceeded, "DeadlineExceeded", PyExc_TimeoutError, nullptr},
+    {absl::StatusCode::kInvalidArgument, "InvalidArgument", PyExc_ValueError,
+     nullptr},
+    {absl::StatusCode::kDeadlineExceeded, "DeadlineExceeded",
+     PyExc_TimeoutError, nullptr},
     {absl::StatusCode::kNotFound, "NotFound", PyExc_LookupError, nullptr},
     {absl::StatusCode::kAlreadyExists, "AlreadyExists", nullptr, nullptr},
-    {absl::StatusCode::kPermissionDenied, "PermissionDenied", PyExc_PermissionError, nullptr},
-    {absl::StatusCode::kResourceExhausted, "ResourceExhausted", nullptr, nullptr},
-    {absl::StatusCode::kFailedPrecondition, "FailedPrecondition", nullptr, nullptr},
+    {absl::StatusCode::kPermissionDenied, "PermissionDenied",
+     PyExc_PermissionError, nullptr},
+    {absl::StatusCode::kResourceExhausted, "ResourceExhausted", nullptr,
+     nullptr},
+    {absl::StatusCode::kFailedPrecondition, "FailedPrecondition", nullptr,
+     nullptr},
     {absl::StatusCode::kAborted, "Aborted", nullptr, nullptr},
     {absl::StatusCode::kOutOfRange, "OutOfRange", PyExc_ValueError, nullptr},
-    {absl::StatusCode::kUnimplemented, "Unimplemented", PyExc_NotImplementedError, nullptr},
+    {absl::StatusCode::kUnimplemented, "Unimplemented",
+     PyExc_NotImplementedError, nullptr},
     {absl::StatusCode::kInternal, "Internal", nullptr, nullptr},
     {absl::StatusCode::kUnavailable, "Unavailable", nullptr, nullptr},
     {absl::StatusCode::kDataLoss, "DataLoss", nullptr, nullptr},
@@ -53,9 +59,10 @@ void BindErrors(py::module_& m) {
       py::str(absl::StatusCodeToString(absl::StatusCode::kUnknown));
   m.attr("Error") = py::handle(base_error);
   for (ErrorClass& c : error_classes) {
-    py::tuple bases = c.extra_base != nullptr
-                          ? py::make_tuple(py::handle(base_error), py::handle(c.extra_base))
-                          : py::make_tuple(py::handle(base_error));
+    py::tuple bases =
+        c.extra_base != nullptr
+            ? py::make_tuple(py::handle(base_error), py::handle(c.extra_base))
+            : py::make_tuple(py::handle(base_error));
     c.type = PyErr_NewException(absl::StrCat("botcore.", c.name).c_str(),
                                 bases.ptr(), nullptr);
     if (c.type == nullptr) throw py::error_already_set();

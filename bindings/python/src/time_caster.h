@@ -56,8 +56,7 @@ struct type_caster<absl::Duration> {
     module_ datetime = module_::import("datetime");
     if (!isinstance(src, datetime.attr("timedelta"))) return false;
     object micro = datetime.attr("timedelta")(arg("microseconds") = 1);
-    value = absl::Microseconds(
-        src.attr("__floordiv__")(micro).cast<int64_t>());
+    value = absl::Microseconds(src.attr("__floordiv__")(micro).cast<int64_t>());
     return true;
   }
 

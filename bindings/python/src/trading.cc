@@ -74,14 +74,18 @@ void BindTrading(py::module_& m) {
       "optionally reset(). Exceptions in on_bar stop a backtest with "
       "botcore.InvalidArgument.")
       .def(py::init<>())
-      .def("name", [](const Strategy& s) { return std::string(s.name()); })
+      .def(
+          "name", [](const Strategy& s) { return std::string(s.name()); },
+          "A short stable name, e.g. 'sma_cross'.")
       .def(
           "on_bar",
           [](Strategy& s, const Candle& bar) {
             return ValueOrRaise(s.OnBar(bar));
           },
-          py::arg("bar"))
-      .def("reset", &Strategy::Reset);
+          py::arg("bar"),
+          "Feeds one bar (in time order); returns a Signal or None.")
+      .def("reset", &Strategy::Reset,
+           "Forgets every bar, to start a new series.");
 
   py::class_<SmaCrossStrategy, Strategy>(
       m, "SmaCrossStrategy",
@@ -124,7 +128,10 @@ void BindTrading(py::module_& m) {
       .value("STOP_LOSS", TradeReason::kStopLoss)
       .value("TAKE_PROFIT", TradeReason::kTakeProfit);
 
-  py::class_<Order>(m, "Order")
+  py::class_<Order>(
+      m, "Order",
+      "An order for the paper portfolio: symbol, side, whole-lot quantity, "
+      "price on the step and optional stop-loss / take-profit.")
       .def(py::init([](const std::string& symbol, Side side, int64_t quantity,
                        Amount price, std::optional<Amount> stop_loss,
                        std::optional<Amount> take_profit) {
@@ -149,7 +156,9 @@ void BindTrading(py::module_& m) {
       .def_readwrite("reason", &Order::reason)
       .def_readwrite("recommendation_id", &Order::recommendation_id);
 
-  py::class_<Trade>(m, "Trade")
+  py::class_<Trade>(m, "Trade",
+                    "One fill of the portfolio: price, commission, realized "
+                    "P&L and cash after it.")
       .def(py::init<>())
       .def_readonly("sequence", &Trade::sequence)
       .def_readonly("time", &Trade::time)
@@ -165,7 +174,9 @@ void BindTrading(py::module_& m) {
       .def_readonly("stop_loss", &Trade::stop_loss)
       .def_readonly("take_profit", &Trade::take_profit);
 
-  py::class_<Position>(m, "Position")
+  py::class_<Position>(
+      m, "Position",
+      "An open position: quantity, cost, last price and protective levels.")
       .def(py::init<>())
       .def_readonly("symbol", &Position::symbol)
       .def_readonly("quantity", &Position::quantity)
@@ -174,11 +185,16 @@ void BindTrading(py::module_& m) {
       .def_readonly("stop_loss", &Position::stop_loss)
       .def_readonly("take_profit", &Position::take_profit)
       .def_readonly("opened_at", &Position::opened_at)
-      .def("market_value", &Position::MarketValue)
-      .def("unrealized_pnl", &Position::UnrealizedPnl)
-      .def("average_entry_price", &Position::AverageEntryPrice);
+      .def("market_value", &Position::MarketValue,
+           "Quantity times the last price.")
+      .def("unrealized_pnl", &Position::UnrealizedPnl,
+           "Market value minus cost.")
+      .def("average_entry_price", &Position::AverageEntryPrice,
+           "Cost per share.");
 
-  py::class_<RoundTrip>(m, "RoundTrip")
+  py::class_<RoundTrip>(
+      m, "RoundTrip",
+      "A closed position: entry and exit, quantity, P&L and why it closed.")
       .def(py::init<>())
       .def_readonly("symbol", &RoundTrip::symbol)
       .def_readonly("entry_time", &RoundTrip::entry_time)
@@ -232,7 +248,8 @@ void BindTrading(py::module_& m) {
           [](PortfolioBook& b, const std::string& symbol, const Amount& price) {
             RaiseIfError(b.Mark(symbol, price));
           },
-          py::arg("symbol"), py::arg("price"))
+          py::arg("symbol"), py::arg("price"),
+          "Records `price` as the last price of `symbol`.")
       .def(
           "crossed_exit",
           [](const PortfolioBook& b, const std::string& symbol,
@@ -262,7 +279,7 @@ void BindTrading(py::module_& m) {
             if (p == nullptr) return std::nullopt;
             return *p;
           },
-          py::arg("symbol"));
+          py::arg("symbol"), "The open position in `symbol`, or None.");
 
   py::enum_<TradeAction>(m, "TradeAction")
       .value("BUY", TradeAction::kBuy)
@@ -318,20 +335,26 @@ void BindTrading(py::module_& m) {
       .value("REDUCING", TradingState::kReducing)
       .value("HALTED", TradingState::kHalted);
 
-  py::class_<RiskReason>(m, "RiskReason")
+  py::class_<RiskReason>(m, "RiskReason",
+                         "One reason of a risk verdict: its decision, a stable "
+                         "code and a message for people.")
       .def(py::init<>())
       .def_readonly("decision", &RiskReason::decision)
       .def_readonly("code", &RiskReason::code)
       .def_readonly("message", &RiskReason::message);
 
-  py::class_<RiskVerdict>(m, "RiskVerdict")
+  py::class_<RiskVerdict>(
+      m, "RiskVerdict",
+      "The risk engine's answer to a recommendation: approved, adjusted (see "
+      "`order`) or rejected, with reasons.")
       .def(py::init<>())
       .def_readonly("decision", &RiskVerdict::decision)
       .def_readonly("order", &RiskVerdict::order)
       .def_readonly("reasons", &RiskVerdict::reasons)
       .def_readonly("trading_state", &RiskVerdict::trading_state)
       .def_property_readonly("allowed", &RiskVerdict::allowed)
-      .def("summary", &RiskVerdict::Summary);
+      .def("summary", &RiskVerdict::Summary,
+           "The verdict and its reasons as one line for people.");
 
   py::class_<RiskLimits>(
       m, "RiskLimits",
@@ -380,11 +403,16 @@ void BindTrading(py::module_& m) {
            "holidays: exchange holidays as 'YYYY-MM-DD'.")
       .def("review", &RiskEngine::Review, py::arg("recommendation"),
            py::arg("portfolio"), py::arg("market_price"), py::arg("now"),
-           py::arg("limits"))
+           py::arg("limits"),
+           "Reviews a recommendation for `portfolio` at `market_price` and "
+           "time `now` against `limits`; returns a RiskVerdict.")
       .def_static("trading_state", &RiskEngine::TradingStateOf,
                   py::arg("portfolio"), py::arg("limits"));
 
-  py::class_<BacktestReport>(m, "BacktestReport")
+  py::class_<BacktestReport>(
+      m, "BacktestReport",
+      "The figures of a backtest: returns, drawdown, Sharpe, Sortino, win "
+      "rate, profit factor, fills. str() formats them for people.")
       .def(py::init<>())
       .def_readonly("bars", &BacktestReport::bars)
       .def_readonly("initial_equity", &BacktestReport::initial_equity)
@@ -408,12 +436,14 @@ void BindTrading(py::module_& m) {
       .def_readonly("open_quantity", &BacktestReport::open_quantity)
       .def("__str__", &FormatBacktestReport);
 
-  py::class_<EquityPoint>(m, "EquityPoint")
+  py::class_<EquityPoint>(m, "EquityPoint", "Equity at a bar's close.")
       .def(py::init<>())
       .def_readonly("time", &EquityPoint::time)
       .def_readonly("equity", &EquityPoint::equity);
 
-  py::class_<BacktestResult>(m, "BacktestResult")
+  py::class_<BacktestResult>(
+      m, "BacktestResult",
+      "A backtest's report, equity curve, trades, round trips and refusals.")
       .def(py::init<>())
       .def_readonly("report", &BacktestResult::report)
       .def_readonly("equity_curve", &BacktestResult::equity_curve)
@@ -431,23 +461,28 @@ void BindTrading(py::module_& m) {
           [](const BacktestResult& r, const std::string& path) {
             RaiseIfError(WriteTradesCsv(path, r.round_trips));
           },
-          py::arg("path"))
+          py::arg("path"),
+          "Writes the round trips as CSV to `path`; raises botcore.Unavailable "
+          "when it cannot.")
       .def(
           "write_equity_csv",
           [](const BacktestResult& r, const std::string& path) {
             RaiseIfError(
                 WriteEquityCsv(path, r.equity_curve, r.report.initial_equity));
           },
-          py::arg("path"));
+          py::arg("path"),
+          "Writes time, equity and drawdown per bar as CSV to `path`; raises "
+          "botcore.Unavailable when it cannot.");
 
-  py::class_<BacktestOptions>(m, "BacktestOptions")
+  py::class_<BacktestOptions>(
+      m, "BacktestOptions",
+      "Portfolio, symbol, risk limits and progress callback of a backtest.")
       .def(py::init<>())
       .def_readwrite("portfolio", &BacktestOptions::portfolio)
       .def_readwrite("symbol", &BacktestOptions::symbol)
       .def_readwrite("limits", &BacktestOptions::limits)
       .def_property(
-          "progress",
-          [](const BacktestOptions& o) { return o.progress; },
+          "progress", [](const BacktestOptions& o) { return o.progress; },
           [](BacktestOptions& o,
              std::function<void(int64_t, int64_t)> progress) {
             if (!progress) {
@@ -496,7 +531,8 @@ void BindTrading(py::module_& m) {
                 RaiseStatus(absl::InvalidArgumentError(
                     "Backtester.run: market_data needs a query"));
               }
-              candles = WithoutGil([&] { return market_data->GetCandles(*query); });
+              candles =
+                  WithoutGil([&] { return market_data->GetCandles(*query); });
             }
             if (py::isinstance<Strategy>(advisor)) {
               Strategy& strategy = advisor.cast<Strategy&>();
@@ -509,7 +545,8 @@ void BindTrading(py::module_& m) {
               Advisor& a = advisor.cast<Advisor&>();
               return WithoutGil([&] { return b.Run(a, *candles); });
             }
-            throw py::type_error("Backtester.run takes a Strategy or an Advisor");
+            throw py::type_error(
+                "Backtester.run takes a Strategy or an Advisor");
           },
           py::arg("advisor"), py::arg("candles") = std::nullopt, py::kw_only(),
           py::arg("market_data") = nullptr, py::arg("query") = std::nullopt,
