@@ -22,6 +22,7 @@
 #include "botcore/testing/simulated_chain.h"
 #include "gil.h"
 #include "status.h"
+#include "time_caster.h"
 
 namespace botcore::python {
 namespace py = pybind11;
@@ -52,6 +53,33 @@ class PyChainClient final : public ChainClient {
 
  private:
   const ChainClient* Base() const { return this; }
+};
+
+// Iterates over an account's transfers, reading one page at a time.
+class LedgerHistory {
+ public:
+  LedgerHistory(Ledger* ledger, HistoryQuery query)
+      : ledger_(ledger), query_(std::move(query)) {}
+
+  // Raises StopIteration at the end, the ledger's error otherwise.
+  TransferRecord Next() {
+    if (next_ == page_.size()) {
+      if (last_page_) throw py::stop_iteration();
+      page_ = WithoutGil([&] { return ledger_->History(query_); });
+      next_ = 0;
+      last_page_ = page_.size() < static_cast<size_t>(query_.limit);
+      if (page_.empty()) throw py::stop_iteration();
+      query_.after_sequence = page_.back().sequence;
+    }
+    return page_[next_++];
+  }
+
+ private:
+  Ledger* ledger_;
+  HistoryQuery query_;
+  std::vector<TransferRecord> page_;
+  size_t next_ = 0;
+  bool last_page_ = false;
 };
 
 AccountKey Key(const std::pair<std::string, std::string>& account) {
@@ -132,7 +160,19 @@ void BindLedger(py::module_& m) {
           "amount", [](const TransferRecord& r) { return r.transfer.amount; })
       .def_property_readonly(
           "memo", [](const TransferRecord& r) { return r.transfer.memo; })
-      .def_readonly("sequence", &TransferRecord::sequence);
+      .def_readonly("sequence", &TransferRecord::sequence)
+      .def_readonly("created_at", &TransferRecord::created_at);
+
+  py::class_<LedgerHistory>(
+      m, "LedgerHistory",
+      "An iterator over an account's transfers (Ledger.history), paging "
+      "through the database as it advances.")
+      .def(
+          "__iter__", [](LedgerHistory& h) -> LedgerHistory& { return h; },
+          py::return_value_policy::reference_internal,
+          "Returns the iterator itself.")
+      .def("__next__", &LedgerHistory::Next,
+           "The next TransferRecord; StopIteration at the end.");
 
   py::class_<Ledger>(m, "Ledger",
                      "The double-entry ledger (botcore/ledger/ledger.h).")
@@ -178,17 +218,23 @@ void BindLedger(py::module_& m) {
       .def(
           "history",
           [](Ledger& l, const std::string& owner, const std::string& asset,
-             int64_t after_sequence, int limit) {
+             int64_t after_sequence, int page_size,
+             std::optional<absl::Time> since, std::optional<absl::Time> until) {
             HistoryQuery q;
             q.account = {owner, asset};
             q.after_sequence = after_sequence;
-            q.limit = limit;
-            return WithoutGil([&] { return l.History(q); });
+            q.limit = page_size;
+            q.since = since.value_or(absl::InfinitePast());
+            q.until = until.value_or(absl::InfiniteFuture());
+            return LedgerHistory(&l, std::move(q));
           },
-          py::arg("owner"), py::arg("asset"), py::arg("after_sequence") = 0,
-          py::arg("limit") = 100,
-          "One page of the account's transfers after `after_sequence`, at most "
-          "`limit`, oldest first.")
+          py::arg("owner"), py::arg("asset"), py::kw_only(),
+          py::arg("after_sequence") = 0, py::arg("page_size") = 100,
+          py::arg("since") = std::nullopt, py::arg("until") = std::nullopt,
+          py::keep_alive<0, 1>(),
+          "An iterator over the account's transfers after `after_sequence` "
+          "(created in [since, until) when given), oldest first, read from "
+          "the database `page_size` at a time as it advances.")
       .def(
           "check_invariants",
           [](Ledger& l) { WithoutGil([&] { return l.CheckInvariants(); }); },
