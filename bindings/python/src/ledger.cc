@@ -182,7 +182,7 @@ void BindLedger(py::module_& m) {
              o.database = db.get();
              for (const auto& [code, scale] : assets)
                o.assets.push_back({code, scale});
-             return ValueOrRaise(Ledger::Create(o));
+             return WithoutGil([&] { return Ledger::Create(o); });
            }),
            py::arg("database"), py::arg("assets"), py::keep_alive<1, 2>(),
            "assets: [(code, decimals)], e.g. [('USDT', 18)].")
@@ -247,7 +247,7 @@ void BindLedger(py::module_& m) {
              OutboxOptions o;
              o.database = db.get();
              o.max_attempts = max_attempts;
-             return ValueOrRaise(Outbox::Create(o));
+             return WithoutGil([&] { return Outbox::Create(o); });
            }),
            py::arg("database"), py::arg("max_attempts") = 5,
            py::keep_alive<1, 2>())
@@ -288,7 +288,7 @@ void BindLedger(py::module_& m) {
              o.enabled = enabled;
              o.rates = std::move(rates);
              o.max_depth = max_depth;
-             return ValueOrRaise(ReferralEngine::Create(o));
+             return WithoutGil([&] { return ReferralEngine::Create(o); });
            }),
            py::arg("database"), py::arg("ledger"), py::arg("outbox") = nullptr,
            py::arg("enabled") = true,
@@ -441,7 +441,7 @@ void BindLedger(py::module_& m) {
              o.confirmations = confirmations;
              o.minimum_deposit = std::move(minimum_deposit);
              o.level_thresholds = std::move(level_thresholds);
-             return ValueOrRaise(DepositEngine::Create(o));
+             return WithoutGil([&] { return DepositEngine::Create(o); });
            }),
            py::arg("database"), py::arg("ledger"), py::arg("wallets"),
            py::arg("referral") = nullptr, py::arg("outbox") = nullptr,
@@ -533,7 +533,7 @@ void BindLedger(py::module_& m) {
              o.asset = std::move(asset);
              o.minimum_amount = std::move(minimum_amount);
              o.fee = std::move(fee);
-             return ValueOrRaise(WithdrawalEngine::Create(o));
+             return WithoutGil([&] { return WithdrawalEngine::Create(o); });
            }),
            py::arg("database"), py::arg("ledger"), py::arg("outbox") = nullptr,
            py::arg("asset") = "USDT", py::arg("minimum_amount") = "1",

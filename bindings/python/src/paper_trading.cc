@@ -195,7 +195,8 @@ void BindPaperTrading(py::module_& m) {
              o.risk = &risk;
              o.limits = limits;
              o.expiry = expiry;
-             handle->desk = ValueOrRaise(RecommendationDesk::Create(o));
+             handle->desk =
+                 WithoutGil([&] { return RecommendationDesk::Create(o); });
              return handle;
            }),
            py::arg("portfolios"), py::arg("risk"),

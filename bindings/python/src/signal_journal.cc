@@ -55,7 +55,7 @@ void BindSignalJournal(py::module_& m) {
   m.def(
       "read_candles_csv",
       [](const std::string& path) {
-        return ValueOrRaise(ReadCandlesCsv(path));
+        return WithoutGil([&] { return ReadCandlesCsv(path); });
       },
       py::arg("path"),
       "Reads an OHLCV CSV file (ts,open,high,low,close,volume) into Candles; "

@@ -459,7 +459,7 @@ void BindTrading(py::module_& m) {
       .def(
           "write_trades_csv",
           [](const BacktestResult& r, const std::string& path) {
-            RaiseIfError(WriteTradesCsv(path, r.round_trips));
+            WithoutGil([&] { return WriteTradesCsv(path, r.round_trips); });
           },
           py::arg("path"),
           "Writes the round trips as CSV to `path`; raises botcore.Unavailable "
@@ -467,8 +467,10 @@ void BindTrading(py::module_& m) {
       .def(
           "write_equity_csv",
           [](const BacktestResult& r, const std::string& path) {
-            RaiseIfError(
-                WriteEquityCsv(path, r.equity_curve, r.report.initial_equity));
+            WithoutGil([&] {
+              return WriteEquityCsv(path, r.equity_curve,
+                                    r.report.initial_equity);
+            });
           },
           py::arg("path"),
           "Writes time, equity and drawdown per bar as CSV to `path`; raises "
