@@ -358,7 +358,10 @@ void BindLedger(py::module_& m) {
       m, "ChainClient",
       "Subclass and define chain_id(), block_number(), header_by_number(n) "
       "(a BlockHeader or None) and transfer_logs(filter) (a list of "
-      "TransferLog) to feed DepositEngine.sync from Python.")
+      "TransferLog) to feed DepositEngine.sync from Python. An exception "
+      "becomes a Status (botcore.Error subclasses keep their code; OSError "
+      "means Unavailable, which the deposit engine retries on its next "
+      "sync).")
       .def(py::init<>());
 
   py::class_<testing::SimulatedChain, ChainClient>(

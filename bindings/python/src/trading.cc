@@ -69,10 +69,11 @@ void BindTrading(py::module_& m) {
 
   py::class_<Strategy, PyStrategy>(
       m, "Strategy",
-      "Subclass it in Python: define name(), on_bar(candle) -> Signal | None "
-      "and "
-      "optionally reset(). Exceptions in on_bar stop a backtest with "
-      "botcore.InvalidArgument.")
+      "The strategy port. Subclass it in Python: define name(), "
+      "on_bar(candle) -> Signal | None and optionally reset(). An exception "
+      "in on_bar becomes a Status that stops the backtest (botcore.Error "
+      "subclasses keep their code; see docs/python.md for the others); one "
+      "in name() or reset() goes to sys.unraisablehook.")
       .def(py::init<>())
       .def(
           "name", [](const Strategy& s) { return std::string(s.name()); },
