@@ -3,7 +3,7 @@ a confirmed trade, a market-data feed under a backtest, a messenger, and
 Python exceptions turned into statuses, also on C++ worker threads."""
 
 import datetime
-import os
+import pathlib
 import threading
 
 import pytest
@@ -12,7 +12,7 @@ import botcore
 
 UTC = datetime.timezone.utc
 NOON = datetime.datetime(2024, 1, 15, 9, 0, tzinfo=UTC)  # 12:00 Moscow, Monday
-SHARED = os.environ.get("BOTCORE_SHARED_DIR", "/work/shared")
+GAZP_CSV = pathlib.Path(__file__).resolve().parents[1] / "data" / "gazp_daily.csv"
 
 
 def money(text):
@@ -20,7 +20,7 @@ def money(text):
 
 
 def gazp():
-    return botcore.read_candles_csv(os.path.join(SHARED, "data", "gazp_daily.csv"))
+    return botcore.read_candles_csv(str(GAZP_CSV))
 
 
 def on_a_cpp_worker():
