@@ -59,6 +59,20 @@ def test_transfers_are_exact_and_idempotent(stack):
     assert [r.id for r in ledger.history("alice", "USDT")] == ["t1"]
 
 
+def test_a_closed_database_refuses_work_instead_of_crashing(tmp_path):
+    url = f"sqlite:///{tmp_path}/closed.db"
+    with botcore.Database(url) as db:
+        ledger = botcore.Ledger(db, [("USDT", 18)])
+        ledger.transfer("t1", ("$deposit_clearing", "USDT"), ("alice", "USDT"), usdt("1"))
+        assert not db.closed
+    assert db.closed
+    with pytest.raises(botcore.FailedPrecondition, match="closed"):
+        ledger.balance("alice", "USDT")
+    db.close()  # closing twice is harmless
+    with botcore.Database(url) as again:
+        assert botcore.Ledger(again, [("USDT", 18)]).balance("alice", "USDT").posted == usdt("1")
+
+
 def test_history_iterates_page_by_page(stack):
     _, ledger, *_ = stack
     for i in range(7):

@@ -11,9 +11,14 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
+#include "absl/base/thread_annotations.h"
+#include "absl/functional/function_ref.h"
+#include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
+#include "absl/synchronization/mutex.h"
 #include "botcore/adapters/storage.h"
 #include "botcore/core/candle.h"
 #include "botcore/ports/database.h"
@@ -26,7 +31,64 @@ namespace botcore::python {
 
 namespace py = pybind11;
 
-namespace {}  // namespace
+namespace {
+
+// The Database Python holds: it forwards to the opened database until
+// close(), which waits for the transactions in progress and closes it; the
+// engines still pointing at it then get kFailedPrecondition instead of a
+// dangling pointer.
+class ClosableDatabase final : public Database {
+ public:
+  explicit ClosableDatabase(std::unique_ptr<Database> database)
+      : dialect_(database->dialect()),
+        url_(database->url()),
+        database_(std::move(database)) {}
+
+  SqlDialect dialect() const override { return dialect_; }
+  std::string url() const override { return url_; }
+
+  absl::Status Transact(absl::FunctionRef<absl::Status(SqlTransaction&)> fn,
+                        const TransactionOptions& options) override {
+    absl::ReaderMutexLock lock(&mu_);
+    if (database_ == nullptr) {
+      return absl::FailedPreconditionError(
+          absl::StrCat("database ", url_, " is closed"));
+    }
+    return database_->Transact(fn, options);
+  }
+
+  // Closes the connections; a no-op once closed.
+  void Close() {
+    std::unique_ptr<Database> closing;
+    {
+      absl::MutexLock lock(&mu_);
+      closing = std::move(database_);
+    }
+  }
+
+  bool closed() const {
+    absl::ReaderMutexLock lock(&mu_);
+    return database_ == nullptr;
+  }
+
+ private:
+  const SqlDialect dialect_;
+  const std::string url_;
+  mutable absl::Mutex mu_;
+  std::unique_ptr<Database> database_ ABSL_GUARDED_BY(mu_);
+};
+
+ClosableDatabase& Closable(Database& database) {
+  // Python only ever gets databases made by Database(url).
+  return static_cast<ClosableDatabase&>(database);
+}
+
+void Close(Database& database) {
+  py::gil_scoped_release release;
+  Closable(database).Close();
+}
+
+}  // namespace
 
 void BindSignalJournal(py::module_& m) {
   py::enum_<Side>(m, "Side", "Which way a signal trades.")
@@ -106,9 +168,12 @@ void BindSignalJournal(py::module_& m) {
           "`id`, or the id derived from symbol, timeframe, time and side.");
 
   py::class_<Database, std::shared_ptr<Database>>(
-      m, "Database", "A SQLite or PostgreSQL store, for the engines to share.")
+      m, "Database",
+      "A SQLite or PostgreSQL store, for the engines to share. A context "
+      "manager: leaving the `with` block closes it.")
       .def(py::init([](const std::string& url) -> std::shared_ptr<Database> {
-             return WithoutGil([&] { return OpenDatabase(url); });
+             return std::make_shared<ClosableDatabase>(
+                 WithoutGil([&] { return OpenDatabase(url); }));
            }),
            py::arg("url"),
            "Opens (creating if needed) 'sqlite::memory:', "
@@ -116,7 +181,20 @@ void BindSignalJournal(py::module_& m) {
            "'postgresql://user:pass@host/db'. Raises botcore.InvalidArgument "
            "for a malformed URL, botcore.Unavailable when it cannot connect.")
       .def_property_readonly("url", &Database::url,
-                             "The URL it was opened with, password masked.");
+                             "The URL it was opened with, password masked.")
+      .def("close", &Close,
+           "Waits for the transactions in progress and closes the "
+           "connections; engines using the database then raise "
+           "botcore.FailedPrecondition. Closing twice is harmless.")
+      .def_property_readonly(
+          "closed", [](Database& d) { return Closable(d).closed(); },
+          "True once close() was called.")
+      .def(
+          "__enter__", [](py::object self) { return self; },
+          "Returns the database itself.")
+      .def(
+          "__exit__", [](Database& d, const py::args&) { Close(d); },
+          "Closes the database.");
 
   py::enum_<SignalOutcome>(m, "SignalOutcome")
       .value("OPEN", SignalOutcome::kOpen)
