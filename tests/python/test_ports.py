@@ -153,6 +153,17 @@ def test_advisor_errors_keep_their_code_and_name_the_exception(tmp_path):
         desk.recommend("u", WrongType(), "GAZP", candles, money("1.50"))
     with pytest.raises(botcore.Unimplemented, match="does not define advise"):
         desk.recommend("u", Silent(), "GAZP", candles, money("1.50"))
+
+    class Unprintable(Exception):
+        def __str__(self):
+            raise RuntimeError("no text either")
+
+    class Obscure(botcore.Advisor):
+        def advise(self, context):
+            raise Unprintable()
+
+    with pytest.raises(botcore.Internal, match="raised .*Unprintable: <unprintable>"):
+        desk.recommend("u", Obscure(), "GAZP", candles, money("1.50"))
     assert desk.pending("u") == []
 
 

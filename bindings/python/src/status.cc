@@ -99,13 +99,20 @@ absl::Status StatusFromPythonError(const py::error_already_set& error,
   } else if (is(PyExc_KeyboardInterrupt)) {
     code = absl::StatusCode::kCancelled;
   }
-  const py::handle type_handle = error.type();
-  std::string type_name = py::str(type_handle.attr("__qualname__"));
-  const std::string module = py::str(type_handle.attr("__module__"));
-  if (module != "builtins") type_name = absl::StrCat(module, ".", type_name);
-  return absl::Status(
-      code, absl::StrCat(std::string(where), " raised ", type_name, ": ",
-                         std::string(py::str(error.value()))));
+  // The names and the message are read defensively: an exception whose
+  // __str__ raises must still become a Status, not escape into C++.
+  std::string type_name = "exception";
+  std::string message = "<unprintable>";
+  try {
+    const py::handle type_handle = error.type();
+    type_name = py::str(type_handle.attr("__qualname__"));
+    const std::string module = py::str(type_handle.attr("__module__"));
+    if (module != "builtins") type_name = absl::StrCat(module, ".", type_name);
+    message = py::str(error.value());
+  } catch (const py::error_already_set&) {
+  }
+  return absl::Status(code, absl::StrCat(std::string(where), " raised ",
+                                         type_name, ": ", message));
 }
 
 void RaiseStatus(const absl::Status& status) {
