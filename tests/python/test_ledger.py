@@ -1,5 +1,7 @@
 """botcore's ledger, deposit, withdrawal and referral engines from Python."""
 
+import datetime
+
 import pytest
 
 import botcore
@@ -55,6 +57,38 @@ def test_transfers_are_exact_and_idempotent(stack):
     with pytest.raises(botcore.NotFound):
         ledger.balance("nobody", "USDT")
     assert [r.id for r in ledger.history("alice", "USDT")] == ["t1"]
+
+
+def test_a_closed_database_refuses_work_instead_of_crashing(tmp_path):
+    url = f"sqlite:///{tmp_path}/closed.db"
+    with botcore.Database(url) as db:
+        ledger = botcore.Ledger(db, [("USDT", 18)])
+        ledger.transfer("t1", ("$deposit_clearing", "USDT"), ("alice", "USDT"), usdt("1"))
+        assert not db.closed
+    assert db.closed
+    with pytest.raises(botcore.FailedPrecondition, match="closed"):
+        ledger.balance("alice", "USDT")
+    db.close()  # closing twice is harmless
+    with botcore.Database(url) as again:
+        assert botcore.Ledger(again, [("USDT", 18)]).balance("alice", "USDT").posted == usdt("1")
+
+
+def test_history_iterates_page_by_page(stack):
+    _, ledger, *_ = stack
+    for i in range(7):
+        ledger.transfer(f"h{i}", ("$deposit_clearing", "USDT"), ("carol", "USDT"),
+                        usdt("1"))
+    history = ledger.history("carol", "USDT", page_size=3)
+    assert iter(history) is history
+    records = list(history)
+    assert [r.id for r in records] == [f"h{i}" for i in range(7)]
+    assert next(history, None) is None
+    later = ledger.history("carol", "USDT", after_sequence=records[4].sequence)
+    assert [r.id for r in later] == ["h5", "h6"]
+    assert list(ledger.history("carol", "USDT", until=records[0].created_at)) == []
+    assert records[0].created_at.tzinfo == datetime.timezone.utc
+    with pytest.raises(botcore.InvalidArgument):
+        next(ledger.history("carol", "USDT", page_size=0))
     ledger.check_invariants()
 
 
@@ -115,9 +149,11 @@ def test_a_chain_client_written_in_python(stack):
 
     class BrokenChain(botcore.ChainClient):
         def chain_id(self):
-            raise RuntimeError("node down")
+            raise ConnectionError("node down")
 
-    with pytest.raises(botcore.Unavailable, match="node down"):
+    # OSError (connection trouble) means Unavailable: the deposit engine
+    # retries on its next sync.
+    with pytest.raises(botcore.Unavailable, match="ConnectionError: node down"):
         deposits.sync(BrokenChain())
 
 

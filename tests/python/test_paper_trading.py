@@ -76,7 +76,7 @@ def test_reject_and_expiry_are_final(setup):
     with pytest.raises(botcore.FailedPrecondition):
         desk.confirm("u", a.recommendation.id, money("100.00"))
     b = desk.propose("u", good_buy(), money("100.00"))
-    clock.advance(15 * 60)
+    clock.advance(datetime.timedelta(minutes=15))
     assert desk.expire_due() == 1
     assert desk.get(b.recommendation.id).status == botcore.RecommendationStatus.EXPIRED
     with pytest.raises(botcore.FailedPrecondition):

@@ -75,9 +75,13 @@ def test_errors_carry_codes(journal):
         botcore.SignalJournal(botcore.Database("sqlite::memory:"), expiry_bars=0)
 
 
-def test_naive_datetimes_are_utc_and_empty_stats_are_nan(journal):
-    naive = botcore.Candle(dt.datetime(2024, 1, 2), 1, 2, 0.5, 1)
-    assert naive.time == dt.datetime(2024, 1, 2, tzinfo=UTC)
+def test_naive_datetimes_are_refused_and_empty_stats_are_nan(journal):
+    with pytest.raises(TypeError, match="naive"):
+        botcore.Candle(dt.datetime(2024, 1, 2), 1, 2, 0.5, 1)
+    moscow = dt.timezone(dt.timedelta(hours=3))
+    candle = botcore.Candle(dt.datetime(2024, 1, 2, 3, tzinfo=moscow), 1, 2, 0.5, 1)
+    assert candle.time == dt.datetime(2024, 1, 2, tzinfo=UTC)
+    assert candle.time.tzinfo == UTC
     st = journal.stats("NONE", "1h")
     assert st.recorded == 0
     assert math.isnan(st.win_rate)

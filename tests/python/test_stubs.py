@@ -47,6 +47,7 @@ def _module_members(cls):
 
 def test_every_module_name_has_a_stub_and_vice_versa():
     stub_top, _ = _stub_names()
+    stub_top = _public(stub_top)  # without the stubs' own helpers (_T)
     module_top = _public(dir(_botcore))
     assert module_top - stub_top == set(), "names without a stub"
     assert stub_top - module_top == set(), "stubs without a name"

@@ -148,10 +148,20 @@ class Exploding(botcore.Strategy):
         raise RuntimeError("boom")
 
 
-def test_python_strategy_errors_surface_as_invalid_argument():
+def test_python_strategy_errors_keep_their_type_and_message():
     candles = [botcore.Candle(NOON, 100, 101, 99, 100)]
-    with pytest.raises(botcore.InvalidArgument, match="boom"):
+    # A bug in the strategy is Internal; the message names the bar, the
+    # method, the exception type and its message.
+    with pytest.raises(botcore.Internal,
+                       match=r"bar 0 .*Strategy.on_bar raised RuntimeError: boom"):
         botcore.Backtester().run(Exploding(), candles)
+
+    class Refusing(Exploding):
+        def on_bar(self, bar):
+            raise botcore.FailedPrecondition("market closed")
+
+    with pytest.raises(botcore.FailedPrecondition, match="market closed"):
+        botcore.Backtester().run(Refusing(), candles)
 
 
 def test_sma_cross_from_python():

@@ -1,14 +1,17 @@
 """Type stubs for botcore's C++ extension module."""
 
+import concurrent.futures
 import datetime
 import decimal
 import enum
 import types
-from typing import Callable, ClassVar, List, Optional, Sequence, Tuple, Union
+from typing import Callable, ClassVar, List, Optional, Sequence, Tuple, TypeVar, Union
 
 import numpy.typing as npt
 
 __version__: str
+
+_T = TypeVar("_T")
 
 # The TA-Lib-compatible functions; import them from botcore.ta.
 ta: types.ModuleType
@@ -113,6 +116,11 @@ class Database:
     def __init__(self, url: str) -> None: ...
     @property
     def url(self) -> str: ...
+    def close(self) -> None: ...
+    @property
+    def closed(self) -> bool: ...
+    def __enter__(self) -> Database: ...
+    def __exit__(self, *exc: object) -> None: ...
 
 class SignalOutcome(enum.Enum):
     OPEN = ...
@@ -423,7 +431,7 @@ class RiskLimits:
     daily_loss_limit: Optional[Amount]
     enforce_trading_hours: bool
     stop_loss_guard_count: Optional[int]
-    stop_loss_guard_window_seconds: float
+    stop_loss_guard_window: datetime.timedelta
     reducing_drawdown: Optional[float]
     halted_drawdown: Optional[float]
     max_entry_deviation: Optional[float]
@@ -494,14 +502,22 @@ class BacktestOptions:
 
 class Backtester:
     def __init__(self, options: BacktestOptions = ...) -> None: ...
-    def run(self, strategy: Strategy, candles: List[Candle], buy_percent: float = 95.0) -> BacktestResult: ...
+    def run(
+        self,
+        advisor: Union[Strategy, Advisor],
+        candles: Optional[List[Candle]] = None,
+        *,
+        market_data: Optional[MarketData] = None,
+        query: Optional[CandleQuery] = None,
+        buy_percent: float = 95.0,
+    ) -> BacktestResult: ...
 
 # --- paper trading: persisted portfolios and the recommendation desk -------
 
 class ManualClock:
     def __init__(self, start: datetime.datetime) -> None: ...
     def now(self) -> datetime.datetime: ...
-    def advance(self, seconds: float) -> None: ...
+    def advance(self, by: datetime.timedelta) -> None: ...
     def set(self, time: datetime.datetime) -> None: ...
 
 class BarPrices:
@@ -567,11 +583,19 @@ class RecommendationDesk:
         portfolios: Portfolios,
         risk: RiskEngine,
         limits: RiskLimits = ...,
-        expiry_seconds: float = 900.0,
+        expiry: datetime.timedelta = ...,
     ) -> None: ...
     def propose(
         self, owner: str, recommendation: Recommendation, market_price: Amount
     ) -> StoredRecommendation: ...
+    def recommend(
+        self,
+        owner: str,
+        advisor: Advisor,
+        symbol: str,
+        candles: List[Candle],
+        market_price: Amount,
+    ) -> Optional[StoredRecommendation]: ...
     def confirm(self, owner: str, id: str, market_price: Amount) -> Trade: ...
     def reject(self, owner: str, id: str) -> None: ...
     def expire_due(self) -> int: ...
@@ -604,6 +628,7 @@ class TransferRecord:
     amount: Amount
     memo: str
     sequence: int
+    created_at: datetime.datetime
 
 class Ledger:
     def __init__(self, database: Database, assets: Sequence[Tuple[str, int]]) -> None: ...
@@ -619,9 +644,22 @@ class Ledger:
     ) -> TransferRecord: ...
     def balance(self, owner: str, asset: str) -> Balance: ...
     def history(
-        self, owner: str, asset: str, after_sequence: int = 0, limit: int = 100
-    ) -> List[TransferRecord]: ...
+        self,
+        owner: str,
+        asset: str,
+        *,
+        after_sequence: int = 0,
+        page_size: int = 100,
+        since: Optional[datetime.datetime] = None,
+        until: Optional[datetime.datetime] = None,
+    ) -> LedgerHistory: ...
     def check_invariants(self) -> None: ...
+
+class LedgerHistory:
+    # Returned by Ledger.history; constructing one from Python raises TypeError.
+    def __init__(self, *args: object) -> None: ...
+    def __iter__(self) -> LedgerHistory: ...
+    def __next__(self) -> TransferRecord: ...
 
 class Outbox:
     def __init__(self, database: Database, max_attempts: int = 5) -> None: ...
@@ -778,3 +816,247 @@ class WithdrawalEngine:
     def reject(self, id: str, reason: str) -> Withdrawal: ...
     def mark_paid(self, id: str, tx_hash: str) -> Withdrawal: ...
     def mark_failed(self, id: str, reason: str) -> Withdrawal: ...
+
+# --- ports implementable in Python ------------------------------------------
+
+class CandleInterval(enum.Enum):
+    MINUTE = ...
+    TEN_MINUTES = ...
+    HOUR = ...
+    DAY = ...
+    WEEK = ...
+    MONTH = ...
+    QUARTER = ...
+
+class CandleQuery:
+    security: str
+    board: str
+    interval: CandleInterval
+    since: datetime.datetime
+    till: datetime.datetime
+    def __init__(
+        self,
+        security: str,
+        *,
+        board: str = "TQBR",
+        interval: CandleInterval = ...,
+        since: datetime.datetime,
+        till: datetime.datetime,
+    ) -> None: ...
+
+class SecurityInfo:
+    security: str
+    board: str
+    short_name: str
+    isin: str
+    currency: str
+    lot_size: int
+    decimals: int
+    price_step: Amount
+    def __init__(self, **fields: object) -> None: ...
+
+class LastPrice:
+    security: str
+    board: str
+    price: Amount
+    time: datetime.datetime
+    def __init__(self, **fields: object) -> None: ...
+
+class MarketData:
+    def __init__(self) -> None: ...
+    def get_candles(self, query: CandleQuery) -> List[Candle]: ...
+    def get_security_info(self, security: str, board: str = "TQBR") -> SecurityInfo: ...
+    def get_last_price(self, security: str, board: str = "TQBR") -> LastPrice: ...
+
+class AdvisorContext:
+    # Given to Advisor.advise; constructing one from Python raises TypeError.
+    def __init__(self, *args: object) -> None: ...
+    @property
+    def symbol(self) -> str: ...
+    @property
+    def now(self) -> datetime.datetime: ...
+    @property
+    def candles(self) -> List[Candle]: ...
+    @property
+    def indicators(self) -> dict[str, float]: ...
+    @property
+    def instrument(self) -> Optional[Instrument]: ...
+    @property
+    def portfolio(self) -> Optional[Portfolio]: ...
+    @property
+    def limits(self) -> Optional[RiskLimits]: ...
+
+class Advisor:
+    def __init__(self) -> None: ...
+    def name(self) -> str: ...
+    def advise(self, context: AdvisorContext) -> Optional[Recommendation]: ...
+
+class ChatType(enum.Enum):
+    PRIVATE = ...
+    GROUP = ...
+    SUPERGROUP = ...
+    CHANNEL = ...
+    OTHER = ...
+
+class MemberStatus(enum.Enum):
+    CREATOR = ...
+    ADMINISTRATOR = ...
+    MEMBER = ...
+    RESTRICTED = ...
+    LEFT = ...
+    KICKED = ...
+    OTHER = ...
+
+class UpdateKind(enum.Enum):
+    MESSAGE = ...
+    EDITED_MESSAGE = ...
+    CALLBACK_QUERY = ...
+    MY_CHAT_MEMBER = ...
+    OTHER = ...
+
+class ParseMode(enum.Enum):
+    PLAIN = ...
+    HTML = ...
+    MARKDOWN_V2 = ...
+
+class MessengerUser:
+    id: int
+    is_bot: bool
+    first_name: str
+    last_name: str
+    username: str
+    language_code: str
+    def __init__(self, **fields: object) -> None: ...
+
+class Chat:
+    id: int
+    type: ChatType
+    title: str
+    username: str
+    def __init__(self, **fields: object) -> None: ...
+
+class Location:
+    latitude: float
+    longitude: float
+    def __init__(self, **fields: object) -> None: ...
+
+class PhotoSize:
+    file_id: str
+    file_unique_id: str
+    width: int
+    height: int
+    file_size: int
+    def __init__(self, **fields: object) -> None: ...
+
+class Message:
+    message_id: int
+    chat: Chat
+    sender: Optional[MessengerUser]
+    date: datetime.datetime
+    edit_date: Optional[datetime.datetime]
+    text: str
+    command: str
+    command_args: str
+    location: Optional[Location]
+    photo: List[PhotoSize]
+    reply_to_message_id: Optional[int]
+    message_thread_id: Optional[int]
+    def __init__(self, **fields: object) -> None: ...
+
+class CallbackQuery:
+    id: str
+    sender: MessengerUser
+    message: Optional[Message]
+    inline_message_id: str
+    chat_instance: str
+    data: str
+    def __init__(self, **fields: object) -> None: ...
+
+class ChatMemberUpdate:
+    chat: Chat
+    sender: MessengerUser
+    date: datetime.datetime
+    member: MessengerUser
+    old_status: MemberStatus
+    new_status: MemberStatus
+    def __init__(self, **fields: object) -> None: ...
+
+class Update:
+    id: int
+    kind: UpdateKind
+    message: Optional[Message]
+    callback_query: Optional[CallbackQuery]
+    my_chat_member: Optional[ChatMemberUpdate]
+    def __init__(self, **fields: object) -> None: ...
+
+class InlineButton:
+    text: str
+    callback_data: str
+    url: str
+    def __init__(self, **fields: object) -> None: ...
+
+class OutgoingMessage:
+    chat_id: int
+    text: str
+    parse_mode: ParseMode
+    keyboard: List[List[InlineButton]]
+    reply_to_message_id: Optional[int]
+    disable_link_preview: bool
+    def __init__(self, **fields: object) -> None: ...
+
+class SentMessage:
+    chat_id: int
+    message_ids: List[int]
+    def __init__(self, **fields: object) -> None: ...
+
+class MessageEdit:
+    chat_id: int
+    message_id: int
+    text: str
+    parse_mode: ParseMode
+    keyboard: List[List[InlineButton]]
+    def __init__(self, **fields: object) -> None: ...
+
+class CallbackAnswer:
+    callback_query_id: str
+    text: str
+    show_alert: bool
+    def __init__(self, **fields: object) -> None: ...
+
+class OutgoingFile:
+    chat_id: int
+    file_name: str
+    content: bytes
+    file_id: str
+    url: str
+    caption: str
+    parse_mode: ParseMode
+    keyboard: List[List[InlineButton]]
+    def __init__(self, **fields: object) -> None: ...
+
+class BotCommand:
+    command: str
+    description: str
+    def __init__(self, **fields: object) -> None: ...
+
+class Messenger:
+    def __init__(self) -> None: ...
+    def receive(self, wait: datetime.timedelta) -> List[Update]: ...
+    def acknowledge(self, update_id: int) -> None: ...
+    def send_message(self, message: OutgoingMessage) -> SentMessage: ...
+    def edit_message_text(self, edit: MessageEdit) -> None: ...
+    def answer_callback_query(self, answer: CallbackAnswer) -> None: ...
+    def send_photo(self, photo: OutgoingFile) -> SentMessage: ...
+    def send_document(self, document: OutgoingFile) -> SentMessage: ...
+    def set_commands(self, commands: List[BotCommand]) -> None: ...
+
+# --- runtime -----------------------------------------------------------------
+
+class OrderedExecutor:
+    def __init__(self, threads: int = 4) -> None: ...
+    def submit(self, key: int, task: Callable[[], _T]) -> concurrent.futures.Future[_T]: ...
+    def shutdown(self, timeout: Optional[datetime.timedelta] = None) -> None: ...
+    @property
+    def pending(self) -> int: ...
+    def __enter__(self) -> OrderedExecutor: ...
+    def __exit__(self, *exc: object) -> None: ...

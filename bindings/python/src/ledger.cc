@@ -20,56 +20,66 @@
 #include "botcore/ports/chain_client.h"
 #include "botcore/referral/referral.h"
 #include "botcore/testing/simulated_chain.h"
+#include "gil.h"
 #include "status.h"
+#include "time_caster.h"
 
 namespace botcore::python {
 namespace py = pybind11;
 
 namespace {
 
-// Runs an engine call without the GIL (it may block on the database);
-// statuses are raised after the GIL is back.
-template <typename F>
-auto WithoutGil(F&& f) -> decltype(f()) {
-  py::gil_scoped_release release;
-  return f();
-}
-
-// Lets Python classes implement ChainClient. A Python exception becomes
-// kUnavailable (the deposit engine retries on the next sync).
+// Lets Python classes implement ChainClient (see gil.h for errors and the
+// GIL). The deposit engine retries a failed sync on its next run.
 class PyChainClient final : public ChainClient {
  public:
   absl::StatusOr<uint64_t> ChainId() override {
-    return Call<uint64_t>("chain_id");
+    return CallOverride<uint64_t>(Base(), "ChainClient.chain_id", "chain_id");
   }
   absl::StatusOr<uint64_t> BlockNumber() override {
-    return Call<uint64_t>("block_number");
+    return CallOverride<uint64_t>(Base(), "ChainClient.block_number",
+                                  "block_number");
   }
   absl::StatusOr<std::optional<BlockHeader>> HeaderByNumber(
       uint64_t number) override {
-    return Call<std::optional<BlockHeader>>("header_by_number", number);
+    return CallOverride<std::optional<BlockHeader>>(
+        Base(), "ChainClient.header_by_number", "header_by_number", number);
   }
   absl::StatusOr<std::vector<TransferLog>> TransferLogs(
       const TransferLogFilter& filter) override {
-    return Call<std::vector<TransferLog>>("transfer_logs", filter);
+    return CallOverride<std::vector<TransferLog>>(
+        Base(), "ChainClient.transfer_logs", "transfer_logs", filter);
   }
 
  private:
-  template <typename T, typename... Args>
-  absl::StatusOr<T> Call(const char* name, Args&&... args) {
-    py::gil_scoped_acquire gil;
-    try {
-      py::function f =
-          py::get_override(static_cast<const ChainClient*>(this), name);
-      if (!f) {
-        return absl::UnimplementedError(
-            std::string("ChainClient subclass does not define ") + name);
-      }
-      return f(std::forward<Args>(args)...).template cast<T>();
-    } catch (const std::exception& e) {
-      return absl::UnavailableError(std::string(name) + " raised: " + e.what());
+  const ChainClient* Base() const { return this; }
+};
+
+// Iterates over an account's transfers, reading one page at a time.
+class LedgerHistory {
+ public:
+  LedgerHistory(Ledger* ledger, HistoryQuery query)
+      : ledger_(ledger), query_(std::move(query)) {}
+
+  // Raises StopIteration at the end, the ledger's error otherwise.
+  TransferRecord Next() {
+    if (next_ == page_.size()) {
+      if (last_page_) throw py::stop_iteration();
+      page_ = WithoutGil([&] { return ledger_->History(query_); });
+      next_ = 0;
+      last_page_ = page_.size() < static_cast<size_t>(query_.limit);
+      if (page_.empty()) throw py::stop_iteration();
+      query_.after_sequence = page_.back().sequence;
     }
+    return page_[next_++];
   }
+
+ private:
+  Ledger* ledger_;
+  HistoryQuery query_;
+  std::vector<TransferRecord> page_;
+  size_t next_ = 0;
+  bool last_page_ = false;
 };
 
 AccountKey Key(const std::pair<std::string, std::string>& account) {
@@ -101,12 +111,19 @@ void BindLedger(py::module_& m) {
       py::arg("text"),
       "Returns the lower-case address; raises InvalidArgument on a bad one "
       "or a wrong EIP-55 checksum.");
-  m.def("evm_checksum_address", [](const std::string& address) {
-    ValueOrRaise(ParseEvmAddress(address));
-    return EvmChecksumAddress(address);
-  });
+  m.def(
+      "evm_checksum_address",
+      [](const std::string& address) {
+        ValueOrRaise(ParseEvmAddress(address));
+        return EvmChecksumAddress(address);
+      },
+      py::arg("address"),
+      "The EIP-55 mixed-case form of `address`; raises InvalidArgument on a "
+      "bad one.");
 
-  py::class_<Balance>(m, "Balance")
+  py::class_<Balance>(m, "Balance",
+                      "An account's balance: posted, available (posted minus "
+                      "pending debits) and its totals.")
       .def_property_readonly("owner",
                              [](const Balance& b) { return b.account.owner; })
       .def_property_readonly("asset",
@@ -119,7 +136,9 @@ void BindLedger(py::module_& m) {
       .def_readonly("credits_pending", &Balance::credits_pending)
       .def_readonly("forbid_overdraft", &Balance::forbid_overdraft);
 
-  py::class_<TransferRecord>(m, "TransferRecord")
+  py::class_<TransferRecord>(
+      m, "TransferRecord",
+      "A stored ledger transfer with its sequence number and time.")
       .def_property_readonly(
           "id", [](const TransferRecord& r) { return r.transfer.id; })
       .def_property_readonly(
@@ -141,7 +160,19 @@ void BindLedger(py::module_& m) {
           "amount", [](const TransferRecord& r) { return r.transfer.amount; })
       .def_property_readonly(
           "memo", [](const TransferRecord& r) { return r.transfer.memo; })
-      .def_readonly("sequence", &TransferRecord::sequence);
+      .def_readonly("sequence", &TransferRecord::sequence)
+      .def_readonly("created_at", &TransferRecord::created_at);
+
+  py::class_<LedgerHistory>(
+      m, "LedgerHistory",
+      "An iterator over an account's transfers (Ledger.history), paging "
+      "through the database as it advances.")
+      .def(
+          "__iter__", [](LedgerHistory& h) -> LedgerHistory& { return h; },
+          py::return_value_policy::reference_internal,
+          "Returns the iterator itself.")
+      .def("__next__", &LedgerHistory::Next,
+           "The next TransferRecord; StopIteration at the end.");
 
   py::class_<Ledger>(m, "Ledger",
                      "The double-entry ledger (botcore/ledger/ledger.h).")
@@ -151,7 +182,7 @@ void BindLedger(py::module_& m) {
              o.database = db.get();
              for (const auto& [code, scale] : assets)
                o.assets.push_back({code, scale});
-             return ValueOrRaise(Ledger::Create(o));
+             return WithoutGil([&] { return Ledger::Create(o); });
            }),
            py::arg("database"), py::arg("assets"), py::keep_alive<1, 2>(),
            "assets: [(code, decimals)], e.g. [('USDT', 18)].")
@@ -170,8 +201,7 @@ void BindLedger(py::module_& m) {
             t.amount = amount;
             t.pending_id = pending_id;
             t.memo = memo;
-            return ValueOrRaise(WithoutGil([&] { return l.CreateTransfer(t); }))
-                .record;
+            return WithoutGil([&] { return l.CreateTransfer(t); }).record;
           },
           py::arg("id"),
           py::arg("debit") = std::pair<std::string, std::string>(),
@@ -182,33 +212,42 @@ void BindLedger(py::module_& m) {
       .def(
           "balance",
           [](Ledger& l, const std::string& owner, const std::string& asset) {
-            return ValueOrRaise(WithoutGil([&] {
-              return l.GetBalance({owner, asset});
-            }));
+            return WithoutGil([&] { return l.GetBalance({owner, asset}); });
           },
-          py::arg("owner"), py::arg("asset"))
+          py::arg("owner"), py::arg("asset"), "The balance of (owner, asset).")
       .def(
           "history",
           [](Ledger& l, const std::string& owner, const std::string& asset,
-             int64_t after_sequence, int limit) {
+             int64_t after_sequence, int page_size,
+             std::optional<absl::Time> since, std::optional<absl::Time> until) {
             HistoryQuery q;
             q.account = {owner, asset};
             q.after_sequence = after_sequence;
-            q.limit = limit;
-            return ValueOrRaise(WithoutGil([&] { return l.History(q); }));
+            q.limit = page_size;
+            q.since = since.value_or(absl::InfinitePast());
+            q.until = until.value_or(absl::InfiniteFuture());
+            return LedgerHistory(&l, std::move(q));
           },
-          py::arg("owner"), py::arg("asset"), py::arg("after_sequence") = 0,
-          py::arg("limit") = 100)
-      .def("check_invariants", [](Ledger& l) {
-        RaiseIfError(WithoutGil([&] { return l.CheckInvariants(); }));
-      });
+          py::arg("owner"), py::arg("asset"), py::kw_only(),
+          py::arg("after_sequence") = 0, py::arg("page_size") = 100,
+          py::arg("since") = std::nullopt, py::arg("until") = std::nullopt,
+          py::keep_alive<0, 1>(),
+          "An iterator over the account's transfers after `after_sequence` "
+          "(created in [since, until) when given), oldest first, read from "
+          "the database `page_size` at a time as it advances.")
+      .def(
+          "check_invariants",
+          [](Ledger& l) { WithoutGil([&] { return l.CheckInvariants(); }); },
+          "Raises botcore.DataLoss when debits and credits do not balance.");
 
-  py::class_<Outbox>(m, "Outbox")
+  py::class_<Outbox>(m, "Outbox",
+                     "Messages written in the same transaction as the state "
+                     "change that caused them, delivered with retries.")
       .def(py::init([](std::shared_ptr<Database> db, int max_attempts) {
              OutboxOptions o;
              o.database = db.get();
              o.max_attempts = max_attempts;
-             return ValueOrRaise(Outbox::Create(o));
+             return WithoutGil([&] { return Outbox::Create(o); });
            }),
            py::arg("database"), py::arg("max_attempts") = 5,
            py::keep_alive<1, 2>())
@@ -216,8 +255,8 @@ void BindLedger(py::module_& m) {
           "pending",
           [](Outbox& o, int limit) {
             std::vector<std::pair<std::string, std::string>> out;
-            for (const OutboxEntry& e : ValueOrRaise(WithoutGil(
-                     [&] { return o.List(OutboxState::kPending, limit); }))) {
+            for (const OutboxEntry& e : WithoutGil(
+                     [&] { return o.List(OutboxState::kPending, limit); })) {
               out.emplace_back(e.message.topic, e.message.payload);
             }
             return out;
@@ -225,15 +264,20 @@ void BindLedger(py::module_& m) {
           py::arg("limit") = 100,
           "[(topic, payload)] of undelivered messages.");
 
-  py::class_<ReferralMember>(m, "ReferralMember")
+  py::class_<ReferralMember>(
+      m, "ReferralMember",
+      "A member of the referral tree: user id, own code and referrer.")
       .def_readonly("user_id", &ReferralMember::user_id)
       .def_readonly("code", &ReferralMember::code)
       .def_readonly("referrer", &ReferralMember::referrer);
-  py::class_<ReferralStats>(m, "ReferralStats")
+  py::class_<ReferralStats>(m, "ReferralStats",
+                            "Referrals per level and rewards earned.")
       .def_readonly("referrals_per_level", &ReferralStats::referrals_per_level)
       .def_readonly("rewards", &ReferralStats::rewards);
 
-  py::class_<ReferralEngine>(m, "ReferralEngine")
+  py::class_<ReferralEngine>(m, "ReferralEngine",
+                             "Registers users under referral codes and pays up "
+                             "to 3 levels of rewards on deposits.")
       .def(py::init([](std::shared_ptr<Database> db, Ledger* ledger,
                        Outbox* outbox, bool enabled,
                        std::vector<std::string> rates, int max_depth) {
@@ -244,7 +288,7 @@ void BindLedger(py::module_& m) {
              o.enabled = enabled;
              o.rates = std::move(rates);
              o.max_depth = max_depth;
-             return ValueOrRaise(ReferralEngine::Create(o));
+             return WithoutGil([&] { return ReferralEngine::Create(o); });
            }),
            py::arg("database"), py::arg("ledger"), py::arg("outbox") = nullptr,
            py::arg("enabled") = true,
@@ -255,19 +299,21 @@ void BindLedger(py::module_& m) {
           "register",
           [](ReferralEngine& r, const std::string& user_id,
              const std::string& code) {
-            return ValueOrRaise(
-                WithoutGil([&] { return r.Register(user_id, code); }));
+            return WithoutGil([&] { return r.Register(user_id, code); });
           },
-          py::arg("user_id"), py::arg("referral_code") = "")
+          py::arg("user_id"), py::arg("referral_code") = "",
+          "Registers `user_id`, under the owner of `referral_code` when given; "
+          "returns the ReferralMember.")
       .def(
           "stats",
           [](ReferralEngine& r, const std::string& user_id) {
-            return ValueOrRaise(WithoutGil([&] { return r.Stats(user_id); }));
+            return WithoutGil([&] { return r.Stats(user_id); });
           },
-          py::arg("user_id"))
+          py::arg("user_id"), "Referrals per level and rewards of `user_id`.")
       .def_static("code_of", &ReferralEngine::CodeOf, py::arg("user_id"));
 
-  py::class_<BlockHeader>(m, "BlockHeader")
+  py::class_<BlockHeader>(m, "BlockHeader",
+                          "A block's number, hash and parent hash.")
       .def(
           py::init([](uint64_t number, std::string hash,
                       std::string parent_hash) {
@@ -278,14 +324,18 @@ void BindLedger(py::module_& m) {
       .def_readonly("hash", &BlockHeader::hash)
       .def_readonly("parent_hash", &BlockHeader::parent_hash);
 
-  py::class_<TransferLogFilter>(m, "TransferLogFilter")
+  py::class_<TransferLogFilter>(
+      m, "TransferLogFilter",
+      "Which token transfer logs ChainClient.transfer_logs should return.")
       .def_readonly("token", &TransferLogFilter::token)
       .def_readonly("token_scale", &TransferLogFilter::token_scale)
       .def_readonly("to", &TransferLogFilter::to)
       .def_readonly("from_block", &TransferLogFilter::from_block)
       .def_readonly("to_block", &TransferLogFilter::to_block);
 
-  py::class_<TransferLog>(m, "TransferLog")
+  py::class_<TransferLog>(m, "TransferLog",
+                          "A token Transfer event: transaction, log index, "
+                          "block, token, sender, recipient and amount.")
       .def(py::init([](std::string tx_hash, uint64_t log_index,
                        uint64_t block_number, std::string block_hash,
                        std::string token, std::string from, std::string to,
@@ -308,10 +358,15 @@ void BindLedger(py::module_& m) {
       m, "ChainClient",
       "Subclass and define chain_id(), block_number(), header_by_number(n) "
       "(a BlockHeader or None) and transfer_logs(filter) (a list of "
-      "TransferLog) to feed DepositEngine.sync from Python.")
+      "TransferLog) to feed DepositEngine.sync from Python. An exception "
+      "becomes a Status (botcore.Error subclasses keep their code; OSError "
+      "means Unavailable, which the deposit engine retries on its next "
+      "sync).")
       .def(py::init<>());
 
-  py::class_<testing::SimulatedChain, ChainClient>(m, "SimulatedChain")
+  py::class_<testing::SimulatedChain, ChainClient>(
+      m, "SimulatedChain",
+      "A chain in memory for tests: mine blocks of transfers, re-organise.")
       .def(py::init<uint64_t>(), py::arg("chain_id") = 56)
       .def(
           "mine_block",
@@ -331,16 +386,21 @@ void BindLedger(py::module_& m) {
           "Mines a block of (sender, recipient, amount) token transfers; "
           "returns its number.")
       .def("mine_blocks", &testing::SimulatedChain::MineBlocks,
-           py::arg("count"))
+           py::arg("count"), "Mines `count` empty blocks.")
       .def("reorg", &testing::SimulatedChain::Reorg, py::arg("depth"),
-           py::arg("reinclude") = false)
+           py::arg("reinclude") = false,
+           "Replaces the last `depth` blocks; `reinclude` puts their transfers "
+           "back in the new blocks.")
       .def("tx_hash", &testing::SimulatedChain::TxHash, py::arg("block_number"),
-           py::arg("index"));
+           py::arg("index"),
+           "The hash of transfer `index` in block `block_number`.");
 
-  py::class_<DepositLevel>(m, "DepositLevel")
+  py::class_<DepositLevel>(m, "DepositLevel",
+                           "A user's deposit level and the total credited.")
       .def_readonly("level", &DepositLevel::level)
       .def_readonly("credited_total", &DepositLevel::credited_total);
-  py::class_<SyncReport>(m, "SyncReport")
+  py::class_<SyncReport>(m, "SyncReport",
+                         "What one DepositEngine.sync saw and did.")
       .def_readonly("head", &SyncReport::head)
       .def_readonly("cursor", &SyncReport::cursor)
       .def_readonly("recorded", &SyncReport::recorded)
@@ -348,7 +408,7 @@ void BindLedger(py::module_& m) {
       .def_readonly("orphaned", &SyncReport::orphaned)
       .def_readonly("unmatched", &SyncReport::unmatched)
       .def_readonly("below_minimum", &SyncReport::below_minimum);
-  py::class_<Deposit>(m, "Deposit")
+  py::class_<Deposit>(m, "Deposit", "An observed deposit and its state.")
       .def_property_readonly("state",
                              [](const Deposit& d) {
                                return std::string(DepositStateName(d.state));
@@ -362,7 +422,10 @@ void BindLedger(py::module_& m) {
       .def_property_readonly(
           "amount", [](const Deposit& d) { return d.observation.amount; });
 
-  py::class_<DepositEngine>(m, "DepositEngine")
+  py::class_<DepositEngine>(
+      m, "DepositEngine",
+      "Observes token transfers to the system wallets, waits for confirmations "
+      "and credits each deposit exactly once.")
       .def(py::init([](std::shared_ptr<Database> db, Ledger* ledger,
                        std::vector<std::string> wallets,
                        ReferralEngine* referral, Outbox* outbox,
@@ -381,7 +444,7 @@ void BindLedger(py::module_& m) {
              o.confirmations = confirmations;
              o.minimum_deposit = std::move(minimum_deposit);
              o.level_thresholds = std::move(level_thresholds);
-             return ValueOrRaise(DepositEngine::Create(o));
+             return WithoutGil([&] { return DepositEngine::Create(o); });
            }),
            py::arg("database"), py::arg("ledger"), py::arg("wallets"),
            py::arg("referral") = nullptr, py::arg("outbox") = nullptr,
@@ -398,14 +461,14 @@ void BindLedger(py::module_& m) {
           "register_wallet",
           [](DepositEngine& d, const std::string& user_id,
              const std::string& address) {
-            RaiseIfError(
-                WithoutGil([&] { return d.RegisterWallet(user_id, address); }));
+            WithoutGil([&] { return d.RegisterWallet(user_id, address); });
           },
-          py::arg("user_id"), py::arg("address"))
+          py::arg("user_id"), py::arg("address"),
+          "Registers the address `user_id` deposits from.")
       .def(
           "sync",
           [](DepositEngine& d, ChainClient& chain) {
-            return ValueOrRaise(WithoutGil([&] { return d.Sync(chain); }));
+            return WithoutGil([&] { return d.Sync(chain); });
           },
           py::arg("chain"),
           "Scans the chain, records deposits and credits confirmed ones.")
@@ -413,34 +476,38 @@ void BindLedger(py::module_& m) {
           "get",
           [](DepositEngine& d, const std::string& tx_hash, uint64_t log_index,
              uint64_t chain_id) {
-            return ValueOrRaise(WithoutGil([&] {
+            return WithoutGil([&] {
               return d.Get({chain_id, tx_hash, log_index});
-            }));
+            });
           },
-          py::arg("tx_hash"), py::arg("log_index"), py::arg("chain_id") = 56)
-      .def("unmatched",
-           [](DepositEngine& d) {
-             return ValueOrRaise(
-                 WithoutGil([&] { return d.List(DepositState::kUnmatched); }));
-           })
+          py::arg("tx_hash"), py::arg("log_index"), py::arg("chain_id") = 56,
+          "The deposit (tx_hash, log_index) on `chain_id`; raises "
+          "botcore.NotFound.")
+      .def(
+          "unmatched",
+          [](DepositEngine& d) {
+            return WithoutGil([&] { return d.List(DepositState::kUnmatched); });
+          },
+          "Deposits from addresses no user registered.")
       .def(
           "assign",
           [](DepositEngine& d, const std::string& tx_hash, uint64_t log_index,
              const std::string& user_id, uint64_t chain_id) {
-            return ValueOrRaise(WithoutGil([&] {
+            return WithoutGil([&] {
               return d.Assign({chain_id, tx_hash, log_index}, user_id);
-            }));
+            });
           },
           py::arg("tx_hash"), py::arg("log_index"), py::arg("user_id"),
-          py::arg("chain_id") = 56)
+          py::arg("chain_id") = 56,
+          "Credits an unmatched deposit to `user_id`.")
       .def(
           "level",
           [](DepositEngine& d, const std::string& user_id) {
-            return ValueOrRaise(WithoutGil([&] { return d.Level(user_id); }));
+            return WithoutGil([&] { return d.Level(user_id); });
           },
-          py::arg("user_id"));
+          py::arg("user_id"), "The user's deposit level.");
 
-  py::class_<Withdrawal>(m, "Withdrawal")
+  py::class_<Withdrawal>(m, "Withdrawal", "A withdrawal request and its state.")
       .def_property_readonly("id",
                              [](const Withdrawal& w) { return w.request.id; })
       .def_property_readonly("state",
@@ -456,7 +523,9 @@ void BindLedger(py::module_& m) {
       .def_readonly("payout_tx_hash", &Withdrawal::payout_tx_hash)
       .def_readonly("reason", &Withdrawal::reason);
 
-  py::class_<WithdrawalEngine>(m, "WithdrawalEngine")
+  py::class_<WithdrawalEngine>(m, "WithdrawalEngine",
+                               "Withdrawals: request (funds held), approve or "
+                               "reject, then paid or failed (hold released).")
       .def(py::init([](std::shared_ptr<Database> db, Ledger* ledger,
                        Outbox* outbox, std::string asset,
                        std::string minimum_amount, std::string fee) {
@@ -467,7 +536,7 @@ void BindLedger(py::module_& m) {
              o.asset = std::move(asset);
              o.minimum_amount = std::move(minimum_amount);
              o.fee = std::move(fee);
-             return ValueOrRaise(WithdrawalEngine::Create(o));
+             return WithoutGil([&] { return WithdrawalEngine::Create(o); });
            }),
            py::arg("database"), py::arg("ledger"), py::arg("outbox") = nullptr,
            py::arg("asset") = "USDT", py::arg("minimum_amount") = "1",
@@ -478,42 +547,44 @@ void BindLedger(py::module_& m) {
           [](WithdrawalEngine& w, const std::string& id,
              const std::string& user_id, const Amount& amount,
              const std::string& destination) {
-            return ValueOrRaise(WithoutGil([&] {
+            return WithoutGil([&] {
               return w.Request({id, user_id, amount, destination});
-            }));
+            });
           },
           py::arg("id"), py::arg("user_id"), py::arg("amount"),
-          py::arg("destination"))
+          py::arg("destination"),
+          "Holds `amount` (plus the fee) of `user_id` for a withdrawal to "
+          "`destination`.")
       .def(
           "approve",
           [](WithdrawalEngine& w, const std::string& id) {
-            return ValueOrRaise(WithoutGil([&] { return w.Approve(id); }));
+            return WithoutGil([&] { return w.Approve(id); });
           },
-          py::arg("id"))
+          py::arg("id"), "Approves a requested withdrawal.")
       .def(
           "reject",
           [](WithdrawalEngine& w, const std::string& id,
              const std::string& reason) {
-            return ValueOrRaise(
-                WithoutGil([&] { return w.Reject(id, reason); }));
+            return WithoutGil([&] { return w.Reject(id, reason); });
           },
-          py::arg("id"), py::arg("reason"))
+          py::arg("id"), py::arg("reason"),
+          "Rejects a withdrawal, releasing the hold.")
       .def(
           "mark_paid",
           [](WithdrawalEngine& w, const std::string& id,
              const std::string& tx_hash) {
-            return ValueOrRaise(
-                WithoutGil([&] { return w.MarkPaid(id, tx_hash); }));
+            return WithoutGil([&] { return w.MarkPaid(id, tx_hash); });
           },
-          py::arg("id"), py::arg("tx_hash"))
+          py::arg("id"), py::arg("tx_hash"),
+          "Records the payout transaction of an approved withdrawal.")
       .def(
           "mark_failed",
           [](WithdrawalEngine& w, const std::string& id,
              const std::string& reason) {
-            return ValueOrRaise(
-                WithoutGil([&] { return w.MarkFailed(id, reason); }));
+            return WithoutGil([&] { return w.MarkFailed(id, reason); });
           },
-          py::arg("id"), py::arg("reason"));
+          py::arg("id"), py::arg("reason"),
+          "Records a failed payout, releasing the hold.");
 }
 
 }  // namespace botcore::python

@@ -13,6 +13,8 @@ void BindStrategy(pybind11::module_& m);
 void BindTrading(pybind11::module_& m);
 void BindPaperTrading(pybind11::module_& m);
 void BindLedger(pybind11::module_& m);
+void BindPorts(pybind11::module_& m);
+void BindRuntime(pybind11::module_& m);
 }  // namespace botcore::python
 
 PYBIND11_MODULE(_botcore, m) {
@@ -24,7 +26,9 @@ PYBIND11_MODULE(_botcore, m) {
   botcore::python::BindPatterns(m);
   botcore::python::BindSignalJournal(m);
   botcore::python::BindTrading(m);  // Strategy, which DefaultStrategy extends
+  botcore::python::BindPorts(m);    // Advisor, which the desk takes
   botcore::python::BindPaperTrading(m);
   botcore::python::BindStrategy(m);
   botcore::python::BindLedger(m);
+  botcore::python::BindRuntime(m);
 }

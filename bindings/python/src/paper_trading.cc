@@ -14,9 +14,11 @@
 #include "botcore/core/clock.h"
 #include "botcore/portfolio/portfolios.h"
 #include "botcore/portfolio/recommendation_desk.h"
+#include "botcore/ports/advisor.h"
 #include "botcore/ports/database.h"
 #include "botcore/risk/risk_engine.h"
 #include "botcore/testing/manual_clock.h"
+#include "gil.h"
 #include "status.h"
 #include "time_caster.h"
 
@@ -38,20 +40,6 @@ struct DeskHandle {
   std::unique_ptr<RecommendationDesk> desk;
 };
 
-// Runs `fn` without the GIL and raises its error.
-template <typename Fn>
-auto Unlocked(Fn fn) {
-  auto result = [&] {
-    py::gil_scoped_release release;
-    return fn();
-  }();
-  if constexpr (std::is_same_v<decltype(result), absl::Status>) {
-    RaiseIfError(result);
-  } else {
-    return ValueOrRaise(std::move(result));
-  }
-}
-
 }  // namespace
 
 void BindPaperTrading(py::module_& m) {
@@ -60,12 +48,11 @@ void BindPaperTrading(py::module_& m) {
       .def(py::init<absl::Time>(), py::arg("start"))
       .def(
           "advance",
-          [](testing::ManualClock& c, double seconds) {
-            c.Advance(absl::Seconds(seconds));
-          },
-          py::arg("seconds"))
-      .def("set", &testing::ManualClock::Set, py::arg("time"))
-      .def("now", &testing::ManualClock::Now);
+          [](testing::ManualClock& c, absl::Duration by) { c.Advance(by); },
+          py::arg("by"), "Moves the clock forward by a timedelta.")
+      .def("set", &testing::ManualClock::Set, py::arg("time"),
+           "Sets the clock to `time`.")
+      .def("now", &testing::ManualClock::Now, "The clock's time.");
 
   py::class_<BarPrices>(m, "BarPrices",
                         "Open, high, low and last of a bar, as money.")
@@ -78,12 +65,15 @@ void BindPaperTrading(py::module_& m) {
       .def_readwrite("low", &BarPrices::low)
       .def_readwrite("last", &BarPrices::last);
 
-  py::class_<PositionExit>(m, "PositionExit")
+  py::class_<PositionExit>(m, "PositionExit",
+                           "A stop-loss or take-profit exit on_price executed, "
+                           "and whose portfolio it was.")
       .def(py::init<>())
       .def_readonly("owner", &PositionExit::owner)
       .def_readonly("trade", &PositionExit::trade);
 
-  py::class_<EquityRecord>(m, "EquityRecord")
+  py::class_<EquityRecord>(m, "EquityRecord",
+                           "A portfolio's cash and equity at a time.")
       .def(py::init<>())
       .def_readonly("time", &EquityRecord::time)
       .def_readonly("cash", &EquityRecord::cash)
@@ -107,7 +97,7 @@ void BindPaperTrading(py::module_& m) {
              o.clock = handle->clock.get();
              o.book = options;
              handle->portfolios =
-                 Unlocked([&] { return Portfolios::Create(o); });
+                 WithoutGil([&] { return Portfolios::Create(o); });
              return handle;
            }),
            py::arg("database"), py::arg("options") = PortfolioBookOptions{},
@@ -115,7 +105,7 @@ void BindPaperTrading(py::module_& m) {
       .def(
           "open",
           [](PortfoliosHandle& h, const std::string& owner) {
-            return Unlocked([&] { return h.portfolios->Open(owner); });
+            return WithoutGil([&] { return h.portfolios->Open(owner); });
           },
           py::arg("owner"),
           "The owner's portfolio (created on first use), as a Portfolio.")
@@ -123,15 +113,17 @@ void BindPaperTrading(py::module_& m) {
           "execute",
           [](PortfoliosHandle& h, const std::string& owner,
              const Order& order) {
-            return Unlocked(
+            return WithoutGil(
                 [&] { return h.portfolios->Execute(owner, order); });
           },
-          py::arg("owner"), py::arg("order"))
+          py::arg("owner"), py::arg("order"),
+          "Executes `order` on the owner's portfolio at the clock's time; "
+          "returns the Trade.")
       .def(
           "on_price",
           [](PortfoliosHandle& h, const std::string& symbol,
              const BarPrices& prices) {
-            return Unlocked(
+            return WithoutGil(
                 [&] { return h.portfolios->OnPrice(symbol, prices); });
           },
           py::arg("symbol"), py::arg("prices"),
@@ -141,19 +133,21 @@ void BindPaperTrading(py::module_& m) {
       .def(
           "trades",
           [](PortfoliosHandle& h, const std::string& owner) {
-            return Unlocked([&] { return h.portfolios->Trades(owner); });
+            return WithoutGil([&] { return h.portfolios->Trades(owner); });
           },
-          py::arg("owner"))
+          py::arg("owner"), "The owner's trades, oldest first.")
       .def(
           "equity_history",
           [](PortfoliosHandle& h, const std::string& owner) {
-            return Unlocked([&] { return h.portfolios->EquityHistory(owner); });
+            return WithoutGil(
+                [&] { return h.portfolios->EquityHistory(owner); });
           },
-          py::arg("owner"))
+          py::arg("owner"),
+          "The owner's recorded cash and equity, oldest first.")
       .def(
           "verify",
           [](PortfoliosHandle& h, const std::string& owner) {
-            Unlocked([&] { return h.portfolios->Verify(owner); });
+            WithoutGil([&] { return h.portfolios->Verify(owner); });
           },
           py::arg("owner"),
           "Raises botcore.DataLoss when the stored state differs from the one "
@@ -166,7 +160,10 @@ void BindPaperTrading(py::module_& m) {
       .value("EXPIRED", RecommendationStatus::kExpired)
       .value("REFUSED", RecommendationStatus::kRefused);
 
-  py::class_<StoredRecommendation>(m, "StoredRecommendation")
+  py::class_<StoredRecommendation>(
+      m, "StoredRecommendation",
+      "A recommendation as the desk stores it: owner, status, verdict, times "
+      "and the executing trade.")
       .def(py::init<>())
       .def_readonly("owner", &StoredRecommendation::owner)
       .def_readonly("recommendation", &StoredRecommendation::recommendation)
@@ -178,7 +175,9 @@ void BindPaperTrading(py::module_& m) {
       .def_readonly("decided_at", &StoredRecommendation::decided_at)
       .def_readonly("trade_sequence", &StoredRecommendation::trade_sequence);
 
-  py::class_<RecommendationTransition>(m, "RecommendationTransition")
+  py::class_<RecommendationTransition>(
+      m, "RecommendationTransition",
+      "One stored status change of a recommendation, with its time and note.")
       .def(py::init<>())
       .def_readonly("status", &RecommendationTransition::status)
       .def_readonly("time", &RecommendationTransition::time)
@@ -188,33 +187,70 @@ void BindPaperTrading(py::module_& m) {
                          "Propose -> confirm (exactly once) | reject | expire.")
       .def(py::init([](std::shared_ptr<PortfoliosHandle> portfolios,
                        const RiskEngine& risk, const RiskLimits& limits,
-                       double expiry_seconds) {
+                       absl::Duration expiry) {
              auto handle = std::make_unique<DeskHandle>();
              handle->portfolios = std::move(portfolios);
              RecommendationDeskOptions o;
              o.portfolios = handle->portfolios->portfolios.get();
              o.risk = &risk;
              o.limits = limits;
-             o.expiry = absl::Seconds(expiry_seconds);
-             handle->desk = ValueOrRaise(RecommendationDesk::Create(o));
+             o.expiry = expiry;
+             handle->desk =
+                 WithoutGil([&] { return RecommendationDesk::Create(o); });
              return handle;
            }),
            py::arg("portfolios"), py::arg("risk"),
-           py::arg("limits") = RiskLimits{}, py::arg("expiry_seconds") = 900.0,
-           py::keep_alive<1, 3>())
+           py::arg("limits") = RiskLimits{},
+           py::arg("expiry") = absl::Minutes(15), py::keep_alive<1, 3>())
       .def(
           "propose",
           [](DeskHandle& h, const std::string& owner, const Recommendation& r,
              const Amount& market_price) {
-            return Unlocked(
+            return WithoutGil(
                 [&] { return h.desk->Propose(owner, r, market_price); });
           },
-          py::arg("owner"), py::arg("recommendation"), py::arg("market_price"))
+          py::arg("owner"), py::arg("recommendation"), py::arg("market_price"),
+          "Reviews `recommendation` at `market_price` and stores it PENDING "
+          "(or REFUSED by the risk engine); returns the StoredRecommendation.")
+      .def(
+          "recommend",
+          [](DeskHandle& h, const std::string& owner, Advisor& advisor,
+             const std::string& symbol, const std::vector<Candle>& candles,
+             const Amount& market_price) {
+            return WithoutGil(
+                [&]() -> absl::StatusOr<std::optional<StoredRecommendation>> {
+                  Portfolios& portfolios = *h.portfolios->portfolios;
+                  absl::StatusOr<PortfolioBook> book = portfolios.Open(owner);
+                  if (!book.ok()) return book.status();
+                  AdvisorContext context;
+                  context.symbol = symbol;
+                  context.now = portfolios.clock().Now();
+                  context.candles = candles;
+                  context.instrument = book->FindInstrument(symbol);
+                  context.portfolio = &*book;
+                  context.limits = &h.desk->LimitsFor(owner);
+                  absl::StatusOr<std::optional<Recommendation>> advice =
+                      advisor.Advise(context);
+                  if (!advice.ok()) return advice.status();
+                  if (!advice->has_value()) return std::nullopt;
+                  absl::StatusOr<StoredRecommendation> stored =
+                      h.desk->Propose(owner, **std::move(advice), market_price);
+                  if (!stored.ok()) return stored.status();
+                  return *std::move(stored);
+                });
+          },
+          py::arg("owner"), py::arg("advisor"), py::arg("symbol"),
+          py::arg("candles"), py::arg("market_price"),
+          "Asks `advisor` about `symbol` (shown `candles`, the owner's "
+          "portfolio and risk limits) and proposes what it recommends, as "
+          "propose() does; None when it has nothing to say. Raises the "
+          "advisor's error (a Python advisor's exception keeps its "
+          "botcore.Error code).")
       .def(
           "confirm",
           [](DeskHandle& h, const std::string& owner, const std::string& id,
              const Amount& market_price) {
-            return Unlocked(
+            return WithoutGil(
                 [&] { return h.desk->Confirm(owner, id, market_price); });
           },
           py::arg("owner"), py::arg("id"), py::arg("market_price"),
@@ -224,31 +260,39 @@ void BindPaperTrading(py::module_& m) {
       .def(
           "reject",
           [](DeskHandle& h, const std::string& owner, const std::string& id) {
-            Unlocked([&] { return h.desk->Reject(owner, id); });
+            WithoutGil([&] { return h.desk->Reject(owner, id); });
           },
-          py::arg("owner"), py::arg("id"))
-      .def("expire_due",
-           [](DeskHandle& h) {
-             return Unlocked([&] { return h.desk->ExpireDue(); });
-           })
+          py::arg("owner"), py::arg("id"),
+          "PENDING -> REJECTED; raises FailedPrecondition when no longer "
+          "pending, NotFound.")
+      .def(
+          "expire_due",
+          [](DeskHandle& h) {
+            return WithoutGil([&] { return h.desk->ExpireDue(); });
+          },
+          "Marks every pending recommendation past its expiry EXPIRED; returns "
+          "how many.")
       .def(
           "get",
           [](DeskHandle& h, const std::string& id) {
-            return Unlocked([&] { return h.desk->Get(id); });
+            return WithoutGil([&] { return h.desk->Get(id); });
           },
-          py::arg("id"))
+          py::arg("id"),
+          "The stored recommendation `id`; raises botcore.NotFound.")
       .def(
           "pending",
           [](DeskHandle& h, const std::string& owner) {
-            return Unlocked([&] { return h.desk->Pending(owner); });
+            return WithoutGil([&] { return h.desk->Pending(owner); });
           },
-          py::arg("owner"))
+          py::arg("owner"),
+          "The owner's pending recommendations, oldest first.")
       .def(
           "history",
           [](DeskHandle& h, const std::string& id) {
-            return Unlocked([&] { return h.desk->History(id); });
+            return WithoutGil([&] { return h.desk->History(id); });
           },
-          py::arg("id"));
+          py::arg("id"),
+          "Every status change of recommendation `id`, oldest first.");
 }
 
 }  // namespace botcore::python

@@ -1,6 +1,6 @@
 // botcore.Signal, botcore.Candle and botcore.SignalJournal (with
-// botcore.Database to give it a store). Times are timezone-aware UTC
-// datetimes; a naive datetime is taken as UTC.
+// botcore.Database to give it a store). Times are timezone-aware datetimes
+// (time_caster.h).
 
 #include "botcore/signals/signal_journal.h"
 
@@ -11,14 +11,21 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
+#include "absl/base/thread_annotations.h"
+#include "absl/functional/function_ref.h"
+#include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
+#include "absl/synchronization/mutex.h"
 #include "botcore/adapters/storage.h"
 #include "botcore/core/candle.h"
 #include "botcore/ports/database.h"
 #include "botcore/signals/strategy.h"
+#include "gil.h"
 #include "status.h"
+#include "time_caster.h"
 
 namespace botcore::python {
 
@@ -26,48 +33,59 @@ namespace py = pybind11;
 
 namespace {
 
-py::object Epoch() {
-  py::module_ dt = py::module_::import("datetime");
-  return dt.attr("datetime")(
-      1970, 1, 1, py::arg("tzinfo") = dt.attr("timezone").attr("utc"));
-}
+// The Database Python holds: it forwards to the opened database until
+// close(), which waits for the transactions in progress and closes it; the
+// engines still pointing at it then get kFailedPrecondition instead of a
+// dangling pointer.
+class ClosableDatabase final : public Database {
+ public:
+  explicit ClosableDatabase(std::unique_ptr<Database> database)
+      : dialect_(database->dialect()),
+        url_(database->url()),
+        database_(std::move(database)) {}
 
-// Exact: datetime arithmetic is in integer microseconds.
-absl::Time ToTime(const py::object& value) {
-  py::module_ dt = py::module_::import("datetime");
-  if (!py::isinstance(value, dt.attr("datetime"))) {
-    throw py::type_error("expected a datetime.datetime");
+  SqlDialect dialect() const override { return dialect_; }
+  std::string url() const override { return url_; }
+
+  absl::Status Transact(absl::FunctionRef<absl::Status(SqlTransaction&)> fn,
+                        const TransactionOptions& options) override {
+    absl::ReaderMutexLock lock(&mu_);
+    if (database_ == nullptr) {
+      return absl::FailedPreconditionError(
+          absl::StrCat("database ", url_, " is closed"));
+    }
+    return database_->Transact(fn, options);
   }
-  py::object aware = value;
-  if (value.attr("tzinfo").is_none()) {
-    aware = value.attr("replace")(py::arg("tzinfo") =
-                                      dt.attr("timezone").attr("utc"));
+
+  // Closes the connections; a no-op once closed.
+  void Close() {
+    std::unique_ptr<Database> closing;
+    {
+      absl::MutexLock lock(&mu_);
+      closing = std::move(database_);
+    }
   }
-  const py::object micros = (aware - Epoch())
-                                .attr("__floordiv__")(dt.attr("timedelta")(
-                                    py::arg("microseconds") = 1));
-  return absl::FromUnixMicros(micros.cast<int64_t>());
+
+  bool closed() const {
+    absl::ReaderMutexLock lock(&mu_);
+    return database_ == nullptr;
+  }
+
+ private:
+  const SqlDialect dialect_;
+  const std::string url_;
+  mutable absl::Mutex mu_;
+  std::unique_ptr<Database> database_ ABSL_GUARDED_BY(mu_);
+};
+
+ClosableDatabase& Closable(Database& database) {
+  // Python only ever gets databases made by Database(url).
+  return static_cast<ClosableDatabase&>(database);
 }
 
-py::object FromTime(absl::Time t) {
-  py::module_ dt = py::module_::import("datetime");
-  return Epoch() +
-         dt.attr("timedelta")(py::arg("microseconds") = absl::ToUnixMicros(t));
-}
-
-// Runs `fn` (returning a StatusOr) without the GIL, then raises its error
-// or returns its value with the GIL held again.
-template <typename Fn>
-auto WithoutGil(Fn fn) {
-  auto result = [&] {
-    py::gil_scoped_release release;
-    return fn();
-  }();
-  return ValueOrRaise(std::move(result));
-}
-
-py::object OptionalTime(const std::optional<absl::Time>& t) {
-  return t ? FromTime(*t) : py::none();
+void Close(Database& database) {
+  py::gil_scoped_release release;
+  Closable(database).Close();
 }
 
 }  // namespace
@@ -78,15 +96,13 @@ void BindSignalJournal(py::module_& m) {
       .value("SELL", Side::kSell);
 
   py::class_<Candle>(m, "Candle", "One OHLCV bar; `time` is when it opened.")
-      .def(py::init([](const py::object& time, double open, double high,
-                       double low, double close, double volume) {
-             return Candle{ToTime(time), open, high, low, close, volume};
+      .def(py::init([](absl::Time time, double open, double high, double low,
+                       double close, double volume) {
+             return Candle{time, open, high, low, close, volume};
            }),
            py::arg("time"), py::arg("open"), py::arg("high"), py::arg("low"),
            py::arg("close"), py::arg("volume") = 0.0)
-      .def_property(
-          "time", [](const Candle& c) { return FromTime(c.time); },
-          [](Candle& c, const py::object& t) { c.time = ToTime(t); })
+      .def_readwrite("time", &Candle::time)
       .def_readwrite("open", &Candle::open)
       .def_readwrite("high", &Candle::high)
       .def_readwrite("low", &Candle::low)
@@ -101,7 +117,7 @@ void BindSignalJournal(py::module_& m) {
   m.def(
       "read_candles_csv",
       [](const std::string& path) {
-        return ValueOrRaise(ReadCandlesCsv(path));
+        return WithoutGil([&] { return ReadCandlesCsv(path); });
       },
       py::arg("path"),
       "Reads an OHLCV CSV file (ts,open,high,low,close,volume) into Candles; "
@@ -109,13 +125,13 @@ void BindSignalJournal(py::module_& m) {
 
   py::class_<Signal>(m, "Signal", "A trading signal a strategy emitted.")
       .def(py::init([](std::string symbol, std::string timeframe,
-                       const py::object& time, Side side, double entry,
+                       absl::Time time, Side side, double entry,
                        double take_profit, double stop_loss, int confidence,
                        std::vector<std::string> reasons, std::string id) {
              Signal s;
              s.symbol = std::move(symbol);
              s.timeframe = std::move(timeframe);
-             s.time = ToTime(time);
+             s.time = time;
              s.side = side;
              s.entry = entry;
              s.take_profit = take_profit;
@@ -132,9 +148,7 @@ void BindSignalJournal(py::module_& m) {
            py::arg("id") = std::string())
       .def_readwrite("symbol", &Signal::symbol)
       .def_readwrite("timeframe", &Signal::timeframe)
-      .def_property(
-          "time", [](const Signal& s) { return FromTime(s.time); },
-          [](Signal& s, const py::object& t) { s.time = ToTime(t); })
+      .def_readwrite("time", &Signal::time)
       .def_readwrite("side", &Signal::side)
       .def_readwrite("entry", &Signal::entry)
       .def_readwrite("take_profit", &Signal::take_profit)
@@ -154,9 +168,12 @@ void BindSignalJournal(py::module_& m) {
           "`id`, or the id derived from symbol, timeframe, time and side.");
 
   py::class_<Database, std::shared_ptr<Database>>(
-      m, "Database", "A SQLite or PostgreSQL store, for the engines to share.")
+      m, "Database",
+      "A SQLite or PostgreSQL store, for the engines to share. A context "
+      "manager: leaving the `with` block closes it.")
       .def(py::init([](const std::string& url) -> std::shared_ptr<Database> {
-             return WithoutGil([&] { return OpenDatabase(url); });
+             return std::make_shared<ClosableDatabase>(
+                 WithoutGil([&] { return OpenDatabase(url); }));
            }),
            py::arg("url"),
            "Opens (creating if needed) 'sqlite::memory:', "
@@ -164,7 +181,20 @@ void BindSignalJournal(py::module_& m) {
            "'postgresql://user:pass@host/db'. Raises botcore.InvalidArgument "
            "for a malformed URL, botcore.Unavailable when it cannot connect.")
       .def_property_readonly("url", &Database::url,
-                             "The URL it was opened with, password masked.");
+                             "The URL it was opened with, password masked.")
+      .def("close", &Close,
+           "Waits for the transactions in progress and closes the "
+           "connections; engines using the database then raise "
+           "botcore.FailedPrecondition. Closing twice is harmless.")
+      .def_property_readonly(
+          "closed", [](Database& d) { return Closable(d).closed(); },
+          "True once close() was called.")
+      .def(
+          "__enter__", [](py::object self) { return self; },
+          "Returns the database itself.")
+      .def(
+          "__exit__", [](Database& d, const py::args&) { Close(d); },
+          "Closes the database.");
 
   py::enum_<SignalOutcome>(m, "SignalOutcome")
       .value("OPEN", SignalOutcome::kOpen)
@@ -178,9 +208,7 @@ void BindSignalJournal(py::module_& m) {
       .def_readonly("signal", &JournalEntry::signal)
       .def_readonly("outcome", &JournalEntry::outcome)
       .def_readonly("bars", &JournalEntry::bars)
-      .def_property_readonly(
-          "resolved_at",
-          [](const JournalEntry& e) { return OptionalTime(e.resolved_at); })
+      .def_readonly("resolved_at", &JournalEntry::resolved_at)
       .def_readonly("exit_price", &JournalEntry::exit_price)
       .def_readonly("r_multiple", &JournalEntry::r_multiple)
       .def_readonly("return_percent", &JournalEntry::return_percent)
@@ -260,7 +288,8 @@ void BindSignalJournal(py::module_& m) {
             return WithoutGil(
                 [&] { return j.journal->Entries(symbol, timeframe); });
           },
-          py::arg("symbol"), py::arg("timeframe"))
+          py::arg("symbol"), py::arg("timeframe"),
+          "Every recorded signal of `symbol` and `timeframe` with its outcome.")
       .def(
           "stats",
           [](PyJournal& j, const std::string& symbol,
@@ -268,10 +297,15 @@ void BindSignalJournal(py::module_& m) {
             return WithoutGil(
                 [&] { return j.journal->Stats(symbol, timeframe); });
           },
-          py::arg("symbol"), py::arg("timeframe"))
-      .def("all_stats", [](PyJournal& j) {
-        return WithoutGil([&] { return j.journal->AllStats(); });
-      });
+          py::arg("symbol"), py::arg("timeframe"),
+          "Win rate, average R, profit factor and more of `symbol` and "
+          "`timeframe`.")
+      .def(
+          "all_stats",
+          [](PyJournal& j) {
+            return WithoutGil([&] { return j.journal->AllStats(); });
+          },
+          "SignalStats of every symbol and timeframe recorded.");
 }
 
 }  // namespace botcore::python

@@ -22,16 +22,22 @@ struct ErrorClass {
 ErrorClass error_classes[] = {
     {absl::StatusCode::kCancelled, "Cancelled", nullptr, nullptr},
     {absl::StatusCode::kUnknown, "Unknown", nullptr, nullptr},
-    {absl::StatusCode::kInvalidArgument, "InvalidArgument", PyExc_ValueError, nullptr},
-    {absl::StatusCode::kDeadlineExceeded, "DeadlineExceeded", PyExc_TimeoutError, nullptr},
+    {absl::StatusCode::kInvalidArgument, "InvalidArgument", PyExc_ValueError,
+     nullptr},
+    {absl::StatusCode::kDeadlineExceeded, "DeadlineExceeded",
+     PyExc_TimeoutError, nullptr},
     {absl::StatusCode::kNotFound, "NotFound", PyExc_LookupError, nullptr},
     {absl::StatusCode::kAlreadyExists, "AlreadyExists", nullptr, nullptr},
-    {absl::StatusCode::kPermissionDenied, "PermissionDenied", PyExc_PermissionError, nullptr},
-    {absl::StatusCode::kResourceExhausted, "ResourceExhausted", nullptr, nullptr},
-    {absl::StatusCode::kFailedPrecondition, "FailedPrecondition", nullptr, nullptr},
+    {absl::StatusCode::kPermissionDenied, "PermissionDenied",
+     PyExc_PermissionError, nullptr},
+    {absl::StatusCode::kResourceExhausted, "ResourceExhausted", nullptr,
+     nullptr},
+    {absl::StatusCode::kFailedPrecondition, "FailedPrecondition", nullptr,
+     nullptr},
     {absl::StatusCode::kAborted, "Aborted", nullptr, nullptr},
     {absl::StatusCode::kOutOfRange, "OutOfRange", PyExc_ValueError, nullptr},
-    {absl::StatusCode::kUnimplemented, "Unimplemented", PyExc_NotImplementedError, nullptr},
+    {absl::StatusCode::kUnimplemented, "Unimplemented",
+     PyExc_NotImplementedError, nullptr},
     {absl::StatusCode::kInternal, "Internal", nullptr, nullptr},
     {absl::StatusCode::kUnavailable, "Unavailable", nullptr, nullptr},
     {absl::StatusCode::kDataLoss, "DataLoss", nullptr, nullptr},
@@ -53,9 +59,10 @@ void BindErrors(py::module_& m) {
       py::str(absl::StatusCodeToString(absl::StatusCode::kUnknown));
   m.attr("Error") = py::handle(base_error);
   for (ErrorClass& c : error_classes) {
-    py::tuple bases = c.extra_base != nullptr
-                          ? py::make_tuple(py::handle(base_error), py::handle(c.extra_base))
-                          : py::make_tuple(py::handle(base_error));
+    py::tuple bases =
+        c.extra_base != nullptr
+            ? py::make_tuple(py::handle(base_error), py::handle(c.extra_base))
+            : py::make_tuple(py::handle(base_error));
     c.type = PyErr_NewException(absl::StrCat("botcore.", c.name).c_str(),
                                 bases.ptr(), nullptr);
     if (c.type == nullptr) throw py::error_already_set();
@@ -63,6 +70,49 @@ void BindErrors(py::module_& m) {
     type.attr("code") = py::str(absl::StatusCodeToString(c.code));
     m.attr(c.name) = type;
   }
+}
+
+absl::Status StatusFromPythonError(const py::error_already_set& error,
+                                   std::string_view where) {
+  PyObject* type = error.type().ptr();
+  const auto is = [type](PyObject* base) {
+    return base != nullptr && PyObject_IsSubclass(type, base) == 1;
+  };
+  absl::StatusCode code = absl::StatusCode::kInternal;
+  if (is(base_error)) {
+    code = absl::StatusCode::kUnknown;
+    for (const ErrorClass& c : error_classes) {
+      if (is(c.type)) code = c.code;
+    }
+  } else if (is(PyExc_ValueError)) {
+    code = absl::StatusCode::kInvalidArgument;
+  } else if (is(PyExc_LookupError)) {
+    code = absl::StatusCode::kNotFound;
+  } else if (is(PyExc_TimeoutError)) {
+    code = absl::StatusCode::kDeadlineExceeded;
+  } else if (is(PyExc_PermissionError)) {
+    code = absl::StatusCode::kPermissionDenied;
+  } else if (is(PyExc_NotImplementedError)) {
+    code = absl::StatusCode::kUnimplemented;
+  } else if (is(PyExc_OSError)) {
+    code = absl::StatusCode::kUnavailable;
+  } else if (is(PyExc_KeyboardInterrupt)) {
+    code = absl::StatusCode::kCancelled;
+  }
+  // The names and the message are read defensively: an exception whose
+  // __str__ raises must still become a Status, not escape into C++.
+  std::string type_name = "exception";
+  std::string message = "<unprintable>";
+  try {
+    const py::handle type_handle = error.type();
+    type_name = py::str(type_handle.attr("__qualname__"));
+    const std::string module = py::str(type_handle.attr("__module__"));
+    if (module != "builtins") type_name = absl::StrCat(module, ".", type_name);
+    message = py::str(error.value());
+  } catch (const py::error_already_set&) {
+  }
+  return absl::Status(code, absl::StrCat(std::string(where), " raised ",
+                                         type_name, ": ", message));
 }
 
 void RaiseStatus(const absl::Status& status) {

@@ -84,15 +84,20 @@ void BindStrategy(py::module_& m) {
       .value("DOUBLE_TOP", ChartPatternKind::kDoubleTop)
       .value("DOUBLE_BOTTOM", ChartPatternKind::kDoubleBottom);
 
-  py::class_<Neckline>(m, "Neckline")
+  py::class_<Neckline>(
+      m, "Neckline",
+      "The line through a pattern's troughs (or peaks), by bar index.")
       .def(py::init<>())
       .def_readonly("from_index", &Neckline::from_index)
       .def_readonly("from_price", &Neckline::from_price)
       .def_readonly("to_index", &Neckline::to_index)
       .def_readonly("to_price", &Neckline::to_price)
-      .def("at", &Neckline::At, py::arg("index"));
+      .def("at", &Neckline::At, py::arg("index"),
+           "The neckline's price at bar `index`.");
 
-  py::class_<ChartPattern>(m, "ChartPattern")
+  py::class_<ChartPattern>(m, "ChartPattern",
+                           "A chart pattern found on the swing points, with "
+                           "neckline, breakout and target.")
       .def(py::init<>())
       .def_readonly("kind", &ChartPattern::kind)
       .def_readonly("points", &ChartPattern::points)
@@ -103,7 +108,8 @@ void BindStrategy(py::module_& m) {
       .def_property_readonly("bullish", &ChartPattern::bullish);
 
   using C = ChartPatternOptions;
-  py::class_<C>(m, "ChartPatternOptions")
+  py::class_<C>(m, "ChartPatternOptions",
+                "Tolerances of find_chart_patterns, in percent.")
       .def(py::init<>())
       .def_readwrite("swing_threshold_percent", &C::swing_threshold_percent)
       .def_readwrite("shoulder_tolerance_percent",

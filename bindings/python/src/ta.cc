@@ -204,7 +204,8 @@ void StreamCommon(Cls& cls) {
 template <typename C>
 py::class_<C> CloseStream(py::module_& m, const char* name) {
   py::class_<C> cls(m, name, kStreamDoc);
-  cls.def("update", &C::Update, py::arg("close"))
+  cls.def("update", &C::Update, py::arg("close"),
+          "The indicator value after this bar (NaN while warming up).")
       .def_property_readonly("value", &C::value);
   StreamCommon<C>(cls);
   return cls;
@@ -214,7 +215,8 @@ template <typename C>
 py::class_<C> HlcStream(py::module_& m, const char* name) {
   py::class_<C> cls(m, name, kStreamDoc);
   cls.def("update", py::overload_cast<double, double, double>(&C::Update),
-          py::arg("high"), py::arg("low"), py::arg("close"))
+          py::arg("high"), py::arg("low"), py::arg("close"),
+          "The indicator value after this bar (NaN while warming up).")
       .def_property_readonly("value", &C::value);
   StreamCommon<C>(cls);
   return cls;
@@ -263,7 +265,7 @@ void BindTa(py::module_& m) {
             "get_unstable_period: botcore supports EMA or RSI, got '", name,
             "'")));
       },
-      py::arg("name"));
+      py::arg("name"), "The unstable period set for 'EMA' or 'RSI'.");
   ta.def(
       "set_compatibility",
       [](int value) {
@@ -275,8 +277,11 @@ void BindTa(py::module_& m) {
       },
       py::arg("value"),
       "TA-Lib's compatibility: 0 default, 1 Metastock (EMA and RSI).");
-  ta.def("get_compatibility",
-         [] { return static_cast<int>(settings.compatibility); });
+  ta.def(
+      "get_compatibility",
+      [] { return static_cast<int>(settings.compatibility); },
+      "The compatibility mode set_compatibility set (0: default, 1: "
+      "Metastock).");
 
   // -------------------------------------------------------- overlap
   BOTCORE_CLOSE_PERIOD("SMA", Sma, 30, "Simple moving average.");
@@ -686,7 +691,8 @@ void BindTa(py::module_& m) {
             py::arg("acceleration") = 0.02, py::arg("maximum") = 0.2)
         .def("update",
              py::overload_cast<double, double>(&ta::StreamingSar::Update),
-             py::arg("high"), py::arg("low"))
+             py::arg("high"), py::arg("low"),
+             "The indicator value after this bar (NaN while warming up).")
         .def_property_readonly("value", &ta::StreamingSar::value);
     StreamCommon<ta::StreamingSar>(cls);
   }
@@ -711,7 +717,8 @@ void BindTa(py::module_& m) {
     cls.def(py::init<>())
         .def("update",
              py::overload_cast<double, double>(&ta::StreamingObv::Update),
-             py::arg("close"), py::arg("volume"))
+             py::arg("close"), py::arg("volume"),
+             "The indicator value after this bar (NaN while warming up).")
         .def_property_readonly("value", &ta::StreamingObv::value);
     StreamCommon<ta::StreamingObv>(cls);
   }
@@ -724,7 +731,8 @@ void BindTa(py::module_& m) {
              py::overload_cast<double, double, double, double>(
                  &ta::StreamingMfi::Update),
              py::arg("high"), py::arg("low"), py::arg("close"),
-             py::arg("volume"))
+             py::arg("volume"),
+             "The indicator value after this bar (NaN while warming up).")
         .def_property_readonly("value", &ta::StreamingMfi::value);
     StreamCommon<ta::StreamingMfi>(cls);
   }
@@ -735,7 +743,9 @@ void BindTa(py::module_& m) {
              py::overload_cast<double, double, double, double, int64_t>(
                  &ta::StreamingVwap::Update),
              py::arg("high"), py::arg("low"), py::arg("close"),
-             py::arg("volume"), py::arg("session"))
+             py::arg("volume"), py::arg("session"),
+             "The VWAP of the session so far; a new `session` number starts "
+             "a new session.")
         .def_property_readonly("value", &ta::StreamingVwap::value);
     StreamCommon<ta::StreamingVwap>(cls);
   }
@@ -750,7 +760,8 @@ void BindTa(py::module_& m) {
              py::overload_cast<double, double, double, double>(
                  &ta::StreamingRollingVwap::Update),
              py::arg("high"), py::arg("low"), py::arg("close"),
-             py::arg("volume"))
+             py::arg("volume"),
+             "The indicator value after this bar (NaN while warming up).")
         .def_property_readonly("value", &ta::StreamingRollingVwap::value);
     StreamCommon<ta::StreamingRollingVwap>(cls);
   }

@@ -19,9 +19,11 @@
 #include "botcore/portfolio/instrument.h"
 #include "botcore/portfolio/strategy_advisor.h"
 #include "botcore/ports/advisor.h"
+#include "botcore/ports/market_data.h"
 #include "botcore/risk/risk_engine.h"
 #include "botcore/signals/sma_cross.h"
 #include "botcore/signals/strategy.h"
+#include "gil.h"
 #include "status.h"
 #include "time_caster.h"
 
@@ -31,46 +33,31 @@ namespace py = pybind11;
 
 namespace {
 
-// Lets Python classes implement Strategy. Python exceptions raised by on_bar
-// become kInvalidArgument statuses naming the exception, which the caller
-// (e.g. Backtester.run) raises again as botcore.InvalidArgument.
+// Lets Python classes implement Strategy (see gil.h for errors and the GIL).
+// name() and reset() cannot fail in C++: their exceptions go to
+// sys.unraisablehook and name() falls back to the class name.
 class PyStrategy final : public Strategy {
  public:
   std::string_view name() const override {
-    py::gil_scoped_acquire gil;
-    py::function override =
-        py::get_override(static_cast<const Strategy*>(this), "name");
-    name_ = override ? override().cast<std::string>() : std::string("python");
+    name_ = OverriddenName(Base(), "Strategy.name");
     return name_;
   }
 
   absl::StatusOr<std::optional<Signal>> OnBar(const Candle& bar) override {
-    py::gil_scoped_acquire gil;
-    py::function override =
-        py::get_override(static_cast<const Strategy*>(this), "on_bar");
-    if (!override)
-      return absl::UnimplementedError("Strategy subclass defines no on_bar");
-    try {
-      py::object result = override(bar);
-      if (result.is_none()) return std::nullopt;
-      return std::optional<Signal>(result.cast<Signal>());
-    } catch (py::error_already_set& e) {
-      return absl::InvalidArgumentError(
-          absl::StrCat("Python strategy raised ", e.what()));
-    } catch (py::cast_error& e) {
-      return absl::InvalidArgumentError(absl::StrCat(
-          "Python strategy's on_bar must return a Signal or None: ", e.what()));
-    }
+    return CallOverride<std::optional<Signal>>(Base(), "Strategy.on_bar",
+                                               "on_bar", bar);
   }
 
   void Reset() override {
-    py::gil_scoped_acquire gil;
-    py::function override =
-        py::get_override(static_cast<const Strategy*>(this), "reset");
-    if (override) override();
+    absl::Status reset = CallOverride<void>(Base(), "Strategy.reset", "reset");
+    if (reset.code() != absl::StatusCode::kUnimplemented) {
+      ReportUnraisable(reset);
+    }
   }
 
  private:
+  const Strategy* Base() const { return this; }
+
   mutable std::string name_;
 };
 
@@ -82,19 +69,24 @@ void BindTrading(py::module_& m) {
 
   py::class_<Strategy, PyStrategy>(
       m, "Strategy",
-      "Subclass it in Python: define name(), on_bar(candle) -> Signal | None "
-      "and "
-      "optionally reset(). Exceptions in on_bar stop a backtest with "
-      "botcore.InvalidArgument.")
+      "The strategy port. Subclass it in Python: define name(), "
+      "on_bar(candle) -> Signal | None and optionally reset(). An exception "
+      "in on_bar becomes a Status that stops the backtest (botcore.Error "
+      "subclasses keep their code; see docs/python.md for the others); one "
+      "in name() or reset() goes to sys.unraisablehook.")
       .def(py::init<>())
-      .def("name", [](const Strategy& s) { return std::string(s.name()); })
+      .def(
+          "name", [](const Strategy& s) { return std::string(s.name()); },
+          "A short stable name, e.g. 'sma_cross'.")
       .def(
           "on_bar",
           [](Strategy& s, const Candle& bar) {
             return ValueOrRaise(s.OnBar(bar));
           },
-          py::arg("bar"))
-      .def("reset", &Strategy::Reset);
+          py::arg("bar"),
+          "Feeds one bar (in time order); returns a Signal or None.")
+      .def("reset", &Strategy::Reset,
+           "Forgets every bar, to start a new series.");
 
   py::class_<SmaCrossStrategy, Strategy>(
       m, "SmaCrossStrategy",
@@ -137,7 +129,10 @@ void BindTrading(py::module_& m) {
       .value("STOP_LOSS", TradeReason::kStopLoss)
       .value("TAKE_PROFIT", TradeReason::kTakeProfit);
 
-  py::class_<Order>(m, "Order")
+  py::class_<Order>(
+      m, "Order",
+      "An order for the paper portfolio: symbol, side, whole-lot quantity, "
+      "price on the step and optional stop-loss / take-profit.")
       .def(py::init([](const std::string& symbol, Side side, int64_t quantity,
                        Amount price, std::optional<Amount> stop_loss,
                        std::optional<Amount> take_profit) {
@@ -162,7 +157,9 @@ void BindTrading(py::module_& m) {
       .def_readwrite("reason", &Order::reason)
       .def_readwrite("recommendation_id", &Order::recommendation_id);
 
-  py::class_<Trade>(m, "Trade")
+  py::class_<Trade>(m, "Trade",
+                    "One fill of the portfolio: price, commission, realized "
+                    "P&L and cash after it.")
       .def(py::init<>())
       .def_readonly("sequence", &Trade::sequence)
       .def_readonly("time", &Trade::time)
@@ -178,7 +175,9 @@ void BindTrading(py::module_& m) {
       .def_readonly("stop_loss", &Trade::stop_loss)
       .def_readonly("take_profit", &Trade::take_profit);
 
-  py::class_<Position>(m, "Position")
+  py::class_<Position>(
+      m, "Position",
+      "An open position: quantity, cost, last price and protective levels.")
       .def(py::init<>())
       .def_readonly("symbol", &Position::symbol)
       .def_readonly("quantity", &Position::quantity)
@@ -187,11 +186,16 @@ void BindTrading(py::module_& m) {
       .def_readonly("stop_loss", &Position::stop_loss)
       .def_readonly("take_profit", &Position::take_profit)
       .def_readonly("opened_at", &Position::opened_at)
-      .def("market_value", &Position::MarketValue)
-      .def("unrealized_pnl", &Position::UnrealizedPnl)
-      .def("average_entry_price", &Position::AverageEntryPrice);
+      .def("market_value", &Position::MarketValue,
+           "Quantity times the last price.")
+      .def("unrealized_pnl", &Position::UnrealizedPnl,
+           "Market value minus cost.")
+      .def("average_entry_price", &Position::AverageEntryPrice,
+           "Cost per share.");
 
-  py::class_<RoundTrip>(m, "RoundTrip")
+  py::class_<RoundTrip>(
+      m, "RoundTrip",
+      "A closed position: entry and exit, quantity, P&L and why it closed.")
       .def(py::init<>())
       .def_readonly("symbol", &RoundTrip::symbol)
       .def_readonly("entry_time", &RoundTrip::entry_time)
@@ -245,7 +249,8 @@ void BindTrading(py::module_& m) {
           [](PortfolioBook& b, const std::string& symbol, const Amount& price) {
             RaiseIfError(b.Mark(symbol, price));
           },
-          py::arg("symbol"), py::arg("price"))
+          py::arg("symbol"), py::arg("price"),
+          "Records `price` as the last price of `symbol`.")
       .def(
           "crossed_exit",
           [](const PortfolioBook& b, const std::string& symbol,
@@ -275,7 +280,7 @@ void BindTrading(py::module_& m) {
             if (p == nullptr) return std::nullopt;
             return *p;
           },
-          py::arg("symbol"));
+          py::arg("symbol"), "The open position in `symbol`, or None.");
 
   py::enum_<TradeAction>(m, "TradeAction")
       .value("BUY", TradeAction::kBuy)
@@ -331,20 +336,26 @@ void BindTrading(py::module_& m) {
       .value("REDUCING", TradingState::kReducing)
       .value("HALTED", TradingState::kHalted);
 
-  py::class_<RiskReason>(m, "RiskReason")
+  py::class_<RiskReason>(m, "RiskReason",
+                         "One reason of a risk verdict: its decision, a stable "
+                         "code and a message for people.")
       .def(py::init<>())
       .def_readonly("decision", &RiskReason::decision)
       .def_readonly("code", &RiskReason::code)
       .def_readonly("message", &RiskReason::message);
 
-  py::class_<RiskVerdict>(m, "RiskVerdict")
+  py::class_<RiskVerdict>(
+      m, "RiskVerdict",
+      "The risk engine's answer to a recommendation: approved, adjusted (see "
+      "`order`) or rejected, with reasons.")
       .def(py::init<>())
       .def_readonly("decision", &RiskVerdict::decision)
       .def_readonly("order", &RiskVerdict::order)
       .def_readonly("reasons", &RiskVerdict::reasons)
       .def_readonly("trading_state", &RiskVerdict::trading_state)
       .def_property_readonly("allowed", &RiskVerdict::allowed)
-      .def("summary", &RiskVerdict::Summary);
+      .def("summary", &RiskVerdict::Summary,
+           "The verdict and its reasons as one line for people.");
 
   py::class_<RiskLimits>(
       m, "RiskLimits",
@@ -367,14 +378,8 @@ void BindTrading(py::module_& m) {
                      &RiskLimits::enforce_trading_hours)
       .def_readwrite("stop_loss_guard_count",
                      &RiskLimits::stop_loss_guard_count)
-      .def_property(
-          "stop_loss_guard_window_seconds",
-          [](const RiskLimits& l) {
-            return absl::ToDoubleSeconds(l.stop_loss_guard_window);
-          },
-          [](RiskLimits& l, double s) {
-            l.stop_loss_guard_window = absl::Seconds(s);
-          })
+      .def_readwrite("stop_loss_guard_window",
+                     &RiskLimits::stop_loss_guard_window)
       .def_readwrite("reducing_drawdown", &RiskLimits::reducing_drawdown)
       .def_readwrite("halted_drawdown", &RiskLimits::halted_drawdown)
       .def_readwrite("max_entry_deviation", &RiskLimits::max_entry_deviation)
@@ -399,11 +404,16 @@ void BindTrading(py::module_& m) {
            "holidays: exchange holidays as 'YYYY-MM-DD'.")
       .def("review", &RiskEngine::Review, py::arg("recommendation"),
            py::arg("portfolio"), py::arg("market_price"), py::arg("now"),
-           py::arg("limits"))
+           py::arg("limits"),
+           "Reviews a recommendation for `portfolio` at `market_price` and "
+           "time `now` against `limits`; returns a RiskVerdict.")
       .def_static("trading_state", &RiskEngine::TradingStateOf,
                   py::arg("portfolio"), py::arg("limits"));
 
-  py::class_<BacktestReport>(m, "BacktestReport")
+  py::class_<BacktestReport>(
+      m, "BacktestReport",
+      "The figures of a backtest: returns, drawdown, Sharpe, Sortino, win "
+      "rate, profit factor, fills. str() formats them for people.")
       .def(py::init<>())
       .def_readonly("bars", &BacktestReport::bars)
       .def_readonly("initial_equity", &BacktestReport::initial_equity)
@@ -427,12 +437,14 @@ void BindTrading(py::module_& m) {
       .def_readonly("open_quantity", &BacktestReport::open_quantity)
       .def("__str__", &FormatBacktestReport);
 
-  py::class_<EquityPoint>(m, "EquityPoint")
+  py::class_<EquityPoint>(m, "EquityPoint", "Equity at a bar's close.")
       .def(py::init<>())
       .def_readonly("time", &EquityPoint::time)
       .def_readonly("equity", &EquityPoint::equity);
 
-  py::class_<BacktestResult>(m, "BacktestResult")
+  py::class_<BacktestResult>(
+      m, "BacktestResult",
+      "A backtest's report, equity curve, trades, round trips and refusals.")
       .def(py::init<>())
       .def_readonly("report", &BacktestResult::report)
       .def_readonly("equity_curve", &BacktestResult::equity_curve)
@@ -448,25 +460,53 @@ void BindTrading(py::module_& m) {
       .def(
           "write_trades_csv",
           [](const BacktestResult& r, const std::string& path) {
-            RaiseIfError(WriteTradesCsv(path, r.round_trips));
+            WithoutGil([&] { return WriteTradesCsv(path, r.round_trips); });
           },
-          py::arg("path"))
+          py::arg("path"),
+          "Writes the round trips as CSV to `path`; raises botcore.Unavailable "
+          "when it cannot.")
       .def(
           "write_equity_csv",
           [](const BacktestResult& r, const std::string& path) {
-            RaiseIfError(
-                WriteEquityCsv(path, r.equity_curve, r.report.initial_equity));
+            WithoutGil([&] {
+              return WriteEquityCsv(path, r.equity_curve,
+                                    r.report.initial_equity);
+            });
           },
-          py::arg("path"));
+          py::arg("path"),
+          "Writes time, equity and drawdown per bar as CSV to `path`; raises "
+          "botcore.Unavailable when it cannot.");
 
-  py::class_<BacktestOptions>(m, "BacktestOptions")
+  py::class_<BacktestOptions>(
+      m, "BacktestOptions",
+      "Portfolio, symbol, risk limits and progress callback of a backtest.")
       .def(py::init<>())
       .def_readwrite("portfolio", &BacktestOptions::portfolio)
       .def_readwrite("symbol", &BacktestOptions::symbol)
       .def_readwrite("limits", &BacktestOptions::limits)
-      .def_readwrite(
-          "progress", &BacktestOptions::progress,
-          "Called as progress(done, total) every progress_every bars.")
+      .def_property(
+          "progress", [](const BacktestOptions& o) { return o.progress; },
+          [](BacktestOptions& o,
+             std::function<void(int64_t, int64_t)> progress) {
+            if (!progress) {
+              o.progress = nullptr;
+              return;
+            }
+            // An exception in the callback must not unwind through the
+            // backtester: it goes to sys.unraisablehook and the run goes on.
+            o.progress = [progress = std::move(progress)](int64_t done,
+                                                          int64_t total) {
+              try {
+                progress(done, total);
+              } catch (const py::error_already_set& e) {
+                py::gil_scoped_acquire gil;
+                ReportUnraisable(
+                    StatusFromPythonError(e, "BacktestOptions.progress"));
+              }
+            };
+          },
+          "Called as progress(done, total) every progress_every bars; an "
+          "exception in it is reported through sys.unraisablehook.")
       .def_readwrite("progress_every", &BacktestOptions::progress_every)
       .def_readwrite("periods_per_year", &BacktestOptions::periods_per_year);
 
@@ -480,16 +520,45 @@ void BindTrading(py::module_& m) {
            py::arg("options") = BacktestOptions{})
       .def(
           "run",
-          [](const Backtester& b, Strategy& strategy,
-             const std::vector<Candle>& candles, double buy_percent) {
-            StrategyAdvisorOptions advisor;
-            advisor.buy_percent = buy_percent;
-            return ValueOrRaise(b.Run(strategy, candles, advisor));
+          [](const Backtester& b, const py::object& advisor,
+             std::optional<std::vector<Candle>> candles,
+             MarketData* market_data, std::optional<CandleQuery> query,
+             double buy_percent) {
+            if (candles.has_value() == (market_data != nullptr)) {
+              RaiseStatus(absl::InvalidArgumentError(
+                  "Backtester.run takes either candles or market_data (with "
+                  "a query)"));
+            }
+            if (market_data != nullptr) {
+              if (!query) {
+                RaiseStatus(absl::InvalidArgumentError(
+                    "Backtester.run: market_data needs a query"));
+              }
+              candles =
+                  WithoutGil([&] { return market_data->GetCandles(*query); });
+            }
+            if (py::isinstance<Strategy>(advisor)) {
+              Strategy& strategy = advisor.cast<Strategy&>();
+              StrategyAdvisorOptions options;
+              options.buy_percent = buy_percent;
+              return WithoutGil(
+                  [&] { return b.Run(strategy, *candles, options); });
+            }
+            if (py::isinstance<Advisor>(advisor)) {
+              Advisor& a = advisor.cast<Advisor&>();
+              return WithoutGil([&] { return b.Run(a, *candles); });
+            }
+            throw py::type_error(
+                "Backtester.run takes a Strategy or an Advisor");
           },
-          py::arg("strategy"), py::arg("candles"),
+          py::arg("advisor"), py::arg("candles") = std::nullopt, py::kw_only(),
+          py::arg("market_data") = nullptr, py::arg("query") = std::nullopt,
           py::arg("buy_percent") = 95.0,
-          "Resets the strategy and runs it over the candles; returns a "
-          "BacktestResult.");
+          "Runs a Strategy (reset first, through a StrategyAdvisor buying "
+          "buy_percent of equity) or an Advisor over `candles`, or over the "
+          "candles market_data.get_candles(query) returns, with the GIL "
+          "released; returns a BacktestResult. Raises the advisor's error "
+          "naming the bar.");
 }
 
 }  // namespace botcore::python
