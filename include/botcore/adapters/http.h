@@ -10,7 +10,8 @@
 //   std::unique_ptr<HttpClient> http = NewCachingHttpClient(
 //       NewRetryingHttpClient(
 //           NewRateLimitedHttpClient(*std::move(curl),
-//                                    {.clock = &clock, .requests_per_second = 1}),
+//                                    {.clock = &clock, .requests_per_second =
+//                                    1}),
 //           {.clock = &clock}),
 //       {.clock = &clock, .ttl = absl::Minutes(15)});
 //
@@ -43,15 +44,22 @@ struct CurlHttpClientOptions {
   // Idle keep-alive connections kept for reuse, across all hosts.
   // Default: 8.
   int max_idle_connections = 8;
+  // A PEM file of the CA certificates to trust instead of the system's
+  // store, e.g. a private CA in front of a local Bot API server or RPC node.
+  // Default: empty (the system's CA store).
+  std::string ca_bundle_path;
 };
 
 // An HttpClient over libcurl. TLS certificates and host names are always
-// verified against the system's CA store. Proxies come from the usual
-// environment variables (http_proxy, https_proxy, all_proxy, no_proxy and
-// their upper-case forms). Connections are kept alive and reused between
-// calls, also across threads (a pool of curl easy handles).
+// verified, against the system's CA store or options.ca_bundle_path; an
+// untrusted certificate or a host name it does not cover fails the request
+// with kUnavailable, "SSL certificate problem: ..." in the message. Proxies
+// come from the usual environment variables (http_proxy, https_proxy,
+// all_proxy, no_proxy and their upper-case forms). Connections are kept alive
+// and reused between calls, also across threads (a pool of curl easy handles).
 // Thread-safe.
-// Errors: kInternal if libcurl cannot be initialised.
+// Errors: kInvalidArgument when ca_bundle_path is set but is not a readable
+// file; kInternal if libcurl cannot be initialised.
 [[nodiscard]] absl::StatusOr<std::unique_ptr<HttpClient>> NewCurlHttpClient(
     const CurlHttpClientOptions& options);
 
