@@ -235,4 +235,22 @@ absl::StatusOr<std::unique_ptr<HttpClient>> NewCurlHttpClient(
   return std::make_unique<CurlHttpClient>(options);
 }
 
+absl::StatusOr<std::unique_ptr<HttpClient>> NewHttpClientStack(
+    const HttpStackOptions& options) {
+  absl::StatusOr<std::unique_ptr<HttpClient>> curl =
+      NewCurlHttpClient(options.curl);
+  if (!curl.ok()) return curl.status();
+  std::unique_ptr<HttpClient> http = *std::move(curl);
+  if (options.rate_limit.has_value()) {
+    http = NewRateLimitedHttpClient(std::move(http), *options.rate_limit);
+  }
+  if (options.retry.has_value()) {
+    http = NewRetryingHttpClient(std::move(http), *options.retry);
+  }
+  if (options.cache.has_value()) {
+    http = NewCachingHttpClient(std::move(http), *options.cache);
+  }
+  return http;
+}
+
 }  // namespace botcore
