@@ -758,8 +758,9 @@ absl::Status RestoreDatabase(std::string_view url, std::string_view file) {
       std::filesystem::path(target.sqlite_path).parent_path();
   if (!parent.empty()) std::filesystem::create_directories(parent, ec);
   BOTCORE_ASSIGN_OR_RETURN(
-      SqliteHandle dest, OpenSqlite(target.sqlite_path,
-                                    SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE));
+      SqliteHandle dest,
+      OpenSqlite(target.sqlite_path,
+                 SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE));
   return CopyPages(source.get(), dest.get(),
                    absl::StrCat("restore of ", ToAbsl(file), " into ",
                                 RedactUrl(url)));
