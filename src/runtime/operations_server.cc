@@ -179,6 +179,13 @@ absl::StatusOr<OperationsServerOptions> OperationsServerOptionsFromConfig(
         absl::StrCat("HTTP_PORT: ", port, " is outside 0-65535"));
   }
   options.port = static_cast<int>(port);
+  BOTCORE_ASSIGN_OR_RETURN(const int64_t threads,
+                           config.GetInt("HTTP_THREADS", options.threads));
+  if (threads < 1 || threads > 256) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("HTTP_THREADS: ", threads, " is outside 1-256"));
+  }
+  options.threads = static_cast<int>(threads);
   options.webhook_path =
       config.GetString("TELEGRAM_WEBHOOK_PATH", options.webhook_path);
   if (!IsWebhookPath(options.webhook_path)) {

@@ -307,20 +307,24 @@ TEST_SUITE("operations_server") {
     CHECK(defaults.port == 8080);
     CHECK(defaults.webhook_path == "/telegram/webhook");
     CHECK(defaults.max_poll_age == absl::Minutes(2));
+    CHECK(defaults.threads == 16);
     ASSIGN_OR_REQUIRE(OperationsServerOptions set,
                       OperationsServerOptionsFromConfig(Config::FromMap(
                           {{"HTTP_HOST", "0.0.0.0"},
                            {"HTTP_PORT", "9100"},
+                           {"HTTP_THREADS", "40"},
                            {"TELEGRAM_WEBHOOK_PATH", "/hook/abc_1"},
                            {"HEALTH_MAX_POLL_AGE", "90s"}})));
     CHECK(set.host == "0.0.0.0");
     CHECK(set.port == 9100);
+    CHECK(set.threads == 40);
     CHECK(set.webhook_path == "/hook/abc_1");
     CHECK(set.max_poll_age == absl::Seconds(90));
     for (const auto& [key, value] :
          std::vector<std::pair<std::string, std::string>>{
              {"HTTP_PORT", "http"},
              {"HTTP_PORT", "65536"},
+             {"HTTP_THREADS", "0"},
              {"TELEGRAM_WEBHOOK_PATH", "hook"},
              {"HEALTH_MAX_POLL_AGE", "-1s"},
              {"HEALTH_MAX_POLL_AGE", "soon"}}) {

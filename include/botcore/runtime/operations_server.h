@@ -84,19 +84,22 @@ struct OperationsServerOptions {
   // A last poll older than this makes /healthz answer 503.
   // Default: 2 min (HEALTH_MAX_POLL_AGE).
   absl::Duration max_poll_age = absl::Minutes(2);
-  // Threads serving requests. Default: 4.
-  int threads = 4;
+  // Threads serving connections. A kept-alive connection holds its thread
+  // until it has been idle 5 s, so keep Telegram's max_connections
+  // (WebhookSettings) and a proxy's pooled connections below this.
+  // Default: 16 (HTTP_THREADS).
+  int threads = 16;
   // Request bodies above this are refused with 413. Default: 1 MiB
   // (Telegram updates are a few KiB).
   size_t max_body_bytes = size_t{1} << 20;
 };
 
-// Reads HTTP_HOST, HTTP_PORT, TELEGRAM_WEBHOOK_PATH and HEALTH_MAX_POLL_AGE
-// into the options' fields, the defaults above where unset; the pointer and
-// callback fields stay empty.
-// Errors: kInvalidArgument naming the key for a value that is not a number,
-// a port outside 0-65535, a path not of the form above or a duration that
-// does not parse or is not positive.
+// Reads HTTP_HOST, HTTP_PORT, HTTP_THREADS, TELEGRAM_WEBHOOK_PATH and
+// HEALTH_MAX_POLL_AGE into the options' fields, the defaults above where unset;
+// the pointer and callback fields stay empty. Errors: kInvalidArgument naming
+// the key for a value that is not a number, a port outside 0-65535, threads
+// outside 1-256, a path not of the form above or a duration that does not parse
+// or is not positive.
 [[nodiscard]] absl::StatusOr<OperationsServerOptions>
 OperationsServerOptionsFromConfig(const Config& config);
 

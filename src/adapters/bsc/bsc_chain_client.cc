@@ -351,16 +351,17 @@ absl::StatusOr<std::vector<TransferLog>> BscChainClient::TransferLogs(
 
 absl::StatusOr<std::unique_ptr<HttpClient>> NewBscHttpClient(
     Clock* clock, const BscHttpOptions& options) {
-  HttpStackOptions stack;
-  stack.curl.connect_timeout = options.connect_timeout;
-  stack.curl.total_timeout = options.total_timeout;
-  stack.rate_limit = RateLimitOptions{
-      .clock = clock, .requests_per_second = options.requests_per_second};
-  // JSON-RPC reads are safe to repeat, so POSTs are retried after timeouts.
-  stack.retry = RetryOptions{.clock = clock,
+  return NewHttpClientStack(
+      {.curl = {.connect_timeout = options.connect_timeout,
+                .total_timeout = options.total_timeout},
+       .rate_limit =
+           RateLimitOptions{.clock = clock,
+                            .requests_per_second = options.requests_per_second},
+       // JSON-RPC reads are safe to repeat, so POSTs are retried after
+       // timeouts too.
+       .retry = RetryOptions{.clock = clock,
                              .max_attempts = options.max_attempts,
-                             .retry_non_idempotent = true};
-  return NewHttpClientStack(stack);
+                             .retry_non_idempotent = true}});
 }
 
 }  // namespace botcore

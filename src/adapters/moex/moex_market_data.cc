@@ -301,21 +301,22 @@ absl::StatusOr<std::unique_ptr<MarketData>> NewMoexMarketData(
 
 absl::StatusOr<std::unique_ptr<HttpClient>> NewMoexHttpClient(
     Clock* clock, const MoexHttpOptions& options) {
-  HttpStackOptions stack;
-  stack.curl.connect_timeout = options.connect_timeout;
-  stack.curl.total_timeout = options.total_timeout;
-  stack.rate_limit = RateLimitOptions{
-      .clock = clock, .requests_per_second = options.requests_per_second};
-  stack.retry = RetryOptions{.clock = clock};
-  stack.cache = CacheOptions{
-      .clock = clock,
-      .ttl = options.cache_ttl,
-      // Errors ISS reports inside a 200 and unreadable bodies are not kept.
-      .cacheable =
-          [](const HttpResponse& response) {
-            return internal::ParseIssBlocks(response.body).ok();
-          }};
-  return NewHttpClientStack(stack);
+  return NewHttpClientStack(
+      {.curl = {.connect_timeout = options.connect_timeout,
+                .total_timeout = options.total_timeout},
+       .rate_limit =
+           RateLimitOptions{.clock = clock,
+                            .requests_per_second = options.requests_per_second},
+       .retry = RetryOptions{.clock = clock},
+       .cache = CacheOptions{
+           .clock = clock,
+           .ttl = options.cache_ttl,
+           // Errors ISS reports inside a 200 and unreadable bodies are not
+           // kept.
+           .cacheable =
+               [](const HttpResponse& response) {
+                 return internal::ParseIssBlocks(response.body).ok();
+               }}});
 }
 
 }  // namespace botcore
