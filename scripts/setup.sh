@@ -6,7 +6,8 @@ set -euo pipefail
 packages=(
   cmake ninja-build g++ ccache pkg-config
   libabsl-dev libfmt-dev libsoci-dev libboost-dev libsqlite3-dev libpq-dev
-  rapidjson-dev libcurl4-openssl-dev libcpp-httplib-dev
+  rapidjson-dev libcurl4-openssl-dev libcpp-httplib-dev prometheus-cpp-dev
+  libssl-dev openssl
   clang libclang-rt-14-dev
   doctest-dev libbenchmark-dev
   pybind11-dev python3-dev python3-numpy python3-pytest python3-pip python3-venv

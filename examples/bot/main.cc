@@ -10,6 +10,7 @@
 #include "absl/strings/str_join.h"
 #include "botcore/adapters/storage.h"
 #include "botcore/core/config.h"
+#include "botcore/runtime/database_commands.h"
 #include "botcore/version.h"
 
 namespace {
@@ -33,7 +34,10 @@ absl::Status Run() {
 
 }  // namespace
 
-int main() {
+int main(int argc, char** argv) {
+  if (argc > 1 && botcore::IsDatabaseCommand(argv[1])) {
+    return botcore::DatabaseCommandMain(argc, argv);
+  }
   if (absl::Status s = Run(); !s.ok()) {
     std::fprintf(stderr, "botcore-bot: %s\n", s.ToString().c_str());
     return 1;

@@ -14,6 +14,7 @@
 #include "absl/strings/str_cat.h"
 #include "botcore/ledger/evm_address.h"
 #include "internal/json_text.h"
+#include "internal/schema.h"
 #include "internal/status_macros.h"
 #include "internal/strings.h"
 
@@ -85,6 +86,10 @@ absl::StatusOr<std::string> ParseHash(std::string_view what,
 }
 
 }  // namespace
+
+namespace internal {
+ComponentSchema DepositsSchema() { return {"deposits", kMigrations}; }
+}  // namespace internal
 
 std::string DepositKey::TransferId() const {
   return absl::StrCat("deposit:", chain_id, ":", tx_hash, ":", log_index);
@@ -442,7 +447,8 @@ absl::StatusOr<std::unique_ptr<DepositEngine>> DepositEngine::Create(
     }
     impl->thresholds.push_back(threshold);
   }
-  BOTCORE_RETURN_IF_ERROR(options.database->Migrate("deposits", kMigrations));
+  BOTCORE_RETURN_IF_ERROR(
+      internal::ApplySchema(*options.database, internal::DepositsSchema()));
   return std::unique_ptr<DepositEngine>(new DepositEngine(std::move(impl)));
 }
 

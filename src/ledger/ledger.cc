@@ -11,6 +11,7 @@
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "internal/schema.h"
 #include "internal/status_macros.h"
 #include "internal/strings.h"
 
@@ -109,6 +110,10 @@ struct AccountState {
 };
 
 }  // namespace
+
+namespace internal {
+ComponentSchema LedgerSchema() { return {"ledger", kMigrations}; }
+}  // namespace internal
 
 std::string_view TransferKindName(TransferKind kind) {
   switch (kind) {
@@ -525,7 +530,8 @@ absl::StatusOr<std::unique_ptr<Ledger>> Ledger::Create(
           absl::StrCat("asset '", asset.code, "' is listed twice"));
     }
   }
-  BOTCORE_RETURN_IF_ERROR(options.database->Migrate("ledger", kMigrations));
+  BOTCORE_RETURN_IF_ERROR(
+      internal::ApplySchema(*options.database, internal::LedgerSchema()));
   return std::unique_ptr<Ledger>(new Ledger(std::move(impl)));
 }
 

@@ -12,6 +12,7 @@
 #include "absl/strings/str_cat.h"
 #include "botcore/ledger/evm_address.h"
 #include "internal/json_text.h"
+#include "internal/schema.h"
 #include "internal/status_macros.h"
 #include "internal/strings.h"
 
@@ -53,6 +54,10 @@ std::string HoldId(std::string_view id, std::string_view part) {
 }
 
 }  // namespace
+
+namespace internal {
+ComponentSchema WithdrawalsSchema() { return {"withdrawals", kMigrations}; }
+}  // namespace internal
 
 std::string_view WithdrawalStateName(WithdrawalState state) {
   switch (state) {
@@ -230,7 +235,7 @@ absl::StatusOr<std::unique_ptr<WithdrawalEngine>> WithdrawalEngine::Create(
                      options.minimum_amount, ") must not be negative"));
   }
   BOTCORE_RETURN_IF_ERROR(
-      options.database->Migrate("withdrawals", kMigrations));
+      internal::ApplySchema(*options.database, internal::WithdrawalsSchema()));
   return std::unique_ptr<WithdrawalEngine>(
       new WithdrawalEngine(std::move(impl)));
 }

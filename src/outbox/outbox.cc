@@ -6,6 +6,7 @@
 
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
+#include "internal/schema.h"
 #include "internal/status_macros.h"
 #include "internal/strings.h"
 
@@ -74,6 +75,10 @@ absl::StatusOr<OutboxEntry> FromRow(const SqlRow& row) {
 
 }  // namespace
 
+namespace internal {
+ComponentSchema OutboxSchema() { return {"outbox", kMigrations}; }
+}  // namespace internal
+
 Outbox::Outbox(const OutboxOptions& options) : options_(options) {
   if (options_.clock == nullptr) options_.clock = &system_clock_;
 }
@@ -95,7 +100,8 @@ absl::StatusOr<std::unique_ptr<Outbox>> Outbox::Create(
         ", max_backoff ", absl::FormatDuration(options.max_backoff),
         ", claim_timeout ", absl::FormatDuration(options.claim_timeout)));
   }
-  BOTCORE_RETURN_IF_ERROR(options.database->Migrate("outbox", kMigrations));
+  BOTCORE_RETURN_IF_ERROR(
+      internal::ApplySchema(*options.database, internal::OutboxSchema()));
   return std::unique_ptr<Outbox>(new Outbox(options));
 }
 

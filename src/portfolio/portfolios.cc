@@ -4,6 +4,7 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
+#include "internal/schema.h"
 #include "internal/status_macros.h"
 #include "internal/strings.h"
 
@@ -189,6 +190,10 @@ absl::Status CheckOwner(std::string_view owner) {
 
 }  // namespace
 
+namespace internal {
+ComponentSchema PortfolioSchema() { return {"portfolio", kMigrations}; }
+}  // namespace internal
+
 Portfolios::Portfolios(PortfoliosOptions options)
     : options_(std::move(options)) {}
 
@@ -199,7 +204,8 @@ absl::StatusOr<std::unique_ptr<Portfolios>> Portfolios::Create(
         "PortfoliosOptions: database and clock are required");
   }
   BOTCORE_RETURN_IF_ERROR(PortfolioBook::Create(options.book).status());
-  BOTCORE_RETURN_IF_ERROR(options.database->Migrate("portfolio", kMigrations));
+  BOTCORE_RETURN_IF_ERROR(
+      internal::ApplySchema(*options.database, internal::PortfolioSchema()));
   return std::unique_ptr<Portfolios>(new Portfolios(options));
 }
 

@@ -11,6 +11,7 @@
 #include "absl/strings/str_cat.h"
 #include "internal/json_text.h"
 #include "internal/keccak.h"
+#include "internal/schema.h"
 #include "internal/status_macros.h"
 #include "internal/strings.h"
 
@@ -40,6 +41,10 @@ CREATE INDEX referral_rewards_beneficiary ON referral_rewards (beneficiary)
 };
 
 }  // namespace
+
+namespace internal {
+ComponentSchema ReferralSchema() { return {"referral", kMigrations}; }
+}  // namespace internal
 
 struct ReferralEngine::Impl {
   ReferralOptions options;
@@ -114,7 +119,8 @@ absl::StatusOr<std::unique_ptr<ReferralEngine>> ReferralEngine::Create(
         absl::StrCat("referral rates sum to ", sum.ToDisplayString(),
                      "; they must pay out less than the deposit"));
   }
-  BOTCORE_RETURN_IF_ERROR(options.database->Migrate("referral", kMigrations));
+  BOTCORE_RETURN_IF_ERROR(
+      internal::ApplySchema(*options.database, internal::ReferralSchema()));
   return std::unique_ptr<ReferralEngine>(new ReferralEngine(std::move(impl)));
 }
 

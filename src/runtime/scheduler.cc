@@ -6,6 +6,7 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
+#include "internal/schema.h"
 #include "internal/status_macros.h"
 
 namespace botcore {
@@ -46,6 +47,10 @@ std::optional<absl::Time> OptionalTime(const SqlRow& row, size_t i) {
 
 }  // namespace
 
+namespace internal {
+ComponentSchema RuntimeSchema() { return {"runtime", kRuntimeMigrations}; }
+}  // namespace internal
+
 absl::StatusOr<std::unique_ptr<Scheduler>> Scheduler::Create(
     const SchedulerOptions& options) {
   if (options.database == nullptr || options.clock == nullptr) {
@@ -53,7 +58,7 @@ absl::StatusOr<std::unique_ptr<Scheduler>> Scheduler::Create(
         "SchedulerOptions needs both a database and a clock");
   }
   BOTCORE_RETURN_IF_ERROR(
-      options.database->Migrate("runtime", kRuntimeMigrations));
+      internal::ApplySchema(*options.database, internal::RuntimeSchema()));
   SchedulerOptions resolved = options;
   if (resolved.instance_id.empty()) resolved.instance_id = DefaultInstanceId();
   return std::unique_ptr<Scheduler>(new Scheduler(resolved));

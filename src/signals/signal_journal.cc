@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "internal/schema.h"
 #include "internal/status_macros.h"
 #include "internal/strings.h"
 
@@ -311,6 +312,10 @@ SignalStats ComputeStats(std::string_view symbol, std::string_view timeframe,
 
 }  // namespace
 
+namespace internal {
+ComponentSchema SignalsSchema() { return {"signals", kSignalsMigrations}; }
+}  // namespace internal
+
 std::string_view SignalOutcomeName(SignalOutcome outcome) {
   switch (outcome) {
     case SignalOutcome::kOpen:
@@ -339,7 +344,7 @@ absl::StatusOr<std::unique_ptr<SignalJournal>> SignalJournal::Create(
                      options.expiry_bars));
   }
   BOTCORE_RETURN_IF_ERROR(
-      options.database->Migrate("signals", kSignalsMigrations));
+      internal::ApplySchema(*options.database, internal::SignalsSchema()));
   return std::unique_ptr<SignalJournal>(new SignalJournal(options));
 }
 

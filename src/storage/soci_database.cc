@@ -27,6 +27,7 @@
 #include "botcore/adapters/storage.h"
 #include "botcore/core/redact.h"
 #include "internal/sql_text.h"
+#include "internal/status_macros.h"
 #include "internal/strings.h"
 #include "soci/postgresql/soci-postgresql.h"
 #include "soci/soci.h"
@@ -359,6 +360,129 @@ class SociTransaction final : public SqlTransaction {
   const SqlDialect dialect_;
 };
 
+// SQLite's own API, for the online backup that SOCI does not wrap.
+namespace sqlite = ::sqlite_api;
+
+struct SqliteCloser {
+  void operator()(sqlite::sqlite3* db) const { sqlite::sqlite3_close_v2(db); }
+};
+using SqliteHandle = std::unique_ptr<sqlite::sqlite3, SqliteCloser>;
+
+bool SameFile(std::string_view a, std::string_view b) {
+  std::error_code ec;
+  return std::filesystem::equivalent(std::filesystem::path(a),
+                                     std::filesystem::path(b), ec);
+}
+
+// The checks on a backup's destination that give a clearer message than
+// SQLite's "unable to open database file".
+absl::Status CheckBackupFile(std::string_view file) {
+  if (file.empty()) return absl::InvalidArgumentError("backup file is empty");
+  const std::filesystem::path parent =
+      std::filesystem::path(file).parent_path();
+  std::error_code ec;
+  if (!parent.empty() && !std::filesystem::is_directory(parent, ec)) {
+    return absl::NotFoundError(
+        absl::StrCat("cannot write backup file ", ToAbsl(file), ": directory ",
+                     parent.string(), " does not exist"));
+  }
+  if (std::filesystem::is_directory(std::filesystem::path(file), ec)) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("backup file ", ToAbsl(file), " is a directory"));
+  }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<SqliteHandle> OpenSqlite(std::string_view path, int flags) {
+  sqlite::sqlite3* raw = nullptr;
+  const int rc =
+      sqlite::sqlite3_open_v2(std::string(path).c_str(), &raw, flags, nullptr);
+  SqliteHandle db(raw);
+  if (rc != SQLITE_OK) {
+    return absl::UnavailableError(absl::StrCat(
+        "cannot open ", ToAbsl(path), ": ",
+        db != nullptr ? sqlite::sqlite3_errmsg(db.get())
+                      : sqlite::sqlite3_errstr(rc)));
+  }
+  sqlite::sqlite3_busy_timeout(db.get(), 5000);
+  return db;
+}
+
+// Copies every page of `from` into `to` in one step, which reads one
+// snapshot of `from`; waits out locks held by other connections for up to
+// about a minute.
+absl::Status CopyPages(sqlite::sqlite3* from, sqlite::sqlite3* to,
+                       std::string_view what) {
+  sqlite::sqlite3_backup* backup =
+      sqlite::sqlite3_backup_init(to, "main", from, "main");
+  if (backup == nullptr) {
+    return absl::UnavailableError(
+        absl::StrCat(ToAbsl(what), ": ", sqlite::sqlite3_errmsg(to)));
+  }
+  int rc = SQLITE_OK;
+  for (int attempt = 0; attempt < 6000; ++attempt) {
+    rc = sqlite::sqlite3_backup_step(backup, -1);
+    if (rc != SQLITE_BUSY && rc != SQLITE_LOCKED) break;
+    absl::SleepFor(absl::Milliseconds(10));
+  }
+  sqlite::sqlite3_backup_finish(backup);
+  if (rc != SQLITE_DONE) {
+    return absl::UnavailableError(absl::StrCat(
+        ToAbsl(what), ": ", sqlite::sqlite3_errstr(rc),
+        rc == SQLITE_BUSY || rc == SQLITE_LOCKED ? " (still locked)" : ""));
+  }
+  return absl::OkStatus();
+}
+
+// Writes `source` into "<file>.partial", then renames it to `file`.
+absl::Status WriteBackup(sqlite::sqlite3* source, std::string_view source_name,
+                         std::string_view file) {
+  const std::string partial = absl::StrCat(ToAbsl(file), ".partial");
+  std::error_code ec;
+  std::filesystem::remove(partial, ec);
+  {
+    BOTCORE_ASSIGN_OR_RETURN(
+        SqliteHandle dest,
+        OpenSqlite(partial, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE));
+    absl::Status copied = CopyPages(
+        source, dest.get(),
+        absl::StrCat("backup of ", ToAbsl(source_name), " to ", ToAbsl(file)));
+    if (!copied.ok()) {
+      dest.reset();
+      std::filesystem::remove(partial, ec);
+      return copied;
+    }
+  }
+  std::filesystem::rename(partial, std::filesystem::path(file), ec);
+  if (ec) {
+    std::filesystem::remove(partial, ec);
+    return absl::UnavailableError(absl::StrCat(
+        "cannot move ", partial, " to ", ToAbsl(file), ": ", ec.message()));
+  }
+  return absl::OkStatus();
+}
+
+// Why `db` is not a botcore database, or OK.
+absl::Status CheckBackupContents(sqlite::sqlite3* db, std::string_view file) {
+  int rows = 0;
+  char* error = nullptr;
+  const int rc = sqlite::sqlite3_exec(
+      db, "SELECT component FROM schema_migrations",
+      [](void* count, int, char**, char**) {
+        ++*static_cast<int*>(count);
+        return 0;
+      },
+      &rows, &error);
+  std::string message = error != nullptr ? error : sqlite::sqlite3_errstr(rc);
+  sqlite::sqlite3_free(error);
+  if (rc != SQLITE_OK || rows == 0) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        ToAbsl(file), " is not a botcore database backup: ",
+        rc != SQLITE_OK ? message : "schema_migrations is empty"));
+  }
+  return absl::OkStatus();
+}
+
 class SociDatabase final : public Database {
  public:
   SociDatabase(Target target, std::string display_url, DatabaseOptions options)
@@ -378,6 +502,28 @@ class SociDatabase final : public Database {
     idle_.push_back(*std::move(connection));
     ++open_;
     return absl::OkStatus();
+  }
+
+  // BackupDatabase: one of the pool's connections is the source.
+  absl::Status Backup(std::string_view file) {
+    if (target_.dialect == SqlDialect::kPostgresql) {
+      return absl::UnimplementedError(absl::StrCat(
+          "backup of ", display_url_,
+          ": PostgreSQL databases are backed up with pg_dump "
+          "(pg_dump -Fc -f botcore.dump <url>), see docs/deployment.md"));
+    }
+    BOTCORE_RETURN_IF_ERROR(CheckBackupFile(file));
+    if (!target_.memory && SameFile(target_.sqlite_path, file)) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "backup file ", ToAbsl(file), " is the database itself"));
+    }
+    absl::StatusOr<std::unique_ptr<Connection>> connection = Acquire();
+    if (!connection.ok()) return connection.status();
+    auto* backend = static_cast<soci::sqlite3_session_backend*>(
+        (*connection)->session->get_backend());
+    absl::Status status = WriteBackup(backend->conn_, display_url_, file);
+    Release(*std::move(connection), absl::OkStatus());
+    return status;
   }
 
   absl::Status Transact(absl::FunctionRef<absl::Status(SqlTransaction&)> fn,
@@ -572,6 +718,52 @@ absl::StatusOr<std::unique_ptr<Database>> OpenDatabase(
     return s;
   }
   return db;
+}
+
+absl::Status BackupDatabase(Database& db, std::string_view file) {
+  auto* soci_db = dynamic_cast<SociDatabase*>(&db);
+  if (soci_db == nullptr) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("cannot back up ", db.url(),
+                     ": it was not opened by OpenDatabase"));
+  }
+  return soci_db->Backup(file);
+}
+
+absl::Status RestoreDatabase(std::string_view url, std::string_view file) {
+  BOTCORE_ASSIGN_OR_RETURN(const Target target, ParseUrl(url));
+  if (target.dialect == SqlDialect::kPostgresql) {
+    return absl::UnimplementedError(absl::StrCat(
+        "restore into ", RedactUrl(url),
+        ": PostgreSQL databases are restored with pg_restore "
+        "(pg_restore --clean -d <url> botcore.dump), see docs/deployment.md"));
+  }
+  if (target.memory) {
+    return absl::InvalidArgumentError(
+        "cannot restore into sqlite::memory:, which no other process sees");
+  }
+  std::error_code ec;
+  if (!std::filesystem::is_regular_file(std::filesystem::path(file), ec)) {
+    return absl::NotFoundError(
+        absl::StrCat("backup file ", ToAbsl(file), " does not exist"));
+  }
+  if (SameFile(target.sqlite_path, file)) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "backup file ", ToAbsl(file), " is the database itself"));
+  }
+  BOTCORE_ASSIGN_OR_RETURN(SqliteHandle source,
+                           OpenSqlite(file, SQLITE_OPEN_READONLY));
+  BOTCORE_RETURN_IF_ERROR(CheckBackupContents(source.get(), file));
+  const std::filesystem::path parent =
+      std::filesystem::path(target.sqlite_path).parent_path();
+  if (!parent.empty()) std::filesystem::create_directories(parent, ec);
+  BOTCORE_ASSIGN_OR_RETURN(
+      SqliteHandle dest,
+      OpenSqlite(target.sqlite_path,
+                 SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE));
+  return CopyPages(source.get(), dest.get(),
+                   absl::StrCat("restore of ", ToAbsl(file), " into ",
+                                RedactUrl(url)));
 }
 
 }  // namespace botcore

@@ -6,6 +6,7 @@
 
 #include "absl/strings/match.h"
 #include "botcore/adapters/http.h"
+#include "botcore/testing/manual_clock.h"
 #include "botcore/testing/scripted_http_server.h"
 #include "support/status_testing.h"
 
@@ -134,6 +135,48 @@ TEST_SUITE("curl_http_client") {
     CHECK_STATUS_IS(http->Send({.url = "http://[::1"}), kInvalidArgument);
     CHECK_STATUS_IS(http->Send({.method = "GET X", .url = "http://127.0.0.1/"}),
                     kInvalidArgument);
+  }
+
+  TEST_CASE("NewHttpClientStack: rate limit inside retries, cache outside") {
+    ASSIGN_OR_REQUIRE(auto server, ScriptedHttpServer::Start());
+    server->Script("GET", "/quote", {.status = 503, .body = "busy"});
+    server->Script("GET", "/quote", {.body = "fresh"});
+    server->Script("GET", "/quote", {.body = "never fetched"});
+    testing::ManualClock clock;
+    ASSIGN_OR_REQUIRE(
+        auto http,
+        NewHttpClientStack(
+            {.rate_limit =
+                 RateLimitOptions{.clock = &clock, .requests_per_second = 1},
+             .retry = RetryOptions{.clock = &clock,
+                                   .initial_backoff = absl::Milliseconds(100),
+                                   .jitter = 0},
+             .cache = CacheOptions{.clock = &clock}}));
+    const absl::Time start = clock.Now();
+    ASSIGN_OR_REQUIRE(HttpResponse first,
+                      http->Send({.url = server->base_url() + "/quote"}));
+    CHECK(first.body == "fresh");
+    // The retry after 100 ms backoff still waited for its token: the limiter
+    // is inside the retries.
+    CHECK(clock.Now() - start >= absl::Seconds(1));
+    ASSIGN_OR_REQUIRE(HttpResponse second,
+                      http->Send({.url = server->base_url() + "/quote"}));
+    CHECK(second.body == "fresh");
+    CHECK(server->requests().size() == 2);
+  }
+
+  TEST_CASE("NewHttpClientStack: no decorators is plain curl") {
+    ASSIGN_OR_REQUIRE(auto server, ScriptedHttpServer::Start());
+    server->Script("GET", "/x", {.status = 503});
+    ASSIGN_OR_REQUIRE(auto http, NewHttpClientStack({}));
+    ASSIGN_OR_REQUIRE(HttpResponse r,
+                      http->Send({.url = server->base_url() + "/x"}));
+    CHECK(r.status == 503);
+    CHECK(server->requests().size() == 1);
+    CHECK_STATUS_IS(
+        NewHttpClientStack({.curl = {.ca_bundle_path = "/nonexistent.pem"}})
+            .status(),
+        kInvalidArgument);
   }
 }
 

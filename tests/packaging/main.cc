@@ -2,10 +2,12 @@
 
 #include <iostream>
 #include <memory>
+#include <string>
 
 #include "botcore/adapters/http.h"
 #include "botcore/adapters/storage.h"
 #include "botcore/core/amount.h"
+#include "botcore/runtime/operations_server.h"
 #include "botcore/testing/scripted_http_server.h"
 #include "botcore/version.h"
 
@@ -36,6 +38,26 @@ int main() {
   absl::StatusOr<botcore::HttpResponse> response = (*http)->Send(ping);
   if (!response.ok() || response->body != "pong") {
     std::cerr << "HTTP round trip failed\n";
+    return 1;
+  }
+  // prometheus-cpp and cpp-httplib (botcore::runtime) link.
+  botcore::BotMetrics metrics;
+  metrics.RecordUpdate(absl::Milliseconds(1));
+  botcore::OperationsServerOptions ops;
+  ops.port = 0;
+  ops.metrics = &metrics;
+  auto ops_server = botcore::OperationsServer::Start(ops);
+  if (!ops_server.ok()) {
+    std::cerr << ops_server.status() << "\n";
+    return 1;
+  }
+  ping.url = "http://127.0.0.1:" + std::to_string((*ops_server)->port()) +
+             "/metrics";
+  response = (*http)->Send(ping);
+  if (!response.ok() ||
+      response->body.find("botcore_updates_handled_total 1") ==
+          std::string::npos) {
+    std::cerr << "metrics round trip failed\n";
     return 1;
   }
   std::cout << "botcore " << botcore::kVersion << " consumer OK\n";

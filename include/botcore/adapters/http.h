@@ -2,20 +2,20 @@
 //
 // The libcurl HttpClient and the decorators that add retries, per-host rate
 // limits and a response cache to any HttpClient (botcore/ports/http_client.h).
-// Each decorator owns the client it wraps, so a stack is built inside out:
+// NewHttpClientStack builds libcurl with the decorators you ask for, always
+// in the same order:
 //
-//   absl::StatusOr<std::unique_ptr<HttpClient>> curl = NewCurlHttpClient({});
-//   if (!curl.ok()) return curl.status();
 //   SystemClock clock;
-//   std::unique_ptr<HttpClient> http = NewCachingHttpClient(
-//       NewRetryingHttpClient(
-//           NewRateLimitedHttpClient(*std::move(curl),
-//                                    {.clock = &clock, .requests_per_second = 1}),
-//           {.clock = &clock}),
-//       {.clock = &clock, .ttl = absl::Minutes(15)});
+//   absl::StatusOr<std::unique_ptr<HttpClient>> http = NewHttpClientStack({
+//       .rate_limit = RateLimitOptions{.clock = &clock,
+//                                      .requests_per_second = 1},
+//       .retry = RetryOptions{.clock = &clock},
+//       .cache = CacheOptions{.clock = &clock, .ttl = absl::Minutes(15)}});
 //
 // With the rate limiter inside the retries, every attempt waits for its
-// token; with the cache outside everything, a hit costs nothing.
+// token; with the cache outside everything, a hit costs nothing. Each
+// decorator owns the client it wraps, so one around another HttpClient (a
+// fake, your own) is built inside out with the New*HttpClient functions.
 
 #ifndef BOTCORE_ADAPTERS_HTTP_H_
 #define BOTCORE_ADAPTERS_HTTP_H_
@@ -23,6 +23,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "absl/status/statusor.h"
@@ -43,15 +44,22 @@ struct CurlHttpClientOptions {
   // Idle keep-alive connections kept for reuse, across all hosts.
   // Default: 8.
   int max_idle_connections = 8;
+  // A PEM file of the CA certificates to trust instead of the system's
+  // store, e.g. a private CA in front of a local Bot API server or RPC node.
+  // Default: empty (the system's CA store).
+  std::string ca_bundle_path;
 };
 
 // An HttpClient over libcurl. TLS certificates and host names are always
-// verified against the system's CA store. Proxies come from the usual
-// environment variables (http_proxy, https_proxy, all_proxy, no_proxy and
-// their upper-case forms). Connections are kept alive and reused between
-// calls, also across threads (a pool of curl easy handles).
+// verified, against the system's CA store or options.ca_bundle_path; an
+// untrusted certificate or a host name it does not cover fails the request
+// with kUnavailable, "SSL certificate problem: ..." in the message. Proxies
+// come from the usual environment variables (http_proxy, https_proxy,
+// all_proxy, no_proxy and their upper-case forms). Connections are kept alive
+// and reused between calls, also across threads (a pool of curl easy handles).
 // Thread-safe.
-// Errors: kInternal if libcurl cannot be initialised.
+// Errors: kInvalidArgument when ca_bundle_path is set but is not a readable
+// file; kInternal if libcurl cannot be initialised.
 [[nodiscard]] absl::StatusOr<std::unique_ptr<HttpClient>> NewCurlHttpClient(
     const CurlHttpClientOptions& options);
 
@@ -131,6 +139,27 @@ struct CacheOptions {
 // REQUIRES: options.clock != nullptr, max_entries >= 1.
 std::unique_ptr<HttpClient> NewCachingHttpClient(
     std::unique_ptr<HttpClient> target, const CacheOptions& options);
+
+struct HttpStackOptions {
+  // Default: as CurlHttpClientOptions.
+  CurlHttpClientOptions curl;
+  // Innermost decorator: a per-host token bucket every attempt waits for.
+  // Default: none.
+  std::optional<RateLimitOptions> rate_limit;
+  // Around the rate limit: retries with backoff. Default: none.
+  std::optional<RetryOptions> retry;
+  // Outermost: a response cache. Default: none.
+  std::optional<CacheOptions> cache;
+};
+
+// libcurl wrapped, from the inside out, in the rate limit, the retries and
+// the cache that `options` sets; the one way to build a decorated client
+// (NewMoexHttpClient and NewBscHttpClient are presets of it). Thread-safe.
+// REQUIRES: the clock of every decorator set is not null and outlives the
+// client; the REQUIRES of each New*HttpClient above.
+// Errors: as NewCurlHttpClient.
+[[nodiscard]] absl::StatusOr<std::unique_ptr<HttpClient>> NewHttpClientStack(
+    const HttpStackOptions& options);
 
 }  // namespace botcore
 

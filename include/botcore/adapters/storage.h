@@ -17,6 +17,14 @@
 //
 //   absl::StatusOr<std::unique_ptr<Database>> db =
 //       OpenDatabase("sqlite:///data/botcore.db");
+//
+// A SQLite database is backed up while the bot runs and restored while it is
+// stopped:
+//
+//   absl::Status s = BackupDatabase(**db, "/var/backups/botcore.db");
+//   ...
+//   s = RestoreDatabase("sqlite:///data/botcore.db",
+//   "/var/backups/botcore.db");
 
 #ifndef BOTCORE_ADAPTERS_STORAGE_H_
 #define BOTCORE_ADAPTERS_STORAGE_H_
@@ -61,6 +69,31 @@ inline constexpr std::string_view kDefaultDatabaseUrl =
 // database's schema is newer than this build.
 [[nodiscard]] absl::StatusOr<std::unique_ptr<Database>> OpenDatabase(
     std::string_view url, const DatabaseOptions& options = {});
+
+// Writes a consistent copy of the SQLite database `db` to `file` with
+// SQLite's online backup API: the copy is one snapshot, taken while other
+// connections and processes go on writing (WAL mode lets them). It is
+// written to "<file>.partial" and renamed over `file` when complete, so
+// `file` is never half-written. Any thread may call it; it holds one of the
+// database's connections while copying.
+// Errors: kUnimplemented for PostgreSQL (use pg_dump, see
+// docs/deployment.md); kInvalidArgument when `db` was not opened by
+// OpenDatabase, `file` is empty or names the database itself; kNotFound when
+// the directory of `file` does not exist; kUnavailable when `file` cannot be
+// written or the source stays locked.
+[[nodiscard]] absl::Status BackupDatabase(Database& db, std::string_view file);
+
+// Replaces the contents of the SQLite database at `url` with the backup in
+// `file` (made by BackupDatabase), creating the database if missing. Stop
+// every process using the database first. The backup's schema is restored as
+// it was; bring it up to date with MigrateSchema
+// (botcore/runtime/database_commands.h), which the bot also runs at start.
+// Errors: kUnimplemented for PostgreSQL (use pg_restore); kInvalidArgument
+// for a malformed URL, an in-memory database, or a `file` that is not a
+// SQLite database or holds no botcore schema; kNotFound when `file` does not
+// exist; kUnavailable when the database cannot be opened or stays locked.
+[[nodiscard]] absl::Status RestoreDatabase(std::string_view url,
+                                           std::string_view file);
 
 }  // namespace botcore
 

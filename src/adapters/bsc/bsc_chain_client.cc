@@ -351,21 +351,17 @@ absl::StatusOr<std::vector<TransferLog>> BscChainClient::TransferLogs(
 
 absl::StatusOr<std::unique_ptr<HttpClient>> NewBscHttpClient(
     Clock* clock, const BscHttpOptions& options) {
-  CurlHttpClientOptions curl;
-  curl.connect_timeout = options.connect_timeout;
-  curl.total_timeout = options.total_timeout;
-  BOTCORE_ASSIGN_OR_RETURN(std::unique_ptr<HttpClient> http,
-                           NewCurlHttpClient(curl));
-  RetryOptions retry;
-  retry.clock = clock;
-  retry.max_attempts = options.max_attempts;
-  retry.retry_non_idempotent = true;
-  RateLimitOptions rate;
-  rate.clock = clock;
-  rate.requests_per_second = options.requests_per_second;
-  // The rate limiter inside the retries: every attempt waits for its token.
-  return NewRetryingHttpClient(NewRateLimitedHttpClient(std::move(http), rate),
-                               retry);
+  return NewHttpClientStack(
+      {.curl = {.connect_timeout = options.connect_timeout,
+                .total_timeout = options.total_timeout},
+       .rate_limit =
+           RateLimitOptions{.clock = clock,
+                            .requests_per_second = options.requests_per_second},
+       // JSON-RPC reads are safe to repeat, so POSTs are retried after
+       // timeouts too.
+       .retry = RetryOptions{.clock = clock,
+                             .max_attempts = options.max_attempts,
+                             .retry_non_idempotent = true}});
 }
 
 }  // namespace botcore

@@ -4,9 +4,12 @@
 
 #include <curl/curl.h>
 
+#include <filesystem>
+#include <fstream>
 #include <memory>
 #include <mutex>
 #include <string>
+#include <system_error>
 #include <utility>
 #include <vector>
 
@@ -112,6 +115,9 @@ class CurlHttpClient final : public HttpClient {
     curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
     curl_easy_setopt(curl, CURLOPT_SSL_VERIFYPEER, 1L);
     curl_easy_setopt(curl, CURLOPT_SSL_VERIFYHOST, 2L);
+    if (!options_.ca_bundle_path.empty()) {
+      curl_easy_setopt(curl, CURLOPT_CAINFO, options_.ca_bundle_path.c_str());
+    }
     curl_easy_setopt(curl, CURLOPT_ACCEPT_ENCODING, "");
     curl_easy_setopt(curl, CURLOPT_TCP_KEEPALIVE, 1L);
     curl_easy_setopt(
@@ -219,7 +225,32 @@ absl::StatusOr<std::unique_ptr<HttpClient>> NewCurlHttpClient(
     return absl::InternalError(
         absl::StrCat("curl_global_init: ", curl_easy_strerror(init)));
   }
+  std::error_code ec;
+  if (!options.ca_bundle_path.empty() &&
+      (!std::filesystem::is_regular_file(options.ca_bundle_path, ec) ||
+       !std::ifstream(options.ca_bundle_path).good())) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "CA bundle ", options.ca_bundle_path, " is not a readable file"));
+  }
   return std::make_unique<CurlHttpClient>(options);
+}
+
+absl::StatusOr<std::unique_ptr<HttpClient>> NewHttpClientStack(
+    const HttpStackOptions& options) {
+  absl::StatusOr<std::unique_ptr<HttpClient>> curl =
+      NewCurlHttpClient(options.curl);
+  if (!curl.ok()) return curl.status();
+  std::unique_ptr<HttpClient> http = *std::move(curl);
+  if (options.rate_limit.has_value()) {
+    http = NewRateLimitedHttpClient(std::move(http), *options.rate_limit);
+  }
+  if (options.retry.has_value()) {
+    http = NewRetryingHttpClient(std::move(http), *options.retry);
+  }
+  if (options.cache.has_value()) {
+    http = NewCachingHttpClient(std::move(http), *options.cache);
+  }
+  return http;
 }
 
 }  // namespace botcore

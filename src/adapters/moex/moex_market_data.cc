@@ -301,28 +301,22 @@ absl::StatusOr<std::unique_ptr<MarketData>> NewMoexMarketData(
 
 absl::StatusOr<std::unique_ptr<HttpClient>> NewMoexHttpClient(
     Clock* clock, const MoexHttpOptions& options) {
-  CurlHttpClientOptions curl;
-  curl.connect_timeout = options.connect_timeout;
-  curl.total_timeout = options.total_timeout;
-  BOTCORE_ASSIGN_OR_RETURN(std::unique_ptr<HttpClient> http,
-                           NewCurlHttpClient(curl));
-  RetryOptions retry;
-  retry.clock = clock;
-  RateLimitOptions rate;
-  rate.clock = clock;
-  rate.requests_per_second = options.requests_per_second;
-  CacheOptions cache;
-  cache.clock = clock;
-  cache.ttl = options.cache_ttl;
-  // Errors ISS reports inside a 200 and unreadable bodies are not kept.
-  cache.cacheable = [](const HttpResponse& response) {
-    return internal::ParseIssBlocks(response.body).ok();
-  };
-  // Retries wait for the rate limit too: the limiter is inside them.
-  return NewCachingHttpClient(
-      NewRetryingHttpClient(NewRateLimitedHttpClient(std::move(http), rate),
-                            retry),
-      cache);
+  return NewHttpClientStack(
+      {.curl = {.connect_timeout = options.connect_timeout,
+                .total_timeout = options.total_timeout},
+       .rate_limit =
+           RateLimitOptions{.clock = clock,
+                            .requests_per_second = options.requests_per_second},
+       .retry = RetryOptions{.clock = clock},
+       .cache = CacheOptions{
+           .clock = clock,
+           .ttl = options.cache_ttl,
+           // Errors ISS reports inside a 200 and unreadable bodies are not
+           // kept.
+           .cacheable =
+               [](const HttpResponse& response) {
+                 return internal::ParseIssBlocks(response.body).ok();
+               }}});
 }
 
 }  // namespace botcore

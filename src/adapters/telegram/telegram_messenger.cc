@@ -17,6 +17,7 @@
 #include "adapters/json.h"
 #include "adapters/telegram/telegram_json.h"
 #include "botcore/adapters/telegram.h"
+#include "internal/schema.h"
 #include "internal/status_macros.h"
 #include "internal/strings.h"
 #include "internal/token_bucket.h"
@@ -537,6 +538,10 @@ class TelegramMessengerImpl final : public TelegramMessenger {
 
 }  // namespace
 
+namespace internal {
+ComponentSchema TelegramSchema() { return {"telegram", kMigrations}; }
+}  // namespace internal
+
 absl::StatusOr<std::unique_ptr<TelegramMessenger>> TelegramMessenger::Create(
     const TelegramOptions& options) {
   if (options.http == nullptr || options.clock == nullptr ||
@@ -571,7 +576,8 @@ absl::StatusOr<std::unique_ptr<TelegramMessenger>> TelegramMessenger::Create(
         "TelegramOptions: webhook mode needs a webhook_secret_token of 1-256 "
         "characters A-Z a-z 0-9 _ -");
   }
-  BOTCORE_RETURN_IF_ERROR(options.database->Migrate("telegram", kMigrations));
+  BOTCORE_RETURN_IF_ERROR(
+      internal::ApplySchema(*options.database, internal::TelegramSchema()));
   int64_t last = 0;
   BOTCORE_RETURN_IF_ERROR(
       options.database->Transact([&](SqlTransaction& tx) -> absl::Status {
