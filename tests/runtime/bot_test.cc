@@ -14,6 +14,7 @@
 #include <thread>
 #include <vector>
 
+#include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/mutex.h"
@@ -39,13 +40,13 @@ using testing::ScriptedAdvisor;
 using testing::ScriptedTelegramServer;
 using testing::SimulatedChain;
 
-constexpr std::string_view kToken = "1:test";
-constexpr std::string_view kUsdt = "0x55d398326f99059ff775485246999027b3197955";
-constexpr std::string_view kSystemWallet =
+constexpr char kToken[] = "1:test";
+constexpr char kUsdt[] = "0x55d398326f99059ff775485246999027b3197955";
+constexpr char kSystemWallet[] =
     "0xfB6916095ca1df60bB79Ce92cE3Ea74c37c5d359";
-constexpr std::string_view kBobWallet =
+constexpr char kBobWallet[] =
     "0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAed";
-constexpr std::string_view kPayoutAddress =
+constexpr char kPayoutAddress[] =
     "0xdbF03B407c01E7cD3CBea99509d93f8DDDC8C6FB";
 constexpr int64_t kAlice = 1001;
 constexpr int64_t kBob = 1002;
@@ -97,7 +98,7 @@ BotOptions BaseOptions(Messenger* messenger, MarketData* market,
   return o;
 }
 
-std::string MessageJson(int64_t user, std::string_view text,
+std::string MessageJson(int64_t user, const std::string& text,
                         int64_t message_id = 1) {
   return absl::StrCat(R"("message":{"message_id":)", message_id,
                       R"(,"date":1700000000,"chat":{"id":)", user,
@@ -107,8 +108,8 @@ std::string MessageJson(int64_t user, std::string_view text,
                       R"("})");
 }
 
-std::string CallbackJson(int64_t user, std::string_view id,
-                         std::string_view data) {
+std::string CallbackJson(int64_t user, const std::string& id,
+                         const std::string& data) {
   return absl::StrCat(R"("callback_query":{"id":")", id, R"(","from":{"id":)",
                       user, R"(,"is_bot":false,"first_name":"U)", user,
                       R"("},"chat_instance":"c","data":")", data,
@@ -129,7 +130,7 @@ bool WaitFor(const std::function<bool()>& done,
 
 // sendMessage calls to `chat` whose body contains `text`.
 int CountSent(const ScriptedTelegramServer& server, int64_t chat,
-              std::string_view text) {
+              const std::string& text) {
   int n = 0;
   const std::string to = absl::StrCat("\"chat_id\":", chat, ",");
   for (const testing::RecordedRequest& r : server.Sent("sendMessage")) {
