@@ -258,6 +258,8 @@ struct Bot::Impl final : public OutboxTarget {
   absl::flat_hash_map<int64_t, absl::Time> told_limited ABSL_GUARDED_BY(mu);
   // Update ids received and not yet handled, for the acknowledgement mark.
   std::set<int64_t> pending_ids ABSL_GUARDED_BY(mu);
+  // Update ids left unhandled: never acknowledged by this process.
+  std::set<int64_t> unhandled_ids ABSL_GUARDED_BY(mu);
   int64_t max_received ABSL_GUARDED_BY(mu) = 0;
   int64_t acknowledged ABSL_GUARDED_BY(mu) = 0;
   // Consecutive failures per job; handler error times for the alert.
@@ -356,20 +358,21 @@ struct Bot::Impl final : public OutboxTarget {
 
   // ---- update claims ------------------------------------------------------
 
-  enum class Claim { kHandle, kSkip };
+  // kHandle: this instance handles it; kDone: handled before; kBusy:
+  // another instance holds a fresh claim on it.
+  enum class Claim { kHandle, kDone, kBusy };
 
   // Claims the update for this instance and records the user, in one
-  // transaction. Returns whether to handle it and whether the user is
-  // banned.
+  // transaction. Returns what to do and whether the user is banned.
   absl::StatusOr<std::pair<Claim, bool>> ClaimUpdate(
       const Request& r, const MessengerUser* from) {
     const int64_t now = absl::ToUnixMicros(options.clock->Now());
     const int64_t stale =
         now - absl::ToInt64Microseconds(options.update_claim_lease);
-    std::pair<Claim, bool> result{Claim::kSkip, false};
+    std::pair<Claim, bool> result{Claim::kBusy, false};
     BOTCORE_RETURN_IF_ERROR(
         options.database->Transact([&](SqlTransaction& tx) -> absl::Status {
-          result = {Claim::kSkip, false};
+          result = {Claim::kBusy, false};
           if (options.claim_updates) {
             BOTCORE_ASSIGN_OR_RETURN(
                 int64_t inserted,
@@ -378,6 +381,16 @@ struct Bot::Impl final : public OutboxTarget {
                            "ON CONFLICT (update_id) DO NOTHING",
                            {r.update_id, options.instance_id, now}));
             if (inserted == 0) {
+              BOTCORE_ASSIGN_OR_RETURN(
+                  std::vector<SqlRow> rows,
+                  tx.Query("SELECT state FROM bot_updates WHERE update_id = ?",
+                           {r.update_id}));
+              if (rows.empty()) return absl::OkStatus();  // raced a cleanup
+              BOTCORE_ASSIGN_OR_RETURN(std::string state, rows[0].Text(0));
+              if (state == "done") {
+                result.first = Claim::kDone;
+                return absl::OkStatus();
+              }
               BOTCORE_ASSIGN_OR_RETURN(
                   int64_t taken,
                   tx.Execute("UPDATE bot_updates SET owner = ?, claimed_at = ? "
@@ -486,7 +499,10 @@ struct Bot::Impl final : public OutboxTarget {
                      user_id) != options.admin_ids.end();
   }
 
-  void Handle(const Update& update) {
+  // Handles `update`. Returns false when it was left unhandled (storage
+  // failed, or another instance's claim on it outlived a stop request): it
+  // must then not be acknowledged, so that it is delivered again.
+  bool Handle(const Update& update) {
     const absl::Time started = options.clock->Now();
     Request r;
     r.update_id = update.id;
@@ -512,22 +528,31 @@ struct Bot::Impl final : public OutboxTarget {
           c.new_status == MemberStatus::kLeft) {
         MarkInactive(c.chat.id);
       }
-      return;
+      return true;
     } else {
-      return;  // edits and other kinds need no answer
+      return true;  // edits and other kinds need no answer
     }
     if (from != nullptr) r.user_id = from->id;
     r.owner = Owner(r.user_id);
     r.admin = IsAdmin(r.user_id);
 
-    absl::StatusOr<std::pair<Claim, bool>> claim = ClaimUpdate(r, from);
-    if (!claim.ok()) {
-      // Not handled: it stays unacknowledged only if the caller keeps it;
-      // the claim is what guards against doubles, so report and move on.
-      ReportError("claim", claim.status());
-      return;
+    // Another instance's claim: wait until it finishes the update or its
+    // claim goes stale (that instance died), keeping this chat's order.
+    const absl::Duration poll =
+        std::clamp(options.update_claim_lease / 20, absl::Milliseconds(10),
+                   absl::Seconds(1));
+    absl::StatusOr<std::pair<Claim, bool>> claim;
+    for (;;) {
+      claim = ClaimUpdate(r, from);
+      if (!claim.ok()) {
+        ReportError("claim", claim.status());
+        return false;
+      }
+      if (claim->first != Claim::kBusy) break;
+      if (stop_requested.load()) return false;
+      options.clock->SleepFor(poll);
     }
-    if (claim->first == Claim::kSkip) return;
+    if (claim->first == Claim::kDone) return true;
     bool failed = false;
     if (!claim->second) {
       auto [admitted, tell] = Admit(r.user_id);
@@ -569,6 +594,7 @@ struct Bot::Impl final : public OutboxTarget {
       options.observer->OnUpdateHandled(kind, options.clock->Now() - started,
                                         failed);
     }
+    return true;
   }
 
   absl::StatusOr<Answer> Dispatch(Request& r) {
@@ -1001,7 +1027,8 @@ struct Bot::Impl final : public OutboxTarget {
                                               std::string_view id) {
     BOTCORE_ASSIGN_OR_RETURN(StoredRecommendation stored, desk->Get(id));
     if (stored.owner != owner) {
-      return absl::NotFoundError(absl::StrCat("no recommendation ", ToAbsl(id)));
+      return absl::NotFoundError(
+          absl::StrCat("no recommendation ", ToAbsl(id)));
     }
     if (stored.status != RecommendationStatus::kPending) {
       // Let the desk say what became of it (confirmed, rejected, expired).
@@ -1971,7 +1998,11 @@ struct Bot::Impl final : public OutboxTarget {
     int64_t mark = 0;
     {
       absl::MutexLock lock(&mu);
-      mark = pending_ids.empty() ? max_received : *pending_ids.begin() - 1;
+      mark = max_received;
+      if (!pending_ids.empty()) mark = std::min(mark, *pending_ids.begin() - 1);
+      if (!unhandled_ids.empty()) {
+        mark = std::min(mark, *unhandled_ids.begin() - 1);
+      }
       if (mark <= acknowledged) return;
       acknowledged = mark;
     }
@@ -2115,7 +2146,7 @@ absl::StatusOr<std::vector<std::string>> Bot::RunDueJobs() {
   return impl_->scheduler->RunDue();
 }
 
-void Bot::HandleUpdate(const Update& update) { impl_->Handle(update); }
+bool Bot::HandleUpdate(const Update& update) { return impl_->Handle(update); }
 
 absl::Status Bot::Run() {
   Impl& im = *impl_;
@@ -2160,10 +2191,11 @@ absl::Status Bot::Run() {
         key = u.my_chat_member->chat.id;
       im.in_flight_count.fetch_add(1);
       absl::Status queued = executor.Submit(key, [&im, u] {
-        im.Handle(u);
+        const bool handled = im.Handle(u);
         im.in_flight_count.fetch_sub(1);
         absl::MutexLock lock(&im.mu);
         im.pending_ids.erase(u.id);
+        if (!handled) im.unhandled_ids.insert(u.id);
       });
       if (!queued.ok()) im.in_flight_count.fetch_sub(1);
     }

@@ -187,11 +187,25 @@ TEST_SUITE("bot_process") {
     kill(second, SIGTERM);  // graceful stop
     CHECK(WaitExit(second) == 0);
     const std::map<std::string, int> per_chat = answered();
-    CHECK(per_chat.size() == kChats);
+    std::string seen;
+    for (const auto& [chat, n] : per_chat)
+      absl::StrAppend(&seen, chat, "=", n, " ");
+    CAPTURE(seen);
+    CAPTURE(ReadAll(dir + "/out1.txt"));
+    CAPTURE(ReadAll(dir + "/out2.txt"));
+    CHECK(per_chat.size() == kChats);  // no update lost
+    // The Bot API has no idempotent send: an answer sent by the killed
+    // process in the moment before it recorded the update done is sent
+    // again after the restart. At most the updates in flight at the kill
+    // (one per worker thread, 4) can be repeated, never more.
+    int repeated = 0;
     for (const auto& [chat, n] : per_chat) {
       CAPTURE(chat);
-      CHECK(n == 1);
+      CHECK(n >= 1);
+      repeated += n - 1;
     }
+    MESSAGE("answers repeated after SIGKILL: ", repeated);
+    CHECK(repeated <= 4);
   }
 }
 

@@ -42,12 +42,9 @@ using testing::SimulatedChain;
 
 constexpr char kToken[] = "1:test";
 constexpr char kUsdt[] = "0x55d398326f99059ff775485246999027b3197955";
-constexpr char kSystemWallet[] =
-    "0xfB6916095ca1df60bB79Ce92cE3Ea74c37c5d359";
-constexpr char kBobWallet[] =
-    "0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAed";
-constexpr char kPayoutAddress[] =
-    "0xdbF03B407c01E7cD3CBea99509d93f8DDDC8C6FB";
+constexpr char kSystemWallet[] = "0xfB6916095ca1df60bB79Ce92cE3Ea74c37c5d359";
+constexpr char kBobWallet[] = "0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAed";
+constexpr char kPayoutAddress[] = "0xdbF03B407c01E7cD3CBea99509d93f8DDDC8C6FB";
 constexpr int64_t kAlice = 1001;
 constexpr int64_t kBob = 1002;
 constexpr int64_t kAdmin = 9000;
@@ -525,9 +522,12 @@ TEST_SUITE("bot") {
       CAPTURE(url);
       Harness h(url);
       RecordingMessenger first_messenger, second_messenger;
+      // The lease outlasts the test: waiting for the other instance never
+      // turns into a take-over.
       std::unique_ptr<Bot> first = h.Make(&first_messenger, [](BotOptions& o) {
         o.instance_id = "first";
         o.rate_limit_max_requests = 1000;
+        o.update_claim_lease = absl::Hours(24);
       });
       absl::StatusOr<std::unique_ptr<Database>> second_db = OpenDatabase(url);
       REQUIRE(second_db.ok());
@@ -535,6 +535,7 @@ TEST_SUITE("bot") {
                                  &h.chain, second_db->get(), &h.clock);
       o.instance_id = "second";
       o.rate_limit_max_requests = 1000;
+      o.update_claim_lease = absl::Hours(24);
       ASSIGN_OR_REQUIRE(std::unique_ptr<Bot> second, Bot::Create(o));
       // Both instances get every update (as after a re-delivery).
       constexpr int kUpdates = 40;

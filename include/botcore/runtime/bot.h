@@ -24,8 +24,11 @@
 // so a slow handler holds up only its own chat. Each update is claimed in
 // the database (table bot_updates) before it is handled and marked done
 // after its answers went out, so two instances sharing one PostgreSQL, or
-// one instance restarted after a crash, handle every update once; an update
-// claimed by an instance that died is taken over after `update_claim_lease`.
+// one instance restarted after a crash, handle every update once. An update
+// claimed by another instance is waited for (its chat keeps its order) until
+// that instance marks it done, or until `update_claim_lease` has passed and
+// it is taken over (the instance is taken to have died). Only a crash
+// between sending an answer and recording it done can repeat that answer.
 //
 // Thread safety: thread-safe. Run blocks its caller; Stop, Health and the
 // accessors may be called from any thread, Stop also from a thread that
@@ -259,8 +262,11 @@ class Bot {
   [[nodiscard]] absl::StatusOr<std::vector<std::string>> RunDueJobs();
 
   // Handles `update` synchronously on the calling thread, with the same
-  // claim, rate limit and answers as Run. For tests and embedding apps.
-  void HandleUpdate(const Update& update);
+  // claim, rate limit and answers as Run. For tests and embedding apps that
+  // receive updates themselves. Returns false when the update was left
+  // unhandled (a storage error, or another instance's claim on it outlived
+  // Stop): do not acknowledge it then.
+  bool HandleUpdate(const Update& update);
 
  private:
   struct Impl;
