@@ -34,7 +34,9 @@ absl::Status Run() {
   sigaddset(&signals, SIGINT);
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
   absl::Notification finished;
-  const absl::Duration grace = (*bot)->settings().bot.shutdown_timeout;
+  // Stop waits for the long poll in progress, then for in-flight work.
+  const absl::Duration grace = (*bot)->settings().bot.poll_wait +
+                               (*bot)->settings().bot.shutdown_timeout;
   std::thread watcher([&] {
     int signal = 0;
     if (sigwait(&signals, &signal) != 0 || finished.HasBeenNotified()) return;

@@ -69,6 +69,7 @@ constexpr Migration kBotMigrations[] = {
      "  updated_at BIGINT NOT NULL);"
      "CREATE TABLE bot_broadcasts ("
      "  id {{auto_id}},"
+     "  update_id BIGINT NOT NULL UNIQUE,"
      "  text TEXT NOT NULL,"
      "  created_by BIGINT NOT NULL,"
      "  created_at BIGINT NOT NULL,"
@@ -81,6 +82,11 @@ constexpr Migration kBotMigrations[] = {
      "  trades_per_day BIGINT,"
      "  daily_loss TEXT)"},
 };
+
+// An update left unhandled is tried again after this delay, at most
+// kMaxUpdateAttempts times in all.
+constexpr absl::Duration kUpdateRetryDelay = absl::Seconds(5);
+constexpr int kMaxUpdateAttempts = 5;
 
 // Longest argument text accepted (a broadcast may be longer).
 constexpr size_t kMaxArgumentLength = 200;
@@ -258,8 +264,14 @@ struct Bot::Impl final : public OutboxTarget {
   absl::flat_hash_map<int64_t, absl::Time> told_limited ABSL_GUARDED_BY(mu);
   // Update ids received and not yet handled, for the acknowledgement mark.
   std::set<int64_t> pending_ids ABSL_GUARDED_BY(mu);
-  // Update ids left unhandled: never acknowledged by this process.
-  std::set<int64_t> unhandled_ids ABSL_GUARDED_BY(mu);
+  // Updates left unhandled, with their attempts, handed to the workers
+  // again after kUpdateRetryDelay; not acknowledged meanwhile.
+  struct Retry {
+    Update update;
+    int attempts = 0;
+    absl::Time due;
+  };
+  std::map<int64_t, Retry> retries ABSL_GUARDED_BY(mu);
   int64_t max_received ABSL_GUARDED_BY(mu) = 0;
   int64_t acknowledged ABSL_GUARDED_BY(mu) = 0;
   // Consecutive failures per job; handler error times for the alert.
@@ -272,7 +284,7 @@ struct Bot::Impl final : public OutboxTarget {
     if (options.log) {
       options.log(line);
     } else {
-      std::fprintf(stderr, "botcore-bot: %.*s\n", static_cast<int>(line.size()),
+      std::fprintf(stderr, "botcore: %.*s\n", static_cast<int>(line.size()),
                    line.data());
     }
   }
@@ -395,8 +407,9 @@ struct Bot::Impl final : public OutboxTarget {
                   int64_t taken,
                   tx.Execute("UPDATE bot_updates SET owner = ?, claimed_at = ? "
                              "WHERE update_id = ? AND state = 'claimed' AND "
-                             "claimed_at < ?",
-                             {options.instance_id, now, r.update_id, stale}));
+                             "(claimed_at < ? OR owner = ?)",
+                             {options.instance_id, now, r.update_id, stale,
+                              options.instance_id}));
               if (taken == 0) return absl::OkStatus();
             }
           }
@@ -500,8 +513,9 @@ struct Bot::Impl final : public OutboxTarget {
   }
 
   // Handles `update`. Returns false when it was left unhandled (storage
-  // failed, or another instance's claim on it outlived a stop request): it
-  // must then not be acknowledged, so that it is delivered again.
+  // failed, the answer could not be sent for now, or another instance's
+  // claim on it outlived a stop request): it must be handled again later
+  // and not be acknowledged before.
   bool Handle(const Update& update) {
     const absl::Time started = options.clock->Now();
     Request r;
@@ -582,8 +596,13 @@ struct Bot::Impl final : public OutboxTarget {
         }
         absl::Status sent = Send(r.chat_id, *answer);
         if (!sent.ok() && sent.code() != absl::StatusCode::kPermissionDenied) {
-          failed = true;
           ReportError("send", sent);
+          if (absl::IsUnavailable(sent) || absl::IsDeadlineExceeded(sent) ||
+              absl::IsResourceExhausted(sent)) {
+            // Handled again later; the commands are safe to repeat.
+            return false;
+          }
+          failed = true;
         }
       }
     }
@@ -911,6 +930,11 @@ struct Bot::Impl final : public OutboxTarget {
     }
     Recommendation rec = std::move(**advice);
     if (rec.symbol.empty()) rec.symbol = arg.symbol;
+    if (rec.action == TradeAction::kHold) {
+      Observe("hold");
+      return Say(absl::StrCat("The advisor says HOLD ", rec.symbol, ". ",
+                              rec.rationale.substr(0, 1000)));
+    }
     // The user's own (tighter) limits first; the desk then reviews against
     // the admin's.
     RiskVerdict own_verdict = risk->Review(rec, book, *price, context.now, own);
@@ -919,12 +943,10 @@ struct Bot::Impl final : public OutboxTarget {
       return Say(
           absl::StrCat("Not proposed (your limits): ", own_verdict.Summary()));
     }
-    if (rec.action != TradeAction::kHold) {
-      rec.quantity = own_verdict.order.quantity;
-      rec.percent = 0;
-      rec.stop_loss = own_verdict.order.stop_loss;
-      rec.take_profit = own_verdict.order.take_profit;
-    }
+    rec.quantity = own_verdict.order.quantity;
+    rec.percent = 0;
+    rec.stop_loss = own_verdict.order.stop_loss;
+    rec.take_profit = own_verdict.order.take_profit;
     BOTCORE_ASSIGN_OR_RETURN(StoredRecommendation stored,
                              desk->Propose(r.owner, rec, *price));
     if (stored.status != RecommendationStatus::kPending) {
@@ -1575,10 +1597,11 @@ struct Bot::Impl final : public OutboxTarget {
         options.database->Transact([&](SqlTransaction& tx) -> absl::Status {
           BOTCORE_RETURN_IF_ERROR(
               tx.Execute(
-                    "INSERT INTO bot_broadcasts (text, created_by, "
+                    "INSERT INTO bot_broadcasts (update_id, text, created_by, "
                     "created_at, cursor_user, sent, done) VALUES "
-                    "(?, ?, ?, ?, 0, 0)",
-                    {text, r.user_id, now, std::numeric_limits<int64_t>::min()})
+                    "(?, ?, ?, ?, ?, 0, 0) ON CONFLICT (update_id) DO NOTHING",
+                    {r.update_id, text, r.user_id, now,
+                     std::numeric_limits<int64_t>::min()})
                   .status());
           BOTCORE_ASSIGN_OR_RETURN(
               std::vector<SqlRow> rows,
@@ -1992,6 +2015,64 @@ struct Bot::Impl final : public OutboxTarget {
     return absl::OkStatus();
   }
 
+  // ---- workers ------------------------------------------------------------
+
+  static int64_t ChatKey(const Update& u) {
+    if (u.message) return u.message->chat.id;
+    if (u.callback_query && u.callback_query->message) {
+      return u.callback_query->message->chat.id;
+    }
+    if (u.callback_query) return u.callback_query->from.id;
+    if (u.my_chat_member) return u.my_chat_member->chat.id;
+    return 0;
+  }
+
+  // Hands `u` to the workers (its chat's queue); `attempts` earlier tries.
+  void Submit(OrderedExecutor& executor, const Update& u, int attempts) {
+    {
+      absl::MutexLock lock(&mu);
+      pending_ids.insert(u.id);
+      max_received = std::max(max_received, u.id);
+    }
+    in_flight_count.fetch_add(1);
+    absl::Status queued = executor.Submit(ChatKey(u), [this, u, attempts] {
+      const bool handled = Handle(u);
+      in_flight_count.fetch_sub(1);
+      absl::MutexLock lock(&mu);
+      pending_ids.erase(u.id);
+      if (handled) return;
+      if (attempts + 1 >= kMaxUpdateAttempts) {
+        Log(absl::StrCat("update ", u.id, " given up after ", attempts + 1,
+                         " attempts"));
+        return;
+      }
+      retries[u.id] = {u, attempts + 1,
+                       options.clock->Now() + kUpdateRetryDelay};
+    });
+    if (!queued.ok()) {
+      in_flight_count.fetch_sub(1);
+      absl::MutexLock lock(&mu);
+      pending_ids.erase(u.id);
+    }
+  }
+
+  void SubmitDueRetries(OrderedExecutor& executor) {
+    std::vector<Retry> due;
+    {
+      const absl::Time now = options.clock->Now();
+      absl::MutexLock lock(&mu);
+      for (auto it = retries.begin(); it != retries.end();) {
+        if (it->second.due <= now) {
+          due.push_back(std::move(it->second));
+          it = retries.erase(it);
+        } else {
+          ++it;
+        }
+      }
+    }
+    for (const Retry& r : due) Submit(executor, r.update, r.attempts);
+  }
+
   // ---- acknowledgements ---------------------------------------------------
 
   void Acknowledge() {
@@ -2000,9 +2081,7 @@ struct Bot::Impl final : public OutboxTarget {
       absl::MutexLock lock(&mu);
       mark = max_received;
       if (!pending_ids.empty()) mark = std::min(mark, *pending_ids.begin() - 1);
-      if (!unhandled_ids.empty()) {
-        mark = std::min(mark, *unhandled_ids.begin() - 1);
-      }
+      if (!retries.empty()) mark = std::min(mark, retries.begin()->first - 1);
       if (mark <= acknowledged) return;
       acknowledged = mark;
     }
@@ -2174,31 +2253,11 @@ absl::Status Bot::Run() {
     }
     backoff = absl::Seconds(1);
     im.last_poll_micros.store(absl::ToUnixMicros(o.clock->Now()));
-    for (const Update& u : *updates) {
-      {
-        absl::MutexLock lock(&im.mu);
-        im.pending_ids.insert(u.id);
-        im.max_received = std::max(im.max_received, u.id);
-      }
-      int64_t key = 0;
-      if (u.message)
-        key = u.message->chat.id;
-      else if (u.callback_query && u.callback_query->message)
-        key = u.callback_query->message->chat.id;
-      else if (u.callback_query)
-        key = u.callback_query->from.id;
-      else if (u.my_chat_member)
-        key = u.my_chat_member->chat.id;
-      im.in_flight_count.fetch_add(1);
-      absl::Status queued = executor.Submit(key, [&im, u] {
-        const bool handled = im.Handle(u);
-        im.in_flight_count.fetch_sub(1);
-        absl::MutexLock lock(&im.mu);
-        im.pending_ids.erase(u.id);
-        if (!handled) im.unhandled_ids.insert(u.id);
-      });
-      if (!queued.ok()) im.in_flight_count.fetch_sub(1);
-    }
+    // Updates that arrive after Stop are left unacknowledged: the next run
+    // (or another instance) gets them again.
+    if (im.stop_requested.load()) break;
+    for (const Update& u : *updates) im.Submit(executor, u, 0);
+    im.SubmitDueRetries(executor);
     if (o.finish_batch_before_receive) {
       im.mu.LockWhen(absl::Condition(
           +[](std::set<int64_t>* pending) { return pending->empty(); },

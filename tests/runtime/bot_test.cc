@@ -265,6 +265,66 @@ TEST_SUITE("bot") {
   }
 }
 
+TEST_SUITE("bot") {
+  TEST_CASE("webhook mode: updates posted to the endpoint are answered") {
+    ASSIGN_OR_REQUIRE(std::unique_ptr<Database> db,
+                      OpenDatabase(testing::FreshSqliteUrl()));
+    ASSIGN_OR_REQUIRE(auto server, ScriptedTelegramServer::Start(kToken));
+    SystemClock clock;
+    ASSIGN_OR_REQUIRE(std::unique_ptr<HttpClient> http,
+                      NewCurlHttpClient(CurlHttpClientOptions{}));
+    TelegramOptions to;
+    to.token = kToken;
+    to.api_base_url = server->api_base_url();
+    to.http = http.get();
+    to.clock = &clock;
+    to.database = db.get();
+    to.mode = TelegramMode::kWebhook;
+    to.webhook_secret_token = "s3cret";
+    ASSIGN_OR_REQUIRE(std::unique_ptr<TelegramMessenger> telegram,
+                      TelegramMessenger::Create(to));
+    std::unique_ptr<MarketData> market = GazpMarket(clock.Now());
+    ScriptedAdvisor advisor;
+    BotOptions o = BaseOptions(telegram.get(), market.get(), &advisor, nullptr,
+                               db.get(), &clock);
+    o.poll_wait = absl::Milliseconds(100);
+    ASSIGN_OR_REQUIRE(std::unique_ptr<Bot> bot, Bot::Create(o));
+    CHECK(bot->Health().running == false);
+    absl::Status run_status;
+    std::thread runner([&] { run_status = bot->Run(); });
+    auto post = [&](std::string secret, int64_t id, const std::string& text) {
+      return telegram->HandleWebhook(
+          {.method = "POST",
+           .headers = {{"X-Telegram-Bot-Api-Secret-Token", secret}},
+           .body = absl::StrCat(R"({"update_id":)", id, ",",
+                                MessageJson(kAlice, text), "}")});
+    };
+    CHECK(post("wrong", 1, "/price").status == 401);
+    CHECK(post("s3cret", 1, "/price").status == 200);
+    CHECK(post("s3cret", 1, "/price").status == 200);  // re-sent by Telegram
+    REQUIRE(WaitFor([&] { return CountSent(*server, kAlice, "GAZP: ") == 1; }));
+    // An answer that cannot be sent for now (502) is sent on a later try.
+    server->FailNext(
+        "sendMessage", 502,
+        R"({"ok":false,"error_code":502,"description":"Bad Gateway"})");
+    CHECK(post("s3cret", 2, "/help").status == 200);
+    // The server records the refused call too: two calls, one delivered.
+    REQUIRE(
+        WaitFor([&] { return CountSent(*server, kAlice, "Commands:") == 2; }));
+    REQUIRE(WaitFor(
+        [&] { return bot->Health().last_poll_age < absl::Seconds(5); }));
+    const HealthSnapshot health = bot->Health();
+    CHECK(health.database_reachable);
+    CHECK(health.running);
+    bot->Stop();
+    runner.join();
+    CHECK_OK(run_status);
+    CHECK(CountSent(*server, kAlice, "GAZP: ") == 1);
+    CHECK(CountSent(*server, kAlice, "Commands:") == 2);
+    CHECK(telegram->last_acknowledged_update_id() == 2);
+  }
+}
+
 // A Messenger that records what the bot says, for tests that hand updates
 // to Bot::HandleUpdate directly.
 class RecordingMessenger final : public Messenger {
@@ -493,7 +553,16 @@ TEST_SUITE("bot") {
   TEST_CASE("rate limit: a polite answer once, then silence") {
     Harness h(testing::FreshSqliteUrl());
     RecordingMessenger messenger;
-    std::unique_ptr<Bot> bot = h.Make(&messenger);  // 20 a minute
+    struct Counts final : BotObserver {
+      void OnUpdateHandled(std::string_view command, absl::Duration,
+                           bool failed) override {
+        if (command == "help" && !failed) ++handled;
+      }
+      void OnRateLimited(int64_t) override { ++limited; }
+      std::atomic<int> handled{0}, limited{0};
+    } counts;
+    std::unique_ptr<Bot> bot = h.Make(  // 20 a minute
+        &messenger, [&](BotOptions& o) { o.observer = &counts; });
     for (int i = 1; i <= 25; ++i)
       bot->HandleUpdate(TextUpdate(i, kBob, "/help"));
     int help = 0, polite = 0;
@@ -503,6 +572,8 @@ TEST_SUITE("bot") {
     }
     CHECK(help == 20);
     CHECK(polite == 1);
+    CHECK(counts.handled == 25);
+    CHECK(counts.limited == 5);
     h.clock.Advance(absl::Minutes(1));
     bot->HandleUpdate(TextUpdate(26, kBob, "/help"));
     CHECK(absl::StrContains(messenger.last_text(), "Commands:"));

@@ -71,7 +71,7 @@ class BotObserver {
                                absl::Duration /*latency*/, bool /*failed*/) {}
   // A request was refused by the per-user rate limit.
   virtual void OnRateLimited(int64_t /*user_id*/) {}
-  // A recommendation reached an outcome: "proposed", "refused",
+  // A recommendation reached an outcome: "proposed", "hold", "refused",
   // "confirmed", "rejected", "duplicate_confirm", "failed".
   virtual void OnRecommendation(std::string_view /*outcome*/) {}
   // A chain sync credited `count` deposits.
@@ -169,8 +169,8 @@ struct BotOptions {
   // Pause after an empty batch (a server that answers at once). Default:
   // 50 ms.
   absl::Duration idle_pause = absl::Milliseconds(50);
-  // Requests a user may make per window before a polite refusal.
-  // Defaults: 20 per minute.
+  // Requests a user may make per window before a polite refusal, counted
+  // by each instance on its own. Defaults: 20 per minute.
   int rate_limit_max_requests = 20;
   absl::Duration rate_limit_window = absl::Minutes(1);
   // An update claimed by an instance that has not finished it after this
@@ -239,9 +239,12 @@ class Bot {
 
   // Publishes the command menu, then receives and handles updates, and runs
   // the scheduled jobs on a second thread, until Stop is called or the
-  // messenger reports the end of its input (kOutOfRange). Then stops taking
-  // updates, finishes those in flight, flushes the outbox (all within
-  // shutdown_timeout) and returns. Call it once.
+  // messenger reports the end of its input (kOutOfRange). Stop takes effect
+  // when the Receive in progress returns (within poll_wait for Telegram;
+  // a console waits for its next line); updates it brings are left
+  // unacknowledged for the next run. Then Run finishes the updates in
+  // flight, flushes the outbox (within shutdown_timeout) and returns. Call
+  // it once.
   // Errors: kFailedPrecondition when called twice; kDeadlineExceeded when
   // in-flight work did not finish in time.
   [[nodiscard]] absl::Status Run();
