@@ -40,7 +40,8 @@ int main() {
     std::cerr << "HTTP round trip failed\n";
     return 1;
   }
-  // prometheus-cpp and cpp-httplib (botcore::runtime) link.
+  // prometheus-cpp (botcore::runtime) and cpp-httplib (botcore::assembly)
+  // link.
   botcore::BotMetrics metrics;
   metrics.RecordUpdate(absl::Milliseconds(1));
   botcore::OperationsServerOptions ops;
