@@ -537,7 +537,7 @@ TEST_SUITE("bot") {
     std::unique_ptr<Bot> bot = h.Make(
         &messenger, [](BotOptions& o) { o.rate_limit_max_requests = 1000; });
     int64_t id = 0;
-    for (const BotCommand& c : Bot::Commands()) {
+    for (const BotCommand& c : bot->Commands()) {
       CAPTURE(c.command);
       const size_t before = messenger.sent().size();
       bot->HandleUpdate(TextUpdate(++id, kAdmin, "/" + c.command));
