@@ -31,12 +31,20 @@
 namespace botcore {
 namespace {
 
+// A scratch directory for this process, removed at exit.
 std::string TempDir() {
-  std::string dir =
-      absl::StrCat(std::filesystem::temp_directory_path().string(),
-                   "/botcore-bot-test-", getpid());
-  std::filesystem::create_directories(dir);
-  return dir;
+  static const std::string* const dir = [] {
+    auto* d = new std::string(
+        absl::StrCat(std::filesystem::temp_directory_path().string(),
+                     "/botcore-bot-test-", getpid()));
+    std::filesystem::create_directories(*d);
+    std::atexit([] {
+      std::error_code ec;
+      std::filesystem::remove_all(*dir, ec);
+    });
+    return d;
+  }();
+  return *dir;
 }
 
 // Starts the executable with `env` added to a minimal environment, stdin
