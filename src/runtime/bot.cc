@@ -629,6 +629,29 @@ struct Bot::Impl final : public OutboxTarget {
     for (const CommandInfo& c : kCommands) {
       if (c.name == r.command) info = &c;
     }
+    const CustomCommand* custom = nullptr;
+    for (const CustomCommand& c : options.commands) {
+      if (c.name == r.command) custom = &c;
+    }
+    if (custom != nullptr) {
+      if (custom->admin_only && !r.admin) {
+        Log(absl::StrCat("audit: user ", r.user_id, " was refused /",
+                         r.command));
+        return Say("This command is not allowed.");
+      }
+      if (r.args.size() > kMaxArgumentLength) {
+        return Say(absl::StrCat("That is too long: at most ",
+                                kMaxArgumentLength, " characters after /",
+                                r.command, "."));
+      }
+      absl::StatusOr<std::string> text =
+          custom->run({r.user_id, r.chat_id, r.owner, r.args});
+      if (absl::IsInvalidArgument(text.status())) {
+        return Say(std::string(text.status().message()));
+      }
+      if (!text.ok()) return text.status();
+      return Say(std::move(*text));
+    }
     if (info == nullptr) {
       return Say(absl::StrCat("Unknown command /", r.command.substr(0, 32),
                               ". Try /help, e.g. /price GAZP."));
@@ -701,6 +724,10 @@ struct Bot::Impl final : public OutboxTarget {
 
   absl::StatusOr<Answer> Help(const Request& r) {
     std::string text = "Commands:\n";
+    for (const CustomCommand& c : options.commands) {
+      if (c.admin_only && !r.admin) continue;
+      absl::StrAppend(&text, "/", c.name, " - ", c.description, "\n");
+    }
     for (const CommandInfo& c : kCommands) {
       if (c.admin && !r.admin) continue;
       absl::StrAppend(&text, "/", ToAbsl(c.name), " - ", ToAbsl(c.description),
@@ -2113,6 +2140,25 @@ absl::StatusOr<std::unique_ptr<Bot>> Bot::Create(const BotOptions& options) {
         "), alert_after_errors, rate_limit_window and broadcast_per_second "
         "must be positive"));
   }
+  for (const CustomCommand& c : options.commands) {
+    bool valid = !c.name.empty() && c.name.size() <= 32 && c.run &&
+                 !c.description.empty();
+    for (char ch : c.name) {
+      if (!absl::ascii_islower(static_cast<unsigned char>(ch)) &&
+          !absl::ascii_isdigit(static_cast<unsigned char>(ch)) && ch != '_') {
+        valid = false;
+      }
+    }
+    for (const CommandInfo& b : kCommands) {
+      if (b.name == c.name) valid = false;
+    }
+    if (!valid) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "BotOptions::commands: \"", c.name,
+          "\" needs 1-32 of a-z, 0-9, _, a description and a function, and "
+          "must not be a built-in command"));
+    }
+  }
   auto impl = std::make_unique<Impl>();
   impl->options = options;
   BotOptions& o = impl->options;
@@ -2194,8 +2240,11 @@ absl::StatusOr<std::unique_ptr<Bot>> Bot::Create(const BotOptions& options) {
   return std::unique_ptr<Bot>(new Bot(std::move(impl)));
 }
 
-std::vector<BotCommand> Bot::Commands() {
+std::vector<BotCommand> Bot::Commands() const {
   std::vector<BotCommand> commands;
+  for (const CustomCommand& c : impl_->options.commands) {
+    commands.push_back({c.name, c.description});
+  }
   for (const CommandInfo& c : kCommands) {
     commands.push_back({std::string(c.name), std::string(c.description)});
   }

@@ -8,9 +8,11 @@
 #include <utility>
 
 #include "absl/status/status.h"
+#include "absl/strings/ascii.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "absl/strings/str_split.h"
 #include "botcore/adapters/bsc.h"
 #include "botcore/adapters/console.h"
 #include "botcore/adapters/http.h"
@@ -18,6 +20,7 @@
 #include "botcore/adapters/moex.h"
 #include "botcore/adapters/storage.h"
 #include "botcore/core/candle.h"
+#include "botcore/ledger/evm_address.h"
 #include "botcore/portfolio/strategy_advisor.h"
 #include "botcore/runtime/replay_market_data.h"
 #include "botcore/signals/default_strategy.h"
@@ -86,6 +89,41 @@ std::function<absl::StatusOr<int64_t>()> DiskGuardFor(std::string_view url) {
     }
     return static_cast<int64_t>(space.available);
   };
+}
+
+// Console mode's /simulate_deposit: a transfer to the system wallet mined on
+// the simulated chain with every confirmation, so that an offline user sees
+// a deposit credited.
+CustomCommand SimulatedDepositCommand(testing::SimulatedChain* chain,
+                                      const BotOptions& bot) {
+  CustomCommand c;
+  c.name = "simulate_deposit";
+  c.description = "console demo: /simulate_deposit 1 0x<your wallet>";
+  c.run = [chain, bot](const CommandRequest& r) -> absl::StatusOr<std::string> {
+    const std::string usage =
+        "Usage: /simulate_deposit <amount> <your /wallet address>, e.g. "
+        "/simulate_deposit 1 0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAed";
+    std::vector<std::string> args =
+        absl::StrSplit(r.args, ' ', absl::SkipEmpty());
+    if (args.size() != 2) return absl::InvalidArgumentError(usage);
+    absl::StatusOr<Amount> amount = Amount::Parse(args[0], bot.asset_scale);
+    absl::StatusOr<std::string> from = ParseEvmAddress(args[1]);
+    if (!amount.ok() || !amount->is_positive() || !from.ok()) {
+      return absl::InvalidArgumentError(usage);
+    }
+    BOTCORE_ASSIGN_OR_RETURN(std::string to,
+                             ParseEvmAddress(bot.system_wallet));
+    const BlockHeader block = chain->MineBlock(
+        {{absl::AsciiStrToLower(bot.token_contract),
+          absl::AsciiStrToLower(*from), absl::AsciiStrToLower(to), *amount}});
+    chain->MineBlocks(bot.confirmations - 1);
+    return absl::StrCat("Mined a transfer of ", amount->ToDisplayString(), " ",
+                        bot.asset, " from ", args[1], " in block ",
+                        block.number, " and ", bot.confirmations - 1,
+                        " blocks after it; the chain monitor credits it "
+                        "shortly.");
+  };
+  return c;
 }
 
 }  // namespace
@@ -421,6 +459,7 @@ absl::StatusOr<std::unique_ptr<BotAssembly>> BotAssembly::Create(
   } else if (s.mode == BotMode::kConsole) {
     auto chain = std::make_unique<testing::SimulatedChain>(s.bot.chain_id);
     p->simulated_chain = chain.get();
+    options.commands.push_back(SimulatedDepositCommand(chain.get(), s.bot));
     p->chain = std::move(chain);
     options.chain = p->chain.get();
   }

@@ -4,6 +4,7 @@
 
 #include <fcntl.h>
 #include <signal.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -30,12 +31,20 @@
 namespace botcore {
 namespace {
 
+// A scratch directory for this process, removed at exit.
 std::string TempDir() {
-  std::string dir =
-      absl::StrCat(std::filesystem::temp_directory_path().string(),
-                   "/botcore-bot-test-", getpid());
-  std::filesystem::create_directories(dir);
-  return dir;
+  static const std::string* const dir = [] {
+    auto* d = new std::string(
+        absl::StrCat(std::filesystem::temp_directory_path().string(),
+                     "/botcore-bot-test-", getpid()));
+    std::filesystem::create_directories(*d);
+    std::atexit([] {
+      std::error_code ec;
+      std::filesystem::remove_all(*dir, ec);
+    });
+    return d;
+  }();
+  return *dir;
 }
 
 // Starts the executable with `env` added to a minimal environment, stdin
@@ -137,6 +146,53 @@ TEST_SUITE("bot_process") {
           "Unknown command /nonsense"}) {
       CHECK(absl::StrContains(out, expected));
     }
+  }
+
+  TEST_CASE("console mode: a simulated deposit credited, withdrawn, approved") {
+    const std::string dir = TempDir() + "/console-money";
+    std::filesystem::create_directories(dir);
+    const std::string fifo = dir + "/in.fifo";
+    REQUIRE(mkfifo(fifo.c_str(), 0600) == 0);
+    // The console user (id 1) is the admin here.
+    pid_t pid = Spawn({{"DATABASE_URL", "sqlite:///console.db"},
+                       {"ADMIN_IDS", "1"},
+                       {"MIN_WITHDRAWAL", "0.1"},
+                       {"CHAIN_POLL_INTERVAL", "1s"},
+                       {"CONFIRMATION_CHECK_INTERVAL", "1s"},
+                       {"OUTBOX_INTERVAL", "1s"}},
+                      fifo, dir + "/out.txt", dir);
+    const int in = open(fifo.c_str(), O_WRONLY);
+    REQUIRE(in >= 0);
+    auto say = [&](const std::string& line, const std::string& expected) {
+      const std::string text = line + "\n";
+      REQUIRE(write(in, text.data(), text.size()) ==
+              static_cast<ssize_t>(text.size()));
+      const absl::Time deadline = absl::Now() + absl::Seconds(60);
+      while (!absl::StrContains(ReadAll(dir + "/out.txt"), expected) &&
+             absl::Now() < deadline) {
+        absl::SleepFor(absl::Milliseconds(50));
+      }
+      CAPTURE(line);
+      CAPTURE(ReadAll(dir + "/out.txt"));
+      REQUIRE(absl::StrContains(ReadAll(dir + "/out.txt"), expected));
+    };
+    const std::string wallet = "0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAed";
+    say("/start", "Welcome");
+    say("/wallet " + wallet, "registered");
+    say("/simulate_deposit 2 " + wallet, "Mined a transfer of 2 USDT");
+    say("/level", "Deposit of 2 USDT credited");  // the notification
+    say("/balance", "Balance: 2 USDT");
+    say("/withdraw 0.5 0xdbF03B407c01E7cD3CBea99509d93f8DDDC8C6FB",
+        "An admin will review it");
+    // The admin's notice names the withdrawal.
+    say("/level", "/approve w");
+    const std::string out = ReadAll(dir + "/out.txt");
+    const size_t at = out.find("/approve w") + 9;
+    const std::string id = out.substr(at, out.find(' ', at) - at);
+    say("/approve " + id, "Approved " + id);
+    say("/help", "is approved");
+    close(in);  // end of input: a graceful stop
+    CHECK(WaitExit(pid) == 0);
   }
 
   TEST_CASE("SIGKILL mid-conversation, restart: no update lost or doubled") {

@@ -537,7 +537,7 @@ TEST_SUITE("bot") {
     std::unique_ptr<Bot> bot = h.Make(
         &messenger, [](BotOptions& o) { o.rate_limit_max_requests = 1000; });
     int64_t id = 0;
-    for (const BotCommand& c : Bot::Commands()) {
+    for (const BotCommand& c : bot->Commands()) {
       CAPTURE(c.command);
       const size_t before = messenger.sent().size();
       bot->HandleUpdate(TextUpdate(++id, kAdmin, "/" + c.command));
@@ -548,6 +548,38 @@ TEST_SUITE("bot") {
     REQUIRE(!messenger.photos().empty());
     CHECK(messenger.photos().back().starts_with("\x89PNG\r\n\x1a\n"));
     CHECK(absl::StrContains(messenger.sent().back().text, "round trips"));
+  }
+
+  TEST_CASE("an application's own commands") {
+    Harness h(testing::FreshSqliteUrl());
+    RecordingMessenger messenger;
+    CustomCommand join;
+    join.name = "join";
+    join.description = "join the next game: /join 2";
+    join.run = [](const CommandRequest& r) -> absl::StatusOr<std::string> {
+      if (r.args.empty()) {
+        return absl::InvalidArgumentError("How many seats? e.g. /join 2");
+      }
+      return absl::StrCat(r.owner, " joined with ", r.args);
+    };
+    CustomCommand clash = join;
+    clash.name = "price";
+    BotOptions o = BaseOptions(&messenger, h.market.get(), &h.advisor, &h.chain,
+                               h.db.get(), &h.clock);
+    o.commands = {clash};
+    CHECK_STATUS_IS(Bot::Create(o).status(), kInvalidArgument);
+    o.commands = {join};
+    o.commands[0].name = "Join!";
+    CHECK_STATUS_IS(Bot::Create(o).status(), kInvalidArgument);
+    o.commands = {join};
+    ASSIGN_OR_REQUIRE(std::unique_ptr<Bot> bot, Bot::Create(o));
+    CHECK(bot->Commands().front().command == "join");
+    bot->HandleUpdate(TextUpdate(1, kBob, "/join 2"));
+    CHECK(messenger.last_text() == "tg:1002 joined with 2");
+    bot->HandleUpdate(TextUpdate(2, kBob, "/join"));
+    CHECK(messenger.last_text() == "How many seats? e.g. /join 2");
+    bot->HandleUpdate(TextUpdate(3, kBob, "/help"));
+    CHECK(absl::StrContains(messenger.last_text(), "/join - join the next"));
   }
 
   TEST_CASE("rate limit: a polite answer once, then silence") {

@@ -83,6 +83,32 @@ class BotObserver {
                        const absl::Status& /*status*/) {}
 };
 
+// What a command of the application's own is given.
+struct CommandRequest {
+  int64_t user_id = 0;
+  int64_t chat_id = 0;
+  // The user's id in the engines: "tg:<user_id>".
+  std::string owner;
+  // What follows the command, trimmed; at most 200 characters.
+  std::string args;
+};
+
+// A command the application adds to the built-in ones (e.g. a game bot's
+// /join). It goes through the same claim, rate limit and admin check.
+struct CustomCommand {
+  // 1-32 of a-z, 0-9 and '_', without '/', not a built-in name. Required.
+  std::string name;
+  // Shown in the menu and /help. Required.
+  std::string description;
+  // Only ADMIN_IDS may run it. Default: false.
+  bool admin_only = false;
+  // Returns the answer; kInvalidArgument's message is shown to the user as
+  // is (say what was wrong and give an example), any other error is
+  // reported and answered with an apology. Called on a worker thread,
+  // concurrently for different chats. Required.
+  std::function<absl::StatusOr<std::string>(const CommandRequest&)> run;
+};
+
 // What /healthz reports.
 struct HealthSnapshot {
   // A trivial query succeeded just now.
@@ -108,6 +134,8 @@ struct BotOptions {
   Clock* clock = nullptr;
   // Metrics hooks; not owned. Default: none.
   BotObserver* observer = nullptr;
+  // The application's own commands. Default: none.
+  std::vector<CustomCommand> commands;
 
   // Names this process in update claims and job leases.
   // Default: "<hostname>:<pid>".
@@ -256,8 +284,9 @@ class Bot {
   // The state /healthz reports. Any thread.
   HealthSnapshot Health();
 
-  // The command menu, as published with SetCommands.
-  static std::vector<BotCommand> Commands();
+  // The command menu, as published with SetCommands: the built-in commands
+  // and the options' own ones.
+  std::vector<BotCommand> Commands() const;
 
   // Runs the scheduler's due jobs once on the calling thread (what the
   // scheduler thread does every tick); for tests and embedding apps that

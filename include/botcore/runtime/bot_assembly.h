@@ -12,7 +12,8 @@
 //
 // Modes (BotSettings::mode):
 //   console       TELEGRAM_BOT_TOKEN unset: stdin/stdout, market data replayed
-//                 from the bundled GAZP daily candles, a simulated chain.
+//                 from the bundled GAZP daily candles, a simulated chain
+//                 (the extra command /simulate_deposit mines a deposit).
 //   long polling  TELEGRAM_BOT_TOKEN set (TELEGRAM_MODE=polling, default).
 //   webhook       TELEGRAM_MODE=webhook: route your HTTPS server's POSTs to
 //                 telegram()->HandleWebhook (secret TELEGRAM_WEBHOOK_SECRET).
