@@ -2255,12 +2255,9 @@ void Bot::Stop() { impl_->stop_requested.store(true); }
 
 HealthSnapshot Bot::Health() {
   HealthSnapshot h;
-  h.database_reachable =
-      impl_->options.database
-          ->Transact(
-              [](SqlTransaction& tx) { return tx.Query("SELECT 1").status(); },
-              kReadOnlyTransaction)
-          .ok();
+  h.database = impl_->options.database->Transact(
+      [](SqlTransaction& tx) { return tx.Query("SELECT 1").status(); },
+      kReadOnlyTransaction);
   const int64_t last = impl_->last_poll_micros.load();
   if (last != 0) {
     h.last_poll_age = impl_->options.clock->Now() - absl::FromUnixMicros(last);

@@ -184,6 +184,10 @@ absl::StatusOr<BotSettings> ReadBotSettings(const Config& c) {
   s.llm_model = c.GetString("LLM_MODEL", "gpt-4o-mini");
   s.bsc_rpc_url = c.GetString("BSC_RPC_URL", "");
   s.replay_candles_csv = c.GetString("REPLAY_CANDLES_CSV", "");
+  BOTCORE_ASSIGN_OR_RETURN(s.http, OperationsServerOptionsFromConfig(c));
+  s.serve_http = s.mode == BotMode::kWebhook || c.Get("HTTP_PORT").has_value();
+  BOTCORE_ASSIGN_OR_RETURN(s.log, LoggerOptionsFromConfig(c));
+  s.backup_file = c.GetString("BACKUP_FILE", "");
 
   b.instance_id = c.GetString("INSTANCE_ID", "");
   b.bot_username = c.GetString("BOT_USERNAME", "botcore_bot");
@@ -322,6 +326,8 @@ struct BotAssembly::Parts {
   std::unique_ptr<Advisor> advisor;
   std::unique_ptr<ChainClient> chain;
   testing::SimulatedChain* simulated_chain = nullptr;
+  std::unique_ptr<Logger> logger;
+  BotMetrics metrics;
   std::unique_ptr<Bot> bot;
 };
 
@@ -345,7 +351,19 @@ absl::StatusOr<std::unique_ptr<BotAssembly>> BotAssembly::Create(
   BotOptions options = s.bot;
   options.clock = clock;
   options.database = p->database.get();
-  options.observer = overrides.observer;
+  options.observer =
+      overrides.observer != nullptr ? overrides.observer : &p->metrics;
+  p->logger = std::make_unique<Logger>(s.log);
+  options.log = [logger = p->logger.get()](std::string_view line) {
+    logger->Log(
+        line.starts_with("audit:") ? LogLevel::kInfo : LogLevel::kWarning,
+        line);
+  };
+  if (!s.backup_file.empty()) {
+    options.backup = [db = p->database.get(), file = s.backup_file] {
+      return BackupDatabase(*db, file);
+    };
+  }
   options.free_disk_bytes = DiskGuardFor(s.database_url);
 
   // Messenger.
@@ -469,6 +487,16 @@ absl::StatusOr<std::unique_ptr<BotAssembly>> BotAssembly::Create(
 }
 
 absl::Status BotAssembly::Run() {
+  std::unique_ptr<OperationsServer> server;
+  if (parts_->settings.serve_http) {
+    OperationsServerOptions options = parts_->settings.http;
+    if (parts_->settings.mode == BotMode::kWebhook) {
+      options.telegram = parts_->telegram;
+    }
+    options.metrics = &parts_->metrics;
+    options.health = [bot = parts_->bot.get()] { return bot->Health(); };
+    BOTCORE_ASSIGN_OR_RETURN(server, OperationsServer::Start(options));
+  }
   if (parts_->telegram != nullptr &&
       parts_->settings.mode == BotMode::kWebhook &&
       !parts_->settings.webhook_url.empty()) {
@@ -476,7 +504,9 @@ absl::Status BotAssembly::Run() {
     ws.url = parts_->settings.webhook_url;
     BOTCORE_RETURN_IF_ERROR(parts_->telegram->SetWebhook(ws));
   }
-  return parts_->bot->Run();
+  absl::Status status = parts_->bot->Run();
+  if (server != nullptr) server->Stop();
+  return status;
 }
 
 void BotAssembly::Stop() { parts_->bot->Stop(); }

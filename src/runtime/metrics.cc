@@ -72,26 +72,33 @@ BotMetrics::BotMetrics() : impl_(std::make_unique<Impl>()) {}
 
 BotMetrics::~BotMetrics() = default;
 
-void BotMetrics::RecordUpdate(absl::Duration latency) {
+void BotMetrics::OnUpdateHandled(std::string_view /*command*/,
+                                 absl::Duration latency, bool failed) {
   impl_->updates_.Increment();
   impl_->latency_.Observe(absl::ToDoubleSeconds(latency));
+  if (failed) impl_->errors_.Add({{"source", "handler"}}).Increment();
 }
 
-void BotMetrics::RecordError(std::string_view source) {
-  impl_->errors_.Add({{"source", std::string(source)}}).Increment();
+void BotMetrics::OnRateLimited(int64_t /*user_id*/) {
+  impl_->rate_limited_.Increment();
 }
 
-void BotMetrics::RecordRecommendation(std::string_view outcome) {
+void BotMetrics::OnRecommendation(std::string_view outcome) {
   impl_->recommendations_.Add({{"outcome", std::string(outcome)}}).Increment();
 }
 
-void BotMetrics::RecordDepositCredited() { impl_->deposits_.Increment(); }
-
-void BotMetrics::SetOutboxBacklog(int64_t messages) {
-  impl_->outbox_backlog_.Set(static_cast<double>(messages));
+void BotMetrics::OnDepositsCredited(int count) {
+  impl_->deposits_.Increment(count);
 }
 
-void BotMetrics::RecordRateLimited() { impl_->rate_limited_.Increment(); }
+void BotMetrics::OnOutboxBacklog(int64_t pending) {
+  impl_->outbox_backlog_.Set(static_cast<double>(pending));
+}
+
+void BotMetrics::OnError(std::string_view where,
+                         const absl::Status& /*status*/) {
+  impl_->errors_.Add({{"source", std::string(where)}}).Increment();
+}
 
 std::string BotMetrics::Exposition() const {
   return prometheus::TextSerializer().Serialize(impl_->registry_.Collect());

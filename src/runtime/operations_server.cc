@@ -55,7 +55,7 @@ void AnswerHealth(const OperationsServerOptions& options,
   std::vector<std::pair<std::string_view, std::string>> fields;
   bool healthy = true;
   if (options.health) {
-    const HealthStatus health = options.health();
+    const HealthSnapshot health = options.health();
     if (health.database.ok()) {
       fields.emplace_back("database", "ok");
     } else {
@@ -202,12 +202,6 @@ absl::StatusOr<OperationsServerOptions> OperationsServerOptionsFromConfig(
         " is not positive"));
   }
   return options;
-}
-
-absl::Status ProbeDatabase(Database& db) {
-  return db.Transact(
-      [](SqlTransaction& tx) { return tx.Query("SELECT 1").status(); },
-      kReadOnlyTransaction);
 }
 
 absl::StatusOr<std::unique_ptr<OperationsServer>> OperationsServer::Start(

@@ -43,7 +43,7 @@ int main() {
   // prometheus-cpp (botcore::runtime) and cpp-httplib (botcore::assembly)
   // link.
   botcore::BotMetrics metrics;
-  metrics.RecordUpdate(absl::Milliseconds(1));
+  metrics.OnUpdateHandled("", absl::Milliseconds(1), false);
   botcore::OperationsServerOptions ops;
   ops.port = 0;
   ops.metrics = &metrics;
@@ -52,8 +52,8 @@ int main() {
     std::cerr << ops_server.status() << "\n";
     return 1;
   }
-  ping.url = "http://127.0.0.1:" + std::to_string((*ops_server)->port()) +
-             "/metrics";
+  ping.url =
+      "http://127.0.0.1:" + std::to_string((*ops_server)->port()) + "/metrics";
   response = (*http)->Send(ping);
   if (!response.ok() ||
       response->body.find("botcore_updates_handled_total 1") ==

@@ -34,19 +34,19 @@ TEST_SUITE("metrics") {
 
   TEST_CASE("each method moves exactly its series") {
     BotMetrics metrics;
-    metrics.RecordUpdate(absl::Milliseconds(3));
-    metrics.RecordUpdate(absl::Milliseconds(40));
-    metrics.RecordUpdate(absl::Seconds(60));
-    metrics.RecordError("handler");
-    metrics.RecordError("handler");
-    metrics.RecordError("job");
-    metrics.RecordRecommendation("proposed");
-    metrics.RecordRecommendation("proposed");
-    metrics.RecordRecommendation("confirmed");
-    metrics.RecordDepositCredited();
-    metrics.SetOutboxBacklog(7);
-    metrics.SetOutboxBacklog(5);
-    metrics.RecordRateLimited();
+    metrics.OnUpdateHandled("", absl::Milliseconds(3), false);
+    metrics.OnUpdateHandled("", absl::Milliseconds(40), false);
+    metrics.OnUpdateHandled("", absl::Seconds(60), false);
+    metrics.OnError("handler", absl::UnknownError("x"));
+    metrics.OnError("handler", absl::UnknownError("x"));
+    metrics.OnError("job", absl::UnknownError("x"));
+    metrics.OnRecommendation("proposed");
+    metrics.OnRecommendation("proposed");
+    metrics.OnRecommendation("confirmed");
+    metrics.OnDepositsCredited(1);
+    metrics.OnOutboxBacklog(7);
+    metrics.OnOutboxBacklog(5);
+    metrics.OnRateLimited(1);
 
     std::map<std::string, double> s = ParseExposition(metrics.Exposition());
     CHECK(s.at("botcore_updates_handled_total") == 3);
@@ -72,7 +72,7 @@ TEST_SUITE("metrics") {
 
   TEST_CASE("a label value with quotes and newlines stays one valid line") {
     BotMetrics metrics;
-    metrics.RecordError("a\"b\nc\\d");
+    metrics.OnError("a\"b\nc\\d", absl::UnknownError("x"));
     std::map<std::string, double> s = ParseExposition(metrics.Exposition());
     CHECK(s.at("botcore_errors_total{source=\"a\\\"b\\nc\\\\d\"}") == 1);
   }
@@ -83,9 +83,9 @@ TEST_SUITE("metrics") {
     for (int t = 0; t < 4; ++t) {
       threads.emplace_back([&] {
         for (int i = 0; i < 1000; ++i) {
-          metrics.RecordUpdate(absl::Milliseconds(1));
-          metrics.RecordError("handler");
-          metrics.RecordRecommendation("expired");
+          metrics.OnUpdateHandled("", absl::Milliseconds(1), false);
+          metrics.OnError("handler", absl::UnknownError("x"));
+          metrics.OnRecommendation("expired");
         }
       });
     }

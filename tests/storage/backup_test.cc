@@ -95,7 +95,9 @@ TEST_SUITE("backup") {
       const int64_t debits = Count(*restored, "debits");
       CHECK(debits == Count(*restored, "credits"));
       CHECK(debits >= before);
-      CHECK(debits <= after);
+      // The writer counts a transaction after its commit returns: one may
+      // be in the snapshot and not yet counted.
+      CHECK(debits <= after + 1);
       CHECK_FALSE(std::ifstream(file + ".partial").good());
     }
     stop = true;

@@ -109,13 +109,13 @@ struct CustomCommand {
   std::function<absl::StatusOr<std::string>(const CommandRequest&)> run;
 };
 
-// What /healthz reports.
+// What /healthz reports (OperationsServer).
 struct HealthSnapshot {
-  // A trivial query succeeded just now.
-  bool database_reachable = false;
-  // Time since the last successful Messenger::Receive; infinite before the
+  // OK when a trivial read-only query succeeded just now; otherwise why not.
+  absl::Status database;
+  // Time since the last successful Messenger::Receive; empty before the
   // first one.
-  absl::Duration last_poll_age = absl::InfiniteDuration();
+  std::optional<absl::Duration> last_poll_age;
   // Whether Run is running and Stop was not called.
   bool running = false;
   // Updates queued or being handled.

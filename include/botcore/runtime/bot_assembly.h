@@ -46,6 +46,9 @@
 #include "botcore/ports/market_data.h"
 #include "botcore/ports/messenger.h"
 #include "botcore/runtime/bot.h"
+#include "botcore/runtime/log.h"
+#include "botcore/runtime/metrics.h"
+#include "botcore/runtime/operations_server.h"
 
 namespace botcore {
 
@@ -73,6 +76,16 @@ struct BotSettings {
   std::string bsc_rpc_url;  // empty: no chain (console: simulated)
   // The candles replayed in console mode; empty: the bundled file.
   std::string replay_candles_csv;
+  // The operations HTTP server (Telegram webhook, /healthz, /metrics): run
+  // in webhook mode, and in the other modes when HTTP_PORT is set. Its
+  // pointer and callback fields are filled in by BotAssembly::Run.
+  bool serve_http = false;
+  OperationsServerOptions http;
+  // LOG_LEVEL, LOG_FORMAT and the secrets masked in every line.
+  LoggerOptions log;
+  // BACKUP_FILE: where the daily backup job writes a SQLite online backup;
+  // empty: no backup job.
+  std::string backup_file;
   // The runtime's options; its ports are left null.
   BotOptions bot;
 };
@@ -94,6 +107,7 @@ struct BotAssemblyOptions {
   Advisor* advisor = nullptr;
   ChainClient* chain = nullptr;
   Clock* clock = nullptr;
+  // Default: the assembly's BotMetrics, served on /metrics.
   BotObserver* observer = nullptr;
   // Console mode streams. Defaults: std::cin and std::cout.
   std::istream* console_in = nullptr;
@@ -113,7 +127,10 @@ class BotAssembly {
   BotAssembly& operator=(const BotAssembly&) = delete;
   ~BotAssembly();
 
-  // Webhook mode with a webhook URL: registers it first. Then Bot::Run.
+  // Starts the operations HTTP server when BotSettings::serve_http (its
+  // errors: kUnavailable when the port is taken), registers the webhook in
+  // webhook mode with a webhook URL, then Bot::Run; the server stops when
+  // the Bot has stopped.
   [[nodiscard]] absl::Status Run();
   // Bot::Stop: async-signal-safe.
   void Stop();

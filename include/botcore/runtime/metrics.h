@@ -5,9 +5,8 @@
 // OperationsServer (botcore/runtime/operations_server.h):
 //
 //   BotMetrics metrics;
-//   metrics.RecordUpdate(absl::Milliseconds(12));
-//   metrics.RecordRecommendation("confirmed");
-//   metrics.SetOutboxBacklog(3);
+//   bot_options.observer = &metrics;  // the Bot reports what happens
+//   ...
 //   std::string text = metrics.Exposition();
 //
 // The series, all prefixed "botcore_":
@@ -33,11 +32,13 @@
 #include <string>
 #include <string_view>
 
+#include "absl/status/status.h"
 #include "absl/time/time.h"
+#include "botcore/runtime/bot.h"
 
 namespace botcore {
 
-class BotMetrics {
+class BotMetrics final : public BotObserver {
  public:
   BotMetrics();
   ~BotMetrics();
@@ -45,27 +46,19 @@ class BotMetrics {
   BotMetrics(const BotMetrics&) = delete;
   BotMetrics& operator=(const BotMetrics&) = delete;
 
-  // One update (message, callback, ...) handled, successfully or not, in
-  // `latency` from its arrival to the handler's return.
-  void RecordUpdate(absl::Duration latency);
-
-  // One error, labelled by where it happened: a short fixed word such as
-  // "handler", "job", "outbox", "telegram". Use a small set of words: each
-  // one is a separate series.
-  void RecordError(std::string_view source);
-
-  // One recommendation reaching `outcome`: a short fixed word such as
-  // "proposed", "refused_by_risk", "confirmed", "rejected", "expired".
-  void RecordRecommendation(std::string_view outcome);
-
-  // One deposit credited to a user's balance.
-  void RecordDepositCredited();
-
-  // The number of outbox messages waiting for delivery, as last counted.
-  void SetOutboxBacklog(int64_t messages);
-
-  // One request turned away by the per-user rate limit.
-  void RecordRateLimited();
+  // BotObserver: the Bot calls these (BotOptions::observer).
+  // An update handled in `latency`; a failed one also counts as an error
+  // with source "handler".
+  void OnUpdateHandled(std::string_view command, absl::Duration latency,
+                       bool failed) override;
+  void OnRateLimited(int64_t user_id) override;
+  // `outcome` labels the series: the Bot's small fixed set of words.
+  void OnRecommendation(std::string_view outcome) override;
+  void OnDepositsCredited(int count) override;
+  void OnOutboxBacklog(int64_t pending) override;
+  // `where` labels errors_total's source: a job name, "receive" or a
+  // command (a small fixed set).
+  void OnError(std::string_view where, const absl::Status& status) override;
 
   // Every series in the Prometheus text format (version 0.0.4), served as
   // "text/plain; version=0.0.4".

@@ -16,10 +16,7 @@
 //       OperationsServerOptionsFromConfig(config).value();
 //   options.telegram = telegram.get();  // webhook mode only
 //   options.metrics = &metrics;
-//   options.health = [&] {
-//     return HealthStatus{.database = ProbeDatabase(*db),
-//                         .last_poll_age = clock.Now() - last_poll};
-//   };
+//   options.health = [&] { return bot.Health(); };
 //   absl::StatusOr<std::unique_ptr<OperationsServer>> server =
 //       OperationsServer::Start(options);
 //   ...
@@ -46,19 +43,10 @@
 #include "absl/time/time.h"
 #include "botcore/adapters/telegram.h"
 #include "botcore/core/config.h"
-#include "botcore/ports/database.h"
+#include "botcore/runtime/bot.h"
 #include "botcore/runtime/metrics.h"
 
 namespace botcore {
-
-// What /healthz reports.
-struct HealthStatus {
-  // OK when the database answered (see ProbeDatabase); otherwise why not.
-  absl::Status database;
-  // Time since the last successful getUpdates. Empty in webhook mode or
-  // console mode, where nothing polls.
-  std::optional<absl::Duration> last_poll_age;
-};
 
 struct OperationsServerOptions {
   // The address to listen on. "0.0.0.0" listens on every interface (in a
@@ -78,9 +66,9 @@ struct OperationsServerOptions {
   // Default: null.
   const BotMetrics* metrics = nullptr;
   // Called on every GET /healthz, on a server thread; must be thread-safe
-  // and quick (ProbeDatabase is). Empty: /healthz reports only that the
+  // and quick (Bot::Health is). Empty: /healthz reports only that the
   // process answers. Default: empty.
-  std::function<HealthStatus()> health;
+  std::function<HealthSnapshot()> health;
   // A last poll older than this makes /healthz answer 503.
   // Default: 2 min (HEALTH_MAX_POLL_AGE).
   absl::Duration max_poll_age = absl::Minutes(2);
@@ -102,10 +90,6 @@ struct OperationsServerOptions {
 // or is not positive.
 [[nodiscard]] absl::StatusOr<OperationsServerOptions>
 OperationsServerOptionsFromConfig(const Config& config);
-
-// Runs "SELECT 1" in a read-only transaction: OK when the database answers,
-// otherwise the Database port's error. Thread-safe.
-[[nodiscard]] absl::Status ProbeDatabase(Database& db);
 
 class OperationsServer {
  public:

@@ -1,0 +1,145 @@
+// BotAssembly: the settings it reads from a Config, and a long-polling bot
+// assembled from configuration alone (against a fake Bot API server on
+// 127.0.0.1) serving /healthz and /metrics while it runs.
+#include "botcore/runtime/bot_assembly.h"
+
+#include <doctest/doctest.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <map>
+#include <memory>
+#include <string>
+#include <thread>
+
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
+#include "botcore/adapters/http.h"
+#include "botcore/core/config.h"
+#include "botcore/testing/scripted_telegram_server.h"
+#include "support/status_testing.h"
+#include "support/test_databases.h"
+
+namespace botcore {
+namespace {
+
+using testing::ScriptedTelegramServer;
+
+// A TCP port nothing listens on right now.
+int FreePort() {
+  const int fd = socket(AF_INET, SOCK_STREAM, 0);
+  REQUIRE(fd >= 0);
+  sockaddr_in address{};
+  address.sin_family = AF_INET;
+  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  REQUIRE(bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) == 0);
+  socklen_t length = sizeof address;
+  REQUIRE(getsockname(fd, reinterpret_cast<sockaddr*>(&address), &length) == 0);
+  close(fd);
+  return ntohs(address.sin_port);
+}
+
+bool WaitFor(const std::function<bool()>& done) {
+  const absl::Time deadline = absl::Now() + absl::Seconds(60);
+  while (absl::Now() < deadline) {
+    if (done()) return true;
+    absl::SleepFor(absl::Milliseconds(20));
+  }
+  return done();
+}
+
+TEST_SUITE("bot_assembly") {
+  TEST_CASE("settings: console by default, the HTTP server only when asked") {
+    ASSIGN_OR_REQUIRE(BotSettings console,
+                      ReadBotSettings(Config::FromMap({})));
+    CHECK(console.mode == BotMode::kConsole);
+    CHECK_FALSE(console.serve_http);
+    CHECK(console.backup_file.empty());
+
+    ASSIGN_OR_REQUIRE(BotSettings polling,
+                      ReadBotSettings(Config::FromMap(
+                          {{"TELEGRAM_BOT_TOKEN", "1:t"},
+                           {"HTTP_PORT", "9100"},
+                           {"LOG_FORMAT", "json"},
+                           {"BACKUP_FILE", "/var/backups/b.db"}})));
+    CHECK(polling.mode == BotMode::kLongPolling);
+    CHECK(polling.serve_http);
+    CHECK(polling.http.port == 9100);
+    CHECK(polling.log.format == LogFormat::kJson);
+    CHECK(polling.backup_file == "/var/backups/b.db");
+
+    ASSIGN_OR_REQUIRE(
+        BotSettings webhook,
+        ReadBotSettings(Config::FromMap({{"TELEGRAM_BOT_TOKEN", "1:t"},
+                                         {"TELEGRAM_MODE", "webhook"},
+                                         {"TELEGRAM_WEBHOOK_SECRET", "s"}})));
+    CHECK(webhook.serve_http);
+    CHECK(webhook.http.port == 8080);
+  }
+
+  TEST_CASE("settings: a bad operations value names its key") {
+    const std::map<std::string, std::string> bad[] = {
+        {{"HTTP_PORT", "eighty"}},
+        {{"HTTP_PORT", "70000"}},
+        {{"LOG_FORMAT", "xml"}},
+        {{"LOG_LEVEL", "loud"}},
+    };
+    for (const auto& values : bad) {
+      const std::string key = values.begin()->first;
+      CAPTURE(key);
+      absl::StatusOr<BotSettings> settings =
+          ReadBotSettings(Config::FromMap(values));
+      CHECK_STATUS_IS(settings.status(), kInvalidArgument);
+      CHECK(absl::StrContains(settings.status().message(), key));
+    }
+  }
+
+  TEST_CASE("a polling bot serves /healthz and /metrics while it runs") {
+    ASSIGN_OR_REQUIRE(auto telegram, ScriptedTelegramServer::Start("1:test"));
+    telegram->PushUpdate(
+        R"("message":{"message_id":1,"date":1700000000,)"
+        R"("chat":{"id":42,"type":"private"},)"
+        R"("from":{"id":42,"is_bot":false,"first_name":"A"},"text":"/help"})");
+    const int port = FreePort();
+    const Config config = Config::FromMap({
+        {"TELEGRAM_BOT_TOKEN", "1:test"},
+        {"TELEGRAM_API_BASE_URL", telegram->api_base_url()},
+        {"DATABASE_URL", testing::FreshSqliteUrl()},
+        {"POLL_TIMEOUT", "1s"},
+        {"HTTP_PORT", absl::StrCat(port)},
+    });
+    ASSIGN_OR_REQUIRE(std::unique_ptr<BotAssembly> bot,
+                      BotAssembly::Create(config));
+    absl::Status run_status;
+    std::thread runner([&] { run_status = bot->Run(); });
+
+    ASSIGN_OR_REQUIRE(std::unique_ptr<HttpClient> http,
+                      NewCurlHttpClient(CurlHttpClientOptions{}));
+    auto get = [&](const std::string& path) {
+      HttpRequest request;
+      request.url = absl::StrCat("http://127.0.0.1:", port, path);
+      return http->Send(request);
+    };
+    REQUIRE(WaitFor([&] {
+      absl::StatusOr<HttpResponse> metrics = get("/metrics");
+      return metrics.ok() &&
+             absl::StrContains(metrics->body,
+                               "botcore_updates_handled_total 1");
+    }));
+    CHECK(telegram->Sent("sendMessage").size() == 1);
+    ASSIGN_OR_REQUIRE(HttpResponse health, get("/healthz"));
+    CHECK(health.status == 200);
+    CHECK(absl::StrContains(health.body, R"("database":"ok")"));
+
+    bot->Stop();
+    runner.join();
+    CHECK_OK(run_status);
+    // The server stopped with the bot.
+    CHECK_FALSE(get("/healthz").ok());
+  }
+}
+
+}  // namespace
+}  // namespace botcore
