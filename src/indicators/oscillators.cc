@@ -45,14 +45,35 @@ class FastK {
         period_(period),
         fastk_(fastk) {}
   void Run(int64_t begin, int64_t end) {
-    for (int64_t i = begin; i < end; ++i) {
-      highest_.Update(i);
-      lowest_.Update(i);
-      fastk_[i] = i < period_ - 1
-                      ? kNaN
-                      : internal::StochasticK(close_[i], highest_.value(),
-                                              lowest_.value());
+    auto highest = highest_;  // local copies stay in registers
+    auto lowest = lowest_;
+    int64_t i = begin;
+    for (; i < end && i < period_ - 1; ++i) {
+      highest.Update(i);
+      lowest.Update(i);
+      fastk_[i] = kNaN;
     }
+    for (; i + 1 < end; i += 2) {  // two bars: their divisions paired
+      highest.Update(i);
+      lowest.Update(i);
+      const double h0 = highest.value(), l0 = lowest.value();
+      highest.Update(i + 1);
+      lowest.Update(i + 1);
+      const internal::Pair k =
+          internal::StochasticK(internal::Pair{close_[i], close_[i + 1]},
+                                internal::Pair{h0, highest.value()},
+                                internal::Pair{l0, lowest.value()});
+      fastk_[i] = k[0];
+      fastk_[i + 1] = k[1];
+    }
+    for (; i < end; ++i) {
+      highest.Update(i);
+      lowest.Update(i);
+      fastk_[i] =
+          internal::StochasticK(close_[i], highest.value(), lowest.value());
+    }
+    highest_ = highest;
+    lowest_ = lowest;
   }
 
  private:
@@ -118,14 +139,8 @@ absl::Status RunMacd(const Validation& v, internal::MacdCore core,
   return internal::RunChecked(
       v, static_cast<int64_t>(close.size()), {macd, signal, hist},
       [&](int64_t begin, int64_t end) {
-        auto local_core = core;  // a local copy stays in registers
-        for (int64_t i = begin; i < end; ++i) {
-          const internal::MacdValue m = local_core.Update(close.data()[i]);
-          macd.data()[i] = m.macd;
-          signal.data()[i] = m.signal;
-          hist.data()[i] = m.hist;
-        }
-        core = local_core;
+        core.Run(close.data() + begin, macd.data() + begin,
+                 signal.data() + begin, hist.data() + begin, end - begin);
       });
 }
 
@@ -226,14 +241,29 @@ absl::Status Stoch(absl::Span<const double> high, absl::Span<const double> low,
   const int64_t k_start = fastk_period - 1;
   const int64_t d_start = k_start + MaLookbackOf(slowk_period);
   const int64_t lookback = d_start + MaLookbackOf(slowd_period);
-  // fastK goes to `slowd` as scratch, slowK to `slowk`, then slowD over it.
+  // Block by block, while in cache: fastK goes to `slowd` as scratch, slowK
+  // over it to `slowk`, then slowD over that to `slowd`, slowk_period-1 bars
+  // behind, so that it overwrites only fastK values slowK no longer reads.
   FastK fastk(high.data(), low.data(), close.data(), fastk_period,
               slowd.data());
+  internal::MaCore slowk_ma(slowk_period, slowk_matype);
+  internal::MaCore slowd_ma(slowd_period, slowd_matype);
+  int64_t d_next = d_start;  // the next bar of slowD
   BOTCORE_RETURN_IF_ERROR(internal::RunChecked(
-      v, n, {slowk, slowd},
-      [&](int64_t begin, int64_t end) { fastk.Run(begin, end); }));
-  if (k_start < n) RunMa(slowk_period, slowk_matype, slowd, slowk, k_start);
-  if (d_start < n) RunMa(slowd_period, slowd_matype, slowk, slowd, d_start);
+      v, n, {slowk, slowd}, [&](int64_t begin, int64_t end) {
+        fastk.Run(begin, end);
+        const int64_t k_begin = std::max(begin, k_start);
+        if (k_begin < end) {
+          slowk_ma.Run(slowd.data() + k_begin, slowk.data() + k_begin,
+                       end - k_begin);
+        }
+        const int64_t d_end = end == n ? n : end - (slowk_period - 1);
+        if (d_next < d_end) {
+          slowd_ma.Run(slowk.data() + d_next, slowd.data() + d_next,
+                       d_end - d_next);
+          d_next = d_end;
+        }
+      }));
   FillNaN(slowk, lookback);
   FillNaN(slowd, lookback);
   return absl::OkStatus();

@@ -35,7 +35,7 @@ Validation CheckHlc(const char* name, absl::Span<const double> high,
 
 // +DI (plus) or -DI of Wilder's sums.
 double DiOf(const internal::DirectionalSums& s, bool plus) {
-  return internal::DirectionalIndex(plus ? s.plus_dm : s.minus_dm, s.tr);
+  return internal::DirectionalIndex(plus ? s.dm[1] : s.dm[0], s.tr);
 }
 
 absl::Status RunDi(const char* name, bool plus, absl::Span<const double> high,

@@ -1,6 +1,7 @@
 #include "botcore/indicators/volatility.h"
 
 #include <algorithm>
+#include <type_traits>
 
 #include "indicators/batch.h"
 #include "indicators/validation.h"
@@ -9,7 +10,6 @@
 namespace botcore::ta {
 
 using internal::AllFinite;
-using internal::ArrayHistory;
 using internal::Collect;
 using internal::kMaxPeriod;
 using internal::kNaN;
@@ -60,34 +60,35 @@ absl::Status Bbands(absl::Span<const double> close, int timeperiod,
                               .status());
   internal::VarianceCore variance(timeperiod);
   internal::EmaCore ema(timeperiod);
+  const bool ema_middle = matype == MAType::kEma;
   const int64_t n = static_cast<int64_t>(close.size());
-  const auto run = [&](int64_t begin, int64_t end) {
-    auto local_variance = variance;  // a local copy stays in registers
-    auto local_ema = ema;
-    if (matype == MAType::kSma) {
-      for (int64_t i = begin; i < end; ++i) {
-        const internal::MeanVariance mv =
-            local_variance.Update(ArrayHistory{close.data(), i});
-        const internal::BbandsValue b =
-            internal::BandsOf(mv.mean, mv.variance, nbdevup, nbdevdn);
-        upper.data()[i] = b.upper;
-        middle.data()[i] = b.middle;
-        lower.data()[i] = b.lower;
-      }
+  double* const up = upper.data();
+  double* const mid = middle.data();
+  double* const low = lower.data();
+  // Bars j (and j+1 when T is a Pair): the middle is the SMA (the mean) or
+  // the EMA written to `middle` beforehand.
+  const auto emit = [&](int64_t j, auto mean, auto var) {
+    using T = decltype(mean);
+    if constexpr (std::is_same_v<T, internal::Pair>) {
+      const T m = ema_middle ? T{mid[j], mid[j + 1]} : mean;
+      const internal::Bands<T> b = internal::BandsOf(m, var, nbdevup, nbdevdn);
+      up[j] = b.upper[0];
+      up[j + 1] = b.upper[1];
+      mid[j] = b.middle[0];
+      mid[j + 1] = b.middle[1];
+      low[j] = b.lower[0];
+      low[j + 1] = b.lower[1];
     } else {
-      for (int64_t i = begin; i < end; ++i) {
-        const internal::MeanVariance mv =
-            local_variance.Update(ArrayHistory{close.data(), i});
-        const double mid = local_ema.Update(close.data()[i]);
-        const internal::BbandsValue b =
-            internal::BandsOf(mid, mv.variance, nbdevup, nbdevdn);
-        upper.data()[i] = b.upper;
-        middle.data()[i] = b.middle;
-        lower.data()[i] = b.lower;
-      }
+      const internal::BbandsValue b =
+          internal::BandsOf(ema_middle ? mid[j] : mean, var, nbdevup, nbdevdn);
+      up[j] = b.upper;
+      mid[j] = b.middle;
+      low[j] = b.lower;
     }
-    variance = local_variance;
-    ema = local_ema;
+  };
+  const auto run = [&](int64_t begin, int64_t end) {
+    if (ema_middle) ema.Run(close.data() + begin, mid + begin, end - begin);
+    variance.Run(close.data(), begin, end, emit);
   };
   return internal::RunChecked(v, n, {upper, middle, lower}, run);
 }
