@@ -60,17 +60,23 @@ class ArrayExtreme {
   void Update(int64_t i) {
     const int64_t first = i - window_ + 1;
     if (index_ < first) {
-      index_ = first < 0 ? 0 : first;
-      value_ = data_[index_];
-      for (int64_t j = index_ + 1; j <= i; ++j) {
-        if (kMax ? data_[j] >= value_ : data_[j] <= value_) {
-          value_ = data_[j];
-          index_ = j;
-        }
+      // The extreme left the window: the extreme of the window (selects, no
+      // data-dependent branches), then its most recent position.
+      const int64_t from = first < 0 ? 0 : first;
+      double extreme = data_[from];
+      for (int64_t j = from + 1; j <= i; ++j) {
+        const double x = data_[j];
+        extreme = (kMax ? x > extreme : x < extreme) ? x : extreme;
       }
-    } else if (kMax ? data_[i] >= value_ : data_[i] <= value_) {
-      value_ = data_[i];
-      index_ = i;
+      int64_t k = i;
+      while (k > from && data_[k] != extreme) --k;
+      index_ = k;
+      value_ = data_[k];
+    } else {
+      const double x = data_[i];
+      const bool take = kMax ? x >= value_ : x <= value_;
+      value_ = take ? x : value_;
+      index_ = take ? i : index_;
     }
   }
   double value() const { return value_; }
@@ -133,19 +139,17 @@ inline double TypicalPrice(double high, double low, double close) {
   return (high + low + close) / 3.0;
 }
 
-struct DirectionalMove {
-  double plus = 0;
-  double minus = 0;
-};
-// +DM and -DM of a bar; ties give neither.
-inline DirectionalMove DirectionalMoveOf(double high, double low,
-                                         double prev_high, double prev_low) {
+// {-DM, +DM} of a bar; ties give neither. -DM = prev_low - low when it is
+// > 0 and > the high's rise; +DM likewise. Computed lane by lane with
+// masks: the cases are unpredictable, and GCC turns scalar selects into
+// branches here.
+inline Pair DirectionalMoveOf(double high, double low, double prev_high,
+                              double prev_low) {
   const double diff_p = high - prev_high;
   const double diff_m = prev_low - low;
-  // Written as selects, not branches: the cases are unpredictable.
-  const bool minus = diff_m > 0 && diff_p < diff_m;
-  const bool plus = diff_p > 0 && diff_p > diff_m;
-  return {plus ? diff_p : 0.0, minus ? diff_m : 0.0};
+  const Pair move{diff_m, diff_p};
+  const Pair other{diff_p, diff_m};
+  return (move > Broadcast(0.0)) & (move > other) ? move : Broadcast(0.0);
 }
 inline double DirectionalIndex(double dm, double tr) {
   return !IsZero(tr) ? 100.0 * (dm / tr) : 0.0;
@@ -856,9 +860,7 @@ class DirectionalCore {
     const Bar prev = bar_;
     bar_ = {high, low, close};
     if (i == 0) return false;
-    const DirectionalMove dm =
-        DirectionalMoveOf(high, low, prev.high, prev.low);
-    sums_.dm += Pair{dm.minus, dm.plus};
+    sums_.dm += DirectionalMoveOf(high, low, prev.high, prev.low);
     sums_.tr += TrueRange(high, low, prev.close);
     return false;
   }
@@ -873,13 +875,11 @@ class DirectionalCore {
   // this bar.
   static void Smooth(double high, double low, double close, int p, Bar& prev,
                      DirectionalSums& sums) {
-    const DirectionalMove dm =
-        DirectionalMoveOf(high, low, prev.high, prev.low);
+    const Pair dm = DirectionalMoveOf(high, low, prev.high, prev.low);
     const double tr = TrueRange(high, low, prev.close);
     prev = {high, low, close};
     // WilderSum lane by lane.
-    sums.dm = sums.dm - sums.dm / Broadcast(static_cast<double>(p)) +
-              Pair{dm.minus, dm.plus};
+    sums.dm = sums.dm - sums.dm / Broadcast(static_cast<double>(p)) + dm;
     sums.tr = WilderSum(sums.tr, tr, p);
   }
 
