@@ -583,14 +583,12 @@ absl::StatusOr<StreamingRsi> StreamingRsi::Create(int timeperiod,
   return StreamingRsi(internal::RsiCore(timeperiod, settings));
 }
 double StreamingRsi::Update(double close) {
-  if (!AllFinite(close)) return kNaN;
-  ++bars_;
-  return value_ = core_.Update(close);
+  if (!AllFinite(close)) return NaNValue();
+  return Accept(core_.Update(close));
 }
 void StreamingRsi::Reset() {
   core_.Reset();
-  value_ = kNaN;
-  bars_ = 0;
+  ClearState();
 }
 
 absl::StatusOr<StreamingMacd> StreamingMacd::Create(int fastperiod,
@@ -609,14 +607,12 @@ absl::StatusOr<StreamingMacd> StreamingMacd::CreateFix(int signalperiod) {
   return StreamingMacd(MakeMacdFixCore(signalperiod));
 }
 MacdValue StreamingMacd::Update(double close) {
-  if (!AllFinite(close)) return {kNaN, kNaN, kNaN};
-  ++bars_;
-  return value_ = core_.Update(close);
+  if (!AllFinite(close)) return NaNValue();
+  return Accept(core_.Update(close));
 }
 void StreamingMacd::Reset() {
   core_.Reset();
-  value_ = {kNaN, kNaN, kNaN};
-  bars_ = 0;
+  ClearState();
 }
 
 absl::StatusOr<StreamingStoch> StreamingStoch::Create(int fastk_period,
@@ -645,19 +641,18 @@ StreamingStoch::StreamingStoch(int fastk_period, int slowk_period,
       slowd_ma_(slowd_period, slowd_matype),
       fastk_period_(fastk_period) {}
 StochValue StreamingStoch::Update(double high, double low, double close) {
-  if (!AllFinite(high, low, close) || high < low) return {kNaN, kNaN};
-  const int64_t i = bars_++;
+  if (!AllFinite(high, low, close) || high < low) return NaNValue();
+  const int64_t i = bars();
   highest_.Push(high);
   lowest_.Push(low);
-  value_ = {kNaN, kNaN};
-  if (i < fastk_period_ - 1) return value_;
+  if (i < fastk_period_ - 1) return Accept(NaNValue());
   fastk_.Push(internal::StochasticK(close, highest_.value(), lowest_.value()));
   const double k = slowk_ma_.Update(fastk_);
-  if (std::isnan(k)) return value_;
+  if (std::isnan(k)) return Accept(NaNValue());
   slowk_.Push(k);
   const double d = slowd_ma_.Update(slowk_);
-  if (std::isnan(d)) return value_;
-  return value_ = {k, d};
+  if (std::isnan(d)) return Accept(NaNValue());
+  return Accept({k, d});
 }
 void StreamingStoch::Reset() {
   highest_.Clear();
@@ -666,8 +661,7 @@ void StreamingStoch::Reset() {
   slowk_.Clear();
   slowk_ma_.Reset();
   slowd_ma_.Reset();
-  value_ = {kNaN, kNaN};
-  bars_ = 0;
+  ClearState();
 }
 
 absl::StatusOr<StreamingStochRsi> StreamingStochRsi::Create(
@@ -690,18 +684,16 @@ StreamingStochRsi::StreamingStochRsi(int timeperiod, int fastk_period,
       fastd_ma_(fastd_period, fastd_matype),
       fastk_period_(fastk_period) {}
 StochRsiValue StreamingStochRsi::Update(double close) {
-  if (!AllFinite(close)) return {kNaN, kNaN};
-  ++bars_;
-  value_ = {kNaN, kNaN};
+  if (!AllFinite(close)) return NaNValue();
   const double r = rsi_.Update(close);
-  if (std::isnan(r)) return value_;
+  if (std::isnan(r)) return Accept(NaNValue());
   highest_.Push(r);
   lowest_.Push(r);
-  if (rsi_bars_++ < fastk_period_ - 1) return value_;
+  if (rsi_bars_++ < fastk_period_ - 1) return Accept(NaNValue());
   fastk_.Push(internal::StochasticK(r, highest_.value(), lowest_.value()));
   const double d = fastd_ma_.Update(fastk_);
-  if (std::isnan(d)) return value_;
-  return value_ = {fastk_.Ago(0), d};
+  if (std::isnan(d)) return Accept(NaNValue());
+  return Accept({fastk_.Ago(0), d});
 }
 void StreamingStochRsi::Reset() {
   rsi_.Reset();
@@ -710,8 +702,7 @@ void StreamingStochRsi::Reset() {
   fastk_.Clear();
   fastd_ma_.Reset();
   rsi_bars_ = 0;
-  value_ = {kNaN, kNaN};
-  bars_ = 0;
+  ClearState();
 }
 
 absl::StatusOr<StreamingCci> StreamingCci::Create(int timeperiod) {
@@ -722,16 +713,14 @@ absl::StatusOr<StreamingCci> StreamingCci::Create(int timeperiod) {
 StreamingCci::StreamingCci(int timeperiod)
     : core_(timeperiod), typical_(timeperiod) {}
 double StreamingCci::Update(double high, double low, double close) {
-  if (!AllFinite(high, low, close) || high < low) return kNaN;
-  ++bars_;
+  if (!AllFinite(high, low, close) || high < low) return NaNValue();
   typical_.Push(internal::TypicalPrice(high, low, close));
-  return value_ = core_.Update(typical_);
+  return Accept(core_.Update(typical_));
 }
 void StreamingCci::Reset() {
   core_.Reset();
   typical_.Clear();
-  value_ = kNaN;
-  bars_ = 0;
+  ClearState();
 }
 
 absl::StatusOr<StreamingWillR> StreamingWillR::Create(int timeperiod) {
@@ -744,20 +733,19 @@ StreamingWillR::StreamingWillR(int timeperiod)
       highest_(timeperiod, RollingExtreme::kMax),
       lowest_(timeperiod, RollingExtreme::kMin) {}
 double StreamingWillR::Update(double high, double low, double close) {
-  if (!AllFinite(high, low, close) || high < low) return kNaN;
-  const int64_t i = bars_++;
+  if (!AllFinite(high, low, close) || high < low) return NaNValue();
+  const int64_t i = bars();
   highest_.Push(high);
   lowest_.Push(low);
-  return value_ = i < timeperiod_ - 1
-                      ? kNaN
-                      : internal::WilliamsR(close, highest_.value(),
-                                            lowest_.value());
+  return Accept(
+      i < timeperiod_ - 1
+          ? kNaN
+          : internal::WilliamsR(close, highest_.value(), lowest_.value()));
 }
 void StreamingWillR::Reset() {
   highest_.Clear();
   lowest_.Clear();
-  value_ = kNaN;
-  bars_ = 0;
+  ClearState();
 }
 
 absl::StatusOr<StreamingRoc> StreamingRoc::Create(int timeperiod) {
@@ -767,18 +755,16 @@ absl::StatusOr<StreamingRoc> StreamingRoc::Create(int timeperiod) {
 }
 StreamingRoc::StreamingRoc(int timeperiod) : past_(timeperiod + 1) {}
 double StreamingRoc::Update(double close) {
-  if (!AllFinite(close)) return kNaN;
-  ++bars_;
+  if (!AllFinite(close)) return NaNValue();
   past_.Push(close);
-  return value_ = past_.size() < past_.capacity()
-                      ? kNaN
-                      : internal::RateOfChange(close,
-                                               past_.Ago(past_.capacity() - 1));
+  return Accept(
+      past_.size() < past_.capacity()
+          ? kNaN
+          : internal::RateOfChange(close, past_.Ago(past_.capacity() - 1)));
 }
 void StreamingRoc::Reset() {
   past_.Clear();
-  value_ = kNaN;
-  bars_ = 0;
+  ClearState();
 }
 
 absl::StatusOr<StreamingMom> StreamingMom::Create(int timeperiod) {
@@ -788,17 +774,15 @@ absl::StatusOr<StreamingMom> StreamingMom::Create(int timeperiod) {
 }
 StreamingMom::StreamingMom(int timeperiod) : past_(timeperiod + 1) {}
 double StreamingMom::Update(double close) {
-  if (!AllFinite(close)) return kNaN;
-  ++bars_;
+  if (!AllFinite(close)) return NaNValue();
   past_.Push(close);
-  return value_ = past_.size() < past_.capacity()
-                      ? kNaN
-                      : Momentum(close, past_.Ago(past_.capacity() - 1));
+  return Accept(past_.size() < past_.capacity()
+                    ? kNaN
+                    : Momentum(close, past_.Ago(past_.capacity() - 1)));
 }
 void StreamingMom::Reset() {
   past_.Clear();
-  value_ = kNaN;
-  bars_ = 0;
+  ClearState();
 }
 
 absl::StatusOr<StreamingTrix> StreamingTrix::Create(int timeperiod) {
@@ -807,14 +791,12 @@ absl::StatusOr<StreamingTrix> StreamingTrix::Create(int timeperiod) {
   return StreamingTrix(internal::TrixCore(timeperiod));
 }
 double StreamingTrix::Update(double close) {
-  if (!AllFinite(close)) return kNaN;
-  ++bars_;
-  return value_ = core_.Update(close);
+  if (!AllFinite(close)) return NaNValue();
+  return Accept(core_.Update(close));
 }
 void StreamingTrix::Reset() {
   core_.Reset();
-  value_ = kNaN;
-  bars_ = 0;
+  ClearState();
 }
 
 absl::StatusOr<StreamingUltOsc> StreamingUltOsc::Create(int timeperiod1,
@@ -832,27 +814,25 @@ StreamingUltOsc::StreamingUltOsc(int p1, int p2, int p3)
       pressure_(std::max({p1, p2, p3})),
       range_(std::max({p1, p2, p3})) {}
 double StreamingUltOsc::Update(double high, double low, double close) {
-  if (!AllFinite(high, low, close) || high < low) return kNaN;
+  if (!AllFinite(high, low, close) || high < low) return NaNValue();
   const internal::UltOscTerms t =
       internal::UltOscTermsOf(high, low, close, prev_close_);
   prev_close_ = close;
   pressure_.Push(t.pressure);
   range_.Push(t.range);
-  ++bars_;
   struct Terms {
     const RingBuffer& p;
     const RingBuffer& r;
     internal::UltOscTerms Ago(int k) const { return {p.Ago(k), r.Ago(k)}; }
   };
-  return value_ = core_.Update(Terms{pressure_, range_});
+  return Accept(core_.Update(Terms{pressure_, range_}));
 }
 void StreamingUltOsc::Reset() {
   core_.Reset();
   pressure_.Clear();
   range_.Clear();
   prev_close_ = 0;
-  value_ = kNaN;
-  bars_ = 0;
+  ClearState();
 }
 
 }  // namespace botcore::ta

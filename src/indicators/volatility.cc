@@ -219,19 +219,17 @@ StreamingBbands::StreamingBbands(int timeperiod, double nbdevup, double nbdevdn,
       nbdevdn_(nbdevdn),
       window_(timeperiod) {}
 BbandsValue StreamingBbands::Update(double close) {
-  if (!AllFinite(close)) return {kNaN, kNaN, kNaN};
-  ++bars_;
+  if (!AllFinite(close)) return NaNValue();
   window_.Push(close);
   const internal::MeanVariance mv = variance_.Update(window_);
   const double mid = ema_middle_ ? ema_.Update(close) : mv.mean;
-  return value_ = internal::BandsOf(mid, mv.variance, nbdevup_, nbdevdn_);
+  return Accept(internal::BandsOf(mid, mv.variance, nbdevup_, nbdevdn_));
 }
 void StreamingBbands::Reset() {
   variance_.Reset();
   ema_.Reset();
   window_.Clear();
-  value_ = {kNaN, kNaN, kNaN};
-  bars_ = 0;
+  ClearState();
 }
 
 absl::StatusOr<StreamingAtr> StreamingAtr::Create(int timeperiod) {
@@ -240,14 +238,12 @@ absl::StatusOr<StreamingAtr> StreamingAtr::Create(int timeperiod) {
   return StreamingAtr(internal::AtrCore(timeperiod));
 }
 double StreamingAtr::Update(double high, double low, double close) {
-  if (!AllFinite(high, low, close) || high < low) return kNaN;
-  ++bars_;
-  return value_ = core_.Update(high, low, close);
+  if (!AllFinite(high, low, close) || high < low) return NaNValue();
+  return Accept(core_.Update(high, low, close));
 }
 void StreamingAtr::Reset() {
   core_.Reset();
-  value_ = kNaN;
-  bars_ = 0;
+  ClearState();
 }
 
 absl::StatusOr<StreamingNatr> StreamingNatr::Create(int timeperiod) {
@@ -256,28 +252,24 @@ absl::StatusOr<StreamingNatr> StreamingNatr::Create(int timeperiod) {
   return StreamingNatr(internal::AtrCore(timeperiod));
 }
 double StreamingNatr::Update(double high, double low, double close) {
-  if (!AllFinite(high, low, close) || high < low) return kNaN;
-  ++bars_;
-  return value_ =
-             internal::NormalizedAtr(core_.Update(high, low, close), close);
+  if (!AllFinite(high, low, close) || high < low) return NaNValue();
+  return Accept(internal::NormalizedAtr(core_.Update(high, low, close), close));
 }
 void StreamingNatr::Reset() {
   core_.Reset();
-  value_ = kNaN;
-  bars_ = 0;
+  ClearState();
 }
 
 double StreamingTrueRange::Update(double high, double low, double close) {
-  if (!AllFinite(high, low, close) || high < low) return kNaN;
+  if (!AllFinite(high, low, close) || high < low) return NaNValue();
   const double prev_close = prev_close_;
   prev_close_ = close;
-  return value_ =
-             bars_++ == 0 ? kNaN : internal::TrueRange(high, low, prev_close);
+  return Accept(bars() == 0 ? kNaN
+                            : internal::TrueRange(high, low, prev_close));
 }
 void StreamingTrueRange::Reset() {
   prev_close_ = 0;
-  value_ = kNaN;
-  bars_ = 0;
+  ClearState();
 }
 
 }  // namespace botcore::ta

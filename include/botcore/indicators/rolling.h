@@ -107,7 +107,7 @@ class RollingExtreme {
   std::vector<Entry> tail_;    // window_+1 suffix extremes of the last block
   Entry head_{0, 0};           // the extreme of the current block so far
   Entry extreme_{0, 0};
-  int position_ = 0;           // of the next push in its block
+  int position_ = 0;  // of the next push in its block
   int64_t count_ = 0;
 };
 
