@@ -17,19 +17,21 @@ namespace {
 // its bound, which blocks vectorization).
 constexpr int kLanes = 16;
 
-// True when some value is NaN or infinite: x*0 is NaN exactly then.
+// True when some value is NaN or infinite, and (rarely) when finite values
+// sum to infinity: the caller then looks for the bad value and finds none.
+// One addition per value.
 bool HasNonFinite(absl::Span<const double> span) {
   const double* d = span.data();
   const size_t n = span.size();
   double a[kLanes] = {};
   size_t i = 0;
   for (; i + kLanes <= n; i += kLanes) {
-    for (int k = 0; k < kLanes; ++k) a[k] += d[i + k] * 0.0;
+    for (int k = 0; k < kLanes; ++k) a[k] += d[i + k];
   }
-  for (; i < n; ++i) a[0] += d[i] * 0.0;
-  double sum = 0;
-  for (double v : a) sum += v;
-  return std::isnan(sum);
+  for (; i < n; ++i) a[0] += d[i];
+  bool finite = true;
+  for (double v : a) finite &= std::isfinite(v);
+  return !finite;
 }
 
 // True when some a[i] < b[i] (all values finite).

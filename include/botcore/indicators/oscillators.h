@@ -178,9 +178,9 @@ int UltOscLookback(int timeperiod1, int timeperiod2, int timeperiod3);
 
 // ---------------------------------------------------------------- streaming
 // Create() validates like the batch function (kInvalidArgument) and
-// allocates once; Update() is O(1) (StreamingCci: O(timeperiod), as its mean
-// deviation must be re-summed) and returns the value at this bar; see
-// common.h for NaN bars.
+// allocates once; Update() is O(1) (amortized where a rolling maximum or
+// minimum is kept; StreamingCci: O(timeperiod), see there) and returns the
+// value at this bar; see common.h for NaN bars.
 
 class StreamingRsi : public internal::StreamingState<double> {
  public:
@@ -261,6 +261,25 @@ class StreamingStochRsi : public internal::StreamingState<StochRsiValue> {
   int64_t rsi_bars_ = 0;  // RSI values seen
 };
 
+// CCI, one bar at a time. Update() is O(timeperiod), not O(1), and cannot
+// be O(1) while staying bit-identical to TA-Lib (and to Cci()):
+// * TA_CCI re-sums the window's typical prices every bar, in ring-slot order
+//   (slot = bar index mod p), so the average is fl(...fl(fl(tp_a + tp_b) +
+//   tp_c)...)/p with the starting slot moving every bar. A running total
+//   (add the new price, subtract the old) rounds differently in the last
+//   bits, and tp - avg, a difference of close numbers, magnifies that.
+// * The mean deviation is fl(sum of fl(|tp_j - avg|))/p over the window, with
+//   the *current* bar's avg. Every bar's avg is new, so every one of the p
+//   terms |tp_j - avg| changes, each with its own rounding, and they are
+//   added in slot order. No summary of earlier bars (a running sum, or sums
+//   above and below a pivot kept in an order-statistics tree, which would
+//   give O(log p) in exact arithmetic) determines those p rounded terms and
+//   their rounded partial sums, and each partial sum's rounding depends on
+//   the previous one: reproducing the double result takes the p
+//   subtractions and p additions themselves (an O(1) form is possible only
+//   by giving up bit-exactness, which the issue does not allow).
+// A per-bar cost of 2p additions with no allocation (the window is a ring
+// allocated by Create()).
 class StreamingCci : public internal::StreamingState<double> {
  public:
   [[nodiscard]] static absl::StatusOr<StreamingCci> Create(int timeperiod = 14);
