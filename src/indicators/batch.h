@@ -10,6 +10,7 @@
 #include <cmath>
 #include <cstdint>
 #include <initializer_list>
+#include <type_traits>
 #include <vector>
 
 #include "absl/base/attributes.h"
@@ -20,12 +21,29 @@
 
 namespace botcore::ta::internal {
 
-// The vector-returning overloads: runs `fill(span)` over a new vector of n
-// values.
-template <typename F>
-absl::StatusOr<std::vector<double>> Collect(size_t n, F fill) {
-  std::vector<double> out(n);
-  absl::Status status = fill(absl::MakeSpan(out));
+// The vector-returning overloads: runs `fill(spans...)` over new vectors of
+// n values. Out is std::vector<double> (one output) or a struct of two or
+// three std::vector<double> fields (MacdSeries, StochSeries, ...), filled in
+// field order.
+template <typename Out = std::vector<double>, typename F>
+absl::StatusOr<Out> Collect(size_t n, F fill) {
+  Out out;
+  absl::Status status;
+  if constexpr (std::is_same_v<Out, std::vector<double>>) {
+    out.resize(n);
+    status = fill(absl::MakeSpan(out));
+  } else if constexpr (requires(std::vector<double> v) { Out{v, v, v}; }) {
+    auto& [a, b, c] = out;
+    a.resize(n);
+    b.resize(n);
+    c.resize(n);
+    status = fill(absl::MakeSpan(a), absl::MakeSpan(b), absl::MakeSpan(c));
+  } else {
+    auto& [a, b] = out;
+    a.resize(n);
+    b.resize(n);
+    status = fill(absl::MakeSpan(a), absl::MakeSpan(b));
+  }
   if (!status.ok()) return status;
   return out;
 }

@@ -144,16 +144,6 @@ absl::Status RunMacd(const Validation& v, internal::MacdCore core,
       });
 }
 
-template <typename F>
-absl::StatusOr<MacdSeries> CollectMacd(size_t n, F fill) {
-  MacdSeries s{std::vector<double>(n), std::vector<double>(n),
-               std::vector<double>(n)};
-  absl::Status status = fill(absl::MakeSpan(s.macd), absl::MakeSpan(s.signal),
-                             absl::MakeSpan(s.hist));
-  if (!status.ok()) return status;
-  return s;
-}
-
 }  // namespace
 
 int MacdLookback(int fastperiod, int slowperiod, int signalperiod) {
@@ -179,7 +169,7 @@ absl::Status Macd(absl::Span<const double> close, int fastperiod,
 
 absl::StatusOr<MacdSeries> Macd(absl::Span<const double> close, int fastperiod,
                                 int slowperiod, int signalperiod) {
-  return CollectMacd(close.size(), [&](auto m, auto s, auto h) {
+  return Collect<MacdSeries>(close.size(), [&](auto m, auto s, auto h) {
     return Macd(close, fastperiod, slowperiod, signalperiod, m, s, h);
   });
 }
@@ -202,7 +192,7 @@ absl::Status MacdFix(absl::Span<const double> close, int signalperiod,
 
 absl::StatusOr<MacdSeries> MacdFix(absl::Span<const double> close,
                                    int signalperiod) {
-  return CollectMacd(close.size(), [&](auto m, auto s, auto h) {
+  return Collect<MacdSeries>(close.size(), [&](auto m, auto s, auto h) {
     return MacdFix(close, signalperiod, m, s, h);
   });
 }
@@ -275,12 +265,10 @@ absl::StatusOr<StochSeries> Stoch(absl::Span<const double> high,
                                   int fastk_period, int slowk_period,
                                   MAType slowk_matype, int slowd_period,
                                   MAType slowd_matype) {
-  StochSeries s{std::vector<double>(close.size()),
-                std::vector<double>(close.size())};
-  BOTCORE_RETURN_IF_ERROR(Stoch(
-      high, low, close, fastk_period, slowk_period, slowk_matype, slowd_period,
-      slowd_matype, absl::MakeSpan(s.slowk), absl::MakeSpan(s.slowd)));
-  return s;
+  return Collect<StochSeries>(close.size(), [&](auto k, auto d) {
+    return Stoch(high, low, close, fastk_period, slowk_period, slowk_matype,
+                 slowd_period, slowd_matype, k, d);
+  });
 }
 
 // ---------------------------------------------------------------- STOCHRSI
@@ -332,12 +320,10 @@ absl::Status StochRsi(absl::Span<const double> close, int timeperiod,
 absl::StatusOr<StochRsiSeries> StochRsi(absl::Span<const double> close,
                                         int timeperiod, int fastk_period,
                                         int fastd_period, MAType fastd_matype) {
-  StochRsiSeries s{std::vector<double>(close.size()),
-                   std::vector<double>(close.size())};
-  BOTCORE_RETURN_IF_ERROR(
-      StochRsi(close, timeperiod, fastk_period, fastd_period, fastd_matype,
-               absl::MakeSpan(s.fastk), absl::MakeSpan(s.fastd)));
-  return s;
+  return Collect<StochRsiSeries>(close.size(), [&](auto k, auto d) {
+    return StochRsi(close, timeperiod, fastk_period, fastd_period, fastd_matype,
+                    k, d);
+  });
 }
 
 // ---------------------------------------------------------------- CCI

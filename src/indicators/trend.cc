@@ -209,12 +209,9 @@ absl::Status Aroon(absl::Span<const double> high, absl::Span<const double> low,
 absl::StatusOr<AroonSeries> Aroon(absl::Span<const double> high,
                                   absl::Span<const double> low,
                                   int timeperiod) {
-  AroonSeries s{std::vector<double>(high.size()),
-                std::vector<double>(high.size())};
-  BOTCORE_RETURN_IF_ERROR(Aroon(high, low, timeperiod,
-                                absl::MakeSpan(s.aroondown),
-                                absl::MakeSpan(s.aroonup)));
-  return s;
+  return Collect<AroonSeries>(high.size(), [&](auto down, auto up) {
+    return Aroon(high, low, timeperiod, down, up);
+  });
 }
 
 // ---------------------------------------------------------------- streaming

@@ -96,13 +96,9 @@ absl::Status Bbands(absl::Span<const double> close, int timeperiod,
 absl::StatusOr<BbandsSeries> Bbands(absl::Span<const double> close,
                                     int timeperiod, double nbdevup,
                                     double nbdevdn, MAType matype) {
-  const size_t n = close.size();
-  BbandsSeries s{std::vector<double>(n), std::vector<double>(n),
-                 std::vector<double>(n)};
-  BOTCORE_RETURN_IF_ERROR(Bbands(
-      close, timeperiod, nbdevup, nbdevdn, matype, absl::MakeSpan(s.upper),
-      absl::MakeSpan(s.middle), absl::MakeSpan(s.lower)));
-  return s;
+  return Collect<BbandsSeries>(close.size(), [&](auto up, auto mid, auto lo) {
+    return Bbands(close, timeperiod, nbdevup, nbdevdn, matype, up, mid, lo);
+  });
 }
 
 // ---------------------------------------------------------------- ATR, NATR
