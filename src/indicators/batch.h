@@ -57,23 +57,30 @@ inline constexpr int64_t kBlockBars = 2048;
 // stack even in local copies, adding a store-to-load delay to every bar;
 // out of line, the local copies live in registers.
 template <typename Body>
-ABSL_ATTRIBUTE_NOINLINE void RunBlock(Body& body, int64_t begin, int64_t end) {
-  body(begin, end);
+ABSL_ATTRIBUTE_NOINLINE auto RunBlock(Body& body, int64_t begin, int64_t end) {
+  return body(begin, end);
 }
 
 // Runs body(begin, end) over consecutive blocks of the n bars and checks
 // each block's values (v.CheckValues) right after computing it, while they
 // are in cache: the computation streams the inputs from memory (its latency
-// hides that), the check then costs little. Computing over a bad value is
-// harmless (IEEE arithmetic, no integer conversions); on a bad value every
-// output is set to NaN and the error is returned.
+// hides that), the check then costs little. A body may return a bool: true
+// when it screened every input value of the block itself (a ValueScreen,
+// cores.h) and found nothing CheckValues would reject; the check is then
+// skipped. Computing over a bad value is harmless (IEEE arithmetic, no
+// integer conversions); on a bad value every output is set to NaN and the
+// error is returned.
 template <typename Body>
 absl::Status RunChecked(const Validation& v, int64_t n,
                         std::initializer_list<absl::Span<double>> outputs,
                         Body body) {
   for (int64_t begin = 0; begin < n; begin += kBlockBars) {
     const int64_t end = std::min(n, begin + kBlockBars);
-    RunBlock(body, begin, end);
+    if constexpr (std::is_same_v<decltype(body(begin, end)), bool>) {
+      if (RunBlock(body, begin, end)) continue;
+    } else {
+      RunBlock(body, begin, end);
+    }
     absl::Status status = v.CheckValues(begin, end);
     if (!status.ok()) {
       for (absl::Span<double> out : outputs) {

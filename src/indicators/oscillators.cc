@@ -104,11 +104,13 @@ absl::Status Rsi(absl::Span<const double> close, int timeperiod,
                            .Output("out", out);
   BOTCORE_RETURN_IF_ERROR(v.status());
   internal::RsiCore core(timeperiod, settings);
-  return internal::RunChecked(v, static_cast<int64_t>(close.size()), {out},
-                              [&](int64_t begin, int64_t end) {
-                                core.Run(close.data() + begin,
-                                         out.data() + begin, end - begin);
-                              });
+  return internal::RunChecked(
+      v, static_cast<int64_t>(close.size()), {out},
+      [&](int64_t begin, int64_t end) {
+        internal::ValueScreen screen;
+        core.Run(close.data() + begin, out.data() + begin, end - begin, screen);
+        return screen.clean();
+      });
 }
 
 absl::StatusOr<std::vector<double>> Rsi(absl::Span<const double> close,

@@ -119,8 +119,10 @@ absl::Status Atr(absl::Span<const double> high, absl::Span<const double> low,
   return internal::RunChecked(
       v, static_cast<int64_t>(close.size()), {out},
       [&](int64_t begin, int64_t end) {
+        internal::ValueScreen screen;
         core.Run(high.data() + begin, low.data() + begin, close.data() + begin,
-                 out.data() + begin, end - begin);
+                 out.data() + begin, end - begin, screen);
+        return screen.clean();
       });
 }
 

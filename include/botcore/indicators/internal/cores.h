@@ -89,6 +89,31 @@ class ArrayExtreme {
   double value_ = 0;
 };
 
+// ------------------------------------------------------------ input screens
+
+// What a core's Run() does with each input value besides computing: nothing
+// (NoScreen), or (ValueScreen) accumulate what the batch functions reject -
+// NaN or infinity makes `sum` non-finite, a high below its low makes `gap`
+// positive - inside a loop whose latency chain leaves the adders idle, so
+// that the separate value check runs only when this screen is not clean
+// (RunChecked, src/indicators/batch.h). Finite values whose sum overflows
+// only cause that check to run.
+struct NoScreen {
+  void Add(double) {}
+  void AddBar(double, double, double) {}
+};
+struct ValueScreen {
+  void Add(double x) { sum += x; }
+  void AddBar(double high, double low, double close) {
+    sum += (high + low) + close;
+    const double below = low - high;
+    gap = below > gap ? below : gap;
+  }
+  bool clean() const { return std::isfinite(sum) && !(gap > 0.0); }
+  double sum = 0;
+  double gap = 0;
+};
+
 // ------------------------------------------------------------ arithmetic
 
 // Two doubles operated on lane by lane (one SSE2 / NEON instruction). Each
@@ -414,17 +439,25 @@ class RsiCore {
 
   double Update(double x) {
     double value;
-    Run(&x, &value, 1);
+    NoScreen screen;
+    Run(&x, &value, 1, screen);
     return value;
   }
   // Update() over x[0..n) into out[0..n), with the state in registers.
-  void Run(const double* x, double* out, int64_t n) {
+  template <typename Screen>
+  void Run(const double* x, double* out, int64_t n, Screen& screen) {
     int64_t j = 0;
-    for (; j < n && count_ <= period_; ++j) out[j] = Seed(x[j]);
+    for (; j < n && count_ <= period_; ++j) {
+      screen.Add(x[j]);
+      out[j] = Seed(x[j]);
+    }
     double prev = prev_;
     Pair averages = averages_;
     int64_t i = count_;
-    for (; j < n; ++j, ++i) out[j] = Step(x[j], i, prev, averages);
+    for (; j < n; ++j, ++i) {
+      screen.Add(x[j]);
+      out[j] = Step(x[j], i, prev, averages);
+    }
     count_ = i;
     prev_ = prev;
     averages_ = averages;
@@ -798,14 +831,17 @@ class AtrCore {
   explicit AtrCore(int period) : period_(period) {}
   double Update(double high, double low, double close) {
     double value;
-    Run(&high, &low, &close, &value, 1);
+    NoScreen screen;
+    Run(&high, &low, &close, &value, 1, screen);
     return value;
   }
   // Update() over bars [0..n) of the arrays into out[0..n).
+  template <typename Screen>
   void Run(const double* high, const double* low, const double* close,
-           double* out, int64_t n) {
+           double* out, int64_t n, Screen& screen) {
     int64_t j = 0;
     for (; j < n && count_ <= period_; ++j) {
+      screen.AddBar(high[j], low[j], close[j]);
       const int64_t i = count_++;
       const double prev_close = prev_close_;
       prev_close_ = close[j];
@@ -817,6 +853,7 @@ class AtrCore {
     double atr = atr_, prev_close = prev_close_;
     const int64_t seeded = j;
     for (; j < n; ++j) {
+      screen.AddBar(high[j], low[j], close[j]);
       atr = WilderAverage(atr, TrueRange(high[j], low[j], prev_close), period_);
       prev_close = close[j];
       out[j] = atr;
