@@ -227,15 +227,18 @@ class EmaCore {
   explicit EmaCore(int period) : EmaCore(period, EmaK(period)) {}
 
   double Update(double x) {
+    if (seeded()) {  // the common case, without Run's loop set-up
+      ema_ = EmaStep(ema_, x, k_);
+      return count_++ >= first_output_ ? ema_ : kNaN;
+    }
     double value;
     Run(&x, &value, 1);
     return value;
   }
   // Update() over x[0..n) into out[0..n).
   void Run(const double* x, double* out, int64_t n) {
-    const int64_t seed_bars = metastock_ ? 1 : period_;
     int64_t j = 0;
-    for (; j < n && count_ < seed_bars; ++j) {
+    for (; j < n && !seeded(); ++j) {
       const int64_t i = count_++;
       if (metastock_) {
         ema_ = x[j];
@@ -265,6 +268,7 @@ class EmaCore {
 
  private:
   friend class MacdCore;
+  bool seeded() const { return count_ >= (metastock_ ? 1 : period_); }
   int period_;
   double k_;
   bool metastock_;
@@ -543,6 +547,17 @@ class MacdCore {
         signal_(signal, EmaK(signal)) {}
 
   MacdValue Update(double x) {
+    if (signal_.seeded()) {  // as one bar of Run's second loop
+      slow_.ema_ = EmaStep(slow_.ema_, x, slow_.k_);
+      fast_.ema_ = EmaStep(fast_.ema_, x, fast_.k_);
+      const double m = fast_.ema_ - slow_.ema_;
+      signal_.ema_ = EmaStep(signal_.ema_, m, signal_.k_);
+      ++count_;
+      ++slow_.count_;
+      ++fast_.count_;
+      ++signal_.count_;
+      return {m, signal_.ema_, m - signal_.ema_};
+    }
     const int64_t i = count_++;
     const double s = slow_.Update(x);
     const double f = i >= offset_ ? fast_.Update(x) : kNaN;
@@ -558,7 +573,7 @@ class MacdCore {
   void Run(const double* x, double* macd, double* signal, double* hist,
            int64_t n) {
     int64_t j = 0;
-    for (; j < n && signal_.count_ < signal_.period_; ++j) {
+    for (; j < n && !signal_.seeded(); ++j) {
       const MacdValue v = Update(x[j]);
       macd[j] = v.macd;
       signal[j] = v.signal;
