@@ -12,7 +12,11 @@ function(botcore_target_options target)
     target_compile_options(${target} PRIVATE -Wall -Wextra -Wpedantic -Werror
       # Options structs are filled with designated initializers that leave
       # the other fields at their documented defaults.
-      -Wno-missing-field-initializers)
+      -Wno-missing-field-initializers
+      # Bit-exactness with TA-Lib (indicators) needs each a*b+c rounded twice:
+      # never contract it into a fused multiply-add, whatever -march enables
+      # (GCC's C++ default is -ffp-contract=fast).
+      -ffp-contract=off)
     if(CMAKE_CXX_COMPILER_ID STREQUAL "GNU")
       # GCC 12 reports std::string concatenation as overlapping memcpy
       # (GCC bug 105329).

@@ -10,6 +10,7 @@
 #include <cmath>
 #include <cstdint>
 #include <initializer_list>
+#include <type_traits>
 #include <vector>
 
 #include "absl/base/attributes.h"
@@ -20,12 +21,29 @@
 
 namespace botcore::ta::internal {
 
-// The vector-returning overloads: runs `fill(span)` over a new vector of n
-// values.
-template <typename F>
-absl::StatusOr<std::vector<double>> Collect(size_t n, F fill) {
-  std::vector<double> out(n);
-  absl::Status status = fill(absl::MakeSpan(out));
+// The vector-returning overloads: runs `fill(spans...)` over new vectors of
+// n values. Out is std::vector<double> (one output) or a struct of two or
+// three std::vector<double> fields (MacdSeries, StochSeries, ...), filled in
+// field order.
+template <typename Out = std::vector<double>, typename F>
+absl::StatusOr<Out> Collect(size_t n, F fill) {
+  Out out;
+  absl::Status status;
+  if constexpr (std::is_same_v<Out, std::vector<double>>) {
+    out.resize(n);
+    status = fill(absl::MakeSpan(out));
+  } else if constexpr (requires(std::vector<double> v) { Out{v, v, v}; }) {
+    auto& [a, b, c] = out;
+    a.resize(n);
+    b.resize(n);
+    c.resize(n);
+    status = fill(absl::MakeSpan(a), absl::MakeSpan(b), absl::MakeSpan(c));
+  } else {
+    auto& [a, b] = out;
+    a.resize(n);
+    b.resize(n);
+    status = fill(absl::MakeSpan(a), absl::MakeSpan(b));
+  }
   if (!status.ok()) return status;
   return out;
 }
@@ -39,23 +57,30 @@ inline constexpr int64_t kBlockBars = 2048;
 // stack even in local copies, adding a store-to-load delay to every bar;
 // out of line, the local copies live in registers.
 template <typename Body>
-ABSL_ATTRIBUTE_NOINLINE void RunBlock(Body& body, int64_t begin, int64_t end) {
-  body(begin, end);
+ABSL_ATTRIBUTE_NOINLINE auto RunBlock(Body& body, int64_t begin, int64_t end) {
+  return body(begin, end);
 }
 
 // Runs body(begin, end) over consecutive blocks of the n bars and checks
 // each block's values (v.CheckValues) right after computing it, while they
 // are in cache: the computation streams the inputs from memory (its latency
-// hides that), the check then costs little. Computing over a bad value is
-// harmless (IEEE arithmetic, no integer conversions); on a bad value every
-// output is set to NaN and the error is returned.
+// hides that), the check then costs little. A body may return a bool: true
+// when it screened every input value of the block itself (a ValueScreen,
+// cores.h) and found nothing CheckValues would reject; the check is then
+// skipped. Computing over a bad value is harmless (IEEE arithmetic, no
+// integer conversions); on a bad value every output is set to NaN and the
+// error is returned.
 template <typename Body>
 absl::Status RunChecked(const Validation& v, int64_t n,
                         std::initializer_list<absl::Span<double>> outputs,
                         Body body) {
   for (int64_t begin = 0; begin < n; begin += kBlockBars) {
     const int64_t end = std::min(n, begin + kBlockBars);
-    RunBlock(body, begin, end);
+    if constexpr (std::is_same_v<decltype(body(begin, end)), bool>) {
+      if (RunBlock(body, begin, end)) continue;
+    } else {
+      RunBlock(body, begin, end);
+    }
     absl::Status status = v.CheckValues(begin, end);
     if (!status.ok()) {
       for (absl::Span<double> out : outputs) {

@@ -206,16 +206,14 @@ absl::StatusOr<StreamingSma> StreamingSma::Create(int timeperiod) {
 StreamingSma::StreamingSma(int timeperiod)
     : core_(timeperiod), window_(timeperiod) {}
 double StreamingSma::Update(double x) {
-  if (!internal::AllFinite(x)) return kNaN;
+  if (!internal::AllFinite(x)) return NaNValue();
   window_.Push(x);
-  ++bars_;
-  return value_ = core_.Update(window_);
+  return Accept(core_.Update(window_));
 }
 void StreamingSma::Reset() {
   core_.Reset();
   window_.Clear();
-  value_ = kNaN;
-  bars_ = 0;
+  ClearState();
 }
 
 absl::StatusOr<StreamingEma> StreamingEma::Create(int timeperiod,
@@ -228,14 +226,12 @@ absl::StatusOr<StreamingEma> StreamingEma::Create(int timeperiod,
                                         settings.unstable_period));
 }
 double StreamingEma::Update(double x) {
-  if (!internal::AllFinite(x)) return kNaN;
-  ++bars_;
-  return value_ = core_.Update(x);
+  if (!internal::AllFinite(x)) return NaNValue();
+  return Accept(core_.Update(x));
 }
 void StreamingEma::Reset() {
   core_.Reset();
-  value_ = kNaN;
-  bars_ = 0;
+  ClearState();
 }
 
 absl::StatusOr<StreamingWma> StreamingWma::Create(int timeperiod) {
@@ -246,16 +242,14 @@ absl::StatusOr<StreamingWma> StreamingWma::Create(int timeperiod) {
 StreamingWma::StreamingWma(int timeperiod)
     : core_(timeperiod), window_(timeperiod) {}
 double StreamingWma::Update(double x) {
-  if (!internal::AllFinite(x)) return kNaN;
+  if (!internal::AllFinite(x)) return NaNValue();
   window_.Push(x);
-  ++bars_;
-  return value_ = core_.Update(window_);
+  return Accept(core_.Update(window_));
 }
 void StreamingWma::Reset() {
   core_.Reset();
   window_.Clear();
-  value_ = kNaN;
-  bars_ = 0;
+  ClearState();
 }
 
 absl::StatusOr<StreamingDema> StreamingDema::Create(int timeperiod) {
@@ -264,14 +258,12 @@ absl::StatusOr<StreamingDema> StreamingDema::Create(int timeperiod) {
   return StreamingDema(internal::DemaCore(timeperiod));
 }
 double StreamingDema::Update(double x) {
-  if (!internal::AllFinite(x)) return kNaN;
-  ++bars_;
-  return value_ = core_.Update(x);
+  if (!internal::AllFinite(x)) return NaNValue();
+  return Accept(core_.Update(x));
 }
 void StreamingDema::Reset() {
   core_.Reset();
-  value_ = kNaN;
-  bars_ = 0;
+  ClearState();
 }
 
 absl::StatusOr<StreamingTema> StreamingTema::Create(int timeperiod) {
@@ -280,14 +272,12 @@ absl::StatusOr<StreamingTema> StreamingTema::Create(int timeperiod) {
   return StreamingTema(internal::TemaCore(timeperiod));
 }
 double StreamingTema::Update(double x) {
-  if (!internal::AllFinite(x)) return kNaN;
-  ++bars_;
-  return value_ = core_.Update(x);
+  if (!internal::AllFinite(x)) return NaNValue();
+  return Accept(core_.Update(x));
 }
 void StreamingTema::Reset() {
   core_.Reset();
-  value_ = kNaN;
-  bars_ = 0;
+  ClearState();
 }
 
 absl::StatusOr<StreamingKama> StreamingKama::Create(int timeperiod) {
@@ -298,16 +288,14 @@ absl::StatusOr<StreamingKama> StreamingKama::Create(int timeperiod) {
 StreamingKama::StreamingKama(int timeperiod)
     : core_(timeperiod), window_(timeperiod + 2) {}
 double StreamingKama::Update(double x) {
-  if (!internal::AllFinite(x)) return kNaN;
+  if (!internal::AllFinite(x)) return NaNValue();
   window_.Push(x);
-  ++bars_;
-  return value_ = core_.Update(window_);
+  return Accept(core_.Update(window_));
 }
 void StreamingKama::Reset() {
   core_.Reset();
   window_.Clear();
-  value_ = kNaN;
-  bars_ = 0;
+  ClearState();
 }
 
 absl::StatusOr<StreamingMa> StreamingMa::Create(int timeperiod, MAType matype) {
@@ -320,16 +308,14 @@ absl::StatusOr<StreamingMa> StreamingMa::Create(int timeperiod, MAType matype) {
 StreamingMa::StreamingMa(int timeperiod, MAType matype)
     : core_(timeperiod, matype), window_(timeperiod) {}
 double StreamingMa::Update(double x) {
-  if (!internal::AllFinite(x)) return kNaN;
+  if (!internal::AllFinite(x)) return NaNValue();
   window_.Push(x);
-  ++bars_;
-  return value_ = core_.Update(window_);
+  return Accept(core_.Update(window_));
 }
 void StreamingMa::Reset() {
   core_.Reset();
   window_.Clear();
-  value_ = kNaN;
-  bars_ = 0;
+  ClearState();
 }
 
 }  // namespace botcore::ta

@@ -45,14 +45,35 @@ class FastK {
         period_(period),
         fastk_(fastk) {}
   void Run(int64_t begin, int64_t end) {
-    for (int64_t i = begin; i < end; ++i) {
-      highest_.Update(i);
-      lowest_.Update(i);
-      fastk_[i] = i < period_ - 1
-                      ? kNaN
-                      : internal::StochasticK(close_[i], highest_.value(),
-                                              lowest_.value());
+    auto highest = highest_;  // local copies stay in registers
+    auto lowest = lowest_;
+    int64_t i = begin;
+    for (; i < end && i < period_ - 1; ++i) {
+      highest.Update(i);
+      lowest.Update(i);
+      fastk_[i] = kNaN;
     }
+    for (; i + 1 < end; i += 2) {  // two bars: their divisions paired
+      highest.Update(i);
+      lowest.Update(i);
+      const double h0 = highest.value(), l0 = lowest.value();
+      highest.Update(i + 1);
+      lowest.Update(i + 1);
+      const internal::Pair k =
+          internal::StochasticK(internal::Pair{close_[i], close_[i + 1]},
+                                internal::Pair{h0, highest.value()},
+                                internal::Pair{l0, lowest.value()});
+      fastk_[i] = k[0];
+      fastk_[i + 1] = k[1];
+    }
+    for (; i < end; ++i) {
+      highest.Update(i);
+      lowest.Update(i);
+      fastk_[i] =
+          internal::StochasticK(close_[i], highest.value(), lowest.value());
+    }
+    highest_ = highest;
+    lowest_ = lowest;
   }
 
  private:
@@ -83,11 +104,13 @@ absl::Status Rsi(absl::Span<const double> close, int timeperiod,
                            .Output("out", out);
   BOTCORE_RETURN_IF_ERROR(v.status());
   internal::RsiCore core(timeperiod, settings);
-  return internal::RunChecked(v, static_cast<int64_t>(close.size()), {out},
-                              [&](int64_t begin, int64_t end) {
-                                core.Run(close.data() + begin,
-                                         out.data() + begin, end - begin);
-                              });
+  return internal::RunChecked(
+      v, static_cast<int64_t>(close.size()), {out},
+      [&](int64_t begin, int64_t end) {
+        internal::ValueScreen screen;
+        core.Run(close.data() + begin, out.data() + begin, end - begin, screen);
+        return screen.clean();
+      });
 }
 
 absl::StatusOr<std::vector<double>> Rsi(absl::Span<const double> close,
@@ -118,25 +141,9 @@ absl::Status RunMacd(const Validation& v, internal::MacdCore core,
   return internal::RunChecked(
       v, static_cast<int64_t>(close.size()), {macd, signal, hist},
       [&](int64_t begin, int64_t end) {
-        auto local_core = core;  // a local copy stays in registers
-        for (int64_t i = begin; i < end; ++i) {
-          const internal::MacdValue m = local_core.Update(close.data()[i]);
-          macd.data()[i] = m.macd;
-          signal.data()[i] = m.signal;
-          hist.data()[i] = m.hist;
-        }
-        core = local_core;
+        core.Run(close.data() + begin, macd.data() + begin,
+                 signal.data() + begin, hist.data() + begin, end - begin);
       });
-}
-
-template <typename F>
-absl::StatusOr<MacdSeries> CollectMacd(size_t n, F fill) {
-  MacdSeries s{std::vector<double>(n), std::vector<double>(n),
-               std::vector<double>(n)};
-  absl::Status status = fill(absl::MakeSpan(s.macd), absl::MakeSpan(s.signal),
-                             absl::MakeSpan(s.hist));
-  if (!status.ok()) return status;
-  return s;
 }
 
 }  // namespace
@@ -164,7 +171,7 @@ absl::Status Macd(absl::Span<const double> close, int fastperiod,
 
 absl::StatusOr<MacdSeries> Macd(absl::Span<const double> close, int fastperiod,
                                 int slowperiod, int signalperiod) {
-  return CollectMacd(close.size(), [&](auto m, auto s, auto h) {
+  return Collect<MacdSeries>(close.size(), [&](auto m, auto s, auto h) {
     return Macd(close, fastperiod, slowperiod, signalperiod, m, s, h);
   });
 }
@@ -187,7 +194,7 @@ absl::Status MacdFix(absl::Span<const double> close, int signalperiod,
 
 absl::StatusOr<MacdSeries> MacdFix(absl::Span<const double> close,
                                    int signalperiod) {
-  return CollectMacd(close.size(), [&](auto m, auto s, auto h) {
+  return Collect<MacdSeries>(close.size(), [&](auto m, auto s, auto h) {
     return MacdFix(close, signalperiod, m, s, h);
   });
 }
@@ -226,14 +233,29 @@ absl::Status Stoch(absl::Span<const double> high, absl::Span<const double> low,
   const int64_t k_start = fastk_period - 1;
   const int64_t d_start = k_start + MaLookbackOf(slowk_period);
   const int64_t lookback = d_start + MaLookbackOf(slowd_period);
-  // fastK goes to `slowd` as scratch, slowK to `slowk`, then slowD over it.
+  // Block by block, while in cache: fastK goes to `slowd` as scratch, slowK
+  // over it to `slowk`, then slowD over that to `slowd`, slowk_period-1 bars
+  // behind, so that it overwrites only fastK values slowK no longer reads.
   FastK fastk(high.data(), low.data(), close.data(), fastk_period,
               slowd.data());
+  internal::MaCore slowk_ma(slowk_period, slowk_matype);
+  internal::MaCore slowd_ma(slowd_period, slowd_matype);
+  int64_t d_next = d_start;  // the next bar of slowD
   BOTCORE_RETURN_IF_ERROR(internal::RunChecked(
-      v, n, {slowk, slowd},
-      [&](int64_t begin, int64_t end) { fastk.Run(begin, end); }));
-  if (k_start < n) RunMa(slowk_period, slowk_matype, slowd, slowk, k_start);
-  if (d_start < n) RunMa(slowd_period, slowd_matype, slowk, slowd, d_start);
+      v, n, {slowk, slowd}, [&](int64_t begin, int64_t end) {
+        fastk.Run(begin, end);
+        const int64_t k_begin = std::max(begin, k_start);
+        if (k_begin < end) {
+          slowk_ma.Run(slowd.data() + k_begin, slowk.data() + k_begin,
+                       end - k_begin);
+        }
+        const int64_t d_end = end == n ? n : end - (slowk_period - 1);
+        if (d_next < d_end) {
+          slowd_ma.Run(slowk.data() + d_next, slowd.data() + d_next,
+                       d_end - d_next);
+          d_next = d_end;
+        }
+      }));
   FillNaN(slowk, lookback);
   FillNaN(slowd, lookback);
   return absl::OkStatus();
@@ -245,12 +267,10 @@ absl::StatusOr<StochSeries> Stoch(absl::Span<const double> high,
                                   int fastk_period, int slowk_period,
                                   MAType slowk_matype, int slowd_period,
                                   MAType slowd_matype) {
-  StochSeries s{std::vector<double>(close.size()),
-                std::vector<double>(close.size())};
-  BOTCORE_RETURN_IF_ERROR(Stoch(
-      high, low, close, fastk_period, slowk_period, slowk_matype, slowd_period,
-      slowd_matype, absl::MakeSpan(s.slowk), absl::MakeSpan(s.slowd)));
-  return s;
+  return Collect<StochSeries>(close.size(), [&](auto k, auto d) {
+    return Stoch(high, low, close, fastk_period, slowk_period, slowk_matype,
+                 slowd_period, slowd_matype, k, d);
+  });
 }
 
 // ---------------------------------------------------------------- STOCHRSI
@@ -302,12 +322,10 @@ absl::Status StochRsi(absl::Span<const double> close, int timeperiod,
 absl::StatusOr<StochRsiSeries> StochRsi(absl::Span<const double> close,
                                         int timeperiod, int fastk_period,
                                         int fastd_period, MAType fastd_matype) {
-  StochRsiSeries s{std::vector<double>(close.size()),
-                   std::vector<double>(close.size())};
-  BOTCORE_RETURN_IF_ERROR(
-      StochRsi(close, timeperiod, fastk_period, fastd_period, fastd_matype,
-               absl::MakeSpan(s.fastk), absl::MakeSpan(s.fastd)));
-  return s;
+  return Collect<StochRsiSeries>(close.size(), [&](auto k, auto d) {
+    return StochRsi(close, timeperiod, fastk_period, fastd_period, fastd_matype,
+                    k, d);
+  });
 }
 
 // ---------------------------------------------------------------- CCI
@@ -553,14 +571,12 @@ absl::StatusOr<StreamingRsi> StreamingRsi::Create(int timeperiod,
   return StreamingRsi(internal::RsiCore(timeperiod, settings));
 }
 double StreamingRsi::Update(double close) {
-  if (!AllFinite(close)) return kNaN;
-  ++bars_;
-  return value_ = core_.Update(close);
+  if (!AllFinite(close)) return NaNValue();
+  return Accept(core_.Update(close));
 }
 void StreamingRsi::Reset() {
   core_.Reset();
-  value_ = kNaN;
-  bars_ = 0;
+  ClearState();
 }
 
 absl::StatusOr<StreamingMacd> StreamingMacd::Create(int fastperiod,
@@ -579,14 +595,12 @@ absl::StatusOr<StreamingMacd> StreamingMacd::CreateFix(int signalperiod) {
   return StreamingMacd(MakeMacdFixCore(signalperiod));
 }
 MacdValue StreamingMacd::Update(double close) {
-  if (!AllFinite(close)) return {kNaN, kNaN, kNaN};
-  ++bars_;
-  return value_ = core_.Update(close);
+  if (!AllFinite(close)) return NaNValue();
+  return Accept(core_.Update(close));
 }
 void StreamingMacd::Reset() {
   core_.Reset();
-  value_ = {kNaN, kNaN, kNaN};
-  bars_ = 0;
+  ClearState();
 }
 
 absl::StatusOr<StreamingStoch> StreamingStoch::Create(int fastk_period,
@@ -615,19 +629,18 @@ StreamingStoch::StreamingStoch(int fastk_period, int slowk_period,
       slowd_ma_(slowd_period, slowd_matype),
       fastk_period_(fastk_period) {}
 StochValue StreamingStoch::Update(double high, double low, double close) {
-  if (!AllFinite(high, low, close) || high < low) return {kNaN, kNaN};
-  const int64_t i = bars_++;
+  if (!AllFinite(high, low, close) || high < low) return NaNValue();
+  const int64_t i = bars();
   highest_.Push(high);
   lowest_.Push(low);
-  value_ = {kNaN, kNaN};
-  if (i < fastk_period_ - 1) return value_;
+  if (i < fastk_period_ - 1) return Accept(NaNValue());
   fastk_.Push(internal::StochasticK(close, highest_.value(), lowest_.value()));
   const double k = slowk_ma_.Update(fastk_);
-  if (std::isnan(k)) return value_;
+  if (std::isnan(k)) return Accept(NaNValue());
   slowk_.Push(k);
   const double d = slowd_ma_.Update(slowk_);
-  if (std::isnan(d)) return value_;
-  return value_ = {k, d};
+  if (std::isnan(d)) return Accept(NaNValue());
+  return Accept({k, d});
 }
 void StreamingStoch::Reset() {
   highest_.Clear();
@@ -636,8 +649,7 @@ void StreamingStoch::Reset() {
   slowk_.Clear();
   slowk_ma_.Reset();
   slowd_ma_.Reset();
-  value_ = {kNaN, kNaN};
-  bars_ = 0;
+  ClearState();
 }
 
 absl::StatusOr<StreamingStochRsi> StreamingStochRsi::Create(
@@ -660,18 +672,16 @@ StreamingStochRsi::StreamingStochRsi(int timeperiod, int fastk_period,
       fastd_ma_(fastd_period, fastd_matype),
       fastk_period_(fastk_period) {}
 StochRsiValue StreamingStochRsi::Update(double close) {
-  if (!AllFinite(close)) return {kNaN, kNaN};
-  ++bars_;
-  value_ = {kNaN, kNaN};
+  if (!AllFinite(close)) return NaNValue();
   const double r = rsi_.Update(close);
-  if (std::isnan(r)) return value_;
+  if (std::isnan(r)) return Accept(NaNValue());
   highest_.Push(r);
   lowest_.Push(r);
-  if (rsi_bars_++ < fastk_period_ - 1) return value_;
+  if (rsi_bars_++ < fastk_period_ - 1) return Accept(NaNValue());
   fastk_.Push(internal::StochasticK(r, highest_.value(), lowest_.value()));
   const double d = fastd_ma_.Update(fastk_);
-  if (std::isnan(d)) return value_;
-  return value_ = {fastk_.Ago(0), d};
+  if (std::isnan(d)) return Accept(NaNValue());
+  return Accept({fastk_.Ago(0), d});
 }
 void StreamingStochRsi::Reset() {
   rsi_.Reset();
@@ -680,8 +690,7 @@ void StreamingStochRsi::Reset() {
   fastk_.Clear();
   fastd_ma_.Reset();
   rsi_bars_ = 0;
-  value_ = {kNaN, kNaN};
-  bars_ = 0;
+  ClearState();
 }
 
 absl::StatusOr<StreamingCci> StreamingCci::Create(int timeperiod) {
@@ -692,16 +701,14 @@ absl::StatusOr<StreamingCci> StreamingCci::Create(int timeperiod) {
 StreamingCci::StreamingCci(int timeperiod)
     : core_(timeperiod), typical_(timeperiod) {}
 double StreamingCci::Update(double high, double low, double close) {
-  if (!AllFinite(high, low, close) || high < low) return kNaN;
-  ++bars_;
+  if (!AllFinite(high, low, close) || high < low) return NaNValue();
   typical_.Push(internal::TypicalPrice(high, low, close));
-  return value_ = core_.Update(typical_);
+  return Accept(core_.Update(typical_));
 }
 void StreamingCci::Reset() {
   core_.Reset();
   typical_.Clear();
-  value_ = kNaN;
-  bars_ = 0;
+  ClearState();
 }
 
 absl::StatusOr<StreamingWillR> StreamingWillR::Create(int timeperiod) {
@@ -714,20 +721,19 @@ StreamingWillR::StreamingWillR(int timeperiod)
       highest_(timeperiod, RollingExtreme::kMax),
       lowest_(timeperiod, RollingExtreme::kMin) {}
 double StreamingWillR::Update(double high, double low, double close) {
-  if (!AllFinite(high, low, close) || high < low) return kNaN;
-  const int64_t i = bars_++;
+  if (!AllFinite(high, low, close) || high < low) return NaNValue();
+  const int64_t i = bars();
   highest_.Push(high);
   lowest_.Push(low);
-  return value_ = i < timeperiod_ - 1
-                      ? kNaN
-                      : internal::WilliamsR(close, highest_.value(),
-                                            lowest_.value());
+  return Accept(
+      i < timeperiod_ - 1
+          ? kNaN
+          : internal::WilliamsR(close, highest_.value(), lowest_.value()));
 }
 void StreamingWillR::Reset() {
   highest_.Clear();
   lowest_.Clear();
-  value_ = kNaN;
-  bars_ = 0;
+  ClearState();
 }
 
 absl::StatusOr<StreamingRoc> StreamingRoc::Create(int timeperiod) {
@@ -737,18 +743,16 @@ absl::StatusOr<StreamingRoc> StreamingRoc::Create(int timeperiod) {
 }
 StreamingRoc::StreamingRoc(int timeperiod) : past_(timeperiod + 1) {}
 double StreamingRoc::Update(double close) {
-  if (!AllFinite(close)) return kNaN;
-  ++bars_;
+  if (!AllFinite(close)) return NaNValue();
   past_.Push(close);
-  return value_ = past_.size() < past_.capacity()
-                      ? kNaN
-                      : internal::RateOfChange(close,
-                                               past_.Ago(past_.capacity() - 1));
+  return Accept(
+      past_.size() < past_.capacity()
+          ? kNaN
+          : internal::RateOfChange(close, past_.Ago(past_.capacity() - 1)));
 }
 void StreamingRoc::Reset() {
   past_.Clear();
-  value_ = kNaN;
-  bars_ = 0;
+  ClearState();
 }
 
 absl::StatusOr<StreamingMom> StreamingMom::Create(int timeperiod) {
@@ -758,17 +762,15 @@ absl::StatusOr<StreamingMom> StreamingMom::Create(int timeperiod) {
 }
 StreamingMom::StreamingMom(int timeperiod) : past_(timeperiod + 1) {}
 double StreamingMom::Update(double close) {
-  if (!AllFinite(close)) return kNaN;
-  ++bars_;
+  if (!AllFinite(close)) return NaNValue();
   past_.Push(close);
-  return value_ = past_.size() < past_.capacity()
-                      ? kNaN
-                      : Momentum(close, past_.Ago(past_.capacity() - 1));
+  return Accept(past_.size() < past_.capacity()
+                    ? kNaN
+                    : Momentum(close, past_.Ago(past_.capacity() - 1)));
 }
 void StreamingMom::Reset() {
   past_.Clear();
-  value_ = kNaN;
-  bars_ = 0;
+  ClearState();
 }
 
 absl::StatusOr<StreamingTrix> StreamingTrix::Create(int timeperiod) {
@@ -777,14 +779,12 @@ absl::StatusOr<StreamingTrix> StreamingTrix::Create(int timeperiod) {
   return StreamingTrix(internal::TrixCore(timeperiod));
 }
 double StreamingTrix::Update(double close) {
-  if (!AllFinite(close)) return kNaN;
-  ++bars_;
-  return value_ = core_.Update(close);
+  if (!AllFinite(close)) return NaNValue();
+  return Accept(core_.Update(close));
 }
 void StreamingTrix::Reset() {
   core_.Reset();
-  value_ = kNaN;
-  bars_ = 0;
+  ClearState();
 }
 
 absl::StatusOr<StreamingUltOsc> StreamingUltOsc::Create(int timeperiod1,
@@ -802,27 +802,25 @@ StreamingUltOsc::StreamingUltOsc(int p1, int p2, int p3)
       pressure_(std::max({p1, p2, p3})),
       range_(std::max({p1, p2, p3})) {}
 double StreamingUltOsc::Update(double high, double low, double close) {
-  if (!AllFinite(high, low, close) || high < low) return kNaN;
+  if (!AllFinite(high, low, close) || high < low) return NaNValue();
   const internal::UltOscTerms t =
       internal::UltOscTermsOf(high, low, close, prev_close_);
   prev_close_ = close;
   pressure_.Push(t.pressure);
   range_.Push(t.range);
-  ++bars_;
   struct Terms {
     const RingBuffer& p;
     const RingBuffer& r;
     internal::UltOscTerms Ago(int k) const { return {p.Ago(k), r.Ago(k)}; }
   };
-  return value_ = core_.Update(Terms{pressure_, range_});
+  return Accept(core_.Update(Terms{pressure_, range_}));
 }
 void StreamingUltOsc::Reset() {
   core_.Reset();
   pressure_.Clear();
   range_.Clear();
   prev_close_ = 0;
-  value_ = kNaN;
-  bars_ = 0;
+  ClearState();
 }
 
 }  // namespace botcore::ta

@@ -1,6 +1,7 @@
 #include "botcore/indicators/rolling.h"
 
 #include <cassert>
+#include <limits>
 
 namespace botcore::ta {
 
@@ -9,33 +10,33 @@ RingBuffer::RingBuffer(int capacity) : data_(capacity) {
 }
 
 RollingExtreme::RollingExtreme(int window, Kind kind)
-    : window_(window), kind_(kind), values_(window), indexes_(window) {
+    : window_(window), kind_(kind), block_(window), tail_(window + 1) {
   assert(window >= 1);
+  Clear();
 }
 
-void RollingExtreme::Push(double x) {
-  const int64_t index = count_++;
-  // The oldest entry leaves the window first, so the ring never overflows.
-  if (size_ > 0 && indexes_[front_] <= index - window_) {
-    front_ = front_ + 1 == window_ ? 0 : front_ + 1;
-    --size_;
+void RollingExtreme::SealBlock() {
+  const int64_t start = count_ - window_;
+  Entry suffix{block_[window_ - 1], start + window_ - 1};
+  tail_[window_ - 1] = suffix;
+  const bool max = kind_ == kMax;
+  for (int k = window_ - 2; k >= 0; --k) {
+    // The later value wins a tie: keep `suffix` unless block_[k] beats it
+    // (selects: the outcome is unpredictable).
+    const double x = block_[k];
+    const bool keep = max ? suffix.value >= x : suffix.value <= x;
+    suffix.value = keep ? suffix.value : x;
+    suffix.index = keep ? suffix.index : start + k;
+    tail_[k] = suffix;
   }
-  while (size_ > 0) {
-    int back = front_ + size_ - 1;
-    if (back >= window_) back -= window_;
-    if (!Dominates(x, values_[back])) break;
-    --size_;
-  }
-  int slot = front_ + size_;
-  if (slot >= window_) slot -= window_;
-  values_[slot] = x;
-  indexes_[slot] = index;
-  ++size_;
 }
 
 void RollingExtreme::Clear() {
-  front_ = 0;
-  size_ = 0;
+  const double sentinel = kind_ == kMax
+                              ? -std::numeric_limits<double>::infinity()
+                              : std::numeric_limits<double>::infinity();
+  for (Entry& e : tail_) e = {sentinel, 0};
+  position_ = 0;
   count_ = 0;
 }
 

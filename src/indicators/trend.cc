@@ -35,7 +35,7 @@ Validation CheckHlc(const char* name, absl::Span<const double> high,
 
 // +DI (plus) or -DI of Wilder's sums.
 double DiOf(const internal::DirectionalSums& s, bool plus) {
-  return internal::DirectionalIndex(plus ? s.plus_dm : s.minus_dm, s.tr);
+  return internal::DirectionalIndex(plus ? s.dm[1] : s.dm[0], s.tr);
 }
 
 absl::Status RunDi(const char* name, bool plus, absl::Span<const double> high,
@@ -209,12 +209,9 @@ absl::Status Aroon(absl::Span<const double> high, absl::Span<const double> low,
 absl::StatusOr<AroonSeries> Aroon(absl::Span<const double> high,
                                   absl::Span<const double> low,
                                   int timeperiod) {
-  AroonSeries s{std::vector<double>(high.size()),
-                std::vector<double>(high.size())};
-  BOTCORE_RETURN_IF_ERROR(Aroon(high, low, timeperiod,
-                                absl::MakeSpan(s.aroondown),
-                                absl::MakeSpan(s.aroonup)));
-  return s;
+  return Collect<AroonSeries>(high.size(), [&](auto down, auto up) {
+    return Aroon(high, low, timeperiod, down, up);
+  });
 }
 
 // ---------------------------------------------------------------- streaming
@@ -225,14 +222,12 @@ absl::StatusOr<StreamingAdx> StreamingAdx::Create(int timeperiod) {
   return StreamingAdx(internal::AdxCore(timeperiod));
 }
 double StreamingAdx::Update(double high, double low, double close) {
-  if (!AllFinite(high, low, close) || high < low) return kNaN;
-  ++bars_;
-  return value_ = core_.Update(high, low, close);
+  if (!AllFinite(high, low, close) || high < low) return NaNValue();
+  return Accept(core_.Update(high, low, close));
 }
 void StreamingAdx::Reset() {
   core_.Reset();
-  value_ = kNaN;
-  bars_ = 0;
+  ClearState();
 }
 
 absl::StatusOr<StreamingDi> StreamingDi::Create(Direction direction,
@@ -244,17 +239,14 @@ absl::StatusOr<StreamingDi> StreamingDi::Create(Direction direction,
   return StreamingDi(direction, internal::DirectionalCore(timeperiod));
 }
 double StreamingDi::Update(double high, double low, double close) {
-  if (!AllFinite(high, low, close) || high < low) return kNaN;
-  ++bars_;
+  if (!AllFinite(high, low, close) || high < low) return NaNValue();
   internal::DirectionalSums s;
-  return value_ = core_.Update(high, low, close, &s)
-                      ? DiOf(s, direction_ == kPlus)
-                      : kNaN;
+  return Accept(
+      core_.Update(high, low, close, &s) ? DiOf(s, direction_ == kPlus) : kNaN);
 }
 void StreamingDi::Reset() {
   core_.Reset();
-  value_ = kNaN;
-  bars_ = 0;
+  ClearState();
 }
 
 absl::StatusOr<StreamingSar> StreamingSar::Create(double acceleration,
@@ -266,14 +258,12 @@ absl::StatusOr<StreamingSar> StreamingSar::Create(double acceleration,
   return StreamingSar(internal::SarCore(acceleration, maximum));
 }
 double StreamingSar::Update(double high, double low) {
-  if (!AllFinite(high, low) || high < low) return kNaN;
-  ++bars_;
-  return value_ = core_.Update(high, low);
+  if (!AllFinite(high, low) || high < low) return NaNValue();
+  return Accept(core_.Update(high, low));
 }
 void StreamingSar::Reset() {
   core_.Reset();
-  value_ = kNaN;
-  bars_ = 0;
+  ClearState();
 }
 
 absl::StatusOr<StreamingAroon> StreamingAroon::Create(int timeperiod) {
@@ -286,19 +276,18 @@ StreamingAroon::StreamingAroon(int timeperiod)
       highest_(timeperiod + 1, RollingExtreme::kMax),
       lowest_(timeperiod + 1, RollingExtreme::kMin) {}
 AroonValue StreamingAroon::Update(double high, double low) {
-  if (!AllFinite(high, low) || high < low) return {kNaN, kNaN};
-  const int64_t i = bars_++;
+  if (!AllFinite(high, low) || high < low) return NaNValue();
+  const int64_t i = bars();
   highest_.Push(high);
   lowest_.Push(low);
-  if (i < timeperiod_) return value_ = {kNaN, kNaN};
-  return value_ = {internal::AroonLine(timeperiod_, lowest_.age()),
-                   internal::AroonLine(timeperiod_, highest_.age())};
+  if (i < timeperiod_) return Accept({kNaN, kNaN});
+  return Accept({internal::AroonLine(timeperiod_, lowest_.age()),
+                 internal::AroonLine(timeperiod_, highest_.age())});
 }
 void StreamingAroon::Reset() {
   highest_.Clear();
   lowest_.Clear();
-  value_ = {kNaN, kNaN};
-  bars_ = 0;
+  ClearState();
 }
 
 }  // namespace botcore::ta

@@ -12,34 +12,43 @@ namespace botcore::ta::internal {
 namespace {
 
 // These scans run on every batch call, so they are written to vectorize:
-// kLanes independent accumulators (enough to hide the add latency) and no
-// early exit.
+// kLanes independent accumulators (enough to hide the add latency), no early
+// exit, and raw pointers (Debian's hardened absl::Span::operator[] checks
+// its bound, which blocks vectorization).
 constexpr int kLanes = 16;
 
-// True when some value is NaN or infinite: x*0 is NaN exactly then.
-bool HasNonFinite(absl::Span<const double> d) {
+// True when some value is NaN or infinite, and (rarely) when finite values
+// sum to infinity: the caller then looks for the bad value and finds none.
+// One addition per value.
+bool HasNonFinite(absl::Span<const double> span) {
+  const double* d = span.data();
+  const size_t n = span.size();
   double a[kLanes] = {};
   size_t i = 0;
-  for (; i + kLanes <= d.size(); i += kLanes) {
-    for (int k = 0; k < kLanes; ++k) a[k] += d[i + k] * 0.0;
+  for (; i + kLanes <= n; i += kLanes) {
+    for (int k = 0; k < kLanes; ++k) a[k] += d[i + k];
   }
-  for (; i < d.size(); ++i) a[0] += d[i] * 0.0;
-  double sum = 0;
-  for (double v : a) sum += v;
-  return std::isnan(sum);
+  for (; i < n; ++i) a[0] += d[i];
+  bool finite = true;
+  for (double v : a) finite &= std::isfinite(v);
+  return !finite;
 }
 
 // True when some a[i] < b[i] (all values finite).
-bool HasBelow(absl::Span<const double> a, absl::Span<const double> b) {
+bool HasBelow(absl::Span<const double> a_span,
+              absl::Span<const double> b_span) {
+  const double* a = a_span.data();
+  const double* b = b_span.data();
+  const size_t n = a_span.size();
   double m[kLanes] = {};
   size_t i = 0;
-  for (; i + kLanes <= a.size(); i += kLanes) {
+  for (; i + kLanes <= n; i += kLanes) {
     for (int k = 0; k < kLanes; ++k) {
       const double d = b[i + k] - a[i + k];
       m[k] = d > m[k] ? d : m[k];
     }
   }
-  for (; i < a.size(); ++i) {
+  for (; i < n; ++i) {
     const double d = b[i] - a[i];
     m[0] = d > m[0] ? d : m[0];
   }
@@ -50,13 +59,15 @@ bool HasBelow(absl::Span<const double> a, absl::Span<const double> b) {
 }
 
 // True when some value is negative.
-bool HasNegative(absl::Span<const double> d) {
+bool HasNegative(absl::Span<const double> span) {
+  const double* d = span.data();
+  const size_t n = span.size();
   double m[kLanes] = {};
   size_t i = 0;
-  for (; i + kLanes <= d.size(); i += kLanes) {
+  for (; i + kLanes <= n; i += kLanes) {
     for (int k = 0; k < kLanes; ++k) m[k] = d[i + k] < m[k] ? d[i + k] : m[k];
   }
-  for (; i < d.size(); ++i) m[0] = d[i] < m[0] ? d[i] : m[0];
+  for (; i < n; ++i) m[0] = d[i] < m[0] ? d[i] : m[0];
   for (double v : m) {
     if (v < 0) return true;
   }
@@ -225,8 +236,8 @@ void FillNaN(absl::Span<double> out, int64_t count) {
   if (count > static_cast<int64_t>(out.size())) {
     count = static_cast<int64_t>(out.size());
   }
-  for (int64_t i = 0; i < count; ++i)
-    out[i] = std::numeric_limits<double>::quiet_NaN();
+  std::fill(out.data(), out.data() + std::max<int64_t>(count, 0),
+            std::numeric_limits<double>::quiet_NaN());
 }
 
 }  // namespace botcore::ta::internal

@@ -1,6 +1,7 @@
 #include "botcore/indicators/volatility.h"
 
 #include <algorithm>
+#include <type_traits>
 
 #include "indicators/batch.h"
 #include "indicators/validation.h"
@@ -9,7 +10,6 @@
 namespace botcore::ta {
 
 using internal::AllFinite;
-using internal::ArrayHistory;
 using internal::Collect;
 using internal::kMaxPeriod;
 using internal::kNaN;
@@ -60,34 +60,35 @@ absl::Status Bbands(absl::Span<const double> close, int timeperiod,
                               .status());
   internal::VarianceCore variance(timeperiod);
   internal::EmaCore ema(timeperiod);
+  const bool ema_middle = matype == MAType::kEma;
   const int64_t n = static_cast<int64_t>(close.size());
-  const auto run = [&](int64_t begin, int64_t end) {
-    auto local_variance = variance;  // a local copy stays in registers
-    auto local_ema = ema;
-    if (matype == MAType::kSma) {
-      for (int64_t i = begin; i < end; ++i) {
-        const internal::MeanVariance mv =
-            local_variance.Update(ArrayHistory{close.data(), i});
-        const internal::BbandsValue b =
-            internal::BandsOf(mv.mean, mv.variance, nbdevup, nbdevdn);
-        upper.data()[i] = b.upper;
-        middle.data()[i] = b.middle;
-        lower.data()[i] = b.lower;
-      }
+  double* const up = upper.data();
+  double* const mid = middle.data();
+  double* const low = lower.data();
+  // Bars j (and j+1 when T is a Pair): the middle is the SMA (the mean) or
+  // the EMA written to `middle` beforehand.
+  const auto emit = [&](int64_t j, auto mean, auto var) {
+    using T = decltype(mean);
+    if constexpr (std::is_same_v<T, internal::Pair>) {
+      const T m = ema_middle ? T{mid[j], mid[j + 1]} : mean;
+      const internal::Bands<T> b = internal::BandsOf(m, var, nbdevup, nbdevdn);
+      up[j] = b.upper[0];
+      up[j + 1] = b.upper[1];
+      mid[j] = b.middle[0];
+      mid[j + 1] = b.middle[1];
+      low[j] = b.lower[0];
+      low[j + 1] = b.lower[1];
     } else {
-      for (int64_t i = begin; i < end; ++i) {
-        const internal::MeanVariance mv =
-            local_variance.Update(ArrayHistory{close.data(), i});
-        const double mid = local_ema.Update(close.data()[i]);
-        const internal::BbandsValue b =
-            internal::BandsOf(mid, mv.variance, nbdevup, nbdevdn);
-        upper.data()[i] = b.upper;
-        middle.data()[i] = b.middle;
-        lower.data()[i] = b.lower;
-      }
+      const internal::BbandsValue b =
+          internal::BandsOf(ema_middle ? mid[j] : mean, var, nbdevup, nbdevdn);
+      up[j] = b.upper;
+      mid[j] = b.middle;
+      low[j] = b.lower;
     }
-    variance = local_variance;
-    ema = local_ema;
+  };
+  const auto run = [&](int64_t begin, int64_t end) {
+    if (ema_middle) ema.Run(close.data() + begin, mid + begin, end - begin);
+    variance.Run(close.data(), begin, end, emit);
   };
   return internal::RunChecked(v, n, {upper, middle, lower}, run);
 }
@@ -95,13 +96,9 @@ absl::Status Bbands(absl::Span<const double> close, int timeperiod,
 absl::StatusOr<BbandsSeries> Bbands(absl::Span<const double> close,
                                     int timeperiod, double nbdevup,
                                     double nbdevdn, MAType matype) {
-  const size_t n = close.size();
-  BbandsSeries s{std::vector<double>(n), std::vector<double>(n),
-                 std::vector<double>(n)};
-  BOTCORE_RETURN_IF_ERROR(Bbands(
-      close, timeperiod, nbdevup, nbdevdn, matype, absl::MakeSpan(s.upper),
-      absl::MakeSpan(s.middle), absl::MakeSpan(s.lower)));
-  return s;
+  return Collect<BbandsSeries>(close.size(), [&](auto up, auto mid, auto lo) {
+    return Bbands(close, timeperiod, nbdevup, nbdevdn, matype, up, mid, lo);
+  });
 }
 
 // ---------------------------------------------------------------- ATR, NATR
@@ -122,8 +119,10 @@ absl::Status Atr(absl::Span<const double> high, absl::Span<const double> low,
   return internal::RunChecked(
       v, static_cast<int64_t>(close.size()), {out},
       [&](int64_t begin, int64_t end) {
+        internal::ValueScreen screen;
         core.Run(high.data() + begin, low.data() + begin, close.data() + begin,
-                 out.data() + begin, end - begin);
+                 out.data() + begin, end - begin, screen);
+        return screen.clean();
       });
 }
 
@@ -218,19 +217,17 @@ StreamingBbands::StreamingBbands(int timeperiod, double nbdevup, double nbdevdn,
       nbdevdn_(nbdevdn),
       window_(timeperiod) {}
 BbandsValue StreamingBbands::Update(double close) {
-  if (!AllFinite(close)) return {kNaN, kNaN, kNaN};
-  ++bars_;
+  if (!AllFinite(close)) return NaNValue();
   window_.Push(close);
   const internal::MeanVariance mv = variance_.Update(window_);
   const double mid = ema_middle_ ? ema_.Update(close) : mv.mean;
-  return value_ = internal::BandsOf(mid, mv.variance, nbdevup_, nbdevdn_);
+  return Accept(internal::BandsOf(mid, mv.variance, nbdevup_, nbdevdn_));
 }
 void StreamingBbands::Reset() {
   variance_.Reset();
   ema_.Reset();
   window_.Clear();
-  value_ = {kNaN, kNaN, kNaN};
-  bars_ = 0;
+  ClearState();
 }
 
 absl::StatusOr<StreamingAtr> StreamingAtr::Create(int timeperiod) {
@@ -239,14 +236,12 @@ absl::StatusOr<StreamingAtr> StreamingAtr::Create(int timeperiod) {
   return StreamingAtr(internal::AtrCore(timeperiod));
 }
 double StreamingAtr::Update(double high, double low, double close) {
-  if (!AllFinite(high, low, close) || high < low) return kNaN;
-  ++bars_;
-  return value_ = core_.Update(high, low, close);
+  if (!AllFinite(high, low, close) || high < low) return NaNValue();
+  return Accept(core_.Update(high, low, close));
 }
 void StreamingAtr::Reset() {
   core_.Reset();
-  value_ = kNaN;
-  bars_ = 0;
+  ClearState();
 }
 
 absl::StatusOr<StreamingNatr> StreamingNatr::Create(int timeperiod) {
@@ -255,28 +250,24 @@ absl::StatusOr<StreamingNatr> StreamingNatr::Create(int timeperiod) {
   return StreamingNatr(internal::AtrCore(timeperiod));
 }
 double StreamingNatr::Update(double high, double low, double close) {
-  if (!AllFinite(high, low, close) || high < low) return kNaN;
-  ++bars_;
-  return value_ =
-             internal::NormalizedAtr(core_.Update(high, low, close), close);
+  if (!AllFinite(high, low, close) || high < low) return NaNValue();
+  return Accept(internal::NormalizedAtr(core_.Update(high, low, close), close));
 }
 void StreamingNatr::Reset() {
   core_.Reset();
-  value_ = kNaN;
-  bars_ = 0;
+  ClearState();
 }
 
 double StreamingTrueRange::Update(double high, double low, double close) {
-  if (!AllFinite(high, low, close) || high < low) return kNaN;
+  if (!AllFinite(high, low, close) || high < low) return NaNValue();
   const double prev_close = prev_close_;
   prev_close_ = close;
-  return value_ =
-             bars_++ == 0 ? kNaN : internal::TrueRange(high, low, prev_close);
+  return Accept(bars() == 0 ? kNaN
+                            : internal::TrueRange(high, low, prev_close));
 }
 void StreamingTrueRange::Reset() {
   prev_close_ = 0;
-  value_ = kNaN;
-  bars_ = 0;
+  ClearState();
 }
 
 }  // namespace botcore::ta

@@ -199,14 +199,12 @@ absl::StatusOr<std::vector<double>> RollingVwap(absl::Span<const double> high,
 // ---------------------------------------------------------------- streaming
 
 double StreamingObv::Update(double close, double volume) {
-  if (!AllFinite(close, volume) || volume < 0) return kNaN;
-  ++bars_;
-  return value_ = core_.Update(close, volume);
+  if (!AllFinite(close, volume) || volume < 0) return NaNValue();
+  return Accept(core_.Update(close, volume));
 }
 void StreamingObv::Reset() {
   core_.Reset();
-  value_ = kNaN;
-  bars_ = 0;
+  ClearState();
 }
 
 absl::StatusOr<StreamingMfi> StreamingMfi::Create(int timeperiod) {
@@ -218,42 +216,38 @@ StreamingMfi::StreamingMfi(int timeperiod)
     : core_(timeperiod), positive_(timeperiod + 1), negative_(timeperiod + 1) {}
 double StreamingMfi::Update(double high, double low, double close,
                             double volume) {
-  if (!GoodBar(high, low, close, volume)) return kNaN;
+  if (!GoodBar(high, low, close, volume)) return NaNValue();
   const double tp = internal::TypicalPrice(high, low, close);
   const internal::MoneyFlow f =
-      bars_ == 0 ? internal::MoneyFlow{0.0, 0.0}
-                 : internal::MoneyFlowOf(tp, prev_tp_, volume);
+      bars() == 0 ? internal::MoneyFlow{0.0, 0.0}
+                  : internal::MoneyFlowOf(tp, prev_tp_, volume);
   prev_tp_ = tp;
   positive_.Push(f.positive);
   negative_.Push(f.negative);
-  ++bars_;
   struct Flows {
     const RingBuffer& p;
     const RingBuffer& n;
     internal::MoneyFlow Ago(int k) const { return {p.Ago(k), n.Ago(k)}; }
   };
-  return value_ = core_.Update(Flows{positive_, negative_});
+  return Accept(core_.Update(Flows{positive_, negative_}));
 }
 void StreamingMfi::Reset() {
   core_.Reset();
   positive_.Clear();
   negative_.Clear();
   prev_tp_ = 0;
-  value_ = kNaN;
-  bars_ = 0;
+  ClearState();
 }
 
 double StreamingVwap::Update(double high, double low, double close,
                              double volume, int64_t session) {
-  if (!GoodBar(high, low, close, volume)) return kNaN;
-  ++bars_;
-  return value_ = core_.Update(internal::TypicalPrice(high, low, close), volume,
-                               session);
+  if (!GoodBar(high, low, close, volume)) return NaNValue();
+  return Accept(
+      core_.Update(internal::TypicalPrice(high, low, close), volume, session));
 }
 void StreamingVwap::Reset() {
   core_.Reset();
-  value_ = kNaN;
-  bars_ = 0;
+  ClearState();
 }
 
 absl::StatusOr<StreamingRollingVwap> StreamingRollingVwap::Create(
@@ -266,18 +260,16 @@ StreamingRollingVwap::StreamingRollingVwap(int timeperiod)
     : core_(timeperiod), pv_(timeperiod), volume_(timeperiod) {}
 double StreamingRollingVwap::Update(double high, double low, double close,
                                     double volume) {
-  if (!GoodBar(high, low, close, volume)) return kNaN;
-  ++bars_;
+  if (!GoodBar(high, low, close, volume)) return NaNValue();
   pv_.Push(internal::TypicalPrice(high, low, close) * volume);
   volume_.Push(volume);
-  return value_ = core_.Update(pv_, volume_);
+  return Accept(core_.Update(pv_, volume_));
 }
 void StreamingRollingVwap::Reset() {
   core_.Reset();
   pv_.Clear();
   volume_.Clear();
-  value_ = kNaN;
-  bars_ = 0;
+  ClearState();
 }
 
 }  // namespace botcore::ta

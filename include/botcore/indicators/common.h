@@ -29,10 +29,11 @@
 //   the input is not longer than the lookback, every output is NaN (as TA-Lib
 //   returns nothing).
 // * Streaming indicators (`StreamingXxx`) take one bar per Update() in O(1)
-//   (StreamingCci: O(timeperiod), its mean deviation is re-summed as in
-//   TA-Lib) with no allocation after Create(); the value Update() returns at
-//   bar i is
-//   bit-identical to the batch output i over the same bars from the first one.
+//   (amortized for the rolling maximum/minimum of STOCH, STOCHRSI, WILLR and
+//   AROON; StreamingCci: O(timeperiod), oscillators.h says why no O(1) form
+//   can be bit-exact) with no allocation after Create(); the value Update()
+//   returns at bar i is bit-identical to the batch output i over the same
+//   bars from the first one.
 //   A bar holding NaN or infinity (or a high below its low) is rejected: the
 //   state is unchanged and Update() returns NaN (every field NaN). Streaming
 //   objects are copyable values; they are thread-compatible.

@@ -22,6 +22,7 @@
 #include "absl/types/span.h"
 #include "botcore/indicators/common.h"
 #include "botcore/indicators/internal/cores.h"
+#include "botcore/indicators/internal/streaming.h"
 #include "botcore/indicators/rolling.h"
 
 namespace botcore::ta {
@@ -98,120 +99,92 @@ int MaLookback(int timeperiod, MAType matype);
 // unchanged). value() is the last value returned for an accepted bar; bars()
 // counts accepted bars. Reset() forgets every bar.
 
-class StreamingSma {
+class StreamingSma : public internal::StreamingState<double> {
  public:
   [[nodiscard]] static absl::StatusOr<StreamingSma> Create(int timeperiod = 30);
   double Update(double x);
-  double value() const { return value_; }
-  int64_t bars() const { return bars_; }
   void Reset();
 
  private:
   explicit StreamingSma(int timeperiod);
   internal::SmaCore core_;
   RingBuffer window_;
-  double value_ = internal::kNaN;
-  int64_t bars_ = 0;
 };
 
-class StreamingEma {
+class StreamingEma : public internal::StreamingState<double> {
  public:
   [[nodiscard]] static absl::StatusOr<StreamingEma> Create(
       int timeperiod = 30, const TaSettings& settings = {});
   double Update(double x);
-  double value() const { return value_; }
-  int64_t bars() const { return bars_; }
   void Reset();
 
  private:
   explicit StreamingEma(internal::EmaCore core) : core_(core) {}
   internal::EmaCore core_;
-  double value_ = internal::kNaN;
-  int64_t bars_ = 0;
 };
 
-class StreamingWma {
+class StreamingWma : public internal::StreamingState<double> {
  public:
   [[nodiscard]] static absl::StatusOr<StreamingWma> Create(int timeperiod = 30);
   double Update(double x);
-  double value() const { return value_; }
-  int64_t bars() const { return bars_; }
   void Reset();
 
  private:
   explicit StreamingWma(int timeperiod);
   internal::WmaCore core_;
   RingBuffer window_;
-  double value_ = internal::kNaN;
-  int64_t bars_ = 0;
 };
 
-class StreamingDema {
+class StreamingDema : public internal::StreamingState<double> {
  public:
   [[nodiscard]] static absl::StatusOr<StreamingDema> Create(
       int timeperiod = 30);
   double Update(double x);
-  double value() const { return value_; }
-  int64_t bars() const { return bars_; }
   void Reset();
 
  private:
   explicit StreamingDema(internal::DemaCore core) : core_(core) {}
   internal::DemaCore core_;
-  double value_ = internal::kNaN;
-  int64_t bars_ = 0;
 };
 
-class StreamingTema {
+class StreamingTema : public internal::StreamingState<double> {
  public:
   [[nodiscard]] static absl::StatusOr<StreamingTema> Create(
       int timeperiod = 30);
   double Update(double x);
-  double value() const { return value_; }
-  int64_t bars() const { return bars_; }
   void Reset();
 
  private:
   explicit StreamingTema(internal::TemaCore core) : core_(core) {}
   internal::TemaCore core_;
-  double value_ = internal::kNaN;
-  int64_t bars_ = 0;
 };
 
-class StreamingKama {
+class StreamingKama : public internal::StreamingState<double> {
  public:
   [[nodiscard]] static absl::StatusOr<StreamingKama> Create(
       int timeperiod = 30);
   double Update(double x);
-  double value() const { return value_; }
-  int64_t bars() const { return bars_; }
   void Reset();
 
  private:
   explicit StreamingKama(int timeperiod);
   internal::KamaCore core_;
   RingBuffer window_;  // the last timeperiod+2 inputs
-  double value_ = internal::kNaN;
-  int64_t bars_ = 0;
 };
 
 // A moving average of a TA-Lib MAType (kSma or kEma; period 1 copies the
 // input), as the `matype` parameters of BBANDS, STOCH and STOCHRSI use it.
-class StreamingMa {
+class StreamingMa : public internal::StreamingState<double> {
  public:
   [[nodiscard]] static absl::StatusOr<StreamingMa> Create(
       int timeperiod = 30, MAType matype = MAType::kSma);
   double Update(double x);
-  double value() const { return value_; }
-  int64_t bars() const { return bars_; }
   void Reset();
 
  private:
   StreamingMa(int timeperiod, MAType matype);
   internal::MaCore core_;
   RingBuffer window_;
-  double value_ = internal::kNaN;
-  int64_t bars_ = 0;
 };
 
 }  // namespace botcore::ta

@@ -23,6 +23,7 @@
 #include "botcore/core/candle.h"
 #include "botcore/indicators/common.h"
 #include "botcore/indicators/internal/cores.h"
+#include "botcore/indicators/internal/streaming.h"
 #include "botcore/indicators/rolling.h"
 
 namespace botcore::ta {
@@ -177,29 +178,25 @@ int UltOscLookback(int timeperiod1, int timeperiod2, int timeperiod3);
 
 // ---------------------------------------------------------------- streaming
 // Create() validates like the batch function (kInvalidArgument) and
-// allocates once; Update() is O(1) (StreamingCci: O(timeperiod), as its mean
-// deviation must be re-summed) and returns the value at this bar; see
-// common.h for NaN bars.
+// allocates once; Update() is O(1) (amortized where a rolling maximum or
+// minimum is kept; StreamingCci: O(timeperiod), see there) and returns the
+// value at this bar; see common.h for NaN bars.
 
-class StreamingRsi {
+class StreamingRsi : public internal::StreamingState<double> {
  public:
   [[nodiscard]] static absl::StatusOr<StreamingRsi> Create(
       int timeperiod = 14, const TaSettings& settings = {});
   double Update(double close);
-  double value() const { return value_; }
-  int64_t bars() const { return bars_; }
   void Reset();
 
  private:
   explicit StreamingRsi(internal::RsiCore core) : core_(core) {}
   internal::RsiCore core_;
-  double value_ = internal::kNaN;
-  int64_t bars_ = 0;
 };
 
 using MacdValue = internal::MacdValue;  // {macd, signal, hist}
 
-class StreamingMacd {
+class StreamingMacd : public internal::StreamingState<MacdValue> {
  public:
   [[nodiscard]] static absl::StatusOr<StreamingMacd> Create(
       int fastperiod = 12, int slowperiod = 26, int signalperiod = 9);
@@ -207,15 +204,11 @@ class StreamingMacd {
   [[nodiscard]] static absl::StatusOr<StreamingMacd> CreateFix(
       int signalperiod = 9);
   MacdValue Update(double close);
-  MacdValue value() const { return value_; }
-  int64_t bars() const { return bars_; }
   void Reset();
 
  private:
   explicit StreamingMacd(internal::MacdCore core) : core_(core) {}
   internal::MacdCore core_;
-  MacdValue value_{internal::kNaN, internal::kNaN, internal::kNaN};
-  int64_t bars_ = 0;
 };
 
 struct StochValue {
@@ -223,7 +216,7 @@ struct StochValue {
   double slowd;
 };
 
-class StreamingStoch {
+class StreamingStoch : public internal::StreamingState<StochValue> {
  public:
   [[nodiscard]] static absl::StatusOr<StreamingStoch> Create(
       int fastk_period = 5, int slowk_period = 3,
@@ -233,8 +226,6 @@ class StreamingStoch {
   StochValue Update(const Candle& bar) {
     return Update(bar.high, bar.low, bar.close);
   }
-  StochValue value() const { return value_; }
-  int64_t bars() const { return bars_; }
   void Reset();
 
  private:
@@ -244,8 +235,6 @@ class StreamingStoch {
   RingBuffer fastk_, slowk_;
   internal::MaCore slowk_ma_, slowd_ma_;
   int fastk_period_;
-  StochValue value_{internal::kNaN, internal::kNaN};
-  int64_t bars_ = 0;
 };
 
 struct StochRsiValue {
@@ -253,14 +242,12 @@ struct StochRsiValue {
   double fastd;
 };
 
-class StreamingStochRsi {
+class StreamingStochRsi : public internal::StreamingState<StochRsiValue> {
  public:
   [[nodiscard]] static absl::StatusOr<StreamingStochRsi> Create(
       int timeperiod = 14, int fastk_period = 5, int fastd_period = 3,
       MAType fastd_matype = MAType::kSma);
   StochRsiValue Update(double close);
-  StochRsiValue value() const { return value_; }
-  int64_t bars() const { return bars_; }
   void Reset();
 
  private:
@@ -272,30 +259,43 @@ class StreamingStochRsi {
   internal::MaCore fastd_ma_;
   int fastk_period_;
   int64_t rsi_bars_ = 0;  // RSI values seen
-  StochRsiValue value_{internal::kNaN, internal::kNaN};
-  int64_t bars_ = 0;
 };
 
-class StreamingCci {
+// CCI, one bar at a time. Update() is O(timeperiod), not O(1), and cannot
+// be O(1) while staying bit-identical to TA-Lib (and to Cci()):
+// * TA_CCI re-sums the window's typical prices every bar, in ring-slot order
+//   (slot = bar index mod p), so the average is fl(...fl(fl(tp_a + tp_b) +
+//   tp_c)...)/p with the starting slot moving every bar. A running total
+//   (add the new price, subtract the old) rounds differently in the last
+//   bits, and tp - avg, a difference of close numbers, magnifies that.
+// * The mean deviation is fl(sum of fl(|tp_j - avg|))/p over the window, with
+//   the *current* bar's avg. Every bar's avg is new, so every one of the p
+//   terms |tp_j - avg| changes, each with its own rounding, and they are
+//   added in slot order. No summary of earlier bars (a running sum, or sums
+//   above and below a pivot kept in an order-statistics tree, which would
+//   give O(log p) in exact arithmetic) determines those p rounded terms and
+//   their rounded partial sums, and each partial sum's rounding depends on
+//   the previous one: reproducing the double result takes the p
+//   subtractions and p additions themselves (an O(1) form is possible only
+//   by giving up bit-exactness, which the issue does not allow).
+// A per-bar cost of 2p additions with no allocation (the window is a ring
+// allocated by Create()).
+class StreamingCci : public internal::StreamingState<double> {
  public:
   [[nodiscard]] static absl::StatusOr<StreamingCci> Create(int timeperiod = 14);
   double Update(double high, double low, double close);
   double Update(const Candle& bar) {
     return Update(bar.high, bar.low, bar.close);
   }
-  double value() const { return value_; }
-  int64_t bars() const { return bars_; }
   void Reset();
 
  private:
   explicit StreamingCci(int timeperiod);
   internal::CciCore core_;
   RingBuffer typical_;
-  double value_ = internal::kNaN;
-  int64_t bars_ = 0;
 };
 
-class StreamingWillR {
+class StreamingWillR : public internal::StreamingState<double> {
  public:
   [[nodiscard]] static absl::StatusOr<StreamingWillR> Create(
       int timeperiod = 14);
@@ -303,65 +303,49 @@ class StreamingWillR {
   double Update(const Candle& bar) {
     return Update(bar.high, bar.low, bar.close);
   }
-  double value() const { return value_; }
-  int64_t bars() const { return bars_; }
   void Reset();
 
  private:
   explicit StreamingWillR(int timeperiod);
   int timeperiod_;
   RollingExtreme highest_, lowest_;
-  double value_ = internal::kNaN;
-  int64_t bars_ = 0;
 };
 
-class StreamingRoc {
+class StreamingRoc : public internal::StreamingState<double> {
  public:
   [[nodiscard]] static absl::StatusOr<StreamingRoc> Create(int timeperiod = 10);
   double Update(double close);
-  double value() const { return value_; }
-  int64_t bars() const { return bars_; }
   void Reset();
 
  private:
   explicit StreamingRoc(int timeperiod);
   RingBuffer past_;  // the last timeperiod+1 closes
-  double value_ = internal::kNaN;
-  int64_t bars_ = 0;
 };
 
-class StreamingMom {
+class StreamingMom : public internal::StreamingState<double> {
  public:
   [[nodiscard]] static absl::StatusOr<StreamingMom> Create(int timeperiod = 10);
   double Update(double close);
-  double value() const { return value_; }
-  int64_t bars() const { return bars_; }
   void Reset();
 
  private:
   explicit StreamingMom(int timeperiod);
   RingBuffer past_;  // the last timeperiod+1 closes
-  double value_ = internal::kNaN;
-  int64_t bars_ = 0;
 };
 
-class StreamingTrix {
+class StreamingTrix : public internal::StreamingState<double> {
  public:
   [[nodiscard]] static absl::StatusOr<StreamingTrix> Create(
       int timeperiod = 30);
   double Update(double close);
-  double value() const { return value_; }
-  int64_t bars() const { return bars_; }
   void Reset();
 
  private:
   explicit StreamingTrix(internal::TrixCore core) : core_(core) {}
   internal::TrixCore core_;
-  double value_ = internal::kNaN;
-  int64_t bars_ = 0;
 };
 
-class StreamingUltOsc {
+class StreamingUltOsc : public internal::StreamingState<double> {
  public:
   [[nodiscard]] static absl::StatusOr<StreamingUltOsc> Create(
       int timeperiod1 = 7, int timeperiod2 = 14, int timeperiod3 = 28);
@@ -369,8 +353,6 @@ class StreamingUltOsc {
   double Update(const Candle& bar) {
     return Update(bar.high, bar.low, bar.close);
   }
-  double value() const { return value_; }
-  int64_t bars() const { return bars_; }
   void Reset();
 
  private:
@@ -378,8 +360,6 @@ class StreamingUltOsc {
   internal::UltOscCore core_;
   RingBuffer pressure_, range_;
   double prev_close_ = 0;
-  double value_ = internal::kNaN;
-  int64_t bars_ = 0;
 };
 
 }  // namespace botcore::ta

@@ -55,6 +55,12 @@ class RingBuffer {
 
 // The maximum (or minimum) of the last `window` values pushed. Among equal
 // extremes the most recent one wins (TA-Lib's AROON rule).
+//
+// Van Herk / Gil-Werman: the pushes form blocks of `window` values; the
+// window is the tail of the previous block (its suffix extremes, computed
+// once when the block is complete) and the head of the current one (a
+// running extreme). Push() is O(1) amortized: a few compare-and-selects,
+// plus O(window) once every `window` pushes.
 class RollingExtreme {
  public:
   enum Kind { kMax, kMin };
@@ -62,27 +68,46 @@ class RollingExtreme {
   // REQUIRES: window >= 1.
   RollingExtreme(int window, Kind kind);
 
-  void Push(double x);
+  void Push(double x) {
+    if (position_ == 0 && count_ > 0) SealBlock();
+    block_[position_] = x;
+    const bool restart = position_ == 0 || Dominates(x, head_.value);
+    head_.value = restart ? x : head_.value;
+    head_.index = restart ? count_ : head_.index;
+    // The previous block's values still in the window (a sentinel that any
+    // value dominates when there are none).
+    const Entry& tail = tail_[position_ + 1];
+    const bool head = Dominates(head_.value, tail.value);
+    extreme_.value = head ? head_.value : tail.value;
+    extreme_.index = head ? head_.index : tail.index;
+    ++count_;
+    position_ = position_ + 1 == window_ ? 0 : position_ + 1;
+  }
   // The extreme of the last min(window, pushed) values.
   // REQUIRES: at least one value pushed.
-  double value() const { return values_[front_]; }
+  double value() const { return extreme_.value; }
   // Pushes since the extreme was pushed (0 = the newest value).
-  int64_t age() const { return count_ - 1 - indexes_[front_]; }
+  int64_t age() const { return count_ - 1 - extreme_.index; }
   void Clear();
 
  private:
-  bool Dominates(double a, double b) const {  // a replaces b in the queue
+  struct Entry {
+    double value;
+    int64_t index;  // push number
+  };
+  bool Dominates(double a, double b) const {  // a replaces b (a is newer)
     return kind_ == kMax ? a >= b : a <= b;
   }
+  // The suffix extremes of the block just completed.
+  void SealBlock();
 
   int window_;
   Kind kind_;
-  // A ring of (value, push index) with values strictly monotonic from front
-  // to back.
-  std::vector<double> values_;
-  std::vector<int64_t> indexes_;
-  int front_ = 0;
-  int size_ = 0;
+  std::vector<double> block_;  // the current block, by position
+  std::vector<Entry> tail_;    // window_+1 suffix extremes of the last block
+  Entry head_{0, 0};           // the extreme of the current block so far
+  Entry extreme_{0, 0};
+  int position_ = 0;  // of the next push in its block
   int64_t count_ = 0;
 };
 

@@ -22,6 +22,7 @@
 #include "botcore/core/candle.h"
 #include "botcore/indicators/common.h"
 #include "botcore/indicators/internal/cores.h"
+#include "botcore/indicators/internal/streaming.h"
 #include "botcore/indicators/rolling.h"
 
 namespace botcore::ta {
@@ -88,26 +89,22 @@ int AroonLookback(int timeperiod);
 
 // ---------------------------------------------------------------- streaming
 
-class StreamingAdx {
+class StreamingAdx : public internal::StreamingState<double> {
  public:
   [[nodiscard]] static absl::StatusOr<StreamingAdx> Create(int timeperiod = 14);
   double Update(double high, double low, double close);
   double Update(const Candle& bar) {
     return Update(bar.high, bar.low, bar.close);
   }
-  double value() const { return value_; }
-  int64_t bars() const { return bars_; }
   void Reset();
 
  private:
   explicit StreamingAdx(internal::AdxCore core) : core_(core) {}
   internal::AdxCore core_;
-  double value_ = internal::kNaN;
-  int64_t bars_ = 0;
 };
 
 // +DI or -DI.
-class StreamingDi {
+class StreamingDi : public internal::StreamingState<double> {
  public:
   enum Direction { kPlus, kMinus };
   [[nodiscard]] static absl::StatusOr<StreamingDi> Create(Direction direction,
@@ -116,8 +113,6 @@ class StreamingDi {
   double Update(const Candle& bar) {
     return Update(bar.high, bar.low, bar.close);
   }
-  double value() const { return value_; }
-  int64_t bars() const { return bars_; }
   void Reset();
 
  private:
@@ -125,25 +120,19 @@ class StreamingDi {
       : direction_(direction), core_(core) {}
   Direction direction_;
   internal::DirectionalCore core_;
-  double value_ = internal::kNaN;
-  int64_t bars_ = 0;
 };
 
-class StreamingSar {
+class StreamingSar : public internal::StreamingState<double> {
  public:
   [[nodiscard]] static absl::StatusOr<StreamingSar> Create(
       double acceleration = 0.02, double maximum = 0.2);
   double Update(double high, double low);
   double Update(const Candle& bar) { return Update(bar.high, bar.low); }
-  double value() const { return value_; }
-  int64_t bars() const { return bars_; }
   void Reset();
 
  private:
   explicit StreamingSar(internal::SarCore core) : core_(core) {}
   internal::SarCore core_;
-  double value_ = internal::kNaN;
-  int64_t bars_ = 0;
 };
 
 struct AroonValue {
@@ -151,22 +140,18 @@ struct AroonValue {
   double aroonup;
 };
 
-class StreamingAroon {
+class StreamingAroon : public internal::StreamingState<AroonValue> {
  public:
   [[nodiscard]] static absl::StatusOr<StreamingAroon> Create(
       int timeperiod = 14);
   AroonValue Update(double high, double low);
   AroonValue Update(const Candle& bar) { return Update(bar.high, bar.low); }
-  AroonValue value() const { return value_; }
-  int64_t bars() const { return bars_; }
   void Reset();
 
  private:
   explicit StreamingAroon(int timeperiod);
   int timeperiod_;
   RollingExtreme highest_, lowest_;
-  AroonValue value_{internal::kNaN, internal::kNaN};
-  int64_t bars_ = 0;
 };
 
 }  // namespace botcore::ta

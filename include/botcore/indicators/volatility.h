@@ -20,6 +20,7 @@
 #include "botcore/core/candle.h"
 #include "botcore/indicators/common.h"
 #include "botcore/indicators/internal/cores.h"
+#include "botcore/indicators/internal/streaming.h"
 #include "botcore/indicators/rolling.h"
 
 namespace botcore::ta {
@@ -82,14 +83,12 @@ int TrueRangeLookback();
 
 using BbandsValue = internal::BbandsValue;  // {upper, middle, lower}
 
-class StreamingBbands {
+class StreamingBbands : public internal::StreamingState<BbandsValue> {
  public:
   [[nodiscard]] static absl::StatusOr<StreamingBbands> Create(
       int timeperiod = 5, double nbdevup = 2, double nbdevdn = 2,
       MAType matype = MAType::kSma);
   BbandsValue Update(double close);
-  BbandsValue value() const { return value_; }
-  int64_t bars() const { return bars_; }
   void Reset();
 
  private:
@@ -100,29 +99,23 @@ class StreamingBbands {
   bool ema_middle_;
   double nbdevup_, nbdevdn_;
   RingBuffer window_;
-  BbandsValue value_{internal::kNaN, internal::kNaN, internal::kNaN};
-  int64_t bars_ = 0;
 };
 
-class StreamingAtr {
+class StreamingAtr : public internal::StreamingState<double> {
  public:
   [[nodiscard]] static absl::StatusOr<StreamingAtr> Create(int timeperiod = 14);
   double Update(double high, double low, double close);
   double Update(const Candle& bar) {
     return Update(bar.high, bar.low, bar.close);
   }
-  double value() const { return value_; }
-  int64_t bars() const { return bars_; }
   void Reset();
 
  private:
   explicit StreamingAtr(internal::AtrCore core) : core_(core) {}
   internal::AtrCore core_;
-  double value_ = internal::kNaN;
-  int64_t bars_ = 0;
 };
 
-class StreamingNatr {
+class StreamingNatr : public internal::StreamingState<double> {
  public:
   [[nodiscard]] static absl::StatusOr<StreamingNatr> Create(
       int timeperiod = 14);
@@ -130,32 +123,24 @@ class StreamingNatr {
   double Update(const Candle& bar) {
     return Update(bar.high, bar.low, bar.close);
   }
-  double value() const { return value_; }
-  int64_t bars() const { return bars_; }
   void Reset();
 
  private:
   explicit StreamingNatr(internal::AtrCore core) : core_(core) {}
   internal::AtrCore core_;
-  double value_ = internal::kNaN;
-  int64_t bars_ = 0;
 };
 
-class StreamingTrueRange {
+class StreamingTrueRange : public internal::StreamingState<double> {
  public:
   StreamingTrueRange() = default;
   double Update(double high, double low, double close);
   double Update(const Candle& bar) {
     return Update(bar.high, bar.low, bar.close);
   }
-  double value() const { return value_; }
-  int64_t bars() const { return bars_; }
   void Reset();
 
  private:
   double prev_close_ = 0;
-  double value_ = internal::kNaN;
-  int64_t bars_ = 0;
 };
 
 }  // namespace botcore::ta

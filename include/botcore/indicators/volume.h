@@ -24,6 +24,7 @@
 #include "botcore/core/candle.h"
 #include "botcore/indicators/common.h"
 #include "botcore/indicators/internal/cores.h"
+#include "botcore/indicators/internal/streaming.h"
 #include "botcore/indicators/rolling.h"
 
 namespace botcore::ta {
@@ -87,30 +88,24 @@ int RollingVwapLookback(int timeperiod);
 
 // ---------------------------------------------------------------- streaming
 
-class StreamingObv {
+class StreamingObv : public internal::StreamingState<double> {
  public:
   StreamingObv() = default;
   double Update(double close, double volume);
   double Update(const Candle& bar) { return Update(bar.close, bar.volume); }
-  double value() const { return value_; }
-  int64_t bars() const { return bars_; }
   void Reset();
 
  private:
   internal::ObvCore core_;
-  double value_ = internal::kNaN;
-  int64_t bars_ = 0;
 };
 
-class StreamingMfi {
+class StreamingMfi : public internal::StreamingState<double> {
  public:
   [[nodiscard]] static absl::StatusOr<StreamingMfi> Create(int timeperiod = 14);
   double Update(double high, double low, double close, double volume);
   double Update(const Candle& bar) {
     return Update(bar.high, bar.low, bar.close, bar.volume);
   }
-  double value() const { return value_; }
-  int64_t bars() const { return bars_; }
   void Reset();
 
  private:
@@ -118,11 +113,9 @@ class StreamingMfi {
   internal::MfiCore core_;
   RingBuffer positive_, negative_;
   double prev_tp_ = 0;
-  double value_ = internal::kNaN;
-  int64_t bars_ = 0;
 };
 
-class StreamingVwap {
+class StreamingVwap : public internal::StreamingState<double> {
  public:
   StreamingVwap() = default;
   // `session` as in Vwap(): a change starts a new session.
@@ -131,17 +124,13 @@ class StreamingVwap {
   double Update(const Candle& bar, int64_t session) {
     return Update(bar.high, bar.low, bar.close, bar.volume, session);
   }
-  double value() const { return value_; }
-  int64_t bars() const { return bars_; }
   void Reset();
 
  private:
   internal::SessionVwapCore core_;
-  double value_ = internal::kNaN;
-  int64_t bars_ = 0;
 };
 
-class StreamingRollingVwap {
+class StreamingRollingVwap : public internal::StreamingState<double> {
  public:
   [[nodiscard]] static absl::StatusOr<StreamingRollingVwap> Create(
       int timeperiod = 20);
@@ -149,16 +138,12 @@ class StreamingRollingVwap {
   double Update(const Candle& bar) {
     return Update(bar.high, bar.low, bar.close, bar.volume);
   }
-  double value() const { return value_; }
-  int64_t bars() const { return bars_; }
   void Reset();
 
  private:
   explicit StreamingRollingVwap(int timeperiod);
   internal::RollingVwapCore core_;
   RingBuffer pv_, volume_;
-  double value_ = internal::kNaN;
-  int64_t bars_ = 0;
 };
 
 }  // namespace botcore::ta

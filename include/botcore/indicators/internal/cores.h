@@ -22,6 +22,10 @@
 
 #include "botcore/indicators/common.h"
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 namespace botcore::ta::internal {
 
 inline constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
@@ -56,17 +60,23 @@ class ArrayExtreme {
   void Update(int64_t i) {
     const int64_t first = i - window_ + 1;
     if (index_ < first) {
-      index_ = first < 0 ? 0 : first;
-      value_ = data_[index_];
-      for (int64_t j = index_ + 1; j <= i; ++j) {
-        if (kMax ? data_[j] >= value_ : data_[j] <= value_) {
-          value_ = data_[j];
-          index_ = j;
-        }
+      // The extreme left the window: the extreme of the window (selects, no
+      // data-dependent branches), then its most recent position.
+      const int64_t from = first < 0 ? 0 : first;
+      double extreme = data_[from];
+      for (int64_t j = from + 1; j <= i; ++j) {
+        const double x = data_[j];
+        extreme = (kMax ? x > extreme : x < extreme) ? x : extreme;
       }
-    } else if (kMax ? data_[i] >= value_ : data_[i] <= value_) {
-      value_ = data_[i];
-      index_ = i;
+      int64_t k = i;
+      while (k > from && data_[k] != extreme) --k;
+      index_ = k;
+      value_ = data_[k];
+    } else {
+      const double x = data_[i];
+      const bool take = kMax ? x >= value_ : x <= value_;
+      value_ = take ? x : value_;
+      index_ = take ? i : index_;
     }
   }
   double value() const { return value_; }
@@ -79,7 +89,55 @@ class ArrayExtreme {
   double value_ = 0;
 };
 
+// ------------------------------------------------------------ input screens
+
+// What a core's Run() does with each input value besides computing: nothing
+// (NoScreen), or (ValueScreen) accumulate what the batch functions reject -
+// NaN or infinity makes `sum` non-finite, a high below its low makes `gap`
+// positive - inside a loop whose latency chain leaves the adders idle, so
+// that the separate value check runs only when this screen is not clean
+// (RunChecked, src/indicators/batch.h). Finite values whose sum overflows
+// only cause that check to run.
+struct NoScreen {
+  void Add(double) {}
+  void AddBar(double, double, double) {}
+};
+struct ValueScreen {
+  void Add(double x) { sum += x; }
+  void AddBar(double high, double low, double close) {
+    sum += (high + low) + close;
+    const double below = low - high;
+    gap = below > gap ? below : gap;
+  }
+  bool clean() const { return std::isfinite(sum) && !(gap > 0.0); }
+  double sum = 0;
+  double gap = 0;
+};
+
 // ------------------------------------------------------------ arithmetic
+
+// Two doubles operated on lane by lane (one SSE2 / NEON instruction). Each
+// lane is rounded exactly as the scalar operation would be, so pairing two
+// independent quantities (the gain and loss averages of RSI, the +DM and -DM
+// sums of ADX, ...) halves the divisions, the slowest instructions of these
+// loops, without changing a bit.
+typedef double Pair __attribute__((vector_size(16)));
+
+inline Pair Broadcast(double v) { return Pair{v, v}; }
+
+// sqrt(v), or 0 where v < kEpsilon (TA-Lib's standard deviation).
+inline double SqrtOrZero(double v) {
+  return !IsZeroOrNeg(v) ? std::sqrt(v) : 0.0;
+}
+inline Pair SqrtOrZero(Pair v) {
+#if defined(__SSE2__)
+  // Negative lanes become NaN here and are replaced by 0 below.
+  const Pair root = _mm_sqrt_pd(v);
+#else
+  const Pair root{std::sqrt(v[0]), std::sqrt(v[1])};
+#endif
+  return v < Broadcast(kEpsilon) ? Broadcast(0.0) : root;
+}
 
 // TA-Lib's PER_TO_K.
 inline double EmaK(int period) { return 2.0 / static_cast<double>(period + 1); }
@@ -106,19 +164,17 @@ inline double TypicalPrice(double high, double low, double close) {
   return (high + low + close) / 3.0;
 }
 
-struct DirectionalMove {
-  double plus = 0;
-  double minus = 0;
-};
-// +DM and -DM of a bar; ties give neither.
-inline DirectionalMove DirectionalMoveOf(double high, double low,
-                                         double prev_high, double prev_low) {
+// {-DM, +DM} of a bar; ties give neither. -DM = prev_low - low when it is
+// > 0 and > the high's rise; +DM likewise. Computed lane by lane with
+// masks: the cases are unpredictable, and GCC turns scalar selects into
+// branches here.
+inline Pair DirectionalMoveOf(double high, double low, double prev_high,
+                              double prev_low) {
   const double diff_p = high - prev_high;
   const double diff_m = prev_low - low;
-  // Written as selects, not branches: the cases are unpredictable.
-  const bool minus = diff_m > 0 && diff_p < diff_m;
-  const bool plus = diff_p > 0 && diff_p > diff_m;
-  return {plus ? diff_p : 0.0, minus ? diff_m : 0.0};
+  const Pair move{diff_m, diff_p};
+  const Pair other{diff_p, diff_m};
+  return (move > Broadcast(0.0)) & (move > other) ? move : Broadcast(0.0);
 }
 inline double DirectionalIndex(double dm, double tr) {
   return !IsZero(tr) ? 100.0 * (dm / tr) : 0.0;
@@ -171,15 +227,18 @@ class EmaCore {
   explicit EmaCore(int period) : EmaCore(period, EmaK(period)) {}
 
   double Update(double x) {
+    if (seeded()) {  // the common case, without Run's loop set-up
+      ema_ = EmaStep(ema_, x, k_);
+      return count_++ >= first_output_ ? ema_ : kNaN;
+    }
     double value;
     Run(&x, &value, 1);
     return value;
   }
   // Update() over x[0..n) into out[0..n).
   void Run(const double* x, double* out, int64_t n) {
-    const int64_t seed_bars = metastock_ ? 1 : period_;
     int64_t j = 0;
-    for (; j < n && count_ < seed_bars; ++j) {
+    for (; j < n && !seeded(); ++j) {
       const int64_t i = count_++;
       if (metastock_) {
         ema_ = x[j];
@@ -208,6 +267,8 @@ class EmaCore {
   }
 
  private:
+  friend class MacdCore;
+  bool seeded() const { return count_ >= (metastock_ ? 1 : period_); }
   int period_;
   double k_;
   bool metastock_;
@@ -381,24 +442,34 @@ class RsiCore {
   explicit RsiCore(int period) : RsiCore(period, TaSettings{}) {}
 
   double Update(double x) {
-    if (count_ <= period_) return Seed(x);
-    return Step(x, count_++, prev_, gain_, loss_);
+    double value;
+    NoScreen screen;
+    Run(&x, &value, 1, screen);
+    return value;
   }
   // Update() over x[0..n) into out[0..n), with the state in registers.
-  void Run(const double* x, double* out, int64_t n) {
+  template <typename Screen>
+  void Run(const double* x, double* out, int64_t n, Screen& screen) {
     int64_t j = 0;
-    for (; j < n && count_ <= period_; ++j) out[j] = Seed(x[j]);
-    double prev = prev_, gain = gain_, loss = loss_;
+    for (; j < n && count_ <= period_; ++j) {
+      screen.Add(x[j]);
+      out[j] = Seed(x[j]);
+    }
+    double prev = prev_;
+    Pair averages = averages_;
     int64_t i = count_;
-    for (; j < n; ++j, ++i) out[j] = Step(x[j], i, prev, gain, loss);
+    for (; j < n; ++j, ++i) {
+      screen.Add(x[j]);
+      out[j] = Step(x[j], i, prev, averages);
+    }
     count_ = i;
     prev_ = prev;
-    gain_ = gain;
-    loss_ = loss;
+    averages_ = averages;
   }
   void Reset() {
     count_ = 0;
-    prev_ = gain_ = loss_ = 0;
+    prev_ = 0;
+    averages_ = Pair{0.0, 0.0};
   }
 
  private:
@@ -413,27 +484,25 @@ class RsiCore {
     prev_ = x;
     if (i <= period_) {
       if (diff < 0.0) {
-        loss_ -= diff;
+        averages_[0] -= diff;
       } else {
-        gain_ += diff;
+        averages_[1] += diff;
       }
       if (i < period_) {
         // Metastock emits one more value, from the first p-1 changes.
         if (metastock_early_ && i == first_output_) {
-          const double l = loss_ / static_cast<double>(period_);
-          const double g = gain_ / static_cast<double>(period_);
-          return Value(g, l);
+          const Pair a = averages_ / Broadcast(static_cast<double>(period_));
+          return Value(a[1], a[0]);
         }
         return kNaN;
       }
-      loss_ /= static_cast<double>(period_);
-      gain_ /= static_cast<double>(period_);
+      averages_ /= Broadcast(static_cast<double>(period_));
     }
-    return i >= first_output_ ? Value(gain_, loss_) : kNaN;
+    return i >= first_output_ ? Value(averages_[1], averages_[0]) : kNaN;
   }
-  // Bar i > period: Wilder's averages and the RSI.
-  double Step(double x, int64_t i, double& prev, double& gain,
-              double& loss) const {
+  // Bar i > period: Wilder's averages {loss, gain}, as WilderAverage
+  // lane by lane, and the RSI.
+  double Step(double x, int64_t i, double& prev, Pair& averages) const {
     const double diff = x - prev;
     prev = x;
     // TA-Lib adds the change to one average only; adding +0.0 to the other
@@ -441,9 +510,10 @@ class RsiCore {
     // (x > 0 ? x : 0 compiles to maxsd).
     const double up = diff > 0.0 ? diff : 0.0;
     const double down = -diff > 0.0 ? -diff : 0.0;
-    loss = WilderAverage(loss, down, period_);
-    gain = WilderAverage(gain, up, period_);
-    return i >= first_output_ ? Value(gain, loss) : kNaN;
+    averages = (averages * Broadcast(static_cast<double>(period_ - 1)) +
+                Pair{down, up}) /
+               Broadcast(static_cast<double>(period_));
+    return i >= first_output_ ? Value(averages[1], averages[0]) : kNaN;
   }
   static double Value(double gain, double loss) {
     const double sum = gain + loss;
@@ -454,8 +524,7 @@ class RsiCore {
   int64_t first_output_;
   int64_t count_ = 0;
   double prev_ = 0;
-  double gain_ = 0;
-  double loss_ = 0;
+  Pair averages_{0.0, 0.0};  // {loss, gain}: the seed's sums, then averages
 };
 
 struct MacdValue {
@@ -478,6 +547,17 @@ class MacdCore {
         signal_(signal, EmaK(signal)) {}
 
   MacdValue Update(double x) {
+    if (signal_.seeded()) {  // as one bar of Run's second loop
+      slow_.ema_ = EmaStep(slow_.ema_, x, slow_.k_);
+      fast_.ema_ = EmaStep(fast_.ema_, x, fast_.k_);
+      const double m = fast_.ema_ - slow_.ema_;
+      signal_.ema_ = EmaStep(signal_.ema_, m, signal_.k_);
+      ++count_;
+      ++slow_.count_;
+      ++fast_.count_;
+      ++signal_.count_;
+      return {m, signal_.ema_, m - signal_.ema_};
+    }
     const int64_t i = count_++;
     const double s = slow_.Update(x);
     const double f = i >= offset_ ? fast_.Update(x) : kNaN;
@@ -486,6 +566,38 @@ class MacdCore {
     const double signal = signal_.Update(macd);
     if (std::isnan(signal)) return {kNaN, kNaN, kNaN};
     return {macd, signal, macd - signal};
+  }
+  // Update() over x[0..n) into the three arrays; once the signal line is
+  // seeded, the three EMA recurrences run in one loop with their state in
+  // registers (their latencies overlap).
+  void Run(const double* x, double* macd, double* signal, double* hist,
+           int64_t n) {
+    int64_t j = 0;
+    for (; j < n && !signal_.seeded(); ++j) {
+      const MacdValue v = Update(x[j]);
+      macd[j] = v.macd;
+      signal[j] = v.signal;
+      hist[j] = v.hist;
+    }
+    double s = slow_.ema_, f = fast_.ema_, g = signal_.ema_;
+    const double ks = slow_.k_, kf = fast_.k_, kg = signal_.k_;
+    const int64_t steady = j;
+    for (; j < n; ++j) {
+      s = EmaStep(s, x[j], ks);
+      f = EmaStep(f, x[j], kf);
+      const double m = f - s;
+      g = EmaStep(g, m, kg);
+      macd[j] = m;
+      signal[j] = g;
+      hist[j] = m - g;
+    }
+    slow_.ema_ = s;
+    fast_.ema_ = f;
+    signal_.ema_ = g;
+    count_ += j - steady;
+    slow_.count_ += j - steady;
+    fast_.count_ += j - steady;
+    signal_.count_ += j - steady;
   }
   void Reset() {
     count_ = 0;
@@ -505,6 +617,12 @@ class MacdCore {
 inline double StochasticK(double close, double highest, double lowest) {
   const double diff = (highest - lowest) / 100.0;
   return diff != 0.0 ? (close - lowest) / diff : 0.0;
+}
+// StochasticK of two bars, lane by lane (two divisions instead of four).
+inline Pair StochasticK(Pair close, Pair highest, Pair lowest) {
+  const Pair diff = (highest - lowest) / Broadcast(100.0);
+  const Pair k = (close - lowest) / diff;  // lanes with diff == 0 unused
+  return diff != Broadcast(0.0) ? k : Broadcast(0.0);
 }
 // (highest - close)/((highest - lowest)/-100), 0 when highest == lowest.
 inline double WilliamsR(double close, double highest, double lowest) {
@@ -653,42 +771,72 @@ class VarianceCore {
   explicit VarianceCore(int period) : period_(period) {}
   template <typename H>
   MeanVariance Update(const H& x) {
-    const double v = x.Ago(0);
-    total_ += v;
-    total2_ += v * v;
-    if (++count_ < period_) return {kNaN, kNaN};
-    const double mean = total_ / static_cast<double>(period_);
-    const double mean2 = total2_ / static_cast<double>(period_);
-    const double t = x.Ago(period_ - 1);
-    total_ -= t;
-    total2_ -= t * t;
-    return {mean, mean2 - mean * mean};
+    if (++count_ < period_) {
+      Prime(x.Ago(0));
+      return {kNaN, kNaN};
+    }
+    const Pair means = Step(x.Ago(0), x.Ago(period_ - 1));
+    return {means[0], means[1] - means[0] * means[0]};
+  }
+  // Update() over bars [0..n) of x (a whole array: bar j reads x[j-p+1]),
+  // two bars at a time once primed: emit(j, means, variances) receives
+  // bars j and j+1 (lanes 0 and 1), emit(j, mean, variance) a single bar.
+  template <typename Emit>
+  void Run(const double* x, int64_t begin, int64_t end, Emit emit) {
+    int64_t j = begin;
+    for (; j < end && count_ < period_ - 1; ++j, ++count_) {
+      Prime(x[j]);
+      emit(j, kNaN, kNaN);
+    }
+    VarianceCore core = *this;  // a local copy stays in registers
+    const int64_t steady = j;
+    for (; j + 1 < end; j += 2) {
+      const Pair a = core.Step(x[j], x[j - period_ + 1]);
+      const Pair b = core.Step(x[j + 1], x[j - period_ + 2]);
+      const Pair means{a[0], b[0]};
+      const Pair squares{a[1], b[1]};
+      emit(j, means, squares - means * means);
+    }
+    for (; j < end; ++j) {
+      const Pair m = core.Step(x[j], x[j - period_ + 1]);
+      emit(j, m[0], m[1] - m[0] * m[0]);
+    }
+    core.count_ += j - steady;
+    *this = core;
   }
   void Reset() { *this = VarianceCore(period_); }
 
  private:
+  // The first period-1 values.
+  void Prime(double v) { totals_ += Pair{v, v * v}; }
+  // A later value v, with the one period-1 bars before it: returns
+  // {E[x], E[x^2]}. The sums of x and x*x run as the two lanes of a Pair,
+  // each lane as TA_INT_VAR's scalar total.
+  Pair Step(double v, double trailing) {
+    totals_ += Pair{v, v * v};
+    const Pair means = totals_ / Broadcast(static_cast<double>(period_));
+    totals_ -= Pair{trailing, trailing * trailing};
+    return means;
+  }
   int period_;
   int64_t count_ = 0;
-  double total_ = 0;
-  double total2_ = 0;
+  Pair totals_{0.0, 0.0};  // {sum of x, sum of x*x}
 };
 
-struct BbandsValue {
-  double upper;
-  double middle;
-  double lower;
+template <typename T>
+struct Bands {
+  T upper;
+  T middle;
+  T lower;
 };
-// Bollinger bands from a middle value and a variance, as TA_BBANDS.
-inline BbandsValue BandsOf(double middle, double variance, double nbdevup,
-                           double nbdevdn) {
-  const double sd = !IsZeroOrNeg(variance) ? std::sqrt(variance) : 0.0;
-  if (nbdevup == nbdevdn) {
-    if (nbdevup == 1.0) return {middle + sd, middle, middle - sd};
-    const double d = sd * nbdevup;
-    return {middle + d, middle, middle - d};
-  }
-  const double up = nbdevup == 1.0 ? sd : sd * nbdevup;
-  const double dn = nbdevdn == 1.0 ? sd : sd * nbdevdn;
+using BbandsValue = Bands<double>;
+// Bollinger bands from a middle value and a variance, as TA_BBANDS; T is
+// double or Pair (two bars).
+template <typename T>
+Bands<T> BandsOf(T middle, T variance, double nbdevup, double nbdevdn) {
+  const T sd = SqrtOrZero(variance);
+  const T up = nbdevup == 1.0 ? sd : sd * nbdevup;
+  const T dn = nbdevdn == 1.0 ? sd : sd * nbdevdn;
   return {middle + up, middle, middle - dn};
 }
 
@@ -698,14 +846,17 @@ class AtrCore {
   explicit AtrCore(int period) : period_(period) {}
   double Update(double high, double low, double close) {
     double value;
-    Run(&high, &low, &close, &value, 1);
+    NoScreen screen;
+    Run(&high, &low, &close, &value, 1, screen);
     return value;
   }
   // Update() over bars [0..n) of the arrays into out[0..n).
+  template <typename Screen>
   void Run(const double* high, const double* low, const double* close,
-           double* out, int64_t n) {
+           double* out, int64_t n, Screen& screen) {
     int64_t j = 0;
     for (; j < n && count_ <= period_; ++j) {
+      screen.AddBar(high[j], low[j], close[j]);
       const int64_t i = count_++;
       const double prev_close = prev_close_;
       prev_close_ = close[j];
@@ -717,6 +868,7 @@ class AtrCore {
     double atr = atr_, prev_close = prev_close_;
     const int64_t seeded = j;
     for (; j < n; ++j) {
+      screen.AddBar(high[j], low[j], close[j]);
       atr = WilderAverage(atr, TrueRange(high[j], low[j], prev_close), period_);
       prev_close = close[j];
       out[j] = atr;
@@ -743,9 +895,8 @@ inline double NormalizedAtr(double atr, double close) {
 // Wilder's smoothed +DM, -DM and TR: plain sums over bars 1..p-1, then
 // s - s/p + v from bar p on.
 struct DirectionalSums {
-  double plus_dm;
-  double minus_dm;
-  double tr;
+  Pair dm{0.0, 0.0};  // {-DM, +DM}: the lanes of one Pair (one division)
+  double tr = 0;
 };
 class DirectionalCore {
  public:
@@ -761,10 +912,7 @@ class DirectionalCore {
     const Bar prev = bar_;
     bar_ = {high, low, close};
     if (i == 0) return false;
-    const DirectionalMove dm =
-        DirectionalMoveOf(high, low, prev.high, prev.low);
-    sums_.minus_dm += dm.minus;
-    sums_.plus_dm += dm.plus;
+    sums_.dm += DirectionalMoveOf(high, low, prev.high, prev.low);
     sums_.tr += TrueRange(high, low, prev.close);
     return false;
   }
@@ -779,19 +927,18 @@ class DirectionalCore {
   // this bar.
   static void Smooth(double high, double low, double close, int p, Bar& prev,
                      DirectionalSums& sums) {
-    const DirectionalMove dm =
-        DirectionalMoveOf(high, low, prev.high, prev.low);
+    const Pair dm = DirectionalMoveOf(high, low, prev.high, prev.low);
     const double tr = TrueRange(high, low, prev.close);
     prev = {high, low, close};
-    sums.minus_dm = WilderSum(sums.minus_dm, dm.minus, p);
-    sums.plus_dm = WilderSum(sums.plus_dm, dm.plus, p);
+    // WilderSum lane by lane.
+    sums.dm = sums.dm - sums.dm / Broadcast(static_cast<double>(p)) + dm;
     sums.tr = WilderSum(sums.tr, tr, p);
   }
 
   int period_;
   int64_t count_ = 0;
   Bar bar_;
-  DirectionalSums sums_{0, 0, 0};
+  DirectionalSums sums_;
 };
 
 // ADX: the mean of the first p DX values, then Wilder's average; a bar whose
@@ -834,11 +981,11 @@ class AdxCore {
   // DX from Wilder's sums; NaN when undefined (TR or the DI sum is 0).
   static double Dx(const DirectionalSums& s) {
     if (IsZero(s.tr)) return kNaN;
-    const double minus_di = 100.0 * (s.minus_dm / s.tr);
-    const double plus_di = 100.0 * (s.plus_dm / s.tr);
-    const double sum = minus_di + plus_di;
+    // {-DI, +DI}: 100*(dm/tr) lane by lane.
+    const Pair di = Broadcast(100.0) * (s.dm / Broadcast(s.tr));
+    const double sum = di[0] + di[1];
     if (IsZero(sum)) return kNaN;
-    return 100.0 * (std::fabs(minus_di - plus_di) / sum);
+    return 100.0 * (std::fabs(di[0] - di[1]) / sum);
   }
   // A bar after the first ADX.
   double Step(double high, double low, double close, DirectionalCore::Bar& bar,
