@@ -30,6 +30,10 @@ class ScriptedHttpServer::Impl {
     // Headers and body go out in separate writes; without TCP_NODELAY,
     // Nagle and delayed ACKs hold every kept-alive answer for ~40 ms.
     server_.set_tcp_nodelay(true);
+    // cpp-httplib serves each kept-alive connection on one pool thread until
+    // it closes; its default pool (8 threads here) would leave the ninth
+    // concurrent client waiting for a whole keep-alive timeout.
+    server_.new_task_queue = [] { return new httplib::ThreadPool(kThreads); };
     // Every method and path comes to Answer; the body has been read by then
     // (unlike in a pre-routing handler).
     auto answer = [this](const httplib::Request& request,
@@ -85,6 +89,11 @@ class ScriptedHttpServer::Impl {
     requests_.clear();
   }
 
+  void Record(bool on) {
+    absl::MutexLock lock(&mu_);
+    recording_ = on;
+  }
+
   std::vector<RecordedRequest> requests() const {
     absl::MutexLock lock(&mu_);
     return requests_;
@@ -120,7 +129,7 @@ class ScriptedHttpServer::Impl {
     std::optional<ScriptedResponse> scripted;
     {
       absl::MutexLock lock(&mu_);
-      requests_.push_back(recorded);
+      if (recording_) requests_.push_back(recorded);
       auto it = routes_.find(Key(request.method, request.path));
       if (it != routes_.end()) {
         Route& route = it->second;
@@ -147,8 +156,18 @@ class ScriptedHttpServer::Impl {
     for (const auto& [name, value] : scripted->headers) {
       response.set_header(name, value);
     }
-    response.set_content(scripted->body, scripted->content_type);
+    // cpp-httplib compresses JSON and text bodies whenever the client
+    // accepts it (Brotli: tens of microseconds for each tiny answer, the
+    // fake's main cost under load), and the content type is the only thing
+    // it asks. A parameter keeps JSON out of its list; the type is the same.
+    std::string content_type = scripted->content_type;
+    if (content_type == "application/json") {
+      content_type = "application/json; charset=utf-8";
+    }
+    response.set_content(scripted->body, content_type);
   }
+
+  static constexpr size_t kThreads = 64;
 
   httplib::Server server_;
   std::thread thread_;
@@ -156,6 +175,7 @@ class ScriptedHttpServer::Impl {
   mutable absl::Mutex mu_;
   std::map<std::string, Route> routes_ ABSL_GUARDED_BY(mu_);
   std::vector<RecordedRequest> requests_ ABSL_GUARDED_BY(mu_);
+  bool recording_ ABSL_GUARDED_BY(mu_) = true;
 };
 
 ScriptedHttpServer::ScriptedHttpServer(std::unique_ptr<Impl> impl)
@@ -188,6 +208,8 @@ void ScriptedHttpServer::Handle(std::string_view method, std::string_view path,
 }
 
 void ScriptedHttpServer::Reset() { impl_->Reset(); }
+
+void ScriptedHttpServer::Record(bool on) { impl_->Record(on); }
 
 std::vector<RecordedRequest> ScriptedHttpServer::requests() const {
   return impl_->requests();

@@ -16,8 +16,11 @@
 // repeats; a handler computes responses instead. Anything unscripted gets
 // 404 with the body "no route for <METHOD> <path>".
 //
-// Thread-safe: the server answers on its own threads while the test scripts
-// and inspects it.
+// JSON bodies go out as "application/json; charset=utf-8" and are never
+// compressed.
+//
+// Thread-safe: the server answers on its own threads (up to 64 connections
+// at once) while the test scripts and inspects it.
 
 #ifndef BOTCORE_TESTING_SCRIPTED_HTTP_SERVER_H_
 #define BOTCORE_TESTING_SCRIPTED_HTTP_SERVER_H_
@@ -93,6 +96,10 @@ class ScriptedHttpServer {
 
   // Forgets every script, handler and recorded request.
   void Reset();
+
+  // Whether requests are recorded for requests(). Turn it off under load,
+  // so that memory stays flat. Default: on.
+  void Record(bool on);
 
   // Every request received so far, in arrival order.
   std::vector<RecordedRequest> requests() const;
