@@ -16,11 +16,14 @@
 // repeats; a handler computes responses instead. Anything unscripted gets
 // 404 with the body "no route for <METHOD> <path>".
 //
-// JSON bodies go out as "application/json; charset=utf-8" and are never
-// compressed.
+// It speaks HTTP/1.1 with keep-alive and Content-Length bodies (no chunked
+// requests, no compression), decodes query, form and multipart parameters,
+// and answers every connection from one thread, so it stays cheap under
+// load; a delayed answer holds up only its own connection. Handlers run on
+// that thread: keep them quick.
 //
-// Thread-safe: the server answers on its own threads (up to 64 connections
-// at once) while the test scripts and inspects it.
+// Thread-safe: the server answers on its own thread while the test scripts
+// and inspects it.
 
 #ifndef BOTCORE_TESTING_SCRIPTED_HTTP_SERVER_H_
 #define BOTCORE_TESTING_SCRIPTED_HTTP_SERVER_H_
