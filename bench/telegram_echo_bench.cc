@@ -11,6 +11,8 @@
 //
 //   telegram_echo_bench --benchmark_filter=Echo
 //   BOTCORE_ECHO_UPDATES=600000 telegram_echo_bench   # a longer run
+//   # every 1000th send answered 429 retry_after 1:
+//   BOTCORE_ECHO_UPDATES=20000 BOTCORE_ECHO_429_EVERY=1000 telegram_echo_bench
 
 #include <benchmark/benchmark.h>
 #include <sys/prctl.h>
@@ -44,12 +46,14 @@ namespace {
 constexpr char kToken[] = "1:bench";
 constexpr int kChats = 1000;
 
-int64_t UpdatesToRun() {
-  int64_t updates = 300000;
-  if (const char* env = std::getenv("BOTCORE_ECHO_UPDATES")) {
-    if (!absl::SimpleAtoi(env, &updates) || updates < 1) updates = 300000;
+// The positive integer in the environment variable `name`, or `fallback`.
+int64_t FromEnvironment(const char* name, int64_t fallback) {
+  int64_t value;
+  const char* text = std::getenv(name);
+  if (text == nullptr || !absl::SimpleAtoi(text, &value) || value < 1) {
+    return fallback;
   }
-  return updates;
+  return value;
 }
 
 // A field of /proc/self/status in MiB ("VmRSS", "VmHWM").
@@ -98,7 +102,7 @@ bool ReadAll(int fd, void* data, size_t size) {
 // seconds and exits.
 class ServerProcess {
  public:
-  bool Start(int64_t updates) {
+  bool Start(int64_t updates, int rate_limit_every) {
     int to_child[2];
     int from_child[2];
     if (pipe(to_child) != 0 || pipe(from_child) != 0) return false;
@@ -109,7 +113,7 @@ class ServerProcess {
       prctl(PR_SET_NAME, "fake-bot-api");
       close(to_child[1]);
       close(from_child[0]);
-      Serve(updates, to_child[0], from_child[1]);
+      Serve(updates, rate_limit_every, to_child[0], from_child[1]);
       _exit(0);
     }
     close(to_child[0]);
@@ -134,12 +138,16 @@ class ServerProcess {
   }
 
  private:
-  static void Serve(int64_t updates, int commands, int replies) {
+  static void Serve(int64_t updates, int rate_limit_every, int commands,
+                    int replies) {
     auto server = testing::ScriptedTelegramServer::Start(kToken);
     int port = 0;
     if (server.ok()) {
       (*server)->Record(false);
       (*server)->PushTextMessages(updates, kChats);
+      if (rate_limit_every > 0) {
+        (*server)->RateLimitEvery("sendMessage", rate_limit_every, 1);
+      }
       const std::string url = (*server)->api_base_url();
       port = std::atoi(url.c_str() + url.rfind(':') + 1);
     }
@@ -171,10 +179,12 @@ double PercentileMicros(std::vector<absl::Duration>& values, double q) {
 // state.range(0): handler threads.
 void BM_TelegramEcho(benchmark::State& state) {
   const int threads = static_cast<int>(state.range(0));
-  const int64_t updates = UpdatesToRun();
+  const int64_t updates = FromEnvironment("BOTCORE_ECHO_UPDATES", 300000);
+  const int rate_limit_every =
+      static_cast<int>(FromEnvironment("BOTCORE_ECHO_429_EVERY", 0));
   for (auto _ : state) {
     ServerProcess server;
-    if (!server.Start(updates)) {
+    if (!server.Start(updates, rate_limit_every)) {
       state.SkipWithError("cannot start the fake Bot API");
       return;
     }
@@ -252,6 +262,7 @@ void BM_TelegramEcho(benchmark::State& state) {
     state.counters["hwm_MiB"] = StatusMiB("VmHWM");
     state.counters["bot_cpu_us_per_update"] = cpu * 1e6 / updates;
     state.counters["server_cpu_us_per_update"] = server_cpu * 1e6 / updates;
+    state.counters["rate_limited"] = static_cast<double>(tally.rate_limited);
   }
 }
 BENCHMARK(BM_TelegramEcho)
