@@ -168,14 +168,6 @@ class ServerProcess {
   int port_ = 0;
 };
 
-double PercentileMicros(std::vector<absl::Duration>& values, double q) {
-  if (values.empty()) return 0;
-  const size_t at =
-      std::min(values.size() - 1, static_cast<size_t>(q * values.size()));
-  std::nth_element(values.begin(), values.begin() + at, values.end());
-  return absl::ToDoubleMicroseconds(values[at]);
-}
-
 // state.range(0): handler threads.
 void BM_TelegramEcho(benchmark::State& state) {
   const int threads = static_cast<int>(state.range(0));
@@ -210,6 +202,7 @@ void BM_TelegramEcho(benchmark::State& state) {
       return;
     }
     OrderedExecutor executor(threads);
+    testing::EchoBot echo(**bot, executor);
     const double rss_idle = StatusMiB("VmRSS");
 
     std::atomic<bool> running{true};
@@ -220,7 +213,6 @@ void BM_TelegramEcho(benchmark::State& state) {
         absl::SleepFor(absl::Milliseconds(50));
       }
     });
-    testing::EchoBot echo(**bot, executor);
     const double cpu_before = CpuSeconds(RUSAGE_SELF);
     const absl::Time start = absl::Now();
     const absl::Status run = echo.Run(updates);
@@ -250,13 +242,13 @@ void BM_TelegramEcho(benchmark::State& state) {
     state.SetIterationTime(absl::ToDoubleSeconds(elapsed));
     state.counters["updates_per_s"] = updates / absl::ToDoubleSeconds(elapsed);
     state.counters["handler_p50_us"] =
-        PercentileMicros(result.handler_latencies, 0.50);
+        absl::ToDoubleMicroseconds(result.handler_latencies.Percentile(0.50));
     state.counters["handler_p99_us"] =
-        PercentileMicros(result.handler_latencies, 0.99);
+        absl::ToDoubleMicroseconds(result.handler_latencies.Percentile(0.99));
     state.counters["update_p50_us"] =
-        PercentileMicros(result.update_latencies, 0.50);
+        absl::ToDoubleMicroseconds(result.update_latencies.Percentile(0.50));
     state.counters["update_p99_us"] =
-        PercentileMicros(result.update_latencies, 0.99);
+        absl::ToDoubleMicroseconds(result.update_latencies.Percentile(0.99));
     state.counters["rss_idle_MiB"] = rss_idle;
     state.counters["rss_load_MiB"] = rss_load;
     state.counters["hwm_MiB"] = StatusMiB("VmHWM");

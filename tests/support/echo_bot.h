@@ -8,7 +8,7 @@
 #ifndef BOTCORE_TESTS_SUPPORT_ECHO_BOT_H_
 #define BOTCORE_TESTS_SUPPORT_ECHO_BOT_H_
 
-#include <atomic>
+#include <algorithm>
 #include <cstdint>
 #include <set>
 #include <utility>
@@ -24,14 +24,54 @@
 
 namespace botcore::testing {
 
+// Latencies to the microsecond below 10 ms and to 100 us up to 1 s (longer
+// ones count as 1 s), in 80 KB, so that recording them does not grow the
+// process measured.
+class LatencyHistogram {
+ public:
+  LatencyHistogram() : counts_(kBuckets, 0) {}
+
+  void Record(absl::Duration latency) {
+    const int64_t micros =
+        std::clamp<int64_t>(absl::ToInt64Microseconds(latency), 0, kMaxMicros);
+    ++counts_[micros < kFine ? micros : kFine + (micros - kFine) / kCoarse];
+    ++total_;
+  }
+
+  int64_t count() const { return total_; }
+
+  // The latency below which a fraction `q` of those recorded fall.
+  absl::Duration Percentile(double q) const {
+    const int64_t rank = static_cast<int64_t>(q * total_);
+    int64_t seen = 0;
+    for (int64_t bucket = 0; bucket < kBuckets; ++bucket) {
+      seen += counts_[bucket];
+      if (seen > rank) {
+        return absl::Microseconds(
+            bucket < kFine ? bucket : kFine + (bucket - kFine) * kCoarse);
+      }
+    }
+    return absl::Microseconds(kMaxMicros);
+  }
+
+ private:
+  static constexpr int64_t kFine = 10000;
+  static constexpr int64_t kCoarse = 100;
+  static constexpr int64_t kMaxMicros = 1000000;
+  static constexpr int64_t kBuckets =
+      kFine + (kMaxMicros - kFine) / kCoarse + 1;
+  std::vector<uint32_t> counts_;
+  int64_t total_ = 0;
+};
+
 struct EchoResult {
   int64_t answered = 0;  // updates whose sendMessage succeeded
   int64_t failed = 0;    // updates whose sendMessage failed
   absl::Status first_error;
-  // Per answered update, in completion order: the handler's own time (the
-  // sendMessage call) and the time from Receive returning it to the answer.
-  std::vector<absl::Duration> handler_latencies;
-  std::vector<absl::Duration> update_latencies;
+  // Per answered update: the handler's own time (the sendMessage call), and
+  // the time from Receive returning it to the answer.
+  LatencyHistogram handler_latencies;
+  LatencyHistogram update_latencies;
 };
 
 class EchoBot {
@@ -46,11 +86,6 @@ class EchoBot {
   // means fewer, fuller polls).
   // Errors: what Receive or Acknowledge return.
   absl::Status Run(int64_t updates, int refill_at = 30) {
-    {
-      absl::MutexLock lock(&mu_);
-      result_.handler_latencies.reserve(updates);
-      result_.update_latencies.reserve(updates);
-    }
     int64_t last_received = 0;
     int64_t acknowledged = 0;
     while (true) {
@@ -123,8 +158,8 @@ class EchoBot {
     absl::MutexLock lock(&mu_);
     if (status.ok()) {
       ++result_.answered;
-      result_.handler_latencies.push_back(end - start);
-      result_.update_latencies.push_back(end - received);
+      result_.handler_latencies.Record(end - start);
+      result_.update_latencies.Record(end - received);
     } else {
       if (result_.failed++ == 0) result_.first_error = status;
     }
