@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <atomic>
 #include <cerrno>
 #include <cstring>
 #include <deque>
@@ -242,6 +243,8 @@ class ScriptedHttpServer::Impl {
     return requests_;
   }
 
+  int64_t connections() const { return connections_accepted_.load(); }
+
  private:
   struct Route {
     std::deque<ScriptedResponse> responses;
@@ -318,6 +321,7 @@ class ScriptedHttpServer::Impl {
         continue;
       }
       connections_.emplace(fd, std::move(c));
+      ++connections_accepted_;
     }
   }
 
@@ -514,6 +518,7 @@ class ScriptedHttpServer::Impl {
   std::thread thread_;
   // Only the loop thread touches the connections.
   absl::flat_hash_map<int, std::unique_ptr<Connection>> connections_;
+  std::atomic<int64_t> connections_accepted_{0};
 
   mutable absl::Mutex mu_;
   std::map<std::string, Route> routes_ ABSL_GUARDED_BY(mu_);
@@ -553,6 +558,8 @@ void ScriptedHttpServer::Handle(std::string_view method, std::string_view path,
 void ScriptedHttpServer::Reset() { impl_->Reset(); }
 
 void ScriptedHttpServer::Record(bool on) { impl_->Record(on); }
+
+int64_t ScriptedHttpServer::connections() const { return impl_->connections(); }
 
 std::vector<RecordedRequest> ScriptedHttpServer::requests() const {
   return impl_->requests();

@@ -36,8 +36,9 @@ TEST_SUITE("telegram_echo") {
     telegram->PushTextMessages(kUpdates, kChats);
     telegram->RateLimitEvery("sendMessage", 1000, /*retry_after_seconds=*/1);
 
-    ASSIGN_OR_REQUIRE(auto http,
-                      NewCurlHttpClient({.max_idle_connections = 16}));
+    constexpr int kThreads = 16;
+    ASSIGN_OR_REQUIRE(
+        auto http, NewCurlHttpClient({.max_idle_connections = kThreads + 1}));
     ASSIGN_OR_REQUIRE(auto db, OpenDatabase(testing::FreshSqliteUrl()));
     SystemClock clock;
     TelegramOptions options;
@@ -51,7 +52,7 @@ TEST_SUITE("telegram_echo") {
     options.chat_messages_per_second = 1e6;
     ASSIGN_OR_REQUIRE(auto bot, TelegramMessenger::Create(options));
 
-    OrderedExecutor executor(/*threads=*/16);
+    OrderedExecutor executor(kThreads);
     testing::EchoBot echo(*bot, executor);
     REQUIRE_OK(echo.Run(kUpdates));
     REQUIRE_OK(executor.Shutdown(absl::Seconds(10)));
@@ -71,6 +72,9 @@ TEST_SUITE("telegram_echo") {
           "update " << id);
     }
     CHECK(bot->last_acknowledged_update_id() == kUpdates);
+    // Sends went out in parallel over kept-alive connections: at most one
+    // per handler thread and one for the poller, never one per request.
+    CHECK(telegram->http().connections() <= kThreads + 1);
   }
 }
 

@@ -10,7 +10,8 @@
 //   std::unique_ptr<HttpClient> http = NewCachingHttpClient(
 //       NewRetryingHttpClient(
 //           NewRateLimitedHttpClient(*std::move(curl),
-//                                    {.clock = &clock, .requests_per_second = 1}),
+//                                    {.clock = &clock, .requests_per_second =
+//                                    1}),
 //           {.clock = &clock}),
 //       {.clock = &clock, .ttl = absl::Minutes(15)});
 //
@@ -40,9 +41,12 @@ struct CurlHttpClientOptions {
   absl::Duration total_timeout = absl::Seconds(30);
   // Sent as User-Agent unless the request sets one. Default: "botcore".
   std::string user_agent = "botcore";
-  // Idle keep-alive connections kept for reuse, across all hosts.
-  // Default: 8.
-  int max_idle_connections = 8;
+  // Idle keep-alive connections kept for reuse, across all hosts. Each
+  // concurrent request holds one; set it to at least the number of threads
+  // sending at once (a bot's handler threads plus its poller), or the extra
+  // ones connect (and shake hands over TLS) anew for every request.
+  // Default: 32.
+  int max_idle_connections = 32;
 };
 
 // An HttpClient over libcurl. TLS certificates and host names are always

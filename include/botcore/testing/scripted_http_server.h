@@ -104,6 +104,9 @@ class ScriptedHttpServer {
   // so that memory stays flat. Default: on.
   void Record(bool on);
 
+  // Connections accepted so far: with keep-alive, fewer than requests.
+  int64_t connections() const;
+
   // Every request received so far, in arrival order.
   std::vector<RecordedRequest> requests() const;
 
