@@ -23,7 +23,8 @@ int main() {
     std::cerr << db.status() << "\n";
     return 1;
   }
-  // libcurl (botcore::adapters) and cpp-httplib (botcore::testing) link.
+  // libcurl (botcore::adapters) and the scripted server (botcore::testing)
+  // link.
   auto server = botcore::testing::ScriptedHttpServer::Start();
   auto http = botcore::NewCurlHttpClient({});
   if (!server.ok() || !http.ok()) {

@@ -41,9 +41,12 @@ struct CurlHttpClientOptions {
   absl::Duration total_timeout = absl::Seconds(30);
   // Sent as User-Agent unless the request sets one. Default: "botcore".
   std::string user_agent = "botcore";
-  // Idle keep-alive connections kept for reuse, across all hosts.
-  // Default: 8.
-  int max_idle_connections = 8;
+  // Idle keep-alive connections kept for reuse, across all hosts. Each
+  // concurrent request holds one; set it to at least the number of threads
+  // sending at once (a bot's handler threads plus its poller), or the extra
+  // ones connect (and shake hands over TLS) anew for every request.
+  // Default: 32.
+  int max_idle_connections = 32;
   // A PEM file of the CA certificates to trust instead of the system's
   // store, e.g. a private CA in front of a local Bot API server or RPC node.
   // Default: empty (the system's CA store).

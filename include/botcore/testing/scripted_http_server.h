@@ -16,7 +16,13 @@
 // repeats; a handler computes responses instead. Anything unscripted gets
 // 404 with the body "no route for <METHOD> <path>".
 //
-// Thread-safe: the server answers on its own threads while the test scripts
+// It speaks HTTP/1.1 with keep-alive and Content-Length bodies (no chunked
+// requests, no compression), decodes query, form and multipart parameters,
+// and answers every connection from one thread, so it stays cheap under
+// load; a delayed answer holds up only its own connection. Handlers run on
+// that thread: keep them quick.
+//
+// Thread-safe: the server answers on its own thread while the test scripts
 // and inspects it.
 
 #ifndef BOTCORE_TESTING_SCRIPTED_HTTP_SERVER_H_
@@ -93,6 +99,13 @@ class ScriptedHttpServer {
 
   // Forgets every script, handler and recorded request.
   void Reset();
+
+  // Whether requests are recorded for requests(). Turn it off under load,
+  // so that memory stays flat. Default: on.
+  void Record(bool on);
+
+  // Connections accepted so far: with keep-alive, fewer than requests.
+  int64_t connections() const;
 
   // Every request received so far, in arrival order.
   std::vector<RecordedRequest> requests() const;

@@ -16,10 +16,21 @@
 //       blocked by the user"})");
 //
 // getUpdates answers at once (it never long-polls) with the queued updates
-// whose update_id is at least the request's offset, and forgets the ones
-// below it, as Telegram does. Every sending method (sendMessage, sendPhoto,
+// whose update_id is at least the request's offset, at most the request's
+// limit (default 100) of them, and forgets the ones below the offset, as
+// Telegram does. Every sending method (sendMessage, sendPhoto,
 // sendDocument, editMessageText) answers with a message of a new message_id
 // in the request's chat; any other method answers {"ok":true,"result":true}.
+//
+// For load tests it can queue many text messages without holding them in
+// memory, answer every Nth send with 429, and count what each chat received:
+//
+//   telegram->PushTextMessages(100000, /*chats=*/1000);
+//   telegram->RateLimitEvery("sendMessage", 1000, /*retry_after_seconds=*/1);
+//   ... run the bot ...
+//   DeliveryTally tally = telegram->Tally();
+//   CHECK(tally.distinct == 100000);
+//   CHECK(tally.duplicates == 0);
 //
 // Thread-safe.
 
@@ -36,6 +47,18 @@
 #include "botcore/testing/scripted_http_server.h"
 
 namespace botcore::testing {
+
+// What the sendMessage calls answered with success delivered.
+struct DeliveryTally {
+  // Successful sendMessage calls.
+  int64_t delivered = 0;
+  // Distinct (chat_id, text) pairs among them.
+  int64_t distinct = 0;
+  // delivered - distinct: the same text delivered to a chat again.
+  int64_t duplicates = 0;
+  // Calls answered 429 by RateLimitEvery (not delivered).
+  int64_t rate_limited = 0;
+};
 
 class ScriptedTelegramServer {
  public:
@@ -54,6 +77,29 @@ class ScriptedTelegramServer {
   // Queues an update: `fields` are the JSON members besides update_id, e.g.
   // R"("message":{...})". Returns the update_id given to it.
   int64_t PushUpdate(std::string_view fields);
+
+  // Queues `count` text messages ("message <update_id>", each a different
+  // text) from `chats` private chats in turn (chat ids 1 to `chats`, a user
+  // of the same id writing in each). They are written out only when
+  // getUpdates asks for them, so millions cost no memory. Returns the
+  // update_id of the last. REQUIRES: count >= 1, chats >= 1.
+  int64_t PushTextMessages(int64_t count, int chats);
+
+  // Every `every`-th call of `method` from now on is answered 429 with
+  // "parameters":{"retry_after":retry_after_seconds} and is not delivered.
+  // every = 0 turns it off. REQUIRES: every >= 0.
+  void RateLimitEvery(std::string_view method, int every,
+                      int retry_after_seconds);
+
+  // The number of times `text` was delivered to `chat_id` by sendMessage.
+  int DeliveredCount(int64_t chat_id, std::string_view text) const;
+
+  // Counts over every sendMessage call so far.
+  DeliveryTally Tally() const;
+
+  // Whether calls are recorded for Sent(); turn it off under load so that
+  // memory stays flat (Tally still counts). Default: on.
+  void Record(bool on) { server_->Record(on); }
 
   // The next call of `method` (e.g. "sendMessage") gets `status` and `body`
   // instead of success; calls after it succeed again. Several queue up.

@@ -1,5 +1,7 @@
 #include "adapters/telegram/telegram_json.h"
 
+#include <algorithm>
+#include <memory>
 #include <string>
 #include <utility>
 
@@ -193,6 +195,10 @@ std::optional<ChatMemberUpdate> ChatMemberUpdateFromJson(const Value* value) {
 TelegramReply ReadTelegramReply(std::string_view method, int http_status,
                                 std::string_view body) {
   TelegramReply reply;
+  // Parsed values take about twice the text's size.
+  reply.pool = std::make_unique<rapidjson::MemoryPoolAllocator<>>(
+      std::max<size_t>(1024, 2 * body.size()));
+  reply.body = rapidjson::Document(reply.pool.get());
   const std::string parse_error = ParseJson(body, &reply.body);
   const Value* ok = parse_error.empty() ? Member(reply.body, "ok") : nullptr;
   if (ok == nullptr || !ok->IsBool()) {

@@ -4,6 +4,7 @@
 #ifndef BOTCORE_ADAPTERS_TELEGRAM_TELEGRAM_JSON_H_
 #define BOTCORE_ADAPTERS_TELEGRAM_TELEGRAM_JSON_H_
 
+#include <memory>
 #include <optional>
 #include <string_view>
 #include <vector>
@@ -21,6 +22,12 @@ struct TelegramReply {
   // OK when the body says "ok": true; otherwise the error, its code chosen
   // as botcore/ports/messenger.h lists.
   absl::Status status;
+  // The pool `body` allocates from, sized to the reply. RapidJSON's own
+  // first chunk is 64 KiB: more work than parsing a sendMessage reply, and
+  // freeing a block that large makes glibc consolidate its heap. Declared
+  // before `body`, which points into it; held by pointer so that moving the
+  // reply keeps its address.
+  std::unique_ptr<rapidjson::MemoryPoolAllocator<>> pool;
   // The parsed body; its "result" member is the method's result.
   rapidjson::Document body;
   // Set on 429: how long Telegram asks to wait.

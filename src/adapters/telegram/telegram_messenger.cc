@@ -3,6 +3,7 @@
 #include <deque>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -220,11 +221,18 @@ class TelegramMessengerImpl final : public TelegramMessenger {
     std::vector<Update> updates;
     absl::MutexLock lock(&receive_mu_);
     for (const rapidjson::Value& item : result->GetArray()) {
-      BOTCORE_ASSIGN_OR_RETURN(Update update, internal::UpdateFromJson(item));
-      // Delivered before and not yet acknowledged: the runtime has it.
-      if (update.id <= last_delivered_) continue;
-      last_delivered_ = update.id;
-      updates.push_back(std::move(update));
+      // Skipped before being converted: an update delivered before and not
+      // yet acknowledged (the runtime has it; under load a poll repeats
+      // many), and an item without an integer update_id, which could be
+      // neither handled nor acknowledged and would stall polling for ever if
+      // it failed the batch.
+      const std::optional<int64_t> id =
+          internal::Int64Member(item, "update_id");
+      if (!id.has_value() || *id <= last_delivered_) continue;
+      absl::StatusOr<Update> update = internal::UpdateFromJson(item);
+      if (!update.ok()) continue;
+      last_delivered_ = update->id;
+      updates.push_back(*std::move(update));
     }
     return updates;
   }
