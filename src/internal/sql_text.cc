@@ -4,8 +4,8 @@
 #include <string_view>
 #include <vector>
 
-#include "absl/strings/str_cat.h"
 #include "absl/strings/ascii.h"
+#include "absl/strings/str_cat.h"
 #include "internal/strings.h"
 
 namespace botcore::internal {
@@ -73,6 +73,31 @@ std::string NumberPlaceholders(std::string_view sql, int* count) {
   });
   out.append(sql.substr(copied));
   return out;
+}
+
+std::string PlaceholderRows(size_t rows, size_t columns) {
+  std::string group = "(";
+  for (size_t c = 0; c < columns; ++c) group += c == 0 ? "?" : ", ?";
+  group += ")";
+  std::string out;
+  out.reserve(rows * (group.size() + 2));
+  for (size_t r = 0; r < rows; ++r) {
+    if (r > 0) out += ", ";
+    out += group;
+  }
+  return out;
+}
+
+absl::Status ForEachChunk(
+    size_t n, absl::FunctionRef<absl::Status(size_t first, size_t count)> fn) {
+  size_t first = 0;
+  while (first < n) {
+    size_t count = kMaxRowsPerStatement;
+    while (count > n - first) count /= 2;
+    if (absl::Status s = fn(first, count); !s.ok()) return s;
+    first += count;
+  }
+  return absl::OkStatus();
 }
 
 }  // namespace botcore::internal
