@@ -1,5 +1,6 @@
 #include "internal/sql_text.h"
 
+#include <algorithm>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -96,6 +97,21 @@ absl::Status ForEachChunk(
     while (count > n - first) count /= 2;
     if (absl::Status s = fn(first, count); !s.ok()) return s;
     first += count;
+  }
+  return absl::OkStatus();
+}
+
+absl::Status ForEachInList(
+    absl::Span<const SqlValue> items,
+    absl::FunctionRef<absl::Status(absl::Span<const SqlValue> list)> fn) {
+  for (size_t first = 0; first < items.size(); first += kMaxRowsPerStatement) {
+    const size_t count = std::min(kMaxRowsPerStatement, items.size() - first);
+    size_t padded = 1;
+    while (padded < count) padded *= 2;
+    std::vector<SqlValue> list(items.begin() + first,
+                               items.begin() + first + count);
+    list.resize(padded, list.back());
+    if (absl::Status s = fn(list); !s.ok()) return s;
   }
   return absl::OkStatus();
 }

@@ -11,6 +11,8 @@
 
 #include "absl/functional/function_ref.h"
 #include "absl/status/status.h"
+#include "absl/types/span.h"
+#include "botcore/ports/database.h"
 
 namespace botcore::internal {
 
@@ -35,6 +37,15 @@ inline constexpr size_t kMaxRowsPerStatement = 256;
 // connection's cache. Stops at, and returns, the first error.
 absl::Status ForEachChunk(
     size_t n, absl::FunctionRef<absl::Status(size_t first, size_t count)> fn);
+
+// Calls fn(list) with IN lists covering `items`: chunks of up to
+// kMaxRowsPerStatement, each padded to a power of two by repeating its last
+// item (harmless in an IN list), so a read takes one statement per chunk and
+// the statements built per list size are few. Stops at, and returns, the
+// first error.
+absl::Status ForEachInList(
+    absl::Span<const SqlValue> items,
+    absl::FunctionRef<absl::Status(absl::Span<const SqlValue> list)> fn);
 
 }  // namespace botcore::internal
 

@@ -223,18 +223,18 @@ struct DepositEngine::Impl {
                          std::get<std::string>(b.value());
                 });
       hashes.erase(std::unique(hashes.begin(), hashes.end()), hashes.end());
-      BOTCORE_RETURN_IF_ERROR(internal::ForEachChunk(
-          hashes.size(), [&](size_t first, size_t count) -> absl::Status {
+      BOTCORE_RETURN_IF_ERROR(internal::ForEachInList(
+          hashes, [&](absl::Span<const SqlValue> list) -> absl::Status {
             std::vector<SqlValue> params = {static_cast<int64_t>(chain)};
-            params.insert(params.end(), hashes.begin() + first,
-                          hashes.begin() + first + count);
+            params.insert(params.end(), list.begin(), list.end());
             BOTCORE_ASSIGN_OR_RETURN(
                 std::vector<SqlRow> rows,
-                tx.Query(absl::StrCat("SELECT ", kColumns,
-                                      " FROM deposits WHERE chain_id = ? AND"
-                                      " tx_hash IN ",
-                                      internal::PlaceholderRows(1, count)),
-                         params));
+                tx.Query(
+                    absl::StrCat("SELECT ", kColumns,
+                                 " FROM deposits WHERE chain_id = ? AND"
+                                 " tx_hash IN ",
+                                 internal::PlaceholderRows(1, list.size())),
+                    params));
             for (const SqlRow& row : rows) {
               BOTCORE_ASSIGN_OR_RETURN(Deposit d, FromRow(row));
               std::string id = d.observation.key.TransferId();
@@ -321,17 +321,16 @@ struct DepositEngine::Impl {
       SqlTransaction& tx, const std::set<std::string>& users) const {
     const std::vector<SqlValue> ids(users.begin(), users.end());
     std::map<std::string, std::pair<Amount, int64_t>> levels;
-    BOTCORE_RETURN_IF_ERROR(internal::ForEachChunk(
-        ids.size(), [&](size_t first, size_t count) -> absl::Status {
+    BOTCORE_RETURN_IF_ERROR(internal::ForEachInList(
+        ids, [&](absl::Span<const SqlValue> list) -> absl::Status {
           std::vector<SqlValue> params = {options.asset};
-          params.insert(params.end(), ids.begin() + first,
-                        ids.begin() + first + count);
+          params.insert(params.end(), list.begin(), list.end());
           BOTCORE_ASSIGN_OR_RETURN(
               std::vector<SqlRow> rows,
               tx.Query(absl::StrCat("SELECT user_id, credited_total, level"
                                     " FROM deposit_levels WHERE asset = ? AND"
                                     " user_id IN ",
-                                    internal::PlaceholderRows(1, count)),
+                                    internal::PlaceholderRows(1, list.size())),
                        params));
           for (const SqlRow& row : rows) {
             BOTCORE_ASSIGN_OR_RETURN(std::string user, row.Text(0));
@@ -514,16 +513,14 @@ struct DepositEngine::Impl {
     addresses.erase(std::unique(addresses.begin(), addresses.end()),
                     addresses.end());
     std::map<std::string, std::string> owners;
-    BOTCORE_RETURN_IF_ERROR(internal::ForEachChunk(
-        addresses.size(), [&](size_t first, size_t count) -> absl::Status {
+    BOTCORE_RETURN_IF_ERROR(internal::ForEachInList(
+        addresses, [&](absl::Span<const SqlValue> list) -> absl::Status {
           BOTCORE_ASSIGN_OR_RETURN(
               std::vector<SqlRow> rows,
-              tx.Query(
-                  absl::StrCat("SELECT address, user_id FROM"
-                               " deposit_wallets WHERE address IN ",
-                               internal::PlaceholderRows(1, count)),
-                  std::vector<SqlValue>(addresses.begin() + first,
-                                        addresses.begin() + first + count)));
+              tx.Query(absl::StrCat("SELECT address, user_id FROM"
+                                    " deposit_wallets WHERE address IN ",
+                                    internal::PlaceholderRows(1, list.size())),
+                       list));
           for (const SqlRow& row : rows) {
             BOTCORE_ASSIGN_OR_RETURN(std::string address, row.Text(0));
             BOTCORE_ASSIGN_OR_RETURN(std::string user, row.Text(1));

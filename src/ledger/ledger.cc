@@ -179,11 +179,10 @@ struct Ledger::Impl {
     std::map<AccountKey, AccountState> accounts;
     for (const auto& [asset, owners] : owners_by_asset) {
       const int scale = scales.at(asset);
-      BOTCORE_RETURN_IF_ERROR(internal::ForEachChunk(
-          owners.size(), [&](size_t first, size_t count) -> absl::Status {
+      BOTCORE_RETURN_IF_ERROR(internal::ForEachInList(
+          owners, [&](absl::Span<const SqlValue> list) -> absl::Status {
             std::vector<SqlValue> params = {asset};
-            params.insert(params.end(), owners.begin() + first,
-                          owners.begin() + first + count);
+            params.insert(params.end(), list.begin(), list.end());
             BOTCORE_ASSIGN_OR_RETURN(
                 std::vector<SqlRow> rows,
                 tx.Query(absl::StrCat(
@@ -191,7 +190,7 @@ struct Ledger::Impl {
                              " credits_posted, debits_pending, credits_pending"
                              " FROM ledger_accounts WHERE asset = ? AND owner"
                              " IN ",
-                             internal::PlaceholderRows(1, count)),
+                             internal::PlaceholderRows(1, list.size())),
                          params));
             for (const SqlRow& r : rows) {
               AccountKey key;
@@ -294,15 +293,15 @@ struct Ledger::Impl {
   absl::StatusOr<std::map<std::string, TransferRecord, std::less<>>> FindAll(
       SqlTransaction& tx, const std::vector<std::string>& ids) const {
     std::map<std::string, TransferRecord, std::less<>> found;
-    BOTCORE_RETURN_IF_ERROR(internal::ForEachChunk(
-        ids.size(), [&](size_t first, size_t count) -> absl::Status {
+    const std::vector<SqlValue> values(ids.begin(), ids.end());
+    BOTCORE_RETURN_IF_ERROR(internal::ForEachInList(
+        values, [&](absl::Span<const SqlValue> list) -> absl::Status {
           BOTCORE_ASSIGN_OR_RETURN(
               std::vector<SqlRow> rows,
               tx.Query(absl::StrCat("SELECT ", kTransferColumns,
                                     " FROM ledger_transfers WHERE id IN ",
-                                    internal::PlaceholderRows(1, count)),
-                       std::vector<SqlValue>(ids.begin() + first,
-                                             ids.begin() + first + count)));
+                                    internal::PlaceholderRows(1, list.size())),
+                       list));
           for (const SqlRow& row : rows) {
             BOTCORE_ASSIGN_OR_RETURN(TransferRecord r, FromRow(row));
             std::string id = r.transfer.id;

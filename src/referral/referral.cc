@@ -77,15 +77,15 @@ struct ReferralEngine::Impl {
     for (int level = 0; level < depth && !frontier.empty(); ++level) {
       const std::vector<SqlValue> ids(frontier.begin(), frontier.end());
       frontier.clear();
-      BOTCORE_RETURN_IF_ERROR(internal::ForEachChunk(
-          ids.size(), [&](size_t first, size_t count) -> absl::Status {
+      BOTCORE_RETURN_IF_ERROR(internal::ForEachInList(
+          ids, [&](absl::Span<const SqlValue> list) -> absl::Status {
             BOTCORE_ASSIGN_OR_RETURN(
                 std::vector<SqlRow> rows,
-                tx.Query(absl::StrCat("SELECT user_id, referrer FROM"
-                                      " referral_members WHERE user_id IN ",
-                                      internal::PlaceholderRows(1, count)),
-                         std::vector<SqlValue>(ids.begin() + first,
-                                               ids.begin() + first + count)));
+                tx.Query(
+                    absl::StrCat("SELECT user_id, referrer FROM"
+                                 " referral_members WHERE user_id IN ",
+                                 internal::PlaceholderRows(1, list.size())),
+                    list));
             for (const SqlRow& row : rows) {
               BOTCORE_ASSIGN_OR_RETURN(std::string user, row.Text(0));
               BOTCORE_ASSIGN_OR_RETURN(std::string referrer, row.Text(1));

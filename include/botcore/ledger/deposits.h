@@ -15,9 +15,8 @@
 // the state changes, the ledger transfers ($deposit_clearing -> user, id
 // "deposit:<chain>:<tx>:<log>"), the users' deposit levels, the outbox
 // messages and the DepositCreditListener (referral rewards) commit together
-// or not at all. The batch is worked on as a whole — each table is read and
-// written with a few multi-row statements — so a batch costs little more
-// than a single deposit.
+// or not at all. The batch is worked on as a whole: each table is read and
+// written with a few multi-row statements per batch, not per deposit.
 //
 //   DepositEngineOptions o;
 //   o.database = db.get(); o.ledger = ledger.get(); o.outbox = outbox.get();
