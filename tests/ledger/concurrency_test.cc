@@ -1,7 +1,9 @@
 // Several threads and processes crediting one batch of deposits against one
-// database, and workers killed with SIGKILL in the middle of it: every deposit
-// is credited exactly once, every referral reward paid exactly once, and the
-// ledger's invariants hold. The processes run tests/ledger/deposit_worker.cc.
+// database, and workers that kill themselves with SIGKILL after a random
+// number of SQL statements (self_killing_database.h), again and again: after
+// every kill nothing committed is lost or doubled and the invariants hold, and
+// in the end every deposit is credited exactly once and every referral reward
+// paid exactly once. The processes run tests/ledger/deposit_worker.cc.
 
 #include <doctest/doctest.h>
 #include <signal.h>
