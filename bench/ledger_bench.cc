@@ -192,20 +192,16 @@ void BM_BalanceQuery(benchmark::State& state) {
     constexpr int kPerTransaction = 5000;
     const AccountKey clearing{std::string(kDepositClearing), "USDT"};
     for (int start = 0; start < kTransfers; start += kPerTransaction) {
-      absl::Status st =
-          s->db->Transact([&](SqlTransaction& tx) -> absl::Status {
-            for (int i = start; i < start + kPerTransaction; ++i) {
-              Transfer t;
-              t.id = absl::StrCat("t", i);
-              t.debit = clearing;
-              t.credit = {absl::StrCat("user", i % 1000), "USDT"};
-              t.amount = *Amount::FromUnits(1000 + i, 18);
-              absl::StatusOr<TransferResult> r =
-                  s->ledger->CreateTransfer(tx, t);
-              if (!r.ok()) return r.status();
-            }
-            return absl::OkStatus();
-          });
+      std::vector<Transfer> batch;
+      for (int i = start; i < start + kPerTransaction; ++i) {
+        Transfer t;
+        t.id = absl::StrCat("t", i);
+        t.debit = clearing;
+        t.credit = {absl::StrCat("user", i % 1000), "USDT"};
+        t.amount = *Amount::FromUnits(1000 + i, 18);
+        batch.push_back(std::move(t));
+      }
+      absl::Status st = s->ledger->CreateTransfers(batch).status();
       if (!st.ok()) {
         state.SkipWithError(std::string(st.message()).c_str());
         return;

@@ -1,11 +1,12 @@
 #include "internal/sql_text.h"
 
+#include <algorithm>
 #include <string>
 #include <string_view>
 #include <vector>
 
-#include "absl/strings/str_cat.h"
 #include "absl/strings/ascii.h"
+#include "absl/strings/str_cat.h"
 #include "internal/strings.h"
 
 namespace botcore::internal {
@@ -73,6 +74,46 @@ std::string NumberPlaceholders(std::string_view sql, int* count) {
   });
   out.append(sql.substr(copied));
   return out;
+}
+
+std::string PlaceholderRows(size_t rows, size_t columns) {
+  std::string group = "(";
+  for (size_t c = 0; c < columns; ++c) group += c == 0 ? "?" : ", ?";
+  group += ")";
+  std::string out;
+  out.reserve(rows * (group.size() + 2));
+  for (size_t r = 0; r < rows; ++r) {
+    if (r > 0) out += ", ";
+    out += group;
+  }
+  return out;
+}
+
+absl::Status ForEachChunk(
+    size_t n, absl::FunctionRef<absl::Status(size_t first, size_t count)> fn) {
+  size_t first = 0;
+  while (first < n) {
+    size_t count = kMaxRowsPerStatement;
+    while (count > n - first) count /= 2;
+    if (absl::Status s = fn(first, count); !s.ok()) return s;
+    first += count;
+  }
+  return absl::OkStatus();
+}
+
+absl::Status ForEachInList(
+    absl::Span<const SqlValue> items,
+    absl::FunctionRef<absl::Status(absl::Span<const SqlValue> list)> fn) {
+  for (size_t first = 0; first < items.size(); first += kMaxRowsPerStatement) {
+    const size_t count = std::min(kMaxRowsPerStatement, items.size() - first);
+    size_t padded = 1;
+    while (padded < count) padded *= 2;
+    std::vector<SqlValue> list(items.begin() + first,
+                               items.begin() + first + count);
+    list.resize(padded, list.back());
+    if (absl::Status s = fn(list); !s.ok()) return s;
+  }
+  return absl::OkStatus();
 }
 
 }  // namespace botcore::internal

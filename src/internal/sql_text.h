@@ -4,9 +4,15 @@
 #ifndef BOTCORE_INTERNAL_SQL_TEXT_H_
 #define BOTCORE_INTERNAL_SQL_TEXT_H_
 
+#include <cstddef>
 #include <string>
 #include <string_view>
 #include <vector>
+
+#include "absl/functional/function_ref.h"
+#include "absl/status/status.h"
+#include "absl/types/span.h"
+#include "botcore/ports/database.h"
 
 namespace botcore::internal {
 
@@ -17,6 +23,29 @@ std::vector<std::string> SplitSqlStatements(std::string_view script);
 // Rewrites '?' placeholders (outside quotes and comments) as :p1, :p2, ...
 // for SOCI, and stores how many there were in *count.
 std::string NumberPlaceholders(std::string_view sql, int* count);
+
+// Placeholder groups of a multi-row statement: "(?, ?), (?, ?)" for 2 rows of
+// 2 columns; "(?, ?, ?)", an IN list, for 1 row of 3 columns.
+std::string PlaceholderRows(size_t rows, size_t columns);
+
+// The most rows (or IN-list items) one bulk statement carries.
+inline constexpr size_t kMaxRowsPerStatement = 256;
+
+// Calls fn(first, count) over [0, n) in chunks whose sizes are powers of two
+// of at most kMaxRowsPerStatement, largest first (100 -> 64, 32, 4), so that
+// the statements built per chunk size are few and stay prepared in the
+// connection's cache. Stops at, and returns, the first error.
+absl::Status ForEachChunk(
+    size_t n, absl::FunctionRef<absl::Status(size_t first, size_t count)> fn);
+
+// Calls fn(list) with IN lists covering `items`: chunks of up to
+// kMaxRowsPerStatement, each padded to a power of two by repeating its last
+// item (harmless in an IN list), so a read takes one statement per chunk and
+// the statements built per list size are few. Stops at, and returns, the
+// first error.
+absl::Status ForEachInList(
+    absl::Span<const SqlValue> items,
+    absl::FunctionRef<absl::Status(absl::Span<const SqlValue> list)> fn);
 
 }  // namespace botcore::internal
 

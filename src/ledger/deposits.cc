@@ -15,6 +15,7 @@
 #include "botcore/ledger/evm_address.h"
 #include "internal/json_text.h"
 #include "internal/schema.h"
+#include "internal/sql_text.h"
 #include "internal/status_macros.h"
 #include "internal/strings.h"
 
@@ -210,43 +211,100 @@ struct DepositEngine::Impl {
     return d;
   }
 
+  // The stored deposits among `keys`, by DepositKey::TransferId().
+  absl::StatusOr<std::map<std::string, Deposit>> LoadAll(
+      SqlTransaction& tx, absl::Span<const DepositKey> keys) const {
+    std::map<uint64_t, std::vector<SqlValue>> hashes_by_chain;
+    std::set<std::string> wanted;
+    for (const DepositKey& k : keys) {
+      hashes_by_chain[k.chain_id].emplace_back(k.tx_hash);
+      wanted.insert(k.TransferId());
+    }
+    std::map<std::string, Deposit> found;
+    for (auto& [chain, hashes] : hashes_by_chain) {
+      std::sort(hashes.begin(), hashes.end(),
+                [](const SqlValue& a, const SqlValue& b) {
+                  return std::get<std::string>(a.value()) <
+                         std::get<std::string>(b.value());
+                });
+      hashes.erase(std::unique(hashes.begin(), hashes.end()), hashes.end());
+      BOTCORE_RETURN_IF_ERROR(internal::ForEachInList(
+          hashes, [&](absl::Span<const SqlValue> list) -> absl::Status {
+            std::vector<SqlValue> params = {static_cast<int64_t>(chain)};
+            params.insert(params.end(), list.begin(), list.end());
+            BOTCORE_ASSIGN_OR_RETURN(
+                std::vector<SqlRow> rows,
+                tx.Query(
+                    absl::StrCat("SELECT ", kColumns,
+                                 " FROM deposits WHERE chain_id = ? AND"
+                                 " tx_hash IN ",
+                                 internal::PlaceholderRows(1, list.size())),
+                    params));
+            for (const SqlRow& row : rows) {
+              BOTCORE_ASSIGN_OR_RETURN(Deposit d, FromRow(row));
+              std::string id = d.observation.key.TransferId();
+              if (wanted.contains(id))
+                found.emplace(std::move(id), std::move(d));
+            }
+            return absl::OkStatus();
+          }));
+    }
+    return found;
+  }
+
   absl::StatusOr<std::optional<Deposit>> Load(SqlTransaction& tx,
                                               const DepositKey& key) const {
-    BOTCORE_ASSIGN_OR_RETURN(
-        std::vector<SqlRow> rows,
-        tx.Query(
-            absl::StrCat("SELECT ", kColumns,
-                         " FROM deposits WHERE chain_id = ? AND tx_hash = ?"
-                         " AND log_index = ?"),
-            {static_cast<int64_t>(key.chain_id), key.tx_hash,
-             static_cast<int64_t>(key.log_index)}));
-    if (rows.empty()) return std::optional<Deposit>();
-    BOTCORE_ASSIGN_OR_RETURN(Deposit d, FromRow(rows[0]));
-    return std::optional<Deposit>(std::move(d));
+    BOTCORE_ASSIGN_OR_RETURN(auto found, LoadAll(tx, {&key, 1}));
+    if (found.empty()) return std::optional<Deposit>();
+    return std::optional<Deposit>(std::move(found.begin()->second));
   }
 
-  absl::Status SetState(SqlTransaction& tx, const Deposit& d) const {
-    const DepositKey& k = d.observation.key;
-    SqlValue credited;
-    if (d.credited_at != absl::InfinitePast()) {
-      credited = SqlValue(absl::ToUnixMicros(d.credited_at));
-    }
-    return tx
-        .Execute(
-            "UPDATE deposits SET state = ?, user_id = ?, confirmations = ?,"
-            " credited_at = ? WHERE chain_id = ? AND tx_hash = ? AND"
-            " log_index = ?",
-            {DepositStateName(d.state), d.user_id, d.confirmations, credited,
-             static_cast<int64_t>(k.chain_id), k.tx_hash,
-             static_cast<int64_t>(k.log_index)})
-        .status();
+  // Writes the state, user, confirmations and credit time of stored
+  // deposits: one upsert per chunk.
+  absl::Status StoreStates(SqlTransaction& tx,
+                           absl::Span<const Deposit> deposits) const {
+    return internal::ForEachChunk(
+        deposits.size(), [&](size_t first, size_t count) -> absl::Status {
+          std::vector<SqlValue> params;
+          params.reserve(count * 14);
+          for (size_t i = first; i < first + count; ++i) {
+            const Deposit& d = deposits[i];
+            const DepositObservation& o = d.observation;
+            params.emplace_back(static_cast<int64_t>(o.key.chain_id));
+            params.emplace_back(o.key.tx_hash);
+            params.emplace_back(static_cast<int64_t>(o.key.log_index));
+            params.emplace_back(static_cast<int64_t>(o.block_number));
+            params.emplace_back(o.block_hash);
+            params.emplace_back(o.from);
+            params.emplace_back(o.to);
+            params.emplace_back(o.token);
+            params.emplace_back(o.amount.ToString());
+            params.emplace_back(DepositStateName(d.state));
+            params.emplace_back(d.user_id);
+            params.emplace_back(d.confirmations);
+            params.emplace_back(absl::ToUnixMicros(d.seen_at));
+            params.push_back(d.credited_at == absl::InfinitePast()
+                                 ? SqlValue()
+                                 : SqlValue(absl::ToUnixMicros(d.credited_at)));
+          }
+          return tx
+              .Execute(
+                  absl::StrCat("INSERT INTO deposits (", kColumns, ") VALUES ",
+                               internal::PlaceholderRows(count, 14),
+                               " ON CONFLICT (chain_id, tx_hash, log_index) DO"
+                               " UPDATE SET state = excluded.state, user_id ="
+                               " excluded.user_id, confirmations ="
+                               " excluded.confirmations, credited_at ="
+                               " excluded.credited_at"),
+                  params)
+              .status();
+        });
   }
 
-  absl::Status Enqueue(SqlTransaction& tx, std::string key,
-                       std::string_view topic, std::string payload) const {
-    if (options.outbox == nullptr) return absl::OkStatus();
-    return options.outbox->Enqueue(
-        tx,
+  void Notify(std::vector<OutboxMessage>& messages, std::string key,
+              std::string_view topic, std::string payload) const {
+    if (options.outbox == nullptr) return;
+    messages.push_back(
         OutboxMessage{std::move(key), std::string(topic), std::move(payload)});
   }
 
@@ -263,58 +321,120 @@ struct DepositEngine::Impl {
             {"state", std::string(DepositStateName(d.state))}};
   }
 
-  // Credits `d` (already checked to be confirmed and matched to d.user_id)
-  // in `tx`: state, ledger transfer, level, outbox, listener.
-  absl::Status Credit(SqlTransaction& tx, Deposit& d) const {
-    d.state = DepositState::kCredited;
-    d.credited_at = clock->Now();
-    BOTCORE_RETURN_IF_ERROR(SetState(tx, d));
-    Transfer t;
-    t.id = d.observation.key.TransferId();
-    t.debit = {std::string(kDepositClearing), options.asset};
-    t.credit = {d.user_id, options.asset};
-    t.amount = d.observation.amount;
-    t.memo = "deposit";
-    BOTCORE_RETURN_IF_ERROR(options.ledger->CreateTransfer(tx, t).status());
+  // The users' credited totals and levels (absent: never credited).
+  absl::StatusOr<std::map<std::string, std::pair<Amount, int64_t>>> LoadLevels(
+      SqlTransaction& tx, const std::set<std::string>& users) const {
+    const std::vector<SqlValue> ids(users.begin(), users.end());
+    std::map<std::string, std::pair<Amount, int64_t>> levels;
+    BOTCORE_RETURN_IF_ERROR(internal::ForEachInList(
+        ids, [&](absl::Span<const SqlValue> list) -> absl::Status {
+          std::vector<SqlValue> params = {options.asset};
+          params.insert(params.end(), list.begin(), list.end());
+          BOTCORE_ASSIGN_OR_RETURN(
+              std::vector<SqlRow> rows,
+              tx.Query(absl::StrCat("SELECT user_id, credited_total, level"
+                                    " FROM deposit_levels WHERE asset = ? AND"
+                                    " user_id IN ",
+                                    internal::PlaceholderRows(1, list.size())),
+                       params));
+          for (const SqlRow& row : rows) {
+            BOTCORE_ASSIGN_OR_RETURN(std::string user, row.Text(0));
+            BOTCORE_ASSIGN_OR_RETURN(std::string text, row.Text(1));
+            BOTCORE_ASSIGN_OR_RETURN(Amount total, Amount::Parse(text, scale));
+            BOTCORE_ASSIGN_OR_RETURN(int64_t level, row.Int64(2));
+            levels.emplace(std::move(user), std::make_pair(total, level));
+          }
+          return absl::OkStatus();
+        }));
+    return levels;
+  }
 
-    BOTCORE_ASSIGN_OR_RETURN(
-        std::vector<SqlRow> rows,
-        tx.Query("SELECT credited_total, level FROM deposit_levels WHERE"
-                 " user_id = ? AND asset = ?",
-                 {d.user_id, options.asset}));
-    Amount total = Amount::Zero(scale);
-    int64_t old_level = 0;
-    if (!rows.empty()) {
-      BOTCORE_ASSIGN_OR_RETURN(std::string text, rows[0].Text(0));
-      BOTCORE_ASSIGN_OR_RETURN(total, Amount::Parse(text, scale));
-      BOTCORE_ASSIGN_OR_RETURN(old_level, rows[0].Int64(1));
+  absl::Status StoreLevels(
+      SqlTransaction& tx,
+      const std::map<std::string, std::pair<Amount, int64_t>>& levels) const {
+    const std::vector<std::pair<std::string, std::pair<Amount, int64_t>>> rows(
+        levels.begin(), levels.end());
+    return internal::ForEachChunk(
+        rows.size(), [&](size_t first, size_t count) -> absl::Status {
+          std::vector<SqlValue> params;
+          params.reserve(count * 4);
+          for (size_t i = first; i < first + count; ++i) {
+            params.emplace_back(rows[i].first);
+            params.emplace_back(options.asset);
+            params.emplace_back(rows[i].second.first.ToString());
+            params.emplace_back(rows[i].second.second);
+          }
+          return tx
+              .Execute(absl::StrCat(
+                           "INSERT INTO deposit_levels (user_id, asset,"
+                           " credited_total, level) VALUES ",
+                           internal::PlaceholderRows(count, 4),
+                           " ON CONFLICT (user_id, asset) DO UPDATE SET"
+                           " credited_total = excluded.credited_total, level"
+                           " = excluded.level"),
+                       params)
+              .status();
+        });
+  }
+
+  // Credits `deposits` (each checked to be confirmed and matched to its
+  // user_id) in `tx`, as a batch: states, ledger transfers
+  // ($deposit_clearing -> user), levels, outbox messages and the listener.
+  absl::Status CreditAll(SqlTransaction& tx,
+                         std::vector<Deposit>& deposits) const {
+    if (deposits.empty()) return absl::OkStatus();
+    const absl::Time now = clock->Now();
+    std::vector<Transfer> transfers;
+    std::set<std::string> users;
+    for (Deposit& d : deposits) {
+      d.state = DepositState::kCredited;
+      d.credited_at = now;
+      Transfer t;
+      t.id = d.observation.key.TransferId();
+      t.debit = {std::string(kDepositClearing), options.asset};
+      t.credit = {d.user_id, options.asset};
+      t.amount = d.observation.amount;
+      t.memo = "deposit";
+      transfers.push_back(std::move(t));
+      users.insert(d.user_id);
     }
-    BOTCORE_ASSIGN_OR_RETURN(total, total.Add(d.observation.amount));
-    const int64_t level = LevelOf(total);
+    BOTCORE_RETURN_IF_ERROR(StoreStates(tx, deposits));
     BOTCORE_RETURN_IF_ERROR(
-        tx.Execute(rows.empty()
-                       ? "INSERT INTO deposit_levels (credited_total, level,"
-                         " user_id, asset) VALUES (?, ?, ?, ?)"
-                       : "UPDATE deposit_levels SET credited_total = ?,"
-                         " level = ? WHERE user_id = ? AND asset = ?",
-                   {total.ToString(), level, d.user_id, options.asset})
-            .status());
-    BOTCORE_RETURN_IF_ERROR(Enqueue(tx, absl::StrCat("deposit.credited:", t.id),
-                                    "deposit.credited", JsonObject(Fields(d))));
-    if (level > old_level) {
-      BOTCORE_RETURN_IF_ERROR(
-          Enqueue(tx,
-                  absl::StrCat("deposit.level_up:", d.user_id, ":",
-                               options.asset, ":", level),
-                  "deposit.level_up",
-                  JsonObject({{"user_id", d.user_id},
-                              {"asset", options.asset},
-                              {"level", absl::StrCat(level)},
-                              {"previous_level", absl::StrCat(old_level)},
-                              {"credited_total", total.ToString()}})));
+        options.ledger->CreateTransfers(tx, transfers).status());
+
+    BOTCORE_ASSIGN_OR_RETURN(auto levels, LoadLevels(tx, users));
+    std::vector<OutboxMessage> messages;
+    for (const Deposit& d : deposits) {
+      auto& [total, level] =
+          levels
+              .try_emplace(d.user_id,
+                           std::make_pair(Amount::Zero(scale), int64_t{0}))
+              .first->second;
+      const int64_t old_level = level;
+      BOTCORE_ASSIGN_OR_RETURN(total, total.Add(d.observation.amount));
+      level = LevelOf(total);
+      Notify(messages,
+             absl::StrCat("deposit.credited:", d.observation.key.TransferId()),
+             "deposit.credited", JsonObject(Fields(d)));
+      if (level > old_level) {
+        Notify(messages,
+               absl::StrCat("deposit.level_up:", d.user_id, ":", options.asset,
+                            ":", level),
+               "deposit.level_up",
+               JsonObject({{"user_id", d.user_id},
+                           {"asset", options.asset},
+                           {"level", absl::StrCat(level)},
+                           {"previous_level", absl::StrCat(old_level)},
+                           {"credited_total", total.ToString()}}));
+      }
+    }
+    BOTCORE_RETURN_IF_ERROR(StoreLevels(tx, levels));
+    if (!messages.empty()) {
+      BOTCORE_RETURN_IF_ERROR(options.outbox->EnqueueAll(tx, messages));
     }
     if (options.listener != nullptr) {
-      BOTCORE_RETURN_IF_ERROR(options.listener->OnDepositCredited(tx, d));
+      BOTCORE_RETURN_IF_ERROR(
+          options.listener->OnDepositsCredited(tx, deposits));
     }
     return absl::OkStatus();
   }
@@ -327,79 +447,182 @@ struct DepositEngine::Impl {
     return level;
   }
 
-  // Settles a confirmed deposit that is still seen/confirming in the same
-  // block: credited, unmatched or below_minimum. Returns the new state, or
-  // std::nullopt when another worker got there first.
-  absl::StatusOr<std::optional<DepositState>> Settle(
-      SqlTransaction& tx, const DepositKey& key, const std::string& block_hash,
-      int64_t confirmations) const {
-    BOTCORE_ASSIGN_OR_RETURN(std::optional<Deposit> d, Load(tx, key));
-    if (!d.has_value() || d->observation.block_hash != block_hash ||
-        (d->state != DepositState::kSeen &&
-         d->state != DepositState::kConfirming)) {
-      return std::optional<DepositState>();
-    }
-    d->confirmations = confirmations;
-    if (d->observation.amount < minimum) {
-      d->state = DepositState::kBelowMinimum;
-      BOTCORE_RETURN_IF_ERROR(SetState(tx, *d));
-      return std::optional<DepositState>(d->state);
-    }
-    if (d->user_id.empty()) {
-      BOTCORE_ASSIGN_OR_RETURN(
-          std::vector<SqlRow> rows,
-          tx.Query("SELECT user_id FROM deposit_wallets WHERE address = ?",
-                   {d->observation.from}));
-      if (!rows.empty()) {
-        BOTCORE_ASSIGN_OR_RETURN(d->user_id, rows[0].Text(0));
+  // Settles confirmed deposits, as a batch: each one still seen/confirming
+  // in the block that was checked becomes credited, unmatched or
+  // below_minimum; one that changed meanwhile (another worker got there
+  // first, or a re-org moved it) is left alone. Counts the outcomes in
+  // `report`.
+  absl::Status SettleAll(SqlTransaction& tx, absl::Span<const Deposit> ready,
+                         SyncReport& report) const {
+    std::vector<DepositKey> keys;
+    for (const Deposit& d : ready) keys.push_back(d.observation.key);
+    BOTCORE_ASSIGN_OR_RETURN(auto stored, LoadAll(tx, keys));
+    std::vector<Deposit> settling;
+    std::vector<SqlValue> senders;
+    for (const Deposit& r : ready) {
+      auto it = stored.find(r.observation.key.TransferId());
+      if (it == stored.end()) continue;
+      Deposit& d = it->second;
+      if (d.observation.block_hash != r.observation.block_hash ||
+          (d.state != DepositState::kSeen &&
+           d.state != DepositState::kConfirming)) {
+        continue;
       }
+      d.confirmations = r.confirmations;
+      if (d.user_id.empty()) senders.emplace_back(d.observation.from);
+      settling.push_back(std::move(d));
+      stored.erase(it);  // a key listed twice settles once
     }
-    if (d->user_id.empty()) {
-      d->state = DepositState::kUnmatched;
-      BOTCORE_RETURN_IF_ERROR(SetState(tx, *d));
-      BOTCORE_RETURN_IF_ERROR(
-          Enqueue(tx, absl::StrCat("deposit.unmatched:", key.TransferId()),
-                  "deposit.unmatched", JsonObject(Fields(*d))));
-      return std::optional<DepositState>(d->state);
+    BOTCORE_ASSIGN_OR_RETURN(auto owners, WalletOwners(tx, senders));
+    std::vector<Deposit> parked, credit;
+    std::vector<OutboxMessage> messages;
+    for (Deposit& d : settling) {
+      if (d.observation.amount < minimum) {
+        d.state = DepositState::kBelowMinimum;
+        ++report.below_minimum;
+        parked.push_back(std::move(d));
+        continue;
+      }
+      if (d.user_id.empty()) {
+        auto owner = owners.find(d.observation.from);
+        if (owner != owners.end()) d.user_id = owner->second;
+      }
+      if (d.user_id.empty()) {
+        d.state = DepositState::kUnmatched;
+        ++report.unmatched;
+        Notify(
+            messages,
+            absl::StrCat("deposit.unmatched:", d.observation.key.TransferId()),
+            "deposit.unmatched", JsonObject(Fields(d)));
+        parked.push_back(std::move(d));
+        continue;
+      }
+      ++report.credited;
+      credit.push_back(std::move(d));
     }
-    BOTCORE_RETURN_IF_ERROR(Credit(tx, *d));
-    return std::optional<DepositState>(DepositState::kCredited);
+    BOTCORE_RETURN_IF_ERROR(StoreStates(tx, parked));
+    if (!messages.empty()) {
+      BOTCORE_RETURN_IF_ERROR(options.outbox->EnqueueAll(tx, messages));
+    }
+    return CreditAll(tx, credit);
   }
 
+  // The registered owners of the wallets among `addresses`.
+  absl::StatusOr<std::map<std::string, std::string>> WalletOwners(
+      SqlTransaction& tx, std::vector<SqlValue>& addresses) const {
+    std::sort(addresses.begin(), addresses.end(),
+              [](const SqlValue& a, const SqlValue& b) {
+                return std::get<std::string>(a.value()) <
+                       std::get<std::string>(b.value());
+              });
+    addresses.erase(std::unique(addresses.begin(), addresses.end()),
+                    addresses.end());
+    std::map<std::string, std::string> owners;
+    BOTCORE_RETURN_IF_ERROR(internal::ForEachInList(
+        addresses, [&](absl::Span<const SqlValue> list) -> absl::Status {
+          BOTCORE_ASSIGN_OR_RETURN(
+              std::vector<SqlRow> rows,
+              tx.Query(absl::StrCat("SELECT address, user_id FROM"
+                                    " deposit_wallets WHERE address IN ",
+                                    internal::PlaceholderRows(1, list.size())),
+                       list));
+          for (const SqlRow& row : rows) {
+            BOTCORE_ASSIGN_OR_RETURN(std::string address, row.Text(0));
+            BOTCORE_ASSIGN_OR_RETURN(std::string user, row.Text(1));
+            owners.emplace(std::move(address), std::move(user));
+          }
+          return absl::OkStatus();
+        }));
+    return owners;
+  }
+
+  // Records observations: one multi-row insert per chunk for the new ones;
+  // an already known one found in another block (a re-org moved it) is
+  // moved there and re-checked unless final. Returns how many were new.
   absl::StatusOr<int> RecordIn(
       SqlTransaction& tx,
       const std::vector<DepositObservation>& observations) const {
-    int recorded = 0;
     const int64_t now = absl::ToUnixMicros(clock->Now());
+    std::set<std::string> inserted;
+    BOTCORE_RETURN_IF_ERROR(internal::ForEachChunk(
+        observations.size(), [&](size_t first, size_t count) -> absl::Status {
+          std::vector<SqlValue> params;
+          params.reserve(count * 10);
+          for (size_t i = first; i < first + count; ++i) {
+            const DepositObservation& o = observations[i];
+            params.emplace_back(static_cast<int64_t>(o.key.chain_id));
+            params.emplace_back(o.key.tx_hash);
+            params.emplace_back(static_cast<int64_t>(o.key.log_index));
+            params.emplace_back(static_cast<int64_t>(o.block_number));
+            params.emplace_back(o.block_hash);
+            params.emplace_back(o.from);
+            params.emplace_back(o.to);
+            params.emplace_back(o.token);
+            params.emplace_back(o.amount.ToString());
+            params.emplace_back(now);
+          }
+          std::string rows;
+          for (size_t i = 0; i < count; ++i) {
+            absl::StrAppend(&rows, i == 0 ? "" : ", ",
+                            "(?, ?, ?, ?, ?, ?, ?, ?, ?, 'seen', '', 0, ?,"
+                            " NULL)");
+          }
+          BOTCORE_ASSIGN_OR_RETURN(
+              std::vector<SqlRow> keys,
+              tx.Query(absl::StrCat("INSERT INTO deposits (", kColumns,
+                                    ") VALUES ", rows,
+                                    " ON CONFLICT DO NOTHING RETURNING"
+                                    " chain_id, tx_hash, log_index"),
+                       params));
+          for (const SqlRow& row : keys) {
+            DepositKey k;
+            BOTCORE_ASSIGN_OR_RETURN(int64_t chain, row.Int64(0));
+            BOTCORE_ASSIGN_OR_RETURN(k.tx_hash, row.Text(1));
+            BOTCORE_ASSIGN_OR_RETURN(int64_t log_index, row.Int64(2));
+            k.chain_id = static_cast<uint64_t>(chain);
+            k.log_index = static_cast<uint64_t>(log_index);
+            inserted.insert(k.TransferId());
+          }
+          return absl::OkStatus();
+        }));
+    // The rest were known (or repeated in this call): as if recorded one
+    // by one after the new ones.
+    std::vector<const DepositObservation*> known;
+    std::vector<DepositKey> known_keys;
+    std::set<std::string> counted;
     for (const DepositObservation& o : observations) {
-      const DepositKey& k = o.key;
-      BOTCORE_ASSIGN_OR_RETURN(
-          int64_t inserted,
-          tx.Execute(
-              absl::StrCat(
-                  "INSERT INTO deposits (", kColumns,
-                  ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'seen', '', 0, ?, NULL)"
-                  " ON CONFLICT DO NOTHING"),
-              {static_cast<int64_t>(k.chain_id), k.tx_hash,
-               static_cast<int64_t>(k.log_index),
-               static_cast<int64_t>(o.block_number), o.block_hash, o.from, o.to,
-               o.token, o.amount.ToString(), now}));
-      if (inserted > 0) {
-        ++recorded;
+      const std::string id = o.key.TransferId();
+      if (inserted.contains(id) && counted.insert(id).second) continue;
+      known.push_back(&o);
+      known_keys.push_back(o.key);
+    }
+    if (known.empty()) return static_cast<int>(inserted.size());
+    BOTCORE_ASSIGN_OR_RETURN(auto stored, LoadAll(tx, known_keys));
+    for (const DepositObservation* o : known) {
+      auto it = stored.find(o->key.TransferId());
+      if (it == stored.end()) continue;
+      Deposit& d = it->second;
+      if (d.observation.block_hash == o->block_hash ||
+          (d.state != DepositState::kSeen &&
+           d.state != DepositState::kConfirming &&
+           d.state != DepositState::kOrphaned)) {
         continue;
       }
-      // Known already: a re-org may have moved it into another block.
+      const DepositKey& k = o->key;
       BOTCORE_RETURN_IF_ERROR(
           tx.Execute("UPDATE deposits SET block_number = ?, block_hash = ?,"
                      " state = 'seen', confirmations = 0 WHERE chain_id = ? AND"
-                     " tx_hash = ? AND log_index = ? AND block_hash <> ? AND"
-                     " state IN ('seen', 'confirming', 'orphaned')",
-                     {static_cast<int64_t>(o.block_number), o.block_hash,
+                     " tx_hash = ? AND log_index = ?",
+                     {static_cast<int64_t>(o->block_number), o->block_hash,
                       static_cast<int64_t>(k.chain_id), k.tx_hash,
-                      static_cast<int64_t>(k.log_index), o.block_hash})
+                      static_cast<int64_t>(k.log_index)})
               .status());
+      d.observation.block_number = o->block_number;
+      d.observation.block_hash = o->block_hash;
+      d.state = DepositState::kSeen;
+      d.confirmations = 0;
     }
-    return recorded;
+    return static_cast<int>(inserted.size());
   }
 };
 
@@ -647,28 +870,9 @@ absl::StatusOr<SyncReport> DepositEngine::Process(ChainClient& chain) {
     BOTCORE_RETURN_IF_ERROR(o.database->Transact(
         [&](SqlTransaction& tx) -> absl::Status {
           batch = SyncReport();
-          for (size_t i = start; i < end; ++i) {
-            const Deposit& d = ready[i];
-            BOTCORE_ASSIGN_OR_RETURN(
-                std::optional<DepositState> settled,
-                impl_->Settle(tx, d.observation.key, d.observation.block_hash,
-                              d.confirmations));
-            if (!settled.has_value()) continue;
-            switch (*settled) {
-              case DepositState::kCredited:
-                ++batch.credited;
-                break;
-              case DepositState::kUnmatched:
-                ++batch.unmatched;
-                break;
-              case DepositState::kBelowMinimum:
-                ++batch.below_minimum;
-                break;
-              default:
-                break;
-            }
-          }
-          return absl::OkStatus();
+          return impl_->SettleAll(
+              tx, absl::Span<const Deposit>(ready).subspan(start, end - start),
+              batch);
         },
         tx_options));
     report.credited += batch.credited;
@@ -707,12 +911,15 @@ absl::StatusOr<Deposit> DepositEngine::Assign(const DepositKey& key,
           case DepositState::kSeen:
           case DepositState::kConfirming:
             d->user_id = std::string(user_id);
-            BOTCORE_RETURN_IF_ERROR(impl_->SetState(tx, *d));
+            BOTCORE_RETURN_IF_ERROR(impl_->StoreStates(tx, {&*d, 1}));
             break;
-          case DepositState::kUnmatched:
+          case DepositState::kUnmatched: {
             d->user_id = std::string(user_id);
-            BOTCORE_RETURN_IF_ERROR(impl_->Credit(tx, *d));
+            std::vector<Deposit> one = {*std::move(d)};
+            BOTCORE_RETURN_IF_ERROR(impl_->CreditAll(tx, one));
+            d = std::move(one[0]);
             break;
+          }
         }
         result = *std::move(d);
         return absl::OkStatus();
@@ -726,7 +933,8 @@ absl::StatusOr<Deposit> DepositEngine::Get(const DepositKey& key) {
       [&](SqlTransaction& tx) -> absl::Status {
         BOTCORE_ASSIGN_OR_RETURN(d, impl_->Load(tx, key));
         return absl::OkStatus();
-      }, kReadOnlyTransaction));
+      },
+      kReadOnlyTransaction));
   if (!d.has_value()) {
     return absl::NotFoundError(absl::StrCat("no ", impl_->Describe(key)));
   }
@@ -753,7 +961,8 @@ absl::StatusOr<std::vector<Deposit>> DepositEngine::List(DepositState state,
           deposits.push_back(std::move(d));
         }
         return absl::OkStatus();
-      }, kReadOnlyTransaction));
+      },
+      kReadOnlyTransaction));
   return deposits;
 }
 
@@ -775,7 +984,8 @@ absl::StatusOr<DepositLevel> DepositEngine::Level(std::string_view user_id) {
         BOTCORE_ASSIGN_OR_RETURN(int64_t n, rows[0].Int64(1));
         level.level = static_cast<int>(n);
         return absl::OkStatus();
-      }, kReadOnlyTransaction));
+      },
+      kReadOnlyTransaction));
   return level;
 }
 
@@ -793,7 +1003,8 @@ absl::StatusOr<std::optional<uint64_t>> DepositEngine::Cursor() {
         BOTCORE_ASSIGN_OR_RETURN(int64_t n, rows[0].Int64(0));
         cursor = static_cast<uint64_t>(n);
         return absl::OkStatus();
-      }, kReadOnlyTransaction));
+      },
+      kReadOnlyTransaction));
   return cursor;
 }
 

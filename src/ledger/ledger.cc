@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <map>
+#include <set>
 #include <string>
 #include <utility>
 #include <vector>
@@ -12,6 +13,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "internal/schema.h"
+#include "internal/sql_text.h"
 #include "internal/status_macros.h"
 #include "internal/strings.h"
 
@@ -170,43 +172,97 @@ struct Ledger::Impl {
     return exact;
   }
 
-  absl::StatusOr<std::optional<AccountState>> LoadAccount(
-      SqlTransaction& tx, const AccountKey& key) const {
-    BOTCORE_ASSIGN_OR_RETURN(int scale, Scale(key.asset));
-    BOTCORE_ASSIGN_OR_RETURN(
-        std::vector<SqlRow> rows,
-        tx.Query("SELECT forbid_overdraft, debits_posted, credits_posted,"
-                 " debits_pending, credits_pending FROM ledger_accounts"
-                 " WHERE owner = ? AND asset = ?",
-                 {key.owner, key.asset}));
-    if (rows.empty()) return std::optional<AccountState>();
-    const SqlRow& r = rows[0];
-    AccountState a;
-    BOTCORE_ASSIGN_OR_RETURN(int64_t forbid, r.Int64(0));
-    a.forbid_overdraft = forbid != 0;
-    std::string text;
-    BOTCORE_ASSIGN_OR_RETURN(text, r.Text(1));
-    BOTCORE_ASSIGN_OR_RETURN(a.debits_posted, Parse(text, scale));
-    BOTCORE_ASSIGN_OR_RETURN(text, r.Text(2));
-    BOTCORE_ASSIGN_OR_RETURN(a.credits_posted, Parse(text, scale));
-    BOTCORE_ASSIGN_OR_RETURN(text, r.Text(3));
-    BOTCORE_ASSIGN_OR_RETURN(a.debits_pending, Parse(text, scale));
-    BOTCORE_ASSIGN_OR_RETURN(text, r.Text(4));
-    BOTCORE_ASSIGN_OR_RETURN(a.credits_pending, Parse(text, scale));
-    return std::optional<AccountState>(a);
+  // The stored accounts among `keys`, read with one statement per asset and
+  // chunk; missing ones are absent from the result.
+  absl::StatusOr<std::map<AccountKey, AccountState>> LoadAccounts(
+      SqlTransaction& tx, const std::set<AccountKey>& keys) const {
+    std::map<std::string, std::vector<SqlValue>> owners_by_asset;
+    for (const AccountKey& key : keys) {
+      BOTCORE_RETURN_IF_ERROR(Scale(key.asset).status());
+      owners_by_asset[key.asset].emplace_back(key.owner);
+    }
+    std::map<AccountKey, AccountState> accounts;
+    for (const auto& [asset, owners] : owners_by_asset) {
+      const int scale = scales.at(asset);
+      BOTCORE_RETURN_IF_ERROR(internal::ForEachInList(
+          owners, [&](absl::Span<const SqlValue> list) -> absl::Status {
+            std::vector<SqlValue> params = {asset};
+            params.insert(params.end(), list.begin(), list.end());
+            BOTCORE_ASSIGN_OR_RETURN(
+                std::vector<SqlRow> rows,
+                tx.Query(absl::StrCat(
+                             "SELECT owner, forbid_overdraft, debits_posted,"
+                             " credits_posted, debits_pending, credits_pending"
+                             " FROM ledger_accounts WHERE asset = ? AND owner"
+                             " IN ",
+                             internal::PlaceholderRows(1, list.size())),
+                         params));
+            for (const SqlRow& r : rows) {
+              AccountKey key;
+              BOTCORE_ASSIGN_OR_RETURN(key.owner, r.Text(0));
+              key.asset = asset;
+              AccountState a;
+              BOTCORE_ASSIGN_OR_RETURN(int64_t forbid, r.Int64(1));
+              a.forbid_overdraft = forbid != 0;
+              std::string text;
+              BOTCORE_ASSIGN_OR_RETURN(text, r.Text(2));
+              BOTCORE_ASSIGN_OR_RETURN(a.debits_posted, Parse(text, scale));
+              BOTCORE_ASSIGN_OR_RETURN(text, r.Text(3));
+              BOTCORE_ASSIGN_OR_RETURN(a.credits_posted, Parse(text, scale));
+              BOTCORE_ASSIGN_OR_RETURN(text, r.Text(4));
+              BOTCORE_ASSIGN_OR_RETURN(a.debits_pending, Parse(text, scale));
+              BOTCORE_ASSIGN_OR_RETURN(text, r.Text(5));
+              BOTCORE_ASSIGN_OR_RETURN(a.credits_pending, Parse(text, scale));
+              accounts.emplace(std::move(key), a);
+            }
+            return absl::OkStatus();
+          }));
+    }
+    return accounts;
   }
 
-  absl::Status StoreAccount(SqlTransaction& tx, const AccountKey& key,
-                            const AccountState& a) const {
-    return tx
-        .Execute(
-            "UPDATE ledger_accounts SET debits_posted = ?, credits_posted = ?,"
-            " debits_pending = ?, credits_pending = ? WHERE owner = ? AND"
-            " asset = ?",
-            {a.debits_posted.ToString(), a.credits_posted.ToString(),
-             a.debits_pending.ToString(), a.credits_pending.ToString(),
-             key.owner, key.asset})
-        .status();
+  absl::StatusOr<std::optional<AccountState>> LoadAccount(
+      SqlTransaction& tx, const AccountKey& key) const {
+    BOTCORE_ASSIGN_OR_RETURN(auto accounts, LoadAccounts(tx, {key}));
+    if (accounts.empty()) return std::optional<AccountState>();
+    return std::optional<AccountState>(accounts.begin()->second);
+  }
+
+  // Writes the accounts' totals, inserting those not stored yet: one upsert
+  // per chunk of accounts. An account is never deleted, so an insert can
+  // only meet one opened concurrently, which PostgreSQL's serializable
+  // isolation fails (retried) and SQLite's write lock rules out.
+  absl::Status StoreAccounts(
+      SqlTransaction& tx,
+      const std::vector<std::pair<AccountKey, AccountState>>& accounts) const {
+    return internal::ForEachChunk(
+        accounts.size(), [&](size_t first, size_t count) -> absl::Status {
+          std::vector<SqlValue> params;
+          params.reserve(count * 7);
+          for (size_t i = first; i < first + count; ++i) {
+            const auto& [key, a] = accounts[i];
+            params.emplace_back(key.owner);
+            params.emplace_back(key.asset);
+            params.emplace_back(a.forbid_overdraft);
+            params.emplace_back(a.debits_posted.ToString());
+            params.emplace_back(a.credits_posted.ToString());
+            params.emplace_back(a.debits_pending.ToString());
+            params.emplace_back(a.credits_pending.ToString());
+          }
+          return tx
+              .Execute(absl::StrCat(
+                           "INSERT INTO ledger_accounts (owner, asset,"
+                           " forbid_overdraft, debits_posted, credits_posted,"
+                           " debits_pending, credits_pending) VALUES ",
+                           internal::PlaceholderRows(count, 7),
+                           " ON CONFLICT (owner, asset) DO UPDATE SET"
+                           " debits_posted = excluded.debits_posted,"
+                           " credits_posted = excluded.credits_posted,"
+                           " debits_pending = excluded.debits_pending,"
+                           " credits_pending = excluded.credits_pending"),
+                       params)
+              .status();
+        });
   }
 
   absl::Status Open(SqlTransaction& tx, const AccountKey& key,
@@ -238,16 +294,34 @@ struct Ledger::Impl {
     return absl::OkStatus();
   }
 
+  // The stored transfers among `ids`, by id.
+  absl::StatusOr<std::map<std::string, TransferRecord, std::less<>>> FindAll(
+      SqlTransaction& tx, const std::vector<std::string>& ids) const {
+    std::map<std::string, TransferRecord, std::less<>> found;
+    const std::vector<SqlValue> values(ids.begin(), ids.end());
+    BOTCORE_RETURN_IF_ERROR(internal::ForEachInList(
+        values, [&](absl::Span<const SqlValue> list) -> absl::Status {
+          BOTCORE_ASSIGN_OR_RETURN(
+              std::vector<SqlRow> rows,
+              tx.Query(absl::StrCat("SELECT ", kTransferColumns,
+                                    " FROM ledger_transfers WHERE id IN ",
+                                    internal::PlaceholderRows(1, list.size())),
+                       list));
+          for (const SqlRow& row : rows) {
+            BOTCORE_ASSIGN_OR_RETURN(TransferRecord r, FromRow(row));
+            std::string id = r.transfer.id;
+            found.emplace(std::move(id), std::move(r));
+          }
+          return absl::OkStatus();
+        }));
+    return found;
+  }
+
   absl::StatusOr<std::optional<TransferRecord>> Find(
       SqlTransaction& tx, std::string_view id) const {
-    BOTCORE_ASSIGN_OR_RETURN(
-        std::vector<SqlRow> rows,
-        tx.Query(absl::StrCat("SELECT ", kTransferColumns,
-                              " FROM ledger_transfers WHERE id = ?"),
-                 {id}));
-    if (rows.empty()) return std::optional<TransferRecord>();
-    BOTCORE_ASSIGN_OR_RETURN(TransferRecord r, FromRow(rows[0]));
-    return std::optional<TransferRecord>(std::move(r));
+    BOTCORE_ASSIGN_OR_RETURN(auto found, FindAll(tx, {std::string(id)}));
+    if (found.empty()) return std::optional<TransferRecord>();
+    return std::optional<TransferRecord>(std::move(found.begin()->second));
   }
 
   absl::StatusOr<TransferRecord> FromRow(const SqlRow& row) const {
@@ -345,141 +419,257 @@ struct Ledger::Impl {
     return absl::OkStatus();
   }
 
-  absl::StatusOr<TransferResult> Apply(SqlTransaction& tx,
-                                       const Transfer& request) const {
-    BOTCORE_RETURN_IF_ERROR(Validate(request));
-    Transfer t = request;
-    if (t.kind == TransferKind::kPosted || t.kind == TransferKind::kPending) {
-      BOTCORE_ASSIGN_OR_RETURN(t.amount, ToAssetScale(t.amount, t.debit.asset));
-    }
-    BOTCORE_ASSIGN_OR_RETURN(std::optional<TransferRecord> existing,
-                             Find(tx, t.id));
-    if (existing.has_value()) {
-      const std::string field = Difference(t, existing->transfer);
-      if (!field.empty()) {
-        return absl::AlreadyExistsError(absl::StrCat(
-            "transfer id ", t.id,
-            " is already used by a transfer with another ", field));
+  // Records `requests` in order, as if one by one, with a handful of
+  // statements for the whole batch: one read of the ids (and pending ids)
+  // already recorded, one read of the accounts touched, then, after every
+  // check passed in memory, one upsert of the changed accounts and one
+  // multi-row insert of the new transfers (per chunk). On an error nothing
+  // is written and *failed is the index of the failing transfer, or
+  // requests.size() for a storage error.
+  absl::StatusOr<std::vector<TransferResult>> Apply(
+      SqlTransaction& tx, absl::Span<const Transfer> requests,
+      size_t* failed) const {
+    *failed = requests.size();
+    std::vector<Transfer> transfers;
+    transfers.reserve(requests.size());
+    std::vector<std::string> ids;
+    for (size_t i = 0; i < requests.size(); ++i) {
+      Transfer t = requests[i];
+      absl::Status valid = Validate(t);
+      if (valid.ok() && (t.kind == TransferKind::kPosted ||
+                         t.kind == TransferKind::kPending)) {
+        absl::StatusOr<Amount> exact = ToAssetScale(t.amount, t.debit.asset);
+        if (exact.ok()) t.amount = *exact;
+        valid = exact.status();
       }
-      return TransferResult{*std::move(existing), false};
+      if (!valid.ok()) {
+        *failed = i;
+        return valid;
+      }
+      ids.push_back(t.id);
+      if (!t.pending_id.empty()) ids.push_back(t.pending_id);
+      transfers.push_back(std::move(t));
     }
+    std::sort(ids.begin(), ids.end());
+    ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
+    // Stored transfers, then also the ones this batch creates (`created`
+    // marks them), so that a later transfer of the batch sees earlier ones.
+    BOTCORE_ASSIGN_OR_RETURN(auto known, FindAll(tx, ids));
+    std::set<std::string, std::less<>> created;
+
+    std::set<AccountKey> touched;
+    for (const Transfer& t : transfers) {
+      if (t.kind == TransferKind::kPosted || t.kind == TransferKind::kPending) {
+        touched.insert(t.debit);
+        touched.insert(t.credit);
+      } else if (auto it = known.find(t.pending_id); it != known.end()) {
+        touched.insert(it->second.transfer.debit);
+        touched.insert(it->second.transfer.credit);
+      }
+    }
+    BOTCORE_ASSIGN_OR_RETURN(auto accounts, LoadAccounts(tx, touched));
+    std::set<AccountKey> changed;
+    std::vector<std::string> settled_pending;  // stored ones posted or voided
+
     const absl::Time now = clock->Now();
-    std::optional<TransferRecord> pending;
-    if (t.kind == TransferKind::kPostPending ||
-        t.kind == TransferKind::kVoidPending) {
-      BOTCORE_ASSIGN_OR_RETURN(pending, Find(tx, t.pending_id));
-      if (!pending.has_value() ||
-          pending->transfer.kind != TransferKind::kPending) {
-        return absl::NotFoundError(
-            absl::StrCat("transfer ", t.id, " refers to pending transfer ",
-                         t.pending_id, ", which does not exist"));
+    std::vector<TransferResult> results;
+    results.reserve(transfers.size());
+    for (size_t i = 0; i < transfers.size(); ++i) {
+      *failed = i;
+      Transfer& t = transfers[i];
+      if (auto it = known.find(t.id); it != known.end()) {
+        const std::string field = Difference(t, it->second.transfer);
+        if (!field.empty()) {
+          return absl::AlreadyExistsError(absl::StrCat(
+              "transfer id ", t.id,
+              " is already used by a transfer with another ", field));
+        }
+        results.push_back(TransferResult{it->second, false});
+        continue;
       }
-      if (pending->pending_state != PendingState::kPending) {
-        return absl::FailedPreconditionError(
-            absl::StrCat("pending transfer ", t.pending_id, " is already ",
-                         ToAbsl(PendingStateName(pending->pending_state))));
+      TransferRecord* pending = nullptr;
+      if (t.kind == TransferKind::kPostPending ||
+          t.kind == TransferKind::kVoidPending) {
+        auto it = known.find(t.pending_id);
+        if (it == known.end() ||
+            it->second.transfer.kind != TransferKind::kPending) {
+          return absl::NotFoundError(
+              absl::StrCat("transfer ", t.id, " refers to pending transfer ",
+                           t.pending_id, ", which does not exist"));
+        }
+        pending = &it->second;
+        if (pending->pending_state != PendingState::kPending) {
+          return absl::FailedPreconditionError(
+              absl::StrCat("pending transfer ", t.pending_id, " is already ",
+                           ToAbsl(PendingStateName(pending->pending_state))));
+        }
+        const Transfer& p = pending->transfer;
+        if (t.kind == TransferKind::kPostPending &&
+            p.timeout > absl::ZeroDuration() &&
+            now >= pending->created_at + p.timeout) {
+          return absl::FailedPreconditionError(
+              absl::StrCat("pending transfer ", t.pending_id, " timed out at ",
+                           absl::FormatTime(pending->created_at + p.timeout)));
+        }
+        t.debit = p.debit;
+        t.credit = p.credit;
+        t.amount = p.amount;
+        t.timeout = absl::ZeroDuration();
       }
-      const Transfer& p = pending->transfer;
-      if (t.kind == TransferKind::kPostPending &&
-          p.timeout > absl::ZeroDuration() &&
-          now >= pending->created_at + p.timeout) {
-        return absl::FailedPreconditionError(
-            absl::StrCat("pending transfer ", t.pending_id, " timed out at ",
-                         absl::FormatTime(pending->created_at + p.timeout)));
-      }
-      t.debit = p.debit;
-      t.credit = p.credit;
-      t.amount = p.amount;
-      t.timeout = absl::ZeroDuration();
-    }
 
-    BOTCORE_ASSIGN_OR_RETURN(std::optional<AccountState> debit,
-                             LoadAccount(tx, t.debit));
-    if (!debit.has_value()) {
-      if (!t.debit.is_system()) {
-        return absl::NotFoundError(
-            absl::StrCat("transfer ", t.id, ": debit account ",
-                         Describe(t.debit), " does not exist"));
+      auto debit_it = accounts.find(t.debit);
+      if (debit_it == accounts.end()) {
+        if (!t.debit.is_system()) {
+          return absl::NotFoundError(
+              absl::StrCat("transfer ", t.id, ": debit account ",
+                           Describe(t.debit), " does not exist"));
+        }
+        debit_it = accounts.emplace(t.debit, ZeroAccount(t.debit)).first;
       }
-      BOTCORE_RETURN_IF_ERROR(Open(tx, t.debit, false));
-      BOTCORE_ASSIGN_OR_RETURN(debit, LoadAccount(tx, t.debit));
+      auto credit_it = accounts.find(t.credit);
+      if (credit_it == accounts.end()) {
+        credit_it = accounts.emplace(t.credit, ZeroAccount(t.credit)).first;
+      }
+      AccountState& debit = debit_it->second;
+      AccountState& credit = credit_it->second;
+      if (t.kind == TransferKind::kPending) {
+        BOTCORE_ASSIGN_OR_RETURN(debit.debits_pending,
+                                 debit.debits_pending.Add(t.amount));
+        BOTCORE_ASSIGN_OR_RETURN(credit.credits_pending,
+                                 credit.credits_pending.Add(t.amount));
+      } else if (t.kind != TransferKind::kPosted) {
+        BOTCORE_ASSIGN_OR_RETURN(debit.debits_pending,
+                                 debit.debits_pending.Subtract(t.amount));
+        BOTCORE_ASSIGN_OR_RETURN(credit.credits_pending,
+                                 credit.credits_pending.Subtract(t.amount));
+      }
+      if (t.kind == TransferKind::kPosted ||
+          t.kind == TransferKind::kPostPending) {
+        BOTCORE_ASSIGN_OR_RETURN(debit.debits_posted,
+                                 debit.debits_posted.Add(t.amount));
+        BOTCORE_ASSIGN_OR_RETURN(credit.credits_posted,
+                                 credit.credits_posted.Add(t.amount));
+      }
+      if (debit.forbid_overdraft) {
+        BOTCORE_ASSIGN_OR_RETURN(Amount available, debit.Available());
+        if (available.is_negative()) {
+          BOTCORE_ASSIGN_OR_RETURN(Amount before, available.Add(t.amount));
+          return absl::FailedPreconditionError(absl::StrCat(
+              "insufficient funds: transfer ", t.id, " of ",
+              t.amount.ToString(), " ", t.debit.asset, " from ", t.debit.owner,
+              ", who has ", before.ToString(), " available"));
+        }
+      }
+      changed.insert(t.debit);
+      changed.insert(t.credit);
+      if (pending != nullptr) {
+        pending->pending_state = t.kind == TransferKind::kPostPending
+                                     ? PendingState::kPosted
+                                     : PendingState::kVoided;
+        if (!created.contains(t.pending_id)) {
+          settled_pending.push_back(t.pending_id);
+        }
+      }
+      TransferRecord record;
+      record.created_at = now;
+      record.pending_state = t.kind == TransferKind::kPending
+                                 ? PendingState::kPending
+                                 : PendingState::kNone;
+      record.transfer = std::move(t);
+      results.push_back(TransferResult{record, true});
+      created.insert(record.transfer.id);
+      std::string id = record.transfer.id;
+      known.emplace(std::move(id), std::move(record));
     }
-    BOTCORE_ASSIGN_OR_RETURN(std::optional<AccountState> credit,
-                             LoadAccount(tx, t.credit));
-    if (!credit.has_value()) {
-      BOTCORE_RETURN_IF_ERROR(Open(tx, t.credit, false));
-      BOTCORE_ASSIGN_OR_RETURN(credit, LoadAccount(tx, t.credit));
-    }
+    *failed = requests.size();
 
-    if (t.kind == TransferKind::kPending) {
-      BOTCORE_ASSIGN_OR_RETURN(debit->debits_pending,
-                               debit->debits_pending.Add(t.amount));
-      BOTCORE_ASSIGN_OR_RETURN(credit->credits_pending,
-                               credit->credits_pending.Add(t.amount));
-    } else if (t.kind != TransferKind::kPosted) {
-      BOTCORE_ASSIGN_OR_RETURN(debit->debits_pending,
-                               debit->debits_pending.Subtract(t.amount));
-      BOTCORE_ASSIGN_OR_RETURN(credit->credits_pending,
-                               credit->credits_pending.Subtract(t.amount));
+    std::vector<std::pair<AccountKey, AccountState>> writes;
+    for (const AccountKey& key : changed) {
+      writes.emplace_back(key, accounts.at(key));
     }
-    if (t.kind == TransferKind::kPosted ||
-        t.kind == TransferKind::kPostPending) {
-      BOTCORE_ASSIGN_OR_RETURN(debit->debits_posted,
-                               debit->debits_posted.Add(t.amount));
-      BOTCORE_ASSIGN_OR_RETURN(credit->credits_posted,
-                               credit->credits_posted.Add(t.amount));
-    }
-    if (debit->forbid_overdraft) {
-      BOTCORE_ASSIGN_OR_RETURN(Amount available, debit->Available());
-      if (available.is_negative()) {
-        BOTCORE_ASSIGN_OR_RETURN(Amount before, available.Add(t.amount));
-        return absl::FailedPreconditionError(absl::StrCat(
-            "insufficient funds: transfer ", t.id, " of ", t.amount.ToString(),
-            " ", t.debit.asset, " from ", t.debit.owner, ", who has ",
-            before.ToString(), " available"));
-      }
-    }
-    BOTCORE_RETURN_IF_ERROR(StoreAccount(tx, t.debit, *debit));
-    BOTCORE_RETURN_IF_ERROR(StoreAccount(tx, t.credit, *credit));
-    if (pending.has_value()) {
+    BOTCORE_RETURN_IF_ERROR(StoreAccounts(tx, writes));
+    for (const std::string& id : settled_pending) {
       BOTCORE_RETURN_IF_ERROR(
           tx.Execute(
                 "UPDATE ledger_transfers SET pending_state = ? WHERE id = ?",
-                {PendingStateName(t.kind == TransferKind::kPostPending
-                                      ? PendingState::kPosted
-                                      : PendingState::kVoided),
-                 t.pending_id})
+                {PendingStateName(known.find(id)->second.pending_state), id})
               .status());
     }
-    TransferRecord record;
-    record.created_at = now;
-    record.pending_state = t.kind == TransferKind::kPending
-                               ? PendingState::kPending
-                               : PendingState::kNone;
-    SqlValue timeout;
-    if (t.kind == TransferKind::kPending && t.timeout > absl::ZeroDuration()) {
-      timeout = SqlValue(absl::ToInt64Microseconds(t.timeout));
+    std::vector<const TransferRecord*> inserts;
+    for (const TransferResult& r : results) {
+      if (r.created)
+        inserts.push_back(&known.find(r.record.transfer.id)->second);
     }
-    BOTCORE_ASSIGN_OR_RETURN(
-        std::vector<SqlRow> rows,
-        tx.Query(
-            "INSERT INTO ledger_transfers (id, kind, debit_owner,"
-            " credit_owner, asset, amount, pending_id, timeout_us,"
-            " pending_state, memo, created_at) VALUES (?, ?, ?, ?, ?, ?, ?,"
-            " ?, ?, ?, ?) ON CONFLICT DO NOTHING RETURNING seq",
-            {t.id, TransferKindName(t.kind), t.debit.owner, t.credit.owner,
-             t.debit.asset, t.amount.ToString(), t.pending_id, timeout,
-             PendingStateName(record.pending_state), t.memo,
-             absl::ToUnixMicros(now)}));
-    if (rows.empty()) {
-      // Another transaction recorded the id between our check and insert;
-      // this one must not commit its balance changes.
-      return absl::AbortedError(absl::StrCat(
-          "transfer ", t.id, " was recorded concurrently; retry it"));
+    BOTCORE_ASSIGN_OR_RETURN(auto sequences, InsertTransfers(tx, inserts));
+    for (TransferResult& r : results) {
+      auto it = sequences.find(r.record.transfer.id);
+      if (it != sequences.end()) r.record.sequence = it->second;
     }
-    BOTCORE_ASSIGN_OR_RETURN(record.sequence, rows[0].Int64(0));
-    record.transfer = std::move(t);
-    return TransferResult{std::move(record), true};
+    return results;
+  }
+
+  AccountState ZeroAccount(const AccountKey& key) const {
+    const Amount zero = Amount::Zero(scales.at(key.asset));
+    return AccountState{!key.is_system(), zero, zero, zero, zero};
+  }
+
+  // Inserts the records (in their final pending state) with multi-row
+  // statements; returns their sequences by id.
+  absl::StatusOr<std::map<std::string, int64_t, std::less<>>> InsertTransfers(
+      SqlTransaction& tx,
+      const std::vector<const TransferRecord*>& records) const {
+    std::map<std::string, int64_t, std::less<>> sequences;
+    BOTCORE_RETURN_IF_ERROR(internal::ForEachChunk(
+        records.size(), [&](size_t first, size_t count) -> absl::Status {
+          std::vector<SqlValue> params;
+          params.reserve(count * 11);
+          for (size_t i = first; i < first + count; ++i) {
+            const TransferRecord& r = *records[i];
+            const Transfer& t = r.transfer;
+            SqlValue timeout;
+            if (t.kind == TransferKind::kPending &&
+                t.timeout > absl::ZeroDuration()) {
+              timeout = SqlValue(absl::ToInt64Microseconds(t.timeout));
+            }
+            params.emplace_back(t.id);
+            params.emplace_back(TransferKindName(t.kind));
+            params.emplace_back(t.debit.owner);
+            params.emplace_back(t.credit.owner);
+            params.emplace_back(t.debit.asset);
+            params.emplace_back(t.amount.ToString());
+            params.emplace_back(t.pending_id);
+            params.push_back(std::move(timeout));
+            params.emplace_back(PendingStateName(r.pending_state));
+            params.emplace_back(t.memo);
+            params.emplace_back(absl::ToUnixMicros(r.created_at));
+          }
+          BOTCORE_ASSIGN_OR_RETURN(
+              std::vector<SqlRow> rows,
+              tx.Query(
+                  absl::StrCat("INSERT INTO ledger_transfers (id, kind,"
+                               " debit_owner, credit_owner, asset, amount,"
+                               " pending_id, timeout_us, pending_state, memo,"
+                               " created_at) VALUES ",
+                               internal::PlaceholderRows(count, 11),
+                               " ON CONFLICT DO NOTHING RETURNING id, seq"),
+                  params));
+          for (const SqlRow& row : rows) {
+            BOTCORE_ASSIGN_OR_RETURN(std::string id, row.Text(0));
+            BOTCORE_ASSIGN_OR_RETURN(int64_t seq, row.Int64(1));
+            sequences.emplace(std::move(id), seq);
+          }
+          for (size_t i = first; i < first + count; ++i) {
+            if (!sequences.contains(records[i]->transfer.id)) {
+              // Another transaction recorded the id between our check and
+              // insert; this one must not commit its balance changes.
+              return absl::AbortedError(
+                  absl::StrCat("transfer ", records[i]->transfer.id,
+                               " was recorded concurrently; retry it"));
+            }
+          }
+          return absl::OkStatus();
+        }));
+    return sequences;
   }
 
   absl::StatusOr<Balance> GetBalance(SqlTransaction& tx,
@@ -562,7 +752,7 @@ absl::StatusOr<TransferResult> Ledger::CreateTransfer(
   TransferResult result;
   BOTCORE_RETURN_IF_ERROR(
       impl_->db->Transact([&](SqlTransaction& tx) -> absl::Status {
-        BOTCORE_ASSIGN_OR_RETURN(result, impl_->Apply(tx, transfer));
+        BOTCORE_ASSIGN_OR_RETURN(result, CreateTransfer(tx, transfer));
         return absl::OkStatus();
       }));
   return result;
@@ -570,7 +760,10 @@ absl::StatusOr<TransferResult> Ledger::CreateTransfer(
 
 absl::StatusOr<TransferResult> Ledger::CreateTransfer(
     SqlTransaction& tx, const Transfer& transfer) {
-  return impl_->Apply(tx, transfer);
+  size_t failed = 0;
+  BOTCORE_ASSIGN_OR_RETURN(std::vector<TransferResult> results,
+                           impl_->Apply(tx, {&transfer, 1}, &failed));
+  return std::move(results[0]);
 }
 
 absl::StatusOr<std::vector<TransferResult>> Ledger::CreateTransfers(
@@ -586,17 +779,14 @@ absl::StatusOr<std::vector<TransferResult>> Ledger::CreateTransfers(
 
 absl::StatusOr<std::vector<TransferResult>> Ledger::CreateTransfers(
     SqlTransaction& tx, absl::Span<const Transfer> transfers) {
-  std::vector<TransferResult> results;
-  results.reserve(transfers.size());
-  for (size_t i = 0; i < transfers.size(); ++i) {
-    absl::StatusOr<TransferResult> r = impl_->Apply(tx, transfers[i]);
-    if (!r.ok()) {
-      return absl::Status(
-          r.status().code(),
-          absl::StrCat("linked transfer ", i, " (", transfers[i].id,
-                       ") failed, none recorded: ", r.status().message()));
-    }
-    results.push_back(*std::move(r));
+  size_t failed = 0;
+  absl::StatusOr<std::vector<TransferResult>> results =
+      impl_->Apply(tx, transfers, &failed);
+  if (!results.ok() && failed < transfers.size()) {
+    return absl::Status(
+        results.status().code(),
+        absl::StrCat("linked transfer ", failed, " (", transfers[failed].id,
+                     ") failed, none recorded: ", results.status().message()));
   }
   return results;
 }
@@ -629,8 +819,8 @@ absl::StatusOr<int> Ledger::ExpirePendingTransfers() {
                                    debit->debits_pending.Subtract(t.amount));
           BOTCORE_ASSIGN_OR_RETURN(credit->credits_pending,
                                    credit->credits_pending.Subtract(t.amount));
-          BOTCORE_RETURN_IF_ERROR(impl_->StoreAccount(tx, t.debit, *debit));
-          BOTCORE_RETURN_IF_ERROR(impl_->StoreAccount(tx, t.credit, *credit));
+          BOTCORE_RETURN_IF_ERROR(impl_->StoreAccounts(
+              tx, {{t.debit, *debit}, {t.credit, *credit}}));
           BOTCORE_RETURN_IF_ERROR(
               tx.Execute("UPDATE ledger_transfers SET pending_state ="
                          " 'expired' WHERE id = ?",
@@ -646,11 +836,12 @@ absl::StatusOr<int> Ledger::ExpirePendingTransfers() {
 absl::StatusOr<Balance> Ledger::GetBalance(const AccountKey& account) {
   BOTCORE_RETURN_IF_ERROR(impl_->Scale(account.asset).status());
   Balance balance;
-  BOTCORE_RETURN_IF_ERROR(
-      impl_->db->Transact([&](SqlTransaction& tx) -> absl::Status {
+  BOTCORE_RETURN_IF_ERROR(impl_->db->Transact(
+      [&](SqlTransaction& tx) -> absl::Status {
         BOTCORE_ASSIGN_OR_RETURN(balance, impl_->GetBalance(tx, account));
         return absl::OkStatus();
-      }, kReadOnlyTransaction));
+      },
+      kReadOnlyTransaction));
   return balance;
 }
 
@@ -661,11 +852,12 @@ absl::StatusOr<Balance> Ledger::GetBalance(SqlTransaction& tx,
 
 absl::StatusOr<TransferRecord> Ledger::GetTransfer(std::string_view id) {
   std::optional<TransferRecord> record;
-  BOTCORE_RETURN_IF_ERROR(
-      impl_->db->Transact([&](SqlTransaction& tx) -> absl::Status {
+  BOTCORE_RETURN_IF_ERROR(impl_->db->Transact(
+      [&](SqlTransaction& tx) -> absl::Status {
         BOTCORE_ASSIGN_OR_RETURN(record, impl_->Find(tx, id));
         return absl::OkStatus();
-      }, kReadOnlyTransaction));
+      },
+      kReadOnlyTransaction));
   if (!record.has_value()) {
     return absl::NotFoundError(
         absl::StrCat("no transfer with id ", ToAbsl(id)));
@@ -705,8 +897,8 @@ absl::StatusOr<std::vector<TransferRecord>> Ledger::History(
   absl::StrAppend(&sql, " ORDER BY seq LIMIT ?");
   params.emplace_back(int64_t{query.limit});
   std::vector<TransferRecord> page;
-  BOTCORE_RETURN_IF_ERROR(
-      impl_->db->Transact([&](SqlTransaction& tx) -> absl::Status {
+  BOTCORE_RETURN_IF_ERROR(impl_->db->Transact(
+      [&](SqlTransaction& tx) -> absl::Status {
         page.clear();
         BOTCORE_ASSIGN_OR_RETURN(std::vector<SqlRow> rows,
                                  tx.Query(sql, params));
@@ -715,7 +907,8 @@ absl::StatusOr<std::vector<TransferRecord>> Ledger::History(
           page.push_back(std::move(r));
         }
         return absl::OkStatus();
-      }, kReadOnlyTransaction));
+      },
+      kReadOnlyTransaction));
   return page;
 }
 
@@ -726,8 +919,8 @@ absl::StatusOr<std::vector<TransferRecord>> Ledger::Feed(int64_t after_sequence,
         absl::StrCat("feed page size ", limit, " is outside 1..10000"));
   }
   std::vector<TransferRecord> page;
-  BOTCORE_RETURN_IF_ERROR(
-      impl_->db->Transact([&](SqlTransaction& tx) -> absl::Status {
+  BOTCORE_RETURN_IF_ERROR(impl_->db->Transact(
+      [&](SqlTransaction& tx) -> absl::Status {
         page.clear();
         BOTCORE_ASSIGN_OR_RETURN(
             std::vector<SqlRow> rows,
@@ -740,102 +933,107 @@ absl::StatusOr<std::vector<TransferRecord>> Ledger::Feed(int64_t after_sequence,
           page.push_back(std::move(r));
         }
         return absl::OkStatus();
-      }, kReadOnlyTransaction));
+      },
+      kReadOnlyTransaction));
   return page;
 }
 
 absl::Status Ledger::CheckInvariants() {
-  return impl_->db->Transact([&](SqlTransaction& tx) -> absl::Status {
-    // Totals recomputed from the transfers, per account.
-    std::map<AccountKey, AccountState> expected;
-    BOTCORE_ASSIGN_OR_RETURN(
-        std::vector<SqlRow> transfers,
-        tx.Query(absl::StrCat("SELECT ", kTransferColumns,
-                              " FROM ledger_transfers ORDER BY seq")));
-    auto slot = [&](const AccountKey& key) -> AccountState& {
-      auto it = expected.find(key);
-      if (it == expected.end()) {
-        const Amount zero = Amount::Zero(impl_->scales.at(key.asset));
-        it = expected.emplace(key, AccountState{false, zero, zero, zero, zero})
-                 .first;
-      }
-      return it->second;
-    };
-    for (const SqlRow& row : transfers) {
-      BOTCORE_ASSIGN_OR_RETURN(TransferRecord r, impl_->FromRow(row));
-      const Transfer& t = r.transfer;
-      AccountState& d = slot(t.debit);
-      AccountState& c = slot(t.credit);
-      if (t.kind == TransferKind::kPosted ||
-          t.kind == TransferKind::kPostPending) {
-        BOTCORE_ASSIGN_OR_RETURN(d.debits_posted,
-                                 d.debits_posted.Add(t.amount));
-        BOTCORE_ASSIGN_OR_RETURN(c.credits_posted,
-                                 c.credits_posted.Add(t.amount));
-      } else if (t.kind == TransferKind::kPending &&
-                 r.pending_state == PendingState::kPending) {
-        BOTCORE_ASSIGN_OR_RETURN(d.debits_pending,
-                                 d.debits_pending.Add(t.amount));
-        BOTCORE_ASSIGN_OR_RETURN(c.credits_pending,
-                                 c.credits_pending.Add(t.amount));
-      }
-    }
-    BOTCORE_ASSIGN_OR_RETURN(
-        std::vector<SqlRow> accounts,
-        tx.Query(
-            "SELECT owner, asset FROM ledger_accounts ORDER BY owner, asset"));
-    std::map<std::string, std::pair<Amount, Amount>> posted_sums;
-    std::map<std::string, std::pair<Amount, Amount>> pending_sums;
-    for (const SqlRow& row : accounts) {
-      AccountKey key;
-      BOTCORE_ASSIGN_OR_RETURN(key.owner, row.Text(0));
-      BOTCORE_ASSIGN_OR_RETURN(key.asset, row.Text(1));
-      BOTCORE_ASSIGN_OR_RETURN(std::optional<AccountState> a,
-                               impl_->LoadAccount(tx, key));
-      const AccountState& want = slot(key);
-      if (a->debits_posted != want.debits_posted ||
-          a->credits_posted != want.credits_posted ||
-          a->debits_pending != want.debits_pending ||
-          a->credits_pending != want.credits_pending) {
-        return absl::DataLossError(
-            absl::StrCat("account ", Describe(key),
-                         " totals differ from the sum of its transfers"));
-      }
-      if (a->forbid_overdraft) {
-        BOTCORE_ASSIGN_OR_RETURN(Amount available, a->Available());
-        if (available.is_negative()) {
-          return absl::DataLossError(
-              absl::StrCat("account ", Describe(key), " forbids overdraft but",
-                           " has ", available.ToString(), " available"));
+  return impl_->db->Transact(
+      [&](SqlTransaction& tx) -> absl::Status {
+        // Totals recomputed from the transfers, per account.
+        std::map<AccountKey, AccountState> expected;
+        BOTCORE_ASSIGN_OR_RETURN(
+            std::vector<SqlRow> transfers,
+            tx.Query(absl::StrCat("SELECT ", kTransferColumns,
+                                  " FROM ledger_transfers ORDER BY seq")));
+        auto slot = [&](const AccountKey& key) -> AccountState& {
+          auto it = expected.find(key);
+          if (it == expected.end()) {
+            const Amount zero = Amount::Zero(impl_->scales.at(key.asset));
+            it = expected
+                     .emplace(key, AccountState{false, zero, zero, zero, zero})
+                     .first;
+          }
+          return it->second;
+        };
+        for (const SqlRow& row : transfers) {
+          BOTCORE_ASSIGN_OR_RETURN(TransferRecord r, impl_->FromRow(row));
+          const Transfer& t = r.transfer;
+          AccountState& d = slot(t.debit);
+          AccountState& c = slot(t.credit);
+          if (t.kind == TransferKind::kPosted ||
+              t.kind == TransferKind::kPostPending) {
+            BOTCORE_ASSIGN_OR_RETURN(d.debits_posted,
+                                     d.debits_posted.Add(t.amount));
+            BOTCORE_ASSIGN_OR_RETURN(c.credits_posted,
+                                     c.credits_posted.Add(t.amount));
+          } else if (t.kind == TransferKind::kPending &&
+                     r.pending_state == PendingState::kPending) {
+            BOTCORE_ASSIGN_OR_RETURN(d.debits_pending,
+                                     d.debits_pending.Add(t.amount));
+            BOTCORE_ASSIGN_OR_RETURN(c.credits_pending,
+                                     c.credits_pending.Add(t.amount));
+          }
         }
-      }
-      const Amount zero = Amount::Zero(impl_->scales.at(key.asset));
-      auto& posted =
-          posted_sums.try_emplace(key.asset, zero, zero).first->second;
-      auto& pend =
-          pending_sums.try_emplace(key.asset, zero, zero).first->second;
-      BOTCORE_ASSIGN_OR_RETURN(posted.first,
-                               posted.first.Add(a->debits_posted));
-      BOTCORE_ASSIGN_OR_RETURN(posted.second,
-                               posted.second.Add(a->credits_posted));
-      BOTCORE_ASSIGN_OR_RETURN(pend.first, pend.first.Add(a->debits_pending));
-      BOTCORE_ASSIGN_OR_RETURN(pend.second,
-                               pend.second.Add(a->credits_pending));
-    }
-    if (expected.size() != accounts.size()) {
-      return absl::DataLossError(
-          "a transfer refers to an account that does not exist");
-    }
-    for (const auto& [asset, sums] : posted_sums) {
-      if (sums.first != sums.second ||
-          pending_sums[asset].first != pending_sums[asset].second) {
-        return absl::DataLossError(absl::StrCat(
-            "debits and credits of ", asset, " differ: posted ",
-            sums.first.ToString(), " vs ", sums.second.ToString()));
-      }
-    }
-    return absl::OkStatus();
-  }, kReadOnlyTransaction);
+        BOTCORE_ASSIGN_OR_RETURN(
+            std::vector<SqlRow> accounts,
+            tx.Query("SELECT owner, asset FROM ledger_accounts ORDER BY owner, "
+                     "asset"));
+        std::map<std::string, std::pair<Amount, Amount>> posted_sums;
+        std::map<std::string, std::pair<Amount, Amount>> pending_sums;
+        for (const SqlRow& row : accounts) {
+          AccountKey key;
+          BOTCORE_ASSIGN_OR_RETURN(key.owner, row.Text(0));
+          BOTCORE_ASSIGN_OR_RETURN(key.asset, row.Text(1));
+          BOTCORE_ASSIGN_OR_RETURN(std::optional<AccountState> a,
+                                   impl_->LoadAccount(tx, key));
+          const AccountState& want = slot(key);
+          if (a->debits_posted != want.debits_posted ||
+              a->credits_posted != want.credits_posted ||
+              a->debits_pending != want.debits_pending ||
+              a->credits_pending != want.credits_pending) {
+            return absl::DataLossError(
+                absl::StrCat("account ", Describe(key),
+                             " totals differ from the sum of its transfers"));
+          }
+          if (a->forbid_overdraft) {
+            BOTCORE_ASSIGN_OR_RETURN(Amount available, a->Available());
+            if (available.is_negative()) {
+              return absl::DataLossError(absl::StrCat(
+                  "account ", Describe(key), " forbids overdraft but", " has ",
+                  available.ToString(), " available"));
+            }
+          }
+          const Amount zero = Amount::Zero(impl_->scales.at(key.asset));
+          auto& posted =
+              posted_sums.try_emplace(key.asset, zero, zero).first->second;
+          auto& pend =
+              pending_sums.try_emplace(key.asset, zero, zero).first->second;
+          BOTCORE_ASSIGN_OR_RETURN(posted.first,
+                                   posted.first.Add(a->debits_posted));
+          BOTCORE_ASSIGN_OR_RETURN(posted.second,
+                                   posted.second.Add(a->credits_posted));
+          BOTCORE_ASSIGN_OR_RETURN(pend.first,
+                                   pend.first.Add(a->debits_pending));
+          BOTCORE_ASSIGN_OR_RETURN(pend.second,
+                                   pend.second.Add(a->credits_pending));
+        }
+        if (expected.size() != accounts.size()) {
+          return absl::DataLossError(
+              "a transfer refers to an account that does not exist");
+        }
+        for (const auto& [asset, sums] : posted_sums) {
+          if (sums.first != sums.second ||
+              pending_sums[asset].first != pending_sums[asset].second) {
+            return absl::DataLossError(absl::StrCat(
+                "debits and credits of ", asset, " differ: posted ",
+                sums.first.ToString(), " vs ", sums.second.ToString()));
+          }
+        }
+        return absl::OkStatus();
+      },
+      kReadOnlyTransaction);
 }
 
 }  // namespace botcore

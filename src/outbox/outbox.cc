@@ -7,6 +7,7 @@
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
 #include "internal/schema.h"
+#include "internal/sql_text.h"
 #include "internal/status_macros.h"
 #include "internal/strings.h"
 
@@ -106,22 +107,47 @@ absl::StatusOr<std::unique_ptr<Outbox>> Outbox::Create(
 }
 
 absl::Status Outbox::Enqueue(SqlTransaction& tx, const OutboxMessage& message) {
-  if (message.key.empty() || message.key.size() > 200) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "an outbox key needs 1 to 200 characters, got ", message.key.size()));
-  }
-  if (message.topic.empty()) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("outbox message ", message.key, " has no topic"));
+  return EnqueueAll(tx, {&message, 1});
+}
+
+absl::Status Outbox::EnqueueAll(SqlTransaction& tx,
+                                absl::Span<const OutboxMessage> messages) {
+  for (const OutboxMessage& message : messages) {
+    if (message.key.empty() || message.key.size() > 200) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "an outbox key needs 1 to 200 characters, got ", message.key.size()));
+    }
+    if (message.topic.empty()) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("outbox message ", message.key, " has no topic"));
+    }
   }
   const int64_t now = absl::ToUnixMicros(options_.clock->Now());
-  return tx
-      .Execute(
-          "INSERT INTO outbox_messages (message_key, topic, payload, state,"
-          " attempts, next_attempt_at, last_error, created_at) VALUES (?, ?,"
-          " ?, 'pending', 0, ?, '', ?) ON CONFLICT DO NOTHING",
-          {message.key, message.topic, message.payload, now, now})
-      .status();
+  return internal::ForEachChunk(
+      messages.size(), [&](size_t first, size_t count) -> absl::Status {
+        std::vector<SqlValue> params;
+        params.reserve(count * 5);
+        for (size_t i = first; i < first + count; ++i) {
+          params.emplace_back(messages[i].key);
+          params.emplace_back(messages[i].topic);
+          params.emplace_back(messages[i].payload);
+          params.emplace_back(now);
+          params.emplace_back(now);
+        }
+        std::string rows;
+        for (size_t i = 0; i < count; ++i) {
+          absl::StrAppend(&rows, i == 0 ? "" : ", ",
+                          "(?, ?, ?, 'pending', 0, ?, '', ?)");
+        }
+        return tx
+            .Execute(absl::StrCat("INSERT INTO outbox_messages (message_key,"
+                                  " topic, payload, state, attempts,"
+                                  " next_attempt_at, last_error, created_at)"
+                                  " VALUES ",
+                                  rows, " ON CONFLICT DO NOTHING"),
+                     params)
+            .status();
+      });
 }
 
 absl::StatusOr<DeliveryReport> Outbox::DeliverDue(OutboxTarget& target,

@@ -1,7 +1,10 @@
 #include "botcore/referral/referral.h"
 
+#include <algorithm>
 #include <array>
+#include <map>
 #include <optional>
+#include <set>
 #include <string>
 #include <utility>
 #include <vector>
@@ -12,6 +15,7 @@
 #include "internal/json_text.h"
 #include "internal/keccak.h"
 #include "internal/schema.h"
+#include "internal/sql_text.h"
 #include "internal/status_macros.h"
 #include "internal/strings.h"
 
@@ -69,19 +73,55 @@ struct ReferralEngine::Impl {
     return std::optional<ReferralMember>(std::move(m));
   }
 
+  // The chains above `users`, nearest first, at most `depth` long each: one
+  // query per level for all of them.
+  absl::StatusOr<std::map<std::string, std::vector<std::string>>> UplinesOf(
+      SqlTransaction& tx, const std::set<std::string>& users, int depth) const {
+    std::map<std::string, std::string> referrer_of;  // "" for none
+    std::set<std::string> frontier = users;
+    for (int level = 0; level < depth && !frontier.empty(); ++level) {
+      const std::vector<SqlValue> ids(frontier.begin(), frontier.end());
+      frontier.clear();
+      BOTCORE_RETURN_IF_ERROR(internal::ForEachInList(
+          ids, [&](absl::Span<const SqlValue> list) -> absl::Status {
+            BOTCORE_ASSIGN_OR_RETURN(
+                std::vector<SqlRow> rows,
+                tx.Query(
+                    absl::StrCat("SELECT user_id, referrer FROM"
+                                 " referral_members WHERE user_id IN ",
+                                 internal::PlaceholderRows(1, list.size())),
+                    list));
+            for (const SqlRow& row : rows) {
+              BOTCORE_ASSIGN_OR_RETURN(std::string user, row.Text(0));
+              BOTCORE_ASSIGN_OR_RETURN(std::string referrer, row.Text(1));
+              if (!referrer.empty() && !referrer_of.contains(referrer)) {
+                frontier.insert(referrer);
+              }
+              referrer_of[std::move(user)] = std::move(referrer);
+            }
+            return absl::OkStatus();
+          }));
+    }
+    std::map<std::string, std::vector<std::string>> chains;
+    for (const std::string& user : users) {
+      std::vector<std::string>& chain = chains[user];
+      std::string at = user;
+      while (static_cast<int>(chain.size()) < depth) {
+        auto it = referrer_of.find(at);
+        if (it == referrer_of.end() || it->second.empty()) break;
+        chain.push_back(it->second);
+        at = it->second;
+      }
+    }
+    return chains;
+  }
+
   // The chain above `user_id`, nearest first, at most `depth` long.
   absl::StatusOr<std::vector<std::string>> Uplines(SqlTransaction& tx,
                                                    std::string user_id,
                                                    int depth) const {
-    std::vector<std::string> chain;
-    while (static_cast<int>(chain.size()) < depth) {
-      BOTCORE_ASSIGN_OR_RETURN(std::optional<ReferralMember> m,
-                               Load(tx, "user_id", user_id));
-      if (!m.has_value() || m->referrer.empty()) break;
-      chain.push_back(m->referrer);
-      user_id = m->referrer;
-    }
-    return chain;
+    BOTCORE_ASSIGN_OR_RETURN(auto chains, UplinesOf(tx, {user_id}, depth));
+    return std::move(chains[user_id]);
   }
 };
 
@@ -267,48 +307,78 @@ absl::StatusOr<ReferralStats> ReferralEngine::Stats(std::string_view user_id) {
   return stats;
 }
 
-absl::Status ReferralEngine::OnDepositCredited(SqlTransaction& tx,
-                                               const Deposit& deposit) {
-  if (!impl_->options.enabled) return absl::OkStatus();
+absl::Status ReferralEngine::OnDepositsCredited(
+    SqlTransaction& tx, absl::Span<const Deposit> deposits) {
+  if (!impl_->options.enabled || deposits.empty()) return absl::OkStatus();
   const int depth = std::min<int>(impl_->options.max_depth,
                                   static_cast<int>(impl_->rates.size()));
-  BOTCORE_ASSIGN_OR_RETURN(std::vector<std::string> uplines,
-                           impl_->Uplines(tx, deposit.user_id, depth));
-  const std::string deposit_id = deposit.observation.key.TransferId();
-  for (size_t i = 0; i < uplines.size(); ++i) {
-    const int level = static_cast<int>(i) + 1;
-    BOTCORE_ASSIGN_OR_RETURN(Amount reward,
-                             deposit.observation.amount.MultiplyByRate(
-                                 impl_->rates[i], RoundingMode::kTowardZero));
-    if (!reward.is_positive()) continue;  // all dust: nothing to pay
-    const std::string& asset = deposit.asset;
-    Transfer t;
-    t.id = absl::StrCat("referral:", deposit_id, ":", level);
-    t.debit = {std::string(kRewardsPool), asset};
-    t.credit = {uplines[i], asset};
-    t.amount = reward;
-    t.memo = absl::StrCat("referral reward, level ", level, ", from ",
-                          deposit.user_id);
-    BOTCORE_ASSIGN_OR_RETURN(TransferResult r,
-                             impl_->options.ledger->CreateTransfer(tx, t));
-    if (!r.created) continue;
-    BOTCORE_RETURN_IF_ERROR(
-        tx.Execute("INSERT INTO referral_rewards (transfer_id, beneficiary,"
-                   " depositor, level, asset, amount) VALUES (?, ?, ?, ?, ?, ?)"
-                   " ON CONFLICT DO NOTHING",
-                   {t.id, uplines[i], deposit.user_id, int64_t{level}, asset,
-                    reward.ToString()})
-            .status());
-    if (impl_->options.outbox != nullptr) {
-      BOTCORE_RETURN_IF_ERROR(impl_->options.outbox->Enqueue(
-          tx,
-          OutboxMessage{t.id, "referral.reward",
-                        internal::JsonObject({{"user_id", uplines[i]},
-                                              {"from_user_id", deposit.user_id},
-                                              {"level", absl::StrCat(level)},
-                                              {"amount", reward.ToString()},
-                                              {"asset", asset}})}));
+  std::set<std::string> depositors;
+  for (const Deposit& d : deposits) depositors.insert(d.user_id);
+  BOTCORE_ASSIGN_OR_RETURN(auto uplines,
+                           impl_->UplinesOf(tx, depositors, depth));
+  // Each reward: its transfer, and the depositor and level it is for.
+  std::vector<Transfer> transfers;
+  std::vector<std::pair<const Deposit*, int>> origins;
+  for (const Deposit& deposit : deposits) {
+    const std::vector<std::string>& chain = uplines[deposit.user_id];
+    const std::string deposit_id = deposit.observation.key.TransferId();
+    for (size_t i = 0; i < chain.size(); ++i) {
+      const int level = static_cast<int>(i) + 1;
+      BOTCORE_ASSIGN_OR_RETURN(Amount reward,
+                               deposit.observation.amount.MultiplyByRate(
+                                   impl_->rates[i], RoundingMode::kTowardZero));
+      if (!reward.is_positive()) continue;  // all dust: nothing to pay
+      Transfer t;
+      t.id = absl::StrCat("referral:", deposit_id, ":", level);
+      t.debit = {std::string(kRewardsPool), deposit.asset};
+      t.credit = {chain[i], deposit.asset};
+      t.amount = reward;
+      t.memo = absl::StrCat("referral reward, level ", level, ", from ",
+                            deposit.user_id);
+      transfers.push_back(std::move(t));
+      origins.emplace_back(&deposit, level);
     }
+  }
+  BOTCORE_ASSIGN_OR_RETURN(
+      std::vector<TransferResult> results,
+      impl_->options.ledger->CreateTransfers(tx, transfers));
+  std::vector<SqlValue> rows;
+  std::vector<OutboxMessage> messages;
+  for (size_t i = 0; i < transfers.size(); ++i) {
+    if (!results[i].created) continue;
+    const Transfer& t = transfers[i];
+    const auto& [deposit, level] = origins[i];
+    const std::string& asset = t.credit.asset;
+    for (SqlValue v :
+         {SqlValue(t.id), SqlValue(t.credit.owner), SqlValue(deposit->user_id),
+          SqlValue(level), SqlValue(asset), SqlValue(t.amount.ToString())}) {
+      rows.push_back(std::move(v));
+    }
+    if (impl_->options.outbox != nullptr) {
+      messages.push_back(OutboxMessage{
+          t.id, "referral.reward",
+          internal::JsonObject({{"user_id", t.credit.owner},
+                                {"from_user_id", deposit->user_id},
+                                {"level", absl::StrCat(level)},
+                                {"amount", t.amount.ToString()},
+                                {"asset", asset}})});
+    }
+  }
+  constexpr size_t kColumns = 6;
+  BOTCORE_RETURN_IF_ERROR(internal::ForEachChunk(
+      rows.size() / kColumns, [&](size_t first, size_t count) -> absl::Status {
+        return tx
+            .Execute(absl::StrCat("INSERT INTO referral_rewards (transfer_id,"
+                                  " beneficiary, depositor, level, asset,"
+                                  " amount) VALUES ",
+                                  internal::PlaceholderRows(count, kColumns),
+                                  " ON CONFLICT DO NOTHING"),
+                     absl::Span<const SqlValue>(rows).subspan(first * kColumns,
+                                                              count * kColumns))
+            .status();
+      }));
+  if (!messages.empty()) {
+    BOTCORE_RETURN_IF_ERROR(impl_->options.outbox->EnqueueAll(tx, messages));
   }
   return absl::OkStatus();
 }

@@ -4,10 +4,14 @@
 //
 //   deposit_worker <database url> <deposits> <threads> <credit batch size>
 //
+// With BOTCORE_KILL_POINT=<n> in its environment it kills itself with SIGKILL
+// after its nth SQL statement or commit (self_killing_database.h).
+//
 // Exit status: 0 when done, 2 on an unexpected error (printed).
 
 #include <cstdlib>
 #include <iostream>
+#include <memory>
 #include <string>
 #include <thread>
 #include <vector>
@@ -15,6 +19,7 @@
 #include "botcore/core/clock.h"
 #include "botcore/testing/simulated_chain.h"
 #include "ledger/payment_stack.h"
+#include "ledger/self_killing_database.h"
 #include "ledger/worker_scenario.h"
 
 namespace botcore::testing {
@@ -49,7 +54,17 @@ int Main(int argc, char** argv) {
   DepositEngineOptions options;
   options.credit_batch_size = std::atoi(argv[4]);
   SystemClock clock;
-  absl::StatusOr<PaymentStack> s = PaymentStack::Open(url, &clock, options);
+  absl::StatusOr<std::unique_ptr<Database>> db = OpenDatabase(url);
+  if (!db.ok()) {
+    std::cerr << "deposit_worker: " << db.status() << "\n";
+    return 2;
+  }
+  if (const char* kill_point = std::getenv("BOTCORE_KILL_POINT")) {
+    *db = std::make_unique<SelfKillingDatabase>(
+        *std::move(db), std::strtoll(kill_point, nullptr, 10));
+  }
+  absl::StatusOr<PaymentStack> s =
+      PaymentStack::Open(*std::move(db), &clock, options);
   if (!s.ok()) {
     std::cerr << "deposit_worker: " << s.status() << "\n";
     return 2;

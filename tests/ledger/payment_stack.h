@@ -7,6 +7,7 @@
 
 #include <memory>
 #include <string>
+#include <utility>
 
 #include "absl/status/statusor.h"
 #include "botcore/adapters/storage.h"
@@ -37,13 +38,23 @@ struct PaymentStack {
   std::unique_ptr<DepositEngine> deposits;
   std::unique_ptr<WithdrawalEngine> withdrawals;
 
-  // `configure` may adjust the deposit options before the engines start.
+  // `deposit_template` may adjust the deposit options before the engines
+  // start.
   static absl::StatusOr<PaymentStack> Open(
       const std::string& url, Clock* clock,
       const DepositEngineOptions& deposit_template = {},
       const DatabaseOptions& database_options = {}) {
+    BOTCORE_ASSIGN_OR_RETURN(std::unique_ptr<Database> db,
+                             OpenDatabase(url, database_options));
+    return Open(std::move(db), clock, deposit_template);
+  }
+
+  // The engines over `db` (e.g. a decorated database).
+  static absl::StatusOr<PaymentStack> Open(
+      std::unique_ptr<Database> db, Clock* clock,
+      const DepositEngineOptions& deposit_template) {
     PaymentStack s;
-    BOTCORE_ASSIGN_OR_RETURN(s.db, OpenDatabase(url, database_options));
+    s.db = std::move(db);
     LedgerOptions lo;
     lo.database = s.db.get();
     lo.clock = clock;

@@ -66,20 +66,26 @@ struct ScenarioExpectation {
   int rewards = 0;
 };
 
+// Adds a credited deposit of `units` by scenario user `user` and its
+// rewards (5 %, 4 %, 3 % to the users above it in its chain of four).
+inline void ExpectDeposit(ScenarioExpectation& e, int user,
+                          absl::int128 units) {
+  static constexpr int kRates[] = {5, 4, 3};
+  e.posted[ScenarioUser(user)] += units;
+  e.posted["$deposit_clearing"] -= units;
+  for (int level = 1; level <= 3 && level <= user % 4; ++level) {
+    const absl::int128 reward = units * kRates[level - 1] / 100;
+    e.posted[ScenarioUser(user - level)] += reward;
+    e.posted["$rewards_pool"] -= reward;
+    ++e.rewards;
+  }
+}
+
+// What crediting all `deposits` of the scenario must give.
 inline ScenarioExpectation ExpectScenario(int deposits) {
   ScenarioExpectation e;
-  static constexpr int kRates[] = {5, 4, 3};
   for (int n = 0; n < deposits; ++n) {
-    const int user = n % kScenarioUsers;
-    const absl::int128 amount = ScenarioAmount(n);
-    e.posted[ScenarioUser(user)] += amount;
-    e.posted["$deposit_clearing"] -= amount;
-    for (int level = 1; level <= 3 && level <= user % 4; ++level) {
-      const absl::int128 reward = amount * kRates[level - 1] / 100;
-      e.posted[ScenarioUser(user - level)] += reward;
-      e.posted["$rewards_pool"] -= reward;
-      ++e.rewards;
-    }
+    ExpectDeposit(e, n % kScenarioUsers, ScenarioAmount(n));
   }
   return e;
 }

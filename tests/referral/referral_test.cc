@@ -140,7 +140,7 @@ TEST_SUITE("referral") {
     d.observation.key = {56, "0x" + std::string(64, '1'), 0};
     d.observation.amount = Usdt("10");
     REQUIRE_OK(opened->db->Transact(
-        [&](SqlTransaction& tx) { return off->OnDepositCredited(tx, d); }));
+        [&](SqlTransaction& tx) { return off->OnDepositsCredited(tx, {d}); }));
     CHECK_STATUS_IS(opened->ledger->GetBalance({"a", "USDT"}), kNotFound);
   }
 }

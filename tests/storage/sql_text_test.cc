@@ -2,6 +2,12 @@
 
 #include <doctest/doctest.h>
 
+#include <utility>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/types/span.h"
+
 namespace botcore::internal {
 namespace {
 
@@ -25,6 +31,54 @@ TEST_CASE("NumberPlaceholders numbers '?' outside quotes") {
   CHECK(count == 2);
   CHECK(NumberPlaceholders("SELECT 1", &count) == "SELECT 1");
   CHECK(count == 0);
+}
+
+TEST_CASE("PlaceholderRows builds VALUES rows and IN lists") {
+  CHECK(PlaceholderRows(2, 3) == "(?, ?, ?), (?, ?, ?)");
+  CHECK(PlaceholderRows(1, 2) == "(?, ?)");
+  CHECK(PlaceholderRows(1, 1) == "(?)");
+}
+
+TEST_CASE("ForEachChunk splits into powers of two, largest first") {
+  std::vector<std::pair<size_t, size_t>> chunks;
+  auto record = [&](size_t first, size_t count) {
+    chunks.emplace_back(first, count);
+    return absl::OkStatus();
+  };
+  REQUIRE(ForEachChunk(100, record).ok());
+  CHECK(chunks ==
+        std::vector<std::pair<size_t, size_t>>{{0, 64}, {64, 32}, {96, 4}});
+  chunks.clear();
+  REQUIRE(ForEachChunk(600, record).ok());
+  CHECK(chunks == std::vector<std::pair<size_t, size_t>>{
+                      {0, 256}, {256, 256}, {512, 64}, {576, 16}, {592, 8}});
+  chunks.clear();
+  REQUIRE(ForEachChunk(0, record).ok());
+  CHECK(chunks.empty());
+  int calls = 0;
+  const absl::Status stop = ForEachChunk(100, [&](size_t, size_t) {
+    ++calls;
+    return absl::AbortedError("stop");
+  });
+  CHECK(stop.code() == absl::StatusCode::kAborted);
+  CHECK(calls == 1);
+}
+
+TEST_CASE("ForEachInList pads each list to a power of two with its last item") {
+  std::vector<SqlValue> items;
+  for (int i = 0; i < 300; ++i) items.emplace_back(i);
+  std::vector<std::vector<SqlValue>> lists;
+  REQUIRE(ForEachInList(items, [&](absl::Span<const SqlValue> list) {
+            lists.emplace_back(list.begin(), list.end());
+            return absl::OkStatus();
+          }).ok());
+  REQUIRE(lists.size() == 2);
+  CHECK(lists[0].size() == 256);
+  CHECK(lists[0].back() == SqlValue(255));
+  REQUIRE(lists[1].size() == 64);  // 44 items, padded
+  CHECK(lists[1][0] == SqlValue(256));
+  CHECK(lists[1][43] == SqlValue(299));
+  CHECK(lists[1][63] == SqlValue(299));
 }
 
 }  // namespace

@@ -11,10 +11,12 @@
 //                                            admin assigns it -> credited)
 //                      -> below_minimum     (confirmed, too small; kept)
 //
-// Crediting is one database transaction: the state change, the ledger
-// transfer ($deposit_clearing -> user, id "deposit:<chain>:<tx>:<log>"), the
-// user's deposit level, the outbox messages and the DepositCreditListener
-// (referral rewards) commit together or not at all.
+// Crediting is one database transaction per batch of deposits (default 100):
+// the state changes, the ledger transfers ($deposit_clearing -> user, id
+// "deposit:<chain>:<tx>:<log>"), the users' deposit levels, the outbox
+// messages and the DepositCreditListener (referral rewards) commit together
+// or not at all. The batch is worked on as a whole: each table is read and
+// written with a few multi-row statements per batch, not per deposit.
 //
 //   DepositEngineOptions o;
 //   o.database = db.get(); o.ledger = ledger.get(); o.outbox = outbox.get();
@@ -106,14 +108,15 @@ struct DepositLevel {
   int level = 0;
 };
 
-// Called inside the crediting transaction, after the user's account was
-// credited. Whatever it writes through `tx` commits with the credit; an
-// error rolls the credit back. ReferralEngine implements it.
+// Called inside the crediting transaction with the deposits it credits (a
+// batch of up to DepositEngineOptions::credit_batch_size), after the users'
+// accounts were credited. Whatever it writes through `tx` commits with the
+// credits; an error rolls the whole batch back. ReferralEngine implements it.
 class DepositCreditListener {
  public:
   virtual ~DepositCreditListener() = default;
-  virtual absl::Status OnDepositCredited(SqlTransaction& tx,
-                                         const Deposit& deposit) = 0;
+  virtual absl::Status OnDepositsCredited(
+      SqlTransaction& tx, absl::Span<const Deposit> deposits) = 0;
 };
 
 struct SyncReport {

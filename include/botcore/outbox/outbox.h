@@ -30,6 +30,7 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
+#include "absl/types/span.h"
 #include "botcore/core/clock.h"
 #include "botcore/ports/database.h"
 
@@ -105,6 +106,11 @@ class Outbox {
   // storage errors.
   [[nodiscard]] absl::Status Enqueue(SqlTransaction& tx,
                                      const OutboxMessage& message);
+
+  // Queues `messages` as part of `tx`, with one multi-row statement per
+  // chunk of up to 256. Errors as Enqueue (none queued on an error).
+  [[nodiscard]] absl::Status EnqueueAll(
+      SqlTransaction& tx, absl::Span<const OutboxMessage> messages);
 
   // Claims up to `max_messages` due messages, delivers them one by one
   // through `target`, and records each outcome. Returns the counts.

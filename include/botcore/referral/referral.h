@@ -30,6 +30,7 @@
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "absl/types/span.h"
 #include "botcore/core/amount.h"
 #include "botcore/core/clock.h"
 #include "botcore/ledger/deposits.h"
@@ -110,11 +111,13 @@ class ReferralEngine final : public DepositCreditListener {
   // Errors: kNotFound for an unregistered user.
   [[nodiscard]] absl::StatusOr<ReferralStats> Stats(std::string_view user_id);
 
-  // Pays the rewards for a credited deposit inside `tx` (DepositEngine calls
-  // this through DepositCreditListener). Idempotent.
+  // Pays the rewards for credited deposits inside `tx` (DepositEngine calls
+  // this through DepositCreditListener with each crediting batch): the
+  // referral chains of all depositors are read level by level and every
+  // reward is one linked ledger batch. Idempotent.
   // Errors: ledger and storage errors.
-  absl::Status OnDepositCredited(SqlTransaction& tx,
-                                 const Deposit& deposit) override;
+  absl::Status OnDepositsCredited(SqlTransaction& tx,
+                                  absl::Span<const Deposit> deposits) override;
 
  private:
   struct Impl;
