@@ -1,34 +1,57 @@
-// botcore-bot: reads the configuration, opens the database, and reports what
-// it found. The bot runtime wires in here once it lands (issue #7).
+// botcore-bot: reads the configuration (.env and the environment), builds
+// the bot (botcore/runtime/bot_assembly.h) and runs it until SIGTERM or
+// SIGINT, then stops gracefully: no new updates, in-flight ones finished, the
+// outbox flushed, the database closed, within SHUTDOWN_TIMEOUT.
+//
+//   botcore-bot            console mode without TELEGRAM_BOT_TOKEN
+
+#include <pthread.h>
+#include <signal.h>
 
 #include <cstdio>
-#include <map>
+#include <cstdlib>
 #include <memory>
-#include <string>
+#include <thread>
 
 #include "absl/status/status.h"
-#include "absl/strings/str_join.h"
-#include "botcore/adapters/storage.h"
+#include "absl/synchronization/notification.h"
 #include "botcore/core/config.h"
-#include "botcore/version.h"
+#include "botcore/runtime/bot_assembly.h"
 
 namespace {
 
 absl::Status Run() {
   absl::StatusOr<botcore::Config> config = botcore::Config::Load(".env");
   if (!config.ok()) return config.status();
-  const std::string url =
-      config->GetString("DATABASE_URL", botcore::kDefaultDatabaseUrl);
-  absl::StatusOr<std::unique_ptr<botcore::Database>> db = botcore::OpenDatabase(url);
-  if (!db.ok()) return db.status();
-  absl::StatusOr<std::map<std::string, int>> versions = (*db)->SchemaVersions();
-  if (!versions.ok()) return versions.status();
+  absl::StatusOr<std::unique_ptr<botcore::BotAssembly>> bot =
+      botcore::BotAssembly::Create(*config);
+  if (!bot.ok()) return bot.status();
 
-  std::printf("botcore %s\n", botcore::kVersion);
-  std::printf("database: %s\n", (*db)->url().c_str());
-  std::printf("schema: %s\n",
-              absl::StrJoin(*versions, ", ", absl::PairFormatter(" v")).c_str());
-  return absl::OkStatus();
+  // Signals are taken by a watcher thread (sigwait), not a handler.
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGTERM);
+  sigaddset(&signals, SIGINT);
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+  absl::Notification finished;
+  const absl::Duration grace = (*bot)->settings().bot.shutdown_timeout;
+  std::thread watcher([&] {
+    int signal = 0;
+    if (sigwait(&signals, &signal) != 0 || finished.HasBeenNotified()) return;
+    std::fprintf(stderr, "botcore-bot: signal %d, stopping\n", signal);
+    (*bot)->Stop();
+    // A console read cannot be interrupted: past the grace period, leave.
+    if (!finished.WaitForNotificationWithTimeout(grace + absl::Seconds(5))) {
+      std::fprintf(stderr, "botcore-bot: shutdown timed out\n");
+      std::_Exit(1);
+    }
+  });
+  absl::Status status = (*bot)->Run();
+  finished.Notify();
+  pthread_kill(watcher.native_handle(), SIGTERM);  // wakes sigwait
+  watcher.join();
+  bot->reset();  // closes the database
+  return status;
 }
 
 }  // namespace

@@ -46,4 +46,108 @@ std::string JsonObject(
   return out;
 }
 
+namespace {
+
+// Reads a JSON string starting at text[*pos] == '"'; advances past it.
+std::optional<std::string> ReadQuoted(std::string_view text, size_t* pos) {
+  if (*pos >= text.size() || text[*pos] != '"') return std::nullopt;
+  std::string out;
+  for (size_t i = *pos + 1; i < text.size(); ++i) {
+    const char c = text[i];
+    if (c == '"') {
+      *pos = i + 1;
+      return out;
+    }
+    if (c != '\\') {
+      out.push_back(c);
+      continue;
+    }
+    if (++i >= text.size()) return std::nullopt;
+    switch (text[i]) {
+      case '"':
+      case '\\':
+      case '/':
+        out.push_back(text[i]);
+        break;
+      case 'n':
+        out.push_back('\n');
+        break;
+      case 't':
+        out.push_back('\t');
+        break;
+      case 'u': {
+        if (i + 4 >= text.size()) return std::nullopt;
+        unsigned value = 0;
+        for (int k = 1; k <= 4; ++k) {
+          const char h = text[i + k];
+          value <<= 4;
+          if (h >= '0' && h <= '9')
+            value |= h - '0';
+          else if (h >= 'a' && h <= 'f')
+            value |= h - 'a' + 10;
+          else if (h >= 'A' && h <= 'F')
+            value |= h - 'A' + 10;
+          else
+            return std::nullopt;
+        }
+        if (value >= 0x80) return std::nullopt;
+        out.push_back(static_cast<char>(value));
+        i += 4;
+        break;
+      }
+      default:
+        return std::nullopt;
+    }
+  }
+  return std::nullopt;
+}
+
+void SkipBlanks(std::string_view text, size_t* pos) {
+  while (*pos < text.size() && (text[*pos] == ' ' || text[*pos] == '\n' ||
+                                text[*pos] == '\t' || text[*pos] == '\r')) {
+    ++*pos;
+  }
+}
+
+}  // namespace
+
+std::optional<std::map<std::string, std::string>> ParseJsonObject(
+    std::string_view text) {
+  std::map<std::string, std::string> fields;
+  size_t pos = 0;
+  SkipBlanks(text, &pos);
+  if (pos >= text.size() || text[pos] != '{') return std::nullopt;
+  ++pos;
+  SkipBlanks(text, &pos);
+  if (pos < text.size() && text[pos] == '}') {
+    ++pos;
+  } else {
+    for (;;) {
+      SkipBlanks(text, &pos);
+      std::optional<std::string> key = ReadQuoted(text, &pos);
+      if (!key) return std::nullopt;
+      SkipBlanks(text, &pos);
+      if (pos >= text.size() || text[pos] != ':') return std::nullopt;
+      ++pos;
+      SkipBlanks(text, &pos);
+      std::optional<std::string> value = ReadQuoted(text, &pos);
+      if (!value) return std::nullopt;
+      fields[*key] = std::move(*value);
+      SkipBlanks(text, &pos);
+      if (pos < text.size() && text[pos] == ',') {
+        ++pos;
+        continue;
+      }
+      if (pos < text.size() && text[pos] == '}') {
+        ++pos;
+        break;
+      }
+      return std::nullopt;
+    }
+  }
+  SkipBlanks(text, &pos);
+  if (pos != text.size()) return std::nullopt;
+  return fields;
+}
+
 }  // namespace botcore::internal

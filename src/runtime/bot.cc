@@ -1,0 +1,2227 @@
+#include "botcore/runtime/bot.h"
+
+#include <unistd.h>
+
+#include <algorithm>
+#include <atomic>
+#include <cmath>
+#include <cstdio>
+#include <deque>
+#include <limits>
+#include <map>
+#include <set>
+#include <string>
+#include <thread>
+#include <utility>
+
+#include "absl/base/thread_annotations.h"
+#include "absl/container/flat_hash_map.h"
+#include "absl/status/status.h"
+#include "absl/strings/ascii.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "absl/strings/str_join.h"
+#include "absl/strings/str_split.h"
+#include "absl/strings/strip.h"
+#include "absl/synchronization/mutex.h"
+#include "absl/synchronization/notification.h"
+#include "botcore/backtest/backtester.h"
+#include "botcore/ledger/deposits.h"
+#include "botcore/ledger/ledger.h"
+#include "botcore/ledger/withdrawals.h"
+#include "botcore/outbox/outbox.h"
+#include "botcore/portfolio/portfolios.h"
+#include "botcore/portfolio/recommendation_desk.h"
+#include "botcore/referral/referral.h"
+#include "botcore/runtime/ordered_executor.h"
+#include "botcore/runtime/scheduler.h"
+#include "botcore/signals/default_strategy.h"
+#include "botcore/signals/signal_journal.h"
+#include "internal/json_text.h"
+#include "internal/status_macros.h"
+#include "internal/strings.h"
+#include "runtime/equity_chart.h"
+
+namespace botcore {
+namespace {
+
+using internal::ToAbsl;
+
+constexpr Migration kBotMigrations[] = {
+    {1, "users, handled updates, sessions, broadcasts, own risk limits",
+     "CREATE TABLE bot_users ("
+     "  user_id BIGINT PRIMARY KEY,"
+     "  chat_id BIGINT NOT NULL,"
+     "  username TEXT NOT NULL,"
+     "  first_name TEXT NOT NULL,"
+     "  registered_at BIGINT NOT NULL,"
+     "  active INTEGER NOT NULL,"
+     "  banned INTEGER NOT NULL);"
+     "CREATE TABLE bot_updates ("
+     "  update_id BIGINT PRIMARY KEY,"
+     "  state TEXT NOT NULL,"
+     "  owner TEXT NOT NULL,"
+     "  claimed_at BIGINT NOT NULL);"
+     "CREATE TABLE bot_sessions ("
+     "  chat_id BIGINT PRIMARY KEY,"
+     "  awaiting TEXT NOT NULL,"
+     "  updated_at BIGINT NOT NULL);"
+     "CREATE TABLE bot_broadcasts ("
+     "  id {{auto_id}},"
+     "  text TEXT NOT NULL,"
+     "  created_by BIGINT NOT NULL,"
+     "  created_at BIGINT NOT NULL,"
+     "  cursor_user BIGINT NOT NULL,"
+     "  sent BIGINT NOT NULL,"
+     "  done INTEGER NOT NULL);"
+     "CREATE TABLE bot_risk_limits ("
+     "  owner TEXT PRIMARY KEY,"
+     "  max_position_pct DOUBLE PRECISION,"
+     "  trades_per_day BIGINT,"
+     "  daily_loss TEXT)"},
+};
+
+// Longest argument text accepted (a broadcast may be longer).
+constexpr size_t kMaxArgumentLength = 200;
+constexpr size_t kMaxBroadcastLength = 3500;
+
+struct CommandInfo {
+  std::string_view name;
+  std::string_view description;
+  bool admin;
+};
+
+constexpr CommandInfo kCommands[] = {
+    {"start", "register (/start ref_<code> with an invitation)", false},
+    {"help", "what the bot can do", false},
+    {"price", "last price: /price GAZP", false},
+    {"signal", "indicator signal: /signal GAZP 1d", false},
+    {"recommend", "a trade proposal to confirm: /recommend GAZP", false},
+    {"portfolio", "cash, equity and trades of your paper portfolio", false},
+    {"positions", "open positions", false},
+    {"history", "your last trades", false},
+    {"close", "close a position: /close GAZP", false},
+    {"risk", "show or tighten your limits: /risk max_position 20", false},
+    {"stats", "signal statistics", false},
+    {"backtest", "backtest the strategy: /backtest GAZP", false},
+    {"wallet", "register your deposit wallet: /wallet 0x...", false},
+    {"deposit", "how to deposit", false},
+    {"balance", "your balance", false},
+    {"withdraw", "withdraw: /withdraw 10 0x...", false},
+    {"referral", "your referral link and rewards", false},
+    {"level", "your deposit level", false},
+    {"admin", "admin: users, deposits, withdrawals, errors", true},
+    {"approve", "admin: /approve <withdrawal id>", true},
+    {"reject", "admin: /reject <withdrawal id> <reason>", true},
+    {"assign", "admin: /assign <tx hash>:<log index> <user id>", true},
+    {"broadcast", "admin: /broadcast <text>", true},
+    {"ban", "admin: /ban <user id>", true},
+    {"unban", "admin: /unban <user id>", true},
+};
+
+// Removes `prefix` from the front of *text when it is there.
+bool ConsumePrefix(std::string_view* text, std::string_view prefix) {
+  if (!text->starts_with(prefix)) return false;
+  text->remove_prefix(prefix.size());
+  return true;
+}
+
+std::string Owner(int64_t user_id) { return absl::StrCat("tg:", user_id); }
+
+std::optional<int64_t> UserOfOwner(std::string_view owner) {
+  int64_t id = 0;
+  if (!ConsumePrefix(&owner, "tg:")) return std::nullopt;
+  if (!absl::SimpleAtoi(ToAbsl(owner), &id)) return std::nullopt;
+  return id;
+}
+
+std::string TimeText(absl::Time t) {
+  return absl::FormatTime("%Y-%m-%d %H:%M UTC", t, absl::UTCTimeZone());
+}
+
+std::string FormatDay(absl::Time t) {
+  return absl::FormatTime("%Y-%m-%d", t, absl::UTCTimeZone());
+}
+
+double ToDouble(const Amount& a) {
+  double d = 0;
+  if (!absl::SimpleAtod(a.ToString(), &d)) return 0;
+  return d;
+}
+
+// A decimal as people write it: "1.500000" -> "1.5", "2.000" -> "2".
+std::string Human(std::string decimal) {
+  if (decimal.find('.') == std::string::npos) return decimal;
+  while (!decimal.empty() && decimal.back() == '0') decimal.pop_back();
+  if (!decimal.empty() && decimal.back() == '.') decimal.pop_back();
+  return decimal;
+}
+
+std::string Percent(double fraction) {
+  return absl::StrFormat("%.1f%%", fraction * 100);
+}
+
+// A symbol as the user typed it: 1-12 ASCII letters or digits, any case.
+std::optional<std::string> ParseSymbol(std::string_view text) {
+  if (text.empty() || text.size() > 12) return std::nullopt;
+  for (char c : text) {
+    if (!absl::ascii_isalnum(static_cast<unsigned char>(c)))
+      return std::nullopt;
+  }
+  return absl::AsciiStrToUpper(ToAbsl(text));
+}
+
+// The timeframes both the market data port and the default strategy know.
+std::optional<CandleInterval> ParseTimeframe(std::string_view text) {
+  for (CandleInterval i : {CandleInterval::kMinute, CandleInterval::kHour,
+                           CandleInterval::kDay, CandleInterval::kWeek}) {
+    if (ToAbsl(CandleIntervalName(i)) == ToAbsl(text)) return i;
+  }
+  return std::nullopt;
+}
+
+absl::Duration IntervalLength(CandleInterval i) {
+  switch (i) {
+    case CandleInterval::kMinute:
+      return absl::Minutes(1);
+    case CandleInterval::kTenMinutes:
+      return absl::Minutes(10);
+    case CandleInterval::kHour:
+      return absl::Hours(1);
+    case CandleInterval::kDay:
+      return absl::Hours(24);
+    case CandleInterval::kWeek:
+      return absl::Hours(24 * 7);
+    case CandleInterval::kMonth:
+      return absl::Hours(24 * 31);
+    case CandleInterval::kQuarter:
+      return absl::Hours(24 * 92);
+  }
+  return absl::Hours(24);
+}
+
+std::vector<std::string> SplitArgs(std::string_view args) {
+  return absl::StrSplit(ToAbsl(args), absl::ByAnyChar(" \t\n"),
+                        absl::SkipEmpty());
+}
+
+// What a handler answers: a text (with buttons), and optionally a picture.
+struct Answer {
+  std::string text;
+  InlineKeyboard keyboard;
+  std::string photo_png;
+  std::string photo_caption;
+};
+
+Answer Say(std::string text) { return Answer{std::move(text), {}, {}, {}}; }
+
+// One update being handled.
+struct Request {
+  int64_t update_id = 0;
+  int64_t chat_id = 0;
+  int64_t user_id = 0;
+  std::string owner;
+  std::string command;  // without '/', lower case; "" for plain text
+  std::string args;
+  bool admin = false;
+};
+
+}  // namespace
+
+struct Bot::Impl final : public OutboxTarget {
+  BotOptions options;
+  std::unique_ptr<Ledger> ledger;
+  std::unique_ptr<Outbox> outbox;
+  std::unique_ptr<ReferralEngine> referral;
+  std::unique_ptr<DepositEngine> deposits;
+  std::unique_ptr<WithdrawalEngine> withdrawals;
+  std::unique_ptr<Portfolios> portfolios;
+  std::unique_ptr<RiskEngine> risk;
+  std::unique_ptr<RecommendationDesk> desk;
+  std::unique_ptr<SignalJournal> journal;
+  std::unique_ptr<Scheduler> scheduler;
+
+  std::atomic<bool> stop_requested{false};
+  std::atomic<bool> running{false};
+  std::atomic<bool> ran{false};
+  std::atomic<int64_t> last_poll_micros{0};
+  std::atomic<int64_t> in_flight_count{0};
+
+  absl::Mutex advisor_mu;  // the Advisor port is called by one thread at a time
+
+  absl::Mutex mu;
+  // Requests per user in the current window: times of the recent ones.
+  absl::flat_hash_map<int64_t, std::deque<absl::Time>> requests
+      ABSL_GUARDED_BY(mu);
+  // Users told about the limit in their current window.
+  absl::flat_hash_map<int64_t, absl::Time> told_limited ABSL_GUARDED_BY(mu);
+  // Update ids received and not yet handled, for the acknowledgement mark.
+  std::set<int64_t> pending_ids ABSL_GUARDED_BY(mu);
+  // Update ids left unhandled: never acknowledged by this process.
+  std::set<int64_t> unhandled_ids ABSL_GUARDED_BY(mu);
+  int64_t max_received ABSL_GUARDED_BY(mu) = 0;
+  int64_t acknowledged ABSL_GUARDED_BY(mu) = 0;
+  // Consecutive failures per job; handler error times for the alert.
+  std::map<std::string, int> job_failures ABSL_GUARDED_BY(mu);
+  std::deque<absl::Time> handler_errors ABSL_GUARDED_BY(mu);
+
+  // ---- logging and alerts -------------------------------------------------
+
+  void Log(std::string_view line) {
+    if (options.log) {
+      options.log(line);
+    } else {
+      std::fprintf(stderr, "botcore-bot: %.*s\n", static_cast<int>(line.size()),
+                   line.data());
+    }
+  }
+
+  int64_t AlertChat() const {
+    if (options.owner_chat_id != 0) return options.owner_chat_id;
+    return options.admin_ids.empty() ? 0 : options.admin_ids.front();
+  }
+
+  // Queues an alert for the owner through the outbox (delivered and retried
+  // like every notification); `key` de-duplicates it.
+  void Alert(const std::string& key, const std::string& text) {
+    Log(absl::StrCat("alert: ", text));
+    if (AlertChat() == 0) return;
+    absl::Status s = options.database->Transact([&](SqlTransaction& tx) {
+      return outbox->Enqueue(
+          tx, {key.substr(0, 200), "alert",
+               internal::JsonObject({{"text", text.substr(0, 3000)}})});
+    });
+    if (!s.ok()) Log(absl::StrCat("could not queue alert: ", s.ToString()));
+  }
+
+  void ReportError(std::string_view where, const absl::Status& status) {
+    Log(absl::StrCat(ToAbsl(where), ": ", status.ToString()));
+    if (options.observer != nullptr) options.observer->OnError(where, status);
+    const absl::Time now = options.clock->Now();
+    bool alert = false;
+    int count = 0;
+    {
+      absl::MutexLock lock(&mu);
+      handler_errors.push_back(now);
+      while (!handler_errors.empty() &&
+             handler_errors.front() < now - absl::Minutes(10)) {
+        handler_errors.pop_front();
+      }
+      count = static_cast<int>(handler_errors.size());
+      alert = count == options.alert_after_errors;
+    }
+    if (alert) {
+      Alert(absl::StrCat("alert:errors:", absl::ToUnixMicros(now)),
+            absl::StrCat(count, " errors within 10 minutes; the last in ",
+                         ToAbsl(where), ": ", status.ToString()));
+    }
+  }
+
+  // ---- sending ------------------------------------------------------------
+
+  // Sends and handles the error every caller would: a user who blocked the
+  // bot is marked inactive.
+  absl::Status Send(int64_t chat_id, const Answer& answer) {
+    absl::Status status;
+    if (!answer.text.empty()) {
+      OutgoingMessage m;
+      m.chat_id = chat_id;
+      m.text = answer.text;
+      m.keyboard = answer.keyboard;
+      m.disable_link_preview = true;
+      status = options.messenger->SendMessage(m).status();
+    }
+    if (status.ok() && !answer.photo_png.empty()) {
+      OutgoingFile f;
+      f.chat_id = chat_id;
+      f.file_name = "equity.png";
+      f.content = answer.photo_png;
+      f.caption = answer.photo_caption;
+      status = options.messenger->SendPhoto(f).status();
+    }
+    if (status.code() == absl::StatusCode::kPermissionDenied) {
+      MarkInactive(chat_id);
+    }
+    return status;
+  }
+
+  void MarkInactive(int64_t chat_id) {
+    absl::Status s = options.database->Transact([&](SqlTransaction& tx) {
+      return tx
+          .Execute("UPDATE bot_users SET active = 0 WHERE chat_id = ?",
+                   {chat_id})
+          .status();
+    });
+    if (!s.ok()) Log(absl::StrCat("mark inactive: ", s.ToString()));
+  }
+
+  // ---- update claims ------------------------------------------------------
+
+  // kHandle: this instance handles it; kDone: handled before; kBusy:
+  // another instance holds a fresh claim on it.
+  enum class Claim { kHandle, kDone, kBusy };
+
+  // Claims the update for this instance and records the user, in one
+  // transaction. Returns what to do and whether the user is banned.
+  absl::StatusOr<std::pair<Claim, bool>> ClaimUpdate(
+      const Request& r, const MessengerUser* from) {
+    const int64_t now = absl::ToUnixMicros(options.clock->Now());
+    const int64_t stale =
+        now - absl::ToInt64Microseconds(options.update_claim_lease);
+    std::pair<Claim, bool> result{Claim::kBusy, false};
+    BOTCORE_RETURN_IF_ERROR(
+        options.database->Transact([&](SqlTransaction& tx) -> absl::Status {
+          result = {Claim::kBusy, false};
+          if (options.claim_updates) {
+            BOTCORE_ASSIGN_OR_RETURN(
+                int64_t inserted,
+                tx.Execute("INSERT INTO bot_updates (update_id, state, owner, "
+                           "claimed_at) VALUES (?, 'claimed', ?, ?) "
+                           "ON CONFLICT (update_id) DO NOTHING",
+                           {r.update_id, options.instance_id, now}));
+            if (inserted == 0) {
+              BOTCORE_ASSIGN_OR_RETURN(
+                  std::vector<SqlRow> rows,
+                  tx.Query("SELECT state FROM bot_updates WHERE update_id = ?",
+                           {r.update_id}));
+              if (rows.empty()) return absl::OkStatus();  // raced a cleanup
+              BOTCORE_ASSIGN_OR_RETURN(std::string state, rows[0].Text(0));
+              if (state == "done") {
+                result.first = Claim::kDone;
+                return absl::OkStatus();
+              }
+              BOTCORE_ASSIGN_OR_RETURN(
+                  int64_t taken,
+                  tx.Execute("UPDATE bot_updates SET owner = ?, claimed_at = ? "
+                             "WHERE update_id = ? AND state = 'claimed' AND "
+                             "claimed_at < ?",
+                             {options.instance_id, now, r.update_id, stale}));
+              if (taken == 0) return absl::OkStatus();
+            }
+          }
+          result.first = Claim::kHandle;
+          if (from == nullptr || r.user_id == 0) return absl::OkStatus();
+          BOTCORE_RETURN_IF_ERROR(
+              tx.Execute(
+                    "INSERT INTO bot_users (user_id, chat_id, username, "
+                    "first_name, registered_at, active, banned) "
+                    "VALUES (?, ?, ?, ?, ?, 1, 0) ON CONFLICT (user_id) DO "
+                    "UPDATE SET chat_id = excluded.chat_id, username = "
+                    "excluded.username, first_name = excluded.first_name, "
+                    "active = 1",
+                    {r.user_id, r.chat_id, from->username, from->first_name,
+                     now})
+                  .status());
+          BOTCORE_ASSIGN_OR_RETURN(
+              std::vector<SqlRow> rows,
+              tx.Query("SELECT banned FROM bot_users WHERE user_id = ?",
+                       {r.user_id}));
+          if (!rows.empty()) {
+            BOTCORE_ASSIGN_OR_RETURN(int64_t banned, rows[0].Int64(0));
+            result.second = banned != 0;
+          }
+          return absl::OkStatus();
+        }));
+    return result;
+  }
+
+  absl::Status FinishUpdate(int64_t update_id) {
+    if (!options.claim_updates) return absl::OkStatus();
+    return options.database->Transact([&](SqlTransaction& tx) {
+      return tx
+          .Execute("UPDATE bot_updates SET state = 'done' WHERE update_id = ?",
+                   {update_id})
+          .status();
+    });
+  }
+
+  // ---- rate limit ---------------------------------------------------------
+
+  // True when the user may go on; otherwise whether to tell them.
+  std::pair<bool, bool> Admit(int64_t user_id) {
+    const absl::Time now = options.clock->Now();
+    absl::MutexLock lock(&mu);
+    std::deque<absl::Time>& times = requests[user_id];
+    while (!times.empty() && times.front() <= now - options.rate_limit_window) {
+      times.pop_front();
+    }
+    if (static_cast<int>(times.size()) < options.rate_limit_max_requests) {
+      times.push_back(now);
+      told_limited.erase(user_id);
+      return {true, false};
+    }
+    auto [it, first] = told_limited.emplace(user_id, now);
+    return {false, first};
+  }
+
+  // ---- sessions -----------------------------------------------------------
+
+  // The command waiting for this chat's next plain message (asked for in
+  // the last 10 minutes), or "".
+  absl::StatusOr<std::string> Awaiting(int64_t chat_id) {
+    const int64_t since =
+        absl::ToUnixMicros(options.clock->Now() - absl::Minutes(10));
+    std::string awaiting;
+    BOTCORE_RETURN_IF_ERROR(options.database->Transact(
+        [&](SqlTransaction& tx) -> absl::Status {
+          awaiting.clear();
+          BOTCORE_ASSIGN_OR_RETURN(
+              std::vector<SqlRow> rows,
+              tx.Query("SELECT awaiting FROM bot_sessions WHERE chat_id = ? "
+                       "AND updated_at >= ?",
+                       {chat_id, since}));
+          if (rows.empty()) return absl::OkStatus();
+          BOTCORE_ASSIGN_OR_RETURN(awaiting, rows[0].Text(0));
+          return absl::OkStatus();
+        },
+        kReadOnlyTransaction));
+    return awaiting;
+  }
+
+  absl::Status SetAwaiting(int64_t chat_id, std::string_view command) {
+    const int64_t now = absl::ToUnixMicros(options.clock->Now());
+    return options.database->Transact([&](SqlTransaction& tx) {
+      return tx
+          .Execute(
+              "INSERT INTO bot_sessions (chat_id, awaiting, updated_at) "
+              "VALUES (?, ?, ?) ON CONFLICT (chat_id) DO UPDATE SET "
+              "awaiting = excluded.awaiting, updated_at = excluded.updated_at",
+              {chat_id, command, now})
+          .status();
+    });
+  }
+
+  // ---- dispatch -----------------------------------------------------------
+
+  bool IsAdmin(int64_t user_id) const {
+    return std::find(options.admin_ids.begin(), options.admin_ids.end(),
+                     user_id) != options.admin_ids.end();
+  }
+
+  // Handles `update`. Returns false when it was left unhandled (storage
+  // failed, or another instance's claim on it outlived a stop request): it
+  // must then not be acknowledged, so that it is delivered again.
+  bool Handle(const Update& update) {
+    const absl::Time started = options.clock->Now();
+    Request r;
+    r.update_id = update.id;
+    const MessengerUser* from = nullptr;
+    std::string kind;
+    if ((update.kind == UpdateKind::kMessage) && update.message.has_value()) {
+      const Message& m = *update.message;
+      r.chat_id = m.chat.id;
+      if (m.from.has_value()) from = &*m.from;
+      r.command = absl::AsciiStrToLower(m.command);
+      r.args = m.command.empty() ? m.text : m.command_args;
+      kind = r.command;
+    } else if (update.kind == UpdateKind::kCallbackQuery &&
+               update.callback_query.has_value()) {
+      const CallbackQuery& q = *update.callback_query;
+      from = &q.from;
+      r.chat_id = q.message.has_value() ? q.message->chat.id : q.from.id;
+      kind = "callback";
+    } else if (update.kind == UpdateKind::kMyChatMember &&
+               update.my_chat_member.has_value()) {
+      const ChatMemberUpdate& c = *update.my_chat_member;
+      if (c.new_status == MemberStatus::kKicked ||
+          c.new_status == MemberStatus::kLeft) {
+        MarkInactive(c.chat.id);
+      }
+      return true;
+    } else {
+      return true;  // edits and other kinds need no answer
+    }
+    if (from != nullptr) r.user_id = from->id;
+    r.owner = Owner(r.user_id);
+    r.admin = IsAdmin(r.user_id);
+
+    // Another instance's claim: wait until it finishes the update or its
+    // claim goes stale (that instance died), keeping this chat's order.
+    const absl::Duration poll =
+        std::clamp(options.update_claim_lease / 20, absl::Milliseconds(10),
+                   absl::Seconds(1));
+    absl::StatusOr<std::pair<Claim, bool>> claim;
+    for (;;) {
+      claim = ClaimUpdate(r, from);
+      if (!claim.ok()) {
+        ReportError("claim", claim.status());
+        return false;
+      }
+      if (claim->first != Claim::kBusy) break;
+      if (stop_requested.load()) return false;
+      options.clock->SleepFor(poll);
+    }
+    if (claim->first == Claim::kDone) return true;
+    bool failed = false;
+    if (!claim->second) {
+      auto [admitted, tell] = Admit(r.user_id);
+      if (!admitted) {
+        if (options.observer != nullptr) {
+          options.observer->OnRateLimited(r.user_id);
+        }
+        if (tell) {
+          Send(r.chat_id, Say(absl::StrCat(
+                              "Please slow down: at most ",
+                              options.rate_limit_max_requests, " requests per ",
+                              absl::FormatDuration(options.rate_limit_window),
+                              ". Try again in a moment.")))
+              .IgnoreError();
+        }
+      } else if (kind == "callback") {
+        failed = !HandleCallback(r, *update.callback_query);
+      } else {
+        absl::StatusOr<Answer> answer = Dispatch(r);
+        if (!answer.ok()) {
+          failed = true;
+          ReportError(r.command.empty() ? "message" : r.command,
+                      answer.status());
+          answer =
+              Say("Sorry, something went wrong on our side. Please try again "
+                  "later.");
+        }
+        absl::Status sent = Send(r.chat_id, *answer);
+        if (!sent.ok() && sent.code() != absl::StatusCode::kPermissionDenied) {
+          failed = true;
+          ReportError("send", sent);
+        }
+      }
+    }
+    if (absl::Status s = FinishUpdate(r.update_id); !s.ok()) {
+      ReportError("finish", s);
+    }
+    if (options.observer != nullptr) {
+      options.observer->OnUpdateHandled(kind, options.clock->Now() - started,
+                                        failed);
+    }
+    return true;
+  }
+
+  absl::StatusOr<Answer> Dispatch(Request& r) {
+    if (r.command.empty()) {
+      BOTCORE_ASSIGN_OR_RETURN(std::string awaiting, Awaiting(r.chat_id));
+      if (awaiting.empty()) {
+        return Say("Send a command, e.g. /help or /price GAZP.");
+      }
+      BOTCORE_RETURN_IF_ERROR(SetAwaiting(r.chat_id, ""));
+      r.command = awaiting;
+    }
+    const CommandInfo* info = nullptr;
+    for (const CommandInfo& c : kCommands) {
+      if (c.name == r.command) info = &c;
+    }
+    if (info == nullptr) {
+      return Say(absl::StrCat("Unknown command /", r.command.substr(0, 32),
+                              ". Try /help, e.g. /price GAZP."));
+    }
+    if (info->admin && !r.admin) {
+      Log(absl::StrCat("audit: user ", r.user_id, " was refused /", r.command));
+      return Say("This command is not allowed.");
+    }
+    const size_t limit =
+        r.command == "broadcast" ? kMaxBroadcastLength : kMaxArgumentLength;
+    if (r.args.size() > limit) {
+      return Say(absl::StrCat("That is too long: at most ", limit,
+                              " characters after /", r.command, "."));
+    }
+    const std::string& c = r.command;
+    if (c == "start") return Start(r);
+    if (c == "help") return Help(r);
+    if (c == "price") return Price(r);
+    if (c == "signal") return SignalCommand(r);
+    if (c == "recommend") return Recommend(r);
+    if (c == "portfolio") return PortfolioCommand(r);
+    if (c == "positions") return Positions(r);
+    if (c == "history") return History(r);
+    if (c == "close") return Close(r);
+    if (c == "risk") return Risk(r);
+    if (c == "stats") return Stats(r);
+    if (c == "backtest") return BacktestCommand(r);
+    if (c == "wallet") return Wallet(r);
+    if (c == "deposit") return DepositCommand(r);
+    if (c == "balance") return BalanceCommand(r);
+    if (c == "withdraw") return Withdraw(r);
+    if (c == "referral") return Referral(r);
+    if (c == "level") return Level(r);
+    if (c == "admin") return Admin(r);
+    if (c == "approve") return Approve(r);
+    if (c == "reject") return RejectWithdrawal(r);
+    if (c == "assign") return Assign(r);
+    if (c == "broadcast") return Broadcast(r);
+    return Ban(r, c == "ban");
+  }
+
+  // ---- everyone -----------------------------------------------------------
+
+  absl::StatusOr<Answer> Start(const Request& r) {
+    std::string_view code = r.args;
+    std::string note;
+    if (!code.empty() && !ConsumePrefix(&code, "ref_")) {
+      note = "(That start parameter is not a referral code; ignored.)\n";
+      code = {};
+    }
+    absl::StatusOr<ReferralMember> member = referral->Register(r.owner, code);
+    if (!member.ok() && !code.empty() &&
+        (absl::IsNotFound(member.status()) ||
+         absl::IsInvalidArgument(member.status()))) {
+      note = absl::StrCat("(Referral code ", ToAbsl(code.substr(0, 40)),
+                          " is not valid; registered without a referrer.)\n");
+      member = referral->Register(r.owner, "");
+    }
+    if (!member.ok() && absl::IsFailedPrecondition(member.status())) {
+      note = "(You are already registered with another referrer.)\n";
+      member = referral->Member(r.owner);
+    }
+    if (!member.ok()) return member.status();
+    return Say(absl::StrCat(
+        note, "Welcome! You have a paper portfolio of ",
+        options.book.initial_cash.ToDisplayString(), " ", options.book.currency,
+        ". Try /price, /recommend, /portfolio or /deposit. /help lists all "
+        "commands."));
+  }
+
+  absl::StatusOr<Answer> Help(const Request& r) {
+    std::string text = "Commands:\n";
+    for (const CommandInfo& c : kCommands) {
+      if (c.admin && !r.admin) continue;
+      absl::StrAppend(&text, "/", ToAbsl(c.name), " - ", ToAbsl(c.description),
+                      "\n");
+    }
+    return Say(text);
+  }
+
+  // ---- trading ------------------------------------------------------------
+
+  struct SymbolArg {
+    std::string symbol;
+    std::optional<Answer> error;
+  };
+
+  SymbolArg SymbolFrom(std::string_view text, std::string_view command,
+                       bool required) {
+    if (text.empty()) {
+      if (required) {
+        return {{},
+                Say(absl::StrCat("Name the symbol, e.g. /", ToAbsl(command),
+                                 " ", options.default_symbol, "."))};
+      }
+      return {options.default_symbol, std::nullopt};
+    }
+    std::optional<std::string> symbol = ParseSymbol(text);
+    if (!symbol) {
+      return {
+          {},
+          Say(absl::StrCat("A symbol is 1-12 letters or digits, e.g. /",
+                           ToAbsl(command), " ", options.default_symbol, "."))};
+    }
+    return {*symbol, std::nullopt};
+  }
+
+  absl::StatusOr<std::vector<Candle>> Candles(const std::string& symbol,
+                                              CandleInterval interval,
+                                              int bars) {
+    CandleQuery q;
+    q.security = symbol;
+    q.board = options.board;
+    q.interval = interval;
+    q.till = options.clock->Now();
+    q.from = q.till - IntervalLength(interval) * (2 * bars) - absl::Hours(240);
+    BOTCORE_ASSIGN_OR_RETURN(std::vector<Candle> candles,
+                             options.market_data->GetCandles(q));
+    if (static_cast<int>(candles.size()) > bars) {
+      candles.erase(candles.begin(), candles.end() - bars);
+    }
+    return candles;
+  }
+
+  // The market's answer for a user: not found and bad queries are the
+  // user's to fix, everything else is ours.
+  std::optional<Answer> MarketProblem(const absl::Status& s,
+                                      std::string_view symbol) {
+    if (absl::IsNotFound(s)) {
+      return Say(absl::StrCat("No market data for ", ToAbsl(symbol), " on ",
+                              options.board, ". Try ", options.default_symbol,
+                              "."));
+    }
+    if (absl::IsInvalidArgument(s)) {
+      return Say(absl::StrCat("The market cannot answer that: ", s.message()));
+    }
+    if (absl::IsUnavailable(s) || absl::IsDeadlineExceeded(s) ||
+        absl::IsResourceExhausted(s)) {
+      return Say("The exchange does not answer right now. Try again soon.");
+    }
+    return std::nullopt;
+  }
+
+  absl::StatusOr<Answer> Price(const Request& r) {
+    SymbolArg arg = SymbolFrom(r.args, "price", false);
+    if (arg.error) return *arg.error;
+    absl::StatusOr<LastPrice> last =
+        options.market_data->GetLastPrice(arg.symbol, options.board);
+    if (!last.ok()) {
+      if (auto a = MarketProblem(last.status(), arg.symbol)) return *a;
+      return last.status();
+    }
+    return Say(absl::StrCat(arg.symbol, ": ", last->price.ToString(), " (",
+                            TimeText(last->time), ")"));
+  }
+
+  absl::StatusOr<Answer> SignalCommand(const Request& r) {
+    std::vector<std::string> args = SplitArgs(r.args);
+    if (args.size() > 2) {
+      return Say("Usage: /signal [SYMBOL] [TIMEFRAME], e.g. /signal GAZP 1d.");
+    }
+    SymbolArg arg = SymbolFrom(args.empty() ? "" : args[0], "signal", false);
+    if (arg.error) return *arg.error;
+    std::string tf = args.size() > 1 ? args[1] : "1d";
+    std::optional<CandleInterval> interval = ParseTimeframe(tf);
+    if (!interval) {
+      return Say(absl::StrCat("Timeframe ", tf.substr(0, 16),
+                              " is not one of 1m, 1h, 1d, 1w; e.g. "
+                              "/signal GAZP 1d."));
+    }
+    absl::StatusOr<std::vector<Candle>> candles =
+        Candles(arg.symbol, *interval, std::max(options.history_bars, 60));
+    if (!candles.ok()) {
+      if (auto a = MarketProblem(candles.status(), arg.symbol)) return *a;
+      return candles.status();
+    }
+    DefaultStrategyOptions so;
+    so.symbol = arg.symbol;
+    so.timeframe = tf;
+    absl::StatusOr<std::unique_ptr<DefaultStrategy>> strategy =
+        DefaultStrategy::Create(so);
+    if (!strategy.ok()) {
+      return Say(absl::StrCat("No strategy for timeframe ", tf, "."));
+    }
+    std::optional<Signal> last;
+    for (const Candle& c : *candles) {
+      BOTCORE_ASSIGN_OR_RETURN(std::optional<Signal> s, (*strategy)->OnBar(c));
+      if (s) last = std::move(s);
+    }
+    if (!candles->empty()) {
+      BOTCORE_RETURN_IF_ERROR(
+          journal->Resolve(arg.symbol, so.timeframe, *candles).status());
+    }
+    if (!last) {
+      return Say(absl::StrCat("No signal for ", arg.symbol, " ", tf,
+                              " in the last ", candles->size(), " bars."));
+    }
+    BOTCORE_RETURN_IF_ERROR(journal->Record(*last).status());
+    const bool fresh = !candles->empty() && last->time >= candles->back().time;
+    return Say(absl::StrFormat(
+        "%s %s: %s %s at %.2f, stop %.2f, target %.2f, confidence %d%%\n%s%s",
+        arg.symbol, tf, fresh ? "signal now" : "last signal",
+        ToAbsl(SideName(last->side)), last->entry, last->stop_loss,
+        last->take_profit, last->confidence, absl::StrJoin(last->reasons, "; "),
+        fresh ? "" : absl::StrCat(" (", FormatDay(last->time), ")")));
+  }
+
+  absl::StatusOr<Amount> MarketPrice(const Instrument& instrument,
+                                     int money_scale) {
+    BOTCORE_ASSIGN_OR_RETURN(
+        LastPrice last,
+        options.market_data->GetLastPrice(instrument.symbol, options.board));
+    BOTCORE_ASSIGN_OR_RETURN(
+        Amount on_step,
+        RoundToStep(instrument, last.price, RoundingMode::kHalfEven));
+    return on_step.Rescale(money_scale, RoundingMode::kHalfEven);
+  }
+
+  // The user's own limits: the admin's, tightened where the user chose to.
+  absl::StatusOr<RiskLimits> LimitsOf(const std::string& owner) {
+    RiskLimits limits = options.limits;
+    BOTCORE_RETURN_IF_ERROR(options.database->Transact(
+        [&](SqlTransaction& tx) -> absl::Status {
+          limits = options.limits;
+          BOTCORE_ASSIGN_OR_RETURN(
+              std::vector<SqlRow> rows,
+              tx.Query("SELECT max_position_pct, trades_per_day, daily_loss "
+                       "FROM bot_risk_limits WHERE owner = ?",
+                       {owner}));
+          if (rows.empty()) return absl::OkStatus();
+          if (!rows[0].IsNull(0)) {
+            BOTCORE_ASSIGN_OR_RETURN(double pct, rows[0].Double(0));
+            limits.max_position_fraction = pct / 100;
+          }
+          if (!rows[0].IsNull(1)) {
+            BOTCORE_ASSIGN_OR_RETURN(int64_t n, rows[0].Int64(1));
+            limits.max_trades_per_day = static_cast<int>(n);
+          }
+          if (!rows[0].IsNull(2)) {
+            BOTCORE_ASSIGN_OR_RETURN(std::string text, rows[0].Text(2));
+            BOTCORE_ASSIGN_OR_RETURN(
+                Amount loss,
+                Amount::Parse(text, options.book.initial_cash.scale()));
+            limits.daily_loss_limit = loss;
+          }
+          return absl::OkStatus();
+        },
+        kReadOnlyTransaction));
+    return limits;
+  }
+
+  void Observe(std::string_view outcome) {
+    if (options.observer != nullptr)
+      options.observer->OnRecommendation(outcome);
+  }
+
+  absl::StatusOr<Answer> Recommend(const Request& r) {
+    SymbolArg arg = SymbolFrom(r.args, "recommend", false);
+    if (arg.error) return *arg.error;
+    BOTCORE_ASSIGN_OR_RETURN(PortfolioBook book, portfolios->Open(r.owner));
+    const Instrument* instrument = book.FindInstrument(arg.symbol);
+    if (instrument == nullptr) {
+      return Say(absl::StrCat("There is no trading in ", arg.symbol,
+                              " here; try /recommend ", options.default_symbol,
+                              "."));
+    }
+    absl::StatusOr<std::vector<Candle>> candles =
+        Candles(arg.symbol, CandleInterval::kDay, options.history_bars);
+    if (!candles.ok()) {
+      if (auto a = MarketProblem(candles.status(), arg.symbol)) return *a;
+      return candles.status();
+    }
+    absl::StatusOr<Amount> price = MarketPrice(*instrument, book.money_scale());
+    if (!price.ok()) {
+      if (auto a = MarketProblem(price.status(), arg.symbol)) return *a;
+      return price.status();
+    }
+    BOTCORE_ASSIGN_OR_RETURN(RiskLimits own, LimitsOf(r.owner));
+    AdvisorContext context;
+    context.symbol = arg.symbol;
+    context.now = options.clock->Now();
+    context.candles = *candles;
+    context.instrument = instrument;
+    context.portfolio = &book;
+    context.limits = &own;
+    absl::StatusOr<std::optional<Recommendation>> advice;
+    {
+      absl::MutexLock lock(&advisor_mu);
+      advice = options.advisor->Advise(context);
+    }
+    if (!advice.ok()) {
+      Observe("failed");
+      ReportError("advisor", advice.status());
+      return Say("The advisor is not available right now. Try again later.");
+    }
+    if (!advice->has_value()) {
+      return Say(absl::StrCat("The advisor has no recommendation for ",
+                              arg.symbol, " right now."));
+    }
+    Recommendation rec = std::move(**advice);
+    if (rec.symbol.empty()) rec.symbol = arg.symbol;
+    // The user's own (tighter) limits first; the desk then reviews against
+    // the admin's.
+    RiskVerdict own_verdict = risk->Review(rec, book, *price, context.now, own);
+    if (!own_verdict.allowed()) {
+      Observe("refused");
+      return Say(
+          absl::StrCat("Not proposed (your limits): ", own_verdict.Summary()));
+    }
+    if (rec.action != TradeAction::kHold) {
+      rec.quantity = own_verdict.order.quantity;
+      rec.percent = 0;
+      rec.stop_loss = own_verdict.order.stop_loss;
+      rec.take_profit = own_verdict.order.take_profit;
+    }
+    BOTCORE_ASSIGN_OR_RETURN(StoredRecommendation stored,
+                             desk->Propose(r.owner, rec, *price));
+    if (stored.status != RecommendationStatus::kPending) {
+      Observe("refused");
+      return Say(absl::StrCat("Not proposed: ", stored.verdict.Summary()));
+    }
+    Observe("proposed");
+    const Order& o = stored.verdict.order;
+    std::string text = absl::StrCat(
+        ToAbsl(TradeActionName(stored.recommendation.action)), " ", o.quantity,
+        " ", o.symbol, " at about ", o.price.ToString());
+    if (o.stop_loss) absl::StrAppend(&text, ", stop ", o.stop_loss->ToString());
+    if (o.take_profit) {
+      absl::StrAppend(&text, ", target ", o.take_profit->ToString());
+    }
+    absl::StrAppend(&text, "\nConfidence ", stored.recommendation.confidence,
+                    "%. ", stored.recommendation.rationale.substr(0, 1000),
+                    "\nRisk: ", stored.verdict.Summary(), "\nValid until ",
+                    TimeText(stored.expires_at), ".");
+    Answer a = Say(std::move(text));
+    const std::string& id = stored.recommendation.id;
+    a.keyboard = {{{.text = "Confirm", .callback_data = "rc:" + id},
+                   {.text = "Reject", .callback_data = "rr:" + id}}};
+    return a;
+  }
+
+  // Returns false when handling failed on our side.
+  bool HandleCallback(const Request& r, const CallbackQuery& q) {
+    std::string_view data = q.data;
+    std::string toast;
+    std::string reply;
+    bool failed = false;
+    const bool confirm = ConsumePrefix(&data, "rc:");
+    const bool reject = !confirm && ConsumePrefix(&data, "rr:");
+    if (!confirm && !reject) {
+      toast = "This button is no longer valid.";
+    } else if (reject) {
+      absl::Status s = desk->Reject(r.owner, data);
+      if (s.ok()) {
+        Observe("rejected");
+        toast = reply = "Rejected.";
+      } else if (absl::IsNotFound(s)) {
+        toast = "Unknown recommendation.";
+      } else if (absl::IsFailedPrecondition(s)) {
+        toast = "This recommendation is no longer pending.";
+      } else {
+        failed = true;
+        ReportError("reject", s);
+        toast = "Something went wrong; try again.";
+      }
+    } else {
+      absl::StatusOr<Trade> trade = ConfirmRecommendation(r.owner, data);
+      if (trade.ok()) {
+        Observe("confirmed");
+        toast = "Executed.";
+        reply = absl::StrCat("Executed: ", ToAbsl(SideName(trade->side)), " ",
+                             trade->quantity, " ", trade->symbol, " at ",
+                             trade->price.ToString(), ", commission ",
+                             trade->commission.ToString(), ". Cash now ",
+                             trade->cash_after.ToString(), ".");
+      } else if (absl::IsAlreadyExists(trade.status())) {
+        Observe("duplicate_confirm");
+        toast = "Already executed.";
+      } else if (absl::IsNotFound(trade.status())) {
+        toast = "Unknown recommendation.";
+      } else if (absl::IsFailedPrecondition(trade.status())) {
+        Observe("refused");
+        toast = "Not executed.";
+        reply = absl::StrCat("Not executed: ", trade.status().message());
+      } else {
+        failed = true;
+        ReportError("confirm", trade.status());
+        toast = "Something went wrong; try again.";
+      }
+    }
+    CallbackAnswer answer;
+    answer.callback_query_id = q.id;
+    answer.text = toast;
+    options.messenger->AnswerCallbackQuery(answer).IgnoreError();
+    if (!reply.empty()) {
+      if (q.message.has_value() && (confirm || reject)) {
+        MessageEdit edit;
+        edit.chat_id = q.message->chat.id;
+        edit.message_id = q.message->message_id;
+        edit.text = absl::StrCat(
+            q.message->text.empty() ? "Recommendation" : q.message->text, "\n",
+            confirm ? "Confirmed." : "Rejected.");
+        options.messenger->EditMessageText(edit).IgnoreError();
+      }
+      if (absl::Status s = Send(r.chat_id, Say(reply));
+          !s.ok() && !absl::IsPermissionDenied(s)) {
+        failed = true;
+        ReportError("send", s);
+      }
+    }
+    return !failed;
+  }
+
+  absl::StatusOr<Trade> ConfirmRecommendation(const std::string& owner,
+                                              std::string_view id) {
+    BOTCORE_ASSIGN_OR_RETURN(StoredRecommendation stored, desk->Get(id));
+    if (stored.owner != owner) {
+      return absl::NotFoundError(
+          absl::StrCat("no recommendation ", ToAbsl(id)));
+    }
+    if (stored.status != RecommendationStatus::kPending) {
+      // Let the desk say what became of it (confirmed, rejected, expired).
+      return desk->Confirm(owner, id, stored.market_price);
+    }
+    BOTCORE_ASSIGN_OR_RETURN(PortfolioBook book, portfolios->Open(owner));
+    const Instrument* instrument =
+        book.FindInstrument(stored.recommendation.symbol);
+    if (instrument == nullptr) {
+      return absl::FailedPreconditionError("the instrument is gone");
+    }
+    BOTCORE_ASSIGN_OR_RETURN(Amount price,
+                             MarketPrice(*instrument, book.money_scale()));
+    return desk->Confirm(owner, id, price);
+  }
+
+  absl::StatusOr<Answer> PortfolioCommand(const Request& r) {
+    BOTCORE_ASSIGN_OR_RETURN(PortfolioBook book, portfolios->Open(r.owner));
+    const PortfolioState state = book.state();
+    const std::string& cur = book.options().currency;
+    return Say(absl::StrCat(
+        "Cash: ", book.cash().ToString(), " ", cur,
+        "\nEquity: ", book.Equity().ToString(), " ", cur, "\nOpen positions: ",
+        book.positions().size(), "\nTrades: ", state.trade_count,
+        "\nRealized P&L: ", book.realized_pnl().ToString(), " ", cur,
+        "\nCommission paid: ", book.commission_paid().ToString(), " ", cur));
+  }
+
+  absl::StatusOr<Answer> Positions(const Request& r) {
+    BOTCORE_ASSIGN_OR_RETURN(PortfolioBook book, portfolios->Open(r.owner));
+    if (book.positions().empty()) {
+      return Say("No open positions. /recommend proposes a trade.");
+    }
+    std::string text;
+    for (const Position& p : book.positions()) {
+      absl::StrAppend(&text, p.symbol, ": ", p.quantity, " shares, average ",
+                      p.AverageEntryPrice().ToString(), ", last ",
+                      p.last_price.ToString(), ", unrealized ",
+                      p.UnrealizedPnl().ToString());
+      if (p.stop_loss)
+        absl::StrAppend(&text, ", stop ", p.stop_loss->ToString());
+      if (p.take_profit) {
+        absl::StrAppend(&text, ", target ", p.take_profit->ToString());
+      }
+      text += "\n";
+    }
+    return Say(text);
+  }
+
+  absl::StatusOr<Answer> History(const Request& r) {
+    BOTCORE_ASSIGN_OR_RETURN(std::vector<Trade> trades,
+                             portfolios->Trades(r.owner));
+    if (trades.empty()) return Say("No trades yet.");
+    std::string text = "Last trades:\n";
+    const size_t first = trades.size() > 10 ? trades.size() - 10 : 0;
+    for (size_t i = first; i < trades.size(); ++i) {
+      const Trade& t = trades[i];
+      absl::StrAppend(&text, "#", t.sequence, " ", FormatDay(t.time), " ",
+                      ToAbsl(SideName(t.side)), " ", t.quantity, " ", t.symbol,
+                      " @ ", t.price.ToString(), " (",
+                      ToAbsl(TradeReasonName(t.reason)), ")\n");
+    }
+    return Say(text);
+  }
+
+  absl::StatusOr<Answer> Close(const Request& r) {
+    SymbolArg arg = SymbolFrom(r.args, "close", true);
+    if (arg.error) return *arg.error;
+    BOTCORE_ASSIGN_OR_RETURN(PortfolioBook book, portfolios->Open(r.owner));
+    const Position* p = book.FindPosition(arg.symbol);
+    const Instrument* instrument = book.FindInstrument(arg.symbol);
+    if (p == nullptr || p->quantity <= 0 || instrument == nullptr) {
+      return Say(absl::StrCat("You hold no ", arg.symbol,
+                              ". /positions lists what you hold."));
+    }
+    absl::StatusOr<Amount> price = MarketPrice(*instrument, book.money_scale());
+    if (!price.ok()) {
+      if (auto a = MarketProblem(price.status(), arg.symbol)) return *a;
+      return price.status();
+    }
+    Order order;
+    order.symbol = arg.symbol;
+    order.side = Side::kSell;
+    order.quantity = p->quantity;
+    order.price = *price;
+    absl::StatusOr<Trade> trade = portfolios->Execute(r.owner, order);
+    if (absl::IsFailedPrecondition(trade.status()) ||
+        absl::IsInvalidArgument(trade.status())) {
+      return Say(absl::StrCat("Not closed: ", trade.status().message()));
+    }
+    if (!trade.ok()) return trade.status();
+    return Say(absl::StrCat("Closed: sold ", trade->quantity, " ",
+                            trade->symbol, " at ", trade->price.ToString(),
+                            ", P&L ", trade->realized_pnl.ToString(), "."));
+  }
+
+  absl::StatusOr<Answer> Risk(const Request& r) {
+    std::vector<std::string> args = SplitArgs(r.args);
+    const RiskLimits& admin = options.limits;
+    if (args.size() == 1 && args[0] == "reset") {
+      BOTCORE_RETURN_IF_ERROR(
+          options.database->Transact([&](SqlTransaction& tx) {
+            return tx
+                .Execute("DELETE FROM bot_risk_limits WHERE owner = ?",
+                         {r.owner})
+                .status();
+          }));
+      args.clear();
+    } else if (!args.empty()) {
+      const std::string usage =
+          "Usage: /risk max_position <percent> | trades <per day> | "
+          "daily_loss <amount> | reset, e.g. /risk max_position 20.";
+      if (args.size() != 2) return Say(usage);
+      const std::string& key = args[0];
+      const std::string& value = args[1];
+      std::string column;
+      SqlValue stored;
+      if (key == "max_position") {
+        double pct = 0;
+        const double bound = admin.max_position_fraction.value_or(1.0) * 100;
+        if (!absl::SimpleAtod(value, &pct) || !std::isfinite(pct) || pct <= 0 ||
+            pct > bound) {
+          return Say(absl::StrFormat(
+              "max_position must be a percent above 0 and at most %.0f, e.g. "
+              "/risk max_position 20.",
+              bound));
+        }
+        column = "max_position_pct";
+        stored = pct;
+      } else if (key == "trades") {
+        int64_t n = 0;
+        const int64_t bound = admin.max_trades_per_day.value_or(1000);
+        if (!absl::SimpleAtoi(value, &n) || n < 1 || n > bound) {
+          return Say(absl::StrCat("trades must be a whole number from 1 to ",
+                                  bound, ", e.g. /risk trades 3."));
+        }
+        column = "trades_per_day";
+        stored = n;
+      } else if (key == "daily_loss") {
+        absl::StatusOr<Amount> loss =
+            Amount::Parse(value, options.book.initial_cash.scale());
+        const bool too_big = loss.ok() && admin.daily_loss_limit &&
+                             *loss > *admin.daily_loss_limit;
+        if (!loss.ok() || !loss->is_positive() || too_big) {
+          return Say(absl::StrCat(
+              "daily_loss must be a positive amount",
+              admin.daily_loss_limit
+                  ? absl::StrCat(" up to ", admin.daily_loss_limit->ToString())
+                  : "",
+              ", e.g. /risk daily_loss 500."));
+        }
+        column = "daily_loss";
+        stored = loss->ToString();
+      } else {
+        return Say(usage);
+      }
+      BOTCORE_RETURN_IF_ERROR(
+          options.database->Transact([&](SqlTransaction& tx) {
+            BOTCORE_RETURN_IF_ERROR(
+                tx.Execute("INSERT INTO bot_risk_limits (owner) VALUES (?) "
+                           "ON CONFLICT (owner) DO NOTHING",
+                           {r.owner})
+                    .status());
+            return tx
+                .Execute(absl::StrCat("UPDATE bot_risk_limits SET ", column,
+                                      " = ? WHERE owner = ?"),
+                         {stored, r.owner})
+                .status();
+          }));
+    }
+    BOTCORE_ASSIGN_OR_RETURN(RiskLimits own, LimitsOf(r.owner));
+    std::string text = "Your limits:\n";
+    if (own.max_position_fraction) {
+      absl::StrAppend(&text,
+                      "max position: ", Percent(*own.max_position_fraction),
+                      " of equity\n");
+    }
+    if (own.max_trades_per_day) {
+      absl::StrAppend(&text, "trades per day: ", *own.max_trades_per_day, "\n");
+    }
+    if (own.daily_loss_limit) {
+      absl::StrAppend(&text,
+                      "daily loss limit: ", own.daily_loss_limit->ToString(),
+                      " ", options.book.currency, "\n");
+    }
+    absl::StrAppend(
+        &text, "default stop-loss: ", Percent(own.default_stop_loss_fraction),
+        ", take-profit: ", Percent(own.default_take_profit_fraction));
+    if (own.min_reward_risk) {
+      absl::StrAppend(&text, absl::StrFormat(", minimum reward/risk %.1f",
+                                             *own.min_reward_risk));
+    }
+    absl::StrAppend(&text,
+                    "\nTighten them with /risk max_position 20, /risk trades 3 "
+                    "or /risk daily_loss 500; /risk reset.");
+    return Say(text);
+  }
+
+  absl::StatusOr<Answer> Stats(const Request&) {
+    BOTCORE_ASSIGN_OR_RETURN(std::vector<SignalStats> all, journal->AllStats());
+    if (all.empty()) return Say("No signals recorded yet. Try /signal GAZP.");
+    std::string text = "Signal statistics:\n";
+    for (const SignalStats& s : all) {
+      absl::StrAppend(
+          &text,
+          absl::StrFormat("%s %s: %d signals, %d open, %d resolved", s.symbol,
+                          s.timeframe, s.recorded, s.open, s.resolved));
+      if (s.resolved > 0) {
+        absl::StrAppend(
+            &text,
+            absl::StrFormat(", win rate %.0f%%, average R %.2f, "
+                            "profit factor %.2f",
+                            s.win_rate * 100, s.average_r, s.profit_factor));
+      }
+      text += "\n";
+    }
+    return Say(text);
+  }
+
+  absl::StatusOr<Answer> BacktestCommand(const Request& r) {
+    SymbolArg arg = SymbolFrom(r.args, "backtest", false);
+    if (arg.error) return *arg.error;
+    BacktestOptions bo;
+    bo.portfolio = options.book;
+    bo.symbol = arg.symbol;
+    absl::StatusOr<std::unique_ptr<Backtester>> backtester =
+        Backtester::Create(bo);
+    if (!backtester.ok()) {
+      return Say(absl::StrCat("There is no trading in ", arg.symbol,
+                              " here; try /backtest ", options.default_symbol,
+                              "."));
+    }
+    CandleQuery q;
+    q.security = arg.symbol;
+    q.board = options.board;
+    q.interval = CandleInterval::kDay;
+    q.till = options.clock->Now();
+    q.from = q.till - absl::Hours(24 * 365 * 15);
+    absl::StatusOr<std::vector<Candle>> candles =
+        options.market_data->GetCandles(q);
+    if (!candles.ok()) {
+      if (auto a = MarketProblem(candles.status(), arg.symbol)) return *a;
+      return candles.status();
+    }
+    if (candles->size() < 60) {
+      return Say(absl::StrCat("Too little history for ", arg.symbol, ": ",
+                              candles->size(), " daily bars."));
+    }
+    DefaultStrategyOptions so;
+    so.symbol = arg.symbol;
+    BOTCORE_ASSIGN_OR_RETURN(std::unique_ptr<DefaultStrategy> strategy,
+                             DefaultStrategy::Create(so));
+    BOTCORE_ASSIGN_OR_RETURN(BacktestResult result,
+                             (*backtester)->Run(*strategy, *candles));
+    const BacktestReport& rep = result.report;
+    Answer a = Say(absl::StrFormat(
+        "Backtest of the default strategy on %s, %d daily bars (%s to %s):\n"
+        "return %.1f%%, CAGR %.1f%%, max drawdown %.1f%%, Sharpe %.2f\n"
+        "%d round trips, win rate %.0f%%, final equity %s",
+        arg.symbol, rep.bars, FormatDay(candles->front().time),
+        FormatDay(candles->back().time), rep.total_return * 100, rep.cagr * 100,
+        rep.max_drawdown * 100, rep.sharpe, rep.round_trips, rep.win_rate * 100,
+        rep.final_equity.ToString()));
+    std::vector<double> curve;
+    curve.reserve(result.equity_curve.size());
+    for (const EquityPoint& p : result.equity_curve) {
+      curve.push_back(ToDouble(p.equity));
+    }
+    absl::StatusOr<std::string> png =
+        internal::RenderEquityChartPng(curve, 640, 320);
+    if (png.ok()) {
+      a.photo_png = std::move(*png);
+      a.photo_caption = absl::StrCat(arg.symbol, " equity curve");
+    }
+    return a;
+  }
+
+  // ---- money --------------------------------------------------------------
+
+  absl::StatusOr<Answer> Wallet(const Request& r) {
+    std::string_view address = r.args;
+    if (address.empty()) {
+      BOTCORE_RETURN_IF_ERROR(SetAwaiting(r.chat_id, "wallet"));
+      return Say(
+          "Send the address you will deposit from, e.g. "
+          "0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAed");
+    }
+    absl::Status s = deposits->RegisterWallet(r.owner, address);
+    if (absl::IsInvalidArgument(s)) {
+      return Say(
+          "That is not a valid BSC address (0x and 40 hex digits), e.g. "
+          "/wallet 0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAed");
+    }
+    if (absl::IsAlreadyExists(s)) {
+      return Say("That address is registered by another user.");
+    }
+    BOTCORE_RETURN_IF_ERROR(s);
+    return Say(absl::StrCat("Wallet ", ToAbsl(address),
+                            " registered: deposits from it are credited to "
+                            "you. /deposit says where to send."));
+  }
+
+  absl::StatusOr<Answer> DepositCommand(const Request&) {
+    if (options.system_wallet.empty()) {
+      return Say("Deposits are not enabled on this bot.");
+    }
+    return Say(absl::StrCat(
+        "Send ", options.asset, " (BEP-20, contract ", options.token_contract,
+        ") from your registered wallet (/wallet) to ", options.system_wallet,
+        ".\nMinimum: ", options.minimum_deposit, " ", options.asset,
+        ". Credited after ", options.confirmations,
+        " confirmations; you get a message then."));
+  }
+
+  absl::StatusOr<Answer> BalanceCommand(const Request& r) {
+    absl::StatusOr<Balance> b = ledger->GetBalance({r.owner, options.asset});
+    if (absl::IsNotFound(b.status())) {
+      return Say(absl::StrCat("Balance: 0 ", options.asset,
+                              ". /deposit says how to add funds."));
+    }
+    if (!b.ok()) return b.status();
+    std::string text = absl::StrCat("Balance: ", b->posted.ToDisplayString(),
+                                    " ", options.asset);
+    if (b->available != b->posted) {
+      absl::StrAppend(&text, " (available ", b->available.ToDisplayString(),
+                      ", the rest held for withdrawals)");
+    }
+    return Say(text);
+  }
+
+  absl::StatusOr<Answer> Withdraw(const Request& r) {
+    std::vector<std::string> args = SplitArgs(r.args);
+    const std::string usage =
+        "Usage: /withdraw <amount> <address>, e.g. /withdraw 10 "
+        "0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAed";
+    if (args.empty()) {
+      BOTCORE_RETURN_IF_ERROR(SetAwaiting(r.chat_id, "withdraw"));
+      return Say(
+          "Send the amount and the address, e.g. 10 "
+          "0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAed");
+    }
+    if (args.size() != 2) return Say(usage);
+    absl::StatusOr<Amount> amount = ledger->ParseAmount(args[0], options.asset);
+    if (!amount.ok()) {
+      return Say(absl::StrCat("Not an amount of ", options.asset, ": ",
+                              args[0].substr(0, 40), ". ", usage));
+    }
+    if (!amount->is_positive()) {
+      return Say(absl::StrCat("The amount must be positive. ", usage));
+    }
+    WithdrawalRequest req;
+    req.id = absl::StrCat("w", r.update_id);
+    req.user_id = r.owner;
+    req.amount = *amount;
+    req.destination = args[1];
+    absl::StatusOr<Withdrawal> w = withdrawals->Request(req);
+    if (absl::IsInvalidArgument(w.status())) {
+      return Say(
+          absl::StrCat("Cannot withdraw: ", w.status().message(), ". ", usage));
+    }
+    if (absl::IsNotFound(w.status())) {
+      return Say(absl::StrCat("You have no ", options.asset,
+                              " yet. /deposit says how to add funds."));
+    }
+    if (absl::IsFailedPrecondition(w.status())) {
+      return Say(absl::StrCat("Insufficient funds: ", w.status().message()));
+    }
+    if (!w.ok()) return w.status();
+    return Say(absl::StrCat("Withdrawal ", w->request.id, " of ",
+                            w->request.amount.ToDisplayString(), " ", w->asset,
+                            " to ", w->request.destination, " requested (fee ",
+                            w->fee.ToDisplayString(),
+                            "). An admin will review it."));
+  }
+
+  absl::StatusOr<Answer> Referral(const Request& r) {
+    absl::StatusOr<ReferralMember> member = referral->Member(r.owner);
+    if (absl::IsNotFound(member.status())) {
+      return Say("Send /start first to register.");
+    }
+    if (!member.ok()) return member.status();
+    BOTCORE_ASSIGN_OR_RETURN(ReferralStats stats, referral->Stats(r.owner));
+    std::string text =
+        absl::StrCat("Your link: https://t.me/", options.bot_username,
+                     "?start=ref_", member->code, "\nReferrals per level: ",
+                     absl::StrJoin(stats.referrals_per_level, " / "));
+    if (stats.rewards.empty()) {
+      absl::StrAppend(&text, "\nRewards: none yet");
+    }
+    for (const auto& [asset, amount] : stats.rewards) {
+      absl::StrAppend(&text, "\nRewards: ", amount.ToDisplayString(), " ",
+                      asset);
+    }
+    return Say(text);
+  }
+
+  absl::StatusOr<Answer> Level(const Request& r) {
+    BOTCORE_ASSIGN_OR_RETURN(DepositLevel level, deposits->Level(r.owner));
+    std::string text = absl::StrCat("Deposit level ", level.level, " (",
+                                    level.credited_total.ToDisplayString(), " ",
+                                    options.asset, " credited).");
+    if (level.level < static_cast<int>(options.level_thresholds.size())) {
+      absl::StrAppend(&text, " Next level at ",
+                      options.level_thresholds[level.level], " ", options.asset,
+                      ".");
+    }
+    return Say(text);
+  }
+
+  // ---- admin --------------------------------------------------------------
+
+  absl::StatusOr<Answer> Admin(const Request&) {
+    int64_t users = 0, active = 0, banned = 0;
+    BOTCORE_RETURN_IF_ERROR(options.database->Transact(
+        [&](SqlTransaction& tx) -> absl::Status {
+          BOTCORE_ASSIGN_OR_RETURN(
+              std::vector<SqlRow> rows,
+              tx.Query("SELECT COUNT(*), COALESCE(SUM(active), 0), "
+                       "COALESCE(SUM(banned), 0) FROM bot_users"));
+          BOTCORE_ASSIGN_OR_RETURN(users, rows[0].Int64(0));
+          BOTCORE_ASSIGN_OR_RETURN(active, rows[0].Int64(1));
+          BOTCORE_ASSIGN_OR_RETURN(banned, rows[0].Int64(2));
+          return absl::OkStatus();
+        },
+        kReadOnlyTransaction));
+    BOTCORE_ASSIGN_OR_RETURN(std::vector<Deposit> confirming,
+                             deposits->List(DepositState::kConfirming));
+    BOTCORE_ASSIGN_OR_RETURN(std::vector<Deposit> unmatched,
+                             deposits->List(DepositState::kUnmatched));
+    BOTCORE_ASSIGN_OR_RETURN(std::vector<Withdrawal> pending,
+                             withdrawals->List(WithdrawalState::kPending));
+    BOTCORE_ASSIGN_OR_RETURN(std::vector<OutboxEntry> failed,
+                             outbox->List(OutboxState::kFailed));
+    BOTCORE_ASSIGN_OR_RETURN(std::vector<JobStatus> jobs,
+                             scheduler->Statuses());
+    std::string text =
+        absl::StrCat("Users: ", users, " (", active, " active, ", banned,
+                     " banned)\n", "Deposits confirming: ", confirming.size(),
+                     ", unmatched: ", unmatched.size(), "\n");
+    for (const Deposit& d : unmatched) {
+      absl::StrAppend(&text, "  /assign ", d.observation.key.tx_hash, ":",
+                      d.observation.key.log_index, " <user id> (",
+                      d.observation.amount.ToDisplayString(), " from ",
+                      d.observation.from, ")\n");
+    }
+    absl::StrAppend(&text, "Pending withdrawals: ", pending.size(), "\n");
+    for (const Withdrawal& w : pending) {
+      absl::StrAppend(&text, "  ", w.request.id, ": ",
+                      w.request.amount.ToDisplayString(), " ", w.asset, " by ",
+                      w.request.user_id, " to ", w.request.destination, "\n");
+    }
+    absl::StrAppend(&text, "Undelivered notifications: ", failed.size(), "\n");
+    for (const JobStatus& j : jobs) {
+      if (!j.last_error.empty()) {
+        absl::StrAppend(&text, "Job ", j.name,
+                        " failed: ", j.last_error.substr(0, 200), "\n");
+      }
+    }
+    return Say(text);
+  }
+
+  absl::StatusOr<Answer> Approve(const Request& r) {
+    std::vector<std::string> args = SplitArgs(r.args);
+    if (args.size() != 1)
+      return Say("Usage: /approve <withdrawal id>, e.g. /approve w17");
+    absl::StatusOr<Withdrawal> w = withdrawals->Approve(args[0]);
+    if (absl::IsNotFound(w.status())) {
+      return Say(absl::StrCat("No withdrawal ", args[0].substr(0, 40),
+                              ". /admin lists the pending ones."));
+    }
+    if (absl::IsFailedPrecondition(w.status())) {
+      return Say(absl::StrCat("Cannot approve: ", w.status().message()));
+    }
+    if (!w.ok()) return w.status();
+    Log(absl::StrCat("audit: admin ", r.user_id, " approved ", w->request.id));
+    return Say(absl::StrCat("Approved ", w->request.id, ": pay ",
+                            w->request.amount.ToDisplayString(), " ", w->asset,
+                            " to ", w->request.destination, "."));
+  }
+
+  absl::StatusOr<Answer> RejectWithdrawal(const Request& r) {
+    std::vector<std::string> args = SplitArgs(r.args);
+    if (args.size() < 2) {
+      return Say(
+          "Usage: /reject <withdrawal id> <reason>, e.g. /reject w17 "
+          "address is a contract");
+    }
+    std::string_view reason = r.args;
+    reason.remove_prefix(std::min(reason.size(), reason.find(args[1])));
+    absl::StatusOr<Withdrawal> w = withdrawals->Reject(args[0], reason);
+    if (absl::IsNotFound(w.status())) {
+      return Say(absl::StrCat("No withdrawal ", args[0].substr(0, 40), "."));
+    }
+    if (absl::IsFailedPrecondition(w.status()) ||
+        absl::IsInvalidArgument(w.status())) {
+      return Say(absl::StrCat("Cannot reject: ", w.status().message()));
+    }
+    if (!w.ok()) return w.status();
+    Log(absl::StrCat("audit: admin ", r.user_id, " rejected ", w->request.id));
+    return Say(
+        absl::StrCat("Rejected ", w->request.id, "; the funds are back."));
+  }
+
+  absl::StatusOr<Answer> Assign(const Request& r) {
+    std::vector<std::string> args = SplitArgs(r.args);
+    const std::string usage =
+        "Usage: /assign <tx hash>:<log index> <user id>, e.g. /assign "
+        "0xab...:3 123456";
+    if (args.size() != 2) return Say(usage);
+    std::vector<std::string> key_parts = absl::StrSplit(args[0], ':');
+    DepositKey key;
+    key.chain_id = options.chain_id;
+    int64_t user = 0;
+    if (key_parts.size() != 2 ||
+        !absl::SimpleAtoi(key_parts[1], &key.log_index) ||
+        !absl::SimpleAtoi(args[1], &user) || user <= 0) {
+      return Say(usage);
+    }
+    key.tx_hash = absl::AsciiStrToLower(key_parts[0]);
+    absl::StatusOr<Deposit> d = deposits->Assign(key, Owner(user));
+    if (absl::IsNotFound(d.status())) {
+      return Say(absl::StrCat("No deposit ", args[0].substr(0, 80), "."));
+    }
+    if (absl::IsFailedPrecondition(d.status()) ||
+        absl::IsInvalidArgument(d.status())) {
+      return Say(absl::StrCat("Cannot assign: ", d.status().message()));
+    }
+    if (!d.ok()) return d.status();
+    Log(absl::StrCat("audit: admin ", r.user_id, " assigned ", args[0], " to ",
+                     user));
+    return Say(absl::StrCat("Deposit assigned to ", user, " (",
+                            ToAbsl(DepositStateName(d->state)), ")."));
+  }
+
+  absl::StatusOr<Answer> Broadcast(const Request& r) {
+    const std::string text(absl::StripAsciiWhitespace(r.args));
+    if (text.empty())
+      return Say(
+          "Usage: /broadcast <text>, e.g. /broadcast Maintenance at 22:00 "
+          "UTC.");
+    int64_t recipients = 0;
+    const int64_t now = absl::ToUnixMicros(options.clock->Now());
+    BOTCORE_RETURN_IF_ERROR(
+        options.database->Transact([&](SqlTransaction& tx) -> absl::Status {
+          BOTCORE_RETURN_IF_ERROR(
+              tx.Execute(
+                    "INSERT INTO bot_broadcasts (text, created_by, "
+                    "created_at, cursor_user, sent, done) VALUES "
+                    "(?, ?, ?, ?, 0, 0)",
+                    {text, r.user_id, now, std::numeric_limits<int64_t>::min()})
+                  .status());
+          BOTCORE_ASSIGN_OR_RETURN(
+              std::vector<SqlRow> rows,
+              tx.Query("SELECT COUNT(*) FROM bot_users WHERE active = 1 AND "
+                       "banned = 0"));
+          BOTCORE_ASSIGN_OR_RETURN(recipients, rows[0].Int64(0));
+          return absl::OkStatus();
+        }));
+    Log(absl::StrCat("audit: admin ", r.user_id, " queued a broadcast"));
+    return Say(absl::StrCat("Broadcast queued for ", recipients,
+                            " users; it is sent at ",
+                            options.broadcast_per_second,
+                            " messages a second and resumes after a restart."));
+  }
+
+  absl::StatusOr<Answer> Ban(const Request& r, bool ban) {
+    std::vector<std::string> args = SplitArgs(r.args);
+    int64_t user = 0;
+    if (args.size() != 1 || !absl::SimpleAtoi(args[0], &user) || user <= 0) {
+      return Say(absl::StrCat("Usage: /", ban ? "ban" : "unban",
+                              " <user id>, e.g. /", ban ? "ban" : "unban",
+                              " 123456"));
+    }
+    if (ban && user == r.user_id) return Say("You cannot ban yourself.");
+    int64_t changed = 0;
+    BOTCORE_RETURN_IF_ERROR(
+        options.database->Transact([&](SqlTransaction& tx) -> absl::Status {
+          BOTCORE_ASSIGN_OR_RETURN(
+              changed, tx.Execute("UPDATE bot_users SET banned = ? WHERE "
+                                  "user_id = ?",
+                                  {ban ? 1 : 0, user}));
+          return absl::OkStatus();
+        }));
+    if (changed == 0) return Say(absl::StrCat("No user ", user, "."));
+    Log(absl::StrCat("audit: admin ", r.user_id,
+                     ban ? " banned " : " unbanned ", user));
+    return Say(absl::StrCat("User ", user, ban ? " banned." : " unbanned."));
+  }
+
+  // ---- notifications (OutboxTarget) ---------------------------------------
+
+  absl::StatusOr<int64_t> ChatOf(int64_t user_id) {
+    int64_t chat = user_id;
+    BOTCORE_RETURN_IF_ERROR(options.database->Transact(
+        [&](SqlTransaction& tx) -> absl::Status {
+          BOTCORE_ASSIGN_OR_RETURN(
+              std::vector<SqlRow> rows,
+              tx.Query("SELECT chat_id FROM bot_users WHERE user_id = ?",
+                       {user_id}));
+          if (!rows.empty()) {
+            BOTCORE_ASSIGN_OR_RETURN(chat, rows[0].Int64(0));
+          }
+          return absl::OkStatus();
+        },
+        kReadOnlyTransaction));
+    return chat;
+  }
+
+  absl::Status NotifyOwner(std::string_view owner, const std::string& text) {
+    std::optional<int64_t> user = UserOfOwner(owner);
+    if (!user) return absl::OkStatus();  // not a Telegram user: nobody to tell
+    BOTCORE_ASSIGN_OR_RETURN(int64_t chat, ChatOf(*user));
+    absl::Status s = Send(chat, Say(text));
+    return absl::IsPermissionDenied(s) ? absl::OkStatus() : s;
+  }
+
+  absl::Status NotifyAdmins(const std::string& text) {
+    std::vector<int64_t> chats = options.admin_ids;
+    if (options.owner_chat_id != 0 &&
+        std::find(chats.begin(), chats.end(), options.owner_chat_id) ==
+            chats.end()) {
+      chats.push_back(options.owner_chat_id);
+    }
+    for (int64_t chat : chats) {
+      absl::Status s = Send(chat, Say(text));
+      if (!s.ok() && !absl::IsPermissionDenied(s)) return s;
+    }
+    return absl::OkStatus();
+  }
+
+  absl::Status Deliver(const OutboxEntry& entry) override {
+    std::optional<std::map<std::string, std::string>> f =
+        internal::ParseJsonObject(entry.message.payload);
+    if (!f) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("unreadable payload of ", entry.message.key));
+    }
+    auto get = [&](const char* k) { return (*f)[k]; };
+    const std::string& topic = entry.message.topic;
+    if (topic == "deposit.credited") {
+      return NotifyOwner(get("user_id"),
+                         absl::StrCat("Deposit of ", Human(get("amount")), " ",
+                                      get("asset"), " credited. Thank you!"));
+    }
+    if (topic == "deposit.level_up") {
+      return NotifyOwner(
+          get("user_id"),
+          absl::StrCat("You reached deposit level ", get("level"), " (",
+                       Human(get("credited_total")), " ", get("asset"),
+                       " in total)."));
+    }
+    if (topic == "referral.reward") {
+      return NotifyOwner(
+          get("user_id"),
+          absl::StrCat("Referral reward: ", Human(get("amount")), " ",
+                       get("asset"), " (level ", get("level"), ")."));
+    }
+    if (topic == "deposit.unmatched") {
+      return NotifyAdmins(absl::StrCat(
+          "Deposit of ", Human(get("amount")), " ", get("asset"), " from ",
+          get("from"), " has no registered sender: /assign ", get("tx_hash"),
+          ":", get("log_index"), " <user id>"));
+    }
+    if (topic == "withdrawal.pending") {
+      return NotifyAdmins(absl::StrCat(
+          "Withdrawal ", get("id"), ": ", Human(get("amount")), " ",
+          get("asset"), " to ", get("destination"), " by ", get("user_id"),
+          ". /approve ", get("id"), " or /reject ", get("id"), " <reason>"));
+    }
+    if (topic == "withdrawal.payout") {
+      return NotifyAdmins(absl::StrCat(
+          "Payout due: send ", Human(get("amount")), " ", get("asset"), " to ",
+          get("destination"), " (withdrawal ", get("id"), ")."));
+    }
+    if (absl::StartsWith(topic, "withdrawal.")) {
+      std::string text = absl::StrCat("Your withdrawal ", get("id"), " of ",
+                                      Human(get("amount")), " ", get("asset"),
+                                      " is ", get("state"), ".");
+      if (!get("reason").empty()) absl::StrAppend(&text, " ", get("reason"));
+      if (!get("payout_tx_hash").empty()) {
+        absl::StrAppend(&text, " Transaction ", get("payout_tx_hash"));
+      }
+      return NotifyOwner(get("user_id"), text);
+    }
+    if (topic == "trade.exit") {
+      return NotifyOwner(
+          get("owner"),
+          absl::StrCat(
+              get("reason") == "take_profit" ? "Take-profit" : "Stop-loss",
+              " hit: sold ", get("quantity"), " ", get("symbol"), " at ",
+              get("price"), ", P&L ", get("pnl"), "."));
+    }
+    if (topic == "alert") {
+      const int64_t chat = AlertChat();
+      if (chat == 0) return absl::OkStatus();
+      absl::Status s = Send(chat, Say(absl::StrCat("Alert: ", get("text"))));
+      return absl::IsPermissionDenied(s) ? absl::OkStatus() : s;
+    }
+    return absl::OkStatus();  // a topic for another consumer
+  }
+
+  // ---- scheduled jobs -----------------------------------------------------
+
+  // Runs a job and raises an alert on the first failure of a streak.
+  std::function<absl::Status()> Watched(std::string name,
+                                        std::function<absl::Status()> job) {
+    return [this, name = std::move(name), job = std::move(job)] {
+      absl::Status s = job();
+      int streak = 0;
+      {
+        absl::MutexLock lock(&mu);
+        streak = s.ok() ? 0 : job_failures[name] + 1;
+        job_failures[name] = streak;
+      }
+      if (!s.ok()) {
+        Log(absl::StrCat("job ", name, ": ", s.ToString()));
+        if (options.observer != nullptr) options.observer->OnError(name, s);
+        if (streak == 1 || streak == options.alert_after_errors) {
+          Alert(absl::StrCat("alert:job:", name, ":", streak, ":",
+                             absl::ToUnixSeconds(options.clock->Now())),
+                absl::StrCat("job ", name, " failed",
+                             streak > 1
+                                 ? absl::StrCat(" ", streak, " times in a row")
+                                 : "",
+                             ": ", s.ToString()));
+        }
+      }
+      return s;
+    };
+  }
+
+  absl::Status WatchStops() {
+    BOTCORE_RETURN_IF_ERROR(desk->ExpireDue().status());
+    for (const Instrument& instrument : options.book.instruments) {
+      absl::StatusOr<Amount> price =
+          MarketPrice(instrument, options.book.initial_cash.scale());
+      if (absl::IsNotFound(price.status())) continue;
+      BOTCORE_RETURN_IF_ERROR(price.status());
+      BOTCORE_ASSIGN_OR_RETURN(
+          std::vector<PositionExit> exits,
+          portfolios->OnPrice(instrument.symbol,
+                              {*price, *price, *price, *price}));
+      if (exits.empty()) continue;
+      BOTCORE_RETURN_IF_ERROR(
+          options.database->Transact([&](SqlTransaction& tx) -> absl::Status {
+            for (const PositionExit& e : exits) {
+              BOTCORE_RETURN_IF_ERROR(outbox->Enqueue(
+                  tx,
+                  {absl::StrCat("trade.exit:", e.owner, ":", e.trade.sequence),
+                   "trade.exit",
+                   internal::JsonObject(
+                       {{"owner", e.owner},
+                        {"symbol", e.trade.symbol},
+                        {"quantity", absl::StrCat(e.trade.quantity)},
+                        {"price", e.trade.price.ToString()},
+                        {"pnl", e.trade.realized_pnl.ToString()},
+                        {"reason", std::string(ToAbsl(
+                                       TradeReasonName(e.trade.reason)))}})}));
+            }
+            return absl::OkStatus();
+          }));
+    }
+    return absl::OkStatus();
+  }
+
+  absl::Status DeliverOutbox() {
+    BOTCORE_RETURN_IF_ERROR(outbox->DeliverDue(*this, 100).status());
+    if (options.observer != nullptr) {
+      BOTCORE_ASSIGN_OR_RETURN(std::vector<OutboxEntry> pending,
+                               outbox->List(OutboxState::kPending, 10000));
+      options.observer->OnOutboxBacklog(static_cast<int64_t>(pending.size()));
+    }
+    return absl::OkStatus();
+  }
+
+  absl::Status SendBroadcasts() {
+    const int batch = std::max(
+        1, static_cast<int>(options.broadcast_per_second *
+                            absl::ToDoubleSeconds(options.broadcast_period)));
+    int64_t id = 0, cursor = 0, sent = 0, creator = 0;
+    std::string text;
+    std::vector<std::pair<int64_t, int64_t>> recipients;  // user, chat
+    BOTCORE_RETURN_IF_ERROR(options.database->Transact(
+        [&](SqlTransaction& tx) -> absl::Status {
+          id = 0;
+          recipients.clear();
+          BOTCORE_ASSIGN_OR_RETURN(
+              std::vector<SqlRow> rows,
+              tx.Query("SELECT id, text, cursor_user, sent, created_by FROM "
+                       "bot_broadcasts WHERE done = 0 ORDER BY id LIMIT 1"));
+          if (rows.empty()) return absl::OkStatus();
+          BOTCORE_ASSIGN_OR_RETURN(id, rows[0].Int64(0));
+          BOTCORE_ASSIGN_OR_RETURN(text, rows[0].Text(1));
+          BOTCORE_ASSIGN_OR_RETURN(cursor, rows[0].Int64(2));
+          BOTCORE_ASSIGN_OR_RETURN(sent, rows[0].Int64(3));
+          BOTCORE_ASSIGN_OR_RETURN(creator, rows[0].Int64(4));
+          BOTCORE_ASSIGN_OR_RETURN(
+              std::vector<SqlRow> users,
+              tx.Query("SELECT user_id, chat_id FROM bot_users WHERE "
+                       "user_id > ? AND active = 1 AND banned = 0 ORDER BY "
+                       "user_id LIMIT ?",
+                       {cursor, batch}));
+          for (const SqlRow& u : users) {
+            BOTCORE_ASSIGN_OR_RETURN(int64_t user, u.Int64(0));
+            BOTCORE_ASSIGN_OR_RETURN(int64_t chat, u.Int64(1));
+            recipients.emplace_back(user, chat);
+          }
+          return absl::OkStatus();
+        },
+        kReadOnlyTransaction));
+    if (id == 0) return absl::OkStatus();
+    const absl::Duration pause =
+        absl::Seconds(1) / options.broadcast_per_second;
+    for (const auto& [user, chat] : recipients) {
+      absl::Status s = Send(chat, Say(text));
+      if (!s.ok() && !absl::IsPermissionDenied(s) && !absl::IsNotFound(s)) {
+        return s;  // resumes from the cursor next period
+      }
+      if (s.ok()) ++sent;
+      // The cursor moves after each message, so a restart resends at most
+      // the message in flight.
+      BOTCORE_RETURN_IF_ERROR(
+          options.database->Transact([&](SqlTransaction& tx) {
+            return tx
+                .Execute(
+                    "UPDATE bot_broadcasts SET cursor_user = ?, sent = ? "
+                    "WHERE id = ?",
+                    {user, sent, id})
+                .status();
+          }));
+      options.clock->SleepFor(pause);
+    }
+    if (static_cast<int>(recipients.size()) < batch) {
+      BOTCORE_RETURN_IF_ERROR(
+          options.database->Transact([&](SqlTransaction& tx) {
+            return tx
+                .Execute("UPDATE bot_broadcasts SET done = 1 WHERE id = ?",
+                         {id})
+                .status();
+          }));
+      Send(creator,
+           Say(absl::StrCat("Broadcast done: sent to ", sent, " users.")))
+          .IgnoreError();
+    }
+    return absl::OkStatus();
+  }
+
+  absl::Status DailySummary() {
+    const int64_t since =
+        absl::ToUnixMicros(options.clock->Now() - absl::Hours(24));
+    int64_t users = 0, fresh = 0, handled = 0;
+    BOTCORE_RETURN_IF_ERROR(options.database->Transact(
+        [&](SqlTransaction& tx) -> absl::Status {
+          BOTCORE_ASSIGN_OR_RETURN(std::vector<SqlRow> rows,
+                                   tx.Query("SELECT COUNT(*) FROM bot_users"));
+          BOTCORE_ASSIGN_OR_RETURN(users, rows[0].Int64(0));
+          BOTCORE_ASSIGN_OR_RETURN(
+              rows, tx.Query("SELECT COUNT(*) FROM bot_users WHERE "
+                             "registered_at >= ?",
+                             {since}));
+          BOTCORE_ASSIGN_OR_RETURN(fresh, rows[0].Int64(0));
+          BOTCORE_ASSIGN_OR_RETURN(
+              rows, tx.Query("SELECT COUNT(*) FROM bot_updates WHERE "
+                             "claimed_at >= ?",
+                             {since}));
+          BOTCORE_ASSIGN_OR_RETURN(handled, rows[0].Int64(0));
+          return absl::OkStatus();
+        },
+        kReadOnlyTransaction));
+    BOTCORE_ASSIGN_OR_RETURN(std::vector<Withdrawal> pending,
+                             withdrawals->List(WithdrawalState::kPending));
+    BOTCORE_ASSIGN_OR_RETURN(std::vector<OutboxEntry> failed,
+                             outbox->List(OutboxState::kFailed));
+    const int64_t chat = AlertChat();
+    if (chat == 0) return absl::OkStatus();
+    absl::Status s = Send(
+        chat, Say(absl::StrCat("Daily summary: ", users, " users (", fresh,
+                               " new), ", handled, " updates handled, ",
+                               pending.size(), " withdrawals pending, ",
+                               failed.size(), " undelivered notifications.")));
+    return absl::IsPermissionDenied(s) ? absl::OkStatus() : s;
+  }
+
+  absl::Status Cleanup() {
+    const int64_t cutoff =
+        absl::ToUnixMicros(options.clock->Now() - options.retention);
+    BOTCORE_RETURN_IF_ERROR(options.database->Transact([&](SqlTransaction& tx) {
+      BOTCORE_RETURN_IF_ERROR(
+          tx.Execute("DELETE FROM bot_updates WHERE state = 'done' AND "
+                     "claimed_at < ?",
+                     {cutoff})
+              .status());
+      return tx
+          .Execute("DELETE FROM bot_sessions WHERE updated_at < ?", {cutoff})
+          .status();
+    }));
+    BOTCORE_RETURN_IF_ERROR(ledger->ExpirePendingTransfers().status());
+    return desk->ExpireDue().status();
+  }
+
+  absl::Status GuardDisk() {
+    BOTCORE_ASSIGN_OR_RETURN(int64_t free_bytes, options.free_disk_bytes());
+    if (free_bytes < options.min_free_disk_bytes) {
+      return absl::ResourceExhaustedError(
+          absl::StrCat("only ", free_bytes / (1 << 20),
+                       " MiB free on the database disk (", "the guard wants ",
+                       options.min_free_disk_bytes / (1 << 20), " MiB)"));
+    }
+    return absl::OkStatus();
+  }
+
+  absl::Status AddJobs() {
+    struct Job {
+      const char* name;
+      absl::Duration period;
+      std::function<absl::Status()> run;
+    };
+    std::vector<Job> jobs = {
+        {"watcher", options.watcher_period, [this] { return WatchStops(); }},
+        {"outbox", options.outbox_period, [this] { return DeliverOutbox(); }},
+        {"broadcast", options.broadcast_period,
+         [this] { return SendBroadcasts(); }},
+        {"daily_summary", options.summary_period,
+         [this] { return DailySummary(); }},
+        {"cleanup", options.cleanup_period, [this] { return Cleanup(); }},
+    };
+    if (options.chain != nullptr && !options.system_wallet.empty()) {
+      jobs.push_back({"chain_monitor", options.chain_monitor_period,
+                      [this]() -> absl::Status {
+                        BOTCORE_ASSIGN_OR_RETURN(
+                            SyncReport r, deposits->Sync(*options.chain));
+                        if (options.observer != nullptr && r.credited > 0) {
+                          options.observer->OnDepositsCredited(r.credited);
+                        }
+                        return absl::OkStatus();
+                      }});
+      jobs.push_back({"confirmations", options.confirmation_period,
+                      [this]() -> absl::Status {
+                        BOTCORE_ASSIGN_OR_RETURN(
+                            SyncReport r, deposits->Process(*options.chain));
+                        if (options.observer != nullptr && r.credited > 0) {
+                          options.observer->OnDepositsCredited(r.credited);
+                        }
+                        return absl::OkStatus();
+                      }});
+    }
+    if (options.free_disk_bytes) {
+      jobs.push_back({"disk_guard", options.disk_guard_period,
+                      [this] { return GuardDisk(); }});
+    }
+    if (options.backup) {
+      jobs.push_back({"backup", options.backup_period, options.backup});
+    }
+    for (Job& j : jobs) {
+      ScheduledJob s;
+      s.name = j.name;
+      s.period = j.period;
+      s.run = Watched(j.name, std::move(j.run));
+      BOTCORE_RETURN_IF_ERROR(scheduler->Add(std::move(s)));
+    }
+    return absl::OkStatus();
+  }
+
+  // ---- acknowledgements ---------------------------------------------------
+
+  void Acknowledge() {
+    int64_t mark = 0;
+    {
+      absl::MutexLock lock(&mu);
+      mark = max_received;
+      if (!pending_ids.empty()) mark = std::min(mark, *pending_ids.begin() - 1);
+      if (!unhandled_ids.empty()) {
+        mark = std::min(mark, *unhandled_ids.begin() - 1);
+      }
+      if (mark <= acknowledged) return;
+      acknowledged = mark;
+    }
+    if (absl::Status s = options.messenger->Acknowledge(mark); !s.ok()) {
+      ReportError("acknowledge", s);
+    }
+  }
+};
+
+Bot::Bot(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+Bot::~Bot() = default;
+
+absl::StatusOr<std::unique_ptr<Bot>> Bot::Create(const BotOptions& options) {
+  if (options.messenger == nullptr || options.market_data == nullptr ||
+      options.advisor == nullptr || options.database == nullptr ||
+      options.clock == nullptr) {
+    return absl::InvalidArgumentError(
+        "BotOptions: messenger, market_data, advisor, database and clock are "
+        "required");
+  }
+  if (options.worker_threads < 1 || options.rate_limit_max_requests < 1 ||
+      options.rate_limit_window <= absl::ZeroDuration() ||
+      options.broadcast_per_second <= 0 || options.history_bars < 2 ||
+      options.alert_after_errors < 1) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "BotOptions: worker_threads (", options.worker_threads,
+        "), rate_limit_max_requests (", options.rate_limit_max_requests,
+        "), history_bars (", options.history_bars,
+        "), alert_after_errors, rate_limit_window and broadcast_per_second "
+        "must be positive"));
+  }
+  auto impl = std::make_unique<Impl>();
+  impl->options = options;
+  BotOptions& o = impl->options;
+  Database* db = o.database;
+  if (o.instance_id.empty()) {
+    char host[256] = {};
+    if (gethostname(host, sizeof(host) - 1) != 0) host[0] = '\0';
+    o.instance_id = absl::StrCat(host, ":", getpid());
+  }
+  BOTCORE_RETURN_IF_ERROR(db->Migrate("bot", kBotMigrations));
+
+  BOTCORE_ASSIGN_OR_RETURN(
+      impl->ledger, Ledger::Create({.database = db,
+                                    .clock = o.clock,
+                                    .assets = {{o.asset, o.asset_scale}}}));
+  OutboxOptions oo;
+  oo.database = db;
+  oo.clock = o.clock;
+  oo.initial_backoff = o.outbox_retry;
+  BOTCORE_ASSIGN_OR_RETURN(impl->outbox, Outbox::Create(oo));
+  ReferralOptions ro;
+  ro.database = db;
+  ro.ledger = impl->ledger.get();
+  ro.clock = o.clock;
+  ro.outbox = impl->outbox.get();
+  ro.rates = o.referral_rates;
+  ro.max_depth = o.max_referral_depth;
+  BOTCORE_ASSIGN_OR_RETURN(impl->referral, ReferralEngine::Create(ro));
+  DepositEngineOptions dopt;
+  dopt.database = db;
+  dopt.ledger = impl->ledger.get();
+  dopt.clock = o.clock;
+  dopt.outbox = impl->outbox.get();
+  dopt.listener = impl->referral.get();
+  dopt.chain_id = o.chain_id;
+  dopt.token = o.token_contract;
+  dopt.asset = o.asset;
+  // Without a system wallet deposits are off; the engine still answers
+  // /level and /wallet, watching a placeholder address nobody can send to.
+  dopt.wallets = {
+      o.system_wallet.empty()
+          ? std::string("0x000000000000000000000000000000000000dead")
+          : o.system_wallet};
+  dopt.confirmations = o.confirmations;
+  dopt.minimum_deposit = o.minimum_deposit;
+  dopt.level_thresholds = o.level_thresholds;
+  dopt.start_block = o.start_block;
+  BOTCORE_ASSIGN_OR_RETURN(impl->deposits, DepositEngine::Create(dopt));
+  WithdrawalOptions wo;
+  wo.database = db;
+  wo.ledger = impl->ledger.get();
+  wo.clock = o.clock;
+  wo.outbox = impl->outbox.get();
+  wo.asset = o.asset;
+  wo.minimum_amount = o.minimum_withdrawal;
+  wo.fee = o.withdrawal_fee;
+  BOTCORE_ASSIGN_OR_RETURN(impl->withdrawals, WithdrawalEngine::Create(wo));
+  PortfoliosOptions po;
+  po.database = db;
+  po.clock = o.clock;
+  po.book = o.book;
+  BOTCORE_ASSIGN_OR_RETURN(impl->portfolios, Portfolios::Create(po));
+  RiskEngineOptions reo;
+  reo.calendar = o.calendar;
+  BOTCORE_ASSIGN_OR_RETURN(impl->risk, RiskEngine::Create(reo));
+  RecommendationDeskOptions rdo;
+  rdo.portfolios = impl->portfolios.get();
+  rdo.risk = impl->risk.get();
+  rdo.expiry = o.recommendation_expiry;
+  rdo.limits = o.limits;
+  BOTCORE_ASSIGN_OR_RETURN(impl->desk, RecommendationDesk::Create(rdo));
+  BOTCORE_ASSIGN_OR_RETURN(impl->journal,
+                           SignalJournal::Create({.database = db}));
+  BOTCORE_ASSIGN_OR_RETURN(
+      impl->scheduler,
+      Scheduler::Create(
+          {.database = db, .clock = o.clock, .instance_id = o.instance_id}));
+  BOTCORE_RETURN_IF_ERROR(impl->AddJobs());
+  return std::unique_ptr<Bot>(new Bot(std::move(impl)));
+}
+
+std::vector<BotCommand> Bot::Commands() {
+  std::vector<BotCommand> commands;
+  for (const CommandInfo& c : kCommands) {
+    commands.push_back({std::string(c.name), std::string(c.description)});
+  }
+  return commands;
+}
+
+void Bot::Stop() { impl_->stop_requested.store(true); }
+
+HealthSnapshot Bot::Health() {
+  HealthSnapshot h;
+  h.database_reachable =
+      impl_->options.database
+          ->Transact(
+              [](SqlTransaction& tx) { return tx.Query("SELECT 1").status(); },
+              kReadOnlyTransaction)
+          .ok();
+  const int64_t last = impl_->last_poll_micros.load();
+  if (last != 0) {
+    h.last_poll_age = impl_->options.clock->Now() - absl::FromUnixMicros(last);
+  }
+  h.running = impl_->running.load() && !impl_->stop_requested.load();
+  h.in_flight = impl_->in_flight_count.load();
+  return h;
+}
+
+absl::StatusOr<std::vector<std::string>> Bot::RunDueJobs() {
+  return impl_->scheduler->RunDue();
+}
+
+bool Bot::HandleUpdate(const Update& update) { return impl_->Handle(update); }
+
+absl::Status Bot::Run() {
+  Impl& im = *impl_;
+  if (im.ran.exchange(true)) {
+    return absl::FailedPreconditionError("Bot::Run was already called");
+  }
+  const BotOptions& o = im.options;
+  im.running.store(true);
+  if (absl::Status s = o.messenger->SetCommands(Commands()); !s.ok()) {
+    im.ReportError("set_commands", s);
+  }
+  absl::Notification stop_jobs;
+  std::thread jobs([&] { im.scheduler->Run(stop_jobs, o.scheduler_tick); });
+  OrderedExecutor executor(o.worker_threads);
+  absl::Duration backoff = absl::Seconds(1);
+  while (!im.stop_requested.load()) {
+    absl::StatusOr<std::vector<Update>> updates =
+        o.messenger->Receive(o.poll_wait);
+    if (absl::IsOutOfRange(updates.status())) break;  // end of input
+    if (!updates.ok()) {
+      im.ReportError("receive", updates.status());
+      o.clock->SleepFor(backoff);
+      backoff = std::min(backoff * 2, absl::Seconds(30));
+      continue;
+    }
+    backoff = absl::Seconds(1);
+    im.last_poll_micros.store(absl::ToUnixMicros(o.clock->Now()));
+    for (const Update& u : *updates) {
+      {
+        absl::MutexLock lock(&im.mu);
+        im.pending_ids.insert(u.id);
+        im.max_received = std::max(im.max_received, u.id);
+      }
+      int64_t key = 0;
+      if (u.message)
+        key = u.message->chat.id;
+      else if (u.callback_query && u.callback_query->message)
+        key = u.callback_query->message->chat.id;
+      else if (u.callback_query)
+        key = u.callback_query->from.id;
+      else if (u.my_chat_member)
+        key = u.my_chat_member->chat.id;
+      im.in_flight_count.fetch_add(1);
+      absl::Status queued = executor.Submit(key, [&im, u] {
+        const bool handled = im.Handle(u);
+        im.in_flight_count.fetch_sub(1);
+        absl::MutexLock lock(&im.mu);
+        im.pending_ids.erase(u.id);
+        if (!handled) im.unhandled_ids.insert(u.id);
+      });
+      if (!queued.ok()) im.in_flight_count.fetch_sub(1);
+    }
+    if (o.finish_batch_before_receive) {
+      im.mu.LockWhen(absl::Condition(
+          +[](std::set<int64_t>* pending) { return pending->empty(); },
+          &im.pending_ids));
+      im.mu.Unlock();
+    }
+    im.Acknowledge();
+    if (updates->empty()) o.clock->SleepFor(o.idle_pause);
+  }
+  // Graceful stop: no more updates; finish what is queued, then flush the
+  // outbox once more, all within the shutdown timeout.
+  const absl::Time deadline = o.clock->Now() + o.shutdown_timeout;
+  absl::Status drained = executor.Shutdown(o.shutdown_timeout);
+  im.Acknowledge();
+  stop_jobs.Notify();
+  jobs.join();
+  if (o.clock->Now() < deadline) {
+    if (absl::Status s = im.DeliverOutbox(); !s.ok()) {
+      im.ReportError("outbox", s);
+    }
+  }
+  im.running.store(false);
+  return drained;
+}
+
+}  // namespace botcore

@@ -1,0 +1,649 @@
+// The Bot runtime: the scripted conversation end to end through the real
+// Telegram adapter against a fake Bot API server on 127.0.0.1, bad input
+// across every command, rate limits, admin checks, and two instances on one
+// database handling each update once. Storage tests run on SQLite and
+// PostgreSQL.
+
+#include "botcore/runtime/bot.h"
+
+#include <atomic>
+#include <functional>
+#include <map>
+#include <memory>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "absl/synchronization/mutex.h"
+#include "botcore/adapters/http.h"
+#include "botcore/adapters/storage.h"
+#include "botcore/adapters/telegram.h"
+#include "botcore/core/candle.h"
+#include "botcore/referral/referral.h"
+#include "botcore/runtime/replay_market_data.h"
+#include "botcore/testing/manual_clock.h"
+#include "botcore/testing/scripted_advisor.h"
+#include "botcore/testing/scripted_telegram_server.h"
+#include "botcore/testing/simulated_chain.h"
+#include "doctest/doctest.h"
+#include "support/status_testing.h"
+#include "support/test_databases.h"
+
+namespace botcore {
+namespace {
+
+using testing::ManualClock;
+using testing::ScriptedAdvisor;
+using testing::ScriptedTelegramServer;
+using testing::SimulatedChain;
+
+constexpr char kToken[] = "1:test";
+constexpr char kUsdt[] = "0x55d398326f99059ff775485246999027b3197955";
+constexpr char kSystemWallet[] = "0xfB6916095ca1df60bB79Ce92cE3Ea74c37c5d359";
+constexpr char kBobWallet[] = "0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAed";
+constexpr char kPayoutAddress[] = "0xdbF03B407c01E7cD3CBea99509d93f8DDDC8C6FB";
+constexpr int64_t kAlice = 1001;
+constexpr int64_t kBob = 1002;
+constexpr int64_t kAdmin = 9000;
+
+std::vector<Candle> GazpCandles() {
+  absl::StatusOr<std::vector<Candle>> candles =
+      ReadCandlesCsv(testing::SharedDir() + "/data/gazp_daily.csv");
+  REQUIRE(candles.ok());
+  return *candles;
+}
+
+std::unique_ptr<MarketData> GazpMarket(absl::Time now) {
+  ReplayMarketDataOptions o;
+  o.symbol = "GAZP";
+  o.candles = GazpCandles();
+  o.now = now;
+  absl::StatusOr<std::unique_ptr<MarketData>> market = NewReplayMarketData(o);
+  REQUIRE(market.ok());
+  return std::move(*market);
+}
+
+Recommendation Buy(double percent) {
+  Recommendation r;
+  r.action = TradeAction::kBuy;
+  r.percent = percent;
+  r.confidence = 70;
+  r.rationale = "scripted";
+  return r;
+}
+
+// Options every test starts from: trading at any hour (replayed daily bars
+// carry no session), deposits to the system wallet.
+BotOptions BaseOptions(Messenger* messenger, MarketData* market,
+                       Advisor* advisor, ChainClient* chain, Database* db,
+                       Clock* clock) {
+  BotOptions o;
+  o.messenger = messenger;
+  o.market_data = market;
+  o.advisor = advisor;
+  o.chain = chain;
+  o.database = db;
+  o.clock = clock;
+  o.admin_ids = {kAdmin};
+  o.limits.enforce_trading_hours = false;
+  o.system_wallet = std::string(kSystemWallet);
+  o.minimum_withdrawal = "0.1";
+  o.log = [](std::string_view) {};
+  return o;
+}
+
+std::string MessageJson(int64_t user, const std::string& text,
+                        int64_t message_id = 1) {
+  return absl::StrCat(R"("message":{"message_id":)", message_id,
+                      R"(,"date":1700000000,"chat":{"id":)", user,
+                      R"(,"type":"private"},"from":{"id":)", user,
+                      R"(,"is_bot":false,"first_name":"U)", user,
+                      R"(","username":"u)", user, R"("},"text":")", text,
+                      R"("})");
+}
+
+std::string CallbackJson(int64_t user, const std::string& id,
+                         const std::string& data) {
+  return absl::StrCat(R"("callback_query":{"id":")", id, R"(","from":{"id":)",
+                      user, R"(,"is_bot":false,"first_name":"U)", user,
+                      R"("},"chat_instance":"c","data":")", data,
+                      R"(","message":{"message_id":77,"date":1700000000,)",
+                      R"("chat":{"id":)", user,
+                      R"(,"type":"private"},"text":"proposal"}})");
+}
+
+bool WaitFor(const std::function<bool()>& done,
+             absl::Duration timeout = absl::Seconds(60)) {
+  const absl::Time deadline = absl::Now() + timeout;
+  while (absl::Now() < deadline) {
+    if (done()) return true;
+    absl::SleepFor(absl::Milliseconds(20));
+  }
+  return done();
+}
+
+// sendMessage calls to `chat` whose body contains `text`.
+int CountSent(const ScriptedTelegramServer& server, int64_t chat,
+              const std::string& text) {
+  int n = 0;
+  const std::string to = absl::StrCat("\"chat_id\":", chat, ",");
+  for (const testing::RecordedRequest& r : server.Sent("sendMessage")) {
+    if (absl::StrContains(r.body, to) && absl::StrContains(r.body, text)) ++n;
+  }
+  return n;
+}
+
+std::string LastSentTo(const ScriptedTelegramServer& server, int64_t chat) {
+  const std::string to = absl::StrCat("\"chat_id\":", chat, ",");
+  std::string last;
+  for (const testing::RecordedRequest& r : server.Sent("sendMessage")) {
+    if (absl::StrContains(r.body, to)) last = r.body;
+  }
+  return last;
+}
+
+TEST_SUITE("bot") {
+  TEST_CASE("scripted conversation end to end through the Telegram adapter") {
+    for (const std::string& url : testing::FreshDatabaseUrls()) {
+      CAPTURE(url);
+      ASSIGN_OR_REQUIRE(std::unique_ptr<Database> db, OpenDatabase(url));
+      ASSIGN_OR_REQUIRE(auto server, ScriptedTelegramServer::Start(kToken));
+      SystemClock clock;
+      ASSIGN_OR_REQUIRE(std::unique_ptr<HttpClient> http,
+                        NewCurlHttpClient(CurlHttpClientOptions{}));
+      TelegramOptions to;
+      to.token = std::string(kToken);
+      to.api_base_url = server->api_base_url();
+      to.http = http.get();
+      to.clock = &clock;
+      to.database = db.get();
+      to.messages_per_second = 1000;
+      to.chat_messages_per_second = 1000;
+      ASSIGN_OR_REQUIRE(std::unique_ptr<TelegramMessenger> telegram,
+                        TelegramMessenger::Create(to));
+      std::unique_ptr<MarketData> market = GazpMarket(clock.Now());
+      ScriptedAdvisor advisor;
+      advisor.Script(std::optional<Recommendation>(Buy(10)));
+      SimulatedChain chain(56);
+      BotOptions o = BaseOptions(telegram.get(), market.get(), &advisor, &chain,
+                                 db.get(), &clock);
+      o.poll_wait = absl::Milliseconds(100);
+      o.idle_pause = absl::Milliseconds(10);
+      o.scheduler_tick = absl::Milliseconds(20);
+      o.chain_monitor_period = absl::Milliseconds(50);
+      o.confirmation_period = absl::Milliseconds(50);
+      o.outbox_period = absl::Milliseconds(50);
+      ASSIGN_OR_REQUIRE(std::unique_ptr<Bot> bot, Bot::Create(o));
+      absl::Status run_status;
+      std::thread runner([&] { run_status = bot->Run(); });
+
+      // The command menu is published first.
+      REQUIRE(WaitFor([&] { return !server->Sent("setMyCommands").empty(); }));
+      CHECK(absl::StrContains(server->Sent("setMyCommands")[0].body,
+                              "\"command\":\"recommend\""));
+
+      // Alice registers; Bob registers with her referral code.
+      server->PushUpdate(MessageJson(kAlice, "/start"));
+      REQUIRE(
+          WaitFor([&] { return CountSent(*server, kAlice, "Welcome") == 1; }));
+      const std::string code = ReferralEngine::CodeOf("tg:1001");
+      server->PushUpdate(MessageJson(kBob, absl::StrCat("/start ref_", code)));
+      REQUIRE(
+          WaitFor([&] { return CountSent(*server, kBob, "Welcome") == 1; }));
+      CHECK(CountSent(*server, kBob, "not valid") == 0);
+
+      // /recommend: advisor -> risk -> a proposal with Confirm / Reject.
+      server->PushUpdate(MessageJson(kBob, "/recommend"));
+      REQUIRE(WaitFor([&] { return CountSent(*server, kBob, "rc:r") == 1; }));
+      const std::string proposal = LastSentTo(*server, kBob);
+      CHECK(absl::StrContains(proposal, "BUY"));
+      CHECK(absl::StrContains(proposal, "Reject"));
+      const size_t at = proposal.find("rc:r");
+      const std::string data = proposal.substr(at, 3 + 17);
+
+      // Confirm pressed twice: one trade.
+      server->PushUpdate(CallbackJson(kBob, "cb1", data));
+      server->PushUpdate(CallbackJson(kBob, "cb2", data));
+      REQUIRE(WaitFor(
+          [&] { return server->Sent("answerCallbackQuery").size() == 2; }));
+      CHECK(CountSent(*server, kBob, "Executed: BUY") == 1);
+      CHECK(absl::StrContains(server->Sent("answerCallbackQuery")[1].body,
+                              "Already executed"));
+      server->PushUpdate(MessageJson(kBob, "/portfolio"));
+      REQUIRE(
+          WaitFor([&] { return CountSent(*server, kBob, "Trades: 1") == 1; }));
+
+      // A deposit from Bob's wallet: credited after 12 confirmations, Bob
+      // and his referrer are told.
+      server->PushUpdate(
+          MessageJson(kBob, absl::StrCat("/wallet ", kBobWallet)));
+      REQUIRE(
+          WaitFor([&] { return CountSent(*server, kBob, "registered") == 1; }));
+      ASSIGN_OR_REQUIRE(Amount one, Amount::Parse("1", 18));
+      chain.MineBlock({{std::string(kUsdt), absl::AsciiStrToLower(kBobWallet),
+                        absl::AsciiStrToLower(kSystemWallet), one}});
+      chain.MineBlocks(5);
+      absl::SleepFor(absl::Milliseconds(300));
+      CHECK(CountSent(*server, kBob, "Deposit of") == 0);  // 6 confirmations
+      chain.MineBlocks(6);
+      REQUIRE(WaitFor(
+          [&] { return CountSent(*server, kBob, "Deposit of 1") == 1; }));
+      REQUIRE(WaitFor([&] {
+        return CountSent(*server, kAlice, "Referral reward: 0.05") == 1;
+      }));
+      CHECK(CountSent(*server, kBob, "deposit level") == 1);
+
+      // /withdraw -> the admin is told -> /approve -> Bob is told.
+      server->PushUpdate(
+          MessageJson(kBob, absl::StrCat("/withdraw 0.5 ", kPayoutAddress)));
+      REQUIRE(
+          WaitFor([&] { return CountSent(*server, kBob, "requested") == 1; }));
+      REQUIRE(WaitFor(
+          [&] { return CountSent(*server, kAdmin, "/approve w") == 1; }));
+      const std::string request = LastSentTo(*server, kAdmin);
+      const size_t w = request.find("Withdrawal w");
+      const std::string id =
+          request.substr(w + 11, request.find(':', w) - (w + 11));
+      server->PushUpdate(MessageJson(kAdmin, absl::StrCat("/approve ", id)));
+      REQUIRE(WaitFor(
+          [&] { return CountSent(*server, kAdmin, "Approved w") == 1; }));
+      REQUIRE(WaitFor(
+          [&] { return CountSent(*server, kBob, "is approved") == 1; }));
+      // Others may not approve.
+      server->PushUpdate(MessageJson(kBob, absl::StrCat("/approve ", id)));
+      REQUIRE(WaitFor(
+          [&] { return CountSent(*server, kBob, "not allowed") == 1; }));
+
+      bot->Stop();
+      runner.join();
+      CHECK_OK(run_status);
+      CHECK(telegram->last_acknowledged_update_id() == 10);
+    }
+  }
+}
+
+// A Messenger that records what the bot says, for tests that hand updates
+// to Bot::HandleUpdate directly.
+class RecordingMessenger final : public Messenger {
+ public:
+  absl::StatusOr<std::vector<Update>> Receive(absl::Duration) override {
+    return absl::OutOfRangeError("no input");
+  }
+  absl::Status Acknowledge(int64_t) override { return absl::OkStatus(); }
+  absl::StatusOr<SentMessage> SendMessage(
+      const OutgoingMessage& message) override {
+    if (message.text.empty()) return absl::InvalidArgumentError("empty text");
+    absl::MutexLock lock(&mu_);
+    sent_.push_back(message);
+    return SentMessage{message.chat_id, {static_cast<int64_t>(sent_.size())}};
+  }
+  absl::Status EditMessageText(const MessageEdit&) override {
+    return absl::OkStatus();
+  }
+  absl::Status AnswerCallbackQuery(const CallbackAnswer& answer) override {
+    absl::MutexLock lock(&mu_);
+    answers_.push_back(answer.text);
+    return absl::OkStatus();
+  }
+  absl::StatusOr<SentMessage> SendPhoto(const OutgoingFile& photo) override {
+    absl::MutexLock lock(&mu_);
+    photos_.push_back(photo.content);
+    return SentMessage{photo.chat_id, {1}};
+  }
+  absl::StatusOr<SentMessage> SendDocument(const OutgoingFile& d) override {
+    return SentMessage{d.chat_id, {1}};
+  }
+  absl::Status SetCommands(const std::vector<BotCommand>&) override {
+    return absl::OkStatus();
+  }
+
+  std::vector<OutgoingMessage> sent() const {
+    absl::MutexLock lock(&mu_);
+    return sent_;
+  }
+  std::vector<std::string> photos() const {
+    absl::MutexLock lock(&mu_);
+    return photos_;
+  }
+  std::string last_text() const {
+    absl::MutexLock lock(&mu_);
+    return sent_.empty() ? "" : sent_.back().text;
+  }
+
+ private:
+  mutable absl::Mutex mu_;
+  std::vector<OutgoingMessage> sent_ ABSL_GUARDED_BY(mu_);
+  std::vector<std::string> answers_ ABSL_GUARDED_BY(mu_);
+  std::vector<std::string> photos_ ABSL_GUARDED_BY(mu_);
+};
+
+Update TextUpdate(int64_t id, int64_t user, std::string text) {
+  Update u;
+  u.id = id;
+  u.kind = UpdateKind::kMessage;
+  Message m;
+  m.message_id = id;
+  m.chat.id = user;
+  m.from = MessengerUser{.id = user, .first_name = "U"};
+  m.text = text;
+  if (text.size() > 1 && text[0] == '/') {
+    const size_t space = text.find(' ');
+    m.command = text.substr(
+        1, space == std::string::npos ? std::string::npos : space - 1);
+    if (space != std::string::npos) m.command_args = text.substr(space + 1);
+  }
+  u.message = m;
+  return u;
+}
+
+struct Harness {
+  explicit Harness(const std::string& url)
+      : clock(absl::FromCivil(absl::CivilSecond(2026, 11, 20, 9, 0, 0),
+                              absl::UTCTimeZone())),
+        chain(56) {
+    absl::StatusOr<std::unique_ptr<Database>> opened = OpenDatabase(url);
+    REQUIRE(opened.ok());
+    db = std::move(*opened);
+    market = GazpMarket(clock.Now());
+  }
+  std::unique_ptr<Bot> Make(
+      Messenger* messenger,
+      const std::function<void(BotOptions&)>& tweak = {}) {
+    BotOptions o = BaseOptions(messenger, market.get(), &advisor, &chain,
+                               db.get(), &clock);
+    o.log = [this](std::string_view line) {
+      absl::MutexLock lock(&log_mu);
+      log.emplace_back(line);
+    };
+    if (tweak) tweak(o);
+    absl::StatusOr<std::unique_ptr<Bot>> bot = Bot::Create(o);
+    REQUIRE(bot.ok());
+    return std::move(*bot);
+  }
+  ManualClock clock;
+  SimulatedChain chain;
+  ScriptedAdvisor advisor;
+  std::unique_ptr<Database> db;
+  std::unique_ptr<MarketData> market;
+  absl::Mutex log_mu;
+  std::vector<std::string> log;
+};
+
+TEST_SUITE("bot") {
+  TEST_CASE(
+      "bad input across all commands: specific answers, nothing changed") {
+    for (const std::string& url : testing::FreshDatabaseUrls()) {
+      CAPTURE(url);
+      Harness h(url);
+      RecordingMessenger messenger;
+      std::unique_ptr<Bot> bot = h.Make(
+          &messenger, [](BotOptions& o) { o.rate_limit_max_requests = 1000; });
+      int64_t id = 0;
+      auto say = [&](std::string text) {
+        bot->HandleUpdate(TextUpdate(++id, kBob, std::move(text)));
+        return messenger.last_text();
+      };
+      REQUIRE(absl::StrContains(say("/start"), "Welcome"));
+      const std::string huge(5000, '9');
+      const std::string long_text(300, 'x');
+      struct Case {
+        std::string input;
+        std::string expected;
+      };
+      const std::vector<Case> cases = {
+          {"/frobnicate", "Unknown command /frobnicate"},
+          {"/price GA ZP", "1-12 letters or digits"},
+          {"/price ГАЗП", "1-12 letters or digits"},
+          {"/price NOPE", "No market data for NOPE"},
+          {"/price " + long_text, "too long"},
+          {"/signal GAZP 7x", "Timeframe 7x"},
+          {"/signal GAZP 1d extra", "Usage: /signal"},
+          {"/recommend 💥", "1-12 letters or digits"},
+          {"/recommend SBER", "no trading in SBER"},
+          {"/close", "Name the symbol"},
+          {"/close GAZP", "You hold no GAZP"},
+          {"/risk max_position -5", "max_position must be"},
+          {"/risk max_position 95", "at most 30"},
+          {"/risk max_position nan", "max_position must be"},
+          {"/risk trades 0", "trades must be"},
+          {"/risk trades " + huge.substr(0, 30), "trades must be"},
+          {"/risk daily_loss -1", "daily_loss must be"},
+          {"/risk colour blue", "Usage: /risk"},
+          {"/backtest ???", "1-12 letters or digits"},
+          {"/wallet 0x123", "not a valid BSC address"},
+          {"/wallet 0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAeD",
+           "not a valid BSC address"},
+          {"/wallet кошелёк", "not a valid BSC address"},
+          {"/withdraw", "Send the amount and the address"},
+          {"/withdraw 10", "Usage: /withdraw"},
+          {"/withdraw -5 " + std::string(kPayoutAddress), "must be positive"},
+          {"/withdraw 0 " + std::string(kPayoutAddress), "must be positive"},
+          {"/withdraw abc " + std::string(kPayoutAddress), "Not an amount"},
+          {"/withdraw " + huge.substr(0, 60) + " " +
+               std::string(kPayoutAddress),
+           "Not an amount"},
+          {"/withdraw 1.0000000000000000001 " + std::string(kPayoutAddress),
+           "Not an amount"},
+          {"/withdraw 5 0xnothex", "Cannot withdraw"},
+          {"/withdraw 5 " + std::string(kPayoutAddress), "You have no USDT"},
+          {"/withdraw " + huge, "too long"},
+          {"/approve w1", "not allowed"},
+          {"/ban 1", "not allowed"},
+          {"/broadcast hi", "not allowed"},
+          {"hello", "Usage: /withdraw"},  // the session awaited /withdraw args
+          {"hello", "Send a command"},
+      };
+      for (const Case& c : cases) {
+        CAPTURE(c.input);
+        CHECK(absl::StrContains(say(c.input), c.expected));
+      }
+      // Admin commands with bad arguments.
+      auto admin = [&](std::string text) {
+        bot->HandleUpdate(TextUpdate(++id, kAdmin, std::move(text)));
+        return messenger.last_text();
+      };
+      CHECK(absl::StrContains(admin("/approve"), "Usage: /approve"));
+      CHECK(absl::StrContains(admin("/approve w999"), "No withdrawal w999"));
+      CHECK(absl::StrContains(admin("/reject w1"), "Usage: /reject"));
+      CHECK(absl::StrContains(admin("/assign 0xab 5"), "Usage: /assign"));
+      CHECK(absl::StrContains(
+          admin(absl::StrCat("/assign 0x", std::string(64, 'a'), ":1 5")),
+          "No deposit"));
+      CHECK(absl::StrContains(admin("/ban -3"), "Usage: /ban"));
+      CHECK(absl::StrContains(admin("/ban 424242"), "No user 424242"));
+      CHECK(absl::StrContains(admin("/broadcast"), "Usage: /broadcast"));
+      CHECK(absl::StrContains(admin("/broadcast " + std::string(4000, 'b')),
+                              "too long"));
+      // Nothing changed: no trade, no balance, no withdrawal.
+      CHECK(absl::StrContains(say("/portfolio"), "Trades: 0"));
+      CHECK(absl::StrContains(say("/balance"), "Balance: 0"));
+      CHECK(absl::StrContains(admin("/admin"), "Pending withdrawals: 0"));
+      // The refused admin commands left audit lines.
+      absl::MutexLock lock(&h.log_mu);
+      int audits = 0;
+      for (const std::string& line : h.log) {
+        if (absl::StrContains(line, "audit: user 1002 was refused")) ++audits;
+      }
+      CHECK(audits == 3);
+    }
+  }
+
+  TEST_CASE("every command answers, /backtest with an equity picture") {
+    Harness h(testing::FreshSqliteUrl());
+    RecordingMessenger messenger;
+    std::unique_ptr<Bot> bot = h.Make(
+        &messenger, [](BotOptions& o) { o.rate_limit_max_requests = 1000; });
+    int64_t id = 0;
+    for (const BotCommand& c : Bot::Commands()) {
+      CAPTURE(c.command);
+      const size_t before = messenger.sent().size();
+      bot->HandleUpdate(TextUpdate(++id, kAdmin, "/" + c.command));
+      CHECK(messenger.sent().size() > before);
+      CHECK(!absl::StrContains(messenger.last_text(), "went wrong"));
+    }
+    bot->HandleUpdate(TextUpdate(++id, kAdmin, "/backtest GAZP"));
+    REQUIRE(!messenger.photos().empty());
+    CHECK(messenger.photos().back().starts_with("\x89PNG\r\n\x1a\n"));
+    CHECK(absl::StrContains(messenger.sent().back().text, "round trips"));
+  }
+
+  TEST_CASE("rate limit: a polite answer once, then silence") {
+    Harness h(testing::FreshSqliteUrl());
+    RecordingMessenger messenger;
+    std::unique_ptr<Bot> bot = h.Make(&messenger);  // 20 a minute
+    for (int i = 1; i <= 25; ++i)
+      bot->HandleUpdate(TextUpdate(i, kBob, "/help"));
+    int help = 0, polite = 0;
+    for (const OutgoingMessage& m : messenger.sent()) {
+      if (absl::StrContains(m.text, "Commands:")) ++help;
+      if (absl::StrContains(m.text, "Please slow down")) ++polite;
+    }
+    CHECK(help == 20);
+    CHECK(polite == 1);
+    h.clock.Advance(absl::Minutes(1));
+    bot->HandleUpdate(TextUpdate(26, kBob, "/help"));
+    CHECK(absl::StrContains(messenger.last_text(), "Commands:"));
+  }
+
+  TEST_CASE("an update handled once, also when delivered again") {
+    Harness h(testing::FreshSqliteUrl());
+    RecordingMessenger messenger;
+    std::unique_ptr<Bot> bot = h.Make(&messenger);
+    bot->HandleUpdate(TextUpdate(7, kBob, "/help"));
+    bot->HandleUpdate(TextUpdate(7, kBob, "/help"));
+    CHECK(messenger.sent().size() == 1);
+  }
+
+  TEST_CASE("two bots on one database handle each update once") {
+    for (const std::string& url : testing::FreshDatabaseUrls()) {
+      CAPTURE(url);
+      Harness h(url);
+      RecordingMessenger first_messenger, second_messenger;
+      // The lease outlasts the test: waiting for the other instance never
+      // turns into a take-over.
+      std::unique_ptr<Bot> first = h.Make(&first_messenger, [](BotOptions& o) {
+        o.instance_id = "first";
+        o.rate_limit_max_requests = 1000;
+        o.update_claim_lease = absl::Hours(24);
+      });
+      absl::StatusOr<std::unique_ptr<Database>> second_db = OpenDatabase(url);
+      REQUIRE(second_db.ok());
+      BotOptions o = BaseOptions(&second_messenger, h.market.get(), &h.advisor,
+                                 &h.chain, second_db->get(), &h.clock);
+      o.instance_id = "second";
+      o.rate_limit_max_requests = 1000;
+      o.update_claim_lease = absl::Hours(24);
+      ASSIGN_OR_REQUIRE(std::unique_ptr<Bot> second, Bot::Create(o));
+      // Both instances get every update (as after a re-delivery).
+      constexpr int kUpdates = 40;
+      auto feed = [&](Bot& bot) {
+        for (int i = 1; i <= kUpdates; ++i) {
+          bot.HandleUpdate(TextUpdate(i, 2000 + i % 7, "/portfolio"));
+        }
+      };
+      std::thread a([&] { feed(*first); });
+      std::thread b([&] { feed(*second); });
+      a.join();
+      b.join();
+      CHECK(first_messenger.sent().size() + second_messenger.sent().size() ==
+            kUpdates);
+    }
+  }
+
+  TEST_CASE("a user who blocked the bot is marked inactive") {
+    Harness h(testing::FreshSqliteUrl());
+    class Blocked final : public Messenger {
+     public:
+      absl::StatusOr<std::vector<Update>> Receive(absl::Duration) override {
+        return absl::OutOfRangeError("");
+      }
+      absl::Status Acknowledge(int64_t) override { return absl::OkStatus(); }
+      absl::StatusOr<SentMessage> SendMessage(const OutgoingMessage&) override {
+        return absl::PermissionDeniedError("bot was blocked by the user");
+      }
+      absl::Status EditMessageText(const MessageEdit&) override {
+        return absl::OkStatus();
+      }
+      absl::Status AnswerCallbackQuery(const CallbackAnswer&) override {
+        return absl::OkStatus();
+      }
+      absl::StatusOr<SentMessage> SendPhoto(const OutgoingFile&) override {
+        return SentMessage{};
+      }
+      absl::StatusOr<SentMessage> SendDocument(const OutgoingFile&) override {
+        return SentMessage{};
+      }
+      absl::Status SetCommands(const std::vector<BotCommand>&) override {
+        return absl::OkStatus();
+      }
+    } blocked;
+    std::unique_ptr<Bot> bot = h.Make(&blocked);
+    bot->HandleUpdate(TextUpdate(1, kBob, "/start"));
+    absl::StatusOr<std::vector<SqlRow>> rows;
+    REQUIRE_OK(h.db->Transact([&](SqlTransaction& tx) {
+      rows = tx.Query("SELECT active FROM bot_users WHERE user_id = ?", {kBob});
+      return rows.status();
+    }));
+    REQUIRE(rows->size() == 1);
+    CHECK((*rows)[0].Int64(0).value() == 0);
+  }
+
+  TEST_CASE("broadcast: paced, resumable, to active users only") {
+    Harness h(testing::FreshSqliteUrl());
+    RecordingMessenger messenger;
+    std::unique_ptr<Bot> bot = h.Make(&messenger, [](BotOptions& o) {
+      o.broadcast_per_second = 2;
+      o.broadcast_period = absl::Seconds(1);  // 2 messages per run
+    });
+    for (int i = 1; i <= 5; ++i) {
+      bot->HandleUpdate(TextUpdate(i, 3000 + i, "/start"));
+    }
+    bot->HandleUpdate(
+        TextUpdate(10, kAdmin, "/broadcast Maintenance at 22:00"));
+    CHECK(absl::StrContains(messenger.last_text(), "queued for 6 users"));
+    int runs = 0;
+    auto delivered = [&] {
+      int n = 0;
+      for (const OutgoingMessage& m : messenger.sent()) {
+        if (m.text == "Maintenance at 22:00") ++n;
+      }
+      return n;
+    };
+    while (delivered() < 6 && runs < 10) {
+      h.clock.Advance(absl::Seconds(1));
+      REQUIRE(bot->RunDueJobs().ok());
+      ++runs;
+    }
+    CHECK(delivered() == 6);
+    CHECK(runs >= 3);  // paced: two a run
+    h.clock.Advance(absl::Seconds(1));
+    REQUIRE(bot->RunDueJobs().ok());
+    CHECK(delivered() == 6);
+    CHECK(
+        absl::StrContains(messenger.last_text(), "Broadcast done: sent to 6"));
+  }
+
+  TEST_CASE("a failing job alerts the owner through the outbox") {
+    Harness h(testing::FreshSqliteUrl());
+    RecordingMessenger messenger;
+    std::unique_ptr<Bot> bot = h.Make(&messenger, [](BotOptions& o) {
+      o.free_disk_bytes = []() -> absl::StatusOr<int64_t> { return 1000; };
+    });
+    REQUIRE(bot->RunDueJobs().ok());  // the disk guard fails, alert queued
+    h.clock.Advance(absl::Seconds(11));
+    REQUIRE(bot->RunDueJobs().ok());  // the outbox delivers it
+    bool alerted = false;
+    for (const OutgoingMessage& m : messenger.sent()) {
+      if (m.chat_id == kAdmin &&
+          absl::StrContains(m.text, "Alert: job disk_guard"))
+        alerted = true;
+    }
+    CHECK(alerted);
+  }
+}
+
+}  // namespace
+}  // namespace botcore
