@@ -356,19 +356,57 @@ CTRL_C_CHILD = textwrap.dedent("""
 """)
 
 
-def test_ctrl_c_stops_the_bot_cleanly(tmp_path):
-    database = str(tmp_path / "bot.db")
-    script = CTRL_C_CHILD.format(tests=str(pathlib.Path(__file__).parent), bound=50,
-                                 database=database)
-    env = dict(os.environ, PYTHONPATH=os.pathsep.join(sys.path))
-    child = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE,
-                             stderr=subprocess.PIPE, text=True, env=env)
+CONSOLE_CHILD = textwrap.dedent("""
+    import faulthandler, os, sys
+    faulthandler.dump_traceback_later({bound}, exit=True)  # a hang dumps every thread
+    import botcore
+
+    database = {database!r}
+    # Console mode: stdin/stdout, replayed GAZP candles, a simulated chain.
+    bot = botcore.Bot(botcore.Config({{"DATABASE_URL": "sqlite:///" + database}}))
     try:
-        assert child.stdout.readline() == "polling\n"
+        bot.run()
+    except KeyboardInterrupt:
+        print("interrupted", flush=True)
+    bot.close()
+    print("closed", not os.path.exists(database + "-wal"), flush=True)
+""")
+
+
+def interrupt(script, stdin_line=None, wait_for=None):
+    """Runs `script` in a child Python, waits for `wait_for` on its stdout,
+    sends SIGINT and returns the rest of its stdout. Fails when it does not
+    exit, or exits with an error."""
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join(sys.path))
+    child = subprocess.Popen([sys.executable, "-c", script], stdin=subprocess.PIPE,
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                             env=env)
+    try:
+        if stdin_line is not None:
+            child.stdin.write(stdin_line)
+            child.stdin.flush()  # stdin stays open: the bot waits for the next line
+        while wait_for not in child.stdout.readline():
+            assert child.poll() is None, child.stderr.read()
         child.send_signal(signal.SIGINT)
-        out, err = child.communicate(timeout=60)
+        out = child.stdout.read()
+        child.wait(timeout=60)
+        err = child.stderr.read()
     finally:
         if child.poll() is None:
             child.kill()
     assert child.returncode == 0, err
-    assert out.splitlines() == ["interrupted", "closed True"], err
+    return out.splitlines()
+
+
+def test_ctrl_c_stops_a_console_bot_waiting_for_a_line(tmp_path):
+    database = str(tmp_path / "bot.db")
+    script = CONSOLE_CHILD.format(bound=50, database=database)
+    out = interrupt(script, stdin_line="/start\n", wait_for="[bot] Welcome")
+    assert out[-2:] == ["interrupted", "closed True"]
+
+
+def test_ctrl_c_stops_a_bot_with_a_python_messenger(tmp_path):
+    database = str(tmp_path / "bot.db")
+    script = CTRL_C_CHILD.format(tests=str(pathlib.Path(__file__).parent), bound=50,
+                                 database=database)
+    assert interrupt(script, wait_for="polling") == ["interrupted", "closed True"]

@@ -3,18 +3,23 @@
 // Python adapters. Bot.run runs the C++ Run on a worker thread while the
 // calling thread waits without the GIL and looks for signals every
 // kSignalPoll, so Ctrl-C stops the bot gracefully and then raises
-// KeyboardInterrupt.
-
-#include "botcore/runtime/bot.h"
+// KeyboardInterrupt. In console mode the bot reads stdin through
+// ConsoleInput, which a stop interrupts (a plain std::cin read could not be).
 
 #include <Python.h>
+#include <poll.h>
 #include <pybind11/pybind11.h>
 #include <pybind11/stl.h>
+#include <unistd.h>
 
+#include <atomic>
+#include <cerrno>
 #include <cstdint>
+#include <istream>
 #include <map>
 #include <memory>
 #include <optional>
+#include <streambuf>
 #include <string>
 #include <thread>
 #include <utility>
@@ -45,14 +50,49 @@ namespace {
 // How often Bot.run looks for a pending signal (Ctrl-C).
 constexpr absl::Duration kSignalPoll = absl::Milliseconds(100);
 
+// Standard input for console mode, read with poll() every kSignalPoll so
+// that once stop() was called it reports the end of input, which ends
+// Bot::Run (the console messenger reports kOutOfRange).
+class ConsoleInput final : public std::streambuf {
+ public:
+  ConsoleInput() : stream_(this) {}
+
+  std::istream& stream() { return stream_; }
+  void Stop() { stopping_.store(true); }
+
+ protected:
+  int_type underflow() override {
+    while (!stopping_.load()) {
+      pollfd fd{STDIN_FILENO, POLLIN, 0};
+      const int ready = poll(&fd, 1, absl::ToInt64Milliseconds(kSignalPoll));
+      if (ready < 0 && errno != EINTR) break;
+      if (ready <= 0) continue;
+      const ssize_t n = read(STDIN_FILENO, buffer_, sizeof(buffer_));
+      if (n < 0 && errno == EINTR) continue;
+      if (n <= 0) break;
+      setg(buffer_, buffer_, buffer_ + n);
+      return traits_type::to_int_type(buffer_[0]);
+    }
+    return traits_type::eof();
+  }
+
+ private:
+  std::atomic<bool> stopping_{false};
+  char buffer_[4096];
+  std::istream stream_;
+};
+
 // The BotAssembly Python holds, with the adapters handed to it, which stay
 // alive as long as the assembly uses them. close() destroys the assembly
 // (closing the database) once no call is using it.
 class PythonBot {
  public:
-  PythonBot(std::unique_ptr<BotAssembly> assembly,
+  PythonBot(std::unique_ptr<ConsoleInput> console_input,
+            std::unique_ptr<BotAssembly> assembly,
             std::vector<py::object> adapters)
-      : assembly_(std::move(assembly)), adapters_(std::move(adapters)) {}
+      : console_input_(std::move(console_input)),
+        assembly_(std::move(assembly)),
+        adapters_(std::move(adapters)) {}
 
   PythonBot(const PythonBot&) = delete;
   PythonBot& operator=(const PythonBot&) = delete;
@@ -93,7 +133,7 @@ class PythonBot {
           // SIGINT handler raises KeyboardInterrupt.
           if (PyErr_CheckSignals() != 0) {
             interrupt.emplace();
-            assembly_->Stop();
+            StopLocked();
             break;
           }
         }
@@ -106,7 +146,7 @@ class PythonBot {
 
   void Stop() {
     absl::ReaderMutexLock lock(&mu_);
-    if (assembly_ != nullptr) assembly_->Stop();
+    if (assembly_ != nullptr) StopLocked();
   }
 
   HealthSnapshot Health() {
@@ -148,6 +188,13 @@ class PythonBot {
     return absl::FailedPreconditionError("the bot is closed");
   }
 
+  void StopLocked() ABSL_SHARED_LOCKS_REQUIRED(mu_) {
+    console_input_->Stop();
+    assembly_->Stop();
+  }
+
+  // Outlives the assembly, which reads it in console mode.
+  const std::unique_ptr<ConsoleInput> console_input_;
   absl::Mutex mu_;
   std::unique_ptr<BotAssembly> assembly_ ABSL_GUARDED_BY(mu_);
   // Guarded by the GIL.
@@ -179,7 +226,9 @@ std::unique_ptr<PythonBot> MakeBot(const Config& config,
                                    const py::object& messenger,
                                    const py::object& chain) {
   std::vector<py::object> adapters;
+  auto console_input = std::make_unique<ConsoleInput>();
   BotAssemblyOptions options;
+  options.console_in = &console_input->stream();
   options.market_data =
       Adapter<MarketData>(market_data, "market_data", adapters);
   options.advisor = Adapter<Advisor>(advisor, "advisor", adapters);
@@ -187,7 +236,8 @@ std::unique_ptr<PythonBot> MakeBot(const Config& config,
   options.chain = Adapter<ChainClient>(chain, "chain", adapters);
   std::unique_ptr<BotAssembly> assembly =
       WithoutGil([&] { return BotAssembly::Create(config, options); });
-  return std::make_unique<PythonBot>(std::move(assembly), std::move(adapters));
+  return std::make_unique<PythonBot>(std::move(console_input),
+                                     std::move(assembly), std::move(adapters));
 }
 
 void BindConfig(py::module_& m) {
@@ -271,7 +321,8 @@ void BindBot(py::module_& m) {
            "raises botcore.OutOfRange (end of input), then finishes the "
            "updates in flight and returns. The GIL is released meanwhile. "
            "Ctrl-C (SIGINT, when run from the main thread) stops the bot the "
-           "same way and then raises KeyboardInterrupt. Raises "
+           "same way and then raises KeyboardInterrupt (any exception a Python "
+           "signal handler raises is handled so). Raises "
            "botcore.DeadlineExceeded when in-flight work did not finish "
            "within SHUTDOWN_TIMEOUT, botcore.FailedPrecondition when run "
            "twice or closed.")
