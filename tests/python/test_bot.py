@@ -3,6 +3,7 @@ a scripted messenger, an advisor and a market-data feed — on a temporary
 SQLite file; an advisor that raises; stop() from another thread; Ctrl-C."""
 
 import datetime
+import gc
 import os
 import pathlib
 import signal
@@ -10,6 +11,7 @@ import subprocess
 import sys
 import textwrap
 import threading
+import weakref
 
 import pytest
 
@@ -262,6 +264,23 @@ def test_a_bad_setting_or_adapter_is_refused(tmp_path):
         botcore.Bot(bad, market_data=SyntheticFeed(), messenger=ScriptedMessenger([]))
     with pytest.raises(TypeError, match="advisor must be a botcore.Advisor"):
         botcore.Bot(config(tmp_path), advisor=SyntheticFeed())
+
+
+def test_the_bot_keeps_its_adapters_alive_until_closed(tmp_path):
+    feed, advisor = SyntheticFeed(), BuyOneLot()
+    refs = [weakref.ref(feed), weakref.ref(advisor)]
+    bot = botcore.Bot(config(tmp_path), market_data=feed, advisor=advisor,
+                      messenger=IdleMessenger())
+    del feed, advisor
+    gc.collect()
+    assert all(ref() is not None for ref in refs)
+    bot.close()
+    bot.close()  # a no-op
+    gc.collect()
+    assert all(ref() is None for ref in refs)
+    bot.stop()  # a no-op
+    with pytest.raises(botcore.FailedPrecondition, match="closed"):
+        bot.run()
 
 
 def test_python_adapters_drive_a_confirmed_trade_end_to_end(tmp_path):
