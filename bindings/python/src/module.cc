@@ -15,6 +15,7 @@ void BindPaperTrading(pybind11::module_& m);
 void BindLedger(pybind11::module_& m);
 void BindPorts(pybind11::module_& m);
 void BindRuntime(pybind11::module_& m);
+void BindBot(pybind11::module_& m);
 }  // namespace botcore::python
 
 PYBIND11_MODULE(_botcore, m) {
@@ -31,4 +32,5 @@ PYBIND11_MODULE(_botcore, m) {
   botcore::python::BindStrategy(m);
   botcore::python::BindLedger(m);
   botcore::python::BindRuntime(m);
+  botcore::python::BindBot(m);  // takes the ports bound above
 }
