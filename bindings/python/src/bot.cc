@@ -274,27 +274,29 @@ void BindConfig(py::module_& m) {
 void BindHealth(py::module_& m) {
   py::class_<HealthSnapshot>(m, "BotHealth",
                              "What a bot's /healthz reports (Bot.health()).")
-      .def_readonly("database_reachable", &HealthSnapshot::database_reachable,
-                    "A trivial query succeeded just now.")
       .def_property_readonly(
-          "last_poll_age",
-          [](const HealthSnapshot& h) -> std::optional<absl::Duration> {
-            if (h.last_poll_age == absl::InfiniteDuration()) {
-              return std::nullopt;
-            }
-            return h.last_poll_age;
+          "database_reachable",
+          [](const HealthSnapshot& h) { return h.database.ok(); },
+          "A trivial query succeeded just now.")
+      .def_property_readonly(
+          "database_error",
+          [](const HealthSnapshot& h) -> std::optional<std::string> {
+            if (h.database.ok()) return std::nullopt;
+            return h.database.ToString();
           },
-          "Time since the messenger last returned updates, or None before "
-          "the first time.")
+          "Why the database did not answer, or None when it did.")
+      .def_readonly("last_poll_age", &HealthSnapshot::last_poll_age,
+                    "Time since the messenger last returned updates, or None "
+                    "before the first time.")
       .def_readonly("running", &HealthSnapshot::running,
                     "Whether run() is running and stop() was not called.")
       .def_readonly("in_flight", &HealthSnapshot::in_flight,
                     "Updates queued or being handled.")
       .def("__repr__", [](const HealthSnapshot& h) {
-        return absl::StrCat("BotHealth(database_reachable=",
-                            h.database_reachable ? "True" : "False",
-                            ", running=", h.running ? "True" : "False",
-                            ", in_flight=", h.in_flight, ")");
+        return absl::StrCat(
+            "BotHealth(database_reachable=", h.database.ok() ? "True" : "False",
+            ", running=", h.running ? "True" : "False",
+            ", in_flight=", h.in_flight, ")");
       });
 }
 
