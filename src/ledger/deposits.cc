@@ -67,6 +67,20 @@ constexpr char kColumns[] =
     " to_address, token, amount, state, user_id, confirmations, seen_at,"
     " credited_at";
 
+// The first nine columns of kColumns, the observation's, as parameters.
+void AppendObservation(const DepositObservation& o,
+                       std::vector<SqlValue>& params) {
+  params.emplace_back(static_cast<int64_t>(o.key.chain_id));
+  params.emplace_back(o.key.tx_hash);
+  params.emplace_back(static_cast<int64_t>(o.key.log_index));
+  params.emplace_back(static_cast<int64_t>(o.block_number));
+  params.emplace_back(o.block_hash);
+  params.emplace_back(o.from);
+  params.emplace_back(o.to);
+  params.emplace_back(o.token);
+  params.emplace_back(o.amount.ToString());
+}
+
 constexpr DepositState kAllStates[] = {
     DepositState::kSeen,      DepositState::kConfirming,
     DepositState::kCredited,  DepositState::kOrphaned,
@@ -269,16 +283,7 @@ struct DepositEngine::Impl {
           params.reserve(count * 14);
           for (size_t i = first; i < first + count; ++i) {
             const Deposit& d = deposits[i];
-            const DepositObservation& o = d.observation;
-            params.emplace_back(static_cast<int64_t>(o.key.chain_id));
-            params.emplace_back(o.key.tx_hash);
-            params.emplace_back(static_cast<int64_t>(o.key.log_index));
-            params.emplace_back(static_cast<int64_t>(o.block_number));
-            params.emplace_back(o.block_hash);
-            params.emplace_back(o.from);
-            params.emplace_back(o.to);
-            params.emplace_back(o.token);
-            params.emplace_back(o.amount.ToString());
+            AppendObservation(d.observation, params);
             params.emplace_back(DepositStateName(d.state));
             params.emplace_back(d.user_id);
             params.emplace_back(d.confirmations);
@@ -549,16 +554,7 @@ struct DepositEngine::Impl {
           std::vector<SqlValue> params;
           params.reserve(count * 10);
           for (size_t i = first; i < first + count; ++i) {
-            const DepositObservation& o = observations[i];
-            params.emplace_back(static_cast<int64_t>(o.key.chain_id));
-            params.emplace_back(o.key.tx_hash);
-            params.emplace_back(static_cast<int64_t>(o.key.log_index));
-            params.emplace_back(static_cast<int64_t>(o.block_number));
-            params.emplace_back(o.block_hash);
-            params.emplace_back(o.from);
-            params.emplace_back(o.to);
-            params.emplace_back(o.token);
-            params.emplace_back(o.amount.ToString());
+            AppendObservation(observations[i], params);
             params.emplace_back(now);
           }
           std::string rows;
