@@ -1,5 +1,6 @@
 #include "botcore/runtime/bot_assembly.h"
 
+#include <dlfcn.h>
 #include <unistd.h>
 
 #include <filesystem>
@@ -65,12 +66,17 @@ absl::StatusOr<absl::Duration> PositiveDuration(const Config& c,
   return d;
 }
 
-// The directory of the running executable, or "".
-std::string ExecutableDir() {
+// The directory of the binary this code is linked into: the executable, or
+// a shared object such as the Python extension module; "" if unknown.
+std::string BinaryDir() {
+  Dl_info info;
+  if (dladdr(reinterpret_cast<void*>(&BundledCandlePaths), &info) == 0 ||
+      info.dli_fname == nullptr) {
+    return "";
+  }
   std::error_code ec;
-  std::filesystem::path exe =
-      std::filesystem::read_symlink("/proc/self/exe", ec);
-  return ec ? std::string() : exe.parent_path().string();
+  std::filesystem::path binary = std::filesystem::canonical(info.dli_fname, ec);
+  return ec ? std::string() : binary.parent_path().string();
 }
 
 // Free bytes on the disk holding a SQLite database file; nothing for other
@@ -142,10 +148,10 @@ std::string_view BotModeName(BotMode mode) {
 
 std::vector<std::string> BundledCandlePaths() {
   std::vector<std::string> paths;
-  const std::string exe = ExecutableDir();
-  if (!exe.empty()) {
-    paths.push_back(exe + "/data/gazp_daily.csv");
-    paths.push_back(exe + "/../share/botcore/gazp_daily.csv");
+  const std::string binary = BinaryDir();
+  if (!binary.empty()) {
+    paths.push_back(binary + "/data/gazp_daily.csv");
+    paths.push_back(binary + "/../share/botcore/gazp_daily.csv");
   }
 #ifdef BOTCORE_INSTALL_DATA_DIR
   paths.push_back(std::string(BOTCORE_INSTALL_DATA_DIR) + "/gazp_daily.csv");

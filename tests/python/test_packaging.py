@@ -30,7 +30,14 @@ def test_wheel_builds_offline_and_installs_into_a_venv(tmp_path):
     out = subprocess.run(
         [str(python), "-c",
          "import botcore; print(botcore.__file__); print(botcore.__version__); "
-         "print(botcore.Amount('1.5', 2))"],
+         "print(botcore.Amount('1.5', 2)); "
+         # Console mode finds the candles shipped in the package.
+         "bot = botcore.Bot(botcore.Config({'DATABASE_URL': 'sqlite:///bot.db'})); "
+         "print(bot.mode); bot.close(); import os; "
+         "print(os.path.isfile(os.path.join(os.path.dirname(botcore.__file__), "
+         "'data', 'gazp_daily.csv')))"],
         check=True, capture_output=True, text=True, cwd=tmp_path, env=env).stdout.split()
     assert out[0].startswith(str(venv)), out
     assert out[2] == "1.50"
+    assert out[3] == "console"
+    assert out[4] == "True"

@@ -95,8 +95,10 @@ struct BotSettings {
 // malformed value or a mode that misses what it needs.
 [[nodiscard]] absl::StatusOr<BotSettings> ReadBotSettings(const Config& config);
 
-// Where the bundled GAZP candles are looked for, in order: next to the
-// executable (data/), the installed share/botcore/, the source tree.
+// Where the bundled GAZP candles are looked for, in order: data/ next to the
+// binary botcore is linked into (the executable, or the Python module in
+// its package), ../share/botcore/ from there, the installed share/botcore/,
+// the source tree.
 std::vector<std::string> BundledCandlePaths();
 
 // Ports to use instead of the ones the configuration would build. Not
