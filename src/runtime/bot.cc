@@ -467,42 +467,50 @@ struct Bot::Impl final : public OutboxTarget {
   }
 
   // Records the update done. Workers finishing updates at the same time
-  // share one commit: the first becomes the leader and marks every id
-  // queued meanwhile, the others wait for it (group commit). Returns once
-  // `update_id` is recorded; a storage error is reported.
-  void FinishUpdate(int64_t update_id) {
+  // share commits (group commit): the first becomes the leader and marks
+  // every id queued meanwhile, round after round until none is left. With
+  // `wait`, returns once `update_id` is recorded; without, a worker that
+  // finds a leader at work leaves its id to it and goes on (an update may
+  // then be acknowledged just before its done mark is committed, which only
+  // a crash in between could notice: the case the once-only guarantee
+  // excepts). A storage error is reported.
+  void FinishUpdate(int64_t update_id, bool wait) {
     if (!options.claim_updates) return;
     absl::MutexLock lock(&finish_mu);
     finish_queue.push_back(update_id);
     const int64_t batch = finish_batches_started + 1;
+    if (!wait && finish_flushing) return;
     auto mine_done_or_free = [&]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(finish_mu) {
       return finish_batches_done >= batch || !finish_flushing;
     };
     finish_mu.Await(absl::Condition(&mine_done_or_free));
     if (finish_batches_done >= batch) return;
     finish_flushing = true;
-    finish_batches_started = batch;
-    std::vector<int64_t> ids;
-    ids.swap(finish_queue);
-    finish_mu.Unlock();
-    absl::Status s =
-        options.database->Transact([&](SqlTransaction& tx) -> absl::Status {
-          constexpr size_t kPerStatement = 200;
-          for (size_t i = 0; i < ids.size(); i += kPerStatement) {
-            const size_t n = std::min(kPerStatement, ids.size() - i);
-            std::string sql =
-                "UPDATE bot_updates SET state = 'done' WHERE update_id IN (?";
-            for (size_t k = 1; k < n; ++k) sql += ", ?";
-            sql += ")";
-            std::vector<SqlValue> params(ids.begin() + i, ids.begin() + i + n);
-            BOTCORE_RETURN_IF_ERROR(tx.Execute(sql, params).status());
-          }
-          return absl::OkStatus();
-        });
-    if (!s.ok()) ReportError("finish", s);
-    finish_mu.Lock();
+    while (!finish_queue.empty()) {
+      const int64_t round = ++finish_batches_started;
+      std::vector<int64_t> ids;
+      ids.swap(finish_queue);
+      finish_mu.Unlock();
+      absl::Status s =
+          options.database->Transact([&](SqlTransaction& tx) -> absl::Status {
+            constexpr size_t kPerStatement = 200;
+            for (size_t i = 0; i < ids.size(); i += kPerStatement) {
+              const size_t n = std::min(kPerStatement, ids.size() - i);
+              std::string sql =
+                  "UPDATE bot_updates SET state = 'done' WHERE update_id IN (?";
+              for (size_t k = 1; k < n; ++k) sql += ", ?";
+              sql += ")";
+              std::vector<SqlValue> params(ids.begin() + i,
+                                           ids.begin() + i + n);
+              BOTCORE_RETURN_IF_ERROR(tx.Execute(sql, params).status());
+            }
+            return absl::OkStatus();
+          });
+      if (!s.ok()) ReportError("finish", s);
+      finish_mu.Lock();
+      finish_batches_done = round;
+    }
     finish_flushing = false;
-    finish_batches_done = batch;
   }
 
   // ---- rate limit ---------------------------------------------------------
@@ -629,12 +637,13 @@ struct Bot::Impl final : public OutboxTarget {
   }
 
   // Handles `update`; `claimed`: its claim when the batch was claimed
-  // before. Returns false when it was left unhandled (storage failed, the
-  // answer could not be sent for now, or another instance's claim on it
-  // outlived a stop request): it must be handled again later and not be
+  // before; `wait_for_record`: return only once its done mark is committed
+  // (see FinishUpdate). Returns false when it was left unhandled (storage
+  // failed, the answer could not be sent for now, or another instance's claim
+  // on it outlived a stop request): it must be handled again later and not be
   // acknowledged before.
-  bool Handle(const Update& update,
-              std::optional<BatchClaim> claimed = std::nullopt) {
+  bool Handle(const Update& update, std::optional<BatchClaim> claimed,
+              bool wait_for_record) {
     const absl::Time started = options.clock->Now();
     Incoming in;
     if (!ReadIncoming(update, in)) {
@@ -714,7 +723,7 @@ struct Bot::Impl final : public OutboxTarget {
         }
       }
     }
-    FinishUpdate(r.update_id);
+    FinishUpdate(r.update_id, wait_for_record);
     if (options.observer != nullptr) {
       options.observer->OnUpdateHandled(kind, options.clock->Now() - started,
                                         failed);
@@ -2172,7 +2181,7 @@ struct Bot::Impl final : public OutboxTarget {
     in_flight_count.fetch_add(1);
     absl::Status queued =
         executor.Submit(ChatKey(u), [this, u, attempts, claimed] {
-          const bool handled = Handle(u, claimed);
+          const bool handled = Handle(u, claimed, /*wait_for_record=*/false);
           in_flight_count.fetch_sub(1);
           absl::MutexLock lock(&mu);
           pending_ids.erase(u.id);
@@ -2380,7 +2389,9 @@ absl::StatusOr<std::vector<std::string>> Bot::RunDueJobs() {
   return impl_->scheduler->RunDue();
 }
 
-bool Bot::HandleUpdate(const Update& update) { return impl_->Handle(update); }
+bool Bot::HandleUpdate(const Update& update) {
+  return impl_->Handle(update, std::nullopt, /*wait_for_record=*/true);
+}
 
 absl::Status Bot::Run() {
   Impl& im = *impl_;
