@@ -415,6 +415,7 @@ struct Bot::Impl final : public OutboxTarget {
     return results;
   }
 
+  // One update's claim and its user's record, inside `tx`.
   absl::StatusOr<ClaimResult> ClaimIn(SqlTransaction& tx, const Request& r,
                                       const MessengerUser* from, int64_t now,
                                       int64_t stale) {
