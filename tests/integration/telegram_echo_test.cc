@@ -103,6 +103,18 @@ TEST_SUITE("telegram_echo") {
       REQUIRE_MESSAGE(telegram->DeliveredCount(chat, kHint) == 3,
                       "chat " << chat);
     }
+    // Every update is recorded done (the workers' group commits lost none).
+    int64_t done = 0;
+    REQUIRE_OK(db->Transact([&](SqlTransaction& tx) -> absl::Status {
+      absl::StatusOr<std::vector<SqlRow>> rows =
+          tx.Query("SELECT COUNT(*) FROM bot_updates WHERE state = 'done'");
+      if (!rows.ok()) return rows.status();
+      absl::StatusOr<int64_t> count = (*rows)[0].Int64(0);
+      if (!count.ok()) return count.status();
+      done = *count;
+      return absl::OkStatus();
+    }));
+    CHECK(done == kUpdates);
     // Sends went out in parallel over kept-alive connections: at most one
     // per worker thread and one for the poller, never one per request.
     CHECK(telegram->http().connections() <= kThreads + 1);
