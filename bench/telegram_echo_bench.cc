@@ -1,8 +1,10 @@
-// End-to-end Telegram echo: TelegramMessenger long-polls a fake Bot API
-// (testing::ScriptedTelegramServer) for batches of up to 100 text messages
-// over 1 000 chats, an OrderedExecutor runs one handler per update under
-// its chat id, and each handler answers with one sendMessage; many sends to
-// different chats are in flight at once over kept-alive connections.
+// The Bot end to end: Bot::Run long-polls a fake Bot API
+// (testing::ScriptedTelegramServer) through the TelegramMessenger for
+// batches of up to 100 text messages over 1 000 chats, claims each update
+// in SQLite, handles it on its worker pool in order per chat and answers it
+// with one sendMessage (plain text gets the same hint in every chat); many
+// sends to different chats are in flight at once over kept-alive
+// connections.
 //
 // The fake server runs in a forked child process, so the figures of this
 // process (updates/s, latencies, resident memory, CPU) are the bot's alone.
@@ -24,6 +26,7 @@
 #include <atomic>
 #include <cstdio>
 #include <cstdlib>
+#include <filesystem>
 #include <fstream>
 #include <memory>
 #include <string>
@@ -32,19 +35,121 @@
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "absl/synchronization/mutex.h"
 #include "absl/time/clock.h"
+#include "bench_bot.h"
 #include "botcore/adapters/http.h"
 #include "botcore/adapters/storage.h"
 #include "botcore/adapters/telegram.h"
-#include "botcore/runtime/ordered_executor.h"
+#include "botcore/runtime/bot.h"
 #include "botcore/testing/scripted_telegram_server.h"
-#include "support/echo_bot.h"
 
 namespace botcore {
 namespace {
 
 constexpr char kToken[] = "1:bench";
 constexpr int kChats = 1000;
+// The Bot's answer to plain text.
+constexpr char kHint[] = "Send a command, e.g. /help or /price GAZP.";
+
+// Latencies to the microsecond below 10 ms and to 100 us up to 1 s (longer
+// ones count as 1 s), in 80 KB, so that recording them does not grow the
+// process measured.
+class LatencyHistogram {
+ public:
+  LatencyHistogram() : counts_(kBuckets, 0) {}
+
+  void Record(absl::Duration latency) {
+    const int64_t micros =
+        std::clamp<int64_t>(absl::ToInt64Microseconds(latency), 0, kMaxMicros);
+    ++counts_[micros < kFine ? micros : kFine + (micros - kFine) / kCoarse];
+    ++total_;
+  }
+
+  int64_t count() const { return total_; }
+
+  // The latency below which a fraction `q` of those recorded fall.
+  absl::Duration Percentile(double q) const {
+    const int64_t rank = static_cast<int64_t>(q * total_);
+    int64_t seen = 0;
+    for (int64_t bucket = 0; bucket < kBuckets; ++bucket) {
+      seen += counts_[bucket];
+      if (seen > rank) {
+        return absl::Microseconds(
+            bucket < kFine ? bucket : kFine + (bucket - kFine) * kCoarse);
+      }
+    }
+    return absl::Microseconds(kMaxMicros);
+  }
+
+ private:
+  static constexpr int64_t kFine = 10000;
+  static constexpr int64_t kCoarse = 100;
+  static constexpr int64_t kMaxMicros = 1000000;
+  static constexpr int64_t kBuckets =
+      kFine + (kMaxMicros - kFine) / kCoarse + 1;
+  std::vector<uint32_t> counts_;
+  int64_t total_ = 0;
+};
+
+// Records what the Bot reports handling.
+class HandledUpdates final : public BotObserver {
+ public:
+  void OnUpdateHandled(std::string_view, absl::Duration latency,
+                       bool failed) override {
+    absl::MutexLock lock(&mu_);
+    ++(failed ? failed_ : handled_);
+    latencies_.Record(latency);
+  }
+
+  void OnError(std::string_view where, const absl::Status& status) override {
+    absl::MutexLock lock(&mu_);
+    if (first_error_.empty()) {
+      first_error_ = absl::StrCat(std::string(where), ": ", status.ToString());
+    }
+  }
+
+  // Waits until `count` updates were handled or `timeout` passed.
+  bool WaitFor(int64_t count, absl::Duration timeout) {
+    absl::MutexLock lock(&mu_);
+    auto done = [&]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
+      return handled_ + failed_ >= count;
+    };
+    return mu_.AwaitWithTimeout(absl::Condition(&done), timeout);
+  }
+
+  int64_t handled() {
+    absl::MutexLock lock(&mu_);
+    return handled_;
+  }
+  int64_t failed() {
+    absl::MutexLock lock(&mu_);
+    return failed_;
+  }
+  std::string first_error() {
+    absl::MutexLock lock(&mu_);
+    return first_error_;
+  }
+  absl::Duration Percentile(double q) {
+    absl::MutexLock lock(&mu_);
+    return latencies_.Percentile(q);
+  }
+
+ private:
+  absl::Mutex mu_;
+  int64_t handled_ ABSL_GUARDED_BY(mu_) = 0;
+  int64_t failed_ ABSL_GUARDED_BY(mu_) = 0;
+  std::string first_error_ ABSL_GUARDED_BY(mu_);
+  LatencyHistogram latencies_ ABSL_GUARDED_BY(mu_);
+};
+
+// What the fake server saw, sent back by the child process.
+struct ServerReport {
+  testing::DeliveryTally tally;
+  // Chats that did not receive exactly one hint per update sent in them.
+  int64_t wrong_chats = 0;
+  double cpu_seconds = 0;
+};
 
 // The positive integer in the environment variable `name`, or `fallback`.
 int64_t FromEnvironment(const char* name, int64_t fallback) {
@@ -98,8 +203,8 @@ bool ReadAll(int fd, void* data, size_t size) {
 }
 
 // The fake Bot API in a child process. The child writes its port, serves
-// until the parent closes `commands`, then writes its tally and its CPU
-// seconds and exits.
+// until the parent closes `commands`, then writes its ServerReport and
+// exits.
 class ServerProcess {
  public:
   bool Start(int64_t updates, int rate_limit_every) {
@@ -128,10 +233,9 @@ class ServerProcess {
   }
 
   // Stops the child and returns what it counted.
-  bool Finish(testing::DeliveryTally* tally, double* cpu_seconds) {
+  bool Finish(ServerReport* report) {
     close(commands_);
-    const bool ok = ReadAll(replies_, tally, sizeof(*tally)) &&
-                    ReadAll(replies_, cpu_seconds, sizeof(*cpu_seconds));
+    const bool ok = ReadAll(replies_, report, sizeof(*report));
     close(replies_);
     waitpid(pid_, nullptr, 0);
     return ok;
@@ -156,10 +260,18 @@ class ServerProcess {
     char byte;
     while (read(commands, &byte, 1) > 0) {
     }
-    const testing::DeliveryTally tally = (*server)->Tally();
-    const double cpu = CpuSeconds(RUSAGE_SELF);
-    WriteAll(replies, &tally, sizeof(tally));
-    WriteAll(replies, &cpu, sizeof(cpu));
+    ServerReport report;
+    report.tally = (*server)->Tally();
+    // Update i is sent in chat 1 + (i - 1) % kChats.
+    for (int64_t chat = 1; chat <= kChats; ++chat) {
+      const int64_t expected =
+          updates / kChats + (chat <= updates % kChats ? 1 : 0);
+      if ((*server)->DeliveredCount(chat, kHint) != expected) {
+        ++report.wrong_chats;
+      }
+    }
+    report.cpu_seconds = CpuSeconds(RUSAGE_SELF);
+    WriteAll(replies, &report, sizeof(report));
   }
 
   pid_t pid_ = -1;
@@ -168,9 +280,11 @@ class ServerProcess {
   int port_ = 0;
 };
 
-// state.range(0): handler threads.
+// state.range(0): worker threads; state.range(1): whether updates are
+// claimed in the database (BotOptions::claim_updates).
 void BM_TelegramEcho(benchmark::State& state) {
   const int threads = static_cast<int>(state.range(0));
+  const bool claim = state.range(1) != 0;
   const int64_t updates = FromEnvironment("BOTCORE_ECHO_UPDATES", 300000);
   const int rate_limit_every =
       static_cast<int>(FromEnvironment("BOTCORE_ECHO_429_EVERY", 0));
@@ -180,13 +294,20 @@ void BM_TelegramEcho(benchmark::State& state) {
       state.SkipWithError("cannot start the fake Bot API");
       return;
     }
+    char dir[] = "/tmp/botcore-echo-XXXXXX";
+    if (mkdtemp(dir) == nullptr) {
+      state.SkipWithError("cannot create a scratch directory");
+      return;
+    }
+    const std::string path = absl::StrCat(dir, "/bot.db");
     auto http = NewCurlHttpClient({.max_idle_connections = threads + 2});
-    auto db = OpenDatabase("sqlite::memory:");
-    if (!http.ok() || !db.ok()) {
+    auto db = OpenDatabase(absl::StrCat("sqlite:///", path));
+    SystemClock clock;
+    auto ports = bench::NewBotPorts(clock.Now());
+    if (!http.ok() || !db.ok() || !ports.ok()) {
       state.SkipWithError("cannot set up the HTTP client or the database");
       return;
     }
-    SystemClock clock;
     TelegramOptions options;
     options.token = kToken;
     options.api_base_url = server.base_url();
@@ -196,13 +317,24 @@ void BM_TelegramEcho(benchmark::State& state) {
     // The fake server has no send limits: raise Telegram's.
     options.messages_per_second = 1e9;
     options.chat_messages_per_second = 1e9;
-    auto bot = TelegramMessenger::Create(options);
+    auto telegram = TelegramMessenger::Create(options);
+    if (!telegram.ok()) {
+      state.SkipWithError(std::string(telegram.status().message()).c_str());
+      return;
+    }
+    HandledUpdates observer;
+    BotOptions bo =
+        bench::LoadBotOptions(telegram->get(), **ports, db->get(), &clock);
+    bo.observer = &observer;
+    bo.worker_threads = threads;
+    bo.poll_wait = absl::ZeroDuration();
+    bo.idle_pause = absl::Milliseconds(1);
+    bo.claim_updates = claim;
+    auto bot = Bot::Create(bo);
     if (!bot.ok()) {
       state.SkipWithError(std::string(bot.status().message()).c_str());
       return;
     }
-    OrderedExecutor executor(threads);
-    testing::EchoBot echo(**bot, executor);
     const double rss_idle = StatusMiB("VmRSS");
 
     std::atomic<bool> running{true};
@@ -215,56 +347,57 @@ void BM_TelegramEcho(benchmark::State& state) {
     });
     const double cpu_before = CpuSeconds(RUSAGE_SELF);
     const absl::Time start = absl::Now();
-    const absl::Status run = echo.Run(updates);
+    absl::Status run;
+    std::thread runner([&] { run = (*bot)->Run(); });
+    const bool finished = observer.WaitFor(updates, absl::Minutes(10));
     const absl::Duration elapsed = absl::Now() - start;
     const double cpu = CpuSeconds(RUSAGE_SELF) - cpu_before;
+    (*bot)->Stop();
+    runner.join();
     running = false;
     sampler.join();
-    if (!executor.Shutdown(absl::Seconds(30)).ok() || !run.ok()) {
-      state.SkipWithError(std::string(run.message()).c_str());
-      return;
-    }
-    testing::DeliveryTally tally;
-    double server_cpu = 0;
-    if (!server.Finish(&tally, &server_cpu)) {
+    ServerReport report;
+    if (!server.Finish(&report)) {
       state.SkipWithError("the fake Bot API did not report");
       return;
     }
-    testing::EchoResult& result = echo.result();
-    if (result.failed != 0 || tally.distinct != updates ||
-        tally.duplicates != 0) {
-      state.SkipWithError(absl::StrCat("answers: ", result.failed, " failed, ",
-                                       tally.distinct, " distinct of ", updates,
-                                       ", ", tally.duplicates, " duplicates")
-                              .c_str());
+    std::filesystem::remove_all(dir);
+    if (!finished || !run.ok() || observer.failed() != 0 ||
+        report.tally.delivered != updates || report.wrong_chats != 0) {
+      state.SkipWithError(
+          absl::StrCat("handled ", observer.handled(), ", failed ",
+                       observer.failed(), " (", observer.first_error(),
+                       "); delivered ", report.tally.delivered, " of ", updates,
+                       ", ", report.wrong_chats, " chats with a wrong count; ",
+                       run.ToString())
+              .c_str());
       return;
     }
     state.SetIterationTime(absl::ToDoubleSeconds(elapsed));
     state.counters["updates_per_s"] = updates / absl::ToDoubleSeconds(elapsed);
     state.counters["handler_p50_us"] =
-        absl::ToDoubleMicroseconds(result.handler_latencies.Percentile(0.50));
+        absl::ToDoubleMicroseconds(observer.Percentile(0.50));
     state.counters["handler_p99_us"] =
-        absl::ToDoubleMicroseconds(result.handler_latencies.Percentile(0.99));
-    state.counters["update_p50_us"] =
-        absl::ToDoubleMicroseconds(result.update_latencies.Percentile(0.50));
-    state.counters["update_p99_us"] =
-        absl::ToDoubleMicroseconds(result.update_latencies.Percentile(0.99));
+        absl::ToDoubleMicroseconds(observer.Percentile(0.99));
     state.counters["rss_idle_MiB"] = rss_idle;
     state.counters["rss_load_MiB"] = rss_load;
     state.counters["hwm_MiB"] = StatusMiB("VmHWM");
     state.counters["bot_cpu_us_per_update"] = cpu * 1e6 / updates;
-    state.counters["server_cpu_us_per_update"] = server_cpu * 1e6 / updates;
-    state.counters["rate_limited"] = static_cast<double>(tally.rate_limited);
+    state.counters["server_cpu_us_per_update"] =
+        report.cpu_seconds * 1e6 / updates;
+    state.counters["rate_limited"] =
+        static_cast<double>(report.tally.rate_limited);
   }
 }
 BENCHMARK(BM_TelegramEcho)
-    ->Arg(8)
-    ->Arg(16)
-    ->Arg(32)
+    ->ArgNames({"threads", "claim"})
+    ->Args({8, 1})
+    ->Args({16, 1})
+    ->Args({32, 1})
+    ->Args({16, 0})
     ->Iterations(1)
     ->UseManualTime()
     ->Unit(benchmark::kSecond);
-
 }  // namespace
 }  // namespace botcore
 

@@ -272,6 +272,12 @@ struct Bot::Impl final : public OutboxTarget {
     absl::Time due;
   };
   std::map<int64_t, Retry> retries ABSL_GUARDED_BY(mu);
+  // Group commit of the done marks (FinishUpdate).
+  absl::Mutex finish_mu;
+  std::vector<int64_t> finish_queue ABSL_GUARDED_BY(finish_mu);
+  bool finish_flushing ABSL_GUARDED_BY(finish_mu) = false;
+  int64_t finish_batches_started ABSL_GUARDED_BY(finish_mu) = 0;
+  int64_t finish_batches_done ABSL_GUARDED_BY(finish_mu) = 0;
   int64_t max_received ABSL_GUARDED_BY(mu) = 0;
   int64_t acknowledged ABSL_GUARDED_BY(mu) = 0;
   // Consecutive failures per job; handler error times for the alert.
@@ -374,79 +380,138 @@ struct Bot::Impl final : public OutboxTarget {
   // another instance holds a fresh claim on it.
   enum class Claim { kHandle, kDone, kBusy };
 
-  // Claims the update for this instance and records the user, in one
-  // transaction. Returns what to do and whether the user is banned.
-  absl::StatusOr<std::pair<Claim, bool>> ClaimUpdate(
-      const Request& r, const MessengerUser* from) {
+  // An update to claim: its request and who sent it (may be null).
+  struct ClaimRequest {
+    const Request* request = nullptr;
+    const MessengerUser* from = nullptr;
+  };
+  // What to do with a claimed update and whether its user is banned.
+  using ClaimResult = std::pair<Claim, bool>;
+  // A claim taken when the update's batch arrived.
+  struct BatchClaim {
+    ClaimResult result;
+    absl::Time at;
+  };
+
+  // Claims the updates for this instance and records their users, all in
+  // one transaction (one commit for a whole received batch). Returns what to
+  // do with each, in order.
+  absl::StatusOr<std::vector<ClaimResult>> ClaimUpdates(
+      absl::Span<const ClaimRequest> claims) {
     const int64_t now = absl::ToUnixMicros(options.clock->Now());
     const int64_t stale =
         now - absl::ToInt64Microseconds(options.update_claim_lease);
-    std::pair<Claim, bool> result{Claim::kBusy, false};
+    std::vector<ClaimResult> results;
     BOTCORE_RETURN_IF_ERROR(
         options.database->Transact([&](SqlTransaction& tx) -> absl::Status {
-          result = {Claim::kBusy, false};
-          if (options.claim_updates) {
+          results.assign(claims.size(), {Claim::kBusy, false});
+          for (size_t i = 0; i < claims.size(); ++i) {
             BOTCORE_ASSIGN_OR_RETURN(
-                int64_t inserted,
-                tx.Execute("INSERT INTO bot_updates (update_id, state, owner, "
-                           "claimed_at) VALUES (?, 'claimed', ?, ?) "
-                           "ON CONFLICT (update_id) DO NOTHING",
-                           {r.update_id, options.instance_id, now}));
-            if (inserted == 0) {
-              BOTCORE_ASSIGN_OR_RETURN(
-                  std::vector<SqlRow> rows,
-                  tx.Query("SELECT state FROM bot_updates WHERE update_id = ?",
-                           {r.update_id}));
-              if (rows.empty()) return absl::OkStatus();  // raced a cleanup
-              BOTCORE_ASSIGN_OR_RETURN(std::string state, rows[0].Text(0));
-              if (state == "done") {
-                result.first = Claim::kDone;
-                return absl::OkStatus();
-              }
-              BOTCORE_ASSIGN_OR_RETURN(
-                  int64_t taken,
-                  tx.Execute("UPDATE bot_updates SET owner = ?, claimed_at = ? "
-                             "WHERE update_id = ? AND state = 'claimed' AND "
-                             "(claimed_at < ? OR owner = ?)",
-                             {options.instance_id, now, r.update_id, stale,
-                              options.instance_id}));
-              if (taken == 0) return absl::OkStatus();
-            }
-          }
-          result.first = Claim::kHandle;
-          if (from == nullptr || r.user_id == 0) return absl::OkStatus();
-          BOTCORE_RETURN_IF_ERROR(
-              tx.Execute(
-                    "INSERT INTO bot_users (user_id, chat_id, username, "
-                    "first_name, registered_at, active, banned) "
-                    "VALUES (?, ?, ?, ?, ?, 1, 0) ON CONFLICT (user_id) DO "
-                    "UPDATE SET chat_id = excluded.chat_id, username = "
-                    "excluded.username, first_name = excluded.first_name, "
-                    "active = 1",
-                    {r.user_id, r.chat_id, from->username, from->first_name,
-                     now})
-                  .status());
-          BOTCORE_ASSIGN_OR_RETURN(
-              std::vector<SqlRow> rows,
-              tx.Query("SELECT banned FROM bot_users WHERE user_id = ?",
-                       {r.user_id}));
-          if (!rows.empty()) {
-            BOTCORE_ASSIGN_OR_RETURN(int64_t banned, rows[0].Int64(0));
-            result.second = banned != 0;
+                results[i],
+                ClaimIn(tx, *claims[i].request, claims[i].from, now, stale));
           }
           return absl::OkStatus();
         }));
+    return results;
+  }
+
+  // One update's claim and its user's record, inside `tx`.
+  absl::StatusOr<ClaimResult> ClaimIn(SqlTransaction& tx, const Request& r,
+                                      const MessengerUser* from, int64_t now,
+                                      int64_t stale) {
+    if (options.claim_updates) {
+      BOTCORE_ASSIGN_OR_RETURN(
+          int64_t inserted,
+          tx.Execute("INSERT INTO bot_updates (update_id, state, owner, "
+                     "claimed_at) VALUES (?, 'claimed', ?, ?) "
+                     "ON CONFLICT (update_id) DO NOTHING",
+                     {r.update_id, options.instance_id, now}));
+      if (inserted == 0) {
+        BOTCORE_ASSIGN_OR_RETURN(
+            std::vector<SqlRow> rows,
+            tx.Query("SELECT state FROM bot_updates WHERE update_id = ?",
+                     {r.update_id}));
+        if (rows.empty()) return ClaimResult{Claim::kBusy, false};  // cleanup
+        BOTCORE_ASSIGN_OR_RETURN(std::string state, rows[0].Text(0));
+        if (state == "done") return ClaimResult{Claim::kDone, false};
+        BOTCORE_ASSIGN_OR_RETURN(
+            int64_t taken,
+            tx.Execute("UPDATE bot_updates SET owner = ?, claimed_at = ? "
+                       "WHERE update_id = ? AND state = 'claimed' AND "
+                       "(claimed_at < ? OR owner = ?)",
+                       {options.instance_id, now, r.update_id, stale,
+                        options.instance_id}));
+        if (taken == 0) return ClaimResult{Claim::kBusy, false};
+      }
+    }
+    ClaimResult result{Claim::kHandle, false};
+    if (from == nullptr || r.user_id == 0) return result;
+    BOTCORE_RETURN_IF_ERROR(
+        tx.Execute(
+              "INSERT INTO bot_users (user_id, chat_id, username, "
+              "first_name, registered_at, active, banned) "
+              "VALUES (?, ?, ?, ?, ?, 1, 0) ON CONFLICT (user_id) DO "
+              "UPDATE SET chat_id = excluded.chat_id, username = "
+              "excluded.username, first_name = excluded.first_name, "
+              "active = 1",
+              {r.user_id, r.chat_id, from->username, from->first_name, now})
+            .status());
+    BOTCORE_ASSIGN_OR_RETURN(
+        std::vector<SqlRow> rows,
+        tx.Query("SELECT banned FROM bot_users WHERE user_id = ?",
+                 {r.user_id}));
+    if (!rows.empty()) {
+      BOTCORE_ASSIGN_OR_RETURN(int64_t banned, rows[0].Int64(0));
+      result.second = banned != 0;
+    }
     return result;
   }
 
-  absl::Status FinishUpdate(int64_t update_id) {
-    if (!options.claim_updates) return absl::OkStatus();
-    return options.database->Transact([&](SqlTransaction& tx) {
-      return tx
-          .Execute("UPDATE bot_updates SET state = 'done' WHERE update_id = ?",
-                   {update_id})
-          .status();
-    });
+  // Records the update done. Workers finishing updates at the same time
+  // share commits (group commit): the first becomes the leader and marks
+  // every id queued meanwhile, round after round until none is left. With
+  // `wait`, returns once `update_id` is recorded; without, a worker that
+  // finds a leader at work leaves its id to it and goes on (an update may
+  // then be acknowledged just before its done mark is committed, which only
+  // a crash in between could notice: the case the once-only guarantee
+  // excepts). A storage error is reported.
+  void FinishUpdate(int64_t update_id, bool wait) {
+    if (!options.claim_updates) return;
+    absl::MutexLock lock(&finish_mu);
+    finish_queue.push_back(update_id);
+    const int64_t batch = finish_batches_started + 1;
+    if (!wait && finish_flushing) return;
+    auto mine_done_or_free = [&]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(finish_mu) {
+      return finish_batches_done >= batch || !finish_flushing;
+    };
+    finish_mu.Await(absl::Condition(&mine_done_or_free));
+    if (finish_batches_done >= batch) return;
+    finish_flushing = true;
+    while (!finish_queue.empty()) {
+      const int64_t round = ++finish_batches_started;
+      std::vector<int64_t> ids;
+      ids.swap(finish_queue);
+      finish_mu.Unlock();
+      absl::Status s =
+          options.database->Transact([&](SqlTransaction& tx) -> absl::Status {
+            constexpr size_t kPerStatement = 200;
+            for (size_t i = 0; i < ids.size(); i += kPerStatement) {
+              const size_t n = std::min(kPerStatement, ids.size() - i);
+              std::string sql =
+                  "UPDATE bot_updates SET state = 'done' WHERE update_id IN (?";
+              for (size_t k = 1; k < n; ++k) sql += ", ?";
+              sql += ")";
+              std::vector<SqlValue> params(ids.begin() + i,
+                                           ids.begin() + i + n);
+              BOTCORE_RETURN_IF_ERROR(tx.Execute(sql, params).status());
+            }
+            return absl::OkStatus();
+          });
+      if (!s.ok()) ReportError("finish", s);
+      finish_mu.Lock();
+      finish_batches_done = round;
+    }
+    finish_flushing = false;
   }
 
   // ---- rate limit ---------------------------------------------------------
@@ -512,59 +577,112 @@ struct Bot::Impl final : public OutboxTarget {
                      user_id) != options.admin_ids.end();
   }
 
-  // Handles `update`. Returns false when it was left unhandled (storage
-  // failed, the answer could not be sent for now, or another instance's
-  // claim on it outlived a stop request): it must be handled again later
-  // and not be acknowledged before.
-  bool Handle(const Update& update) {
-    const absl::Time started = options.clock->Now();
-    Request r;
-    r.update_id = update.id;
+  // What an update asks for. Handled in place (nothing to answer): edits,
+  // other kinds, and a chat member change (a blocked bot marks its chat
+  // inactive); then `kind` stays empty and false is returned.
+  struct Incoming {
+    Request request;
     const MessengerUser* from = nullptr;
-    std::string kind;
+    std::string kind;  // the command, "" for plain text, "callback"
+  };
+  bool ReadIncoming(const Update& update, Incoming& in) {
+    Request& r = in.request;
+    r.update_id = update.id;
     if ((update.kind == UpdateKind::kMessage) && update.message.has_value()) {
       const Message& m = *update.message;
       r.chat_id = m.chat.id;
-      if (m.from.has_value()) from = &*m.from;
+      if (m.from.has_value()) in.from = &*m.from;
       r.command = absl::AsciiStrToLower(m.command);
       r.args = m.command.empty() ? m.text : m.command_args;
-      kind = r.command;
+      in.kind = r.command;
     } else if (update.kind == UpdateKind::kCallbackQuery &&
                update.callback_query.has_value()) {
       const CallbackQuery& q = *update.callback_query;
-      from = &q.from;
+      in.from = &q.from;
       r.chat_id = q.message.has_value() ? q.message->chat.id : q.from.id;
-      kind = "callback";
-    } else if (update.kind == UpdateKind::kMyChatMember &&
-               update.my_chat_member.has_value()) {
-      const ChatMemberUpdate& c = *update.my_chat_member;
-      if (c.new_status == MemberStatus::kKicked ||
-          c.new_status == MemberStatus::kLeft) {
-        MarkInactive(c.chat.id);
-      }
-      return true;
+      in.kind = "callback";
     } else {
-      return true;  // edits and other kinds need no answer
+      return false;
     }
-    if (from != nullptr) r.user_id = from->id;
+    if (in.from != nullptr) r.user_id = in.from->id;
     r.owner = Owner(r.user_id);
     r.admin = IsAdmin(r.user_id);
+    return true;
+  }
+
+  // Claims the updates of a received batch that need an answer in one
+  // transaction. Returns their claims by update id; empty when storage
+  // failed (each is then claimed on its own when handled).
+  std::map<int64_t, BatchClaim> ClaimBatch(const std::vector<Update>& batch) {
+    std::vector<Incoming> incoming(batch.size());
+    std::vector<ClaimRequest> claims;
+    claims.reserve(batch.size());
+    for (size_t i = 0; i < batch.size(); ++i) {
+      if (ReadIncoming(batch[i], incoming[i])) {
+        claims.push_back({&incoming[i].request, incoming[i].from});
+      }
+    }
+    std::map<int64_t, BatchClaim> claimed;
+    if (claims.empty()) return claimed;
+    const absl::Time at = options.clock->Now();
+    absl::StatusOr<std::vector<ClaimResult>> results = ClaimUpdates(claims);
+    if (!results.ok()) {
+      ReportError("claim", results.status());
+      return claimed;
+    }
+    for (size_t i = 0; i < claims.size(); ++i) {
+      claimed.emplace(claims[i].request->update_id,
+                      BatchClaim{(*results)[i], at});
+    }
+    return claimed;
+  }
+
+  // Handles `update`; `claimed`: its claim when the batch was claimed
+  // before; `wait_for_record`: return only once its done mark is committed
+  // (see FinishUpdate). Returns false when it was left unhandled (storage
+  // failed, the answer could not be sent for now, or another instance's claim
+  // on it outlived a stop request): it must be handled again later and not be
+  // acknowledged before.
+  bool Handle(const Update& update, std::optional<BatchClaim> claimed,
+              bool wait_for_record) {
+    const absl::Time started = options.clock->Now();
+    Incoming in;
+    if (!ReadIncoming(update, in)) {
+      if (update.kind == UpdateKind::kMyChatMember &&
+          update.my_chat_member.has_value() &&
+          (update.my_chat_member->new_status == MemberStatus::kKicked ||
+           update.my_chat_member->new_status == MemberStatus::kLeft)) {
+        MarkInactive(update.my_chat_member->chat.id);
+      }
+      return true;  // edits and other kinds need no answer
+    }
+    Request& r = in.request;
+    const std::string& kind = in.kind;
 
     // Another instance's claim: wait until it finishes the update or its
     // claim goes stale (that instance died), keeping this chat's order.
     const absl::Duration poll =
         std::clamp(options.update_claim_lease / 20, absl::Milliseconds(10),
                    absl::Seconds(1));
-    absl::StatusOr<std::pair<Claim, bool>> claim;
-    for (;;) {
-      claim = ClaimUpdate(r, from);
-      if (!claim.ok()) {
-        ReportError("claim", claim.status());
+    // A batch claim older than half the lease is taken again (refreshed, or
+    // found taken over by another instance).
+    std::optional<ClaimResult> claim;
+    if (claimed.has_value() &&
+        options.clock->Now() - claimed->at < options.update_claim_lease / 2) {
+      claim = claimed->result;
+    }
+    while (!claim.has_value() || claim->first == Claim::kBusy) {
+      if (claim.has_value()) {
+        if (stop_requested.load()) return false;
+        options.clock->SleepFor(poll);
+      }
+      absl::StatusOr<std::vector<ClaimResult>> one =
+          ClaimUpdates({{&r, in.from}});
+      if (!one.ok()) {
+        ReportError("claim", one.status());
         return false;
       }
-      if (claim->first != Claim::kBusy) break;
-      if (stop_requested.load()) return false;
-      options.clock->SleepFor(poll);
+      claim = (*one)[0];
     }
     if (claim->first == Claim::kDone) return true;
     bool failed = false;
@@ -606,9 +724,7 @@ struct Bot::Impl final : public OutboxTarget {
         }
       }
     }
-    if (absl::Status s = FinishUpdate(r.update_id); !s.ok()) {
-      ReportError("finish", s);
-    }
+    FinishUpdate(r.update_id, wait_for_record);
     if (options.observer != nullptr) {
       options.observer->OnUpdateHandled(kind, options.clock->Now() - started,
                                         failed);
@@ -2054,28 +2170,31 @@ struct Bot::Impl final : public OutboxTarget {
     return 0;
   }
 
-  // Hands `u` to the workers (its chat's queue); `attempts` earlier tries.
-  void Submit(OrderedExecutor& executor, const Update& u, int attempts) {
+  // Hands `u` to the workers (its chat's queue); `attempts` earlier tries;
+  // `claimed`: its claim, when its batch was claimed before.
+  void Submit(OrderedExecutor& executor, const Update& u, int attempts,
+              std::optional<BatchClaim> claimed = std::nullopt) {
     {
       absl::MutexLock lock(&mu);
       pending_ids.insert(u.id);
       max_received = std::max(max_received, u.id);
     }
     in_flight_count.fetch_add(1);
-    absl::Status queued = executor.Submit(ChatKey(u), [this, u, attempts] {
-      const bool handled = Handle(u);
-      in_flight_count.fetch_sub(1);
-      absl::MutexLock lock(&mu);
-      pending_ids.erase(u.id);
-      if (handled) return;
-      if (attempts + 1 >= kMaxUpdateAttempts) {
-        Log(absl::StrCat("update ", u.id, " given up after ", attempts + 1,
-                         " attempts"));
-        return;
-      }
-      retries[u.id] = {u, attempts + 1,
-                       options.clock->Now() + kUpdateRetryDelay};
-    });
+    absl::Status queued =
+        executor.Submit(ChatKey(u), [this, u, attempts, claimed] {
+          const bool handled = Handle(u, claimed, /*wait_for_record=*/false);
+          in_flight_count.fetch_sub(1);
+          absl::MutexLock lock(&mu);
+          pending_ids.erase(u.id);
+          if (handled) return;
+          if (attempts + 1 >= kMaxUpdateAttempts) {
+            Log(absl::StrCat("update ", u.id, " given up after ", attempts + 1,
+                             " attempts"));
+            return;
+          }
+          retries[u.id] = {u, attempts + 1,
+                           options.clock->Now() + kUpdateRetryDelay};
+        });
     if (!queued.ok()) {
       in_flight_count.fetch_sub(1);
       absl::MutexLock lock(&mu);
@@ -2271,7 +2390,9 @@ absl::StatusOr<std::vector<std::string>> Bot::RunDueJobs() {
   return impl_->scheduler->RunDue();
 }
 
-bool Bot::HandleUpdate(const Update& update) { return impl_->Handle(update); }
+bool Bot::HandleUpdate(const Update& update) {
+  return impl_->Handle(update, std::nullopt, /*wait_for_record=*/true);
+}
 
 absl::Status Bot::Run() {
   Impl& im = *impl_;
@@ -2302,7 +2423,14 @@ absl::Status Bot::Run() {
     // Updates that arrive after Stop are left unacknowledged: the next run
     // (or another instance) gets them again.
     if (im.stop_requested.load()) break;
-    for (const Update& u : *updates) im.Submit(executor, u, 0);
+    const std::map<int64_t, Impl::BatchClaim> claimed = im.ClaimBatch(*updates);
+    for (const Update& u : *updates) {
+      auto it = claimed.find(u.id);
+      im.Submit(executor, u, 0,
+                it == claimed.end()
+                    ? std::nullopt
+                    : std::optional<Impl::BatchClaim>(it->second));
+    }
     im.SubmitDueRetries(executor);
     if (o.finish_batch_before_receive) {
       im.mu.LockWhen(absl::Condition(

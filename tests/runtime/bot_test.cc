@@ -145,6 +145,30 @@ std::string LastSentTo(const ScriptedTelegramServer& server, int64_t chat) {
   return last;
 }
 
+// Runs Bot::Run on a thread. Stops and joins it when it goes out of scope,
+// so that a failed REQUIRE ends the test instead of aborting the process on
+// a joinable thread.
+class BotThread {
+ public:
+  explicit BotThread(Bot& bot)
+      : bot_(bot), thread_([this] { status_ = bot_.Run(); }) {}
+  BotThread(const BotThread&) = delete;
+  BotThread& operator=(const BotThread&) = delete;
+  ~BotThread() { Join().IgnoreError(); }
+
+  // Stops the bot and returns what Run returned.
+  absl::Status Join() {
+    bot_.Stop();
+    if (thread_.joinable()) thread_.join();
+    return status_;
+  }
+
+ private:
+  Bot& bot_;
+  absl::Status status_;
+  std::thread thread_;
+};
+
 TEST_SUITE("bot") {
   TEST_CASE("scripted conversation end to end through the Telegram adapter") {
     for (const std::string& url : testing::FreshDatabaseUrls()) {
@@ -177,8 +201,7 @@ TEST_SUITE("bot") {
       o.confirmation_period = absl::Milliseconds(50);
       o.outbox_period = absl::Milliseconds(50);
       ASSIGN_OR_REQUIRE(std::unique_ptr<Bot> bot, Bot::Create(o));
-      absl::Status run_status;
-      std::thread runner([&] { run_status = bot->Run(); });
+      BotThread runner(*bot);
 
       // The command menu is published first.
       REQUIRE(WaitFor([&] { return !server->Sent("setMyCommands").empty(); }));
@@ -257,9 +280,7 @@ TEST_SUITE("bot") {
       REQUIRE(WaitFor(
           [&] { return CountSent(*server, kBob, "not allowed") == 1; }));
 
-      bot->Stop();
-      runner.join();
-      CHECK_OK(run_status);
+      CHECK_OK(runner.Join());
       CHECK(telegram->last_acknowledged_update_id() == 10);
     }
   }
@@ -288,10 +309,14 @@ TEST_SUITE("bot") {
     BotOptions o = BaseOptions(telegram.get(), market.get(), &advisor, nullptr,
                                db.get(), &clock);
     o.poll_wait = absl::Milliseconds(100);
+    // No admin: the scheduler's first round sends the daily summary (and a
+    // failed job an alert) to the admin by sendMessage, at a time the test
+    // does not control, and that send could take the one scripted 502 meant
+    // for the /help answer below.
+    o.admin_ids.clear();
     ASSIGN_OR_REQUIRE(std::unique_ptr<Bot> bot, Bot::Create(o));
     CHECK(bot->Health().running == false);
-    absl::Status run_status;
-    std::thread runner([&] { run_status = bot->Run(); });
+    BotThread runner(*bot);
     auto post = [&](std::string secret, int64_t id, const std::string& text) {
       return telegram->HandleWebhook(
           {.method = "POST",
@@ -318,9 +343,7 @@ TEST_SUITE("bot") {
     const HealthSnapshot health = bot->Health();
     CHECK_OK(health.database);
     CHECK(health.running);
-    bot->Stop();
-    runner.join();
-    CHECK_OK(run_status);
+    CHECK_OK(runner.Join());
     CHECK(CountSent(*server, kAlice, "GAZP: ") == 1);
     CHECK(CountSent(*server, kAlice, "Commands:") == 2);
     CHECK(telegram->last_acknowledged_update_id() == 2);

@@ -29,6 +29,8 @@
 // that instance marks it done, or until `update_claim_lease` has passed and
 // it is taken over (the instance is taken to have died). Only a crash
 // between sending an answer and recording it done can repeat that answer.
+// Run claims each received batch in one transaction, and workers that
+// finish at the same time record their updates done in one (group commit).
 //
 // Thread safety: thread-safe. Run blocks its caller; Stop, Health and the
 // accessors may be called from any thread, Stop also from a thread that
