@@ -235,7 +235,9 @@ struct DepositEngine::Impl {
       wanted.insert(k.TransferId());
     }
     std::map<std::string, Deposit> found;
-    for (auto& [chain, hashes] : hashes_by_chain) {
+    for (auto& [chain_id, hashes] : hashes_by_chain) {
+      // A copy: clang 14 cannot capture a structured binding in a lambda.
+      const auto chain = chain_id;
       std::sort(hashes.begin(), hashes.end(),
                 [](const SqlValue& a, const SqlValue& b) {
                   return std::get<std::string>(a.value()) <

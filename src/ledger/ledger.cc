@@ -182,7 +182,9 @@ struct Ledger::Impl {
       owners_by_asset[key.asset].emplace_back(key.owner);
     }
     std::map<AccountKey, AccountState> accounts;
-    for (const auto& [asset, owners] : owners_by_asset) {
+    for (const auto& [asset_name, owners] : owners_by_asset) {
+      // A copy: clang 14 cannot capture a structured binding in a lambda.
+      const std::string& asset = asset_name;
       const int scale = scales.at(asset);
       BOTCORE_RETURN_IF_ERROR(internal::ForEachInList(
           owners, [&](absl::Span<const SqlValue> list) -> absl::Status {

@@ -174,7 +174,7 @@ inline Pair DirectionalMoveOf(double high, double low, double prev_high,
   const double diff_m = prev_low - low;
   const Pair move{diff_m, diff_p};
   const Pair other{diff_p, diff_m};
-  return (move > Broadcast(0.0)) & (move > other) ? move : Broadcast(0.0);
+  return ((move > Broadcast(0.0)) & (move > other)) ? move : Broadcast(0.0);
 }
 inline double DirectionalIndex(double dm, double tr) {
   return !IsZero(tr) ? 100.0 * (dm / tr) : 0.0;
