@@ -1,18 +1,24 @@
 // What the benchmarks that run the whole Bot share: its ports other than
-// the messenger (replayed GAZP candles, a scripted advisor) and options
-// with the limits meant for people raised.
+// the messenger (replayed GAZP candles, a scripted advisor), options with
+// the limits meant for people raised, and a messenger that only counts the
+// portfolios it is asked to send.
 
 #ifndef BOTCORE_BENCH_BENCH_BOT_H_
 #define BOTCORE_BENCH_BENCH_BOT_H_
 
+#include <atomic>
 #include <limits>
 #include <memory>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "absl/status/statusor.h"
+#include "absl/strings/match.h"
+#include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
 #include "botcore/core/candle.h"
+#include "botcore/ports/messenger.h"
 #include "botcore/runtime/bot.h"
 #include "botcore/runtime/replay_market_data.h"
 #include "botcore/testing/scripted_advisor.h"
@@ -59,6 +65,70 @@ inline BotOptions LoadBotOptions(Messenger* messenger, BotPorts& ports,
   o.log = [](std::string_view) {};
   return o;
 }
+
+// A /portfolio message from `user` in their private chat.
+inline Update PortfolioUpdate(int64_t id, int64_t user) {
+  Update u;
+  u.id = id;
+  u.kind = UpdateKind::kMessage;
+  Message m;
+  m.message_id = id;
+  m.chat.id = user;
+  m.from = MessengerUser{.id = user, .first_name = "User"};
+  m.text = "/portfolio";
+  m.command = "portfolio";
+  u.message = std::move(m);
+  return u;
+}
+
+// Counts the answers that are a portfolio and keeps the last one's text;
+// receives nothing (the benchmark hands the updates to Bot::HandleUpdate).
+// Thread-safe.
+class CountingMessenger final : public Messenger {
+ public:
+  absl::StatusOr<std::vector<Update>> Receive(absl::Duration) override {
+    return absl::OutOfRangeError("no input");
+  }
+  absl::Status Acknowledge(int64_t) override { return absl::OkStatus(); }
+  absl::StatusOr<SentMessage> SendMessage(
+      const OutgoingMessage& message) override {
+    if (absl::StartsWith(message.text, "Cash: ")) {
+      portfolios_.fetch_add(1);
+      absl::MutexLock lock(&mu_);
+      last_portfolio_ = message.text;
+    }
+    return SentMessage{message.chat_id, {1}};
+  }
+  absl::Status EditMessageText(const MessageEdit&) override {
+    return absl::OkStatus();
+  }
+  absl::Status AnswerCallbackQuery(const CallbackAnswer&) override {
+    return absl::OkStatus();
+  }
+  absl::StatusOr<SentMessage> SendPhoto(const OutgoingFile& f) override {
+    return SentMessage{f.chat_id, {1}};
+  }
+  absl::StatusOr<SentMessage> SendDocument(const OutgoingFile& f) override {
+    return SentMessage{f.chat_id, {1}};
+  }
+  absl::Status SetCommands(const std::vector<BotCommand>&) override {
+    return absl::OkStatus();
+  }
+
+  // Answers that were a portfolio.
+  int64_t portfolios() const { return portfolios_.load(); }
+
+  // The text of the last portfolio answered, empty before the first.
+  std::string last_portfolio() {
+    absl::MutexLock lock(&mu_);
+    return last_portfolio_;
+  }
+
+ private:
+  std::atomic<int64_t> portfolios_{0};
+  absl::Mutex mu_;
+  std::string last_portfolio_ ABSL_GUARDED_BY(mu_);
+};
 
 }  // namespace botcore::bench
 

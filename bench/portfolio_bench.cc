@@ -12,73 +12,20 @@
 #include <benchmark/benchmark.h>
 #include <stdlib.h>
 
-#include <atomic>
 #include <filesystem>
 #include <memory>
 #include <string>
 #include <vector>
 
-#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "bench_bot.h"
 #include "botcore/adapters/storage.h"
-#include "botcore/ports/messenger.h"
 #include "botcore/runtime/bot.h"
 
 namespace botcore {
 namespace {
 
 constexpr int kUsers = 1000;
-
-// Counts the answers; receives nothing (the benchmark hands the updates to
-// Bot::HandleUpdate).
-class CountingMessenger final : public Messenger {
- public:
-  absl::StatusOr<std::vector<Update>> Receive(absl::Duration) override {
-    return absl::OutOfRangeError("no input");
-  }
-  absl::Status Acknowledge(int64_t) override { return absl::OkStatus(); }
-  absl::StatusOr<SentMessage> SendMessage(
-      const OutgoingMessage& message) override {
-    if (absl::StartsWith(message.text, "Cash: ")) portfolios_.fetch_add(1);
-    return SentMessage{message.chat_id, {1}};
-  }
-  absl::Status EditMessageText(const MessageEdit&) override {
-    return absl::OkStatus();
-  }
-  absl::Status AnswerCallbackQuery(const CallbackAnswer&) override {
-    return absl::OkStatus();
-  }
-  absl::StatusOr<SentMessage> SendPhoto(const OutgoingFile& f) override {
-    return SentMessage{f.chat_id, {1}};
-  }
-  absl::StatusOr<SentMessage> SendDocument(const OutgoingFile& f) override {
-    return SentMessage{f.chat_id, {1}};
-  }
-  absl::Status SetCommands(const std::vector<BotCommand>&) override {
-    return absl::OkStatus();
-  }
-
-  // Answers that were a portfolio.
-  int64_t portfolios() const { return portfolios_.load(); }
-
- private:
-  std::atomic<int64_t> portfolios_{0};
-};
-
-Update PortfolioUpdate(int64_t id, int64_t user) {
-  Update u;
-  u.id = id;
-  u.kind = UpdateKind::kMessage;
-  Message m;
-  m.message_id = id;
-  m.chat.id = user;
-  m.from = MessengerUser{.id = user, .first_name = "User"};
-  m.text = "/portfolio";
-  m.command = "portfolio";
-  u.message = std::move(m);
-  return u;
-}
 
 void BM_PortfolioRoundTrip(benchmark::State& state) {
   const bool claim = state.range(0) != 0;
@@ -96,7 +43,7 @@ void BM_PortfolioRoundTrip(benchmark::State& state) {
     state.SkipWithError("cannot open the database or read the candles");
     return;
   }
-  CountingMessenger messenger;
+  bench::CountingMessenger messenger;
   BotOptions o = bench::LoadBotOptions(&messenger, **ports, db->get(), &clock);
   o.claim_updates = claim;
   auto bot = Bot::Create(o);
@@ -106,13 +53,13 @@ void BM_PortfolioRoundTrip(benchmark::State& state) {
   }
   int64_t id = 0;
   for (int64_t user = 1; user <= kUsers; ++user) {
-    (*bot)->HandleUpdate(PortfolioUpdate(++id, user));
+    (*bot)->HandleUpdate(bench::PortfolioUpdate(++id, user));
   }
   const int64_t before = messenger.portfolios();
   int64_t user = 0;
   for (auto _ : state) {
     user = user % kUsers + 1;
-    if (!(*bot)->HandleUpdate(PortfolioUpdate(++id, user))) {
+    if (!(*bot)->HandleUpdate(bench::PortfolioUpdate(++id, user))) {
       state.SkipWithError("an update was left unhandled");
       break;
     }

@@ -6,12 +6,19 @@
 // sends to different chats are in flight at once over kept-alive
 // connections.
 //
+// With portfolio=1 every message is "/portfolio" instead: each answer is a
+// round trip through the database (the user's paper portfolio read and
+// formatted). The 1 000 users' portfolios are opened before the timed run,
+// through a second Bot on the same database, which also gives the answer
+// every chat must receive.
+//
 // The fake server runs in a forked child process, so the figures of this
 // process (updates/s, latencies, resident memory, CPU) are the bot's alone.
 // At the end the child counts what each chat received: a lost or
 // duplicated answer fails the run.
 //
 //   telegram_echo_bench --benchmark_filter=Echo
+//   telegram_echo_bench --benchmark_filter='portfolio:1'   # /portfolio
 //   BOTCORE_ECHO_UPDATES=600000 telegram_echo_bench   # a longer run
 //   # every 1000th send answered 429 retry_after 1:
 //   BOTCORE_ECHO_UPDATES=20000 BOTCORE_ECHO_429_EVERY=1000 telegram_echo_bench
@@ -146,7 +153,8 @@ class HandledUpdates final : public BotObserver {
 // What the fake server saw, sent back by the child process.
 struct ServerReport {
   testing::DeliveryTally tally;
-  // Chats that did not receive exactly one hint per update sent in them.
+  // Chats that did not receive exactly one answer (the hint, or the
+  // portfolio) per update sent in them.
   int64_t wrong_chats = 0;
   double cpu_seconds = 0;
 };
@@ -207,7 +215,8 @@ bool ReadAll(int fd, void* data, size_t size) {
 // exits.
 class ServerProcess {
  public:
-  bool Start(int64_t updates, int rate_limit_every) {
+  // `text`: what every update says; empty for "message <update_id>".
+  bool Start(int64_t updates, int rate_limit_every, const std::string& text) {
     int to_child[2];
     int from_child[2];
     if (pipe(to_child) != 0 || pipe(from_child) != 0) return false;
@@ -218,7 +227,7 @@ class ServerProcess {
       prctl(PR_SET_NAME, "fake-bot-api");
       close(to_child[1]);
       close(from_child[0]);
-      Serve(updates, rate_limit_every, to_child[0], from_child[1]);
+      Serve(updates, rate_limit_every, text, to_child[0], from_child[1]);
       _exit(0);
     }
     close(to_child[0]);
@@ -232,8 +241,10 @@ class ServerProcess {
     return absl::StrCat("http://127.0.0.1:", port_);
   }
 
-  // Stops the child and returns what it counted.
-  bool Finish(ServerReport* report) {
+  // Stops the child and returns what it counted, each chat expected to have
+  // received `answer` once per update sent in it.
+  bool Finish(const std::string& answer, ServerReport* report) {
+    WriteAll(commands_, answer.data(), answer.size());
     close(commands_);
     const bool ok = ReadAll(replies_, report, sizeof(*report));
     close(replies_);
@@ -242,13 +253,13 @@ class ServerProcess {
   }
 
  private:
-  static void Serve(int64_t updates, int rate_limit_every, int commands,
-                    int replies) {
+  static void Serve(int64_t updates, int rate_limit_every,
+                    const std::string& text, int commands, int replies) {
     auto server = testing::ScriptedTelegramServer::Start(kToken);
     int port = 0;
     if (server.ok()) {
       (*server)->Record(false);
-      (*server)->PushTextMessages(updates, kChats);
+      (*server)->PushTextMessages(updates, kChats, text);
       if (rate_limit_every > 0) {
         (*server)->RateLimitEvery("sendMessage", rate_limit_every, 1);
       }
@@ -257,16 +268,17 @@ class ServerProcess {
     }
     WriteAll(replies, &port, sizeof(port));
     if (!server.ok()) return;
+    // The parent writes the expected answer, then closes the pipe.
+    std::string answer;
     char byte;
-    while (read(commands, &byte, 1) > 0) {
-    }
+    while (read(commands, &byte, 1) > 0) answer.push_back(byte);
     ServerReport report;
     report.tally = (*server)->Tally();
     // Update i is sent in chat 1 + (i - 1) % kChats.
     for (int64_t chat = 1; chat <= kChats; ++chat) {
       const int64_t expected =
           updates / kChats + (chat <= updates % kChats ? 1 : 0);
-      if ((*server)->DeliveredCount(chat, kHint) != expected) {
+      if ((*server)->DeliveredCount(chat, answer) != expected) {
         ++report.wrong_chats;
       }
     }
@@ -280,17 +292,36 @@ class ServerProcess {
   int port_ = 0;
 };
 
+// Opens the paper portfolios of the users 1 to kChats in `db` through a Bot
+// of their own (not claiming updates) and returns the answer to /portfolio,
+// the same for each of them; empty on failure. Its update ids follow
+// `after`, the last the fake server sends.
+std::string OpenPortfolios(Database* db, bench::BotPorts& ports, Clock* clock,
+                           int64_t after) {
+  bench::CountingMessenger messenger;
+  auto bot = Bot::Create(bench::LoadBotOptions(&messenger, ports, db, clock));
+  if (!bot.ok()) return "";
+  for (int64_t user = 1; user <= kChats; ++user) {
+    if (!(*bot)->HandleUpdate(bench::PortfolioUpdate(after + user, user)))
+      return "";
+  }
+  return messenger.portfolios() == kChats ? messenger.last_portfolio() : "";
+}
+
 // state.range(0): worker threads; state.range(1): whether updates are
-// claimed in the database (BotOptions::claim_updates).
+// claimed in the database (BotOptions::claim_updates); state.range(2): 1
+// to send /portfolio instead of plain text. SQLite at synchronous FULL.
 void BM_TelegramEcho(benchmark::State& state) {
   const int threads = static_cast<int>(state.range(0));
   const bool claim = state.range(1) != 0;
+  const bool portfolio = state.range(2) != 0;
   const int64_t updates = FromEnvironment("BOTCORE_ECHO_UPDATES", 300000);
   const int rate_limit_every =
       static_cast<int>(FromEnvironment("BOTCORE_ECHO_429_EVERY", 0));
   for (auto _ : state) {
     ServerProcess server;
-    if (!server.Start(updates, rate_limit_every)) {
+    if (!server.Start(updates, rate_limit_every,
+                      portfolio ? "/portfolio" : "")) {
       state.SkipWithError("cannot start the fake Bot API");
       return;
     }
@@ -306,6 +337,12 @@ void BM_TelegramEcho(benchmark::State& state) {
     auto ports = bench::NewBotPorts(clock.Now());
     if (!http.ok() || !db.ok() || !ports.ok()) {
       state.SkipWithError("cannot set up the HTTP client or the database");
+      return;
+    }
+    const std::string answer =
+        portfolio ? OpenPortfolios(db->get(), **ports, &clock, updates) : kHint;
+    if (answer.empty()) {
+      state.SkipWithError("cannot open the users' portfolios");
       return;
     }
     TelegramOptions options;
@@ -357,7 +394,7 @@ void BM_TelegramEcho(benchmark::State& state) {
     running = false;
     sampler.join();
     ServerReport report;
-    if (!server.Finish(&report)) {
+    if (!server.Finish(answer, &report)) {
       state.SkipWithError("the fake Bot API did not report");
       return;
     }
@@ -390,11 +427,13 @@ void BM_TelegramEcho(benchmark::State& state) {
   }
 }
 BENCHMARK(BM_TelegramEcho)
-    ->ArgNames({"threads", "claim"})
-    ->Args({8, 1})
-    ->Args({16, 1})
-    ->Args({32, 1})
-    ->Args({16, 0})
+    ->ArgNames({"threads", "claim", "portfolio"})
+    ->Args({8, 1, 0})
+    ->Args({16, 1, 0})
+    ->Args({32, 1, 0})
+    ->Args({16, 0, 0})
+    ->Args({16, 1, 1})
+    ->Args({32, 1, 1})
     ->Iterations(1)
     ->UseManualTime()
     ->Unit(benchmark::kSecond);

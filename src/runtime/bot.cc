@@ -2408,11 +2408,15 @@ absl::Status Bot::Run() {
   std::thread jobs([&] { im.scheduler->Run(stop_jobs, o.scheduler_tick); });
   OrderedExecutor executor(o.worker_threads);
   absl::Duration backoff = absl::Seconds(1);
-  while (!im.stop_requested.load()) {
+  while (true) {
+    // Once stopped, with drain_on_stop: what the messenger still holds.
+    const bool draining = im.stop_requested.load();
+    if (draining && !o.drain_on_stop) break;
     absl::StatusOr<std::vector<Update>> updates =
-        o.messenger->Receive(o.poll_wait);
+        o.messenger->Receive(draining ? absl::ZeroDuration() : o.poll_wait);
     if (absl::IsOutOfRange(updates.status())) break;  // end of input
     if (!updates.ok()) {
+      if (draining) break;
       im.ReportError("receive", updates.status());
       o.clock->SleepFor(backoff);
       backoff = std::min(backoff * 2, absl::Seconds(30));
@@ -2421,8 +2425,9 @@ absl::Status Bot::Run() {
     backoff = absl::Seconds(1);
     im.last_poll_micros.store(absl::ToUnixMicros(o.clock->Now()));
     // Updates that arrive after Stop are left unacknowledged: the next run
-    // (or another instance) gets them again.
-    if (im.stop_requested.load()) break;
+    // (or another instance) gets them again; unless they are to be drained.
+    if (im.stop_requested.load() && !o.drain_on_stop) break;
+    if (draining && updates->empty()) break;
     const std::map<int64_t, Impl::BatchClaim> claimed = im.ClaimBatch(*updates);
     for (const Update& u : *updates) {
       auto it = claimed.find(u.id);

@@ -405,6 +405,9 @@ absl::StatusOr<std::unique_ptr<BotAssembly>> BotAssembly::Create(
     p->telegram = telegram.get();
     p->messenger = std::move(telegram);
     options.messenger = p->messenger.get();
+    // Telegram does not send again what the webhook answered 200: on stop
+    // the webhook closes (Stop) and the Bot handles what it queued.
+    options.drain_on_stop = s.mode == BotMode::kWebhook;
   }
 
   // Market data.
@@ -515,7 +518,13 @@ absl::Status BotAssembly::Run() {
   return status;
 }
 
-void BotAssembly::Stop() { parts_->bot->Stop(); }
+void BotAssembly::Stop() {
+  if (parts_->telegram != nullptr &&
+      parts_->settings.mode == BotMode::kWebhook) {
+    parts_->telegram->CloseWebhook();
+  }
+  parts_->bot->Stop();
+}
 Bot& BotAssembly::bot() { return *parts_->bot; }
 HealthSnapshot BotAssembly::Health() { return parts_->bot->Health(); }
 const BotSettings& BotAssembly::settings() const { return parts_->settings; }

@@ -139,9 +139,9 @@ class ScriptedTelegramServer::State {
     return id;
   }
 
-  int64_t PushTextMessages(int64_t count, int chats) {
+  int64_t PushTextMessages(int64_t count, int chats, std::string_view text) {
     absl::MutexLock lock(&mu_);
-    updates_.push_back({last_update_id_ + 1, count, chats, std::string()});
+    updates_.push_back({last_update_id_ + 1, count, chats, std::string(text)});
     last_update_id_ += count;
     return last_update_id_;
   }
@@ -218,7 +218,8 @@ class ScriptedTelegramServer::State {
 
  private:
   // Updates first_id .. first_id + count - 1: one pushed update (`body`), or
-  // text messages written out on demand from `chats` chats.
+  // text messages written out on demand from `chats` chats (`body` their
+  // text, empty for "message <update_id>").
   struct Queued {
     int64_t first_id;
     int64_t count;
@@ -232,13 +233,19 @@ class ScriptedTelegramServer::State {
     int64_t calls;
   };
 
-  static void AppendTextMessage(int64_t id, int chats, std::string* out) {
+  static void AppendTextMessage(int64_t id, int chats, const std::string& text,
+                                std::string* out) {
     const int64_t chat = 1 + (id - 1) % chats;
     absl::StrAppend(out, R"({"update_id":)", id, R"(,"message":{"message_id":)",
                     id, R"(,"date":0,"from":{"id":)", chat,
                     R"(,"is_bot":false,"first_name":"User"},"chat":{"id":)",
-                    chat, R"(,"type":"private"},"text":"message )", id,
-                    R"("}})");
+                    chat, R"(,"type":"private"},"text":")");
+    if (text.empty()) {
+      absl::StrAppend(out, "message ", id);
+    } else {
+      out->append(text);
+    }
+    out->append(R"("}})");
   }
 
   ScriptedResponse Updates(const RecordedRequest& request)
@@ -265,7 +272,8 @@ class ScriptedTelegramServer::State {
         if (queued.chats == 0) {
           body.append(queued.body);
         } else {
-          AppendTextMessage(queued.first_id + i, queued.chats, &body);
+          AppendTextMessage(queued.first_id + i, queued.chats, queued.body,
+                            &body);
         }
       }
       if (written == limit) break;
@@ -332,8 +340,9 @@ int64_t ScriptedTelegramServer::PushUpdate(std::string_view fields) {
   return state_->Push(fields);
 }
 
-int64_t ScriptedTelegramServer::PushTextMessages(int64_t count, int chats) {
-  return state_->PushTextMessages(count, chats);
+int64_t ScriptedTelegramServer::PushTextMessages(int64_t count, int chats,
+                                                 std::string_view text) {
+  return state_->PushTextMessages(count, chats, text);
 }
 
 void ScriptedTelegramServer::RateLimitEvery(std::string_view method, int every,

@@ -141,6 +141,14 @@ class TelegramMessenger : public Messenger {
   // Any thread may call it, also concurrently.
   virtual WebhookReply HandleWebhook(const WebhookRequest& request) = 0;
 
+  // Webhook mode, at shutdown: from now on HandleWebhook answers 503 (so
+  // Telegram delivers the update again later, to this or another instance)
+  // instead of queueing; Receive still returns what was queued before. Run
+  // the Bot with BotOptions::drain_on_stop so that those are handled, and
+  // call this before Bot::Stop. Async-signal-safe (it only sets an atomic
+  // flag); any thread.
+  virtual void CloseWebhook() = 0;
+
   // The last acknowledged update_id, 0 before the first.
   virtual int64_t last_acknowledged_update_id() const = 0;
 };

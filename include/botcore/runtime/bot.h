@@ -214,6 +214,12 @@ struct BotOptions {
   // Whether Run waits for a batch to be handled before receiving the next,
   // as a person typing at a console expects. Default: false.
   bool finish_batch_before_receive = false;
+  // Whether Run, once stopped, handles what the messenger already holds
+  // (Receive without waiting, until it returns nothing) instead of leaving
+  // it unacknowledged. Set it when unacknowledged updates are not sent again
+  // (a Telegram webhook: TelegramMessenger::CloseWebhook must come first,
+  // or the draining never ends). Default: false.
+  bool drain_on_stop = false;
   // Stop: time allowed to finish in-flight updates and flush the outbox.
   // Default: 10 s.
   absl::Duration shutdown_timeout = absl::Seconds(10);
@@ -272,7 +278,8 @@ class Bot {
   // messenger reports the end of its input (kOutOfRange). Stop takes effect
   // when the Receive in progress returns (within poll_wait for Telegram;
   // a console waits for its next line); updates it brings are left
-  // unacknowledged for the next run. Then Run finishes the updates in
+  // unacknowledged for the next run, or with drain_on_stop handled, as is
+  // every update still held by the messenger. Then Run finishes the updates in
   // flight, flushes the outbox (within shutdown_timeout) and returns. Call
   // it once.
   // Errors: kFailedPrecondition when called twice; kDeadlineExceeded when

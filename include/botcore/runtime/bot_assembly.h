@@ -134,7 +134,10 @@ class BotAssembly {
   // webhook mode with a webhook URL, then Bot::Run; the server stops when
   // the Bot has stopped.
   [[nodiscard]] absl::Status Run();
-  // Bot::Stop: async-signal-safe.
+  // In webhook mode first closes the webhook (TelegramMessenger::
+  // CloseWebhook: later POSTs are answered 503 and Telegram sends them
+  // again), and Run handles every update already answered 200 before it
+  // returns. Then Bot::Stop. Async-signal-safe.
   void Stop();
 
   Bot& bot();

@@ -78,12 +78,14 @@ class ScriptedTelegramServer {
   // R"("message":{...})". Returns the update_id given to it.
   int64_t PushUpdate(std::string_view fields);
 
-  // Queues `count` text messages ("message <update_id>", each a different
-  // text) from `chats` private chats in turn (chat ids 1 to `chats`, a user
-  // of the same id writing in each). They are written out only when
-  // getUpdates asks for them, so millions cost no memory. Returns the
-  // update_id of the last. REQUIRES: count >= 1, chats >= 1.
-  int64_t PushTextMessages(int64_t count, int chats);
+  // Queues `count` text messages from `chats` private chats in turn (chat ids
+  // 1 to `chats`, a user of the same id writing in each), each saying `text`
+  // (e.g. "/portfolio"), or when it is empty "message <update_id>", each a
+  // different text. They are written out only when getUpdates asks for
+  // them, so millions cost no memory. Returns the update_id of the last.
+  // REQUIRES: count >= 1, chats >= 1, `text` needs no JSON escaping.
+  int64_t PushTextMessages(int64_t count, int chats,
+                           std::string_view text = {});
 
   // Every `every`-th call of `method` from now on is answered 429 with
   // "parameters":{"retry_after":retry_after_seconds} and is not delivered.

@@ -376,6 +376,8 @@ class TelegramMessengerImpl final : public TelegramMessenger {
         .status();
   }
 
+  void CloseWebhook() override { webhook_closed_.store(true); }
+
   WebhookReply HandleWebhook(const WebhookRequest& request) override {
     if (request.method != "POST") return {405, "POST only"};
     std::optional<std::string_view> secret =
@@ -387,6 +389,9 @@ class TelegramMessengerImpl final : public TelegramMessenger {
     absl::StatusOr<Update> update = internal::ParseTelegramUpdate(request.body);
     if (!update.ok()) return {400, std::string(update.status().message())};
     absl::MutexLock lock(&receive_mu_);
+    // Read under receive_mu_: once a Receive after CloseWebhook has taken
+    // the queue, nothing more is answered 200.
+    if (webhook_closed_.load()) return {503, "shutting down"};
     if (update->id <= last_delivered_ ||
         std::any_of(queue_.begin(), queue_.end(),
                     [&](const Update& u) { return u.id == update->id; })) {
@@ -542,6 +547,7 @@ class TelegramMessengerImpl final : public TelegramMessenger {
   absl::Mutex receive_mu_;
   int64_t last_delivered_ ABSL_GUARDED_BY(receive_mu_);
   std::deque<Update> queue_ ABSL_GUARDED_BY(receive_mu_);
+  std::atomic<bool> webhook_closed_{false};
 };
 
 }  // namespace
