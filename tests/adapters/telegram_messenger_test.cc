@@ -499,6 +499,15 @@ TEST_SUITE("telegram_messenger") {
     ASSIGN_OR_REQUIRE(std::vector<Update> repeat,
                       bot.telegram->Receive(absl::ZeroDuration()));
     CHECK(repeat.empty());
+    // Out of order (Telegram with several connections): a lower id that
+    // was never delivered is handed on, after a higher one was handled.
+    CHECK(post({{"X-Telegram-Bot-Api-Secret-Token", "s3cret_Token-1"}},
+               UpdateWithId("update_message_start_command_DOCEXAMPLE.json",
+                            899)) == 200);
+    ASSIGN_OR_REQUIRE(std::vector<Update> late,
+                      bot.telegram->Receive(absl::ZeroDuration()));
+    REQUIRE(late.size() == 1);
+    CHECK(late[0].id == 899);
     // Webhook mode never polls.
     CHECK(bot.Calls("getUpdates").empty());
   }

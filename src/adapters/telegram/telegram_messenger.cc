@@ -4,6 +4,7 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <set>
 #include <string>
 #include <utility>
 #include <vector>
@@ -38,6 +39,8 @@ constexpr Migration kMigrations[] = {
 };
 
 constexpr std::string_view kSecretHeader = "X-Telegram-Bot-Api-Secret-Token";
+// How many recently handed-on webhook update ids are remembered.
+constexpr size_t kRecentWebhookIds = 4096;
 
 // "<digits>:<secret>"; returns the bot id, or empty when malformed.
 std::string BotIdOf(const std::string& token) {
@@ -392,7 +395,10 @@ class TelegramMessengerImpl final : public TelegramMessenger {
     // Read under receive_mu_: once a Receive after CloseWebhook has taken
     // the queue, nothing more is answered 200.
     if (webhook_closed_.load()) return {503, "shutting down"};
-    if (update->id <= last_delivered_ ||
+    // Telegram delivers out of order when it holds several connections
+    // (max_connections), so only ids seen lately count as repeats, not
+    // every id below the highest.
+    if (recent_webhook_ids_.contains(update->id) ||
         std::any_of(queue_.begin(), queue_.end(),
                     [&](const Update& u) { return u.id == update->id; })) {
       return {200, ""};  // a repeat delivery
@@ -416,12 +422,12 @@ class TelegramMessengerImpl final : public TelegramMessenger {
     std::sort(queue_.begin(), queue_.end(),
               [](const Update& a, const Update& b) { return a.id < b.id; });
     while (!queue_.empty()) {
-      Update& update = queue_.front();
-      if (update.id > last_delivered_) {
-        last_delivered_ = update.id;
-        updates.push_back(std::move(update));
-      }
+      recent_webhook_ids_.insert(queue_.front().id);
+      updates.push_back(std::move(queue_.front()));
       queue_.pop_front();
+    }
+    while (recent_webhook_ids_.size() > kRecentWebhookIds) {
+      recent_webhook_ids_.erase(recent_webhook_ids_.begin());
     }
     return updates;
   }
@@ -547,6 +553,11 @@ class TelegramMessengerImpl final : public TelegramMessenger {
   absl::Mutex receive_mu_;
   int64_t last_delivered_ ABSL_GUARDED_BY(receive_mu_);
   std::deque<Update> queue_ ABSL_GUARDED_BY(receive_mu_);
+  // Webhook mode: the ids handed to Receive lately (the highest
+  // kRecentWebhookIds), so that a repeat delivery is not handed on twice.
+  // Older repeats (e.g. after a restart) reach the runtime, whose update
+  // claims answer each id once.
+  std::set<int64_t> recent_webhook_ids_ ABSL_GUARDED_BY(receive_mu_);
   std::atomic<bool> webhook_closed_{false};
 };
 
