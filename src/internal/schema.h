@@ -37,6 +37,7 @@ ComponentSchema
 TelegramSchema();  // src/adapters/telegram/telegram_messenger.cc
 // botcore::runtime
 ComponentSchema RuntimeSchema();  // src/runtime/scheduler.cc
+ComponentSchema BotSchema();      // src/runtime/bot.cc
 
 }  // namespace botcore::internal
 

@@ -39,6 +39,7 @@
 #include "botcore/signals/default_strategy.h"
 #include "botcore/signals/signal_journal.h"
 #include "internal/json_text.h"
+#include "internal/schema.h"
 #include "internal/status_macros.h"
 #include "internal/strings.h"
 #include "runtime/equity_chart.h"
@@ -234,6 +235,10 @@ struct Request {
 };
 
 }  // namespace
+
+namespace internal {
+ComponentSchema BotSchema() { return {"bot", kBotMigrations}; }
+}  // namespace internal
 
 struct Bot::Impl final : public OutboxTarget {
   BotOptions options;
@@ -2287,7 +2292,7 @@ absl::StatusOr<std::unique_ptr<Bot>> Bot::Create(const BotOptions& options) {
     if (gethostname(host, sizeof(host) - 1) != 0) host[0] = '\0';
     o.instance_id = absl::StrCat(host, ":", getpid());
   }
-  BOTCORE_RETURN_IF_ERROR(db->Migrate("bot", kBotMigrations));
+  BOTCORE_RETURN_IF_ERROR(internal::ApplySchema(*db, internal::BotSchema()));
 
   BOTCORE_ASSIGN_OR_RETURN(
       impl->ledger, Ledger::Create({.database = db,

@@ -24,7 +24,7 @@ std::vector<internal::ComponentSchema> Schemas() {
           internal::WithdrawalsSchema(), internal::ReferralSchema(),
           internal::OutboxSchema(),      internal::PortfolioSchema(),
           internal::SignalsSchema(),     internal::TelegramSchema(),
-          internal::RuntimeSchema()};
+          internal::RuntimeSchema(),     internal::BotSchema()};
 }
 
 absl::StatusOr<std::unique_ptr<Database>> Open(const Config& config) {

@@ -42,7 +42,7 @@ TEST_SUITE("database_commands") {
       REQUIRE_OK(MigrateSchema(*db));
       ASSIGN_OR_REQUIRE(auto versions, db->SchemaVersions());
       std::vector<std::string> components = SchemaComponents();
-      CHECK(components.size() == 9);
+      CHECK(components.size() == 10);
       for (const std::string& component : components) {
         CAPTURE(component);
         CHECK(versions.count(component) == 1);
