@@ -588,6 +588,10 @@ class SociDatabase final : public Database {
                                absl::ToInt64Milliseconds(
                                    options_.sqlite_busy_timeout));
       *session << "PRAGMA foreign_keys = ON";
+      // Statement journals (a multi-row statement inside a transaction
+      // keeps one to undo itself) stay in memory instead of a file under
+      // /var/tmp written page by page; they are never needed after a crash.
+      *session << "PRAGMA temp_store = MEMORY";
       if (!target_.memory) *session << "PRAGMA journal_mode = WAL";
       // A 64 MiB page cache (the default is 2 MiB) keeps a large
       // transaction's dirty pages in memory instead of spilling them to the
