@@ -12,6 +12,7 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
 #include "botcore/ledger/evm_address.h"
 #include "internal/json_text.h"
 #include "internal/schema.h"
@@ -60,6 +61,38 @@ CREATE TABLE deposit_cursors (
   block_number BIGINT NOT NULL,
   PRIMARY KEY (chain_id, token))
 )sql"},
+    {2, "deposits numbered in the order recorded (credit transfer ids)",
+     // Crediting transfers were "deposit:<chain>:<tx>:<log>" before; those
+     // deposits are final, so the new ids never meet the old ones.
+     R"sql(
+CREATE TABLE deposits_numbered (
+  number {{auto_id}},
+  chain_id BIGINT NOT NULL,
+  tx_hash TEXT NOT NULL,
+  log_index BIGINT NOT NULL,
+  block_number BIGINT NOT NULL,
+  block_hash TEXT NOT NULL,
+  from_address TEXT NOT NULL,
+  to_address TEXT NOT NULL,
+  token TEXT NOT NULL,
+  amount TEXT NOT NULL,
+  state TEXT NOT NULL,
+  user_id TEXT NOT NULL,
+  confirmations BIGINT NOT NULL,
+  seen_at BIGINT NOT NULL,
+  credited_at BIGINT,
+  UNIQUE (chain_id, tx_hash, log_index));
+INSERT INTO deposits_numbered (chain_id, tx_hash, log_index, block_number,
+  block_hash, from_address, to_address, token, amount, state, user_id,
+  confirmations, seen_at, credited_at)
+SELECT chain_id, tx_hash, log_index, block_number, block_hash, from_address,
+  to_address, token, amount, state, user_id, confirmations, seen_at,
+  credited_at
+FROM deposits ORDER BY seen_at, chain_id, block_number, log_index;
+DROP TABLE deposits;
+ALTER TABLE deposits_numbered RENAME TO deposits;
+CREATE INDEX deposits_state ON deposits (state, chain_id, block_number)
+)sql"},
 };
 
 constexpr char kColumns[] =
@@ -106,8 +139,15 @@ namespace internal {
 ComponentSchema DepositsSchema() { return {"deposits", kMigrations}; }
 }  // namespace internal
 
-std::string DepositKey::TransferId() const {
-  return absl::StrCat("deposit:", chain_id, ":", tx_hash, ":", log_index);
+std::string DepositKey::ToString() const {
+  return absl::StrCat(chain_id, ":", tx_hash, ":", log_index);
+}
+
+std::string Deposit::TransferId() const {
+  // Zero-padded, so deposits credited together have neighbouring ids: the
+  // unique index on transfer ids (and the outbox keys made from them) then
+  // takes one batch's inserts in a few pages instead of scattering them.
+  return absl::StrFormat("deposit:%020d", number);
 }
 
 std::string_view DepositStateName(DepositState state) {
@@ -184,6 +224,7 @@ struct DepositEngine::Impl {
     return o;
   }
 
+  // A row of SELECT kColumns, number.
   absl::StatusOr<Deposit> FromRow(const SqlRow& row) const {
     Deposit d;
     d.asset = options.asset;
@@ -222,17 +263,18 @@ struct DepositEngine::Impl {
       BOTCORE_ASSIGN_OR_RETURN(int64_t credited, row.Int64(13));
       d.credited_at = absl::FromUnixMicros(credited);
     }
+    BOTCORE_ASSIGN_OR_RETURN(d.number, row.Int64(14));
     return d;
   }
 
-  // The stored deposits among `keys`, by DepositKey::TransferId().
+  // The stored deposits among `keys`, by DepositKey::ToString().
   absl::StatusOr<std::map<std::string, Deposit>> LoadAll(
       SqlTransaction& tx, absl::Span<const DepositKey> keys) const {
     std::map<uint64_t, std::vector<SqlValue>> hashes_by_chain;
     std::set<std::string> wanted;
     for (const DepositKey& k : keys) {
       hashes_by_chain[k.chain_id].emplace_back(k.tx_hash);
-      wanted.insert(k.TransferId());
+      wanted.insert(k.ToString());
     }
     std::map<std::string, Deposit> found;
     for (auto& [chain_id, hashes] : hashes_by_chain) {
@@ -251,14 +293,14 @@ struct DepositEngine::Impl {
             BOTCORE_ASSIGN_OR_RETURN(
                 std::vector<SqlRow> rows,
                 tx.Query(
-                    absl::StrCat("SELECT ", kColumns,
+                    absl::StrCat("SELECT ", kColumns, ", number",
                                  " FROM deposits WHERE chain_id = ? AND"
                                  " tx_hash IN ",
                                  internal::PlaceholderRows(1, list.size())),
                     params));
             for (const SqlRow& row : rows) {
               BOTCORE_ASSIGN_OR_RETURN(Deposit d, FromRow(row));
-              std::string id = d.observation.key.TransferId();
+              std::string id = d.observation.key.ToString();
               if (wanted.contains(id))
                 found.emplace(std::move(id), std::move(d));
             }
@@ -397,11 +439,11 @@ struct DepositEngine::Impl {
       d.state = DepositState::kCredited;
       d.credited_at = now;
       Transfer t;
-      t.id = d.observation.key.TransferId();
+      t.id = d.TransferId();
       t.debit = {std::string(kDepositClearing), options.asset};
       t.credit = {d.user_id, options.asset};
       t.amount = d.observation.amount;
-      t.memo = "deposit";
+      t.memo = absl::StrCat("deposit ", d.observation.key.ToString());
       transfers.push_back(std::move(t));
       users.insert(d.user_id);
     }
@@ -420,8 +462,7 @@ struct DepositEngine::Impl {
       const int64_t old_level = level;
       BOTCORE_ASSIGN_OR_RETURN(total, total.Add(d.observation.amount));
       level = LevelOf(total);
-      Notify(messages,
-             absl::StrCat("deposit.credited:", d.observation.key.TransferId()),
+      Notify(messages, absl::StrCat("deposit.credited:", d.TransferId()),
              "deposit.credited", JsonObject(Fields(d)));
       if (level > old_level) {
         Notify(messages,
@@ -467,7 +508,7 @@ struct DepositEngine::Impl {
     std::vector<Deposit> settling;
     std::vector<SqlValue> senders;
     for (const Deposit& r : ready) {
-      auto it = stored.find(r.observation.key.TransferId());
+      auto it = stored.find(r.observation.key.ToString());
       if (it == stored.end()) continue;
       Deposit& d = it->second;
       if (d.observation.block_hash != r.observation.block_hash ||
@@ -497,10 +538,8 @@ struct DepositEngine::Impl {
       if (d.user_id.empty()) {
         d.state = DepositState::kUnmatched;
         ++report.unmatched;
-        Notify(
-            messages,
-            absl::StrCat("deposit.unmatched:", d.observation.key.TransferId()),
-            "deposit.unmatched", JsonObject(Fields(d)));
+        Notify(messages, absl::StrCat("deposit.unmatched:", d.TransferId()),
+               "deposit.unmatched", JsonObject(Fields(d)));
         parked.push_back(std::move(d));
         continue;
       }
@@ -579,7 +618,7 @@ struct DepositEngine::Impl {
             BOTCORE_ASSIGN_OR_RETURN(int64_t log_index, row.Int64(2));
             k.chain_id = static_cast<uint64_t>(chain);
             k.log_index = static_cast<uint64_t>(log_index);
-            inserted.insert(k.TransferId());
+            inserted.insert(k.ToString());
           }
           return absl::OkStatus();
         }));
@@ -589,7 +628,7 @@ struct DepositEngine::Impl {
     std::vector<DepositKey> known_keys;
     std::set<std::string> counted;
     for (const DepositObservation& o : observations) {
-      const std::string id = o.key.TransferId();
+      const std::string id = o.key.ToString();
       if (inserted.contains(id) && counted.insert(id).second) continue;
       known.push_back(&o);
       known_keys.push_back(o.key);
@@ -597,7 +636,7 @@ struct DepositEngine::Impl {
     if (known.empty()) return static_cast<int>(inserted.size());
     BOTCORE_ASSIGN_OR_RETURN(auto stored, LoadAll(tx, known_keys));
     for (const DepositObservation* o : known) {
-      auto it = stored.find(o->key.TransferId());
+      auto it = stored.find(o->key.ToString());
       if (it == stored.end()) continue;
       Deposit& d = it->second;
       if (d.observation.block_hash == o->block_hash ||
@@ -947,7 +986,7 @@ absl::StatusOr<std::vector<Deposit>> DepositEngine::List(DepositState state,
         deposits.clear();
         BOTCORE_ASSIGN_OR_RETURN(
             std::vector<SqlRow> rows,
-            tx.Query(absl::StrCat("SELECT ", kColumns,
+            tx.Query(absl::StrCat("SELECT ", kColumns, ", number",
                                   " FROM deposits WHERE state = ? AND"
                                   " chain_id = ? ORDER BY block_number,"
                                   " tx_hash, log_index LIMIT ?"),

@@ -867,6 +867,27 @@ absl::StatusOr<TransferRecord> Ledger::GetTransfer(std::string_view id) {
   return *std::move(record);
 }
 
+absl::StatusOr<std::map<std::string, Amount>> Ledger::PostedBetween(
+    SqlTransaction& tx, std::string_view from, std::string_view to) {
+  BOTCORE_ASSIGN_OR_RETURN(
+      std::vector<SqlRow> rows,
+      tx.Query("SELECT asset, amount FROM ledger_transfers WHERE"
+               " credit_owner = ? AND debit_owner = ? AND kind IN"
+               " ('posted', 'post_pending')",
+               {std::string(to), std::string(from)}));
+  std::map<std::string, Amount> totals;
+  for (const SqlRow& row : rows) {
+    BOTCORE_ASSIGN_OR_RETURN(std::string asset, row.Text(0));
+    BOTCORE_ASSIGN_OR_RETURN(std::string text, row.Text(1));
+    BOTCORE_ASSIGN_OR_RETURN(Amount amount, ParseAmount(text, asset));
+    auto [it, fresh] = totals.try_emplace(std::move(asset), amount);
+    if (!fresh) {
+      BOTCORE_ASSIGN_OR_RETURN(it->second, it->second.Add(amount));
+    }
+  }
+  return totals;
+}
+
 absl::StatusOr<std::vector<TransferRecord>> Ledger::History(
     const HistoryQuery& query) {
   if (query.limit < 1 || query.limit > 1000) {

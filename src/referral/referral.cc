@@ -42,6 +42,10 @@ CREATE TABLE referral_rewards (
   amount TEXT NOT NULL);
 CREATE INDEX referral_rewards_beneficiary ON referral_rewards (beneficiary)
 )sql"},
+    {2, "rewards are read from the ledger",
+     // Each row repeated a reward transfer (ids "referral:..."): the ledger
+     // keeps them all, and ReferralEngine::Stats now sums them there.
+     "DROP TABLE referral_rewards"},
 };
 
 }  // namespace
@@ -287,20 +291,8 @@ absl::StatusOr<ReferralStats> ReferralEngine::Stats(std::string_view user_id) {
           level = std::move(next);
         }
         BOTCORE_ASSIGN_OR_RETURN(
-            std::vector<SqlRow> rows,
-            tx.Query("SELECT asset, amount FROM referral_rewards WHERE"
-                     " beneficiary = ?",
-                     {user_id}));
-        for (const SqlRow& row : rows) {
-          BOTCORE_ASSIGN_OR_RETURN(std::string asset, row.Text(0));
-          BOTCORE_ASSIGN_OR_RETURN(std::string text, row.Text(1));
-          BOTCORE_ASSIGN_OR_RETURN(
-              Amount amount, impl_->options.ledger->ParseAmount(text, asset));
-          auto [it, fresh] = stats.rewards.try_emplace(asset, amount);
-          if (!fresh) {
-            BOTCORE_ASSIGN_OR_RETURN(it->second, it->second.Add(amount));
-          }
-        }
+            stats.rewards,
+            impl_->options.ledger->PostedBetween(tx, kRewardsPool, user_id));
         return absl::OkStatus();
       },
       kReadOnlyTransaction));
@@ -321,7 +313,7 @@ absl::Status ReferralEngine::OnDepositsCredited(
   std::vector<std::pair<const Deposit*, int>> origins;
   for (const Deposit& deposit : deposits) {
     const std::vector<std::string>& chain = uplines[deposit.user_id];
-    const std::string deposit_id = deposit.observation.key.TransferId();
+    const std::string deposit_id = deposit.TransferId();
     for (size_t i = 0; i < chain.size(); ++i) {
       const int level = static_cast<int>(i) + 1;
       BOTCORE_ASSIGN_OR_RETURN(Amount reward,
@@ -342,41 +334,20 @@ absl::Status ReferralEngine::OnDepositsCredited(
   BOTCORE_ASSIGN_OR_RETURN(
       std::vector<TransferResult> results,
       impl_->options.ledger->CreateTransfers(tx, transfers));
-  std::vector<SqlValue> rows;
+  if (impl_->options.outbox == nullptr) return absl::OkStatus();
   std::vector<OutboxMessage> messages;
   for (size_t i = 0; i < transfers.size(); ++i) {
     if (!results[i].created) continue;
     const Transfer& t = transfers[i];
     const auto& [deposit, level] = origins[i];
-    const std::string& asset = t.credit.asset;
-    for (SqlValue v :
-         {SqlValue(t.id), SqlValue(t.credit.owner), SqlValue(deposit->user_id),
-          SqlValue(level), SqlValue(asset), SqlValue(t.amount.ToString())}) {
-      rows.push_back(std::move(v));
-    }
-    if (impl_->options.outbox != nullptr) {
-      messages.push_back(OutboxMessage{
-          t.id, "referral.reward",
-          internal::JsonObject({{"user_id", t.credit.owner},
-                                {"from_user_id", deposit->user_id},
-                                {"level", absl::StrCat(level)},
-                                {"amount", t.amount.ToString()},
-                                {"asset", asset}})});
-    }
+    messages.push_back(
+        OutboxMessage{t.id, "referral.reward",
+                      internal::JsonObject({{"user_id", t.credit.owner},
+                                            {"from_user_id", deposit->user_id},
+                                            {"level", absl::StrCat(level)},
+                                            {"amount", t.amount.ToString()},
+                                            {"asset", t.credit.asset}})});
   }
-  constexpr size_t kColumns = 6;
-  BOTCORE_RETURN_IF_ERROR(internal::ForEachChunk(
-      rows.size() / kColumns, [&](size_t first, size_t count) -> absl::Status {
-        return tx
-            .Execute(absl::StrCat("INSERT INTO referral_rewards (transfer_id,"
-                                  " beneficiary, depositor, level, asset,"
-                                  " amount) VALUES ",
-                                  internal::PlaceholderRows(count, kColumns),
-                                  " ON CONFLICT DO NOTHING"),
-                     absl::Span<const SqlValue>(rows).subspan(first * kColumns,
-                                                              count * kColumns))
-            .status();
-      }));
   if (!messages.empty()) {
     BOTCORE_RETURN_IF_ERROR(impl_->options.outbox->EnqueueAll(tx, messages));
   }

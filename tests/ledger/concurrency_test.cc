@@ -83,7 +83,7 @@ int CheckConsistent(PaymentStack& s) {
     REQUIRE(absl::StartsWith(d.user_id, "user"));
     testing::ExpectDeposit(want, std::stoi(d.user_id.substr(4)),
                            d.observation.amount.units());
-    credit_ids.insert(d.observation.key.TransferId());
+    credit_ids.insert(d.TransferId());
   }
   for (int i = 0; i < testing::kScenarioUsers; ++i) {
     want.posted.try_emplace(testing::ScenarioUser(i), 0);

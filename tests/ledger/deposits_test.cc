@@ -9,6 +9,8 @@
 
 #include "botcore/testing/manual_clock.h"
 #include "botcore/testing/simulated_chain.h"
+#include "internal/schema.h"
+#include "internal/status_macros.h"
 #include "ledger/payment_stack.h"
 #include "support/status_testing.h"
 #include "support/test_databases.h"
@@ -296,6 +298,43 @@ TEST_SUITE("deposits") {
       CHECK(r.credited == 1);
       CHECK(r.cursor == 52);
       CHECK(Balance(s, "alice") == Usdt("3"));
+    }
+  }
+
+  TEST_CASE(
+      "schema 2 numbers the deposits already recorded, in recording order") {
+    for (const std::string& url : testing::FreshDatabaseUrls()) {
+      CAPTURE(url);
+      ASSIGN_OR_REQUIRE(std::unique_ptr<Database> db, OpenDatabase(url));
+      const internal::ComponentSchema schema = internal::DepositsSchema();
+      REQUIRE_OK(db->Migrate(schema.component, schema.migrations.first(1)));
+      REQUIRE_OK(db->Transact([](SqlTransaction& tx) {
+        for (int i : {2, 1}) {  // recorded later first: seen_at decides
+          BOTCORE_RETURN_IF_ERROR(
+              tx.Execute("INSERT INTO deposits (chain_id, tx_hash, log_index,"
+                         " block_number, block_hash, from_address, to_address,"
+                         " token, amount, state, user_id, confirmations,"
+                         " seen_at) VALUES (56, ?, 0, 7, ?, ?, ?, ?, '1.5',"
+                         " 'seen', '', 0, ?)",
+                         {"0x" + std::string(64, static_cast<char>('0' + i)),
+                          "0x" + std::string(64, 'b'), UserWallet(i),
+                          std::string(kWallet), std::string(kBscUsdtContract),
+                          int64_t{100 - i}})
+                  .status());
+        }
+        return absl::OkStatus();
+      }));
+      testing::ManualClock clock;
+      auto s = PaymentStack::Open(std::move(db), &clock, {});
+      REQUIRE_MESSAGE(s.ok(), s.status().ToString());
+      ASSIGN_OR_REQUIRE(std::vector<Deposit> seen,
+                        s->deposits->List(DepositState::kSeen, 10));
+      REQUIRE(seen.size() == 2);  // listed by block, then tx hash
+      CHECK(seen[0].observation.key.tx_hash == "0x" + std::string(64, '1'));
+      CHECK(seen[0].number == 2);
+      CHECK(seen[1].number == 1);
+      CHECK(seen[1].TransferId() == "deposit:00000000000000000001");
+      CHECK(seen[1].observation.amount == Usdt("1.5"));
     }
   }
 

@@ -69,7 +69,7 @@ struct Model {
   std::map<std::string, std::string> referrer;  // registered users
   std::vector<std::string> users;
   std::map<std::string, std::string> wallet_owner;
-  std::map<std::string, DepositState> settled;  // by deposit transfer id
+  std::map<std::string, DepositState> settled;  // by DepositKey::ToString()
   std::map<std::string, DepositKey> unmatched;
   std::map<std::string, absl::int128> rewards;  // by beneficiary
   std::map<std::string, WithdrawalModel> withdrawals;
@@ -232,7 +232,7 @@ class Simulation {
     final_blocks_ = last_final + 1;
     for (const TransferLog& log : Logs(first, last_final)) {
       const DepositKey key{56, log.tx_hash, log.log_index};
-      const std::string id = key.TransferId();
+      const std::string id = key.ToString();
       if (model_.settled.contains(id)) continue;
       const absl::int128 amount = log.amount.units();
       if (amount < model_.minimum) {

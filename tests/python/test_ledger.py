@@ -109,6 +109,9 @@ def test_deposits_are_credited_once_with_referral_rewards(stack):
     assert deposits.level("bob").level == 6
     deposit = deposits.get(chain.tx_hash(1, 0), 0)
     assert deposit.state == "credited"
+    assert deposit.number == 1
+    (credit,) = list(ledger.history("bob", "USDT"))
+    assert credit.id == deposit.transfer_id()
     topics = [topic for topic, _ in outbox.pending()]
     assert "deposit.credited" in topics and "referral.reward" in topics
     with pytest.raises(botcore.InvalidArgument, match="own referral code"):

@@ -107,9 +107,11 @@ TEST_SUITE("referral") {
       REQUIRE(l1.rewards.count("USDT") == 1);
       CHECK(l1.rewards.at("USDT") == Usdt("5.000000000000000001"));
       CHECK_STATUS_IS(s.referral->Stats("ghost"), kNotFound);
-      ASSIGN_OR_REQUIRE(TransferRecord reward,
-                        s.ledger->GetTransfer("referral:deposit:56:" +
-                                              chain.TxHash(1, 0) + ":0:2"));
+      ASSIGN_OR_REQUIRE(Deposit paid,
+                        s.deposits->Get({56, chain.TxHash(1, 0), 0}));
+      ASSIGN_OR_REQUIRE(
+          TransferRecord reward,
+          s.ledger->GetTransfer("referral:" + paid.TransferId() + ":2"));
       CHECK(reward.transfer.credit.owner == "l2");
       CHECK_OK(s.ledger->CheckInvariants());
     }

@@ -760,9 +760,11 @@ class Deposit:
     def __init__(self, *args: object) -> None: ...
     state: str
     user_id: str
+    number: int
     tx_hash: str
     log_index: int
     amount: Amount
+    def transfer_id(self) -> str: ...
 
 class DepositEngine:
     def __init__(

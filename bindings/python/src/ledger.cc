@@ -414,6 +414,10 @@ void BindLedger(py::module_& m) {
                                return std::string(DepositStateName(d.state));
                              })
       .def_readonly("user_id", &Deposit::user_id)
+      .def_readonly("number", &Deposit::number,
+                    "Given when first recorded: unique, increasing.")
+      .def("transfer_id", &Deposit::TransferId,
+           "The id of the ledger transfer that credits it.")
       .def_property_readonly(
           "tx_hash", [](const Deposit& d) { return d.observation.key.tx_hash; })
       .def_property_readonly(

@@ -60,8 +60,8 @@ struct DepositKey {
   std::string tx_hash;
   uint64_t log_index = 0;
 
-  // "deposit:<chain>:<tx>:<log>", also the id of the crediting transfer.
-  std::string TransferId() const;
+  // "<chain>:<tx>:<log>": names the deposit in messages and memos.
+  std::string ToString() const;
   friend bool operator==(const DepositKey&, const DepositKey&) = default;
 };
 
@@ -99,6 +99,13 @@ struct Deposit {
   int64_t confirmations = 0;
   absl::Time seen_at;
   absl::Time credited_at;  // InfinitePast until credited
+  // Given by the database when the deposit is first recorded: unique,
+  // increasing in recording order, never reused.
+  int64_t number = 0;
+
+  // "deposit:<number, 20 digits>": the id of the crediting transfer; the
+  // referral rewards' ids and the deposit's outbox keys are made from it.
+  std::string TransferId() const;
 };
 
 // A user's deposit level: how many thresholds their credited total reached.

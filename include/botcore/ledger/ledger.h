@@ -233,6 +233,14 @@ class Ledger {
   // Errors: kNotFound for an unknown id.
   [[nodiscard]] absl::StatusOr<TransferRecord> GetTransfer(std::string_view id);
 
+  // What `from` moved to `to`, by asset: the sum of the posted transfers
+  // (and posted holds) debiting an account of `from` and crediting one of
+  // `to`. Assets with nothing moved are absent. It reads each such
+  // transfer, so it suits statistics (a user's referral rewards), not a
+  // hot path. Errors: storage errors only.
+  [[nodiscard]] absl::StatusOr<std::map<std::string, Amount>> PostedBetween(
+      SqlTransaction& tx, std::string_view from, std::string_view to);
+
   // One page of an account's transfers, oldest first.
   // Errors: kInvalidArgument for a limit outside 1..1000.
   [[nodiscard]] absl::StatusOr<std::vector<TransferRecord>> History(
