@@ -151,6 +151,20 @@ void BM_CreditDeposits(benchmark::State& state, bool postgres) {
       state.SkipWithError("recording the deposits failed");
       return;
     }
+    if (postgres) {
+      // Statistics as a database in service has them: autovacuum would
+      // analyze these fresh tables only a minute later, and until then
+      // PostgreSQL plans the batch lookups as scans of tables it believes
+      // empty (100 ms each instead of 0.1 ms).
+      (void)s.db->Transact([](SqlTransaction& tx) {
+        return tx
+            .Execute(
+                "ANALYZE deposits, deposit_wallets, deposit_levels,"
+                " ledger_accounts, ledger_transfers, outbox_messages,"
+                " referral_members")
+            .status();
+      });
+    }
     chain.MineBlocks(12);
     state.ResumeTiming();
     auto report = s.deposits->Process(chain);
