@@ -436,6 +436,12 @@ struct DepositEngine::Impl {
     std::vector<Transfer> transfers;
     std::set<std::string> users;
     for (Deposit& d : deposits) {
+      if (d.number <= 0) {  // every caller passes deposits read back
+        return absl::InternalError(
+            absl::StrCat(Describe(d.observation.key),
+                         " has no number; it was not read"
+                         " from the database"));
+      }
       d.state = DepositState::kCredited;
       d.credited_at = now;
       Transfer t;

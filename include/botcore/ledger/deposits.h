@@ -100,7 +100,8 @@ struct Deposit {
   absl::Time seen_at;
   absl::Time credited_at;  // InfinitePast until credited
   // Given by the database when the deposit is first recorded: unique,
-  // increasing in recording order, never reused.
+  // increasing in recording order, never reused. 0 in a Deposit not read
+  // from the database.
   int64_t number = 0;
 
   // "deposit:<number, 20 digits>": the id of the crediting transfer; the
