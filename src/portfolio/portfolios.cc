@@ -226,16 +226,26 @@ absl::StatusOr<PortfolioBook> Portfolios::LoadIn(SqlTransaction& tx,
              Amount::Zero(scale).ToString(), Amount::Zero(scale).ToString(),
              initial, absl::ToUnixMicros(now), absl::ToUnixMicros(now)})
           .status());
+  BOTCORE_ASSIGN_OR_RETURN(std::optional<PortfolioBook> book,
+                           LoadExistingIn(tx, owner, now));
+  if (!book.has_value()) {
+    return absl::InternalError(
+        absl::StrCat("portfolio of ", ToAbsl(owner), " vanished"));
+  }
+  return *std::move(book);
+}
+
+absl::StatusOr<std::optional<PortfolioBook>> Portfolios::LoadExistingIn(
+    SqlTransaction& tx, std::string_view owner, absl::Time now) {
+  const PortfolioBookOptions& defaults = options_.book;
+  const int scale = defaults.initial_cash.scale();
   BOTCORE_ASSIGN_OR_RETURN(
       std::vector<SqlRow> accounts,
       tx.Query(
           "SELECT currency, initial_cash, cash, realized_pnl, commission_paid, "
           "peak_equity, trade_count FROM portfolio_accounts WHERE owner = ?",
           {owner}));
-  if (accounts.size() != 1) {
-    return absl::InternalError(
-        absl::StrCat("portfolio of ", ToAbsl(owner), " vanished"));
-  }
+  if (accounts.empty()) return std::optional<PortfolioBook>();
   const SqlRow& a = accounts[0];
   PortfolioBookOptions book_options = defaults;
   BOTCORE_ASSIGN_OR_RETURN(book_options.currency, a.Text(0));
@@ -274,7 +284,7 @@ absl::StatusOr<PortfolioBook> Portfolios::LoadIn(SqlTransaction& tx,
       PortfolioBook::Restore(book_options, state, std::move(trades));
   if (!book.ok())
     return Corrupt(absl::StrCat("portfolio of ", ToAbsl(owner)), book.status());
-  return book;
+  return std::optional<PortfolioBook>(*std::move(book));
 }
 
 absl::Status Portfolios::SaveIn(SqlTransaction& tx, std::string_view owner,
@@ -338,12 +348,23 @@ absl::Status Portfolios::SaveIn(SqlTransaction& tx, std::string_view owner,
 }
 
 absl::StatusOr<PortfolioBook> Portfolios::Open(std::string_view owner) {
+  BOTCORE_RETURN_IF_ERROR(CheckOwner(owner));
   std::optional<PortfolioBook> book;
+  // Most calls find the book: a read-only transaction, which on SQLite runs
+  // beside others instead of queueing for the one write lock.
+  BOTCORE_RETURN_IF_ERROR(options_.database->Transact(
+      [&](SqlTransaction& tx) -> absl::Status {
+        BOTCORE_ASSIGN_OR_RETURN(
+            book, LoadExistingIn(tx, owner, options_.clock->Now()));
+        return absl::OkStatus();
+      },
+      kReadOnlyTransaction));
+  if (book.has_value()) return *std::move(book);
   BOTCORE_RETURN_IF_ERROR(
       options_.database->Transact([&](SqlTransaction& tx) -> absl::Status {
-        BOTCORE_ASSIGN_OR_RETURN(PortfolioBook loaded,
+        BOTCORE_ASSIGN_OR_RETURN(PortfolioBook created,
                                  LoadIn(tx, owner, options_.clock->Now()));
-        book = std::move(loaded);
+        book = std::move(created);
         return absl::OkStatus();
       }));
   return *std::move(book);

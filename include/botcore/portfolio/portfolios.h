@@ -23,6 +23,7 @@
 #define BOTCORE_PORTFOLIO_PORTFOLIOS_H_
 
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -132,6 +133,10 @@ class Portfolios {
 
  private:
   explicit Portfolios(PortfoliosOptions options);
+
+  // LoadIn's reads: the book, or nullopt when the owner has none.
+  absl::StatusOr<std::optional<PortfolioBook>> LoadExistingIn(
+      SqlTransaction& tx, std::string_view owner, absl::Time now);
 
   PortfoliosOptions options_;
 };
