@@ -397,7 +397,8 @@ absl::StatusOr<Withdrawal> WithdrawalEngine::Get(std::string_view id) {
       [&](SqlTransaction& tx) -> absl::Status {
         BOTCORE_ASSIGN_OR_RETURN(w, impl_->Load(tx, id));
         return absl::OkStatus();
-      }));
+      },
+      kReadOnlyTransaction));
   if (!w.has_value()) {
     return absl::NotFoundError(
         absl::StrCat("no withdrawal with id ", ToAbsl(id)));
@@ -422,7 +423,8 @@ absl::StatusOr<std::vector<Withdrawal>> WithdrawalEngine::List(
           list.push_back(std::move(w));
         }
         return absl::OkStatus();
-      }));
+      },
+      kReadOnlyTransaction));
   return list;
 }
 

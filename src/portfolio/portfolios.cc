@@ -398,8 +398,8 @@ absl::StatusOr<std::vector<PositionExit>> Portfolios::OnPrice(
     }
   }
   std::vector<std::string> owners;
-  BOTCORE_RETURN_IF_ERROR(
-      options_.database->Transact([&](SqlTransaction& tx) -> absl::Status {
+  BOTCORE_RETURN_IF_ERROR(options_.database->Transact(
+      [&](SqlTransaction& tx) -> absl::Status {
         owners.clear();
         BOTCORE_ASSIGN_OR_RETURN(
             std::vector<SqlRow> rows,
@@ -411,7 +411,8 @@ absl::StatusOr<std::vector<PositionExit>> Portfolios::OnPrice(
           owners.push_back(std::move(owner));
         }
         return absl::OkStatus();
-      }));
+      },
+      kReadOnlyTransaction));
   std::vector<PositionExit> exits;
   const absl::Time now = options_.clock->Now();
   for (const std::string& owner : owners) {
