@@ -13,9 +13,9 @@
 //
 // Crediting is one database transaction per batch of deposits (default 100):
 // the state changes, the ledger transfers ($deposit_clearing -> user, id
-// "deposit:<chain>:<tx>:<log>"), the users' deposit levels, the outbox
-// messages and the DepositCreditListener (referral rewards) commit together
-// or not at all. The batch is worked on as a whole: each table is read and
+// Deposit::TransferId(), "deposit:<the deposit's number>"), the users'
+// deposit levels, the outbox messages and the DepositCreditListener
+// (referral rewards) commit together or not at all. The batch is worked on as a whole: each table is read and
 // written with a few multi-row statements per batch, not per deposit.
 //
 //   DepositEngineOptions o;

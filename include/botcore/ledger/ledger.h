@@ -20,7 +20,7 @@
 //   options.assets = {{"USDT", 18}};
 //   absl::StatusOr<std::unique_ptr<Ledger>> ledger = Ledger::Create(options);
 //   Transfer t;
-//   t.id = "deposit:56:0xabc...:3";
+//   t.id = "bonus:user-42:2026-11";
 //   t.debit = {std::string(kDepositClearing), "USDT"};
 //   t.credit = {"user-42", "USDT"};
 //   t.amount = *Amount::Parse("12.5", 18);
