@@ -122,6 +122,10 @@ struct ValueScreen {
 // sums of ADX, ...) halves the divisions, the slowest instructions of these
 // loops, without changing a bit.
 typedef double Pair __attribute__((vector_size(16)));
+// Four doubles: two SSE2 registers, or one AVX register in a function
+// compiled for AVX (see Bbands). Never passed by value between functions
+// (its calling convention differs with and without AVX).
+typedef double Quad __attribute__((vector_size(32)));
 
 inline Pair Broadcast(double v) { return Pair{v, v}; }
 
@@ -775,12 +779,17 @@ class VarianceCore {
       Prime(x.Ago(0));
       return {kNaN, kNaN};
     }
-    const Pair means = Step(x.Ago(0), x.Ago(period_ - 1));
+    const Pair means =
+        Totals(x.Ago(0), x.Ago(period_ - 1)) / Broadcast(divisor());
     return {means[0], means[1] - means[0] * means[0]};
   }
-  // Update() over bars [0..n) of x (a whole array: bar j reads x[j-p+1]),
-  // two bars at a time once primed: emit(j, means, variances) receives
-  // bars j and j+1 (lanes 0 and 1), emit(j, mean, variance) a single bar.
+  // Update() over bars [begin..end) of x (a whole array: bar j reads
+  // x[j-p+1]), four bars at a time once primed: emit(j, means, variances)
+  // receives bars j..j+3 as the lanes of two `const Quad&`, emit(j, mean,
+  // variance) a single bar. The running totals are the only serial work
+  // (6 cycles a bar); four bars' divisions go into two four-lane divisions,
+  // which compiled for AVX are two instructions instead of four (the
+  // divider, shared with the square roots, is what limits the loop).
   template <typename Emit>
   void Run(const double* x, int64_t begin, int64_t end, Emit emit) {
     int64_t j = begin;
@@ -790,15 +799,23 @@ class VarianceCore {
     }
     VarianceCore core = *this;  // a local copy stays in registers
     const int64_t steady = j;
-    for (; j + 1 < end; j += 2) {
-      const Pair a = core.Step(x[j], x[j - period_ + 1]);
-      const Pair b = core.Step(x[j + 1], x[j - period_ + 2]);
-      const Pair means{a[0], b[0]};
-      const Pair squares{a[1], b[1]};
-      emit(j, means, squares - means * means);
+    const int back = period_ - 1;
+    const double p = divisor();
+    const Quad divisors{p, p, p, p};
+    for (; j + 3 < end; j += 4) {
+      const Pair a = core.Totals(x[j], x[j - back]);
+      const Pair b = core.Totals(x[j + 1], x[j + 1 - back]);
+      const Pair c = core.Totals(x[j + 2], x[j + 2 - back]);
+      const Pair d = core.Totals(x[j + 3], x[j + 3 - back]);
+      const Quad ab = Quad{a[0], a[1], b[0], b[1]} / divisors;
+      const Quad cd = Quad{c[0], c[1], d[0], d[1]} / divisors;
+      const Quad means = __builtin_shufflevector(ab, cd, 0, 2, 4, 6);
+      const Quad squares = __builtin_shufflevector(ab, cd, 1, 3, 5, 7);
+      const Quad variances = squares - means * means;
+      emit(j, means, variances);
     }
     for (; j < end; ++j) {
-      const Pair m = core.Step(x[j], x[j - period_ + 1]);
+      const Pair m = core.Totals(x[j], x[j - back]) / Broadcast(p);
       emit(j, m[0], m[1] - m[0] * m[0]);
     }
     core.count_ += j - steady;
@@ -807,16 +824,18 @@ class VarianceCore {
   void Reset() { *this = VarianceCore(period_); }
 
  private:
+  double divisor() const { return static_cast<double>(period_); }
   // The first period-1 values.
   void Prime(double v) { totals_ += Pair{v, v * v}; }
-  // A later value v, with the one period-1 bars before it: returns
-  // {E[x], E[x^2]}. The sums of x and x*x run as the two lanes of a Pair,
+  // A later value v, with the one period-1 bars before it: returns the
+  // totals {sum of x, sum of x*x} of the window ending at v (TA_INT_VAR
+  // divides them by the period). The two sums run as the lanes of a Pair,
   // each lane as TA_INT_VAR's scalar total.
-  Pair Step(double v, double trailing) {
+  Pair Totals(double v, double trailing) {
     totals_ += Pair{v, v * v};
-    const Pair means = totals_ / Broadcast(static_cast<double>(period_));
+    const Pair totals = totals_;
     totals_ -= Pair{trailing, trailing * trailing};
-    return means;
+    return totals;
   }
   int period_;
   int64_t count_ = 0;
@@ -830,14 +849,21 @@ struct Bands {
   T lower;
 };
 using BbandsValue = Bands<double>;
-// Bollinger bands from a middle value and a variance, as TA_BBANDS; T is
-// double or Pair (two bars).
+// Bollinger bands from a middle value and its standard deviation, as
+// TA_BBANDS (a multiplier of 1 is skipped); T is double or Quad (four bars,
+// hence the references).
 template <typename T>
-Bands<T> BandsOf(T middle, T variance, double nbdevup, double nbdevdn) {
-  const T sd = SqrtOrZero(variance);
-  const T up = nbdevup == 1.0 ? sd : sd * nbdevup;
-  const T dn = nbdevdn == 1.0 ? sd : sd * nbdevdn;
-  return {middle + up, middle, middle - dn};
+void BandsOf(const T& middle, const T& sd, double nbdevup, double nbdevdn,
+             Bands<T>& bands) {
+  bands.upper = middle + (nbdevup == 1.0 ? sd : sd * nbdevup);
+  bands.middle = middle;
+  bands.lower = middle - (nbdevdn == 1.0 ? sd : sd * nbdevdn);
+}
+inline BbandsValue BandsOf(double middle, double variance, double nbdevup,
+                           double nbdevdn) {
+  BbandsValue bands;
+  BandsOf(middle, SqrtOrZero(variance), nbdevup, nbdevdn, bands);
+  return bands;
 }
 
 // ATR: the mean of TR[1..p], then Wilder's average.
