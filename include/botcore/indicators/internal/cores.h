@@ -19,6 +19,7 @@
 #include <cmath>
 #include <cstdint>
 #include <limits>
+#include <type_traits>
 
 #include "botcore/indicators/common.h"
 
@@ -462,9 +463,27 @@ class RsiCore {
     double prev = prev_;
     Pair averages = averages_;
     int64_t i = count_;
+    // Two bars at a time: their RSI divisions paired. The averages'
+    // division is the loop's latency chain (mul, add, div: 19 cycles on
+    // Zen 4). The RSI division shares the divider; issued as soon as its
+    // sum is ready it takes the divider just before the chain's next
+    // division and holds it back. Two exact additions of +0.0 (the sum is
+    // never -0.0) delay it past that point: 5.57 -> 5.42 ns a bar.
+    for (; j + 1 < n; j += 2, i += 2) {
+      screen.Add(x[j]);
+      screen.Add(x[j + 1]);
+      const Pair a = Average(x[j], prev, averages);
+      const Pair b = Average(x[j + 1], prev, averages);
+      const Pair gain{a[1], b[1]};
+      const Pair sum = ((gain + Pair{a[0], b[0]}) + 0.0) + 0.0;
+      const Pair v = Value(gain, sum);
+      out[j] = i >= first_output_ ? v[0] : kNaN;
+      out[j + 1] = i + 1 >= first_output_ ? v[1] : kNaN;
+    }
     for (; j < n; ++j, ++i) {
       screen.Add(x[j]);
-      out[j] = Step(x[j], i, prev, averages);
+      const Pair a = Average(x[j], prev, averages);
+      out[j] = i >= first_output_ ? Value(a[1], a[1] + a[0]) : kNaN;
     }
     count_ = i;
     prev_ = prev;
@@ -496,17 +515,18 @@ class RsiCore {
         // Metastock emits one more value, from the first p-1 changes.
         if (metastock_early_ && i == first_output_) {
           const Pair a = averages_ / Broadcast(static_cast<double>(period_));
-          return Value(a[1], a[0]);
+          return Value(a[1], a[1] + a[0]);
         }
         return kNaN;
       }
       averages_ /= Broadcast(static_cast<double>(period_));
     }
-    return i >= first_output_ ? Value(averages_[1], averages_[0]) : kNaN;
+    return i >= first_output_ ? Value(averages_[1], averages_[1] + averages_[0])
+                              : kNaN;
   }
-  // Bar i > period: Wilder's averages {loss, gain}, as WilderAverage
-  // lane by lane, and the RSI.
-  double Step(double x, int64_t i, double& prev, Pair& averages) const {
+  // A bar after the seed: Wilder's averages {loss, gain}, as WilderAverage
+  // lane by lane.
+  Pair Average(double x, double& prev, Pair& averages) const {
     const double diff = x - prev;
     prev = x;
     // TA-Lib adds the change to one average only; adding +0.0 to the other
@@ -517,11 +537,17 @@ class RsiCore {
     averages = (averages * Broadcast(static_cast<double>(period_ - 1)) +
                 Pair{down, up}) /
                Broadcast(static_cast<double>(period_));
-    return i >= first_output_ ? Value(averages[1], averages[0]) : kNaN;
+    return averages;
   }
-  static double Value(double gain, double loss) {
-    const double sum = gain + loss;
-    return !IsZero(sum) ? 100.0 * (gain / sum) : 0.0;
+  // 100*gain/sum, 0 when sum = gain + loss is about 0; T is double or Pair.
+  template <typename T>
+  static T Value(T gain, T sum) {
+    const T value = 100.0 * (gain / sum);
+    if constexpr (std::is_same_v<T, Pair>) {
+      return (sum > -kEpsilon) & (sum < kEpsilon) ? Broadcast(0.0) : value;
+    } else {
+      return !IsZero(sum) ? value : 0.0;
+    }
   }
   int period_;
   bool metastock_early_;
