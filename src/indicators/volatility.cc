@@ -284,13 +284,6 @@ StreamingBbands::StreamingBbands(int timeperiod, double nbdevup, double nbdevdn,
       nbdevup_(nbdevup),
       nbdevdn_(nbdevdn),
       window_(timeperiod) {}
-BbandsValue StreamingBbands::Update(double close) {
-  if (!AllFinite(close)) return NaNValue();
-  window_.Push(close);
-  const internal::MeanVariance mv = variance_.Update(window_);
-  const double mid = ema_middle_ ? ema_.Update(close) : mv.mean;
-  return Accept(internal::BandsOf(mid, mv.variance, nbdevup_, nbdevdn_));
-}
 void StreamingBbands::Reset() {
   variance_.Reset();
   ema_.Reset();

@@ -132,7 +132,15 @@ inline Pair Broadcast(double v) { return Pair{v, v}; }
 
 // sqrt(v), or 0 where v < kEpsilon (TA-Lib's standard deviation).
 inline double SqrtOrZero(double v) {
-  return !IsZeroOrNeg(v) ? std::sqrt(v) : 0.0;
+#if defined(__SSE2__)
+  // The instruction alone: std::sqrt adds a check of the result (for errno)
+  // that waits for the square root.
+  const double root =
+      _mm_cvtsd_f64(_mm_sqrt_sd(_mm_setzero_pd(), _mm_set_sd(v)));
+#else
+  const double root = std::sqrt(v);
+#endif
+  return !IsZeroOrNeg(v) ? root : 0.0;
 }
 inline Pair SqrtOrZero(Pair v) {
 #if defined(__SSE2__)
@@ -876,14 +884,14 @@ struct Bands {
 };
 using BbandsValue = Bands<double>;
 // Bollinger bands from a middle value and its standard deviation, as
-// TA_BBANDS (a multiplier of 1 is skipped); T is double or Quad (four bars,
-// hence the references).
+// TA_BBANDS; T is double or Quad (four bars, hence the references). TA-Lib
+// skips a multiplier of 1.0; multiplying by 1.0 is exact, so this does not.
 template <typename T>
 void BandsOf(const T& middle, const T& sd, double nbdevup, double nbdevdn,
              Bands<T>& bands) {
-  bands.upper = middle + (nbdevup == 1.0 ? sd : sd * nbdevup);
+  bands.upper = middle + sd * nbdevup;
   bands.middle = middle;
-  bands.lower = middle - (nbdevdn == 1.0 ? sd : sd * nbdevdn);
+  bands.lower = middle - sd * nbdevdn;
 }
 inline BbandsValue BandsOf(double middle, double variance, double nbdevup,
                            double nbdevdn) {
