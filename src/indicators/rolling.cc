@@ -21,12 +21,15 @@ void RollingExtreme::SealBlock() {
   tail_[window_ - 1] = suffix;
   const bool max = kind_ == kMax;
   for (int k = window_ - 2; k >= 0; --k) {
-    // The later value wins a tie: keep `suffix` unless block_[k] beats it
-    // (selects: the outcome is unpredictable).
+    // The later value wins a tie: keep `suffix` unless block_[k] beats it.
+    // The outcome is unpredictable, and GCC turns plain selects into
+    // branches here: the value as maxsd/minsd, the index through a mask.
     const double x = block_[k];
-    const bool keep = max ? suffix.value >= x : suffix.value <= x;
-    suffix.value = keep ? suffix.value : x;
-    suffix.index = keep ? suffix.index : start + k;
+    const bool beats = max ? x > suffix.value : x < suffix.value;
+    suffix.value = max ? (x > suffix.value ? x : suffix.value)
+                       : (x < suffix.value ? x : suffix.value);
+    const int64_t mask = -static_cast<int64_t>(beats);
+    suffix.index = (suffix.index & ~mask) | ((start + k) & mask);
     tail_[k] = suffix;
   }
 }
