@@ -19,17 +19,8 @@ void RollingExtreme::SealBlock() {
   const int64_t start = count_ - window_;
   Entry suffix{block_[window_ - 1], start + window_ - 1};
   tail_[window_ - 1] = suffix;
-  const bool max = kind_ == kMax;
   for (int k = window_ - 2; k >= 0; --k) {
-    // The later value wins a tie: keep `suffix` unless block_[k] beats it.
-    // The outcome is unpredictable, and GCC turns plain selects into
-    // branches here: the value as maxsd/minsd, the index through a mask.
-    const double x = block_[k];
-    const bool beats = max ? x > suffix.value : x < suffix.value;
-    suffix.value = max ? (x > suffix.value ? x : suffix.value)
-                       : (x < suffix.value ? x : suffix.value);
-    const int64_t mask = -static_cast<int64_t>(beats);
-    suffix.index = (suffix.index & ~mask) | ((start + k) & mask);
+    suffix = Dominant(suffix, Entry{block_[k], start + k});
     tail_[k] = suffix;
   }
 }
