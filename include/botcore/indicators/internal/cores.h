@@ -552,7 +552,7 @@ class RsiCore {
   static T Value(T gain, T sum) {
     const T value = 100.0 * (gain / sum);
     if constexpr (std::is_same_v<T, Pair>) {
-      return (sum > -kEpsilon) & (sum < kEpsilon) ? Broadcast(0.0) : value;
+      return ((sum > -kEpsilon) & (sum < kEpsilon)) ? Broadcast(0.0) : value;
     } else {
       return !IsZero(sum) ? value : 0.0;
     }
