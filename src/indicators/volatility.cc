@@ -87,7 +87,7 @@ struct BbandsRun {
             Quad sd = var;
             Lanes::SqrtOrZero(sd);
             internal::Bands<Quad> b;
-            internal::BandsOf(middle, sd, nbdevup, nbdevdn, b);
+            internal::BandsAround(middle, sd, nbdevup, nbdevdn, b);
             __builtin_memcpy(up + j, &b.upper, sizeof b.upper);
             __builtin_memcpy(mid + j, &b.middle, sizeof b.middle);
             __builtin_memcpy(low + j, &b.lower, sizeof b.lower);

@@ -883,20 +883,21 @@ struct Bands {
   T lower;
 };
 using BbandsValue = Bands<double>;
-// Bollinger bands from a middle value and its standard deviation, as
+// Bollinger bands around a middle value from its standard deviation, as
 // TA_BBANDS; T is double or Quad (four bars, hence the references). TA-Lib
 // skips a multiplier of 1.0; multiplying by 1.0 is exact, so this does not.
 template <typename T>
-void BandsOf(const T& middle, const T& sd, double nbdevup, double nbdevdn,
-             Bands<T>& bands) {
+void BandsAround(const T& middle, const T& sd, double nbdevup, double nbdevdn,
+                 Bands<T>& bands) {
   bands.upper = middle + sd * nbdevup;
   bands.middle = middle;
   bands.lower = middle - sd * nbdevdn;
 }
+// The same from the variance (one bar).
 inline BbandsValue BandsOf(double middle, double variance, double nbdevup,
                            double nbdevdn) {
   BbandsValue bands;
-  BandsOf(middle, SqrtOrZero(variance), nbdevup, nbdevdn, bands);
+  BandsAround(middle, SqrtOrZero(variance), nbdevup, nbdevdn, bands);
   return bands;
 }
 
