@@ -205,11 +205,6 @@ absl::StatusOr<StreamingSma> StreamingSma::Create(int timeperiod) {
 }
 StreamingSma::StreamingSma(int timeperiod)
     : core_(timeperiod), window_(timeperiod) {}
-double StreamingSma::Update(double x) {
-  if (!internal::AllFinite(x)) return NaNValue();
-  window_.Push(x);
-  return Accept(core_.Update(window_));
-}
 void StreamingSma::Reset() {
   core_.Reset();
   window_.Clear();

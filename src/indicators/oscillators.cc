@@ -33,38 +33,53 @@ void RunMa(int period, MAType type, absl::Span<const double> in,
            static_cast<int64_t>(in.size()) - start);
 }
 
+// Windows up to this many bars: FastK takes the extremes of every window
+// afresh (branch-free, two bars per instruction) instead of tracking them.
+constexpr int kScannedWindow = 16;
+
 // fastK of `close` over the highest `high` and lowest `low` of `period`
-// bars, bar by bar into `fastk`.
+// bars, bar by bar into `fastk`. Only the extremes' values matter here (not
+// where they are), and every way of taking them gives the same value.
 class FastK {
  public:
   FastK(const double* high, const double* low, const double* close, int period,
         double* fastk)
       : highest_(high, period),
         lowest_(low, period),
+        high_(high),
+        low_(low),
         close_(close),
         period_(period),
         fastk_(fastk) {}
   void Run(int64_t begin, int64_t end) {
+    int64_t i = begin;
+    for (; i < end && i < period_ - 1; ++i) fastk_[i] = kNaN;
+    if (period_ <= kScannedWindow) {
+      // TA-Lib's tracking (ArrayExtreme) rescans a window when its extreme
+      // leaves it, a mispredicted branch about every fifth bar on prices;
+      // a short window costs less scanned whole, two bars at a time.
+      for (; i + 1 < end; i += 2) {
+        internal::Pair highest, lowest;
+        Scan(i, highest, lowest);
+        Emit(i, highest, lowest);
+      }
+      if (i < end) {
+        double highest, lowest;
+        Scan(i, highest, lowest);
+        fastk_[i] = internal::StochasticK(close_[i], highest, lowest);
+      }
+      return;
+    }
     auto highest = highest_;  // local copies stay in registers
     auto lowest = lowest_;
-    int64_t i = begin;
-    for (; i < end && i < period_ - 1; ++i) {
-      highest.Update(i);
-      lowest.Update(i);
-      fastk_[i] = kNaN;
-    }
     for (; i + 1 < end; i += 2) {  // two bars: their divisions paired
       highest.Update(i);
       lowest.Update(i);
       const double h0 = highest.value(), l0 = lowest.value();
       highest.Update(i + 1);
       lowest.Update(i + 1);
-      const internal::Pair k =
-          internal::StochasticK(internal::Pair{close_[i], close_[i + 1]},
-                                internal::Pair{h0, highest.value()},
-                                internal::Pair{l0, lowest.value()});
-      fastk_[i] = k[0];
-      fastk_[i + 1] = k[1];
+      Emit(i, internal::Pair{h0, highest.value()},
+           internal::Pair{l0, lowest.value()});
     }
     for (; i < end; ++i) {
       highest.Update(i);
@@ -77,8 +92,34 @@ class FastK {
   }
 
  private:
+  // T is double (bar i) or Pair (bars i and i+1, one instruction each).
+  template <typename T>
+  static T Load(const double* p) {
+    T v;
+    __builtin_memcpy(&v, p, sizeof v);
+    return v;
+  }
+  template <typename T>
+  void Scan(int64_t i, T& highest, T& lowest) const {
+    highest = Load<T>(high_ + i - period_ + 1);
+    lowest = Load<T>(low_ + i - period_ + 1);
+    for (int64_t j = i - period_ + 2; j <= i; ++j) {
+      const T h = Load<T>(high_ + j), l = Load<T>(low_ + j);
+      highest = highest > h ? highest : h;  // maxsd/maxpd: ties take h
+      lowest = lowest < l ? lowest : l;
+    }
+  }
+  // fastK of bars i and i+1 (their divisions paired).
+  void Emit(int64_t i, internal::Pair highest, internal::Pair lowest) {
+    const internal::Pair k = internal::StochasticK(
+        Load<internal::Pair>(close_ + i), highest, lowest);
+    fastk_[i] = k[0];
+    fastk_[i + 1] = k[1];
+  }
   ArrayExtreme<true> highest_;
   ArrayExtreme<false> lowest_;
+  const double* high_;
+  const double* low_;
   const double* close_;
   int period_;
   double* fastk_;

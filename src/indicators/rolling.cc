@@ -19,14 +19,8 @@ void RollingExtreme::SealBlock() {
   const int64_t start = count_ - window_;
   Entry suffix{block_[window_ - 1], start + window_ - 1};
   tail_[window_ - 1] = suffix;
-  const bool max = kind_ == kMax;
   for (int k = window_ - 2; k >= 0; --k) {
-    // The later value wins a tie: keep `suffix` unless block_[k] beats it
-    // (selects: the outcome is unpredictable).
-    const double x = block_[k];
-    const bool keep = max ? suffix.value >= x : suffix.value <= x;
-    suffix.value = keep ? suffix.value : x;
-    suffix.index = keep ? suffix.index : start + k;
+    suffix = Dominant(suffix, Entry{block_[k], start + k});
     tail_[k] = suffix;
   }
 }

@@ -180,15 +180,21 @@ std::vector<Case> Cases() {
              [](auto& o, const Candle& b, int64_t) {
                return o.Update(b.close);
              })});
-    cases.push_back(
-        {"STOCH " + tn,
-         [t](const Ohlcv& s) {
-           StochSeries st = Ok(Stoch(s.high, s.low, s.close, 14, 3, t, 4, t));
-           return Columns{st.slowk, st.slowd};
-         },
-         Streamer<StreamingStoch>(
-             [t] { return Ok(StreamingStoch::Create(14, 3, t, 4, t)); },
-             [](auto& o, const Candle& b, int64_t) { return o.Update(b); })});
+    // fastK windows up to 16 bars are scanned whole, longer ones tracked.
+    for (int fastk : {14, 30}) {
+      cases.push_back(
+          {"STOCH " + std::to_string(fastk) + " " + tn,
+           [t, fastk](const Ohlcv& s) {
+             StochSeries st =
+                 Ok(Stoch(s.high, s.low, s.close, fastk, 3, t, 4, t));
+             return Columns{st.slowk, st.slowd};
+           },
+           Streamer<StreamingStoch>(
+               [t, fastk] {
+                 return Ok(StreamingStoch::Create(fastk, 3, t, 4, t));
+               },
+               [](auto& o, const Candle& b, int64_t) { return o.Update(b); })});
+    }
     cases.push_back(
         {"STOCHRSI " + tn,
          [t](const Ohlcv& s) {

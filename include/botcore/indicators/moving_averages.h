@@ -14,6 +14,7 @@
 #ifndef BOTCORE_INDICATORS_MOVING_AVERAGES_H_
 #define BOTCORE_INDICATORS_MOVING_AVERAGES_H_
 
+#include <cmath>
 #include <cstdint>
 #include <vector>
 
@@ -102,7 +103,14 @@ int MaLookback(int timeperiod, MAType matype);
 class StreamingSma : public internal::StreamingState<double> {
  public:
   [[nodiscard]] static absl::StatusOr<StreamingSma> Create(int timeperiod = 30);
-  double Update(double x);
+  // Inline: in a caller's loop over bars the running total can then stay in
+  // a register (out of line, its two dependent additions wait on a store
+  // and a load every bar).
+  double Update(double x) {
+    if (!std::isfinite(x)) return NaNValue();
+    window_.Push(x);
+    return Accept(core_.Update(window_));
+  }
   void Reset();
 
  private:

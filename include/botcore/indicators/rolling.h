@@ -71,15 +71,11 @@ class RollingExtreme {
   void Push(double x) {
     if (position_ == 0 && count_ > 0) SealBlock();
     block_[position_] = x;
-    const bool restart = position_ == 0 || Dominates(x, head_.value);
-    head_.value = restart ? x : head_.value;
-    head_.index = restart ? count_ : head_.index;
+    const Entry entry{x, count_};
+    head_ = position_ == 0 ? entry : Dominant(entry, head_);
     // The previous block's values still in the window (a sentinel that any
     // value dominates when there are none).
-    const Entry& tail = tail_[position_ + 1];
-    const bool head = Dominates(head_.value, tail.value);
-    extreme_.value = head ? head_.value : tail.value;
-    extreme_.index = head ? head_.index : tail.index;
+    extreme_ = Dominant(head_, tail_[position_ + 1]);
     ++count_;
     position_ = position_ + 1 == window_ ? 0 : position_ + 1;
   }
@@ -95,8 +91,15 @@ class RollingExtreme {
     double value;
     int64_t index;  // push number
   };
-  bool Dominates(double a, double b) const {  // a replaces b (a is newer)
-    return kind_ == kMax ? a >= b : a <= b;
+  // Whichever of two entries dominates, the newer one on a tie. Which one
+  // is unpredictable, and GCC turns plain selects into branches here: the
+  // value is taken with maxsd/minsd, the index through a mask.
+  Entry Dominant(const Entry& newer, const Entry& older) const {
+    const double a = newer.value, b = older.value;
+    const bool take = kind_ == kMax ? a >= b : a <= b;
+    const double value = kind_ == kMax ? (b > a ? b : a) : (b < a ? b : a);
+    const int64_t mask = -static_cast<int64_t>(take);
+    return {value, (newer.index & mask) | (older.index & ~mask)};
   }
   // The suffix extremes of the block just completed.
   void SealBlock();

@@ -11,6 +11,7 @@
 #ifndef BOTCORE_INDICATORS_VOLATILITY_H_
 #define BOTCORE_INDICATORS_VOLATILITY_H_
 
+#include <cmath>
 #include <cstdint>
 #include <vector>
 
@@ -88,7 +89,14 @@ class StreamingBbands : public internal::StreamingState<BbandsValue> {
   [[nodiscard]] static absl::StatusOr<StreamingBbands> Create(
       int timeperiod = 5, double nbdevup = 2, double nbdevdn = 2,
       MAType matype = MAType::kSma);
-  BbandsValue Update(double close);
+  // Inline, as StreamingSma::Update (moving_averages.h).
+  BbandsValue Update(double close) {
+    if (!std::isfinite(close)) return NaNValue();
+    window_.Push(close);
+    const internal::MeanVariance mv = variance_.Update(window_);
+    const double mid = ema_middle_ ? ema_.Update(close) : mv.mean;
+    return Accept(internal::BandsOf(mid, mv.variance, nbdevup_, nbdevdn_));
+  }
   void Reset();
 
  private:
