@@ -227,6 +227,8 @@ Answer Say(std::string text) { return Answer{std::move(text), {}, {}, {}}; }
 struct Request {
   int64_t update_id = 0;
   int64_t chat_id = 0;
+  // The message's id in its chat; 0 for button presses.
+  int64_t message_id = 0;
   int64_t user_id = 0;
   std::string owner;
   std::string command;  // without '/', lower case; "" for plain text
@@ -451,23 +453,38 @@ struct Bot::Impl final : public OutboxTarget {
     }
     ClaimResult result{Claim::kHandle, false};
     if (from == nullptr || r.user_id == 0) return result;
-    BOTCORE_RETURN_IF_ERROR(
-        tx.Execute(
-              "INSERT INTO bot_users (user_id, chat_id, username, "
-              "first_name, registered_at, active, banned) "
-              "VALUES (?, ?, ?, ?, ?, 1, 0) ON CONFLICT (user_id) DO "
-              "UPDATE SET chat_id = excluded.chat_id, username = "
-              "excluded.username, first_name = excluded.first_name, "
-              "active = 1",
-              {r.user_id, r.chat_id, from->username, from->first_name, now})
-            .status());
+    // A known user is written only when the chat, the names or the active
+    // mark changed: most updates come from users the bot knows as they are.
     BOTCORE_ASSIGN_OR_RETURN(
         std::vector<SqlRow> rows,
-        tx.Query("SELECT banned FROM bot_users WHERE user_id = ?",
+        tx.Query("SELECT chat_id, username, first_name, active, banned FROM "
+                 "bot_users WHERE user_id = ?",
                  {r.user_id}));
-    if (!rows.empty()) {
-      BOTCORE_ASSIGN_OR_RETURN(int64_t banned, rows[0].Int64(0));
-      result.second = banned != 0;
+    if (rows.empty()) {
+      // Another instance may register the same user at once: its row wins.
+      BOTCORE_RETURN_IF_ERROR(
+          tx.Execute(
+                "INSERT INTO bot_users (user_id, chat_id, username, "
+                "first_name, registered_at, active, banned) "
+                "VALUES (?, ?, ?, ?, ?, 1, 0) "
+                "ON CONFLICT (user_id) DO NOTHING",
+                {r.user_id, r.chat_id, from->username, from->first_name, now})
+              .status());
+      return result;
+    }
+    BOTCORE_ASSIGN_OR_RETURN(int64_t chat, rows[0].Int64(0));
+    BOTCORE_ASSIGN_OR_RETURN(std::string username, rows[0].Text(1));
+    BOTCORE_ASSIGN_OR_RETURN(std::string first_name, rows[0].Text(2));
+    BOTCORE_ASSIGN_OR_RETURN(int64_t active, rows[0].Int64(3));
+    BOTCORE_ASSIGN_OR_RETURN(int64_t banned, rows[0].Int64(4));
+    result.second = banned != 0;
+    if (chat != r.chat_id || username != from->username ||
+        first_name != from->first_name || active != 1) {
+      BOTCORE_RETURN_IF_ERROR(
+          tx.Execute("UPDATE bot_users SET chat_id = ?, username = ?, "
+                     "first_name = ?, active = 1 WHERE user_id = ?",
+                     {r.chat_id, from->username, from->first_name, r.user_id})
+              .status());
     }
     return result;
   }
@@ -596,6 +613,7 @@ struct Bot::Impl final : public OutboxTarget {
     if ((update.kind == UpdateKind::kMessage) && update.message.has_value()) {
       const Message& m = *update.message;
       r.chat_id = m.chat.id;
+      r.message_id = m.message_id;
       if (m.from.has_value()) in.from = &*m.from;
       r.command = absl::AsciiStrToLower(m.command);
       r.args = m.command.empty() ? m.text : m.command_args;
@@ -995,33 +1013,46 @@ struct Bot::Impl final : public OutboxTarget {
     return on_step.Rescale(money_scale, RoundingMode::kHalfEven);
   }
 
-  // The user's own limits: the admin's, tightened where the user chose to.
+  // The user's own limits, read inside `tx`: the admin's, tightened where
+  // the user chose to. A choice looser than the admin's bound (the admin
+  // tightened it since) gives way to the bound. The desk reviews proposals
+  // and confirmations with these.
+  absl::StatusOr<RiskLimits> LimitsIn(SqlTransaction& tx,
+                                      std::string_view owner) const {
+    const RiskLimits& admin = options.limits;
+    RiskLimits limits = admin;
+    BOTCORE_ASSIGN_OR_RETURN(
+        std::vector<SqlRow> rows,
+        tx.Query("SELECT max_position_pct, trades_per_day, daily_loss "
+                 "FROM bot_risk_limits WHERE owner = ?",
+                 {owner}));
+    if (rows.empty()) return limits;
+    if (!rows[0].IsNull(0)) {
+      BOTCORE_ASSIGN_OR_RETURN(double pct, rows[0].Double(0));
+      limits.max_position_fraction =
+          std::min(pct / 100, admin.max_position_fraction.value_or(pct / 100));
+    }
+    if (!rows[0].IsNull(1)) {
+      BOTCORE_ASSIGN_OR_RETURN(int64_t n, rows[0].Int64(1));
+      limits.max_trades_per_day = static_cast<int>(
+          std::min<int64_t>(n, admin.max_trades_per_day.value_or(n)));
+    }
+    if (!rows[0].IsNull(2)) {
+      BOTCORE_ASSIGN_OR_RETURN(std::string text, rows[0].Text(2));
+      BOTCORE_ASSIGN_OR_RETURN(
+          Amount loss, Amount::Parse(text, options.book.initial_cash.scale()));
+      if (!admin.daily_loss_limit || loss < *admin.daily_loss_limit) {
+        limits.daily_loss_limit = loss;
+      }
+    }
+    return limits;
+  }
+
   absl::StatusOr<RiskLimits> LimitsOf(const std::string& owner) {
-    RiskLimits limits = options.limits;
+    RiskLimits limits;
     BOTCORE_RETURN_IF_ERROR(options.database->Transact(
         [&](SqlTransaction& tx) -> absl::Status {
-          limits = options.limits;
-          BOTCORE_ASSIGN_OR_RETURN(
-              std::vector<SqlRow> rows,
-              tx.Query("SELECT max_position_pct, trades_per_day, daily_loss "
-                       "FROM bot_risk_limits WHERE owner = ?",
-                       {owner}));
-          if (rows.empty()) return absl::OkStatus();
-          if (!rows[0].IsNull(0)) {
-            BOTCORE_ASSIGN_OR_RETURN(double pct, rows[0].Double(0));
-            limits.max_position_fraction = pct / 100;
-          }
-          if (!rows[0].IsNull(1)) {
-            BOTCORE_ASSIGN_OR_RETURN(int64_t n, rows[0].Int64(1));
-            limits.max_trades_per_day = static_cast<int>(n);
-          }
-          if (!rows[0].IsNull(2)) {
-            BOTCORE_ASSIGN_OR_RETURN(std::string text, rows[0].Text(2));
-            BOTCORE_ASSIGN_OR_RETURN(
-                Amount loss,
-                Amount::Parse(text, options.book.initial_cash.scale()));
-            limits.daily_loss_limit = loss;
-          }
+          BOTCORE_ASSIGN_OR_RETURN(limits, LimitsIn(tx, owner));
           return absl::OkStatus();
         },
         kReadOnlyTransaction));
@@ -1033,9 +1064,60 @@ struct Bot::Impl final : public OutboxTarget {
       options.observer->OnRecommendation(outcome);
   }
 
+  // The proposal a /recommend message makes: keyed on the message when
+  // updates are claimed (ids that survive restarts), so the update handled
+  // again after a crash or a failed answer finds the first proposal; "" (a
+  // new id) otherwise.
+  std::string ProposalId(const Request& r) const {
+    if (!options.claim_updates || r.message_id == 0) return "";
+    return absl::StrCat("m", r.chat_id, "_", r.message_id);
+  }
+
+  // What the user is shown of a stored proposal.
+  Answer ShowProposal(const StoredRecommendation& stored) {
+    if (stored.status == RecommendationStatus::kRefused) {
+      return Say(absl::StrCat("Not proposed (risk limits, see /risk): ",
+                              stored.verdict.Summary()));
+    }
+    if (stored.status != RecommendationStatus::kPending) {
+      return Say(absl::StrCat("This recommendation is ",
+                              absl::AsciiStrToLower(ToAbsl(
+                                  RecommendationStatusName(stored.status))),
+                              ". /recommend asks for a new one."));
+    }
+    const Order& o = stored.verdict.order;
+    std::string text = absl::StrCat(
+        ToAbsl(TradeActionName(stored.recommendation.action)), " ", o.quantity,
+        " ", o.symbol, " at about ", o.price.ToString());
+    if (o.stop_loss) absl::StrAppend(&text, ", stop ", o.stop_loss->ToString());
+    if (o.take_profit) {
+      absl::StrAppend(&text, ", target ", o.take_profit->ToString());
+    }
+    absl::StrAppend(&text, "\nConfidence ", stored.recommendation.confidence,
+                    "%. ", stored.recommendation.rationale.substr(0, 1000),
+                    "\nRisk: ", stored.verdict.Summary(), "\nValid until ",
+                    TimeText(stored.expires_at), ".");
+    Answer a = Say(std::move(text));
+    const std::string& id = stored.recommendation.id;
+    a.keyboard = {{{.text = "Confirm", .callback_data = "rc:" + id},
+                   {.text = "Reject", .callback_data = "rr:" + id}}};
+    return a;
+  }
+
   absl::StatusOr<Answer> Recommend(const Request& r) {
     SymbolArg arg = SymbolFrom(r.args, "recommend", false);
     if (arg.error) return *arg.error;
+    const std::string proposal_id = ProposalId(r);
+    if (!proposal_id.empty()) {
+      // Handled before (the answer was lost): show the same proposal again.
+      absl::StatusOr<StoredRecommendation> earlier = desk->Get(proposal_id);
+      if (earlier.ok() && earlier->owner == r.owner) {
+        return ShowProposal(*earlier);
+      }
+      if (!earlier.ok() && !absl::IsNotFound(earlier.status())) {
+        return earlier.status();
+      }
+    }
     BOTCORE_ASSIGN_OR_RETURN(PortfolioBook book, portfolios->Open(r.owner));
     const Instrument* instrument = book.FindInstrument(arg.symbol);
     if (instrument == nullptr) {
@@ -1083,42 +1165,12 @@ struct Bot::Impl final : public OutboxTarget {
       return Say(absl::StrCat("The advisor says HOLD ", rec.symbol, ". ",
                               rec.rationale.substr(0, 1000)));
     }
-    // The user's own (tighter) limits first; the desk then reviews against
-    // the admin's.
-    RiskVerdict own_verdict = risk->Review(rec, book, *price, context.now, own);
-    if (!own_verdict.allowed()) {
-      Observe("refused");
-      return Say(
-          absl::StrCat("Not proposed (your limits): ", own_verdict.Summary()));
-    }
-    rec.quantity = own_verdict.order.quantity;
-    rec.percent = 0;
-    rec.stop_loss = own_verdict.order.stop_loss;
-    rec.take_profit = own_verdict.order.take_profit;
+    // The desk reviews it with the user's own limits (limits_of).
     BOTCORE_ASSIGN_OR_RETURN(StoredRecommendation stored,
-                             desk->Propose(r.owner, rec, *price));
-    if (stored.status != RecommendationStatus::kPending) {
-      Observe("refused");
-      return Say(absl::StrCat("Not proposed: ", stored.verdict.Summary()));
-    }
-    Observe("proposed");
-    const Order& o = stored.verdict.order;
-    std::string text = absl::StrCat(
-        ToAbsl(TradeActionName(stored.recommendation.action)), " ", o.quantity,
-        " ", o.symbol, " at about ", o.price.ToString());
-    if (o.stop_loss) absl::StrAppend(&text, ", stop ", o.stop_loss->ToString());
-    if (o.take_profit) {
-      absl::StrAppend(&text, ", target ", o.take_profit->ToString());
-    }
-    absl::StrAppend(&text, "\nConfidence ", stored.recommendation.confidence,
-                    "%. ", stored.recommendation.rationale.substr(0, 1000),
-                    "\nRisk: ", stored.verdict.Summary(), "\nValid until ",
-                    TimeText(stored.expires_at), ".");
-    Answer a = Say(std::move(text));
-    const std::string& id = stored.recommendation.id;
-    a.keyboard = {{{.text = "Confirm", .callback_data = "rc:" + id},
-                   {.text = "Reject", .callback_data = "rr:" + id}}};
-    return a;
+                             desk->Propose(r.owner, rec, *price, proposal_id));
+    Observe(stored.status == RecommendationStatus::kPending ? "proposed"
+                                                            : "refused");
+    return ShowProposal(stored);
   }
 
   // Returns false when handling failed on our side.
@@ -1163,7 +1215,15 @@ struct Bot::Impl final : public OutboxTarget {
       } else if (absl::IsFailedPrecondition(trade.status())) {
         Observe("refused");
         toast = "Not executed.";
-        reply = absl::StrCat("Not executed: ", trade.status().message());
+        absl::StatusOr<StoredRecommendation> now = desk->Get(data);
+        if (now.ok() && now->status == RecommendationStatus::kRefused) {
+          reply = absl::StrCat(
+              "Not executed: your risk limits refuse it now (/risk shows "
+              "them): ",
+              now->verdict.Summary());
+        } else {
+          reply = absl::StrCat("Not executed: ", trade.status().message());
+        }
       } else {
         failed = true;
         ReportError("confirm", trade.status());
@@ -1938,29 +1998,26 @@ struct Bot::Impl final : public OutboxTarget {
           MarketPrice(instrument, options.book.initial_cash.scale());
       if (absl::IsNotFound(price.status())) continue;
       BOTCORE_RETURN_IF_ERROR(price.status());
-      BOTCORE_ASSIGN_OR_RETURN(
-          std::vector<PositionExit> exits,
-          portfolios->OnPrice(instrument.symbol,
-                              {*price, *price, *price, *price}));
-      if (exits.empty()) continue;
+      // Each exit's notice is queued in the exit's own transaction.
       BOTCORE_RETURN_IF_ERROR(
-          options.database->Transact([&](SqlTransaction& tx) -> absl::Status {
-            for (const PositionExit& e : exits) {
-              BOTCORE_RETURN_IF_ERROR(outbox->Enqueue(
-                  tx,
-                  {absl::StrCat("trade.exit:", e.owner, ":", e.trade.sequence),
-                   "trade.exit",
-                   internal::JsonObject(
-                       {{"owner", e.owner},
-                        {"symbol", e.trade.symbol},
-                        {"quantity", absl::StrCat(e.trade.quantity)},
-                        {"price", e.trade.price.ToString()},
-                        {"pnl", e.trade.realized_pnl.ToString()},
-                        {"reason", std::string(ToAbsl(
-                                       TradeReasonName(e.trade.reason)))}})}));
-            }
-            return absl::OkStatus();
-          }));
+          portfolios
+              ->OnPrice(
+                  instrument.symbol, {*price, *price, *price, *price},
+                  [this](SqlTransaction& tx, const PositionExit& e) {
+                    return outbox->Enqueue(
+                        tx, {absl::StrCat("trade.exit:", e.owner, ":",
+                                          e.trade.sequence),
+                             "trade.exit",
+                             internal::JsonObject(
+                                 {{"owner", e.owner},
+                                  {"symbol", e.trade.symbol},
+                                  {"quantity", absl::StrCat(e.trade.quantity)},
+                                  {"price", e.trade.price.ToString()},
+                                  {"pnl", e.trade.realized_pnl.ToString()},
+                                  {"reason", std::string(ToAbsl(TradeReasonName(
+                                                 e.trade.reason)))}})});
+                  })
+              .status());
     }
     return absl::OkStatus();
   }
@@ -2096,6 +2153,9 @@ struct Bot::Impl final : public OutboxTarget {
           .Execute("DELETE FROM bot_sessions WHERE updated_at < ?", {cutoff})
           .status();
     }));
+    // Failed notifications stay for /admin until retried.
+    BOTCORE_RETURN_IF_ERROR(
+        outbox->PurgeDelivered(absl::FromUnixMicros(cutoff)).status());
     BOTCORE_RETURN_IF_ERROR(ledger->ExpirePendingTransfers().status());
     return desk->ExpireDue().status();
   }
@@ -2353,6 +2413,10 @@ absl::StatusOr<std::unique_ptr<Bot>> Bot::Create(const BotOptions& options) {
   rdo.risk = impl->risk.get();
   rdo.expiry = o.recommendation_expiry;
   rdo.limits = o.limits;
+  rdo.limits_of = [im = impl.get()](SqlTransaction& tx,
+                                    std::string_view owner) {
+    return im->LimitsIn(tx, owner);
+  };
   BOTCORE_ASSIGN_OR_RETURN(impl->desk, RecommendationDesk::Create(rdo));
   BOTCORE_ASSIGN_OR_RETURN(impl->journal,
                            SignalJournal::Create({.database = db}));
