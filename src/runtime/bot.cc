@@ -9,6 +9,7 @@
 #include <deque>
 #include <limits>
 #include <map>
+#include <random>
 #include <set>
 #include <string>
 #include <thread>
@@ -244,6 +245,9 @@ ComponentSchema BotSchema() { return {"bot", kBotMigrations}; }
 
 struct Bot::Impl final : public OutboxTarget {
   BotOptions options;
+  // Names what unclaimed updates create (ProposalId, WithdrawalId): 8 random
+  // hex digits per Bot.
+  std::string run_key;
   std::unique_ptr<Ledger> ledger;
   std::unique_ptr<Outbox> outbox;
   std::unique_ptr<ReferralEngine> referral;
@@ -1064,13 +1068,22 @@ struct Bot::Impl final : public OutboxTarget {
       options.observer->OnRecommendation(outcome);
   }
 
-  // The proposal a /recommend message makes: keyed on the message when
-  // updates are claimed (ids that survive restarts), so the update handled
-  // again after a crash or a failed answer finds the first proposal; "" (a
-  // new id) otherwise.
+  // What a request creates is named after the request, so that the update
+  // handled again (after a crash or a failed answer) finds it instead of
+  // creating it twice. Claimed updates have ids that survive restarts;
+  // unclaimed ones (the console's) restart with the process, so their names
+  // carry `run_key`, drawn anew by each Bot.
   std::string ProposalId(const Request& r) const {
-    if (!options.claim_updates || r.message_id == 0) return "";
+    if (!options.claim_updates || r.message_id == 0) {
+      return absl::StrCat("c", run_key, "_", r.update_id);
+    }
     return absl::StrCat("m", r.chat_id, "_", r.message_id);
+  }
+  std::string WithdrawalId(const Request& r) const {
+    if (!options.claim_updates) {
+      return absl::StrCat("w", run_key, "-", r.update_id);
+    }
+    return absl::StrCat("w", r.update_id);
   }
 
   // What the user is shown of a stored proposal.
@@ -1610,7 +1623,7 @@ struct Bot::Impl final : public OutboxTarget {
       return Say(absl::StrCat("The amount must be positive. ", usage));
     }
     WithdrawalRequest req;
-    req.id = absl::StrCat("w", r.update_id);
+    req.id = WithdrawalId(r);
     req.user_id = r.owner;
     req.amount = *amount;
     req.destination = args[1];
@@ -2346,6 +2359,7 @@ absl::StatusOr<std::unique_ptr<Bot>> Bot::Create(const BotOptions& options) {
   auto impl = std::make_unique<Impl>();
   impl->options = options;
   BotOptions& o = impl->options;
+  impl->run_key = absl::StrFormat("%08x", std::random_device{}());
   Database* db = o.database;
   if (o.instance_id.empty()) {
     char host[256] = {};

@@ -1135,6 +1135,40 @@ TEST_SUITE("bot") {
       }
     }
   }
+
+  TEST_CASE("unclaimed updates of a later run create their own withdrawals") {
+    Harness h(testing::FreshSqliteUrl());
+    RecordingMessenger messenger;
+    const std::string withdraw = absl::StrCat("/withdraw 0.2 ", kPayoutAddress);
+    {
+      // A console run: update ids restart with every run.
+      std::unique_ptr<Bot> bot =
+          h.Make(&messenger, [](BotOptions& o) { o.claim_updates = false; });
+      REQUIRE(bot->HandleUpdate(TextUpdate(1, kBob, "/start")));
+      REQUIRE(bot->HandleUpdate(
+          TextUpdate(2, kBob, absl::StrCat("/wallet ", kBobWallet))));
+      ASSIGN_OR_REQUIRE(Amount one, Amount::Parse("1", 18));
+      h.chain.MineBlock({{std::string(kUsdt), absl::AsciiStrToLower(kBobWallet),
+                          absl::AsciiStrToLower(kSystemWallet), one}});
+      h.chain.MineBlocks(12);
+      for (int i = 0; i < 3; ++i) {
+        h.clock.Advance(absl::Minutes(1));
+        REQUIRE(bot->RunDueJobs().ok());
+      }
+      REQUIRE(bot->HandleUpdate(TextUpdate(3, kBob, "/balance")));
+      REQUIRE(absl::StrContains(messenger.last_text(), "Balance: 1 USDT"));
+      REQUIRE(bot->HandleUpdate(TextUpdate(4, kBob, withdraw)));
+      CHECK(absl::StrContains(messenger.last_text(), "requested"));
+    }
+    std::unique_ptr<Bot> bot =
+        h.Make(&messenger, [](BotOptions& o) { o.claim_updates = false; });
+    REQUIRE(bot->HandleUpdate(TextUpdate(4, kBob, withdraw)));
+    CHECK(absl::StrContains(messenger.last_text(), "requested"));
+    REQUIRE(bot->HandleUpdate(TextUpdate(5, kAdmin, "/admin")));
+    CHECK(absl::StrContains(messenger.last_text(), "Pending withdrawals: 2"));
+    REQUIRE(bot->HandleUpdate(TextUpdate(6, kBob, "/balance")));
+    CHECK(absl::StrContains(messenger.last_text(), "available 0.6"));
+  }
 }
 
 }  // namespace
