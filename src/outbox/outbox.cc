@@ -252,22 +252,9 @@ absl::StatusOr<int64_t> Outbox::PurgeDelivered(absl::Time before,
     return absl::InvalidArgumentError(absl::StrCat(
         "outbox purge batch size ", batch_size, " is not positive"));
   }
-  int64_t purged = 0;
-  while (true) {
-    int64_t deleted = 0;
-    BOTCORE_RETURN_IF_ERROR(
-        options_.database->Transact([&](SqlTransaction& tx) -> absl::Status {
-          BOTCORE_ASSIGN_OR_RETURN(
-              deleted,
-              tx.Execute("DELETE FROM outbox_messages WHERE id IN (SELECT id"
-                         " FROM outbox_messages WHERE state = 'delivered'"
-                         " AND delivered_at < ? ORDER BY id LIMIT ?)",
-                         {absl::ToUnixMicros(before), int64_t{batch_size}}));
-          return absl::OkStatus();
-        }));
-    purged += deleted;
-    if (deleted < batch_size) return purged;
-  }
+  return internal::DeleteInBatches(*options_.database, "outbox_messages", "id",
+                                   "state = 'delivered' AND delivered_at < ?",
+                                   {absl::ToUnixMicros(before)}, batch_size);
 }
 
 absl::Status Outbox::Retry(int64_t id) {

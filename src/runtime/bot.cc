@@ -41,6 +41,7 @@
 #include "botcore/signals/signal_journal.h"
 #include "internal/json_text.h"
 #include "internal/schema.h"
+#include "internal/sql_text.h"
 #include "internal/status_macros.h"
 #include "internal/strings.h"
 #include "runtime/equity_chart.h"
@@ -89,6 +90,9 @@ constexpr Migration kBotMigrations[] = {
 // kMaxUpdateAttempts times in all.
 constexpr absl::Duration kUpdateRetryDelay = absl::Seconds(5);
 constexpr int kMaxUpdateAttempts = 5;
+
+// Rows the cleanup job deletes per transaction.
+constexpr int kCleanupBatch = 500;
 
 // Longest argument text accepted (a broadcast may be longer).
 constexpr size_t kMaxArgumentLength = 200;
@@ -1230,10 +1234,10 @@ struct Bot::Impl final : public OutboxTarget {
         toast = "Not executed.";
         absl::StatusOr<StoredRecommendation> now = desk->Get(data);
         if (now.ok() && now->status == RecommendationStatus::kRefused) {
-          reply = absl::StrCat(
-              "Not executed: your risk limits refuse it now (/risk shows "
-              "them): ",
-              now->verdict.Summary());
+          // Reviewed again with the user's limits as they are now.
+          reply = absl::StrCat("Not executed: the risk check refuses it now: ",
+                               now->verdict.Summary(),
+                               ". /risk shows your limits.");
         } else {
           reply = absl::StrCat("Not executed: ", trade.status().message());
         }
@@ -2156,19 +2160,21 @@ struct Bot::Impl final : public OutboxTarget {
   absl::Status Cleanup() {
     const int64_t cutoff =
         absl::ToUnixMicros(options.clock->Now() - options.retention);
-    BOTCORE_RETURN_IF_ERROR(options.database->Transact([&](SqlTransaction& tx) {
-      BOTCORE_RETURN_IF_ERROR(
-          tx.Execute("DELETE FROM bot_updates WHERE state = 'done' AND "
-                     "claimed_at < ?",
-                     {cutoff})
-              .status());
-      return tx
-          .Execute("DELETE FROM bot_sessions WHERE updated_at < ?", {cutoff})
-          .status();
-    }));
+    // In batches, each its own transaction: updates, sessions and
+    // notifications pile up by the million at a busy bot's rates.
+    BOTCORE_RETURN_IF_ERROR(
+        internal::DeleteInBatches(*options.database, "bot_updates", "update_id",
+                                  "state = 'done' AND claimed_at < ?", {cutoff},
+                                  kCleanupBatch)
+            .status());
+    BOTCORE_RETURN_IF_ERROR(
+        internal::DeleteInBatches(*options.database, "bot_sessions", "chat_id",
+                                  "updated_at < ?", {cutoff}, kCleanupBatch)
+            .status());
     // Failed notifications stay for /admin until retried.
     BOTCORE_RETURN_IF_ERROR(
-        outbox->PurgeDelivered(absl::FromUnixMicros(cutoff)).status());
+        outbox->PurgeDelivered(absl::FromUnixMicros(cutoff), kCleanupBatch)
+            .status());
     BOTCORE_RETURN_IF_ERROR(ledger->ExpirePendingTransfers().status());
     return desk->ExpireDue().status();
   }

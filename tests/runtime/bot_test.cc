@@ -979,9 +979,8 @@ TEST_SUITE("bot") {
         CHECK(absl::StrContains(messenger.last_text(), "Executed: BUY"));
         REQUIRE(bot->HandleUpdate(CallbackUpdate(6, kBob, second)));
         CHECK(messenger.answers().back() == "Not executed.");
-        CHECK(
-            absl::StrContains(messenger.last_text(),
-                              "Not executed: your risk limits refuse it now"));
+        CHECK(absl::StrContains(messenger.last_text(),
+                                "Not executed: the risk check refuses it now"));
         CHECK(absl::StrContains(messenger.last_text(), "trades_per_day"));
         REQUIRE(bot->HandleUpdate(TextUpdate(7, kBob, "/portfolio")));
         CHECK(absl::StrContains(messenger.last_text(), "Trades: 1"));
@@ -1168,6 +1167,50 @@ TEST_SUITE("bot") {
     CHECK(absl::StrContains(messenger.last_text(), "Pending withdrawals: 2"));
     REQUIRE(bot->HandleUpdate(TextUpdate(6, kBob, "/balance")));
     CHECK(absl::StrContains(messenger.last_text(), "available 0.6"));
+  }
+
+  TEST_CASE("cleanup deletes old handled updates in batches") {
+    for (const std::string& url : testing::FreshDatabaseUrls()) {
+      CAPTURE(url);
+      Harness h(url);
+      ObservedDatabase db(h.db.get());
+      RecordingMessenger messenger;
+      std::unique_ptr<Bot> bot =
+          h.Make(&messenger, [&](BotOptions& o) { o.database = &db; });
+      // 1 200 updates handled long ago, one being handled now.
+      const int64_t long_ago =
+          absl::ToUnixMicros(h.clock.Now() - absl::Hours(24 * 40));
+      REQUIRE_OK(h.db->Transact([&](SqlTransaction& tx) -> absl::Status {
+        for (int64_t id = 1; id <= 1200; id += 100) {
+          std::string sql =
+              "INSERT INTO bot_updates (update_id, state, owner, claimed_at) "
+              "VALUES ";
+          std::vector<SqlValue> params;
+          for (int64_t k = id; k < id + 100; ++k) {
+            absl::StrAppend(&sql, k == id ? "" : ", ", "(?, 'done', 'x', ?)");
+            params.emplace_back(k);
+            params.emplace_back(long_ago);
+          }
+          absl::Status s = tx.Execute(sql, params).status();
+          if (!s.ok()) return s;
+        }
+        return tx
+            .Execute(
+                "INSERT INTO bot_updates (update_id, state, owner, "
+                "claimed_at) VALUES (5000, 'claimed', 'x', ?)",
+                {long_ago})
+            .status();
+      }));
+      db.TakeExecuted();
+      REQUIRE(bot->RunDueJobs().ok());  // cleanup among them
+      int deletes = 0;
+      for (const std::string& sql : db.TakeExecuted()) {
+        if (absl::StrContains(sql, "DELETE FROM bot_updates")) ++deletes;
+      }
+      CHECK(deletes == 3);  // 500, 500, 200
+      CHECK(Count(*h.db, "SELECT COUNT(*) FROM bot_updates WHERE owner = ?",
+                  std::string("x")) == 1);  // the claimed one stays
+    }
   }
 }
 
