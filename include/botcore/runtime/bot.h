@@ -162,7 +162,11 @@ struct BotOptions {
   // Paper portfolios: initial cash, commission, instruments. Default:
   // PortfolioBookOptions{} (100 000 RUB, GAZP lot 10 step 0.01).
   PortfolioBookOptions book;
-  // Risk limits every user gets. Default: RiskLimits{}.
+  // Risk limits every user gets, and the bounds of /risk: a user may tighten
+  // max position, trades per day and daily loss; proposals and confirmations
+  // are reviewed with the user's limits as they are at that moment (a choice
+  // looser than a since tightened bound gives way to it).
+  // Default: RiskLimits{}.
   RiskLimits limits;
   // The exchange calendar. Default: the MOEX main session.
   ExchangeCalendar calendar;
