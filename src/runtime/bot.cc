@@ -1182,7 +1182,16 @@ struct Bot::Impl final : public OutboxTarget {
       return Say(absl::StrCat("The advisor says HOLD ", rec.symbol, ". ",
                               rec.rationale.substr(0, 1000)));
     }
-    // The desk reviews it with the user's own limits (limits_of).
+    // Pin the size and levels the user is shown, so that Confirm executes
+    // what they saw (or refuses it). The desk reviews it again with the
+    // user's limits (limits_of) when storing it, and at Confirm.
+    RiskVerdict sized = risk->Review(rec, book, *price, context.now, own);
+    if (sized.allowed()) {
+      rec.quantity = sized.order.quantity;
+      rec.percent = 0;
+      rec.stop_loss = sized.order.stop_loss;
+      rec.take_profit = sized.order.take_profit;
+    }
     BOTCORE_ASSIGN_OR_RETURN(StoredRecommendation stored,
                              desk->Propose(r.owner, rec, *price, proposal_id));
     Observe(stored.status == RecommendationStatus::kPending ? "proposed"
