@@ -7,6 +7,7 @@
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
+#include "internal/status_macros.h"
 #include "internal/strings.h"
 
 namespace botcore::internal {
@@ -114,6 +115,29 @@ absl::Status ForEachInList(
     if (absl::Status s = fn(list); !s.ok()) return s;
   }
   return absl::OkStatus();
+}
+
+absl::StatusOr<int64_t> DeleteInBatches(Database& db, std::string_view table,
+                                        std::string_view key,
+                                        std::string_view condition,
+                                        std::vector<SqlValue> params,
+                                        int batch_size) {
+  const std::string sql = absl::StrCat(
+      "DELETE FROM ", ToAbsl(table), " WHERE ", ToAbsl(key), " IN (SELECT ",
+      ToAbsl(key), " FROM ", ToAbsl(table), " WHERE ", ToAbsl(condition),
+      " ORDER BY ", ToAbsl(key), " LIMIT ?)");
+  params.emplace_back(int64_t{batch_size});
+  int64_t total = 0;
+  while (true) {
+    int64_t deleted = 0;
+    BOTCORE_RETURN_IF_ERROR(
+        db.Transact([&](SqlTransaction& tx) -> absl::Status {
+          BOTCORE_ASSIGN_OR_RETURN(deleted, tx.Execute(sql, params));
+          return absl::OkStatus();
+        }));
+    total += deleted;
+    if (deleted < batch_size) return total;
+  }
 }
 
 }  // namespace botcore::internal

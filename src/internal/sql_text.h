@@ -11,6 +11,7 @@
 
 #include "absl/functional/function_ref.h"
 #include "absl/status/status.h"
+#include "absl/status/statusor.h"
 #include "absl/types/span.h"
 #include "botcore/ports/database.h"
 
@@ -46,6 +47,17 @@ absl::Status ForEachChunk(
 absl::Status ForEachInList(
     absl::Span<const SqlValue> items,
     absl::FunctionRef<absl::Status(absl::Span<const SqlValue> list)> fn);
+
+// Deletes the rows of `table` matching `condition` (SQL after WHERE, its '?'
+// bound to `params`), `batch_size` rows per transaction in the order of
+// `key` (a unique column), until none is left: a large purge never holds the
+// write lock for long. Returns how many rows were deleted. Errors: storage
+// errors (the batches deleted before stay deleted).
+absl::StatusOr<int64_t> DeleteInBatches(Database& db, std::string_view table,
+                                        std::string_view key,
+                                        std::string_view condition,
+                                        std::vector<SqlValue> params,
+                                        int batch_size);
 
 }  // namespace botcore::internal
 

@@ -31,6 +31,11 @@ CREATE TABLE outbox_messages (
   created_at BIGINT NOT NULL);
 CREATE INDEX outbox_messages_due ON outbox_messages (state, next_attempt_at)
 )sql"},
+    {2, "delivery times, for purging delivered messages",
+     // Messages delivered before: their last claim time stands in.
+     "ALTER TABLE outbox_messages ADD COLUMN delivered_at BIGINT;"
+     "UPDATE outbox_messages SET delivered_at = next_attempt_at"
+     " WHERE state = 'delivered'"},
 };
 
 constexpr char kColumns[] =
@@ -186,8 +191,9 @@ absl::StatusOr<DeliveryReport> Outbox::DeliverDue(OutboxTarget& target,
             return tx
                 .Execute(
                     "UPDATE outbox_messages SET state = 'delivered',"
-                    " attempts = attempts + 1, last_error = '' WHERE id = ?",
-                    {entry.id})
+                    " attempts = attempts + 1, last_error = '',"
+                    " delivered_at = ? WHERE id = ?",
+                    {absl::ToUnixMicros(done), entry.id})
                 .status();
           }
           const int attempts = entry.attempts + 1;
@@ -238,6 +244,17 @@ absl::StatusOr<std::vector<OutboxEntry>> Outbox::List(OutboxState state,
       },
       kReadOnlyTransaction));
   return entries;
+}
+
+absl::StatusOr<int64_t> Outbox::PurgeDelivered(absl::Time before,
+                                               int batch_size) {
+  if (batch_size < 1) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "outbox purge batch size ", batch_size, " is not positive"));
+  }
+  return internal::DeleteInBatches(*options_.database, "outbox_messages", "id",
+                                   "state = 'delivered' AND delivered_at < ?",
+                                   {absl::ToUnixMicros(before)}, batch_size);
 }
 
 absl::Status Outbox::Retry(int64_t id) {

@@ -387,7 +387,8 @@ absl::StatusOr<Trade> Portfolios::Execute(std::string_view owner,
 }
 
 absl::StatusOr<std::vector<PositionExit>> Portfolios::OnPrice(
-    std::string_view symbol, const BarPrices& prices) {
+    std::string_view symbol, const BarPrices& prices,
+    const PositionExitHook& on_exit) {
   const int scale = options_.book.initial_cash.scale();
   for (const Amount* p :
        {&prices.open, &prices.high, &prices.low, &prices.last}) {
@@ -429,7 +430,9 @@ absl::StatusOr<std::vector<PositionExit>> Portfolios::OnPrice(
             BOTCORE_ASSIGN_OR_RETURN(Trade t, book.Execute(*order, now));
             exit = std::move(t);
           }
-          return SaveIn(tx, owner, book, loaded, now);
+          BOTCORE_RETURN_IF_ERROR(SaveIn(tx, owner, book, loaded, now));
+          if (exit && on_exit) return on_exit(tx, PositionExit{owner, *exit});
+          return absl::OkStatus();
         }));
     if (exit) exits.push_back(PositionExit{owner, *std::move(exit)});
   }

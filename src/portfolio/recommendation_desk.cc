@@ -1,8 +1,10 @@
 #include "botcore/portfolio/recommendation_desk.h"
 
+#include <algorithm>
 #include <random>
 #include <utility>
 
+#include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_split.h"
@@ -242,6 +244,12 @@ const RiskLimits& RecommendationDesk::LimitsFor(std::string_view owner) const {
   return it == options_.owner_limits.end() ? options_.limits : it->second;
 }
 
+absl::StatusOr<RiskLimits> RecommendationDesk::ReviewLimits(
+    SqlTransaction& tx, std::string_view owner) const {
+  if (options_.limits_of) return options_.limits_of(tx, owner);
+  return LimitsFor(owner);
+}
+
 std::string RecommendationDesk::NewId() {
   absl::MutexLock lock(&mu_);
   // splitmix64: distinct ids from one random seed; 16 hex digits keep the
@@ -254,24 +262,48 @@ std::string RecommendationDesk::NewId() {
 
 absl::StatusOr<StoredRecommendation> RecommendationDesk::Propose(
     std::string_view owner, Recommendation recommendation,
-    const Amount& market_price) {
+    const Amount& market_price, std::string_view id) {
   if (owner.empty())
     return absl::InvalidArgumentError("recommendation owner is empty");
+  const bool id_valid =
+      id.size() <= 48 && std::all_of(id.begin(), id.end(), [](char c) {
+        return absl::ascii_isalnum(static_cast<unsigned char>(c)) || c == '_' ||
+               c == '-';
+      });
+  if (!id_valid) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("recommendation id \"", ToAbsl(id.substr(0, 60)),
+                     "\" is not 1-48 of A-Z, a-z, 0-9, '_', '-'"));
+  }
   Portfolios& portfolios = *options_.portfolios;
   const absl::Time now = portfolios.clock().Now();
-  recommendation.id = NewId();
+  recommendation.id = id.empty() ? NewId() : std::string(id);
   if (recommendation.time == absl::Time()) recommendation.time = now;
   StoredRecommendation stored;
   BOTCORE_RETURN_IF_ERROR(portfolios.database().Transact([&](SqlTransaction& tx)
                                                              -> absl::Status {
+    if (!id.empty()) {
+      BOTCORE_ASSIGN_OR_RETURN(std::optional<StoredRecommendation> found,
+                               Find(tx, id));
+      if (found && found->owner != owner) {
+        return absl::AlreadyExistsError(
+            absl::StrCat("recommendation id \"", ToAbsl(id),
+                         "\" is taken by another owner"));
+      }
+      if (found) {
+        stored = *std::move(found);
+        return absl::OkStatus();
+      }
+    }
     BOTCORE_ASSIGN_OR_RETURN(PortfolioBook book,
                              portfolios.LoadIn(tx, owner, now));
+    BOTCORE_ASSIGN_OR_RETURN(RiskLimits limits, ReviewLimits(tx, owner));
     stored = StoredRecommendation{};
     stored.owner = std::string(owner);
     stored.recommendation = recommendation;
     stored.market_price = market_price;
-    stored.verdict = options_.risk->Review(recommendation, book, market_price,
-                                           now, LimitsFor(owner));
+    stored.verdict =
+        options_.risk->Review(recommendation, book, market_price, now, limits);
     stored.status = stored.verdict.allowed() ? RecommendationStatus::kPending
                                              : RecommendationStatus::kRefused;
     stored.created_at = now;
@@ -353,8 +385,9 @@ absl::StatusOr<Trade> RecommendationDesk::Confirm(std::string_view owner,
     BOTCORE_ASSIGN_OR_RETURN(PortfolioBook book,
                              portfolios.LoadIn(tx, owner, now));
     const int64_t loaded = book.state().trade_count;
-    RiskVerdict verdict = options_.risk->Review(
-        found->recommendation, book, market_price, now, LimitsFor(owner));
+    BOTCORE_ASSIGN_OR_RETURN(RiskLimits limits, ReviewLimits(tx, owner));
+    RiskVerdict verdict = options_.risk->Review(found->recommendation, book,
+                                                market_price, now, limits);
     if (!verdict.allowed()) {
       outcome = Outcome::kRefused;
       why = verdict.Summary();

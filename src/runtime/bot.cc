@@ -9,6 +9,7 @@
 #include <deque>
 #include <limits>
 #include <map>
+#include <random>
 #include <set>
 #include <string>
 #include <thread>
@@ -40,6 +41,7 @@
 #include "botcore/signals/signal_journal.h"
 #include "internal/json_text.h"
 #include "internal/schema.h"
+#include "internal/sql_text.h"
 #include "internal/status_macros.h"
 #include "internal/strings.h"
 #include "runtime/equity_chart.h"
@@ -88,6 +90,9 @@ constexpr Migration kBotMigrations[] = {
 // kMaxUpdateAttempts times in all.
 constexpr absl::Duration kUpdateRetryDelay = absl::Seconds(5);
 constexpr int kMaxUpdateAttempts = 5;
+
+// Rows the cleanup job deletes per transaction.
+constexpr int kCleanupBatch = 500;
 
 // Longest argument text accepted (a broadcast may be longer).
 constexpr size_t kMaxArgumentLength = 200;
@@ -227,6 +232,8 @@ Answer Say(std::string text) { return Answer{std::move(text), {}, {}, {}}; }
 struct Request {
   int64_t update_id = 0;
   int64_t chat_id = 0;
+  // The message's id in its chat; 0 for button presses.
+  int64_t message_id = 0;
   int64_t user_id = 0;
   std::string owner;
   std::string command;  // without '/', lower case; "" for plain text
@@ -242,6 +249,9 @@ ComponentSchema BotSchema() { return {"bot", kBotMigrations}; }
 
 struct Bot::Impl final : public OutboxTarget {
   BotOptions options;
+  // Names what unclaimed updates create (ProposalId, WithdrawalId): 8 random
+  // hex digits per Bot.
+  std::string run_key;
   std::unique_ptr<Ledger> ledger;
   std::unique_ptr<Outbox> outbox;
   std::unique_ptr<ReferralEngine> referral;
@@ -451,23 +461,38 @@ struct Bot::Impl final : public OutboxTarget {
     }
     ClaimResult result{Claim::kHandle, false};
     if (from == nullptr || r.user_id == 0) return result;
-    BOTCORE_RETURN_IF_ERROR(
-        tx.Execute(
-              "INSERT INTO bot_users (user_id, chat_id, username, "
-              "first_name, registered_at, active, banned) "
-              "VALUES (?, ?, ?, ?, ?, 1, 0) ON CONFLICT (user_id) DO "
-              "UPDATE SET chat_id = excluded.chat_id, username = "
-              "excluded.username, first_name = excluded.first_name, "
-              "active = 1",
-              {r.user_id, r.chat_id, from->username, from->first_name, now})
-            .status());
+    // A known user is written only when the chat, the names or the active
+    // mark changed: most updates come from users the bot knows as they are.
     BOTCORE_ASSIGN_OR_RETURN(
         std::vector<SqlRow> rows,
-        tx.Query("SELECT banned FROM bot_users WHERE user_id = ?",
+        tx.Query("SELECT chat_id, username, first_name, active, banned FROM "
+                 "bot_users WHERE user_id = ?",
                  {r.user_id}));
-    if (!rows.empty()) {
-      BOTCORE_ASSIGN_OR_RETURN(int64_t banned, rows[0].Int64(0));
-      result.second = banned != 0;
+    if (rows.empty()) {
+      // Another instance may register the same user at once: its row wins.
+      BOTCORE_RETURN_IF_ERROR(
+          tx.Execute(
+                "INSERT INTO bot_users (user_id, chat_id, username, "
+                "first_name, registered_at, active, banned) "
+                "VALUES (?, ?, ?, ?, ?, 1, 0) "
+                "ON CONFLICT (user_id) DO NOTHING",
+                {r.user_id, r.chat_id, from->username, from->first_name, now})
+              .status());
+      return result;
+    }
+    BOTCORE_ASSIGN_OR_RETURN(int64_t chat, rows[0].Int64(0));
+    BOTCORE_ASSIGN_OR_RETURN(std::string username, rows[0].Text(1));
+    BOTCORE_ASSIGN_OR_RETURN(std::string first_name, rows[0].Text(2));
+    BOTCORE_ASSIGN_OR_RETURN(int64_t active, rows[0].Int64(3));
+    BOTCORE_ASSIGN_OR_RETURN(int64_t banned, rows[0].Int64(4));
+    result.second = banned != 0;
+    if (chat != r.chat_id || username != from->username ||
+        first_name != from->first_name || active != 1) {
+      BOTCORE_RETURN_IF_ERROR(
+          tx.Execute("UPDATE bot_users SET chat_id = ?, username = ?, "
+                     "first_name = ?, active = 1 WHERE user_id = ?",
+                     {r.chat_id, from->username, from->first_name, r.user_id})
+              .status());
     }
     return result;
   }
@@ -596,6 +621,7 @@ struct Bot::Impl final : public OutboxTarget {
     if ((update.kind == UpdateKind::kMessage) && update.message.has_value()) {
       const Message& m = *update.message;
       r.chat_id = m.chat.id;
+      r.message_id = m.message_id;
       if (m.from.has_value()) in.from = &*m.from;
       r.command = absl::AsciiStrToLower(m.command);
       r.args = m.command.empty() ? m.text : m.command_args;
@@ -995,33 +1021,46 @@ struct Bot::Impl final : public OutboxTarget {
     return on_step.Rescale(money_scale, RoundingMode::kHalfEven);
   }
 
-  // The user's own limits: the admin's, tightened where the user chose to.
+  // The user's own limits, read inside `tx`: the admin's, tightened where
+  // the user chose to. A choice looser than the admin's bound (the admin
+  // tightened it since) gives way to the bound. The desk reviews proposals
+  // and confirmations with these.
+  absl::StatusOr<RiskLimits> LimitsIn(SqlTransaction& tx,
+                                      std::string_view owner) const {
+    const RiskLimits& admin = options.limits;
+    RiskLimits limits = admin;
+    BOTCORE_ASSIGN_OR_RETURN(
+        std::vector<SqlRow> rows,
+        tx.Query("SELECT max_position_pct, trades_per_day, daily_loss "
+                 "FROM bot_risk_limits WHERE owner = ?",
+                 {owner}));
+    if (rows.empty()) return limits;
+    if (!rows[0].IsNull(0)) {
+      BOTCORE_ASSIGN_OR_RETURN(double pct, rows[0].Double(0));
+      limits.max_position_fraction =
+          std::min(pct / 100, admin.max_position_fraction.value_or(pct / 100));
+    }
+    if (!rows[0].IsNull(1)) {
+      BOTCORE_ASSIGN_OR_RETURN(int64_t n, rows[0].Int64(1));
+      limits.max_trades_per_day = static_cast<int>(
+          std::min<int64_t>(n, admin.max_trades_per_day.value_or(n)));
+    }
+    if (!rows[0].IsNull(2)) {
+      BOTCORE_ASSIGN_OR_RETURN(std::string text, rows[0].Text(2));
+      BOTCORE_ASSIGN_OR_RETURN(
+          Amount loss, Amount::Parse(text, options.book.initial_cash.scale()));
+      if (!admin.daily_loss_limit || loss < *admin.daily_loss_limit) {
+        limits.daily_loss_limit = loss;
+      }
+    }
+    return limits;
+  }
+
   absl::StatusOr<RiskLimits> LimitsOf(const std::string& owner) {
-    RiskLimits limits = options.limits;
+    RiskLimits limits;
     BOTCORE_RETURN_IF_ERROR(options.database->Transact(
         [&](SqlTransaction& tx) -> absl::Status {
-          limits = options.limits;
-          BOTCORE_ASSIGN_OR_RETURN(
-              std::vector<SqlRow> rows,
-              tx.Query("SELECT max_position_pct, trades_per_day, daily_loss "
-                       "FROM bot_risk_limits WHERE owner = ?",
-                       {owner}));
-          if (rows.empty()) return absl::OkStatus();
-          if (!rows[0].IsNull(0)) {
-            BOTCORE_ASSIGN_OR_RETURN(double pct, rows[0].Double(0));
-            limits.max_position_fraction = pct / 100;
-          }
-          if (!rows[0].IsNull(1)) {
-            BOTCORE_ASSIGN_OR_RETURN(int64_t n, rows[0].Int64(1));
-            limits.max_trades_per_day = static_cast<int>(n);
-          }
-          if (!rows[0].IsNull(2)) {
-            BOTCORE_ASSIGN_OR_RETURN(std::string text, rows[0].Text(2));
-            BOTCORE_ASSIGN_OR_RETURN(
-                Amount loss,
-                Amount::Parse(text, options.book.initial_cash.scale()));
-            limits.daily_loss_limit = loss;
-          }
+          BOTCORE_ASSIGN_OR_RETURN(limits, LimitsIn(tx, owner));
           return absl::OkStatus();
         },
         kReadOnlyTransaction));
@@ -1033,9 +1072,69 @@ struct Bot::Impl final : public OutboxTarget {
       options.observer->OnRecommendation(outcome);
   }
 
+  // What a request creates is named after the request, so that the update
+  // handled again (after a crash or a failed answer) finds it instead of
+  // creating it twice. Claimed updates have ids that survive restarts;
+  // unclaimed ones (the console's) restart with the process, so their names
+  // carry `run_key`, drawn anew by each Bot.
+  std::string ProposalId(const Request& r) const {
+    if (!options.claim_updates || r.message_id == 0) {
+      return absl::StrCat("c", run_key, "_", r.update_id);
+    }
+    return absl::StrCat("m", r.chat_id, "_", r.message_id);
+  }
+  std::string WithdrawalId(const Request& r) const {
+    if (!options.claim_updates) {
+      return absl::StrCat("w", run_key, "-", r.update_id);
+    }
+    return absl::StrCat("w", r.update_id);
+  }
+
+  // What the user is shown of a stored proposal.
+  Answer ShowProposal(const StoredRecommendation& stored) {
+    if (stored.status == RecommendationStatus::kRefused) {
+      return Say(absl::StrCat("Not proposed (risk limits, see /risk): ",
+                              stored.verdict.Summary()));
+    }
+    if (stored.status != RecommendationStatus::kPending) {
+      return Say(absl::StrCat("This recommendation is ",
+                              absl::AsciiStrToLower(ToAbsl(
+                                  RecommendationStatusName(stored.status))),
+                              ". /recommend asks for a new one."));
+    }
+    const Order& o = stored.verdict.order;
+    std::string text = absl::StrCat(
+        ToAbsl(TradeActionName(stored.recommendation.action)), " ", o.quantity,
+        " ", o.symbol, " at about ", o.price.ToString());
+    if (o.stop_loss) absl::StrAppend(&text, ", stop ", o.stop_loss->ToString());
+    if (o.take_profit) {
+      absl::StrAppend(&text, ", target ", o.take_profit->ToString());
+    }
+    absl::StrAppend(&text, "\nConfidence ", stored.recommendation.confidence,
+                    "%. ", stored.recommendation.rationale.substr(0, 1000),
+                    "\nRisk: ", stored.verdict.Summary(), "\nValid until ",
+                    TimeText(stored.expires_at), ".");
+    Answer a = Say(std::move(text));
+    const std::string& id = stored.recommendation.id;
+    a.keyboard = {{{.text = "Confirm", .callback_data = "rc:" + id},
+                   {.text = "Reject", .callback_data = "rr:" + id}}};
+    return a;
+  }
+
   absl::StatusOr<Answer> Recommend(const Request& r) {
     SymbolArg arg = SymbolFrom(r.args, "recommend", false);
     if (arg.error) return *arg.error;
+    const std::string proposal_id = ProposalId(r);
+    if (!proposal_id.empty()) {
+      // Handled before (the answer was lost): show the same proposal again.
+      absl::StatusOr<StoredRecommendation> earlier = desk->Get(proposal_id);
+      if (earlier.ok() && earlier->owner == r.owner) {
+        return ShowProposal(*earlier);
+      }
+      if (!earlier.ok() && !absl::IsNotFound(earlier.status())) {
+        return earlier.status();
+      }
+    }
     BOTCORE_ASSIGN_OR_RETURN(PortfolioBook book, portfolios->Open(r.owner));
     const Instrument* instrument = book.FindInstrument(arg.symbol);
     if (instrument == nullptr) {
@@ -1083,42 +1182,21 @@ struct Bot::Impl final : public OutboxTarget {
       return Say(absl::StrCat("The advisor says HOLD ", rec.symbol, ". ",
                               rec.rationale.substr(0, 1000)));
     }
-    // The user's own (tighter) limits first; the desk then reviews against
-    // the admin's.
-    RiskVerdict own_verdict = risk->Review(rec, book, *price, context.now, own);
-    if (!own_verdict.allowed()) {
-      Observe("refused");
-      return Say(
-          absl::StrCat("Not proposed (your limits): ", own_verdict.Summary()));
+    // Pin the size and levels the user is shown, so that Confirm executes
+    // what they saw (or refuses it). The desk reviews it again with the
+    // user's limits (limits_of) when storing it, and at Confirm.
+    RiskVerdict sized = risk->Review(rec, book, *price, context.now, own);
+    if (sized.allowed()) {
+      rec.quantity = sized.order.quantity;
+      rec.percent = 0;
+      rec.stop_loss = sized.order.stop_loss;
+      rec.take_profit = sized.order.take_profit;
     }
-    rec.quantity = own_verdict.order.quantity;
-    rec.percent = 0;
-    rec.stop_loss = own_verdict.order.stop_loss;
-    rec.take_profit = own_verdict.order.take_profit;
     BOTCORE_ASSIGN_OR_RETURN(StoredRecommendation stored,
-                             desk->Propose(r.owner, rec, *price));
-    if (stored.status != RecommendationStatus::kPending) {
-      Observe("refused");
-      return Say(absl::StrCat("Not proposed: ", stored.verdict.Summary()));
-    }
-    Observe("proposed");
-    const Order& o = stored.verdict.order;
-    std::string text = absl::StrCat(
-        ToAbsl(TradeActionName(stored.recommendation.action)), " ", o.quantity,
-        " ", o.symbol, " at about ", o.price.ToString());
-    if (o.stop_loss) absl::StrAppend(&text, ", stop ", o.stop_loss->ToString());
-    if (o.take_profit) {
-      absl::StrAppend(&text, ", target ", o.take_profit->ToString());
-    }
-    absl::StrAppend(&text, "\nConfidence ", stored.recommendation.confidence,
-                    "%. ", stored.recommendation.rationale.substr(0, 1000),
-                    "\nRisk: ", stored.verdict.Summary(), "\nValid until ",
-                    TimeText(stored.expires_at), ".");
-    Answer a = Say(std::move(text));
-    const std::string& id = stored.recommendation.id;
-    a.keyboard = {{{.text = "Confirm", .callback_data = "rc:" + id},
-                   {.text = "Reject", .callback_data = "rr:" + id}}};
-    return a;
+                             desk->Propose(r.owner, rec, *price, proposal_id));
+    Observe(stored.status == RecommendationStatus::kPending ? "proposed"
+                                                            : "refused");
+    return ShowProposal(stored);
   }
 
   // Returns false when handling failed on our side.
@@ -1163,7 +1241,15 @@ struct Bot::Impl final : public OutboxTarget {
       } else if (absl::IsFailedPrecondition(trade.status())) {
         Observe("refused");
         toast = "Not executed.";
-        reply = absl::StrCat("Not executed: ", trade.status().message());
+        absl::StatusOr<StoredRecommendation> now = desk->Get(data);
+        if (now.ok() && now->status == RecommendationStatus::kRefused) {
+          // Reviewed again with the user's limits as they are now.
+          reply = absl::StrCat("Not executed: the risk check refuses it now: ",
+                               now->verdict.Summary(),
+                               ". /risk shows your limits.");
+        } else {
+          reply = absl::StrCat("Not executed: ", trade.status().message());
+        }
       } else {
         failed = true;
         ReportError("confirm", trade.status());
@@ -1550,7 +1636,7 @@ struct Bot::Impl final : public OutboxTarget {
       return Say(absl::StrCat("The amount must be positive. ", usage));
     }
     WithdrawalRequest req;
-    req.id = absl::StrCat("w", r.update_id);
+    req.id = WithdrawalId(r);
     req.user_id = r.owner;
     req.amount = *amount;
     req.destination = args[1];
@@ -1938,29 +2024,26 @@ struct Bot::Impl final : public OutboxTarget {
           MarketPrice(instrument, options.book.initial_cash.scale());
       if (absl::IsNotFound(price.status())) continue;
       BOTCORE_RETURN_IF_ERROR(price.status());
-      BOTCORE_ASSIGN_OR_RETURN(
-          std::vector<PositionExit> exits,
-          portfolios->OnPrice(instrument.symbol,
-                              {*price, *price, *price, *price}));
-      if (exits.empty()) continue;
+      // Each exit's notice is queued in the exit's own transaction.
       BOTCORE_RETURN_IF_ERROR(
-          options.database->Transact([&](SqlTransaction& tx) -> absl::Status {
-            for (const PositionExit& e : exits) {
-              BOTCORE_RETURN_IF_ERROR(outbox->Enqueue(
-                  tx,
-                  {absl::StrCat("trade.exit:", e.owner, ":", e.trade.sequence),
-                   "trade.exit",
-                   internal::JsonObject(
-                       {{"owner", e.owner},
-                        {"symbol", e.trade.symbol},
-                        {"quantity", absl::StrCat(e.trade.quantity)},
-                        {"price", e.trade.price.ToString()},
-                        {"pnl", e.trade.realized_pnl.ToString()},
-                        {"reason", std::string(ToAbsl(
-                                       TradeReasonName(e.trade.reason)))}})}));
-            }
-            return absl::OkStatus();
-          }));
+          portfolios
+              ->OnPrice(
+                  instrument.symbol, {*price, *price, *price, *price},
+                  [this](SqlTransaction& tx, const PositionExit& e) {
+                    return outbox->Enqueue(
+                        tx, {absl::StrCat("trade.exit:", e.owner, ":",
+                                          e.trade.sequence),
+                             "trade.exit",
+                             internal::JsonObject(
+                                 {{"owner", e.owner},
+                                  {"symbol", e.trade.symbol},
+                                  {"quantity", absl::StrCat(e.trade.quantity)},
+                                  {"price", e.trade.price.ToString()},
+                                  {"pnl", e.trade.realized_pnl.ToString()},
+                                  {"reason", std::string(ToAbsl(TradeReasonName(
+                                                 e.trade.reason)))}})});
+                  })
+              .status());
     }
     return absl::OkStatus();
   }
@@ -2086,16 +2169,21 @@ struct Bot::Impl final : public OutboxTarget {
   absl::Status Cleanup() {
     const int64_t cutoff =
         absl::ToUnixMicros(options.clock->Now() - options.retention);
-    BOTCORE_RETURN_IF_ERROR(options.database->Transact([&](SqlTransaction& tx) {
-      BOTCORE_RETURN_IF_ERROR(
-          tx.Execute("DELETE FROM bot_updates WHERE state = 'done' AND "
-                     "claimed_at < ?",
-                     {cutoff})
-              .status());
-      return tx
-          .Execute("DELETE FROM bot_sessions WHERE updated_at < ?", {cutoff})
-          .status();
-    }));
+    // In batches, each its own transaction: updates, sessions and
+    // notifications pile up by the million at a busy bot's rates.
+    BOTCORE_RETURN_IF_ERROR(
+        internal::DeleteInBatches(*options.database, "bot_updates", "update_id",
+                                  "state = 'done' AND claimed_at < ?", {cutoff},
+                                  kCleanupBatch)
+            .status());
+    BOTCORE_RETURN_IF_ERROR(
+        internal::DeleteInBatches(*options.database, "bot_sessions", "chat_id",
+                                  "updated_at < ?", {cutoff}, kCleanupBatch)
+            .status());
+    // Failed notifications stay for /admin until retried.
+    BOTCORE_RETURN_IF_ERROR(
+        outbox->PurgeDelivered(absl::FromUnixMicros(cutoff), kCleanupBatch)
+            .status());
     BOTCORE_RETURN_IF_ERROR(ledger->ExpirePendingTransfers().status());
     return desk->ExpireDue().status();
   }
@@ -2286,6 +2374,7 @@ absl::StatusOr<std::unique_ptr<Bot>> Bot::Create(const BotOptions& options) {
   auto impl = std::make_unique<Impl>();
   impl->options = options;
   BotOptions& o = impl->options;
+  impl->run_key = absl::StrFormat("%08x", std::random_device{}());
   Database* db = o.database;
   if (o.instance_id.empty()) {
     char host[256] = {};
@@ -2353,6 +2442,10 @@ absl::StatusOr<std::unique_ptr<Bot>> Bot::Create(const BotOptions& options) {
   rdo.risk = impl->risk.get();
   rdo.expiry = o.recommendation_expiry;
   rdo.limits = o.limits;
+  rdo.limits_of = [im = impl.get()](SqlTransaction& tx,
+                                    std::string_view owner) {
+    return im->LimitsIn(tx, owner);
+  };
   BOTCORE_ASSIGN_OR_RETURN(impl->desk, RecommendationDesk::Create(rdo));
   BOTCORE_ASSIGN_OR_RETURN(impl->journal,
                            SignalJournal::Create({.database = db}));

@@ -114,6 +114,70 @@ TEST_SUITE("outbox") {
       CHECK(done.size() == 1);
     }
   }
+
+  TEST_CASE("delivered messages older than the cutoff are purged in batches") {
+    for (const std::string& url : testing::FreshDatabaseUrls()) {
+      CAPTURE(url);
+      testing::ManualClock clock;
+      ASSIGN_OR_REQUIRE(auto db, OpenDatabase(url));
+      OutboxOptions o;
+      o.database = db.get();
+      o.clock = &clock;
+      o.max_attempts = 1;
+      ASSIGN_OR_REQUIRE(auto outbox, Outbox::Create(o));
+      auto enqueue = [&](std::vector<OutboxMessage> messages) {
+        return db->Transact([&](SqlTransaction& tx) {
+          return outbox->EnqueueAll(tx, messages);
+        });
+      };
+      // Five delivered and one failed, long ago.
+      REQUIRE_OK(enqueue({{"old:f", "t", ""}}));
+      FlakyTarget failing(1);
+      REQUIRE(outbox->DeliverDue(failing, 10).ok());
+      REQUIRE_OK(enqueue({{"old:1", "t", ""},
+                          {"old:2", "t", ""},
+                          {"old:3", "t", ""},
+                          {"old:4", "t", ""},
+                          {"old:5", "t", ""}}));
+      FlakyTarget target(0);
+      ASSIGN_OR_REQUIRE(DeliveryReport r, outbox->DeliverDue(target, 10));
+      REQUIRE(r.delivered == 5);
+      // A day later: one delivered just now, one still pending.
+      clock.Advance(absl::Hours(24));
+      REQUIRE_OK(enqueue({{"new:1", "t", ""}}));
+      ASSIGN_OR_REQUIRE(r, outbox->DeliverDue(target, 10));
+      REQUIRE(r.delivered == 1);
+      clock.Advance(absl::Seconds(1));
+      REQUIRE_OK(enqueue({{"new:pending", "t", ""}}));
+
+      CHECK_STATUS_IS(outbox->PurgeDelivered(clock.Now(), 0).status(),
+                      kInvalidArgument);
+      // Two rows per transaction: three batches for five rows.
+      ASSIGN_OR_REQUIRE(int64_t purged,
+                        outbox->PurgeDelivered(clock.Now() - absl::Hours(1),
+                                               /*batch_size=*/2));
+      CHECK(purged == 5);
+      ASSIGN_OR_REQUIRE(std::vector<OutboxEntry> delivered,
+                        outbox->List(OutboxState::kDelivered));
+      REQUIRE(delivered.size() == 1);
+      CHECK(delivered[0].message.key == "new:1");
+      ASSIGN_OR_REQUIRE(std::vector<OutboxEntry> failed,
+                        outbox->List(OutboxState::kFailed));
+      REQUIRE(failed.size() == 1);
+      CHECK(failed[0].message.key == "old:f");
+      ASSIGN_OR_REQUIRE(std::vector<OutboxEntry> pending,
+                        outbox->List(OutboxState::kPending));
+      REQUIRE(pending.size() == 1);
+      CHECK(pending[0].message.key == "new:pending");
+      ASSIGN_OR_REQUIRE(purged,
+                        outbox->PurgeDelivered(clock.Now() - absl::Hours(1)));
+      CHECK(purged == 0);
+      // A purged key is forgotten: queued again, it is a new message.
+      REQUIRE_OK(enqueue({{"old:1", "t", "again"}}));
+      ASSIGN_OR_REQUIRE(pending, outbox->List(OutboxState::kPending));
+      CHECK(pending.size() == 2);
+    }
+  }
 }
 
 }  // namespace

@@ -6,6 +6,7 @@
 
 #include <atomic>
 #include <cstdlib>
+#include <functional>
 #include <iostream>
 #include <memory>
 #include <random>
@@ -40,7 +41,11 @@ Order Buy(int64_t quantity, const char* price) {
 }
 
 struct Env {
-  explicit Env(const std::string& url) : clock(Noon()) {
+  explicit Env(const std::string& url,
+               std::function<absl::StatusOr<RiskLimits>(SqlTransaction&,
+                                                        std::string_view)>
+                   limits_of = nullptr)
+      : clock(Noon()) {
     absl::StatusOr<std::unique_ptr<Database>> opened = OpenDatabase(url);
     REQUIRE_OK(opened.status());
     db = *std::move(opened);
@@ -56,6 +61,7 @@ struct Env {
     RecommendationDeskOptions desk_options;
     desk_options.portfolios = portfolios.get();
     desk_options.risk = risk.get();
+    desk_options.limits_of = std::move(limits_of);
     absl::StatusOr<std::unique_ptr<RecommendationDesk>> d =
         RecommendationDesk::Create(desk_options);
     REQUIRE_OK(d.status());
@@ -374,6 +380,133 @@ TEST_CASE("reject, expiry and refusal are final") {
                       env.desk->Propose("u", sell, Money("100.00")));
     CHECK(f.status == RecommendationStatus::kRefused);
     CHECK(f.verdict.reasons[0].code == "no_position");
+  }
+}
+
+TEST_CASE("the watcher's exit hook commits or rolls back with the exit") {
+  for (const std::string& url : testing::FreshDatabaseUrls()) {
+    CAPTURE(url);
+    Env env(url);
+    REQUIRE_OK(env.db->Transact([](SqlTransaction& tx) {
+      return tx.Execute("CREATE TABLE exit_notes (owner TEXT NOT NULL)")
+          .status();
+    }));
+    Order a = Buy(10, "100.00");
+    a.stop_loss = Money("98.00");
+    REQUIRE_OK(env.portfolios->Execute("a", a).status());
+    const BarPrices fall = {Money("97.00"), Money("97.00"), Money("97.00"),
+                            Money("97.00")};
+    // A failing hook: no exit.
+    CHECK_STATUS_IS(env.portfolios
+                        ->OnPrice("GAZP", fall,
+                                  [](SqlTransaction&, const PositionExit&) {
+                                    return absl::UnavailableError("outbox");
+                                  })
+                        .status(),
+                    kUnavailable);
+    ASSIGN_OR_REQUIRE(auto trades, env.portfolios->Trades("a"));
+    CHECK(trades.size() == 1);
+    // A hook that writes: the exit and its note together.
+    ASSIGN_OR_REQUIRE(
+        auto exits,
+        env.portfolios->OnPrice(
+            "GAZP", fall, [](SqlTransaction& tx, const PositionExit& e) {
+              return tx
+                  .Execute("INSERT INTO exit_notes (owner) VALUES (?)",
+                           {e.owner})
+                  .status();
+            }));
+    REQUIRE(exits.size() == 1);
+    CHECK(exits[0].trade.reason == TradeReason::kStopLoss);
+    ASSIGN_OR_REQUIRE(trades, env.portfolios->Trades("a"));
+    CHECK(trades.size() == 2);
+    int64_t notes = 0;
+    REQUIRE_OK(env.db->Transact([&](SqlTransaction& tx) -> absl::Status {
+      absl::StatusOr<std::vector<SqlRow>> rows =
+          tx.Query("SELECT COUNT(*) FROM exit_notes WHERE owner = 'a'");
+      if (!rows.ok()) return rows.status();
+      notes = (*rows)[0].Int64(0).value_or(-1);
+      return absl::OkStatus();
+    }));
+    CHECK(notes == 1);
+    CHECK_OK(env.portfolios->Verify("a"));
+  }
+}
+
+TEST_CASE("a proposal under the caller's id is stored once") {
+  for (const std::string& url : testing::FreshDatabaseUrls()) {
+    CAPTURE(url);
+    Env env(url);
+    ASSIGN_OR_REQUIRE(
+        StoredRecommendation first,
+        env.desk->Propose("tg:1", GoodBuy(), Money("100.00"), "m1_5"));
+    CHECK(first.recommendation.id == "m1_5");
+    CHECK(first.status == RecommendationStatus::kPending);
+    env.clock.Advance(absl::Minutes(1));
+    Recommendation other = GoodBuy();
+    other.quantity = 10;
+    ASSIGN_OR_REQUIRE(
+        StoredRecommendation again,
+        env.desk->Propose("tg:1", other, Money("101.00"), "m1_5"));
+    CHECK(again.recommendation.id == "m1_5");
+    CHECK(again.created_at == first.created_at);
+    CHECK(again.verdict.order.quantity == 100);
+    ASSIGN_OR_REQUIRE(auto pending, env.desk->Pending("tg:1"));
+    CHECK(pending.size() == 1);
+    ASSIGN_OR_REQUIRE(auto history, env.desk->History("m1_5"));
+    CHECK(history.size() == 1);
+    CHECK_STATUS_IS(
+        env.desk->Propose("tg:2", GoodBuy(), Money("100.00"), "m1_5"),
+        kAlreadyExists);
+    CHECK_STATUS_IS(
+        env.desk->Propose("tg:1", GoodBuy(), Money("100.00"), "m 1"),
+        kInvalidArgument);
+    CHECK_STATUS_IS(env.desk->Propose("tg:1", GoodBuy(), Money("100.00"),
+                                      std::string(49, 'a')),
+                    kInvalidArgument);
+    ASSIGN_OR_REQUIRE(Trade t,
+                      env.desk->Confirm("tg:1", "m1_5", Money("100.00")));
+    CHECK(t.quantity == 100);
+    // Proposed again after it was confirmed: the confirmed one, no new one.
+    ASSIGN_OR_REQUIRE(
+        again, env.desk->Propose("tg:1", other, Money("100.00"), "m1_5"));
+    CHECK(again.status == RecommendationStatus::kConfirmed);
+  }
+}
+
+TEST_CASE("limits_of is read again when a proposal is confirmed") {
+  for (const std::string& url : testing::FreshDatabaseUrls()) {
+    CAPTURE(url);
+    std::atomic<int> trades_per_day{5};
+    Env env(
+        url,
+        [&](SqlTransaction&, std::string_view) -> absl::StatusOr<RiskLimits> {
+          RiskLimits limits;
+          limits.max_trades_per_day = trades_per_day.load();
+          return limits;
+        });
+    REQUIRE_OK(env.portfolios->Execute("u", Buy(10, "100.00")).status());
+    ASSIGN_OR_REQUIRE(StoredRecommendation r,
+                      env.desk->Propose("u", GoodBuy(), Money("100.00")));
+    REQUIRE(r.status == RecommendationStatus::kPending);
+    trades_per_day = 1;  // one trade today already
+    absl::StatusOr<Trade> t =
+        env.desk->Confirm("u", r.recommendation.id, Money("100.00"));
+    CHECK_STATUS_IS(t, kFailedPrecondition);
+    CHECK(t.status().message().find("trades_per_day") != std::string::npos);
+    ASSIGN_OR_REQUIRE(StoredRecommendation after,
+                      env.desk->Get(r.recommendation.id));
+    CHECK(after.status == RecommendationStatus::kRefused);
+    ASSIGN_OR_REQUIRE(auto trades, env.portfolios->Trades("u"));
+    CHECK(trades.size() == 1);
+    // Its error fails the call.
+    Env failing(
+        url,
+        [](SqlTransaction&, std::string_view) -> absl::StatusOr<RiskLimits> {
+          return absl::UnavailableError("limits store down");
+        });
+    CHECK_STATUS_IS(failing.desk->Propose("v", GoodBuy(), Money("100.00")),
+                    kUnavailable);
   }
 }
 

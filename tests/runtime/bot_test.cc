@@ -10,8 +10,10 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <thread>
+#include <utility>
 #include <vector>
 
 #include "absl/strings/ascii.h"
@@ -220,12 +222,12 @@ TEST_SUITE("bot") {
 
       // /recommend: advisor -> risk -> a proposal with Confirm / Reject.
       server->PushUpdate(MessageJson(kBob, "/recommend"));
-      REQUIRE(WaitFor([&] { return CountSent(*server, kBob, "rc:r") == 1; }));
+      REQUIRE(WaitFor([&] { return CountSent(*server, kBob, "\"rc:") == 1; }));
       const std::string proposal = LastSentTo(*server, kBob);
       CHECK(absl::StrContains(proposal, "BUY"));
       CHECK(absl::StrContains(proposal, "Reject"));
-      const size_t at = proposal.find("rc:r");
-      const std::string data = proposal.substr(at, 3 + 17);
+      const size_t at = proposal.find("\"rc:") + 1;
+      const std::string data = proposal.substr(at, proposal.find('"', at) - at);
 
       // Confirm pressed twice: one trade.
       server->PushUpdate(CallbackJson(kBob, "cb1", data));
@@ -362,6 +364,10 @@ class RecordingMessenger final : public Messenger {
       const OutgoingMessage& message) override {
     if (message.text.empty()) return absl::InvalidArgumentError("empty text");
     absl::MutexLock lock(&mu_);
+    if (unavailable_sends_ > 0) {
+      --unavailable_sends_;
+      return absl::UnavailableError("Bad Gateway");
+    }
     sent_.push_back(message);
     return SentMessage{message.chat_id, {static_cast<int64_t>(sent_.size())}};
   }
@@ -397,9 +403,19 @@ class RecordingMessenger final : public Messenger {
     absl::MutexLock lock(&mu_);
     return sent_.empty() ? "" : sent_.back().text;
   }
+  std::vector<std::string> answers() const {
+    absl::MutexLock lock(&mu_);
+    return answers_;
+  }
+  // The next `n` SendMessage calls fail with kUnavailable (not recorded).
+  void FailNextSends(int n) {
+    absl::MutexLock lock(&mu_);
+    unavailable_sends_ = n;
+  }
 
  private:
   mutable absl::Mutex mu_;
+  int unavailable_sends_ ABSL_GUARDED_BY(mu_) = 0;
   std::vector<OutgoingMessage> sent_ ABSL_GUARDED_BY(mu_);
   std::vector<std::string> answers_ ABSL_GUARDED_BY(mu_);
   std::vector<std::string> photos_ ABSL_GUARDED_BY(mu_);
@@ -422,6 +438,141 @@ Update TextUpdate(int64_t id, int64_t user, std::string text) {
   }
   u.message = m;
   return u;
+}
+
+// A button press on the message that carried the keyboard.
+Update CallbackUpdate(int64_t id, int64_t user, std::string data) {
+  Update u;
+  u.id = id;
+  u.kind = UpdateKind::kCallbackQuery;
+  CallbackQuery q;
+  q.id = absl::StrCat("cb", id);
+  q.from = MessengerUser{.id = user, .first_name = "U"};
+  Message m;
+  m.message_id = 500;
+  m.chat.id = user;
+  m.text = "proposal";
+  q.message = m;
+  q.data = std::move(data);
+  u.callback_query = q;
+  return u;
+}
+
+// The Confirm button's callback data of the last message sent.
+std::string ConfirmData(const RecordingMessenger& messenger) {
+  const std::vector<OutgoingMessage> sent = messenger.sent();
+  REQUIRE(!sent.empty());
+  REQUIRE(!sent.back().keyboard.empty());
+  REQUIRE(!sent.back().keyboard[0].empty());
+  return sent.back().keyboard[0][0].callback_data;
+}
+
+// A Database that records the statements run through Execute and can fail
+// chosen ones (the transaction then rolls back, as after a crash in it).
+class ObservedDatabase final : public Database {
+ public:
+  explicit ObservedDatabase(Database* db) : db_(db) {}
+  SqlDialect dialect() const override { return db_->dialect(); }
+  std::string url() const override { return db_->url(); }
+  absl::Status Transact(absl::FunctionRef<absl::Status(SqlTransaction&)> fn,
+                        const TransactionOptions& options) override {
+    return db_->Transact(
+        [&](SqlTransaction& tx) {
+          Observed observed(*this, tx);
+          return fn(observed);
+        },
+        options);
+  }
+  // The statements run through Execute since the last call.
+  std::vector<std::string> TakeExecuted() {
+    absl::MutexLock lock(&mu_);
+    return std::exchange(executed_, {});
+  }
+  // The next `times` statements containing `sql` fail with kInternal.
+  void FailNext(std::string sql, int times) {
+    absl::MutexLock lock(&mu_);
+    fail_sql_ = std::move(sql);
+    fail_times_ = times;
+  }
+
+ private:
+  class Observed final : public SqlTransaction {
+   public:
+    Observed(ObservedDatabase& db, SqlTransaction& tx) : db_(db), tx_(tx) {}
+    SqlDialect dialect() const override { return tx_.dialect(); }
+    absl::StatusOr<int64_t> Execute(
+        std::string_view sql, absl::Span<const SqlValue> params) override {
+      {
+        absl::MutexLock lock(&db_.mu_);
+        db_.executed_.emplace_back(sql);
+        if (db_.fail_times_ > 0 &&
+            absl::StrContains(absl::string_view(sql.data(), sql.size()),
+                              db_.fail_sql_)) {
+          --db_.fail_times_;
+          return absl::InternalError("injected failure");
+        }
+      }
+      return tx_.Execute(sql, params);
+    }
+    absl::StatusOr<std::vector<SqlRow>> Query(
+        std::string_view sql, absl::Span<const SqlValue> params) override {
+      return tx_.Query(sql, params);
+    }
+
+   private:
+    ObservedDatabase& db_;
+    SqlTransaction& tx_;
+  };
+
+  Database* db_;
+  absl::Mutex mu_;
+  std::vector<std::string> executed_ ABSL_GUARDED_BY(mu_);
+  std::string fail_sql_ ABSL_GUARDED_BY(mu_);
+  int fail_times_ ABSL_GUARDED_BY(mu_) = 0;
+};
+
+// Recorded market data whose last price can be moved.
+class MovableMarket final : public MarketData {
+ public:
+  explicit MovableMarket(MarketData* base) : base_(base) {}
+  absl::StatusOr<std::vector<Candle>> GetCandles(
+      const CandleQuery& query) override {
+    return base_->GetCandles(query);
+  }
+  absl::StatusOr<SecurityInfo> GetSecurityInfo(
+      std::string_view security, std::string_view board) override {
+    return base_->GetSecurityInfo(security, board);
+  }
+  absl::StatusOr<LastPrice> GetLastPrice(std::string_view security,
+                                         std::string_view board) override {
+    absl::StatusOr<LastPrice> last = base_->GetLastPrice(security, board);
+    absl::MutexLock lock(&mu_);
+    if (last.ok() && price_) last->price = *price_;
+    return last;
+  }
+  void SetPrice(Amount price) {
+    absl::MutexLock lock(&mu_);
+    price_ = price;
+  }
+
+ private:
+  MarketData* base_;
+  absl::Mutex mu_;
+  std::optional<Amount> price_ ABSL_GUARDED_BY(mu_);
+};
+
+// How many rows `sql` (a SELECT COUNT(*) with one parameter) counts.
+int64_t Count(Database& db, const std::string& sql, SqlValue param) {
+  int64_t n = -1;
+  REQUIRE_OK(db.Transact([&](SqlTransaction& tx) -> absl::Status {
+    absl::StatusOr<std::vector<SqlRow>> rows = tx.Query(sql, {param});
+    if (!rows.ok()) return rows.status();
+    absl::StatusOr<int64_t> v = (*rows)[0].Int64(0);
+    if (!v.ok()) return v.status();
+    n = *v;
+    return absl::OkStatus();
+  }));
+  return n;
 }
 
 struct Harness {
@@ -770,6 +921,296 @@ TEST_SUITE("bot") {
         alerted = true;
     }
     CHECK(alerted);
+  }
+
+  TEST_SUITE("bot") {
+    TEST_CASE("a /recommend handled again shows its first proposal") {
+      for (const std::string& url : testing::FreshDatabaseUrls()) {
+        CAPTURE(url);
+        Harness h(url);
+        h.advisor.Script(std::optional<Recommendation>(Buy(10)));
+        RecordingMessenger messenger;
+        std::unique_ptr<Bot> bot = h.Make(&messenger);
+        REQUIRE(bot->HandleUpdate(TextUpdate(1, kBob, "/start")));
+        // The answer cannot be sent: the update is left unhandled (as after a
+        // crash before its done mark) and handled again.
+        messenger.FailNextSends(1);
+        CHECK(!bot->HandleUpdate(TextUpdate(2, kBob, "/recommend")));
+        REQUIRE(bot->HandleUpdate(TextUpdate(2, kBob, "/recommend")));
+        CHECK(absl::StrContains(messenger.last_text(), "BUY"));
+        const std::string data = ConfirmData(messenger);
+        CHECK(Count(*h.db,
+                    "SELECT COUNT(*) FROM portfolio_recommendations WHERE "
+                    "owner = ?",
+                    std::string("tg:1002")) == 1);
+        CHECK(h.advisor.calls().size() == 1);
+        // Confirm pressed twice still executes once.
+        REQUIRE(bot->HandleUpdate(CallbackUpdate(3, kBob, data)));
+        REQUIRE(bot->HandleUpdate(CallbackUpdate(4, kBob, data)));
+        CHECK(messenger.answers() ==
+              std::vector<std::string>{"Executed.", "Already executed."});
+        // A new /recommend is a new proposal.
+        REQUIRE(bot->HandleUpdate(TextUpdate(5, kBob, "/recommend")));
+        CHECK(ConfirmData(messenger) != data);
+        REQUIRE(bot->HandleUpdate(TextUpdate(6, kBob, "/portfolio")));
+        CHECK(absl::StrContains(messenger.last_text(), "Trades: 1"));
+      }
+    }
+
+    TEST_CASE(
+        "the user's own /risk limits apply when a proposal is confirmed") {
+      for (const std::string& url : testing::FreshDatabaseUrls()) {
+        CAPTURE(url);
+        Harness h(url);
+        h.advisor.Script(std::optional<Recommendation>(Buy(5)));
+        RecordingMessenger messenger;
+        std::unique_ptr<Bot> bot = h.Make(
+            &messenger, [](BotOptions& o) { o.limits.max_trades_per_day = 5; });
+        REQUIRE(bot->HandleUpdate(TextUpdate(1, kBob, "/start")));
+        REQUIRE(bot->HandleUpdate(TextUpdate(2, kBob, "/recommend")));
+        const std::string first = ConfirmData(messenger);
+        REQUIRE(bot->HandleUpdate(TextUpdate(3, kBob, "/recommend")));
+        const std::string second = ConfirmData(messenger);
+        REQUIRE(first != second);
+        // Tightened after both were proposed.
+        REQUIRE(bot->HandleUpdate(TextUpdate(4, kBob, "/risk trades 1")));
+        CHECK(absl::StrContains(messenger.last_text(), "trades per day: 1"));
+        REQUIRE(bot->HandleUpdate(CallbackUpdate(5, kBob, first)));
+        CHECK(absl::StrContains(messenger.last_text(), "Executed: BUY"));
+        REQUIRE(bot->HandleUpdate(CallbackUpdate(6, kBob, second)));
+        CHECK(messenger.answers().back() == "Not executed.");
+        CHECK(absl::StrContains(messenger.last_text(),
+                                "Not executed: the risk check refuses it now"));
+        CHECK(absl::StrContains(messenger.last_text(), "trades_per_day"));
+        REQUIRE(bot->HandleUpdate(TextUpdate(7, kBob, "/portfolio")));
+        CHECK(absl::StrContains(messenger.last_text(), "Trades: 1"));
+        // /risk reset: the admin's limits again.
+        REQUIRE(bot->HandleUpdate(TextUpdate(8, kBob, "/risk reset")));
+        REQUIRE(bot->HandleUpdate(TextUpdate(9, kBob, "/recommend")));
+        REQUIRE(bot->HandleUpdate(
+            CallbackUpdate(10, kBob, ConfirmData(messenger))));
+        CHECK(absl::StrContains(messenger.last_text(), "Executed: BUY"));
+      }
+    }
+
+    TEST_CASE(
+        "a user's choice looser than a since tightened admin bound gives way") {
+      Harness h(testing::FreshSqliteUrl());
+      RecordingMessenger messenger;
+      {
+        std::unique_ptr<Bot> bot = h.Make(&messenger);  // 5 trades a day
+        REQUIRE(bot->HandleUpdate(TextUpdate(1, kBob, "/risk trades 4")));
+        CHECK(absl::StrContains(messenger.last_text(), "trades per day: 4"));
+      }
+      std::unique_ptr<Bot> bot = h.Make(
+          &messenger, [](BotOptions& o) { o.limits.max_trades_per_day = 2; });
+      REQUIRE(bot->HandleUpdate(TextUpdate(2, kBob, "/risk")));
+      CHECK(absl::StrContains(messenger.last_text(), "trades per day: 2"));
+    }
+
+    TEST_CASE("a stop-loss exit and its notice commit together") {
+      for (const std::string& url : testing::FreshDatabaseUrls()) {
+        CAPTURE(url);
+        Harness h(url);
+        h.advisor.Script(std::optional<Recommendation>(Buy(10)));
+        ObservedDatabase db(h.db.get());
+        MovableMarket market(h.market.get());
+        RecordingMessenger messenger;
+        std::unique_ptr<Bot> bot = h.Make(&messenger, [&](BotOptions& o) {
+          o.database = &db;
+          o.market_data = &market;
+        });
+        REQUIRE(bot->RunDueJobs().ok());  // every job once, nothing to do
+        REQUIRE(bot->HandleUpdate(TextUpdate(1, kBob, "/start")));
+        REQUIRE(bot->HandleUpdate(TextUpdate(2, kBob, "/recommend")));
+        REQUIRE(
+            bot->HandleUpdate(CallbackUpdate(3, kBob, ConfirmData(messenger))));
+        REQUIRE(absl::StrContains(messenger.last_text(), "Executed: BUY"));
+        ASSIGN_OR_REQUIRE(Amount crash, Amount::Parse("1.00", 2));
+        market.SetPrice(crash);
+        // The exit's transaction fails when it queues the notice: neither the
+        // exit nor the notice is kept, and the next run makes both.
+        db.FailNext("INSERT INTO outbox_messages", 1);
+        h.clock.Advance(absl::Minutes(1));
+        REQUIRE(bot->RunDueJobs().ok());
+        h.clock.Advance(absl::Minutes(1));
+        REQUIRE(bot->RunDueJobs().ok());
+        const std::string exits =
+            "SELECT COUNT(*) FROM outbox_messages WHERE topic = ?";
+        CHECK(Count(*h.db, exits, std::string("trade.exit")) == 1);
+        CHECK(Count(*h.db,
+                    "SELECT COUNT(*) FROM portfolio_trades WHERE owner = ?",
+                    std::string("tg:1002")) == 2);
+        h.clock.Advance(absl::Minutes(1));
+        REQUIRE(bot->RunDueJobs().ok());  // the outbox delivers it
+        int told = 0;
+        for (const OutgoingMessage& m : messenger.sent()) {
+          if (m.chat_id == kBob && absl::StrContains(m.text, "Stop-loss hit")) {
+            ++told;
+          }
+        }
+        CHECK(told == 1);
+      }
+    }
+
+    TEST_CASE("cleanup purges delivered notifications, keeps failed ones") {
+      for (const std::string& url : testing::FreshDatabaseUrls()) {
+        CAPTURE(url);
+        Harness h(url);
+        RecordingMessenger messenger;
+        std::unique_ptr<Bot> bot = h.Make(&messenger, [](BotOptions& o) {
+          o.free_disk_bytes = []() -> absl::StatusOr<int64_t> { return 1000; };
+        });
+        REQUIRE(bot->RunDueJobs().ok());  // the disk guard's alert is queued
+        h.clock.Advance(absl::Seconds(11));
+        REQUIRE(bot->RunDueJobs().ok());  // and delivered
+        // A notification nobody could deliver, parked as failed.
+        REQUIRE_OK(h.db->Transact([&](SqlTransaction& tx) {
+          return tx
+              .Execute(
+                  "INSERT INTO outbox_messages (message_key, topic, payload, "
+                  "state, attempts, next_attempt_at, last_error, created_at) "
+                  "VALUES ('lost', 'alert', '{}', 'failed', 5, 0, 'down', 0)")
+              .status();
+        }));
+        const std::string in_state =
+            "SELECT COUNT(*) FROM outbox_messages WHERE state = ?";
+        REQUIRE(Count(*h.db, in_state, std::string("delivered")) >= 1);
+        h.clock.Advance(absl::Hours(24 * 31));
+        REQUIRE(bot->RunDueJobs().ok());  // cleanup, 30 days' retention
+        // The disk guard alerted again just now: that one stays.
+        h.clock.Advance(absl::Seconds(11));
+        REQUIRE(bot->RunDueJobs().ok());
+        CHECK(Count(*h.db,
+                    "SELECT COUNT(*) FROM outbox_messages WHERE state = ? AND "
+                    "created_at < " +
+                        std::to_string(absl::ToUnixMicros(h.clock.Now() -
+                                                          absl::Hours(24))),
+                    std::string("delivered")) == 0);
+        CHECK(Count(*h.db, in_state, std::string("failed")) == 1);
+      }
+    }
+
+    TEST_CASE("a known user whose names did not change is not written") {
+      for (const std::string& url : testing::FreshDatabaseUrls()) {
+        CAPTURE(url);
+        Harness h(url);
+        ObservedDatabase db(h.db.get());
+        RecordingMessenger messenger;
+        std::unique_ptr<Bot> bot =
+            h.Make(&messenger, [&](BotOptions& o) { o.database = &db; });
+        REQUIRE(bot->HandleUpdate(TextUpdate(1, kBob, "/start")));
+        auto user_writes = [&] {
+          int n = 0;
+          for (const std::string& sql : db.TakeExecuted()) {
+            if (absl::StrContains(sql, "bot_users")) ++n;
+          }
+          return n;
+        };
+        user_writes();
+        REQUIRE(bot->HandleUpdate(TextUpdate(2, kBob, "/help")));
+        CHECK(user_writes() == 0);
+        // A new name is recorded.
+        Update renamed = TextUpdate(3, kBob, "/help");
+        renamed.message->from->first_name = "Robert";
+        renamed.message->from->username = "bob";
+        REQUIRE(bot->HandleUpdate(renamed));
+        CHECK(user_writes() == 1);
+        CHECK(Count(*h.db,
+                    "SELECT COUNT(*) FROM bot_users WHERE first_name = "
+                    "'Robert' AND username = 'bob' AND user_id = ?",
+                    kBob) == 1);
+        // A user marked inactive (blocked the bot) who writes again is active.
+        REQUIRE_OK(h.db->Transact([&](SqlTransaction& tx) {
+          return tx.Execute("UPDATE bot_users SET active = 0").status();
+        }));
+        renamed.id = 4;
+        REQUIRE(bot->HandleUpdate(renamed));
+        CHECK(user_writes() == 1);
+        CHECK(Count(*h.db,
+                    "SELECT COUNT(*) FROM bot_users WHERE active = 1 AND "
+                    "user_id = ?",
+                    kBob) == 1);
+      }
+    }
+  }
+
+  TEST_CASE("unclaimed updates of a later run create their own withdrawals") {
+    Harness h(testing::FreshSqliteUrl());
+    RecordingMessenger messenger;
+    const std::string withdraw = absl::StrCat("/withdraw 0.2 ", kPayoutAddress);
+    {
+      // A console run: update ids restart with every run.
+      std::unique_ptr<Bot> bot =
+          h.Make(&messenger, [](BotOptions& o) { o.claim_updates = false; });
+      REQUIRE(bot->HandleUpdate(TextUpdate(1, kBob, "/start")));
+      REQUIRE(bot->HandleUpdate(
+          TextUpdate(2, kBob, absl::StrCat("/wallet ", kBobWallet))));
+      ASSIGN_OR_REQUIRE(Amount one, Amount::Parse("1", 18));
+      h.chain.MineBlock({{std::string(kUsdt), absl::AsciiStrToLower(kBobWallet),
+                          absl::AsciiStrToLower(kSystemWallet), one}});
+      h.chain.MineBlocks(12);
+      for (int i = 0; i < 3; ++i) {
+        h.clock.Advance(absl::Minutes(1));
+        REQUIRE(bot->RunDueJobs().ok());
+      }
+      REQUIRE(bot->HandleUpdate(TextUpdate(3, kBob, "/balance")));
+      REQUIRE(absl::StrContains(messenger.last_text(), "Balance: 1 USDT"));
+      REQUIRE(bot->HandleUpdate(TextUpdate(4, kBob, withdraw)));
+      CHECK(absl::StrContains(messenger.last_text(), "requested"));
+    }
+    std::unique_ptr<Bot> bot =
+        h.Make(&messenger, [](BotOptions& o) { o.claim_updates = false; });
+    REQUIRE(bot->HandleUpdate(TextUpdate(4, kBob, withdraw)));
+    CHECK(absl::StrContains(messenger.last_text(), "requested"));
+    REQUIRE(bot->HandleUpdate(TextUpdate(5, kAdmin, "/admin")));
+    CHECK(absl::StrContains(messenger.last_text(), "Pending withdrawals: 2"));
+    REQUIRE(bot->HandleUpdate(TextUpdate(6, kBob, "/balance")));
+    CHECK(absl::StrContains(messenger.last_text(), "available 0.6"));
+  }
+
+  TEST_CASE("cleanup deletes old handled updates in batches") {
+    for (const std::string& url : testing::FreshDatabaseUrls()) {
+      CAPTURE(url);
+      Harness h(url);
+      ObservedDatabase db(h.db.get());
+      RecordingMessenger messenger;
+      std::unique_ptr<Bot> bot =
+          h.Make(&messenger, [&](BotOptions& o) { o.database = &db; });
+      // 1 200 updates handled long ago, one being handled now.
+      const int64_t long_ago =
+          absl::ToUnixMicros(h.clock.Now() - absl::Hours(24 * 40));
+      REQUIRE_OK(h.db->Transact([&](SqlTransaction& tx) -> absl::Status {
+        for (int64_t id = 1; id <= 1200; id += 100) {
+          std::string sql =
+              "INSERT INTO bot_updates (update_id, state, owner, claimed_at) "
+              "VALUES ";
+          std::vector<SqlValue> params;
+          for (int64_t k = id; k < id + 100; ++k) {
+            absl::StrAppend(&sql, k == id ? "" : ", ", "(?, 'done', 'x', ?)");
+            params.emplace_back(k);
+            params.emplace_back(long_ago);
+          }
+          absl::Status s = tx.Execute(sql, params).status();
+          if (!s.ok()) return s;
+        }
+        return tx
+            .Execute(
+                "INSERT INTO bot_updates (update_id, state, owner, "
+                "claimed_at) VALUES (5000, 'claimed', 'x', ?)",
+                {long_ago})
+            .status();
+      }));
+      db.TakeExecuted();
+      REQUIRE(bot->RunDueJobs().ok());  // cleanup among them
+      int deletes = 0;
+      for (const std::string& sql : db.TakeExecuted()) {
+        if (absl::StrContains(sql, "DELETE FROM bot_updates")) ++deletes;
+      }
+      CHECK(deletes == 3);  // 500, 500, 200
+      CHECK(Count(*h.db, "SELECT COUNT(*) FROM bot_updates WHERE owner = ?",
+                  std::string("x")) == 1);  // the claimed one stays
+    }
   }
 }
 

@@ -2,11 +2,16 @@
 
 #include <doctest/doctest.h>
 
+#include <memory>
+#include <string>
 #include <utility>
 #include <vector>
 
 #include "absl/status/status.h"
 #include "absl/types/span.h"
+#include "botcore/adapters/storage.h"
+#include "support/status_testing.h"
+#include "support/test_databases.h"
 
 namespace botcore::internal {
 namespace {
@@ -79,6 +84,41 @@ TEST_CASE("ForEachInList pads each list to a power of two with its last item") {
   CHECK(lists[1][0] == SqlValue(256));
   CHECK(lists[1][43] == SqlValue(299));
   CHECK(lists[1][63] == SqlValue(299));
+}
+
+TEST_CASE("DeleteInBatches deletes the matching rows a batch at a time") {
+  for (const std::string& url : testing::FreshDatabaseUrls()) {
+    CAPTURE(url);
+    ASSIGN_OR_REQUIRE(std::unique_ptr<Database> db, OpenDatabase(url));
+    REQUIRE_OK(db->Transact([](SqlTransaction& tx) -> absl::Status {
+      absl::Status s =
+          tx.Execute("CREATE TABLE items (k BIGINT PRIMARY KEY, age BIGINT)")
+              .status();
+      for (int64_t k = 1; s.ok() && k <= 7; ++k) {
+        s = tx.Execute("INSERT INTO items (k, age) VALUES (?, ?)",
+                       {k, k % 2 == 0 ? int64_t{100} : int64_t{1}})
+                .status();
+      }
+      return s;
+    }));
+    // Rows 1, 3, 5, 7 are old: batches of 3 and 1.
+    ASSIGN_OR_REQUIRE(int64_t deleted,
+                      DeleteInBatches(*db, "items", "k", "age < ?",
+                                      {int64_t{50}}, /*batch_size=*/3));
+    CHECK(deleted == 4);
+    std::vector<int64_t> left;
+    REQUIRE_OK(db->Transact([&](SqlTransaction& tx) -> absl::Status {
+      absl::StatusOr<std::vector<SqlRow>> rows =
+          tx.Query("SELECT k FROM items ORDER BY k");
+      if (!rows.ok()) return rows.status();
+      for (const SqlRow& row : *rows) left.push_back(row.Int64(0).value());
+      return absl::OkStatus();
+    }));
+    CHECK(left == std::vector<int64_t>{2, 4, 6});
+    ASSIGN_OR_REQUIRE(deleted, DeleteInBatches(*db, "items", "k", "age < ?",
+                                               {int64_t{50}}, 3));
+    CHECK(deleted == 0);
+  }
 }
 
 }  // namespace

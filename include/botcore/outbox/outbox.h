@@ -14,6 +14,9 @@
 //                                                payload}));
 //   // a worker, every few seconds:
 //   absl::StatusOr<DeliveryReport> r = outbox->DeliverDue(target, 100);
+//   // a cleanup job, daily:
+//   absl::StatusOr<int64_t> n =
+//       outbox->PurgeDelivered(clock.Now() - absl::Hours(24 * 30));
 //
 // Delivery is at least once: a worker that dies after delivering and before
 // recording it delivers the message again, so targets de-duplicate on the
@@ -121,6 +124,16 @@ class Outbox {
   // Messages in `state`, oldest first, at most `limit`.
   [[nodiscard]] absl::StatusOr<std::vector<OutboxEntry>> List(OutboxState state,
                                                               int limit = 100);
+
+  // Deletes the messages delivered before `before`, `batch_size` rows per
+  // transaction (so a large purge never holds the write lock for long), until
+  // none is left; pending and failed messages stay. Returns how many were
+  // deleted. A purged key is forgotten: enqueueing it again queues it anew,
+  // so keep messages longer than any transaction could be retried.
+  // Errors: kInvalidArgument for a batch size below 1; storage errors (the
+  // batches deleted before stay deleted).
+  [[nodiscard]] absl::StatusOr<int64_t> PurgeDelivered(absl::Time before,
+                                                       int batch_size = 500);
 
   // Puts a failed message back in the queue with a fresh attempt count.
   // Errors: kNotFound for an unknown id; kFailedPrecondition when it is

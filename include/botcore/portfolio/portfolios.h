@@ -22,6 +22,7 @@
 #ifndef BOTCORE_PORTFOLIO_PORTFOLIOS_H_
 #define BOTCORE_PORTFOLIO_PORTFOLIOS_H_
 
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -69,6 +70,14 @@ struct PositionExit {
   Trade trade;
 };
 
+// Called by Portfolios::OnPrice inside the transaction that closes a
+// position, e.g. to queue the exit's notification in an outbox through `tx`,
+// so that the exit and what it causes commit together or not at all. It may
+// run again when the transaction is retried: it must change nothing outside
+// `tx`. An error rolls the exit back and is returned by OnPrice.
+using PositionExitHook =
+    std::function<absl::Status(SqlTransaction& tx, const PositionExit& exit)>;
+
 struct EquityRecord {
   absl::Time time;
   Amount cash;
@@ -99,11 +108,13 @@ class Portfolios {
 
   // The watcher: for every owner holding `symbol`, marks the position at
   // prices.last and, when its stop-loss or take-profit was crossed (see
-  // PortfolioBook::CrossedExit), closes it. Returns the exits, one
-  // transaction per owner.
-  // Errors: kInvalidArgument for prices off the money scale; storage errors.
+  // PortfolioBook::CrossedExit), closes it, calling `on_exit` (when set) in
+  // the same transaction. Returns the exits, one transaction per owner.
+  // Errors: kInvalidArgument for prices off the money scale; storage errors
+  // and on_exit's errors (the owners handled before keep their exits).
   [[nodiscard]] absl::StatusOr<std::vector<PositionExit>> OnPrice(
-      std::string_view symbol, const BarPrices& prices);
+      std::string_view symbol, const BarPrices& prices,
+      const PositionExitHook& on_exit = nullptr);
 
   // The owner's trades (oldest first) and equity points.
   // Errors: storage errors; kDataLoss for rows that do not parse.

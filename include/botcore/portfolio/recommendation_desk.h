@@ -12,7 +12,7 @@
 //   options.risk = risk.get();
 //   auto desk = *RecommendationDesk::Create(options);
 //   absl::StatusOr<StoredRecommendation> r =
-//       desk->Propose("tg:42", recommendation, last_price);
+//       desk->Propose("tg:42", recommendation, last_price, "m42_1001");
 //   if (r->status == RecommendationStatus::kPending)
 //   show(r->verdict.Summary());
 //   ... on the Confirm button:
@@ -29,6 +29,7 @@
 #define BOTCORE_PORTFOLIO_RECOMMENDATION_DESK_H_
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
@@ -90,6 +91,16 @@ struct RecommendationDeskOptions {
   RiskLimits limits;
   // Per-owner limits. Default: none.
   std::map<std::string, RiskLimits, std::less<>> owner_limits;
+  // Reads an owner's limits inside the transaction that reviews a proposal
+  // or a confirmation (e.g. limits the owner chose, stored in the same
+  // database), so limits changed between Propose and Confirm apply at
+  // Confirm. When set, it replaces `limits` and `owner_limits` in those
+  // reviews. Called on the caller's thread, again when the transaction is
+  // retried: it must only read, through `tx`; its error fails the call.
+  // Default: none.
+  std::function<absl::StatusOr<RiskLimits>(SqlTransaction& tx,
+                                           std::string_view owner)>
+      limits_of;
 };
 
 class RecommendationDesk {
@@ -103,16 +114,23 @@ class RecommendationDesk {
   RecommendationDesk& operator=(const RecommendationDesk&) = delete;
 
   // Reviews `recommendation` for `owner` at `market_price` and stores it
-  // with a new id: PENDING when the verdict allows it (quantity and levels as
-  // adjusted), REFUSED otherwise. HOLD recommendations are stored REFUSED
-  // with the code "hold". Returns the stored record.
-  // Errors: kInvalidArgument for an empty owner; storage errors.
+  // under `id`, or a new id when `id` is empty: PENDING when the verdict
+  // allows it (quantity and levels as adjusted), REFUSED otherwise. HOLD
+  // recommendations are stored REFUSED with the code "hold". Returns the
+  // stored record. A caller that may repeat a request (a bot handling an
+  // update again after a crash) derives `id` from the request: when `id` is
+  // already stored for `owner`, nothing is reviewed or stored and the first
+  // proposal is returned as it is now.
+  // Errors: kInvalidArgument for an empty owner or an id that is not 1-48 of
+  // A-Z, a-z, 0-9, '_', '-'; kAlreadyExists when `id` is another owner's;
+  // limits_of's errors; storage errors.
   [[nodiscard]] absl::StatusOr<StoredRecommendation> Propose(
       std::string_view owner, Recommendation recommendation,
-      const Amount& market_price);
+      const Amount& market_price, std::string_view id = {});
 
   // Executes a PENDING recommendation at `market_price` after a fresh risk
-  // review, atomically with the state change. Returns the trade.
+  // review (with the owner's limits as they are now, see limits_of),
+  // atomically with the state change. Returns the trade.
   // Errors: kNotFound for an unknown id or another owner's;
   // kAlreadyExists when it was already confirmed (no second trade);
   // kFailedPrecondition when it was rejected, expired (now or before) or is
@@ -139,9 +157,14 @@ class RecommendationDesk {
   [[nodiscard]] absl::StatusOr<std::vector<StoredRecommendation>> Pending(
       std::string_view owner);
 
+  // The limits of `owner` from `limits` and `owner_limits` (not limits_of).
   const RiskLimits& LimitsFor(std::string_view owner) const;
 
  private:
+  // The limits the reviews inside `tx` use.
+  absl::StatusOr<RiskLimits> ReviewLimits(SqlTransaction& tx,
+                                          std::string_view owner) const;
+
   explicit RecommendationDesk(RecommendationDeskOptions options);
 
   std::string NewId();

@@ -28,7 +28,9 @@
 // claimed by another instance is waited for (its chat keeps its order) until
 // that instance marks it done, or until `update_claim_lease` has passed and
 // it is taken over (the instance is taken to have died). Only a crash
-// between sending an answer and recording it done can repeat that answer.
+// between sending an answer and recording it done can repeat that answer;
+// a /recommend handled again shows the proposal it made the first time (the
+// proposal is keyed on the message), so it never makes a second one.
 // Run claims each received batch in one transaction, and workers that
 // finish at the same time record their updates done in one (group commit).
 //
@@ -160,7 +162,11 @@ struct BotOptions {
   // Paper portfolios: initial cash, commission, instruments. Default:
   // PortfolioBookOptions{} (100 000 RUB, GAZP lot 10 step 0.01).
   PortfolioBookOptions book;
-  // Risk limits every user gets. Default: RiskLimits{}.
+  // Risk limits every user gets, and the bounds of /risk: a user may tighten
+  // max position, trades per day and daily loss; proposals and confirmations
+  // are reviewed with the user's limits as they are at that moment (a choice
+  // looser than a since tightened bound gives way to it).
+  // Default: RiskLimits{}.
   RiskLimits limits;
   // The exchange calendar. Default: the MOEX main session.
   ExchangeCalendar calendar;
@@ -241,8 +247,9 @@ struct BotOptions {
   absl::Duration backup_period = absl::Hours(24);
   // Broadcast messages sent per second. Default: 20.
   double broadcast_per_second = 20;
-  // Handled-update records and idle sessions older than this are deleted by the
-  // cleanup job. Default: 30 days.
+  // Handled-update records, idle sessions and delivered notifications older
+  // than this are deleted by the cleanup job (failed notifications stay).
+  // Default: 30 days.
   absl::Duration retention = absl::Hours(24 * 30);
   // Free bytes on the database's disk; the disk guard alerts below
   // `min_free_disk_bytes`. Default: none (no disk guard).
