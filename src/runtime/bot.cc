@@ -356,6 +356,7 @@ struct Bot::Impl final : public OutboxTarget {
   // Sends and handles the error every caller would: a user who blocked the
   // bot is marked inactive.
   absl::Status Send(int64_t chat_id, const Answer& answer) {
+    AwaitOwnRecord();
     absl::Status status;
     if (!answer.text.empty()) {
       OutgoingMessage m;
@@ -504,13 +505,18 @@ struct Bot::Impl final : public OutboxTarget {
   // finds a leader at work leaves its id to it and goes on (an update may
   // then be acknowledged just before its done mark is committed, which only
   // a crash in between could notice: the case the once-only guarantee
-  // excepts). A storage error is reported.
+  // excepts; the worker's next Send waits for the mark, AwaitOwnRecord). A
+  // storage error is reported.
   void FinishUpdate(int64_t update_id, bool wait) {
     if (!options.claim_updates) return;
     absl::MutexLock lock(&finish_mu);
     finish_queue.push_back(update_id);
     const int64_t batch = finish_batches_started + 1;
-    if (!wait && finish_flushing) return;
+    if (!wait && finish_flushing) {
+      unrecorded = {this, batch};
+      return;
+    }
+    unrecorded = {};
     auto mine_done_or_free = [&]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(finish_mu) {
       return finish_batches_done >= batch || !finish_flushing;
     };
@@ -543,6 +549,26 @@ struct Bot::Impl final : public OutboxTarget {
     }
     finish_flushing = false;
   }
+
+  // Before this thread sends another answer, waits until the done mark of
+  // the update it answered last (left to a group-commit leader) is
+  // committed. So at most one answer per worker is ever sent but not
+  // recorded: what a crash can make the next run send again. The wait
+  // overlaps the next update's handling, which runs before its Send.
+  void AwaitOwnRecord() {
+    if (unrecorded.first != this) return;
+    const int64_t batch = unrecorded.second;
+    unrecorded = {};
+    absl::MutexLock lock(&finish_mu);
+    auto recorded = [&]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(finish_mu) {
+      // A leader drains the queue before it stops flushing.
+      return finish_batches_done >= batch || !finish_flushing;
+    };
+    finish_mu.Await(absl::Condition(&recorded));
+  }
+  // This thread's update whose done mark a leader was left to commit: the
+  // bot, and the group-commit round it goes in.
+  static thread_local std::pair<const Impl*, int64_t> unrecorded;
 
   // ---- rate limit ---------------------------------------------------------
 
@@ -2332,6 +2358,8 @@ struct Bot::Impl final : public OutboxTarget {
 
 Bot::Bot(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 Bot::~Bot() = default;
+
+thread_local std::pair<const Bot::Impl*, int64_t> Bot::Impl::unrecorded;
 
 absl::StatusOr<std::unique_ptr<Bot>> Bot::Create(const BotOptions& options) {
   if (options.messenger == nullptr || options.market_data == nullptr ||

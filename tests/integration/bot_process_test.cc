@@ -253,7 +253,8 @@ TEST_SUITE("bot_process") {
     // The Bot API has no idempotent send: an answer sent by the killed
     // process in the moment before it recorded the update done is sent
     // again after the restart. At most the updates in flight at the kill
-    // (one per worker thread, 4) can be repeated, never more.
+    // (one per worker thread, 4: a worker sends its next answer only once
+    // the previous one is recorded) can be repeated, never more.
     int repeated = 0;
     for (const auto& [chat, n] : per_chat) {
       CAPTURE(chat);
