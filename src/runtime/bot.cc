@@ -498,6 +498,10 @@ struct Bot::Impl final : public OutboxTarget {
     return result;
   }
 
+  // Done marks commit without waiting for the disk: a process crash keeps
+  // them, and one lost to a power failure only has its answer sent again.
+  static constexpr TransactionOptions kDoneMarkCommit{.durable = false};
+
   // Records the update done. Workers finishing updates at the same time
   // share commits (group commit): the first becomes the leader and marks
   // every id queued meanwhile, round after round until none is left. With
@@ -528,8 +532,8 @@ struct Bot::Impl final : public OutboxTarget {
       std::vector<int64_t> ids;
       ids.swap(finish_queue);
       finish_mu.Unlock();
-      absl::Status s =
-          options.database->Transact([&](SqlTransaction& tx) -> absl::Status {
+      absl::Status s = options.database->Transact(
+          [&](SqlTransaction& tx) -> absl::Status {
             constexpr size_t kPerStatement = 200;
             for (size_t i = 0; i < ids.size(); i += kPerStatement) {
               const size_t n = std::min(kPerStatement, ids.size() - i);
@@ -542,7 +546,8 @@ struct Bot::Impl final : public OutboxTarget {
               BOTCORE_RETURN_IF_ERROR(tx.Execute(sql, params).status());
             }
             return absl::OkStatus();
-          });
+          },
+          kDoneMarkCommit);
       if (!s.ok()) ReportError("finish", s);
       finish_mu.Lock();
       finish_batches_done = round;

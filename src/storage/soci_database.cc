@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "absl/base/thread_annotations.h"
+#include "absl/cleanup/cleanup.h"
 #include "absl/status/status.h"
 #include "absl/strings/ascii.h"
 #include "absl/strings/cord.h"
@@ -658,8 +659,28 @@ class SociDatabase final : public Database {
                   : "BEGIN ISOLATION LEVEL READ COMMITTED";
       if (options.read_only) begin += " READ ONLY";
     }
+    // SQLite's synchronous level is the connection's: lowered for this
+    // transaction only, restored however it ends.
+    const bool relaxed = !options.durable &&
+                         target_.dialect == SqlDialect::kSqlite &&
+                         !target_.memory &&
+                         options_.sqlite_synchronous != "NORMAL";
+    absl::Cleanup restore = [&] {
+      if (!relaxed) return;
+      try {
+        session << absl::StrCat("PRAGMA synchronous = ",
+                                options_.sqlite_synchronous);
+      } catch (const std::exception&) {
+        // A connection that cannot take a PRAGMA is broken; its next
+        // statement fails and the pool drops it.
+      }
+    };
     try {
+      if (relaxed) session << "PRAGMA synchronous = NORMAL";
       session << begin;
+      if (!options.durable && target_.dialect == SqlDialect::kPostgresql) {
+        session << "SET LOCAL synchronous_commit = off";
+      }
     } catch (const std::exception& e) {
       return TranslateError(e, begin);
     }

@@ -109,6 +109,35 @@ TEST_CASE("SQLite connections run with WAL, foreign keys, busy timeout, FULL syn
   CHECK(pragma("synchronous") == "2");  // FULL
 }
 
+TEST_CASE("a non-durable transaction commits without waiting for the disk") {
+  for (const std::string& url : FreshDatabaseUrls()) {
+    CAPTURE(url);
+    DatabaseOptions options;
+    options.max_connections = 1;  // the same connection throughout
+    std::unique_ptr<Database> db = Open(url, options);
+    const bool sqlite = url.starts_with("sqlite");
+    const std::string show =
+        sqlite ? "PRAGMA synchronous" : "SHOW synchronous_commit";
+    REQUIRE_OK(ExecOnce(*db, "CREATE TABLE marks (id BIGINT PRIMARY KEY)"));
+    std::string inside;
+    REQUIRE_OK(db->Transact(
+        [&](SqlTransaction& tx) -> absl::Status {
+          BOTCORE_RETURN_IF_ERROR(
+              tx.Execute("INSERT INTO marks (id) VALUES (1)").status());
+          BOTCORE_ASSIGN_OR_RETURN(std::vector<SqlRow> rows, tx.Query(show));
+          BOTCORE_ASSIGN_OR_RETURN(inside, rows.at(0).Text(0));
+          return absl::OkStatus();
+        },
+        TransactionOptions{.durable = false}));
+    CHECK(inside == (sqlite ? "1" : "off"));  // NORMAL on SQLite
+    ASSIGN_OR_REQUIRE(std::vector<SqlRow> after, QueryOnce(*db, show));
+    CHECK(*after.at(0).Text(0) == (sqlite ? "2" : "on"));  // back to FULL
+    ASSIGN_OR_REQUIRE(std::vector<SqlRow> marks,
+                      QueryOnce(*db, "SELECT id FROM marks"));
+    CHECK(marks.size() == 1);
+  }
+}
+
 TEST_CASE("values round-trip exactly through both backends") {
   for (const std::string& url : FreshDatabaseUrls()) {
     CAPTURE(url);

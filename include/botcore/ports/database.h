@@ -156,6 +156,14 @@ struct TransactionOptions {
   // holds them up; PostgreSQL runs it READ ONLY and fails a write in it.
   // Default: false.
   bool read_only = false;
+
+  // false: the commit does not wait for the disk. It survives the process
+  // crashing (the operating system has the write), not the machine losing
+  // power, which may roll back the last such commits. For bookkeeping that
+  // is cheap to redo: the Bot's done marks, where a lost one means one
+  // answer sent again. SQLite commits it with synchronous=NORMAL, PostgreSQL
+  // with synchronous_commit=off. Default: true.
+  bool durable = true;
 };
 
 // The options of a transaction that only reads (see read_only above).
