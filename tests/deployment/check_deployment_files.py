@@ -21,6 +21,8 @@ import tempfile
 # In debian:12-slim already, or only in sanitizer builds.
 BASE_PACKAGES = {"libc6", "libgcc-s1", "libstdc++6"}
 SANITIZER_LIBRARY = re.compile(r"^lib(asan|ubsan|tsan|lsan)\.so")
+# The dynamic loader (libc6): NEEDED when the program uses thread_local.
+LOADER = re.compile(r"^ld-linux")
 
 
 def fail(message):
@@ -70,7 +72,7 @@ def runtime_packages(dockerfile):
 def check_dockerfile(source, executable):
     listed = runtime_packages(source / "Dockerfile")
     for name in needed_libraries(executable):
-        if SANITIZER_LIBRARY.match(name):
+        if SANITIZER_LIBRARY.match(name) or LOADER.match(name):
             continue
         package = package_of(library_path(executable, name))
         if package in BASE_PACKAGES:
