@@ -489,7 +489,9 @@ class SociDatabase final : public Database {
   SociDatabase(Target target, std::string display_url, DatabaseOptions options)
       : target_(std::move(target)),
         display_url_(std::move(display_url)),
-        options_(std::move(options)) {}
+        options_(std::move(options)),
+        synchronous_pragma_(absl::StrCat("PRAGMA synchronous = ",
+                                         options_.sqlite_synchronous)) {}
 
   SqlDialect dialect() const override { return target_.dialect; }
   std::string url() const override { return display_url_; }
@@ -601,8 +603,7 @@ class SociDatabase final : public Database {
       // Checkpoint (copy the WAL into the database file, with an fsync)
       // every ~40 MiB of WAL rather than every 4 MiB.
       if (!target_.memory) *session << "PRAGMA wal_autocheckpoint = 10000";
-      *session << absl::StrCat("PRAGMA synchronous = ",
-                               options_.sqlite_synchronous);
+      *session << synchronous_pragma_;
       return session;
     } catch (const std::exception& e) {
       return absl::UnavailableError(absl::StrCat(
@@ -668,8 +669,7 @@ class SociDatabase final : public Database {
     absl::Cleanup restore = [&] {
       if (!relaxed) return;
       try {
-        session << absl::StrCat("PRAGMA synchronous = ",
-                                options_.sqlite_synchronous);
+        session << synchronous_pragma_;
       } catch (const std::exception&) {
         // A connection that cannot take a PRAGMA is broken; its next
         // statement fails and the pool drops it.
@@ -718,6 +718,9 @@ class SociDatabase final : public Database {
   const Target target_;
   const std::string display_url_;
   const DatabaseOptions options_;
+  // Sets a SQLite connection's configured synchronous level: when opened,
+  // and again after a non-durable transaction lowered it.
+  const std::string synchronous_pragma_;
 
   absl::Mutex mu_;
   std::vector<std::unique_ptr<Connection>> idle_ ABSL_GUARDED_BY(mu_);
