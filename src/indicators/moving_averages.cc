@@ -29,7 +29,8 @@ Validation CheckSeries(const char* name, absl::Span<const double> close,
 }
 
 // Runs `core` over `close` into `out`: an Update(history) core when
-// kWindowed, an Update(double) core otherwise.
+// kWindowed, an Update(double) core otherwise. The loop screens the inputs
+// it reads (internal::ValueScreen), so a clean block skips the value check.
 template <bool kWindowed, typename Core>
 absl::Status Run(const Validation& v, Core core, absl::Span<const double> close,
                  absl::Span<double> out) {
@@ -38,7 +39,9 @@ absl::Status Run(const Validation& v, Core core, absl::Span<const double> close,
       v, static_cast<int64_t>(close.size()), {out},
       [&](int64_t begin, int64_t end) {
         auto local_core = core;  // a local copy stays in registers
+        internal::ValueScreen screen;
         for (int64_t i = begin; i < end; ++i) {
+          screen.Add(close.data()[i]);
           if constexpr (kWindowed) {
             out.data()[i] = local_core.Update(ArrayHistory{close.data(), i});
           } else {
@@ -46,6 +49,7 @@ absl::Status Run(const Validation& v, Core core, absl::Span<const double> close,
           }
         }
         core = local_core;
+        return screen.clean();
       });
 }
 
@@ -86,8 +90,11 @@ absl::Status Ema(absl::Span<const double> close, int timeperiod,
                          settings.compatibility, settings.unstable_period);
   return internal::RunChecked(v, static_cast<int64_t>(close.size()), {out},
                               [&](int64_t begin, int64_t end) {
+                                internal::ValueScreen screen;
                                 core.Run(close.data() + begin,
-                                         out.data() + begin, end - begin);
+                                         out.data() + begin, end - begin,
+                                         screen);
+                                return screen.clean();
                               });
 }
 

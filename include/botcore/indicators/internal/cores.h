@@ -250,8 +250,14 @@ class EmaCore {
   }
   // Update() over x[0..n) into out[0..n).
   void Run(const double* x, double* out, int64_t n) {
+    NoScreen screen;
+    Run(x, out, n, screen);
+  }
+  template <typename Screen>
+  void Run(const double* x, double* out, int64_t n, Screen& screen) {
     int64_t j = 0;
     for (; j < n && !seeded(); ++j) {
+      screen.Add(x[j]);
       const int64_t i = count_++;
       if (metastock_) {
         ema_ = x[j];
@@ -268,6 +274,7 @@ class EmaCore {
     double ema = ema_;
     int64_t i = count_;
     for (; j < n; ++j, ++i) {
+      screen.Add(x[j]);
       ema = EmaStep(ema, x[j], k_);
       out[j] = i >= first_output_ ? ema : kNaN;
     }
