@@ -41,7 +41,7 @@ absl::Status Run(const Validation& v, Core core, absl::Span<const double> close,
         auto local_core = core;  // a local copy stays in registers
         internal::ValueScreen screen;
         for (int64_t i = begin; i < end; ++i) {
-          screen.Add(close.data()[i]);
+          screen.Add(close.data() + i);
           if constexpr (kWindowed) {
             out.data()[i] = local_core.Update(ArrayHistory{close.data(), i});
           } else {

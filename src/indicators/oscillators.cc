@@ -182,8 +182,11 @@ absl::Status RunMacd(const Validation& v, internal::MacdCore core,
   return internal::RunChecked(
       v, static_cast<int64_t>(close.size()), {macd, signal, hist},
       [&](int64_t begin, int64_t end) {
+        internal::ValueScreen screen;
         core.Run(close.data() + begin, macd.data() + begin,
-                 signal.data() + begin, hist.data() + begin, end - begin);
+                 signal.data() + begin, hist.data() + begin, end - begin,
+                 screen);
+        return screen.clean();
       });
 }
 

@@ -99,6 +99,31 @@ TEST_SUITE("bad_input_test") {
     CheckInvalid(Obv(c, v), {"OBV", "volume[3] is inf"});
   }
 
+  // The loops of these indicators screen their input themselves and skip
+  // the separate check when the screen is clean: each non-finite kind, in
+  // the lookback, in a later block and as the last value, must still fail.
+  TEST_CASE("non-finite values wherever the screening loops see them") {
+    for (const double bad : {kNaN, kInf, -kInf}) {
+      for (const int at : {0, 3, 2047, 2048, 5000, 9999}) {
+        std::vector<double> x = Ramp(10000);
+        x[at] = bad;
+        const std::string where = "close[" + std::to_string(at) + "]";
+        CAPTURE(where);
+        CAPTURE(bad);
+        CheckInvalid(Sma(x, 20), {"SMA", where});
+        CheckInvalid(Ema(x, 20), {"EMA", where});
+        CheckInvalid(Wma(x, 20), {"WMA", where});
+        CheckInvalid(Dema(x, 20), {"DEMA", where});
+        CheckInvalid(Tema(x, 20), {"TEMA", where});
+        CheckInvalid(Kama(x, 20), {"KAMA", where});
+        CheckInvalid(Ma(x, 20, MAType::kEma), {"MA", where});
+        CheckInvalid(Rsi(x, 14), {"RSI", where});
+        CheckInvalid(Macd(x, 12, 26, 9), {"MACD", where});
+        CheckInvalid(MacdFix(x, 9), {"MACDFIX", where});
+      }
+    }
+  }
+
   TEST_CASE("a high below its low, a negative volume") {
     std::vector<double> h = Ramp(30, 200), l = Ramp(30, 100), c = Ramp(30, 150);
     h[4] = 50;

@@ -18,6 +18,7 @@
 
 #include <cmath>
 #include <cstdint>
+#include <cstring>
 #include <limits>
 #include <type_traits>
 
@@ -93,24 +94,36 @@ class ArrayExtreme {
 // ------------------------------------------------------------ input screens
 
 // What a core's Run() does with each input value besides computing: nothing
-// (NoScreen), or (ValueScreen) accumulate what the batch functions reject -
-// NaN or infinity makes `sum` non-finite, a high below its low makes `gap`
-// positive - inside a loop whose latency chain leaves the adders idle, so
-// that the separate value check runs only when this screen is not clean
-// (RunChecked, src/indicators/batch.h). Finite values whose sum overflows
-// only cause that check to run.
+// (NoScreen), or (ValueScreen) note what the batch functions reject, so that
+// the separate value check runs only when this screen is not clean
+// (RunChecked, src/indicators/batch.h). Add() reads a value's bits from
+// memory and tests its exponent with integer instructions (all ones: NaN or
+// infinity), work for the integer units, which these loops leave idle; as a
+// double it would take a floating-point port or a register transfer from the
+// latency chain. AddBar() screens a bar on the adders of loops whose chain
+// leaves them idle: NaN or infinity makes `sum` non-finite (finite values
+// whose sum overflows only cause the check to run), a high below its low
+// makes `gap` positive.
 struct NoScreen {
-  void Add(double) {}
+  void Add(const double*) {}
   void AddBar(double, double, double) {}
 };
 struct ValueScreen {
-  void Add(double x) { sum += x; }
+  void Add(const double* x) {
+    uint64_t bits;
+    std::memcpy(&bits, x, sizeof bits);
+    nonfinite |= (bits & kExponentBits) == kExponentBits;
+  }
   void AddBar(double high, double low, double close) {
     sum += (high + low) + close;
     const double below = low - high;
     gap = below > gap ? below : gap;
   }
-  bool clean() const { return std::isfinite(sum) && !(gap > 0.0); }
+  bool clean() const {
+    return !nonfinite && std::isfinite(sum) && !(gap > 0.0);
+  }
+  static constexpr uint64_t kExponentBits = 0x7ff0000000000000;
+  bool nonfinite = false;
   double sum = 0;
   double gap = 0;
 };
@@ -257,7 +270,7 @@ class EmaCore {
   void Run(const double* x, double* out, int64_t n, Screen& screen) {
     int64_t j = 0;
     for (; j < n && !seeded(); ++j) {
-      screen.Add(x[j]);
+      screen.Add(x + j);
       const int64_t i = count_++;
       if (metastock_) {
         ema_ = x[j];
@@ -274,7 +287,7 @@ class EmaCore {
     double ema = ema_;
     int64_t i = count_;
     for (; j < n; ++j, ++i) {
-      screen.Add(x[j]);
+      screen.Add(x + j);
       ema = EmaStep(ema, x[j], k_);
       out[j] = i >= first_output_ ? ema : kNaN;
     }
@@ -472,7 +485,7 @@ class RsiCore {
   void Run(const double* x, double* out, int64_t n, Screen& screen) {
     int64_t j = 0;
     for (; j < n && count_ <= period_; ++j) {
-      screen.Add(x[j]);
+      screen.Add(x + j);
       out[j] = Seed(x[j]);
     }
     double prev = prev_;
@@ -485,8 +498,8 @@ class RsiCore {
     // division and holds it back. Two exact additions of +0.0 (the sum is
     // never -0.0) delay it past that point: 5.57 -> 5.42 ns a bar.
     for (; j + 1 < n; j += 2, i += 2) {
-      screen.Add(x[j]);
-      screen.Add(x[j + 1]);
+      screen.Add(x + j);
+      screen.Add(x + j + 1);
       const Pair a = Average(x[j], prev, averages);
       const Pair b = Average(x[j + 1], prev, averages);
       const Pair gain{a[1], b[1]};
@@ -496,7 +509,7 @@ class RsiCore {
       out[j + 1] = i + 1 >= first_output_ ? v[1] : kNaN;
     }
     for (; j < n; ++j, ++i) {
-      screen.Add(x[j]);
+      screen.Add(x + j);
       const Pair a = Average(x[j], prev, averages);
       out[j] = i >= first_output_ ? Value(a[1], a[1] + a[0]) : kNaN;
     }
@@ -615,10 +628,12 @@ class MacdCore {
   // Update() over x[0..n) into the three arrays; once the signal line is
   // seeded, the three EMA recurrences run in one loop with their state in
   // registers (their latencies overlap).
+  template <typename Screen>
   void Run(const double* x, double* macd, double* signal, double* hist,
-           int64_t n) {
+           int64_t n, Screen& screen) {
     int64_t j = 0;
     for (; j < n && !signal_.seeded(); ++j) {
+      screen.Add(x + j);
       const MacdValue v = Update(x[j]);
       macd[j] = v.macd;
       signal[j] = v.signal;
@@ -628,6 +643,7 @@ class MacdCore {
     const double ks = slow_.k_, kf = fast_.k_, kg = signal_.k_;
     const int64_t steady = j;
     for (; j < n; ++j) {
+      screen.Add(x + j);
       s = EmaStep(s, x[j], ks);
       f = EmaStep(f, x[j], kf);
       const double m = f - s;
