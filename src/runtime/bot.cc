@@ -84,6 +84,25 @@ constexpr Migration kBotMigrations[] = {
      "  max_position_pct DOUBLE PRECISION,"
      "  trades_per_day BIGINT,"
      "  daily_loss TEXT)"},
+    {2, "broadcasts named after their request (console ids restart)",
+     // A broadcast was unique on its update id; the console's ids restart
+     // with every run, so a later run's /broadcast was taken for an earlier
+     // one and dropped. Existing rows keep their order and progress.
+     "CREATE TABLE bot_broadcasts_named ("
+     "  id {{auto_id}},"
+     "  request TEXT NOT NULL UNIQUE,"
+     "  text TEXT NOT NULL,"
+     "  created_by BIGINT NOT NULL,"
+     "  created_at BIGINT NOT NULL,"
+     "  cursor_user BIGINT NOT NULL,"
+     "  sent BIGINT NOT NULL,"
+     "  done INTEGER NOT NULL);"
+     "INSERT INTO bot_broadcasts_named (request, text, created_by, created_at,"
+     "  cursor_user, sent, done)"
+     " SELECT 'b' || CAST(update_id AS TEXT), text, created_by, created_at,"
+     "  cursor_user, sent, done FROM bot_broadcasts ORDER BY id;"
+     "DROP TABLE bot_broadcasts;"
+     "ALTER TABLE bot_broadcasts_named RENAME TO bot_broadcasts"},
 };
 
 // An update left unhandled is tried again after this delay, at most
@@ -249,7 +268,7 @@ ComponentSchema BotSchema() { return {"bot", kBotMigrations}; }
 
 struct Bot::Impl final : public OutboxTarget {
   BotOptions options;
-  // Names what unclaimed updates create (ProposalId, WithdrawalId): 8 random
+  // Names what unclaimed updates create (ProposalId, RequestName): 8 random
   // hex digits per Bot.
   std::string run_key;
   std::unique_ptr<Ledger> ledger;
@@ -1114,11 +1133,13 @@ struct Bot::Impl final : public OutboxTarget {
     }
     return absl::StrCat("m", r.chat_id, "_", r.message_id);
   }
-  std::string WithdrawalId(const Request& r) const {
+  // `kind` followed by the update's id: a withdrawal ("w"), a broadcast
+  // ("b").
+  std::string RequestName(std::string_view kind, const Request& r) const {
     if (!options.claim_updates) {
-      return absl::StrCat("w", run_key, "-", r.update_id);
+      return absl::StrCat(ToAbsl(kind), run_key, "-", r.update_id);
     }
-    return absl::StrCat("w", r.update_id);
+    return absl::StrCat(ToAbsl(kind), r.update_id);
   }
 
   // What the user is shown of a stored proposal.
@@ -1667,7 +1688,7 @@ struct Bot::Impl final : public OutboxTarget {
       return Say(absl::StrCat("The amount must be positive. ", usage));
     }
     WithdrawalRequest req;
-    req.id = WithdrawalId(r);
+    req.id = RequestName("w", r);
     req.user_id = r.owner;
     req.amount = *amount;
     req.destination = args[1];
@@ -1862,10 +1883,10 @@ struct Bot::Impl final : public OutboxTarget {
         options.database->Transact([&](SqlTransaction& tx) -> absl::Status {
           BOTCORE_RETURN_IF_ERROR(
               tx.Execute(
-                    "INSERT INTO bot_broadcasts (update_id, text, created_by, "
+                    "INSERT INTO bot_broadcasts (request, text, created_by, "
                     "created_at, cursor_user, sent, done) VALUES "
-                    "(?, ?, ?, ?, ?, 0, 0) ON CONFLICT (update_id) DO NOTHING",
-                    {r.update_id, text, r.user_id, now,
+                    "(?, ?, ?, ?, ?, 0, 0) ON CONFLICT (request) DO NOTHING",
+                    {RequestName("b", r), text, r.user_id, now,
                      std::numeric_limits<int64_t>::min()})
                   .status());
           BOTCORE_ASSIGN_OR_RETURN(

@@ -8,6 +8,7 @@
 
 #include <atomic>
 #include <functional>
+#include <limits>
 #include <map>
 #include <memory>
 #include <optional>
@@ -31,6 +32,8 @@
 #include "botcore/testing/scripted_telegram_server.h"
 #include "botcore/testing/simulated_chain.h"
 #include "doctest/doctest.h"
+#include "internal/schema.h"
+#include "internal/status_macros.h"
 #include "support/status_testing.h"
 #include "support/test_databases.h"
 
@@ -903,6 +906,82 @@ TEST_SUITE("bot") {
     CHECK(delivered() == 6);
     CHECK(
         absl::StrContains(messenger.last_text(), "Broadcast done: sent to 6"));
+  }
+
+  // Counts the sent messages with exactly `text`.
+  int CountSent(const RecordingMessenger& messenger, std::string_view text) {
+    int n = 0;
+    for (const OutgoingMessage& m : messenger.sent()) n += m.text == text;
+    return n;
+  }
+
+  TEST_CASE("a broadcast handled again is queued once") {
+    Harness h(testing::FreshSqliteUrl());
+    RecordingMessenger messenger;
+    std::unique_ptr<Bot> bot = h.Make(&messenger);
+    bot->HandleUpdate(TextUpdate(1, kBob, "/start"));
+    bot->HandleUpdate(TextUpdate(10, kAdmin, "/broadcast Once"));
+    // The same update again, as after a crash before its done mark.
+    REQUIRE_OK(h.db->Transact([](SqlTransaction& tx) {
+      return tx.Execute("DELETE FROM bot_updates WHERE update_id = 10")
+          .status();
+    }));
+    bot->HandleUpdate(TextUpdate(10, kAdmin, "/broadcast Once"));
+    for (int i = 0; i < 5; ++i) {
+      h.clock.Advance(absl::Minutes(1));
+      REQUIRE(bot->RunDueJobs().ok());
+    }
+    CHECK(CountSent(messenger, "Once") == 2);  // Bob and the admin, once each
+  }
+
+  TEST_CASE("unclaimed updates of a later run queue their own broadcasts") {
+    Harness h(testing::FreshSqliteUrl());
+    RecordingMessenger messenger;
+    auto console = [](BotOptions& o) { o.claim_updates = false; };
+    for (const char* text : {"First", "Second"}) {
+      // A console run: update ids restart with every run.
+      std::unique_ptr<Bot> bot = h.Make(&messenger, console);
+      bot->HandleUpdate(
+          TextUpdate(1, kAdmin, absl::StrCat("/broadcast ", text)));
+      CHECK(absl::StrContains(messenger.last_text(), "queued"));
+      for (int i = 0; i < 3; ++i) {
+        h.clock.Advance(absl::Minutes(1));
+        REQUIRE(bot->RunDueJobs().ok());
+      }
+      CHECK(CountSent(messenger, text) == 1);
+    }
+  }
+
+  TEST_CASE("schema 2 keeps the broadcasts queued before it") {
+    for (const std::string& url : testing::FreshDatabaseUrls()) {
+      CAPTURE(url);
+      Harness h(url);
+      const internal::ComponentSchema schema = internal::BotSchema();
+      REQUIRE_OK(h.db->Migrate(schema.component, schema.migrations.first(1)));
+      REQUIRE_OK(h.db->Transact([](SqlTransaction& tx) {
+        BOTCORE_RETURN_IF_ERROR(
+            tx.Execute("INSERT INTO bot_broadcasts (update_id, text,"
+                       " created_by, created_at, cursor_user, sent, done)"
+                       " VALUES (7, 'Old', 1, 0, 0, 0, 1),"
+                       " (10, 'Pending', 1, 0, ?, 0, 0)",
+                       {std::numeric_limits<int64_t>::min()})
+                .status());
+        return absl::OkStatus();
+      }));
+      RecordingMessenger messenger;
+      std::unique_ptr<Bot> bot = h.Make(&messenger);
+      bot->HandleUpdate(TextUpdate(1, kBob, "/start"));
+      // Update 10 again finds its broadcast; update 11 queues a new one.
+      bot->HandleUpdate(TextUpdate(10, kAdmin, "/broadcast Pending"));
+      bot->HandleUpdate(TextUpdate(11, kAdmin, "/broadcast New"));
+      for (int i = 0; i < 5; ++i) {
+        h.clock.Advance(absl::Minutes(1));
+        REQUIRE(bot->RunDueJobs().ok());
+      }
+      CHECK(CountSent(messenger, "Old") == 0);
+      CHECK(CountSent(messenger, "Pending") == 2);
+      CHECK(CountSent(messenger, "New") == 2);
+    }
   }
 
   TEST_CASE("a failing job alerts the owner through the outbox") {
