@@ -409,6 +409,12 @@ struct Bot::Impl final : public OutboxTarget {
     absl::Time at;
   };
 
+  // Claims, done marks and the users' records commit without waiting for
+  // the disk: a process crash keeps them; a power failure may roll back the
+  // last ones, which only has their answers sent again (a lost user record
+  // is written again by the user's next update).
+  static constexpr TransactionOptions kBookkeepingCommit{.durable = false};
+
   // Claims the updates for this instance and records their users, all in
   // one transaction (one commit for a whole received batch). Returns what to
   // do with each, in order.
@@ -418,8 +424,8 @@ struct Bot::Impl final : public OutboxTarget {
     const int64_t stale =
         now - absl::ToInt64Microseconds(options.update_claim_lease);
     std::vector<ClaimResult> results;
-    BOTCORE_RETURN_IF_ERROR(
-        options.database->Transact([&](SqlTransaction& tx) -> absl::Status {
+    BOTCORE_RETURN_IF_ERROR(options.database->Transact(
+        [&](SqlTransaction& tx) -> absl::Status {
           results.assign(claims.size(), {Claim::kBusy, false});
           for (size_t i = 0; i < claims.size(); ++i) {
             BOTCORE_ASSIGN_OR_RETURN(
@@ -427,7 +433,8 @@ struct Bot::Impl final : public OutboxTarget {
                 ClaimIn(tx, *claims[i].request, claims[i].from, now, stale));
           }
           return absl::OkStatus();
-        }));
+        },
+        kBookkeepingCommit));
     return results;
   }
 
@@ -498,10 +505,6 @@ struct Bot::Impl final : public OutboxTarget {
     return result;
   }
 
-  // Done marks commit without waiting for the disk: a process crash keeps
-  // them, and one lost to a power failure only has its answer sent again.
-  static constexpr TransactionOptions kDoneMarkCommit{.durable = false};
-
   // Records the update done. Workers finishing updates at the same time
   // share commits (group commit): the first becomes the leader and marks
   // every id queued meanwhile, round after round until none is left. With
@@ -547,7 +550,7 @@ struct Bot::Impl final : public OutboxTarget {
             }
             return absl::OkStatus();
           },
-          kDoneMarkCommit);
+          kBookkeepingCommit);
       if (!s.ok()) ReportError("finish", s);
       finish_mu.Lock();
       finish_batches_done = round;
