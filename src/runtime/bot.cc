@@ -17,6 +17,7 @@
 
 #include "absl/base/thread_annotations.h"
 #include "absl/container/flat_hash_map.h"
+#include "absl/container/flat_hash_set.h"
 #include "absl/status/status.h"
 #include "absl/strings/ascii.h"
 #include "absl/strings/numbers.h"
@@ -279,6 +280,8 @@ struct Bot::Impl final : public OutboxTarget {
   absl::flat_hash_map<int64_t, absl::Time> told_limited ABSL_GUARDED_BY(mu);
   // Update ids received and not yet handled, for the acknowledgement mark.
   std::set<int64_t> pending_ids ABSL_GUARDED_BY(mu);
+  // How many updates of each chat the workers hold (queued or running).
+  absl::flat_hash_map<int64_t, int> chats_in_flight ABSL_GUARDED_BY(mu);
   // Updates left unhandled, with their attempts, handed to the workers
   // again after kUpdateRetryDelay; not acknowledged meanwhile.
   struct Retry {
@@ -396,17 +399,29 @@ struct Bot::Impl final : public OutboxTarget {
   // another instance holds a fresh claim on it.
   enum class Claim { kHandle, kDone, kBusy };
 
-  // An update to claim: its request and who sent it (may be null).
+  // A chat's session row: the command waiting for its next plain message
+  // ("" for none) and when it was asked for.
+  struct Session {
+    std::string awaiting;
+    absl::Time updated_at = absl::InfinitePast();
+  };
+
+  // An update to claim: its request and who sent it (may be null); when
+  // `session` is set, the chat's session is read into it in the same
+  // transaction.
   struct ClaimRequest {
     const Request* request = nullptr;
     const MessengerUser* from = nullptr;
+    std::optional<Session>* session = nullptr;
   };
   // What to do with a claimed update and whether its user is banned.
   using ClaimResult = std::pair<Claim, bool>;
-  // A claim taken when the update's batch arrived.
+  // A claim taken when the update's batch arrived, and its chat's session
+  // when it was read then and no update queued before it can change it.
   struct BatchClaim {
     ClaimResult result;
     absl::Time at;
+    std::optional<Session> session;
   };
 
   // Claims, done marks and the users' records commit without waiting for
@@ -428,9 +443,14 @@ struct Bot::Impl final : public OutboxTarget {
         [&](SqlTransaction& tx) -> absl::Status {
           results.assign(claims.size(), {Claim::kBusy, false});
           for (size_t i = 0; i < claims.size(); ++i) {
+            const ClaimRequest& c = claims[i];
             BOTCORE_ASSIGN_OR_RETURN(
-                results[i],
-                ClaimIn(tx, *claims[i].request, claims[i].from, now, stale));
+                results[i], ClaimIn(tx, *c.request, c.from, now, stale));
+            if (c.session == nullptr) continue;
+            c.session->reset();
+            if (results[i].first != Claim::kHandle) continue;
+            BOTCORE_ASSIGN_OR_RETURN(*c.session,
+                                     ReadSession(tx, c.request->chat_id));
           }
           return absl::OkStatus();
         },
@@ -599,26 +619,41 @@ struct Bot::Impl final : public OutboxTarget {
 
   // ---- sessions -----------------------------------------------------------
 
+  static absl::StatusOr<Session> ReadSession(SqlTransaction& tx,
+                                             int64_t chat_id) {
+    BOTCORE_ASSIGN_OR_RETURN(
+        std::vector<SqlRow> rows,
+        tx.Query("SELECT awaiting, updated_at FROM bot_sessions "
+                 "WHERE chat_id = ?",
+                 {chat_id}));
+    Session session;
+    if (rows.empty()) return session;
+    BOTCORE_ASSIGN_OR_RETURN(session.awaiting, rows[0].Text(0));
+    BOTCORE_ASSIGN_OR_RETURN(int64_t updated_at, rows[0].Int64(1));
+    session.updated_at = absl::FromUnixMicros(updated_at);
+    return session;
+  }
+
   // The command waiting for this chat's next plain message (asked for in
-  // the last 10 minutes), or "".
-  absl::StatusOr<std::string> Awaiting(int64_t chat_id) {
-    const int64_t since =
-        absl::ToUnixMicros(options.clock->Now() - absl::Minutes(10));
-    std::string awaiting;
-    BOTCORE_RETURN_IF_ERROR(options.database->Transact(
-        [&](SqlTransaction& tx) -> absl::Status {
-          awaiting.clear();
-          BOTCORE_ASSIGN_OR_RETURN(
-              std::vector<SqlRow> rows,
-              tx.Query("SELECT awaiting FROM bot_sessions WHERE chat_id = ? "
-                       "AND updated_at >= ?",
-                       {chat_id, since}));
-          if (rows.empty()) return absl::OkStatus();
-          BOTCORE_ASSIGN_OR_RETURN(awaiting, rows[0].Text(0));
-          return absl::OkStatus();
-        },
-        kReadOnlyTransaction));
-    return awaiting;
+  // the last 10 minutes), or "". From `read` when the session was read with
+  // the update's batch claim, else from the database.
+  absl::StatusOr<std::string> Awaiting(int64_t chat_id,
+                                       const std::optional<Session>& read) {
+    Session session;
+    if (read.has_value()) {
+      session = *read;
+    } else {
+      BOTCORE_RETURN_IF_ERROR(options.database->Transact(
+          [&](SqlTransaction& tx) -> absl::Status {
+            BOTCORE_ASSIGN_OR_RETURN(session, ReadSession(tx, chat_id));
+            return absl::OkStatus();
+          },
+          kReadOnlyTransaction));
+    }
+    if (session.updated_at < options.clock->Now() - absl::Minutes(10)) {
+      return std::string();
+    }
+    return std::move(session.awaiting);
   }
 
   absl::Status SetAwaiting(int64_t chat_id, std::string_view command) {
@@ -677,14 +712,27 @@ struct Bot::Impl final : public OutboxTarget {
 
   // Claims the updates of a received batch that need an answer in one
   // transaction. Returns their claims by update id; empty when storage
-  // failed (each is then claimed on its own when handled).
+  // failed (each is then claimed on its own when handled). A plain
+  // message's chat session is read with its claim when nothing queued
+  // before it can change the session meanwhile: no update of its chat is in
+  // the workers' hands and none comes before it in the batch. (Only the
+  // chat's own updates set its session, and they run in order.)
   std::map<int64_t, BatchClaim> ClaimBatch(const std::vector<Update>& batch) {
     std::vector<Incoming> incoming(batch.size());
+    std::vector<std::optional<Session>> sessions(batch.size());
     std::vector<ClaimRequest> claims;
     claims.reserve(batch.size());
-    for (size_t i = 0; i < batch.size(); ++i) {
-      if (ReadIncoming(batch[i], incoming[i])) {
-        claims.push_back({&incoming[i].request, incoming[i].from});
+    {
+      absl::flat_hash_set<int64_t> chats;
+      absl::MutexLock lock(&mu);
+      for (size_t i = 0; i < batch.size(); ++i) {
+        if (!ReadIncoming(batch[i], incoming[i])) continue;
+        const int64_t chat = incoming[i].request.chat_id;
+        const bool first = chats.insert(chat).second;
+        const bool read_session = incoming[i].kind.empty() && first &&
+                                  !chats_in_flight.contains(chat);
+        claims.push_back({&incoming[i].request, incoming[i].from,
+                          read_session ? &sessions[i] : nullptr});
       }
     }
     std::map<int64_t, BatchClaim> claimed;
@@ -696,8 +744,11 @@ struct Bot::Impl final : public OutboxTarget {
       return claimed;
     }
     for (size_t i = 0; i < claims.size(); ++i) {
-      claimed.emplace(claims[i].request->update_id,
-                      BatchClaim{(*results)[i], at});
+      claimed.emplace(
+          claims[i].request->update_id,
+          BatchClaim{(*results)[i], at,
+                     claims[i].session != nullptr ? *claims[i].session
+                                                  : std::nullopt});
     }
     return claimed;
   }
@@ -732,9 +783,11 @@ struct Bot::Impl final : public OutboxTarget {
     // A batch claim older than half the lease is taken again (refreshed, or
     // found taken over by another instance).
     std::optional<ClaimResult> claim;
+    std::optional<Session> session;
     if (claimed.has_value() &&
         options.clock->Now() - claimed->at < options.update_claim_lease / 2) {
       claim = claimed->result;
+      session = std::move(claimed->session);
     }
     while (!claim.has_value() || claim->first == Claim::kBusy) {
       if (claim.has_value()) {
@@ -768,7 +821,7 @@ struct Bot::Impl final : public OutboxTarget {
       } else if (kind == "callback") {
         failed = !HandleCallback(r, *update.callback_query);
       } else {
-        absl::StatusOr<Answer> answer = Dispatch(r);
+        absl::StatusOr<Answer> answer = Dispatch(r, session);
         if (!answer.ok()) {
           failed = true;
           ReportError(r.command.empty() ? "message" : r.command,
@@ -797,9 +850,12 @@ struct Bot::Impl final : public OutboxTarget {
     return true;
   }
 
-  absl::StatusOr<Answer> Dispatch(Request& r) {
+  // `session`: the chat's session when read with the batch claim.
+  absl::StatusOr<Answer> Dispatch(Request& r,
+                                  const std::optional<Session>& session) {
     if (r.command.empty()) {
-      BOTCORE_ASSIGN_OR_RETURN(std::string awaiting, Awaiting(r.chat_id));
+      BOTCORE_ASSIGN_OR_RETURN(std::string awaiting,
+                               Awaiting(r.chat_id, session));
       if (awaiting.empty()) {
         return Say("Send a command, e.g. /help or /price GAZP.");
       }
@@ -2301,18 +2357,21 @@ struct Bot::Impl final : public OutboxTarget {
   // `claimed`: its claim, when its batch was claimed before.
   void Submit(OrderedExecutor& executor, const Update& u, int attempts,
               std::optional<BatchClaim> claimed = std::nullopt) {
+    const int64_t chat = ChatKey(u);
     {
       absl::MutexLock lock(&mu);
       pending_ids.insert(u.id);
+      ++chats_in_flight[chat];
       max_received = std::max(max_received, u.id);
     }
     in_flight_count.fetch_add(1);
-    absl::Status queued =
-        executor.Submit(ChatKey(u), [this, u, attempts, claimed] {
+    absl::Status queued = executor.Submit(
+        chat, [this, u, attempts, claimed = std::move(claimed), chat] {
           const bool handled = Handle(u, claimed, /*wait_for_record=*/false);
           in_flight_count.fetch_sub(1);
           absl::MutexLock lock(&mu);
           pending_ids.erase(u.id);
+          LeaveChat(chat);
           if (handled) return;
           if (attempts + 1 >= kMaxUpdateAttempts) {
             Log(absl::StrCat("update ", u.id, " given up after ", attempts + 1,
@@ -2326,7 +2385,13 @@ struct Bot::Impl final : public OutboxTarget {
       in_flight_count.fetch_sub(1);
       absl::MutexLock lock(&mu);
       pending_ids.erase(u.id);
+      LeaveChat(chat);
     }
+  }
+
+  void LeaveChat(int64_t chat) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu) {
+    auto it = chats_in_flight.find(chat);
+    if (--it->second == 0) chats_in_flight.erase(it);
   }
 
   void SubmitDueRetries(OrderedExecutor& executor) {

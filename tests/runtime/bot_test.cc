@@ -289,6 +289,60 @@ TEST_SUITE("bot") {
 }
 
 TEST_SUITE("bot") {
+  // Run reads a plain message's session with its batch claim unless an
+  // earlier update of its chat (queued, or before it in the batch) may
+  // change it: both cases must see the command the chat was asked for.
+  TEST_CASE("a plain message answers the command that asked for it") {
+    for (const std::string& url : testing::FreshDatabaseUrls()) {
+      CAPTURE(url);
+      ASSIGN_OR_REQUIRE(std::unique_ptr<Database> db, OpenDatabase(url));
+      ASSIGN_OR_REQUIRE(auto server, ScriptedTelegramServer::Start(kToken));
+      SystemClock clock;
+      ASSIGN_OR_REQUIRE(std::unique_ptr<HttpClient> http,
+                        NewCurlHttpClient(CurlHttpClientOptions{}));
+      TelegramOptions to;
+      to.token = std::string(kToken);
+      to.api_base_url = server->api_base_url();
+      to.http = http.get();
+      to.clock = &clock;
+      to.database = db.get();
+      to.messages_per_second = 1000;
+      to.chat_messages_per_second = 1000;
+      ASSIGN_OR_REQUIRE(std::unique_ptr<TelegramMessenger> telegram,
+                        TelegramMessenger::Create(to));
+      std::unique_ptr<MarketData> market = GazpMarket(clock.Now());
+      ScriptedAdvisor advisor;
+      SimulatedChain chain(56);
+      BotOptions o = BaseOptions(telegram.get(), market.get(), &advisor, &chain,
+                                 db.get(), &clock);
+      o.poll_wait = absl::Milliseconds(100);
+      o.idle_pause = absl::Milliseconds(10);
+      ASSIGN_OR_REQUIRE(std::unique_ptr<Bot> bot, Bot::Create(o));
+      // One batch: the command and its follow-up, plus a chat with none.
+      server->PushUpdate(MessageJson(kAlice, "/wallet"));
+      server->PushUpdate(MessageJson(kAlice, std::string(kBobWallet), 2));
+      server->PushUpdate(MessageJson(kBob, "hello"));
+      BotThread runner(*bot);
+      REQUIRE(WaitFor(
+          [&] { return CountSent(*server, kAlice, "registered") == 1; }));
+      REQUIRE(WaitFor(
+          [&] { return CountSent(*server, kBob, "Send a command") == 1; }));
+      // The follow-up in a later batch, once the command was answered.
+      server->PushUpdate(MessageJson(kBob, "/wallet", 3));
+      REQUIRE(WaitFor(
+          [&] { return CountSent(*server, kBob, "Send the address") == 1; }));
+      server->PushUpdate(MessageJson(kBob, std::string(kPayoutAddress), 4));
+      REQUIRE(
+          WaitFor([&] { return CountSent(*server, kBob, "registered") == 1; }));
+      // The session is used up: the next plain message gets the hint.
+      server->PushUpdate(MessageJson(kBob, std::string(kPayoutAddress), 5));
+      REQUIRE(WaitFor(
+          [&] { return CountSent(*server, kBob, "Send a command") == 2; }));
+      CHECK(CountSent(*server, kAlice, "Send a command") == 0);
+      CHECK_OK(runner.Join());
+    }
+  }
+
   TEST_CASE("webhook mode: updates posted to the endpoint are answered") {
     ASSIGN_OR_REQUIRE(std::unique_ptr<Database> db,
                       OpenDatabase(testing::FreshSqliteUrl()));
