@@ -90,6 +90,8 @@ constexpr Migration kBotMigrations[] = {
 // An update left unhandled is tried again after this delay, at most
 // kMaxUpdateAttempts times in all.
 constexpr absl::Duration kUpdateRetryDelay = absl::Seconds(5);
+// The longest Run waits for unfinished updates before receiving more.
+constexpr absl::Duration kRoomWait = absl::Milliseconds(100);
 constexpr int kMaxUpdateAttempts = 5;
 
 // Rows the cleanup job deletes per transaction.
@@ -2411,6 +2413,26 @@ struct Bot::Impl final : public OutboxTarget {
     for (const Retry& r : due) Submit(executor, r.update, r.attempts);
   }
 
+  // Waits until at most `receive_at_unfinished` received updates are
+  // unfinished (at most kRoomWait), or with finish_batch_before_receive
+  // until none is.
+  void AwaitRoomToReceive() {
+    const size_t room =
+        options.finish_batch_before_receive
+            ? 0
+            : static_cast<size_t>(options.receive_at_unfinished);
+    auto has_room = [&]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu) {
+      return pending_ids.size() <= room;
+    };
+    if (options.finish_batch_before_receive) {
+      mu.LockWhen(absl::Condition(&has_room));
+    } else {
+      // A real-time wait, as for the workers it waits on.
+      mu.LockWhenWithTimeout(absl::Condition(&has_room), kRoomWait);
+    }
+    mu.Unlock();
+  }
+
   // ---- acknowledgements ---------------------------------------------------
 
   void Acknowledge() {
@@ -2452,6 +2474,11 @@ absl::StatusOr<std::unique_ptr<Bot>> Bot::Create(const BotOptions& options) {
         "), history_bars (", options.history_bars,
         "), alert_after_errors, rate_limit_window and broadcast_per_second "
         "must be positive"));
+  }
+  if (options.receive_at_unfinished < 0) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("BotOptions: receive_at_unfinished (",
+                     options.receive_at_unfinished, ") must not be negative"));
   }
   for (const CustomCommand& c : options.commands) {
     bool valid = !c.name.empty() && c.name.size() <= 32 && c.run &&
@@ -2636,12 +2663,7 @@ absl::Status Bot::Run() {
                     : std::optional<Impl::BatchClaim>(it->second));
     }
     im.SubmitDueRetries(executor);
-    if (o.finish_batch_before_receive) {
-      im.mu.LockWhen(absl::Condition(
-          +[](std::set<int64_t>* pending) { return pending->empty(); },
-          &im.pending_ids));
-      im.mu.Unlock();
-    }
+    im.AwaitRoomToReceive();
     im.Acknowledge();
     if (updates->empty()) o.clock->SleepFor(o.idle_pause);
   }

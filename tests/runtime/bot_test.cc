@@ -780,6 +780,20 @@ TEST_SUITE("bot") {
     CHECK(absl::StrContains(messenger.sent().back().text, "round trips"));
   }
 
+  TEST_CASE("options out of range are refused") {
+    Harness h(testing::FreshSqliteUrl());
+    RecordingMessenger messenger;
+    BotOptions o = BaseOptions(&messenger, h.market.get(), &h.advisor, &h.chain,
+                               h.db.get(), &h.clock);
+    o.worker_threads = 0;
+    CHECK_STATUS_IS(Bot::Create(o).status(), kInvalidArgument);
+    o.worker_threads = 1;
+    o.receive_at_unfinished = -1;
+    CHECK_STATUS_IS(Bot::Create(o).status(), kInvalidArgument);
+    o.receive_at_unfinished = 0;
+    CHECK_OK(Bot::Create(o).status());
+  }
+
   TEST_CASE("an application's own commands") {
     Harness h(testing::FreshSqliteUrl());
     RecordingMessenger messenger;

@@ -220,6 +220,13 @@ struct BotOptions {
   // Whether Run waits for a batch to be handled before receiving the next,
   // as a person typing at a console expects. Default: false.
   bool finish_batch_before_receive = false;
+  // Otherwise Run receives the next batch once at most this many of the
+  // updates it received are unfinished (queued or being handled), or after
+  // waiting 100 ms for that. Telegram's getUpdates answers from the oldest
+  // unacknowledged update, i.e. the oldest unfinished one, so polling while
+  // many are unfinished fetches them again (parsed and skipped) instead of
+  // new ones. Default: 50 (half of Telegram's largest batch).
+  int receive_at_unfinished = 50;
   // Whether Run, once stopped, handles what the messenger already holds
   // (Receive without waiting, until it returns nothing) instead of leaving
   // it unacknowledged. Set it when unacknowledged updates are not sent again
