@@ -2357,9 +2357,10 @@ struct Bot::Impl final : public OutboxTarget {
 
   // Hands `u` to the workers (its chat's queue); `attempts` earlier tries;
   // `claimed`: its claim, when its batch was claimed before.
-  void Submit(OrderedExecutor& executor, const Update& u, int attempts,
+  void Submit(OrderedExecutor& executor, Update u, int attempts,
               std::optional<BatchClaim> claimed = std::nullopt) {
     const int64_t chat = ChatKey(u);
+    const int64_t id = u.id;
     {
       absl::MutexLock lock(&mu);
       pending_ids.insert(u.id);
@@ -2367,9 +2368,11 @@ struct Bot::Impl final : public OutboxTarget {
       max_received = std::max(max_received, u.id);
     }
     in_flight_count.fetch_add(1);
-    absl::Status queued = executor.Submit(
-        chat, [this, u, attempts, claimed = std::move(claimed), chat] {
-          const bool handled = Handle(u, claimed, /*wait_for_record=*/false);
+    absl::Status queued =
+        executor.Submit(chat, [this, u = std::move(u), attempts,
+                               claimed = std::move(claimed), chat]() mutable {
+          const bool handled =
+              Handle(u, std::move(claimed), /*wait_for_record=*/false);
           in_flight_count.fetch_sub(1);
           absl::MutexLock lock(&mu);
           pending_ids.erase(u.id);
@@ -2380,13 +2383,14 @@ struct Bot::Impl final : public OutboxTarget {
                              " attempts"));
             return;
           }
-          retries[u.id] = {u, attempts + 1,
-                           options.clock->Now() + kUpdateRetryDelay};
+          const int64_t retried = u.id;
+          retries[retried] = {std::move(u), attempts + 1,
+                              options.clock->Now() + kUpdateRetryDelay};
         });
     if (!queued.ok()) {
       in_flight_count.fetch_sub(1);
       absl::MutexLock lock(&mu);
-      pending_ids.erase(u.id);
+      pending_ids.erase(id);
       LeaveChat(chat);
     }
   }
@@ -2410,7 +2414,7 @@ struct Bot::Impl final : public OutboxTarget {
         }
       }
     }
-    for (const Retry& r : due) Submit(executor, r.update, r.attempts);
+    for (Retry& r : due) Submit(executor, std::move(r.update), r.attempts);
   }
 
   // Waits until at most `receive_at_unfinished` received updates are
@@ -2654,13 +2658,13 @@ absl::Status Bot::Run() {
     // (or another instance) gets them again; unless they are to be drained.
     if (im.stop_requested.load() && !o.drain_on_stop) break;
     if (draining && updates->empty()) break;
-    const std::map<int64_t, Impl::BatchClaim> claimed = im.ClaimBatch(*updates);
-    for (const Update& u : *updates) {
+    std::map<int64_t, Impl::BatchClaim> claimed = im.ClaimBatch(*updates);
+    for (Update& u : *updates) {
       auto it = claimed.find(u.id);
-      im.Submit(executor, u, 0,
+      im.Submit(executor, std::move(u), 0,
                 it == claimed.end()
                     ? std::nullopt
-                    : std::optional<Impl::BatchClaim>(it->second));
+                    : std::optional<Impl::BatchClaim>(std::move(it->second)));
     }
     im.SubmitDueRetries(executor);
     im.AwaitRoomToReceive();
