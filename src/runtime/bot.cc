@@ -527,25 +527,31 @@ struct Bot::Impl final : public OutboxTarget {
     return result;
   }
 
-  // Records the update done. Workers finishing updates at the same time
-  // share commits (group commit): the first becomes the leader and marks
-  // every id queued meanwhile, round after round until none is left. With
-  // `wait`, returns once `update_id` is recorded; without, a worker that
-  // finds a leader at work leaves its id to it and goes on (an update may
-  // then be acknowledged just before its done mark is committed, which only
-  // a crash in between could notice: the case the once-only guarantee
-  // excepts; the worker's next Send waits for the mark, AwaitOwnRecord). A
-  // storage error is reported.
+  // Records the update done. Done marks are committed in groups: with
+  // `wait`, returns once `update_id` is recorded (with every id queued
+  // meanwhile); without, queues it and returns at once. The worker's next
+  // Send first has it recorded, unless a commit took it meanwhile
+  // (AwaitOwnRecord), and Run records what is queued before each
+  // acknowledgement and when it ends. Committing at the next Send rather
+  // than at once lets the marks of the workers that finish meanwhile share
+  // the commit. A storage error is reported.
   void FinishUpdate(int64_t update_id, bool wait) {
     if (!options.claim_updates) return;
     absl::MutexLock lock(&finish_mu);
     finish_queue.push_back(update_id);
     const int64_t batch = finish_batches_started + 1;
-    if (!wait && finish_flushing) {
+    if (!wait) {
       unrecorded = {this, batch};
       return;
     }
     unrecorded = {};
+    RecordThrough(batch);
+  }
+
+  // Returns once the group-commit round `batch` is committed: waits for a
+  // leader at work, or becomes the leader and commits the queued ids round
+  // after round until none is left.
+  void RecordThrough(int64_t batch) ABSL_EXCLUSIVE_LOCKS_REQUIRED(finish_mu) {
     auto mine_done_or_free = [&]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(finish_mu) {
       return finish_batches_done >= batch || !finish_flushing;
     };
@@ -580,24 +586,27 @@ struct Bot::Impl final : public OutboxTarget {
     finish_flushing = false;
   }
 
-  // Before this thread sends another answer, waits until the done mark of
-  // the update it answered last (left to a group-commit leader) is
-  // committed. So at most one answer per worker is ever sent but not
-  // recorded: what a crash can make the next run send again. The wait
-  // overlaps the next update's handling, which runs before its Send.
+  // Records every queued done mark (Run, before acknowledging).
+  void RecordQueued() {
+    if (!options.claim_updates) return;
+    absl::MutexLock lock(&finish_mu);
+    if (finish_queue.empty()) return;
+    RecordThrough(finish_batches_started + 1);
+  }
+
+  // Before this thread sends another answer, has the done mark of the
+  // update it answered last recorded. So at most one answer per worker is
+  // ever sent but not recorded: what a crash can make the next run send
+  // again.
   void AwaitOwnRecord() {
     if (unrecorded.first != this) return;
     const int64_t batch = unrecorded.second;
     unrecorded = {};
     absl::MutexLock lock(&finish_mu);
-    auto recorded = [&]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(finish_mu) {
-      // A leader drains the queue before it stops flushing.
-      return finish_batches_done >= batch || !finish_flushing;
-    };
-    finish_mu.Await(absl::Condition(&recorded));
+    RecordThrough(batch);
   }
-  // This thread's update whose done mark a leader was left to commit: the
-  // bot, and the group-commit round it goes in.
+  // This thread's update whose done mark is queued: the bot, and the
+  // group-commit round it goes in.
   static thread_local std::pair<const Impl*, int64_t> unrecorded;
 
   // ---- rate limit ---------------------------------------------------------
@@ -2668,6 +2677,7 @@ absl::Status Bot::Run() {
     }
     im.SubmitDueRetries(executor);
     im.AwaitRoomToReceive();
+    im.RecordQueued();
     im.Acknowledge();
     if (updates->empty()) o.clock->SleepFor(o.idle_pause);
   }
@@ -2675,6 +2685,7 @@ absl::Status Bot::Run() {
   // outbox once more, all within the shutdown timeout.
   const absl::Time deadline = o.clock->Now() + o.shutdown_timeout;
   absl::Status drained = executor.Shutdown(o.shutdown_timeout);
+  im.RecordQueued();
   im.Acknowledge();
   stop_jobs.Notify();
   jobs.join();

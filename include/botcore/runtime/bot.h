@@ -31,8 +31,10 @@
 // between sending an answer and recording it done can repeat that answer;
 // a /recommend handled again shows the proposal it made the first time (the
 // proposal is keyed on the message), so it never makes a second one.
-// Run claims each received batch in one transaction, and workers that
-// finish at the same time record their updates done in one (group commit).
+// Run claims each received batch in one transaction; a worker's done mark
+// is committed before its next answer goes out (so a crash repeats at most
+// one answer per worker), together with the marks of the others queued
+// meanwhile (group commit).
 //
 // Thread safety: thread-safe. Run blocks its caller; Stop, Health and the
 // accessors may be called from any thread, Stop also from a thread that
