@@ -531,10 +531,11 @@ struct Bot::Impl final : public OutboxTarget {
   // `wait`, returns once `update_id` is recorded (with every id queued
   // meanwhile); without, queues it and returns at once. The worker's next
   // Send first has it recorded, unless a commit took it meanwhile
-  // (AwaitOwnRecord), and Run records what is queued before each
-  // acknowledgement and when it ends. Committing at the next Send rather
-  // than at once lets the marks of the workers that finish meanwhile share
-  // the commit. A storage error is reported.
+  // (AwaitOwnRecord); the last update in the workers' hands records the
+  // queue when it finishes, and Run before each acknowledgement and when it
+  // ends. Committing at the next Send rather than at once lets the marks of
+  // the workers that finish meanwhile share the commit. A storage error is
+  // reported.
   void FinishUpdate(int64_t update_id, bool wait) {
     if (!options.claim_updates) return;
     absl::MutexLock lock(&finish_mu);
@@ -2382,7 +2383,9 @@ struct Bot::Impl final : public OutboxTarget {
                                claimed = std::move(claimed), chat]() mutable {
           const bool handled =
               Handle(u, std::move(claimed), /*wait_for_record=*/false);
-          in_flight_count.fetch_sub(1);
+          // The last update in the workers' hands records the queued done
+          // marks: none waits for a next answer while the bot is idle.
+          if (in_flight_count.fetch_sub(1) == 1) RecordQueued();
           absl::MutexLock lock(&mu);
           pending_ids.erase(u.id);
           LeaveChat(chat);

@@ -407,10 +407,14 @@ TEST_SUITE("bot") {
 }
 
 // A Messenger that records what the bot says, for tests that hand updates
-// to Bot::HandleUpdate directly.
+// to Bot::HandleUpdate directly; or, after DeliverThenHold, to Bot::Run.
 class RecordingMessenger final : public Messenger {
  public:
   absl::StatusOr<std::vector<Update>> Receive(absl::Duration) override {
+    absl::MutexLock lock(&mu_);
+    if (!batch_.empty()) return std::move(batch_);
+    mu_.Await(absl::Condition(
+        +[](bool* holding) { return !*holding; }, &holding_));
     return absl::OutOfRangeError("no input");
   }
   absl::Status Acknowledge(int64_t) override { return absl::OkStatus(); }
@@ -466,9 +470,22 @@ class RecordingMessenger final : public Messenger {
     absl::MutexLock lock(&mu_);
     unavailable_sends_ = n;
   }
+  // The next Receive returns `batch`; those after it wait, as a long poll
+  // with nothing new does, until Release, and then report the end of input.
+  void DeliverThenHold(std::vector<Update> batch) {
+    absl::MutexLock lock(&mu_);
+    batch_ = std::move(batch);
+    holding_ = true;
+  }
+  void Release() {
+    absl::MutexLock lock(&mu_);
+    holding_ = false;
+  }
 
  private:
   mutable absl::Mutex mu_;
+  std::vector<Update> batch_ ABSL_GUARDED_BY(mu_);
+  bool holding_ ABSL_GUARDED_BY(mu_) = false;
   int unavailable_sends_ ABSL_GUARDED_BY(mu_) = 0;
   std::vector<OutgoingMessage> sent_ ABSL_GUARDED_BY(mu_);
   std::vector<std::string> answers_ ABSL_GUARDED_BY(mu_);
@@ -778,6 +795,35 @@ TEST_SUITE("bot") {
     REQUIRE(!messenger.photos().empty());
     CHECK(messenger.photos().back().starts_with("\x89PNG\r\n\x1a\n"));
     CHECK(absl::StrContains(messenger.sent().back().text, "round trips"));
+  }
+
+  TEST_CASE("an idle bot records its last done marks without a next answer") {
+    Harness h(testing::FreshSqliteUrl());
+    RecordingMessenger messenger;
+    messenger.DeliverThenHold(
+        {TextUpdate(1, kBob, "hello"), TextUpdate(2, kAlice, "hi")});
+    std::unique_ptr<Bot> bot =
+        h.Make(&messenger, [](BotOptions& o) { o.worker_threads = 2; });
+    absl::Status ran;
+    std::thread run([&] { ran = bot->Run(); });
+    // Run now waits in Receive; no worker has another answer to send.
+    const bool recorded = WaitFor(
+        [&] {
+          return Count(*h.db,
+                       "SELECT COUNT(*) FROM bot_updates WHERE state = ?",
+                       "done") == 2;
+        },
+        absl::Seconds(20));
+    bot->Stop();
+    messenger.Release();
+    run.join();
+    CHECK(recorded);
+    CHECK_OK(ran);
+    int hints = 0;
+    for (const OutgoingMessage& m : messenger.sent()) {
+      if (absl::StrContains(m.text, "Send a command")) ++hints;
+    }
+    CHECK(hints == 2);
   }
 
   TEST_CASE("options out of range are refused") {
