@@ -17,6 +17,7 @@
 
 #include "absl/base/thread_annotations.h"
 #include "absl/container/flat_hash_map.h"
+#include "absl/container/flat_hash_set.h"
 #include "absl/status/status.h"
 #include "absl/strings/ascii.h"
 #include "absl/strings/numbers.h"
@@ -108,6 +109,8 @@ constexpr Migration kBotMigrations[] = {
 // An update left unhandled is tried again after this delay, at most
 // kMaxUpdateAttempts times in all.
 constexpr absl::Duration kUpdateRetryDelay = absl::Seconds(5);
+// The longest Run waits for unfinished updates before receiving more.
+constexpr absl::Duration kRoomWait = absl::Milliseconds(100);
 constexpr int kMaxUpdateAttempts = 5;
 
 // Rows the cleanup job deletes per transaction.
@@ -298,6 +301,8 @@ struct Bot::Impl final : public OutboxTarget {
   absl::flat_hash_map<int64_t, absl::Time> told_limited ABSL_GUARDED_BY(mu);
   // Update ids received and not yet handled, for the acknowledgement mark.
   std::set<int64_t> pending_ids ABSL_GUARDED_BY(mu);
+  // How many updates of each chat the workers hold (queued or running).
+  absl::flat_hash_map<int64_t, int> chats_in_flight ABSL_GUARDED_BY(mu);
   // Updates left unhandled, with their attempts, handed to the workers
   // again after kUpdateRetryDelay; not acknowledged meanwhile.
   struct Retry {
@@ -415,18 +420,36 @@ struct Bot::Impl final : public OutboxTarget {
   // another instance holds a fresh claim on it.
   enum class Claim { kHandle, kDone, kBusy };
 
-  // An update to claim: its request and who sent it (may be null).
+  // A chat's session row: the command waiting for its next plain message
+  // ("" for none) and when it was asked for.
+  struct Session {
+    std::string awaiting;
+    absl::Time updated_at = absl::InfinitePast();
+  };
+
+  // An update to claim: its request and who sent it (may be null); when
+  // `session` is set, the chat's session is read into it in the same
+  // transaction.
   struct ClaimRequest {
     const Request* request = nullptr;
     const MessengerUser* from = nullptr;
+    std::optional<Session>* session = nullptr;
   };
   // What to do with a claimed update and whether its user is banned.
   using ClaimResult = std::pair<Claim, bool>;
-  // A claim taken when the update's batch arrived.
+  // A claim taken when the update's batch arrived, and its chat's session
+  // when it was read then and no update queued before it can change it.
   struct BatchClaim {
     ClaimResult result;
     absl::Time at;
+    std::optional<Session> session;
   };
+
+  // Claims, done marks and the users' records commit without waiting for
+  // the disk: a process crash keeps them; a power failure may roll back the
+  // last ones, which only has their answers sent again (a lost user record
+  // is written again by the user's next update).
+  static constexpr TransactionOptions kBookkeepingCommit{.durable = false};
 
   // Claims the updates for this instance and records their users, all in
   // one transaction (one commit for a whole received batch). Returns what to
@@ -437,16 +460,22 @@ struct Bot::Impl final : public OutboxTarget {
     const int64_t stale =
         now - absl::ToInt64Microseconds(options.update_claim_lease);
     std::vector<ClaimResult> results;
-    BOTCORE_RETURN_IF_ERROR(
-        options.database->Transact([&](SqlTransaction& tx) -> absl::Status {
+    BOTCORE_RETURN_IF_ERROR(options.database->Transact(
+        [&](SqlTransaction& tx) -> absl::Status {
           results.assign(claims.size(), {Claim::kBusy, false});
           for (size_t i = 0; i < claims.size(); ++i) {
+            const ClaimRequest& c = claims[i];
             BOTCORE_ASSIGN_OR_RETURN(
-                results[i],
-                ClaimIn(tx, *claims[i].request, claims[i].from, now, stale));
+                results[i], ClaimIn(tx, *c.request, c.from, now, stale));
+            if (c.session == nullptr) continue;
+            c.session->reset();
+            if (results[i].first != Claim::kHandle) continue;
+            BOTCORE_ASSIGN_OR_RETURN(*c.session,
+                                     ReadSession(tx, c.request->chat_id));
           }
           return absl::OkStatus();
-        }));
+        },
+        kBookkeepingCommit));
     return results;
   }
 
@@ -517,29 +546,32 @@ struct Bot::Impl final : public OutboxTarget {
     return result;
   }
 
-  // Done marks commit without waiting for the disk: a process crash keeps
-  // them, and one lost to a power failure only has its answer sent again.
-  static constexpr TransactionOptions kDoneMarkCommit{.durable = false};
-
-  // Records the update done. Workers finishing updates at the same time
-  // share commits (group commit): the first becomes the leader and marks
-  // every id queued meanwhile, round after round until none is left. With
-  // `wait`, returns once `update_id` is recorded; without, a worker that
-  // finds a leader at work leaves its id to it and goes on (an update may
-  // then be acknowledged just before its done mark is committed, which only
-  // a crash in between could notice: the case the once-only guarantee
-  // excepts; the worker's next Send waits for the mark, AwaitOwnRecord). A
-  // storage error is reported.
+  // Records the update done. Done marks are committed in groups: with
+  // `wait`, returns once `update_id` is recorded (with every id queued
+  // meanwhile); without, queues it and returns at once. The worker's next
+  // Send first has it recorded, unless a commit took it meanwhile
+  // (AwaitOwnRecord); the last update in the workers' hands records the
+  // queue when it finishes, and Run before each acknowledgement and when it
+  // ends. Committing at the next Send rather than at once lets the marks of
+  // the workers that finish meanwhile share the commit. A storage error is
+  // reported.
   void FinishUpdate(int64_t update_id, bool wait) {
     if (!options.claim_updates) return;
     absl::MutexLock lock(&finish_mu);
     finish_queue.push_back(update_id);
     const int64_t batch = finish_batches_started + 1;
-    if (!wait && finish_flushing) {
+    if (!wait) {
       unrecorded = {this, batch};
       return;
     }
     unrecorded = {};
+    RecordThrough(batch);
+  }
+
+  // Returns once the group-commit round `batch` is committed: waits for a
+  // leader at work, or becomes the leader and commits the queued ids round
+  // after round until none is left.
+  void RecordThrough(int64_t batch) ABSL_EXCLUSIVE_LOCKS_REQUIRED(finish_mu) {
     auto mine_done_or_free = [&]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(finish_mu) {
       return finish_batches_done >= batch || !finish_flushing;
     };
@@ -566,7 +598,7 @@ struct Bot::Impl final : public OutboxTarget {
             }
             return absl::OkStatus();
           },
-          kDoneMarkCommit);
+          kBookkeepingCommit);
       if (!s.ok()) ReportError("finish", s);
       finish_mu.Lock();
       finish_batches_done = round;
@@ -574,24 +606,27 @@ struct Bot::Impl final : public OutboxTarget {
     finish_flushing = false;
   }
 
-  // Before this thread sends another answer, waits until the done mark of
-  // the update it answered last (left to a group-commit leader) is
-  // committed. So at most one answer per worker is ever sent but not
-  // recorded: what a crash can make the next run send again. The wait
-  // overlaps the next update's handling, which runs before its Send.
+  // Records every queued done mark (Run, before acknowledging).
+  void RecordQueued() {
+    if (!options.claim_updates) return;
+    absl::MutexLock lock(&finish_mu);
+    if (finish_queue.empty()) return;
+    RecordThrough(finish_batches_started + 1);
+  }
+
+  // Before this thread sends another answer, has the done mark of the
+  // update it answered last recorded. So at most one answer per worker is
+  // ever sent but not recorded: what a crash can make the next run send
+  // again.
   void AwaitOwnRecord() {
     if (unrecorded.first != this) return;
     const int64_t batch = unrecorded.second;
     unrecorded = {};
     absl::MutexLock lock(&finish_mu);
-    auto recorded = [&]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(finish_mu) {
-      // A leader drains the queue before it stops flushing.
-      return finish_batches_done >= batch || !finish_flushing;
-    };
-    finish_mu.Await(absl::Condition(&recorded));
+    RecordThrough(batch);
   }
-  // This thread's update whose done mark a leader was left to commit: the
-  // bot, and the group-commit round it goes in.
+  // This thread's update whose done mark is queued: the bot, and the
+  // group-commit round it goes in.
   static thread_local std::pair<const Impl*, int64_t> unrecorded;
 
   // ---- rate limit ---------------------------------------------------------
@@ -615,26 +650,41 @@ struct Bot::Impl final : public OutboxTarget {
 
   // ---- sessions -----------------------------------------------------------
 
+  static absl::StatusOr<Session> ReadSession(SqlTransaction& tx,
+                                             int64_t chat_id) {
+    BOTCORE_ASSIGN_OR_RETURN(
+        std::vector<SqlRow> rows,
+        tx.Query("SELECT awaiting, updated_at FROM bot_sessions "
+                 "WHERE chat_id = ?",
+                 {chat_id}));
+    Session session;
+    if (rows.empty()) return session;
+    BOTCORE_ASSIGN_OR_RETURN(session.awaiting, rows[0].Text(0));
+    BOTCORE_ASSIGN_OR_RETURN(int64_t updated_at, rows[0].Int64(1));
+    session.updated_at = absl::FromUnixMicros(updated_at);
+    return session;
+  }
+
   // The command waiting for this chat's next plain message (asked for in
-  // the last 10 minutes), or "".
-  absl::StatusOr<std::string> Awaiting(int64_t chat_id) {
-    const int64_t since =
-        absl::ToUnixMicros(options.clock->Now() - absl::Minutes(10));
-    std::string awaiting;
-    BOTCORE_RETURN_IF_ERROR(options.database->Transact(
-        [&](SqlTransaction& tx) -> absl::Status {
-          awaiting.clear();
-          BOTCORE_ASSIGN_OR_RETURN(
-              std::vector<SqlRow> rows,
-              tx.Query("SELECT awaiting FROM bot_sessions WHERE chat_id = ? "
-                       "AND updated_at >= ?",
-                       {chat_id, since}));
-          if (rows.empty()) return absl::OkStatus();
-          BOTCORE_ASSIGN_OR_RETURN(awaiting, rows[0].Text(0));
-          return absl::OkStatus();
-        },
-        kReadOnlyTransaction));
-    return awaiting;
+  // the last 10 minutes), or "". From `read` when the session was read with
+  // the update's batch claim, else from the database.
+  absl::StatusOr<std::string> Awaiting(int64_t chat_id,
+                                       const std::optional<Session>& read) {
+    Session session;
+    if (read.has_value()) {
+      session = *read;
+    } else {
+      BOTCORE_RETURN_IF_ERROR(options.database->Transact(
+          [&](SqlTransaction& tx) -> absl::Status {
+            BOTCORE_ASSIGN_OR_RETURN(session, ReadSession(tx, chat_id));
+            return absl::OkStatus();
+          },
+          kReadOnlyTransaction));
+    }
+    if (session.updated_at < options.clock->Now() - absl::Minutes(10)) {
+      return std::string();
+    }
+    return std::move(session.awaiting);
   }
 
   absl::Status SetAwaiting(int64_t chat_id, std::string_view command) {
@@ -693,14 +743,27 @@ struct Bot::Impl final : public OutboxTarget {
 
   // Claims the updates of a received batch that need an answer in one
   // transaction. Returns their claims by update id; empty when storage
-  // failed (each is then claimed on its own when handled).
+  // failed (each is then claimed on its own when handled). A plain
+  // message's chat session is read with its claim when nothing queued
+  // before it can change the session meanwhile: no update of its chat is in
+  // the workers' hands and none comes before it in the batch. (Only the
+  // chat's own updates set its session, and they run in order.)
   std::map<int64_t, BatchClaim> ClaimBatch(const std::vector<Update>& batch) {
     std::vector<Incoming> incoming(batch.size());
+    std::vector<std::optional<Session>> sessions(batch.size());
     std::vector<ClaimRequest> claims;
     claims.reserve(batch.size());
-    for (size_t i = 0; i < batch.size(); ++i) {
-      if (ReadIncoming(batch[i], incoming[i])) {
-        claims.push_back({&incoming[i].request, incoming[i].from});
+    {
+      absl::flat_hash_set<int64_t> chats;
+      absl::MutexLock lock(&mu);
+      for (size_t i = 0; i < batch.size(); ++i) {
+        if (!ReadIncoming(batch[i], incoming[i])) continue;
+        const int64_t chat = incoming[i].request.chat_id;
+        const bool first = chats.insert(chat).second;
+        const bool read_session = incoming[i].kind.empty() && first &&
+                                  !chats_in_flight.contains(chat);
+        claims.push_back({&incoming[i].request, incoming[i].from,
+                          read_session ? &sessions[i] : nullptr});
       }
     }
     std::map<int64_t, BatchClaim> claimed;
@@ -712,8 +775,11 @@ struct Bot::Impl final : public OutboxTarget {
       return claimed;
     }
     for (size_t i = 0; i < claims.size(); ++i) {
-      claimed.emplace(claims[i].request->update_id,
-                      BatchClaim{(*results)[i], at});
+      claimed.emplace(
+          claims[i].request->update_id,
+          BatchClaim{(*results)[i], at,
+                     claims[i].session != nullptr ? *claims[i].session
+                                                  : std::nullopt});
     }
     return claimed;
   }
@@ -748,9 +814,11 @@ struct Bot::Impl final : public OutboxTarget {
     // A batch claim older than half the lease is taken again (refreshed, or
     // found taken over by another instance).
     std::optional<ClaimResult> claim;
+    std::optional<Session> session;
     if (claimed.has_value() &&
         options.clock->Now() - claimed->at < options.update_claim_lease / 2) {
       claim = claimed->result;
+      session = std::move(claimed->session);
     }
     while (!claim.has_value() || claim->first == Claim::kBusy) {
       if (claim.has_value()) {
@@ -784,7 +852,7 @@ struct Bot::Impl final : public OutboxTarget {
       } else if (kind == "callback") {
         failed = !HandleCallback(r, *update.callback_query);
       } else {
-        absl::StatusOr<Answer> answer = Dispatch(r);
+        absl::StatusOr<Answer> answer = Dispatch(r, session);
         if (!answer.ok()) {
           failed = true;
           ReportError(r.command.empty() ? "message" : r.command,
@@ -813,9 +881,12 @@ struct Bot::Impl final : public OutboxTarget {
     return true;
   }
 
-  absl::StatusOr<Answer> Dispatch(Request& r) {
+  // `session`: the chat's session when read with the batch claim.
+  absl::StatusOr<Answer> Dispatch(Request& r,
+                                  const std::optional<Session>& session) {
     if (r.command.empty()) {
-      BOTCORE_ASSIGN_OR_RETURN(std::string awaiting, Awaiting(r.chat_id));
+      BOTCORE_ASSIGN_OR_RETURN(std::string awaiting,
+                               Awaiting(r.chat_id, session));
       if (awaiting.empty()) {
         return Say("Send a command, e.g. /help or /price GAZP.");
       }
@@ -2317,34 +2388,49 @@ struct Bot::Impl final : public OutboxTarget {
 
   // Hands `u` to the workers (its chat's queue); `attempts` earlier tries;
   // `claimed`: its claim, when its batch was claimed before.
-  void Submit(OrderedExecutor& executor, const Update& u, int attempts,
+  void Submit(OrderedExecutor& executor, Update u, int attempts,
               std::optional<BatchClaim> claimed = std::nullopt) {
+    const int64_t chat = ChatKey(u);
+    const int64_t id = u.id;
     {
       absl::MutexLock lock(&mu);
       pending_ids.insert(u.id);
+      ++chats_in_flight[chat];
       max_received = std::max(max_received, u.id);
     }
     in_flight_count.fetch_add(1);
     absl::Status queued =
-        executor.Submit(ChatKey(u), [this, u, attempts, claimed] {
-          const bool handled = Handle(u, claimed, /*wait_for_record=*/false);
-          in_flight_count.fetch_sub(1);
+        executor.Submit(chat, [this, u = std::move(u), attempts,
+                               claimed = std::move(claimed), chat]() mutable {
+          const bool handled =
+              Handle(u, std::move(claimed), /*wait_for_record=*/false);
+          // The last update in the workers' hands records the queued done
+          // marks: none waits for a next answer while the bot is idle.
+          if (in_flight_count.fetch_sub(1) == 1) RecordQueued();
           absl::MutexLock lock(&mu);
           pending_ids.erase(u.id);
+          LeaveChat(chat);
           if (handled) return;
           if (attempts + 1 >= kMaxUpdateAttempts) {
             Log(absl::StrCat("update ", u.id, " given up after ", attempts + 1,
                              " attempts"));
             return;
           }
-          retries[u.id] = {u, attempts + 1,
-                           options.clock->Now() + kUpdateRetryDelay};
+          const int64_t retried = u.id;
+          retries[retried] = {std::move(u), attempts + 1,
+                              options.clock->Now() + kUpdateRetryDelay};
         });
     if (!queued.ok()) {
       in_flight_count.fetch_sub(1);
       absl::MutexLock lock(&mu);
-      pending_ids.erase(u.id);
+      pending_ids.erase(id);
+      LeaveChat(chat);
     }
+  }
+
+  void LeaveChat(int64_t chat) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu) {
+    auto it = chats_in_flight.find(chat);
+    if (--it->second == 0) chats_in_flight.erase(it);
   }
 
   void SubmitDueRetries(OrderedExecutor& executor) {
@@ -2361,7 +2447,27 @@ struct Bot::Impl final : public OutboxTarget {
         }
       }
     }
-    for (const Retry& r : due) Submit(executor, r.update, r.attempts);
+    for (Retry& r : due) Submit(executor, std::move(r.update), r.attempts);
+  }
+
+  // Waits until at most `receive_at_unfinished` received updates are
+  // unfinished (at most kRoomWait), or with finish_batch_before_receive
+  // until none is.
+  void AwaitRoomToReceive() {
+    const size_t room =
+        options.finish_batch_before_receive
+            ? 0
+            : static_cast<size_t>(options.receive_at_unfinished);
+    auto has_room = [&]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu) {
+      return pending_ids.size() <= room;
+    };
+    if (options.finish_batch_before_receive) {
+      mu.LockWhen(absl::Condition(&has_room));
+    } else {
+      // A real-time wait, as for the workers it waits on.
+      mu.LockWhenWithTimeout(absl::Condition(&has_room), kRoomWait);
+    }
+    mu.Unlock();
   }
 
   // ---- acknowledgements ---------------------------------------------------
@@ -2405,6 +2511,11 @@ absl::StatusOr<std::unique_ptr<Bot>> Bot::Create(const BotOptions& options) {
         "), history_bars (", options.history_bars,
         "), alert_after_errors, rate_limit_window and broadcast_per_second "
         "must be positive"));
+  }
+  if (options.receive_at_unfinished < 0) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("BotOptions: receive_at_unfinished (",
+                     options.receive_at_unfinished, ") must not be negative"));
   }
   for (const CustomCommand& c : options.commands) {
     bool valid = !c.name.empty() && c.name.size() <= 32 && c.run &&
@@ -2580,21 +2691,17 @@ absl::Status Bot::Run() {
     // (or another instance) gets them again; unless they are to be drained.
     if (im.stop_requested.load() && !o.drain_on_stop) break;
     if (draining && updates->empty()) break;
-    const std::map<int64_t, Impl::BatchClaim> claimed = im.ClaimBatch(*updates);
-    for (const Update& u : *updates) {
+    std::map<int64_t, Impl::BatchClaim> claimed = im.ClaimBatch(*updates);
+    for (Update& u : *updates) {
       auto it = claimed.find(u.id);
-      im.Submit(executor, u, 0,
+      im.Submit(executor, std::move(u), 0,
                 it == claimed.end()
                     ? std::nullopt
-                    : std::optional<Impl::BatchClaim>(it->second));
+                    : std::optional<Impl::BatchClaim>(std::move(it->second)));
     }
     im.SubmitDueRetries(executor);
-    if (o.finish_batch_before_receive) {
-      im.mu.LockWhen(absl::Condition(
-          +[](std::set<int64_t>* pending) { return pending->empty(); },
-          &im.pending_ids));
-      im.mu.Unlock();
-    }
+    im.AwaitRoomToReceive();
+    im.RecordQueued();
     im.Acknowledge();
     if (updates->empty()) o.clock->SleepFor(o.idle_pause);
   }
@@ -2602,6 +2709,7 @@ absl::Status Bot::Run() {
   // outbox once more, all within the shutdown timeout.
   const absl::Time deadline = o.clock->Now() + o.shutdown_timeout;
   absl::Status drained = executor.Shutdown(o.shutdown_timeout);
+  im.RecordQueued();
   im.Acknowledge();
   stop_jobs.Notify();
   jobs.join();

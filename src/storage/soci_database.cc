@@ -236,6 +236,10 @@ struct Connection {
 
   std::unique_ptr<soci::session> session;
   std::unordered_map<std::string, std::unique_ptr<PreparedStatement>> statements;
+  // SQLite: BEGIN, COMMIT and the synchronous PRAGMAs, prepared once (each
+  // transaction runs two to four of them; parsing them again every time
+  // cost more than the short statements between them).
+  std::unordered_map<std::string, std::unique_ptr<soci::statement>> control;
 };
 
 SqlValue ConvertColumn(const soci::row& row, size_t i) {
@@ -669,15 +673,15 @@ class SociDatabase final : public Database {
     absl::Cleanup restore = [&] {
       if (!relaxed) return;
       try {
-        session << synchronous_pragma_;
+        RunControl(connection, synchronous_pragma_);
       } catch (const std::exception&) {
         // A connection that cannot take a PRAGMA is broken; its next
         // statement fails and the pool drops it.
       }
     };
     try {
-      if (relaxed) session << "PRAGMA synchronous = NORMAL";
-      session << begin;
+      if (relaxed) RunControl(connection, "PRAGMA synchronous = NORMAL");
+      RunControl(connection, begin);
       if (!options.durable && target_.dialect == SqlDialect::kPostgresql) {
         session << "SET LOCAL synchronous_commit = off";
       }
@@ -697,12 +701,33 @@ class SociDatabase final : public Database {
       return status;
     }
     try {
-      session << "COMMIT";
+      RunControl(connection, "COMMIT");
       return absl::OkStatus();
     } catch (const std::exception& e) {
       absl::Status commit_error = TranslateError(e, "COMMIT");
       Rollback(session);
       return commit_error;
+    }
+  }
+
+  // Runs a statement without parameters or results. On SQLite it stays
+  // prepared on the connection (a failed one is prepared again next time);
+  // on PostgreSQL it is sent as text. Throws what SOCI throws.
+  void RunControl(Connection& connection, const std::string& sql) const {
+    if (target_.dialect != SqlDialect::kSqlite) {
+      *connection.session << sql;
+      return;
+    }
+    std::unique_ptr<soci::statement>& statement = connection.control[sql];
+    try {
+      if (statement == nullptr) {
+        statement = std::make_unique<soci::statement>(
+            connection.session->prepare << sql);
+      }
+      statement->execute(true);
+    } catch (...) {
+      connection.control.erase(sql);
+      throw;
     }
   }
 

@@ -292,6 +292,60 @@ TEST_SUITE("bot") {
 }
 
 TEST_SUITE("bot") {
+  // Run reads a plain message's session with its batch claim unless an
+  // earlier update of its chat (queued, or before it in the batch) may
+  // change it: both cases must see the command the chat was asked for.
+  TEST_CASE("a plain message answers the command that asked for it") {
+    for (const std::string& url : testing::FreshDatabaseUrls()) {
+      CAPTURE(url);
+      ASSIGN_OR_REQUIRE(std::unique_ptr<Database> db, OpenDatabase(url));
+      ASSIGN_OR_REQUIRE(auto server, ScriptedTelegramServer::Start(kToken));
+      SystemClock clock;
+      ASSIGN_OR_REQUIRE(std::unique_ptr<HttpClient> http,
+                        NewCurlHttpClient(CurlHttpClientOptions{}));
+      TelegramOptions to;
+      to.token = std::string(kToken);
+      to.api_base_url = server->api_base_url();
+      to.http = http.get();
+      to.clock = &clock;
+      to.database = db.get();
+      to.messages_per_second = 1000;
+      to.chat_messages_per_second = 1000;
+      ASSIGN_OR_REQUIRE(std::unique_ptr<TelegramMessenger> telegram,
+                        TelegramMessenger::Create(to));
+      std::unique_ptr<MarketData> market = GazpMarket(clock.Now());
+      ScriptedAdvisor advisor;
+      SimulatedChain chain(56);
+      BotOptions o = BaseOptions(telegram.get(), market.get(), &advisor, &chain,
+                                 db.get(), &clock);
+      o.poll_wait = absl::Milliseconds(100);
+      o.idle_pause = absl::Milliseconds(10);
+      ASSIGN_OR_REQUIRE(std::unique_ptr<Bot> bot, Bot::Create(o));
+      // One batch: the command and its follow-up, plus a chat with none.
+      server->PushUpdate(MessageJson(kAlice, "/wallet"));
+      server->PushUpdate(MessageJson(kAlice, std::string(kBobWallet), 2));
+      server->PushUpdate(MessageJson(kBob, "hello"));
+      BotThread runner(*bot);
+      REQUIRE(WaitFor(
+          [&] { return CountSent(*server, kAlice, "registered") == 1; }));
+      REQUIRE(WaitFor(
+          [&] { return CountSent(*server, kBob, "Send a command") == 1; }));
+      // The follow-up in a later batch, once the command was answered.
+      server->PushUpdate(MessageJson(kBob, "/wallet", 3));
+      REQUIRE(WaitFor(
+          [&] { return CountSent(*server, kBob, "Send the address") == 1; }));
+      server->PushUpdate(MessageJson(kBob, std::string(kPayoutAddress), 4));
+      REQUIRE(
+          WaitFor([&] { return CountSent(*server, kBob, "registered") == 1; }));
+      // The session is used up: the next plain message gets the hint.
+      server->PushUpdate(MessageJson(kBob, std::string(kPayoutAddress), 5));
+      REQUIRE(WaitFor(
+          [&] { return CountSent(*server, kBob, "Send a command") == 2; }));
+      CHECK(CountSent(*server, kAlice, "Send a command") == 0);
+      CHECK_OK(runner.Join());
+    }
+  }
+
   TEST_CASE("webhook mode: updates posted to the endpoint are answered") {
     ASSIGN_OR_REQUIRE(std::unique_ptr<Database> db,
                       OpenDatabase(testing::FreshSqliteUrl()));
@@ -356,10 +410,14 @@ TEST_SUITE("bot") {
 }
 
 // A Messenger that records what the bot says, for tests that hand updates
-// to Bot::HandleUpdate directly.
+// to Bot::HandleUpdate directly; or, after DeliverThenHold, to Bot::Run.
 class RecordingMessenger final : public Messenger {
  public:
   absl::StatusOr<std::vector<Update>> Receive(absl::Duration) override {
+    absl::MutexLock lock(&mu_);
+    if (!batch_.empty()) return std::move(batch_);
+    mu_.Await(absl::Condition(
+        +[](bool* holding) { return !*holding; }, &holding_));
     return absl::OutOfRangeError("no input");
   }
   absl::Status Acknowledge(int64_t) override { return absl::OkStatus(); }
@@ -415,9 +473,22 @@ class RecordingMessenger final : public Messenger {
     absl::MutexLock lock(&mu_);
     unavailable_sends_ = n;
   }
+  // The next Receive returns `batch`; those after it wait, as a long poll
+  // with nothing new does, until Release, and then report the end of input.
+  void DeliverThenHold(std::vector<Update> batch) {
+    absl::MutexLock lock(&mu_);
+    batch_ = std::move(batch);
+    holding_ = true;
+  }
+  void Release() {
+    absl::MutexLock lock(&mu_);
+    holding_ = false;
+  }
 
  private:
   mutable absl::Mutex mu_;
+  std::vector<Update> batch_ ABSL_GUARDED_BY(mu_);
+  bool holding_ ABSL_GUARDED_BY(mu_) = false;
   int unavailable_sends_ ABSL_GUARDED_BY(mu_) = 0;
   std::vector<OutgoingMessage> sent_ ABSL_GUARDED_BY(mu_);
   std::vector<std::string> answers_ ABSL_GUARDED_BY(mu_);
@@ -727,6 +798,49 @@ TEST_SUITE("bot") {
     REQUIRE(!messenger.photos().empty());
     CHECK(messenger.photos().back().starts_with("\x89PNG\r\n\x1a\n"));
     CHECK(absl::StrContains(messenger.sent().back().text, "round trips"));
+  }
+
+  TEST_CASE("an idle bot records its last done marks without a next answer") {
+    Harness h(testing::FreshSqliteUrl());
+    RecordingMessenger messenger;
+    messenger.DeliverThenHold(
+        {TextUpdate(1, kBob, "hello"), TextUpdate(2, kAlice, "hi")});
+    std::unique_ptr<Bot> bot =
+        h.Make(&messenger, [](BotOptions& o) { o.worker_threads = 2; });
+    absl::Status ran;
+    std::thread run([&] { ran = bot->Run(); });
+    // Run now waits in Receive; no worker has another answer to send.
+    const bool recorded = WaitFor(
+        [&] {
+          return Count(*h.db,
+                       "SELECT COUNT(*) FROM bot_updates WHERE state = ?",
+                       "done") == 2;
+        },
+        absl::Seconds(20));
+    bot->Stop();
+    messenger.Release();
+    run.join();
+    CHECK(recorded);
+    CHECK_OK(ran);
+    int hints = 0;
+    for (const OutgoingMessage& m : messenger.sent()) {
+      if (absl::StrContains(m.text, "Send a command")) ++hints;
+    }
+    CHECK(hints == 2);
+  }
+
+  TEST_CASE("options out of range are refused") {
+    Harness h(testing::FreshSqliteUrl());
+    RecordingMessenger messenger;
+    BotOptions o = BaseOptions(&messenger, h.market.get(), &h.advisor, &h.chain,
+                               h.db.get(), &h.clock);
+    o.worker_threads = 0;
+    CHECK_STATUS_IS(Bot::Create(o).status(), kInvalidArgument);
+    o.worker_threads = 1;
+    o.receive_at_unfinished = -1;
+    CHECK_STATUS_IS(Bot::Create(o).status(), kInvalidArgument);
+    o.receive_at_unfinished = 0;
+    CHECK_OK(Bot::Create(o).status());
   }
 
   TEST_CASE("an application's own commands") {

@@ -236,7 +236,8 @@ class Messenger {
   // Waits up to `wait` for new updates and returns them in order (possibly
   // none). Updates returned earlier and not yet acknowledged are not
   // returned again by this object; after a restart, those not acknowledged
-  // are delivered again, those acknowledged never.
+  // are delivered again, those acknowledged never (an implementation may
+  // say that a power failure can forget the last acknowledgements).
   // Errors: kFailedPrecondition when another consumer holds the updates
   // (Telegram 409); otherwise the sending codes above.
   [[nodiscard]] virtual absl::StatusOr<std::vector<Update>> Receive(

@@ -31,8 +31,10 @@
 // between sending an answer and recording it done can repeat that answer;
 // a /recommend handled again shows the proposal it made the first time (the
 // proposal is keyed on the message), so it never makes a second one.
-// Run claims each received batch in one transaction, and workers that
-// finish at the same time record their updates done in one (group commit).
+// Run claims each received batch in one transaction; a worker's done mark
+// is committed before its next answer goes out (so a crash repeats at most
+// one answer per worker), together with the marks of the others queued
+// meanwhile (group commit).
 //
 // Thread safety: thread-safe. Run blocks its caller; Stop, Health and the
 // accessors may be called from any thread, Stop also from a thread that
@@ -220,6 +222,13 @@ struct BotOptions {
   // Whether Run waits for a batch to be handled before receiving the next,
   // as a person typing at a console expects. Default: false.
   bool finish_batch_before_receive = false;
+  // Otherwise Run receives the next batch once at most this many of the
+  // updates it received are unfinished (queued or being handled), or after
+  // waiting 100 ms for that. Telegram's getUpdates answers from the oldest
+  // unacknowledged update, i.e. the oldest unfinished one, so polling while
+  // many are unfinished fetches them again (parsed and skipped) instead of
+  // new ones. Default: 50 (half of Telegram's largest batch).
+  int receive_at_unfinished = 50;
   // Whether Run, once stopped, handles what the messenger already holds
   // (Receive without waiting, until it returns nothing) instead of leaving
   // it unacknowledged. Set it when unacknowledged updates are not sent again

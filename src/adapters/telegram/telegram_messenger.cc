@@ -242,8 +242,8 @@ class TelegramMessengerImpl final : public TelegramMessenger {
 
   absl::Status Acknowledge(int64_t update_id) override {
     if (update_id <= last_acknowledged_.load()) return absl::OkStatus();
-    BOTCORE_RETURN_IF_ERROR(
-        options_.database->Transact([&](SqlTransaction& tx) -> absl::Status {
+    BOTCORE_RETURN_IF_ERROR(options_.database->Transact(
+        [&](SqlTransaction& tx) -> absl::Status {
           return tx
               .Execute(
                   "INSERT INTO telegram_offsets (bot_id, last_update_id) "
@@ -253,7 +253,8 @@ class TelegramMessengerImpl final : public TelegramMessenger {
                   "excluded.last_update_id",
                   {bot_id_, update_id})
               .status();
-        }));
+        },
+        TransactionOptions{.durable = false}));
     int64_t seen = last_acknowledged_.load();
     while (seen < update_id &&
            !last_acknowledged_.compare_exchange_weak(seen, update_id)) {
