@@ -169,17 +169,22 @@ std::vector<Case> Cases() {
                                })});
   for (MAType t : {MAType::kSma, MAType::kEma}) {
     const std::string tn(MATypeName(t));
-    cases.push_back(
-        {"BBANDS " + tn,
-         [t](const Ohlcv& s) {
-           BbandsSeries b = Ok(Bbands(s.close, 20, 2, 1.5, t));
-           return Columns{b.upper, b.middle, b.lower};
-         },
-         Streamer<StreamingBbands>(
-             [t] { return Ok(StreamingBbands::Create(20, 2, 1.5, t)); },
-             [](auto& o, const Candle& b, int64_t) {
-               return o.Update(b.close);
-             })});
+    // Period 2: the shortest window (the trailing value is the previous bar).
+    for (int period : {2, 20}) {
+      cases.push_back(
+          {"BBANDS " + std::to_string(period) + " " + tn,
+           [t, period](const Ohlcv& s) {
+             BbandsSeries b = Ok(Bbands(s.close, period, 2, 1.5, t));
+             return Columns{b.upper, b.middle, b.lower};
+           },
+           Streamer<StreamingBbands>(
+               [t, period] {
+                 return Ok(StreamingBbands::Create(period, 2, 1.5, t));
+               },
+               [](auto& o, const Candle& b, int64_t) {
+                 return o.Update(b.close);
+               })});
+    }
     // fastK windows up to 16 bars are scanned whole, longer ones tracked.
     for (int fastk : {14, 30}) {
       cases.push_back(

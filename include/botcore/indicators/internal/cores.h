@@ -809,12 +809,18 @@ class VarianceCore {
   explicit VarianceCore(int period) : period_(period) {}
   template <typename H>
   MeanVariance Update(const H& x) {
-    if (++count_ < period_) {
+    if (!primed()) {
+      ++count_;
       Prime(x.Ago(0));
       return {kNaN, kNaN};
     }
-    const Pair means =
-        Totals(x.Ago(0), x.Ago(period_ - 1)) / Broadcast(divisor());
+    return Step(x.Ago(0), x.Ago(period_ - 1));
+  }
+  // Whether the first period-1 values are in.
+  bool primed() const { return count_ >= period_ - 1; }
+  // Update() once primed, from the value and the one period-1 bars before.
+  MeanVariance Step(double x, double trailing) {
+    const Pair means = Totals(x, trailing) / Broadcast(divisor());
     return {means[0], means[1] - means[0] * means[0]};
   }
   // Update() over bars [begin..end) of x (a whole array: bar j reads
