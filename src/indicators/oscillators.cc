@@ -675,11 +675,17 @@ StochValue StreamingStoch::Update(double high, double low, double close) {
   highest_.Push(high);
   lowest_.Push(low);
   if (i < fastk_period_ - 1) return Accept(NaNValue());
-  fastk_.Push(internal::StochasticK(close, highest_.value(), lowest_.value()));
-  const double k = slowk_ma_.Update(fastk_);
+  // Each value goes on in a register as well as into its ring (see
+  // PushedHistory): the bar's four divisions depend on one another.
+  const double fastk =
+      internal::StochasticK(close, highest_.value(), lowest_.value());
+  fastk_.Push(fastk);
+  const double k =
+      slowk_ma_.Update(internal::PushedHistory<RingBuffer>{fastk, fastk_});
   if (std::isnan(k)) return Accept(NaNValue());
   slowk_.Push(k);
-  const double d = slowd_ma_.Update(slowk_);
+  const double d =
+      slowd_ma_.Update(internal::PushedHistory<RingBuffer>{k, slowk_});
   if (std::isnan(d)) return Accept(NaNValue());
   return Accept({k, d});
 }
@@ -719,10 +725,13 @@ StochRsiValue StreamingStochRsi::Update(double close) {
   highest_.Push(r);
   lowest_.Push(r);
   if (rsi_bars_++ < fastk_period_ - 1) return Accept(NaNValue());
-  fastk_.Push(internal::StochasticK(r, highest_.value(), lowest_.value()));
-  const double d = fastd_ma_.Update(fastk_);
+  const double fastk =
+      internal::StochasticK(r, highest_.value(), lowest_.value());
+  fastk_.Push(fastk);
+  const double d =
+      fastd_ma_.Update(internal::PushedHistory<RingBuffer>{fastk, fastk_});
   if (std::isnan(d)) return Accept(NaNValue());
-  return Accept({fastk_.Ago(0), d});
+  return Accept({fastk, d});
 }
 void StreamingStochRsi::Reset() {
   rsi_.Reset();

@@ -51,6 +51,17 @@ struct ComputedHistory {
   auto Ago(int k) const { return f(i - k); }
 };
 
+// A ring buffer (rolling.h) whose newest value, just pushed, the caller
+// still holds: Ago(0) returns it without a round trip through the ring's
+// memory, which would lengthen a streaming update's chain of dependent
+// operations (a store, then a load of the same address).
+template <typename Ring>
+struct PushedHistory {
+  double newest;
+  const Ring& ring;
+  double Ago(int k) const { return k == 0 ? newest : ring.Ago(k); }
+};
+
 // The maximum (kMax) or minimum of data[i-window+1 .. i], tracked as TA-Lib
 // does: the window is rescanned only when its extreme drops out. Among
 // equal values the most recent wins.
