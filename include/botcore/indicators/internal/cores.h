@@ -662,6 +662,62 @@ class MacdCore {
   EmaCore fast_, slow_, signal_;
 };
 
+// T (a double, or the two of a Pair) from p, which need not be aligned.
+template <typename T>
+T LoadLanes(const double* p) {
+  T v;
+  __builtin_memcpy(&v, p, sizeof v);
+  return v;
+}
+
+// STOCH windows up to this many bars take their extremes afresh, scanned
+// whole (branch-free), instead of tracking them: TA-Lib's tracking
+// (ArrayExtreme) rescans a window when its extreme leaves it, a
+// mispredicted branch about every fifth bar on prices, and a streaming
+// RollingExtreme recomputes a block's suffixes every `window` bars.
+inline constexpr int kScannedWindow = 16;
+
+// The highest of high[0..n) and the lowest of low[0..n), scanned oldest
+// first, a tie taking the newer value; T is double (one window) or Pair
+// (two windows a bar apart, one instruction each). Only the extremes'
+// values matter to STOCH, and every way of taking them gives the same.
+template <typename T>
+void ScanExtremes(const double* high, const double* low, int n, T& highest,
+                  T& lowest) {
+  highest = LoadLanes<T>(high);
+  lowest = LoadLanes<T>(low);
+  for (int j = 1; j < n; ++j) {
+    const T h = LoadLanes<T>(high + j), l = LoadLanes<T>(low + j);
+    highest = highest > h ? highest : h;  // maxsd/maxpd: ties take h
+    lowest = lowest < l ? lowest : l;
+  }
+}
+
+// The last `window` highs and lows (window <= kScannedWindow) for
+// ScanExtremes: each value is stored twice, `window` slots apart, so that
+// the window always lies in one piece, oldest first.
+class HighLowWindow {
+ public:
+  explicit HighLowWindow(int window) : window_(window) {}
+  void Push(double high, double low) {
+    high_[position_] = high_[position_ + window_] = high;
+    low_[position_] = low_[position_ + window_] = low;
+    position_ = position_ + 1 == window_ ? 0 : position_ + 1;
+  }
+  // The extremes of the last `window` pairs pushed.
+  // REQUIRES: at least `window` pushed.
+  void Extremes(double& highest, double& lowest) const {
+    ScanExtremes(high_ + position_, low_ + position_, window_, highest, lowest);
+  }
+  void Clear() { position_ = 0; }
+
+ private:
+  int window_;
+  int position_ = 0;  // of the next push
+  double high_[2 * kScannedWindow];
+  double low_[2 * kScannedWindow];
+};
+
 // (close - lowest)/((highest - lowest)/100), 0 when highest == lowest.
 inline double StochasticK(double close, double highest, double lowest) {
   const double diff = (highest - lowest) / 100.0;
