@@ -693,29 +693,68 @@ void ScanExtremes(const double* high, const double* low, int n, T& highest,
   }
 }
 
-// The last `window` highs and lows (window <= kScannedWindow) for
-// ScanExtremes: each value is stored twice, `window` slots apart, so that
-// the window always lies in one piece, oldest first.
+// The last `window` highs and lows (window <= kScannedWindow), scanned
+// whole for their extremes. A bar is kept as one Pair {high, -low}, so that
+// one maxpd per bar takes both (the lowest low is minus the greatest
+// negated low; negating is exact, and a <= b exactly when -a >= -b, so the
+// same value is taken), and twice, `window` slots apart, so that the window
+// always lies in one piece, oldest first. One 16-byte store and load per
+// bar: a 16-byte load of two 8-byte values just stored would wait for the
+// stores to reach the cache.
 class HighLowWindow {
  public:
   explicit HighLowWindow(int window) : window_(window) {}
   void Push(double high, double low) {
-    high_[position_] = high_[position_ + window_] = high;
-    low_[position_] = low_[position_ + window_] = low;
+    const Pair bar{high, -low};
+    bars_[position_] = bar;
+    bars_[position_ + window_] = bar;
     position_ = position_ + 1 == window_ ? 0 : position_ + 1;
   }
-  // The extremes of the last `window` pairs pushed.
+  // The extremes of the last `window` bars pushed, scanned oldest first, a
+  // tie taking the newer value (as ScanExtremes).
   // REQUIRES: at least `window` pushed.
   void Extremes(double& highest, double& lowest) const {
-    ScanExtremes(high_ + position_, low_ + position_, window_, highest, lowest);
+    const Pair* bars = bars_ + position_;
+    Pair extreme;
+    // clang-format off
+    switch (window_) {  // a scan unrolled for each window length
+      case 1: extreme = Scan<1>(bars); break;
+      case 2: extreme = Scan<2>(bars); break;
+      case 3: extreme = Scan<3>(bars); break;
+      case 4: extreme = Scan<4>(bars); break;
+      case 5: extreme = Scan<5>(bars); break;
+      case 6: extreme = Scan<6>(bars); break;
+      case 7: extreme = Scan<7>(bars); break;
+      case 8: extreme = Scan<8>(bars); break;
+      case 9: extreme = Scan<9>(bars); break;
+      case 10: extreme = Scan<10>(bars); break;
+      case 11: extreme = Scan<11>(bars); break;
+      case 12: extreme = Scan<12>(bars); break;
+      case 13: extreme = Scan<13>(bars); break;
+      case 14: extreme = Scan<14>(bars); break;
+      case 15: extreme = Scan<15>(bars); break;
+      default: extreme = Scan<kScannedWindow>(bars); break;
+    }
+    // clang-format on
+    highest = extreme[0];
+    lowest = -extreme[1];
   }
   void Clear() { position_ = 0; }
 
  private:
+  // The greatest of bars[0..N), the newest on a tie (maxpd's rule).
+  template <int N>
+  static Pair Scan(const Pair* bars) {
+    Pair extreme = bars[0];
+    for (int j = 1; j < N; ++j) {
+      extreme = extreme > bars[j] ? extreme : bars[j];
+    }
+    return extreme;
+  }
+
   int window_;
   int position_ = 0;  // of the next push
-  double high_[2 * kScannedWindow];
-  double low_[2 * kScannedWindow];
+  Pair bars_[2 * kScannedWindow];
 };
 
 // (close - lowest)/((highest - lowest)/100), 0 when highest == lowest.
