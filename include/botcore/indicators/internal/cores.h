@@ -754,7 +754,7 @@ class HighLowWindow {
 
   int window_;
   int position_ = 0;  // of the next push
-  Pair bars_[2 * kScannedWindow];
+  Pair bars_[2 * kScannedWindow] = {};
 };
 
 // (close - lowest)/((highest - lowest)/100), 0 when highest == lowest.
