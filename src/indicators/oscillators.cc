@@ -16,6 +16,7 @@ using internal::ComputedHistory;
 using internal::FillNaN;
 using internal::kMaxPeriod;
 using internal::kNaN;
+using internal::kScannedWindow;
 using internal::LookbackIf;
 using internal::Validation;
 
@@ -32,10 +33,6 @@ void RunMa(int period, MAType type, absl::Span<const double> in,
       .Run(in.data() + start, out.data() + start,
            static_cast<int64_t>(in.size()) - start);
 }
-
-// Windows up to this many bars: FastK takes the extremes of every window
-// afresh (branch-free, two bars per instruction) instead of tracking them.
-constexpr int kScannedWindow = 16;
 
 // fastK of `close` over the highest `high` and lowest `low` of `period`
 // bars, bar by bar into `fastk`. Only the extremes' values matter here (not
@@ -94,25 +91,14 @@ class FastK {
  private:
   // T is double (bar i) or Pair (bars i and i+1, one instruction each).
   template <typename T>
-  static T Load(const double* p) {
-    T v;
-    __builtin_memcpy(&v, p, sizeof v);
-    return v;
-  }
-  template <typename T>
   void Scan(int64_t i, T& highest, T& lowest) const {
-    highest = Load<T>(high_ + i - period_ + 1);
-    lowest = Load<T>(low_ + i - period_ + 1);
-    for (int64_t j = i - period_ + 2; j <= i; ++j) {
-      const T h = Load<T>(high_ + j), l = Load<T>(low_ + j);
-      highest = highest > h ? highest : h;  // maxsd/maxpd: ties take h
-      lowest = lowest < l ? lowest : l;
-    }
+    internal::ScanExtremes(high_ + i - period_ + 1, low_ + i - period_ + 1,
+                           period_, highest, lowest);
   }
   // fastK of bars i and i+1 (their divisions paired).
   void Emit(int64_t i, internal::Pair highest, internal::Pair lowest) {
     const internal::Pair k = internal::StochasticK(
-        Load<internal::Pair>(close_ + i), highest, lowest);
+        internal::LoadLanes<internal::Pair>(close_ + i), highest, lowest);
     fastk_[i] = k[0];
     fastk_[i + 1] = k[1];
   }
@@ -665,8 +651,10 @@ absl::StatusOr<StreamingStoch> StreamingStoch::Create(int fastk_period,
 StreamingStoch::StreamingStoch(int fastk_period, int slowk_period,
                                MAType slowk_matype, int slowd_period,
                                MAType slowd_matype)
-    : highest_(fastk_period, RollingExtreme::kMax),
-      lowest_(fastk_period, RollingExtreme::kMin),
+    : scanned_(fastk_period <= kScannedWindow),
+      window_(scanned_ ? fastk_period : 1),
+      highest_(scanned_ ? 1 : fastk_period, RollingExtreme::kMax),
+      lowest_(scanned_ ? 1 : fastk_period, RollingExtreme::kMin),
       fastk_(slowk_period),
       slowk_(slowd_period),
       slowk_ma_(slowk_period, slowk_matype),
@@ -675,18 +663,33 @@ StreamingStoch::StreamingStoch(int fastk_period, int slowk_period,
 StochValue StreamingStoch::Update(double high, double low, double close) {
   if (!AllFinite(high, low, close) || high < low) return NaNValue();
   const int64_t i = bars();
-  highest_.Push(high);
-  lowest_.Push(low);
-  if (i < fastk_period_ - 1) return Accept(NaNValue());
-  fastk_.Push(internal::StochasticK(close, highest_.value(), lowest_.value()));
-  const double k = slowk_ma_.Update(fastk_);
+  double highest, lowest;
+  if (scanned_) {
+    window_.Push(high, low);
+    if (i < fastk_period_ - 1) return Accept(NaNValue());
+    window_.Extremes(highest, lowest);
+  } else {
+    highest_.Push(high);
+    lowest_.Push(low);
+    if (i < fastk_period_ - 1) return Accept(NaNValue());
+    highest = highest_.value();
+    lowest = lowest_.value();
+  }
+  // Each value goes on in a register as well as into its ring (see
+  // PushedHistory): the bar's four divisions depend on one another.
+  const double fastk = internal::StochasticK(close, highest, lowest);
+  fastk_.Push(fastk);
+  const double k =
+      slowk_ma_.Update(internal::PushedHistory<RingBuffer>{fastk, fastk_});
   if (std::isnan(k)) return Accept(NaNValue());
   slowk_.Push(k);
-  const double d = slowd_ma_.Update(slowk_);
+  const double d =
+      slowd_ma_.Update(internal::PushedHistory<RingBuffer>{k, slowk_});
   if (std::isnan(d)) return Accept(NaNValue());
   return Accept({k, d});
 }
 void StreamingStoch::Reset() {
+  window_.Clear();
   highest_.Clear();
   lowest_.Clear();
   fastk_.Clear();
@@ -722,10 +725,13 @@ StochRsiValue StreamingStochRsi::Update(double close) {
   highest_.Push(r);
   lowest_.Push(r);
   if (rsi_bars_++ < fastk_period_ - 1) return Accept(NaNValue());
-  fastk_.Push(internal::StochasticK(r, highest_.value(), lowest_.value()));
-  const double d = fastd_ma_.Update(fastk_);
+  const double fastk =
+      internal::StochasticK(r, highest_.value(), lowest_.value());
+  fastk_.Push(fastk);
+  const double d =
+      fastd_ma_.Update(internal::PushedHistory<RingBuffer>{fastk, fastk_});
   if (std::isnan(d)) return Accept(NaNValue());
-  return Accept({fastk_.Ago(0), d});
+  return Accept({fastk, d});
 }
 void StreamingStochRsi::Reset() {
   rsi_.Reset();

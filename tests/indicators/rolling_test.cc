@@ -29,6 +29,9 @@ TEST_SUITE("rolling_test") {
     CHECK(ring.size() == 3);
     CHECK(ring.Ago(0) == 5);
     CHECK(ring.Ago(2) == 3);
+    CHECK(ring.Oldest() == 3);
+    ring.Push(6);
+    CHECK(ring.Oldest() == 4);
     ring.Clear();
     CHECK(ring.size() == 0);
   }

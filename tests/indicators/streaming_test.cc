@@ -5,9 +5,13 @@
 #include <doctest/doctest.h>
 
 #include <cmath>
+#include <cstdint>
+#include <cstdlib>
 #include <functional>
 #include <limits>
+#include <random>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "botcore/indicators/indicators.h"
@@ -169,17 +173,22 @@ std::vector<Case> Cases() {
                                })});
   for (MAType t : {MAType::kSma, MAType::kEma}) {
     const std::string tn(MATypeName(t));
-    cases.push_back(
-        {"BBANDS " + tn,
-         [t](const Ohlcv& s) {
-           BbandsSeries b = Ok(Bbands(s.close, 20, 2, 1.5, t));
-           return Columns{b.upper, b.middle, b.lower};
-         },
-         Streamer<StreamingBbands>(
-             [t] { return Ok(StreamingBbands::Create(20, 2, 1.5, t)); },
-             [](auto& o, const Candle& b, int64_t) {
-               return o.Update(b.close);
-             })});
+    // Period 2: the shortest window (the trailing value is the previous bar).
+    for (int period : {2, 20}) {
+      cases.push_back(
+          {"BBANDS " + std::to_string(period) + " " + tn,
+           [t, period](const Ohlcv& s) {
+             BbandsSeries b = Ok(Bbands(s.close, period, 2, 1.5, t));
+             return Columns{b.upper, b.middle, b.lower};
+           },
+           Streamer<StreamingBbands>(
+               [t, period] {
+                 return Ok(StreamingBbands::Create(period, 2, 1.5, t));
+               },
+               [](auto& o, const Candle& b, int64_t) {
+                 return o.Update(b.close);
+               })});
+    }
     // fastK windows up to 16 bars are scanned whole, longer ones tracked.
     for (int fastk : {14, 30}) {
       cases.push_back(
@@ -281,6 +290,69 @@ TEST_SUITE("streaming_test") {
       for (int64_t bad_at : {0, 1, 50, 1000}) {
         CAPTURE(bad_at);
         CheckSame(batch, StreamAll(c, s, batch.size(), bad_at));
+      }
+    }
+  }
+
+  TEST_CASE("STOCH and BBANDS streaming equal batch on adversarial bars") {
+    // Few distinct values, so that extremes tie often, among them +0 and -0
+    // (equal, with different bits: the newest must win as in the batch
+    // scan), and magnitudes near overflow and underflow.
+    const char* env = std::getenv("BOTCORE_SEED");
+    const uint64_t seed = env != nullptr ? std::strtoull(env, nullptr, 10)
+                                         : std::random_device{}();
+    MESSAGE("streaming_test: BOTCORE_SEED=" << seed);
+    std::mt19937_64 rng(seed);
+    const std::vector<std::vector<double>> palettes = {
+        {-0.0, 0.0, 1.0, -1.0, 2.5},
+        {-0.0, 0.0},
+        {1e300, -1e300, 3e299, 0.0, -0.0},
+        {1e-300, 2e-300, -1e-300, 5e-324, -0.0, 0.0},
+        {100.0, 100.5, 101.0, 99.75, 100.25}};
+    for (const std::vector<double>& palette : palettes) {
+      std::uniform_int_distribution<size_t> pick(0, palette.size() - 1);
+      const size_t n = 600;
+      std::vector<double> high(n), low(n), close(n);
+      for (size_t i = 0; i < n; ++i) {
+        double a = palette[pick(rng)], b = palette[pick(rng)];
+        if (a < b) std::swap(a, b);
+        high[i] = a;
+        low[i] = b;
+        close[i] = palette[pick(rng)];
+      }
+      for (int fastk : {1, 2, 3, 5, 13, 14, 16, 17, 30}) {
+        for (int smooth : {1, 2, 3}) {
+          for (MAType t : {MAType::kSma, MAType::kEma}) {
+            CAPTURE(fastk);
+            CAPTURE(smooth);
+            const StochSeries want =
+                Ok(Stoch(high, low, close, fastk, smooth, t, smooth + 1, t));
+            auto stoch =
+                Ok(StreamingStoch::Create(fastk, smooth, t, smooth + 1, t));
+            int64_t mismatches = 0;
+            for (size_t i = 0; i < n; ++i) {
+              const StochValue v = stoch.Update(high[i], low[i], close[i]);
+              mismatches += !SameBits(v.slowk, want.slowk[i]) ||
+                            !SameBits(v.slowd, want.slowd[i]);
+            }
+            CHECK(mismatches == 0);
+          }
+        }
+      }
+      for (int period : {2, 3, 5, 20}) {
+        for (MAType t : {MAType::kSma, MAType::kEma}) {
+          CAPTURE(period);
+          const BbandsSeries want = Ok(Bbands(close, period, 2, 1.5, t));
+          auto bands = Ok(StreamingBbands::Create(period, 2, 1.5, t));
+          int64_t mismatches = 0;
+          for (size_t i = 0; i < n; ++i) {
+            const BbandsValue v = bands.Update(close[i]);
+            mismatches += !SameBits(v.upper, want.upper[i]) ||
+                          !SameBits(v.middle, want.middle[i]) ||
+                          !SameBits(v.lower, want.lower[i]);
+          }
+          CHECK(mismatches == 0);
+        }
       }
     }
   }

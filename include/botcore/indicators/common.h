@@ -30,10 +30,10 @@
 //   returns nothing).
 // * Streaming indicators (`StreamingXxx`) take one bar per Update() in O(1)
 //   (amortized for the rolling maximum/minimum of STOCH, STOCHRSI, WILLR and
-//   AROON; StreamingCci: O(timeperiod), oscillators.h says why no O(1) form
-//   can be bit-exact) with no allocation after Create(); the value Update()
-//   returns at bar i is bit-identical to the batch output i over the same
-//   bars from the first one.
+//   AROON, but STOCH scans windows of up to 16 bars whole; StreamingCci:
+//   O(timeperiod), oscillators.h says why no O(1) form can be bit-exact) with
+//   no allocation after Create(); the value Update() returns at bar i is
+//   bit-identical to the batch output i over the same bars from the first one.
 //   A bar holding NaN or infinity (or a high below its low) is rejected: the
 //   state is unchanged and Update() returns NaN (every field NaN). Streaming
 //   objects are copyable values; they are thread-compatible.

@@ -231,6 +231,10 @@ class StreamingStoch : public internal::StreamingState<StochValue> {
  private:
   StreamingStoch(int fastk_period, int slowk_period, MAType slowk_matype,
                  int slowd_period, MAType slowd_matype);
+  // fastK windows up to internal::kScannedWindow bars are scanned whole
+  // (as the batch function does), longer ones tracked.
+  bool scanned_;
+  internal::HighLowWindow window_;
   RollingExtreme highest_, lowest_;
   RingBuffer fastk_, slowk_;
   internal::MaCore slowk_ma_, slowd_ma_;

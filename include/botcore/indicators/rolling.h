@@ -40,6 +40,9 @@ class RingBuffer {
     if (i < 0) i += static_cast<int>(data_.size());
     return data_[i];
   }
+  // The value pushed size()-1 pushes ago (the oldest one kept).
+  // REQUIRES: size() == capacity() (as Ago(capacity() - 1), in fewer steps).
+  double Oldest() const { return data_[head_]; }
   int size() const { return size_; }
   int capacity() const { return static_cast<int>(data_.size()); }
   void Clear() {

@@ -93,7 +93,10 @@ class StreamingBbands : public internal::StreamingState<BbandsValue> {
   BbandsValue Update(double close) {
     if (!std::isfinite(close)) return NaNValue();
     window_.Push(close);
-    const internal::MeanVariance mv = variance_.Update(window_);
+    // Once primed the window is full: its oldest value is the trailing one.
+    const internal::MeanVariance mv =
+        variance_.primed() ? variance_.Step(close, window_.Oldest())
+                           : variance_.Update(window_);
     const double mid = ema_middle_ ? ema_.Update(close) : mv.mean;
     return Accept(internal::BandsOf(mid, mv.variance, nbdevup_, nbdevdn_));
   }

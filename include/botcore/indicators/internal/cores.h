@@ -52,6 +52,17 @@ struct ComputedHistory {
   auto Ago(int k) const { return f(i - k); }
 };
 
+// A ring buffer (rolling.h) whose newest value, just pushed, the caller
+// still holds: Ago(0) returns it without a round trip through the ring's
+// memory, which would lengthen a streaming update's chain of dependent
+// operations (a store, then a load of the same address).
+template <typename Ring>
+struct PushedHistory {
+  double newest;
+  const Ring& ring;
+  double Ago(int k) const { return k == 0 ? newest : ring.Ago(k); }
+};
+
 // The maximum (kMax) or minimum of data[i-window+1 .. i], tracked as TA-Lib
 // does: the window is rescanned only when its extreme drops out. Among
 // equal values the most recent wins.
@@ -674,6 +685,101 @@ class MacdCore {
   EmaCore fast_, slow_, signal_;
 };
 
+// T (a double, or the two of a Pair) from p, which need not be aligned.
+template <typename T>
+T LoadLanes(const double* p) {
+  T v;
+  __builtin_memcpy(&v, p, sizeof v);
+  return v;
+}
+
+// STOCH windows up to this many bars take their extremes afresh, scanned
+// whole (branch-free), instead of tracking them: TA-Lib's tracking
+// (ArrayExtreme) rescans a window when its extreme leaves it, a
+// mispredicted branch about every fifth bar on prices, and a streaming
+// RollingExtreme recomputes a block's suffixes every `window` bars.
+inline constexpr int kScannedWindow = 16;
+
+// The highest of high[0..n) and the lowest of low[0..n), scanned oldest
+// first, a tie taking the newer value; T is double (one window) or Pair
+// (two windows a bar apart, one instruction each). Only the extremes'
+// values matter to STOCH, and every way of taking them gives the same.
+template <typename T>
+void ScanExtremes(const double* high, const double* low, int n, T& highest,
+                  T& lowest) {
+  highest = LoadLanes<T>(high);
+  lowest = LoadLanes<T>(low);
+  for (int j = 1; j < n; ++j) {
+    const T h = LoadLanes<T>(high + j), l = LoadLanes<T>(low + j);
+    highest = highest > h ? highest : h;  // maxsd/maxpd: ties take h
+    lowest = lowest < l ? lowest : l;
+  }
+}
+
+// The last `window` highs and lows (window <= kScannedWindow), scanned
+// whole for their extremes. A bar is kept as one Pair {high, -low}, so that
+// one maxpd per bar takes both (the lowest low is minus the greatest
+// negated low; negating is exact, and a <= b exactly when -a >= -b, so the
+// same value is taken), and twice, `window` slots apart, so that the window
+// always lies in one piece, oldest first. One 16-byte store and load per
+// bar: a 16-byte load of two 8-byte values just stored would wait for the
+// stores to reach the cache.
+class HighLowWindow {
+ public:
+  explicit HighLowWindow(int window) : window_(window) {}
+  void Push(double high, double low) {
+    const Pair bar{high, -low};
+    bars_[position_] = bar;
+    bars_[position_ + window_] = bar;
+    position_ = position_ + 1 == window_ ? 0 : position_ + 1;
+  }
+  // The extremes of the last `window` bars pushed, scanned oldest first, a
+  // tie taking the newer value (as ScanExtremes).
+  // REQUIRES: at least `window` pushed.
+  void Extremes(double& highest, double& lowest) const {
+    const Pair* bars = bars_ + position_;
+    Pair extreme;
+    // clang-format off
+    switch (window_) {  // a scan unrolled for each window length
+      case 1: extreme = Scan<1>(bars); break;
+      case 2: extreme = Scan<2>(bars); break;
+      case 3: extreme = Scan<3>(bars); break;
+      case 4: extreme = Scan<4>(bars); break;
+      case 5: extreme = Scan<5>(bars); break;
+      case 6: extreme = Scan<6>(bars); break;
+      case 7: extreme = Scan<7>(bars); break;
+      case 8: extreme = Scan<8>(bars); break;
+      case 9: extreme = Scan<9>(bars); break;
+      case 10: extreme = Scan<10>(bars); break;
+      case 11: extreme = Scan<11>(bars); break;
+      case 12: extreme = Scan<12>(bars); break;
+      case 13: extreme = Scan<13>(bars); break;
+      case 14: extreme = Scan<14>(bars); break;
+      case 15: extreme = Scan<15>(bars); break;
+      default: extreme = Scan<kScannedWindow>(bars); break;
+    }
+    // clang-format on
+    highest = extreme[0];
+    lowest = -extreme[1];
+  }
+  void Clear() { position_ = 0; }
+
+ private:
+  // The greatest of bars[0..N), the newest on a tie (maxpd's rule).
+  template <int N>
+  static Pair Scan(const Pair* bars) {
+    Pair extreme = bars[0];
+    for (int j = 1; j < N; ++j) {
+      extreme = extreme > bars[j] ? extreme : bars[j];
+    }
+    return extreme;
+  }
+
+  int window_;
+  int position_ = 0;  // of the next push
+  Pair bars_[2 * kScannedWindow] = {};
+};
+
 // (close - lowest)/((highest - lowest)/100), 0 when highest == lowest.
 inline double StochasticK(double close, double highest, double lowest) {
   const double diff = (highest - lowest) / 100.0;
@@ -832,12 +938,18 @@ class VarianceCore {
   explicit VarianceCore(int period) : period_(period) {}
   template <typename H>
   MeanVariance Update(const H& x) {
-    if (++count_ < period_) {
+    if (!primed()) {
+      ++count_;
       Prime(x.Ago(0));
       return {kNaN, kNaN};
     }
-    const Pair means =
-        Totals(x.Ago(0), x.Ago(period_ - 1)) / Broadcast(divisor());
+    return Step(x.Ago(0), x.Ago(period_ - 1));
+  }
+  // Whether the first period-1 values are in.
+  bool primed() const { return count_ >= period_ - 1; }
+  // Update() once primed, from the value and the one period-1 bars before.
+  MeanVariance Step(double x, double trailing) {
+    const Pair means = Totals(x, trailing) / Broadcast(divisor());
     return {means[0], means[1] - means[0] * means[0]};
   }
   // Update() over bars [begin..end) of x (a whole array: bar j reads
