@@ -227,10 +227,6 @@ absl::StatusOr<StreamingEma> StreamingEma::Create(int timeperiod,
                                         settings.compatibility,
                                         settings.unstable_period));
 }
-double StreamingEma::Update(double x) {
-  if (!internal::AllFinite(x)) return NaNValue();
-  return Accept(core_.Update(x));
-}
 void StreamingEma::Reset() {
   core_.Reset();
   ClearState();

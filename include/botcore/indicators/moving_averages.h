@@ -123,7 +123,11 @@ class StreamingEma : public internal::StreamingState<double> {
  public:
   [[nodiscard]] static absl::StatusOr<StreamingEma> Create(
       int timeperiod = 30, const TaSettings& settings = {});
-  double Update(double x);
+  // Inline, like StreamingSma::Update: the average stays in a register.
+  double Update(double x) {
+    if (!std::isfinite(x)) return NaNValue();
+    return Accept(core_.Update(x));
+  }
   void Reset();
 
  private:
