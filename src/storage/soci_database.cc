@@ -94,8 +94,7 @@ absl::Status TranslateError(const std::exception& e, std::string_view sql) {
     }
   }
   if (const auto* soci_error = dynamic_cast<const soci::soci_error*>(&e)) {
-    if (soci_error->get_error_category() ==
-        soci::soci_error::connection_error) {
+    if (soci_error->get_error_category() == soci::soci_error::connection_error) {
       return absl::UnavailableError(absl::StrCat(message, context));
     }
   }
@@ -128,9 +127,8 @@ absl::StatusOr<Target> ParseUrl(std::string_view url) {
     if (path.find('"') != std::string_view::npos) {
       return bad("quotes in the path");
     }
-    return Target{SqlDialect::kSqlite,
-                  absl::StrCat("db=\"", ToAbsl(path), "\""), std::string(path),
-                  false};
+    return Target{SqlDialect::kSqlite, absl::StrCat("db=\"", ToAbsl(path), "\""),
+                  std::string(path), false};
   }
   if (url.starts_with("postgresql://") || url.starts_with("postgres://")) {
     std::string connect(url);
@@ -237,8 +235,7 @@ struct Connection {
   static constexpr size_t kMaxStatements = 512;
 
   std::unique_ptr<soci::session> session;
-  std::unordered_map<std::string, std::unique_ptr<PreparedStatement>>
-      statements;
+  std::unordered_map<std::string, std::unique_ptr<PreparedStatement>> statements;
 };
 
 SqlValue ConvertColumn(const soci::row& row, size_t i) {
@@ -341,8 +338,7 @@ class SociTransaction final : public SqlTransaction {
     absl::StatusOr<std::string> numbered = Number(sql, params);
     if (!numbered.ok()) return numbered.status();
     auto prepared = std::make_unique<PreparedStatement>(params);
-    prepared->statement =
-        std::make_unique<soci::statement>(*connection_.session);
+    prepared->statement = std::make_unique<soci::statement>(*connection_.session);
     prepared->bindings.Bind(*prepared->statement);
     if (query) {
       prepared->row = std::make_unique<soci::row>();
@@ -362,9 +358,10 @@ class SociTransaction final : public SqlTransaction {
     int count = 0;
     std::string numbered = internal::NumberPlaceholders(sql, &count);
     if (count != static_cast<int>(params.size())) {
-      return absl::InvalidArgumentError(absl::StrCat(
-          "statement has ", count, " placeholders but ", params.size(),
-          " parameters were given [", OneLine(sql), "]"));
+      return absl::InvalidArgumentError(
+          absl::StrCat("statement has ", count, " placeholders but ",
+                       params.size(), " parameters were given [", OneLine(sql),
+                       "]"));
     }
     return numbered;
   }
@@ -412,10 +409,10 @@ absl::StatusOr<SqliteHandle> OpenSqlite(std::string_view path, int flags) {
       sqlite::sqlite3_open_v2(std::string(path).c_str(), &raw, flags, nullptr);
   SqliteHandle db(raw);
   if (rc != SQLITE_OK) {
-    return absl::UnavailableError(
-        absl::StrCat("cannot open ", ToAbsl(path), ": ",
-                     db != nullptr ? sqlite::sqlite3_errmsg(db.get())
-                                   : sqlite::sqlite3_errstr(rc)));
+    return absl::UnavailableError(absl::StrCat(
+        "cannot open ", ToAbsl(path), ": ",
+        db != nullptr ? sqlite::sqlite3_errmsg(db.get())
+                      : sqlite::sqlite3_errstr(rc)));
   }
   sqlite::sqlite3_busy_timeout(db.get(), 5000);
   return db;
@@ -489,9 +486,9 @@ absl::Status CheckBackupContents(sqlite::sqlite3* db, std::string_view file) {
   std::string message = error != nullptr ? error : sqlite::sqlite3_errstr(rc);
   sqlite::sqlite3_free(error);
   if (rc != SQLITE_OK || rows == 0) {
-    return absl::InvalidArgumentError(
-        absl::StrCat(ToAbsl(file), " is not a botcore database backup: ",
-                     rc != SQLITE_OK ? message : "schema_migrations is empty"));
+    return absl::InvalidArgumentError(absl::StrCat(
+        ToAbsl(file), " is not a botcore database backup: ",
+        rc != SQLITE_OK ? message : "schema_migrations is empty"));
   }
   return absl::OkStatus();
 }
@@ -557,9 +554,9 @@ class SociDatabase final : public Database {
       const int ceiling = 1 << std::min(attempt, 7);
       absl::SleepFor(absl::Milliseconds(1 + jitter() % ceiling));
     }
-    return absl::AbortedError(
-        absl::StrCat("transaction gave up after ", attempts,
-                     " conflicting attempts: ", status.message()));
+    return absl::AbortedError(absl::StrCat("transaction gave up after ",
+                                           attempts, " conflicting attempts: ",
+                                           status.message()));
   }
 
  private:
@@ -574,8 +571,8 @@ class SociDatabase final : public Database {
   absl::StatusOr<std::unique_ptr<soci::session>> NewSession() const {
     try {
       if (target_.dialect == SqlDialect::kPostgresql) {
-        auto session = std::make_unique<soci::session>(soci::postgresql,
-                                                       target_.backend_connect);
+        auto session = std::make_unique<soci::session>(
+            soci::postgresql, target_.backend_connect);
         // Keep NOTICEs ("relation already exists, skipping") off stderr.
         *session << "SET client_min_messages = warning";
         // Statements stay prepared for the connection's life (see
@@ -593,15 +590,15 @@ class SociDatabase final : public Database {
         if (!parent.empty()) std::filesystem::create_directories(parent, ec);
         if (ec) {
           return absl::UnavailableError(
-              absl::StrCat("cannot create directory ", parent.string(), " for ",
-                           display_url_, ": ", ec.message()));
+              absl::StrCat("cannot create directory ", parent.string(),
+                           " for ", display_url_, ": ", ec.message()));
         }
       }
-      auto session = std::make_unique<soci::session>(soci::sqlite3,
-                                                     target_.backend_connect);
-      *session << absl::StrCat(
-          "PRAGMA busy_timeout = ",
-          absl::ToInt64Milliseconds(options_.sqlite_busy_timeout));
+      auto session =
+          std::make_unique<soci::session>(soci::sqlite3, target_.backend_connect);
+      *session << absl::StrCat("PRAGMA busy_timeout = ",
+                               absl::ToInt64Milliseconds(
+                                   options_.sqlite_busy_timeout));
       *session << "PRAGMA foreign_keys = ON";
       // Statement journals (a multi-row statement inside a transaction
       // keeps one to undo itself) stay in memory instead of a file under
@@ -665,8 +662,7 @@ class SociDatabase final : public Database {
     soci::session& session = *connection.session;
     // SQLite: a writer takes the write lock at BEGIN, so two writers never
     // deadlock upgrading shared locks; a reader takes none.
-    std::string begin =
-        options.read_only ? "BEGIN DEFERRED" : "BEGIN IMMEDIATE";
+    std::string begin = options.read_only ? "BEGIN DEFERRED" : "BEGIN IMMEDIATE";
     if (target_.dialect == SqlDialect::kPostgresql) {
       begin = options.isolation == IsolationLevel::kSerializable
                   ? "BEGIN ISOLATION LEVEL SERIALIZABLE"
@@ -675,9 +671,10 @@ class SociDatabase final : public Database {
     }
     // SQLite's synchronous level is the connection's: lowered for this
     // transaction only, restored however it ends.
-    const bool relaxed =
-        !options.durable && target_.dialect == SqlDialect::kSqlite &&
-        !target_.memory && options_.sqlite_synchronous != "NORMAL";
+    const bool relaxed = !options.durable &&
+                         target_.dialect == SqlDialect::kSqlite &&
+                         !target_.memory &&
+                         options_.sqlite_synchronous != "NORMAL";
     absl::Cleanup restore = [&] {
       if (!relaxed) return;
       try {
@@ -751,9 +748,9 @@ absl::StatusOr<std::unique_ptr<Database>> OpenDatabase(
   if (!target.ok()) return target.status();
   const std::string sync = absl::AsciiStrToUpper(options.sqlite_synchronous);
   if (sync != "FULL" && sync != "NORMAL" && sync != "EXTRA") {
-    return absl::InvalidArgumentError(
-        absl::StrCat("sqlite_synchronous \"", options.sqlite_synchronous,
-                     "\" is not FULL, NORMAL or EXTRA"));
+    return absl::InvalidArgumentError(absl::StrCat(
+        "sqlite_synchronous \"", options.sqlite_synchronous,
+        "\" is not FULL, NORMAL or EXTRA"));
   }
   DatabaseOptions checked = options;
   checked.sqlite_synchronous = sync;
@@ -769,8 +766,9 @@ absl::StatusOr<std::unique_ptr<Database>> OpenDatabase(
 absl::Status BackupDatabase(Database& db, std::string_view file) {
   auto* soci_db = dynamic_cast<SociDatabase*>(&db);
   if (soci_db == nullptr) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "cannot back up ", db.url(), ": it was not opened by OpenDatabase"));
+    return absl::InvalidArgumentError(
+        absl::StrCat("cannot back up ", db.url(),
+                     ": it was not opened by OpenDatabase"));
   }
   return soci_db->Backup(file);
 }
@@ -793,8 +791,8 @@ absl::Status RestoreDatabase(std::string_view url, std::string_view file) {
         absl::StrCat("backup file ", ToAbsl(file), " does not exist"));
   }
   if (SameFile(target.sqlite_path, file)) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("backup file ", ToAbsl(file), " is the database itself"));
+    return absl::InvalidArgumentError(absl::StrCat(
+        "backup file ", ToAbsl(file), " is the database itself"));
   }
   BOTCORE_ASSIGN_OR_RETURN(SqliteHandle source,
                            OpenSqlite(file, SQLITE_OPEN_READONLY));
@@ -806,9 +804,9 @@ absl::Status RestoreDatabase(std::string_view url, std::string_view file) {
       SqliteHandle dest,
       OpenSqlite(target.sqlite_path,
                  SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE));
-  return CopyPages(
-      source.get(), dest.get(),
-      absl::StrCat("restore of ", ToAbsl(file), " into ", RedactUrl(url)));
+  return CopyPages(source.get(), dest.get(),
+                   absl::StrCat("restore of ", ToAbsl(file), " into ",
+                                RedactUrl(url)));
 }
 
 }  // namespace botcore
