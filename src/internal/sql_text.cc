@@ -90,12 +90,30 @@ std::string PlaceholderRows(size_t rows, size_t columns) {
   return out;
 }
 
+namespace {
+
+// The largest chunk size (see ForEachChunk) not above n, for 1 <= n.
+size_t ChunkAtMost(size_t n) {
+  if (n >= kMaxRowsPerStatement) return kMaxRowsPerStatement;
+  size_t power = 1;
+  while (power * 2 <= n) power *= 2;
+  return power >= 2 && power / 2 * 3 <= n ? power / 2 * 3 : power;
+}
+
+// The smallest chunk size not below n, for 1 <= n <= kMaxRowsPerStatement.
+size_t ChunkAtLeast(size_t n) {
+  size_t power = 1;
+  while (power < n) power *= 2;
+  return power >= 4 && power / 4 * 3 >= n ? power / 4 * 3 : power;
+}
+
+}  // namespace
+
 absl::Status ForEachChunk(
     size_t n, absl::FunctionRef<absl::Status(size_t first, size_t count)> fn) {
   size_t first = 0;
   while (first < n) {
-    size_t count = kMaxRowsPerStatement;
-    while (count > n - first) count /= 2;
+    const size_t count = ChunkAtMost(n - first);
     if (absl::Status s = fn(first, count); !s.ok()) return s;
     first += count;
   }
@@ -107,8 +125,7 @@ absl::Status ForEachInList(
     absl::FunctionRef<absl::Status(absl::Span<const SqlValue> list)> fn) {
   for (size_t first = 0; first < items.size(); first += kMaxRowsPerStatement) {
     const size_t count = std::min(kMaxRowsPerStatement, items.size() - first);
-    size_t padded = 1;
-    while (padded < count) padded *= 2;
+    const size_t padded = ChunkAtLeast(count);
     std::vector<SqlValue> list(items.begin() + first,
                                items.begin() + first + count);
     list.resize(padded, list.back());

@@ -32,18 +32,21 @@ std::string PlaceholderRows(size_t rows, size_t columns);
 // The most rows (or IN-list items) one bulk statement carries.
 inline constexpr size_t kMaxRowsPerStatement = 256;
 
-// Calls fn(first, count) over [0, n) in chunks whose sizes are powers of two
-// of at most kMaxRowsPerStatement, largest first (100 -> 64, 32, 4), so that
-// the statements built per chunk size are few and stay prepared in the
-// connection's cache. Stops at, and returns, the first error.
+// The sizes a bulk statement comes in: powers of two and three times a
+// power of two (1, 2, 3, 4, 6, 8, 12, ..., 128, 192, 256), so that the
+// statements built per size are few and stay prepared in the connection's
+// cache, yet a batch takes few of them.
+// Calls fn(first, count) over [0, n) in chunks of those sizes, largest first
+// (100 -> 96, 4; 151 -> 128, 16, 6, 1). Stops at, and returns, the first
+// error.
 absl::Status ForEachChunk(
     size_t n, absl::FunctionRef<absl::Status(size_t first, size_t count)> fn);
 
 // Calls fn(list) with IN lists covering `items`: chunks of up to
-// kMaxRowsPerStatement, each padded to a power of two by repeating its last
-// item (harmless in an IN list), so a read takes one statement per chunk and
-// the statements built per list size are few. Stops at, and returns, the
-// first error.
+// kMaxRowsPerStatement, each padded to the next size of ForEachChunk's by
+// repeating its last item (harmless in an IN list), so a read takes one
+// statement per chunk and the statements built per list size are few. Stops
+// at, and returns, the first error.
 absl::Status ForEachInList(
     absl::Span<const SqlValue> items,
     absl::FunctionRef<absl::Status(absl::Span<const SqlValue> list)> fn);

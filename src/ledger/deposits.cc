@@ -318,34 +318,43 @@ struct DepositEngine::Impl {
   }
 
   // Writes the state, user, confirmations and credit time of stored
-  // deposits: one upsert per chunk.
+  // deposits (read back, so numbered): one update per chunk, joined with
+  // the new values by number. (An upsert on the observation's key carried
+  // all 14 columns and, on PostgreSQL, locked each row before updating it.)
   absl::Status StoreStates(SqlTransaction& tx,
                            absl::Span<const Deposit> deposits) const {
     return internal::ForEachChunk(
         deposits.size(), [&](size_t first, size_t count) -> absl::Status {
           std::vector<SqlValue> params;
-          params.reserve(count * 14);
+          params.reserve(count * 5);
+          std::string rows;
           for (size_t i = first; i < first + count; ++i) {
             const Deposit& d = deposits[i];
-            AppendObservation(d.observation, params);
+            if (d.number <= 0) {
+              return absl::InternalError(absl::StrCat(
+                  Describe(d.observation.key),
+                  " has no number; it was not read from the database"));
+            }
+            params.emplace_back(d.number);
             params.emplace_back(DepositStateName(d.state));
             params.emplace_back(d.user_id);
             params.emplace_back(d.confirmations);
-            params.emplace_back(absl::ToUnixMicros(d.seen_at));
             params.push_back(d.credited_at == absl::InfinitePast()
                                  ? SqlValue()
                                  : SqlValue(absl::ToUnixMicros(d.credited_at)));
+            // Typed, since PostgreSQL takes an untyped parameter in VALUES
+            // for text.
+            absl::StrAppend(&rows, i == first ? "" : ", ",
+                            "(CAST(? AS BIGINT), ?, ?, CAST(? AS BIGINT),"
+                            " CAST(? AS BIGINT))");
           }
           return tx
-              .Execute(
-                  absl::StrCat("INSERT INTO deposits (", kColumns, ") VALUES ",
-                               internal::PlaceholderRows(count, 14),
-                               " ON CONFLICT (chain_id, tx_hash, log_index) DO"
-                               " UPDATE SET state = excluded.state, user_id ="
-                               " excluded.user_id, confirmations ="
-                               " excluded.confirmations, credited_at ="
-                               " excluded.credited_at"),
-                  params)
+              .Execute(absl::StrCat(
+                           "UPDATE deposits SET state = v.column2, user_id ="
+                           " v.column3, confirmations = v.column4,"
+                           " credited_at = v.column5 FROM (VALUES ",
+                           rows, ") AS v WHERE deposits.number = v.column1"),
+                       params)
               .status();
         });
   }
@@ -436,12 +445,6 @@ struct DepositEngine::Impl {
     std::vector<Transfer> transfers;
     std::set<std::string> users;
     for (Deposit& d : deposits) {
-      if (d.number <= 0) {  // every caller passes deposits read back
-        return absl::InternalError(
-            absl::StrCat(Describe(d.observation.key),
-                         " has no number; it was not read"
-                         " from the database"));
-      }
       d.state = DepositState::kCredited;
       d.credited_at = now;
       Transfer t;

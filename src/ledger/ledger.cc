@@ -430,42 +430,30 @@ struct Ledger::Impl {
     return absl::OkStatus();
   }
 
-  // Records `requests` in order, as if one by one, with a handful of
-  // statements for the whole batch: one read of the ids (and pending ids)
-  // already recorded, one read of the accounts touched, then, after every
-  // check passed in memory, one upsert of the changed accounts and one
-  // multi-row insert of the new transfers (per chunk). On an error nothing
-  // is written and *failed is the index of the failing transfer, or
-  // requests.size() for a storage error.
-  absl::StatusOr<std::vector<TransferResult>> Apply(
-      SqlTransaction& tx, absl::Span<const Transfer> requests,
+  // What a batch does once every check passed in memory.
+  struct Plan {
+    std::vector<TransferResult> results;
+    // The stored transfers consulted, then also those the batch creates.
+    std::map<std::string, TransferRecord, std::less<>> known;
+    std::map<AccountKey, AccountState> accounts;
+    std::set<AccountKey> changed;
+    std::vector<std::string> settled_pending;  // stored ones posted or voided
+  };
+
+  // Runs every check of `transfers` in order, as if one by one, against the
+  // stored transfers in `known` (an id absent from it counts as new) and the
+  // accounts touched, read with one statement per asset and chunk. On an
+  // error *failed is the index of the failing transfer, or transfers.size()
+  // for a storage error.
+  absl::StatusOr<Plan> MakePlan(
+      SqlTransaction& tx, const std::vector<Transfer>& transfers,
+      std::map<std::string, TransferRecord, std::less<>> known,
       size_t* failed) const {
-    *failed = requests.size();
-    std::vector<Transfer> transfers;
-    transfers.reserve(requests.size());
-    std::vector<std::string> ids;
-    for (size_t i = 0; i < requests.size(); ++i) {
-      Transfer t = requests[i];
-      absl::Status valid = Validate(t);
-      if (valid.ok() && (t.kind == TransferKind::kPosted ||
-                         t.kind == TransferKind::kPending)) {
-        absl::StatusOr<Amount> exact = ToAssetScale(t.amount, t.debit.asset);
-        if (exact.ok()) t.amount = *exact;
-        valid = exact.status();
-      }
-      if (!valid.ok()) {
-        *failed = i;
-        return valid;
-      }
-      ids.push_back(t.id);
-      if (!t.pending_id.empty()) ids.push_back(t.pending_id);
-      transfers.push_back(std::move(t));
-    }
-    std::sort(ids.begin(), ids.end());
-    ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
-    // Stored transfers, then also the ones this batch creates (`created`
-    // marks them), so that a later transfer of the batch sees earlier ones.
-    BOTCORE_ASSIGN_OR_RETURN(auto known, FindAll(tx, ids));
+    *failed = transfers.size();
+    Plan plan;
+    plan.known = std::move(known);
+    // The ones this batch creates, so that a later transfer of the batch
+    // sees earlier ones.
     std::set<std::string, std::less<>> created;
 
     std::set<AccountKey> touched;
@@ -473,36 +461,34 @@ struct Ledger::Impl {
       if (t.kind == TransferKind::kPosted || t.kind == TransferKind::kPending) {
         touched.insert(t.debit);
         touched.insert(t.credit);
-      } else if (auto it = known.find(t.pending_id); it != known.end()) {
+      } else if (auto it = plan.known.find(t.pending_id);
+                 it != plan.known.end()) {
         touched.insert(it->second.transfer.debit);
         touched.insert(it->second.transfer.credit);
       }
     }
-    BOTCORE_ASSIGN_OR_RETURN(auto accounts, LoadAccounts(tx, touched));
-    std::set<AccountKey> changed;
-    std::vector<std::string> settled_pending;  // stored ones posted or voided
+    BOTCORE_ASSIGN_OR_RETURN(plan.accounts, LoadAccounts(tx, touched));
 
     const absl::Time now = clock->Now();
-    std::vector<TransferResult> results;
-    results.reserve(transfers.size());
+    plan.results.reserve(transfers.size());
     for (size_t i = 0; i < transfers.size(); ++i) {
       *failed = i;
-      Transfer& t = transfers[i];
-      if (auto it = known.find(t.id); it != known.end()) {
+      Transfer t = transfers[i];
+      if (auto it = plan.known.find(t.id); it != plan.known.end()) {
         const std::string field = Difference(t, it->second.transfer);
         if (!field.empty()) {
           return absl::AlreadyExistsError(absl::StrCat(
               "transfer id ", t.id,
               " is already used by a transfer with another ", field));
         }
-        results.push_back(TransferResult{it->second, false});
+        plan.results.push_back(TransferResult{it->second, false});
         continue;
       }
       TransferRecord* pending = nullptr;
       if (t.kind == TransferKind::kPostPending ||
           t.kind == TransferKind::kVoidPending) {
-        auto it = known.find(t.pending_id);
-        if (it == known.end() ||
+        auto it = plan.known.find(t.pending_id);
+        if (it == plan.known.end() ||
             it->second.transfer.kind != TransferKind::kPending) {
           return absl::NotFoundError(
               absl::StrCat("transfer ", t.id, " refers to pending transfer ",
@@ -528,18 +514,19 @@ struct Ledger::Impl {
         t.timeout = absl::ZeroDuration();
       }
 
-      auto debit_it = accounts.find(t.debit);
-      if (debit_it == accounts.end()) {
+      auto debit_it = plan.accounts.find(t.debit);
+      if (debit_it == plan.accounts.end()) {
         if (!t.debit.is_system()) {
           return absl::NotFoundError(
               absl::StrCat("transfer ", t.id, ": debit account ",
                            Describe(t.debit), " does not exist"));
         }
-        debit_it = accounts.emplace(t.debit, ZeroAccount(t.debit)).first;
+        debit_it = plan.accounts.emplace(t.debit, ZeroAccount(t.debit)).first;
       }
-      auto credit_it = accounts.find(t.credit);
-      if (credit_it == accounts.end()) {
-        credit_it = accounts.emplace(t.credit, ZeroAccount(t.credit)).first;
+      auto credit_it = plan.accounts.find(t.credit);
+      if (credit_it == plan.accounts.end()) {
+        credit_it =
+            plan.accounts.emplace(t.credit, ZeroAccount(t.credit)).first;
       }
       AccountState& debit = debit_it->second;
       AccountState& credit = credit_it->second;
@@ -571,14 +558,14 @@ struct Ledger::Impl {
               ", who has ", before.ToString(), " available"));
         }
       }
-      changed.insert(t.debit);
-      changed.insert(t.credit);
+      plan.changed.insert(t.debit);
+      plan.changed.insert(t.credit);
       if (pending != nullptr) {
         pending->pending_state = t.kind == TransferKind::kPostPending
                                      ? PendingState::kPosted
                                      : PendingState::kVoided;
         if (!created.contains(t.pending_id)) {
-          settled_pending.push_back(t.pending_id);
+          plan.settled_pending.push_back(t.pending_id);
         }
       }
       TransferRecord record;
@@ -587,36 +574,126 @@ struct Ledger::Impl {
                                  ? PendingState::kPending
                                  : PendingState::kNone;
       record.transfer = std::move(t);
-      results.push_back(TransferResult{record, true});
+      plan.results.push_back(TransferResult{record, true});
       created.insert(record.transfer.id);
       std::string id = record.transfer.id;
-      known.emplace(std::move(id), std::move(record));
+      plan.known.emplace(std::move(id), std::move(record));
     }
-    *failed = requests.size();
+    *failed = transfers.size();
+    return plan;
+  }
 
+  // Writes a plan: its new transfers first, then the accounts and the
+  // settled pending transfers. Returns an id the plan takes for new that
+  // turned out to be recorded already (the plan did not read it), with
+  // nothing of the plan left written; an empty string once written.
+  absl::StatusOr<std::string> Write(SqlTransaction& tx, Plan& plan) const {
+    std::vector<const TransferRecord*> inserts;
+    for (const TransferResult& r : plan.results) {
+      if (r.created) {
+        inserts.push_back(&plan.known.find(r.record.transfer.id)->second);
+      }
+    }
+    std::string taken;
+    BOTCORE_ASSIGN_OR_RETURN(auto sequences,
+                             InsertTransfers(tx, inserts, &taken));
+    if (!taken.empty()) {
+      std::vector<SqlValue> inserted;
+      for (const auto& [id, seq] : sequences) inserted.emplace_back(id);
+      BOTCORE_RETURN_IF_ERROR(internal::ForEachInList(
+          inserted, [&](absl::Span<const SqlValue> list) -> absl::Status {
+            return tx
+                .Execute(
+                    absl::StrCat("DELETE FROM ledger_transfers WHERE id IN ",
+                                 internal::PlaceholderRows(1, list.size())),
+                    list)
+                .status();
+          }));
+      return taken;
+    }
     std::vector<std::pair<AccountKey, AccountState>> writes;
-    for (const AccountKey& key : changed) {
-      writes.emplace_back(key, accounts.at(key));
+    for (const AccountKey& key : plan.changed) {
+      writes.emplace_back(key, plan.accounts.at(key));
     }
     BOTCORE_RETURN_IF_ERROR(StoreAccounts(tx, writes));
-    for (const std::string& id : settled_pending) {
+    for (const std::string& id : plan.settled_pending) {
       BOTCORE_RETURN_IF_ERROR(
           tx.Execute(
                 "UPDATE ledger_transfers SET pending_state = ? WHERE id = ?",
-                {PendingStateName(known.find(id)->second.pending_state), id})
+                {PendingStateName(plan.known.find(id)->second.pending_state),
+                 id})
               .status());
     }
-    std::vector<const TransferRecord*> inserts;
-    for (const TransferResult& r : results) {
-      if (r.created)
-        inserts.push_back(&known.find(r.record.transfer.id)->second);
-    }
-    BOTCORE_ASSIGN_OR_RETURN(auto sequences, InsertTransfers(tx, inserts));
-    for (TransferResult& r : results) {
+    for (TransferResult& r : plan.results) {
       auto it = sequences.find(r.record.transfer.id);
       if (it != sequences.end()) r.record.sequence = it->second;
     }
-    return results;
+    return std::string();
+  }
+
+  // Records `requests` in order, as if one by one, with a handful of
+  // statements for the whole batch. First on the expectation that every id
+  // is new, which is the usual case: only the pending transfers referred to
+  // are read, then the accounts touched; if every check passes in memory,
+  // the new transfers are inserted (multi-row, per chunk), and if none of
+  // their ids was taken, the changed accounts are upserted. Otherwise —
+  // a check failed, or an id was taken, whose rows are then deleted again —
+  // the batch is planned anew from a read of every id and pending id it
+  // names, which decides retries (the original result, or kAlreadyExists
+  // naming the field that differs) and errors. On an error nothing is
+  // written and *failed is the index of the failing transfer, or
+  // requests.size() for a storage error.
+  absl::StatusOr<std::vector<TransferResult>> Apply(
+      SqlTransaction& tx, absl::Span<const Transfer> requests,
+      size_t* failed) const {
+    *failed = requests.size();
+    std::vector<Transfer> transfers;
+    transfers.reserve(requests.size());
+    std::vector<std::string> ids, pending_ids;
+    for (size_t i = 0; i < requests.size(); ++i) {
+      Transfer t = requests[i];
+      absl::Status valid = Validate(t);
+      if (valid.ok() && (t.kind == TransferKind::kPosted ||
+                         t.kind == TransferKind::kPending)) {
+        absl::StatusOr<Amount> exact = ToAssetScale(t.amount, t.debit.asset);
+        if (exact.ok()) t.amount = *exact;
+        valid = exact.status();
+      }
+      if (!valid.ok()) {
+        *failed = i;
+        return valid;
+      }
+      ids.push_back(t.id);
+      if (!t.pending_id.empty()) pending_ids.push_back(t.pending_id);
+      transfers.push_back(std::move(t));
+    }
+    ids.insert(ids.end(), pending_ids.begin(), pending_ids.end());
+    for (std::vector<std::string>* list : {&ids, &pending_ids}) {
+      std::sort(list->begin(), list->end());
+      list->erase(std::unique(list->begin(), list->end()), list->end());
+    }
+
+    BOTCORE_ASSIGN_OR_RETURN(auto referred, FindAll(tx, pending_ids));
+    absl::StatusOr<Plan> plan =
+        MakePlan(tx, transfers, std::move(referred), failed);
+    if (plan.ok()) {
+      BOTCORE_ASSIGN_OR_RETURN(std::string taken, Write(tx, *plan));
+      if (taken.empty()) return std::move(plan->results);
+    } else if (*failed == transfers.size()) {
+      return plan.status();
+    }
+
+    BOTCORE_ASSIGN_OR_RETURN(auto known, FindAll(tx, ids));
+    BOTCORE_ASSIGN_OR_RETURN(plan,
+                             MakePlan(tx, transfers, std::move(known), failed));
+    BOTCORE_ASSIGN_OR_RETURN(std::string taken, Write(tx, *plan));
+    if (!taken.empty()) {
+      // Another transaction recorded the id between our read and insert;
+      // this one must not commit its balance changes.
+      return absl::AbortedError(absl::StrCat(
+          "transfer ", taken, " was recorded concurrently; retry it"));
+    }
+    return std::move(plan->results);
   }
 
   AccountState ZeroAccount(const AccountKey& key) const {
@@ -625,13 +702,16 @@ struct Ledger::Impl {
   }
 
   // Inserts the records (in their final pending state) with multi-row
-  // statements; returns their sequences by id.
+  // statements; returns the sequences of those inserted, by id. Stops after
+  // the first statement that met an id already recorded, and sets *taken
+  // to that id (left alone otherwise).
   absl::StatusOr<std::map<std::string, int64_t, std::less<>>> InsertTransfers(
-      SqlTransaction& tx,
-      const std::vector<const TransferRecord*>& records) const {
+      SqlTransaction& tx, const std::vector<const TransferRecord*>& records,
+      std::string* taken) const {
     std::map<std::string, int64_t, std::less<>> sequences;
     BOTCORE_RETURN_IF_ERROR(internal::ForEachChunk(
         records.size(), [&](size_t first, size_t count) -> absl::Status {
+          if (!taken->empty()) return absl::OkStatus();
           std::vector<SqlValue> params;
           params.reserve(count * 11);
           for (size_t i = first; i < first + count; ++i) {
@@ -669,13 +749,12 @@ struct Ledger::Impl {
             BOTCORE_ASSIGN_OR_RETURN(int64_t seq, row.Int64(1));
             sequences.emplace(std::move(id), seq);
           }
-          for (size_t i = first; i < first + count; ++i) {
-            if (!sequences.contains(records[i]->transfer.id)) {
-              // Another transaction recorded the id between our check and
-              // insert; this one must not commit its balance changes.
-              return absl::AbortedError(
-                  absl::StrCat("transfer ", records[i]->transfer.id,
-                               " was recorded concurrently; retry it"));
+          if (rows.size() < count) {
+            for (size_t i = first; i < first + count; ++i) {
+              if (!sequences.contains(records[i]->transfer.id)) {
+                *taken = records[i]->transfer.id;
+                break;
+              }
             }
           }
           return absl::OkStatus();

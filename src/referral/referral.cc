@@ -77,45 +77,80 @@ struct ReferralEngine::Impl {
     return std::optional<ReferralMember>(std::move(m));
   }
 
-  // The chains above `users`, nearest first, at most `depth` long each: one
-  // query per level for all of them.
+  // The chains above `users`, nearest first, at most `depth` long each. A
+  // query follows up to kLevelsPerQuery levels for all of them at once (per
+  // chunk of users), with one self-join per level; longer chains take
+  // another query from where they got to.
   absl::StatusOr<std::map<std::string, std::vector<std::string>>> UplinesOf(
       SqlTransaction& tx, const std::set<std::string>& users, int depth) const {
-    std::map<std::string, std::string> referrer_of;  // "" for none
-    std::set<std::string> frontier = users;
-    for (int level = 0; level < depth && !frontier.empty(); ++level) {
-      const std::vector<SqlValue> ids(frontier.begin(), frontier.end());
-      frontier.clear();
+    constexpr int kLevelsPerQuery = 3;
+    std::map<std::string, std::vector<std::string>> chains;
+    std::set<std::string> open;  // users whose chain may go on
+    for (const std::string& user : users) {
+      chains[user];
+      if (depth > 0) open.insert(user);
+    }
+    while (!open.empty()) {
+      // Where each open chain got to, and how many levels it still needs.
+      std::set<std::string> tips;
+      size_t wanted = 0;
+      for (const std::string& user : open) {
+        const std::vector<std::string>& chain = chains[user];
+        tips.insert(chain.empty() ? user : chain.back());
+        wanted = std::max(wanted, static_cast<size_t>(depth) - chain.size());
+      }
+      const int levels =
+          static_cast<int>(std::min<size_t>(wanted, kLevelsPerQuery));
+      std::string sql = "SELECT m1.user_id";
+      for (int level = 1; level <= levels; ++level) {
+        absl::StrAppend(&sql, ", m", level, ".referrer");
+      }
+      absl::StrAppend(&sql, " FROM referral_members m1");
+      for (int level = 2; level <= levels; ++level) {
+        absl::StrAppend(&sql, " LEFT JOIN referral_members m", level, " ON m",
+                        level, ".user_id = m", level - 1, ".referrer");
+      }
+      absl::StrAppend(&sql, " WHERE m1.user_id IN ");
+      // The referrers above each tip, nearest first; fewer than `levels`
+      // where the tree ends ("" for a member registered without one, NULL
+      // past the top).
+      std::map<std::string, std::vector<std::string>> above;
+      const std::vector<SqlValue> ids(tips.begin(), tips.end());
       BOTCORE_RETURN_IF_ERROR(internal::ForEachInList(
           ids, [&](absl::Span<const SqlValue> list) -> absl::Status {
             BOTCORE_ASSIGN_OR_RETURN(
                 std::vector<SqlRow> rows,
-                tx.Query(
-                    absl::StrCat("SELECT user_id, referrer FROM"
-                                 " referral_members WHERE user_id IN ",
-                                 internal::PlaceholderRows(1, list.size())),
-                    list));
+                tx.Query(absl::StrCat(
+                             sql, internal::PlaceholderRows(1, list.size())),
+                         list));
             for (const SqlRow& row : rows) {
-              BOTCORE_ASSIGN_OR_RETURN(std::string user, row.Text(0));
-              BOTCORE_ASSIGN_OR_RETURN(std::string referrer, row.Text(1));
-              if (!referrer.empty() && !referrer_of.contains(referrer)) {
-                frontier.insert(referrer);
+              BOTCORE_ASSIGN_OR_RETURN(std::string tip, row.Text(0));
+              std::vector<std::string> referrers;
+              for (int level = 1; level <= levels && !row.IsNull(level);
+                   ++level) {
+                BOTCORE_ASSIGN_OR_RETURN(std::string referrer, row.Text(level));
+                if (referrer.empty()) break;
+                referrers.push_back(std::move(referrer));
               }
-              referrer_of[std::move(user)] = std::move(referrer);
+              above[std::move(tip)] = std::move(referrers);
             }
             return absl::OkStatus();
           }));
-    }
-    std::map<std::string, std::vector<std::string>> chains;
-    for (const std::string& user : users) {
-      std::vector<std::string>& chain = chains[user];
-      std::string at = user;
-      while (static_cast<int>(chain.size()) < depth) {
-        auto it = referrer_of.find(at);
-        if (it == referrer_of.end() || it->second.empty()) break;
-        chain.push_back(it->second);
-        at = it->second;
+      std::set<std::string> still_open;
+      for (const std::string& user : open) {
+        std::vector<std::string>& chain = chains[user];
+        const std::vector<std::string>& next =
+            above[chain.empty() ? user : chain.back()];
+        for (const std::string& referrer : next) {
+          if (static_cast<int>(chain.size()) == depth) break;
+          chain.push_back(referrer);
+        }
+        if (static_cast<int>(next.size()) == levels &&
+            static_cast<int>(chain.size()) < depth) {
+          still_open.insert(user);
+        }
       }
+      open = std::move(still_open);
     }
     return chains;
   }

@@ -278,11 +278,12 @@ class SociTransaction final : public SqlTransaction {
 
   absl::StatusOr<int64_t> Execute(std::string_view sql,
                                   absl::Span<const SqlValue> params) override {
-    absl::StatusOr<std::string> numbered = Number(sql, params);
-    if (!numbered.ok()) return numbered.status();
-    const std::string key = Key(*numbered, params, 'e');
+    const std::string key = Key(sql, params, 'e');
     try {
-      PreparedStatement& prepared = Prepare(key, *numbered, params, false);
+      absl::StatusOr<PreparedStatement*> found =
+          Prepare(key, sql, params, false);
+      if (!found.ok()) return found.status();
+      PreparedStatement& prepared = **found;
       prepared.statement->execute(true);
       return prepared.statement->get_affected_rows();
     } catch (const std::exception& e) {
@@ -293,11 +294,12 @@ class SociTransaction final : public SqlTransaction {
 
   absl::StatusOr<std::vector<SqlRow>> Query(
       std::string_view sql, absl::Span<const SqlValue> params) override {
-    absl::StatusOr<std::string> numbered = Number(sql, params);
-    if (!numbered.ok()) return numbered.status();
-    const std::string key = Key(*numbered, params, 'q');
+    const std::string key = Key(sql, params, 'q');
     try {
-      PreparedStatement& prepared = Prepare(key, *numbered, params, true);
+      absl::StatusOr<PreparedStatement*> found =
+          Prepare(key, sql, params, true);
+      if (!found.ok()) return found.status();
+      PreparedStatement& prepared = **found;
       std::vector<SqlRow> rows;
       const soci::row& row = *prepared.row;
       for (bool more = prepared.statement->execute(true); more;
@@ -317,21 +319,28 @@ class SociTransaction final : public SqlTransaction {
   }
 
  private:
-  static std::string Key(const std::string& numbered,
+  // The SQL text as the caller wrote it, so that a cached statement is found
+  // without numbering its placeholders again.
+  static std::string Key(std::string_view sql,
                          absl::Span<const SqlValue> params, char kind) {
-    return absl::StrCat(numbered, "\x1f", Bindings::Signature(params),
+    return absl::StrCat(ToAbsl(sql), "\x1f", Bindings::Signature(params),
                         std::string(1, kind));
   }
 
   // Returns the cached statement for `key` with `params` assigned, preparing
-  // it first if needed. Throws what SOCI throws.
-  PreparedStatement& Prepare(const std::string& key, const std::string& sql,
-                             absl::Span<const SqlValue> params, bool query) {
+  // it first if needed (kInvalidArgument when the placeholders of `sql` do
+  // not match `params`). Throws what SOCI throws.
+  absl::StatusOr<PreparedStatement*> Prepare(const std::string& key,
+                                             std::string_view sql,
+                                             absl::Span<const SqlValue> params,
+                                             bool query) {
     auto it = connection_.statements.find(key);
     if (it != connection_.statements.end()) {
       it->second->bindings.Assign(params);
-      return *it->second;
+      return it->second.get();
     }
+    absl::StatusOr<std::string> numbered = Number(sql, params);
+    if (!numbered.ok()) return numbered.status();
     auto prepared = std::make_unique<PreparedStatement>(params);
     prepared->statement = std::make_unique<soci::statement>(*connection_.session);
     prepared->bindings.Bind(*prepared->statement);
@@ -340,12 +349,12 @@ class SociTransaction final : public SqlTransaction {
       prepared->statement->exchange(soci::into(*prepared->row));
     }
     prepared->statement->alloc();
-    prepared->statement->prepare(sql);
+    prepared->statement->prepare(*numbered);
     prepared->statement->define_and_bind();
     if (connection_.statements.size() >= Connection::kMaxStatements) {
       connection_.statements.clear();
     }
-    return *(connection_.statements[key] = std::move(prepared));
+    return (connection_.statements[key] = std::move(prepared)).get();
   }
 
   static absl::StatusOr<std::string> Number(std::string_view sql,

@@ -211,6 +211,63 @@ TEST_SUITE("ledger") {
     }
   }
 
+  TEST_CASE("a batch that retries recorded ids next to new ones") {
+    for (const std::string& url : testing::FreshDatabaseUrls()) {
+      CAPTURE(url);
+      Fixture f(url);
+      ASSIGN_OR_REQUIRE(TransferResult in, f.ledger->CreateTransfer(Posted(
+                                               "in", kClearing, kAlice, "5")));
+      ASSIGN_OR_REQUIRE(TransferResult spent, f.ledger->CreateTransfer(Posted(
+                                                  "spend", kAlice, kBob, "4")));
+
+      // "in" again passes every check as if new; its insert meets the
+      // stored row, and the batch is decided from the stored transfers.
+      ASSIGN_OR_REQUIRE(
+          std::vector<TransferResult> first,
+          f.ledger->CreateTransfers({Posted("in2", kClearing, kAlice, "1"),
+                                     Posted("in", kClearing, kAlice, "5"),
+                                     Posted("in3", kClearing, kBob, "2")}));
+      REQUIRE(first.size() == 3);
+      CHECK(first[0].created);
+      CHECK_FALSE(first[1].created);
+      CHECK(first[1].record.sequence == in.record.sequence);
+      CHECK(first[2].created);
+      CHECK(first[0].record.sequence > spent.record.sequence);
+      CHECK(first[2].record.sequence > first[0].record.sequence);
+      CHECK(f.Available(kAlice) == Usdt("2"));
+      CHECK(f.Available(kBob) == Usdt("6"));
+
+      // "spend" again would overdraw alice if it were new: a retry is not.
+      ASSIGN_OR_REQUIRE(
+          std::vector<TransferResult> second,
+          f.ledger->CreateTransfers({Posted("spend", kAlice, kBob, "4"),
+                                     Posted("spend2", kAlice, kBob, "2")}));
+      CHECK_FALSE(second[0].created);
+      CHECK(second[1].created);
+      CHECK(f.Available(kAlice) == Usdt("0"));
+
+      // A retry with another field fails the batch and writes none of it.
+      const absl::Status changed =
+          f.ledger
+              ->CreateTransfers({Posted("in4", kClearing, kAlice, "1"),
+                                 Posted("in", kClearing, kAlice, "7")})
+              .status();
+      CHECK_STATUS_IS(changed, kAlreadyExists);
+      CHECK(changed.message().find("linked transfer 1 (in)") !=
+            std::string_view::npos);
+      CHECK(changed.message().find("amount") != std::string_view::npos);
+      CHECK_STATUS_IS(f.ledger->GetTransfer("in4"), kNotFound);
+      CHECK(f.Available(kAlice) == Usdt("0"));
+      ASSIGN_OR_REQUIRE(std::vector<TransferRecord> feed,
+                        f.ledger->Feed(0, 100));
+      std::vector<std::string> ids;
+      for (const TransferRecord& r : feed) ids.push_back(r.transfer.id);
+      CHECK(ids ==
+            std::vector<std::string>{"in", "spend", "in2", "in3", "spend2"});
+      CHECK_OK(f.ledger->CheckInvariants());
+    }
+  }
+
   TEST_CASE("bad input is rejected with clear errors and changes nothing") {
     for (const std::string& url : testing::FreshDatabaseUrls()) {
       CAPTURE(url);

@@ -57,6 +57,19 @@ TEST_SUITE("referral") {
       const absl::Status cycle = r.Register("a", c.code).status();
       CHECK_STATUS_IS(cycle, kInvalidArgument);
       CHECK(cycle.message().find("cycle") != std::string_view::npos);
+      // Also through a chain longer than one query follows (three levels):
+      // a <- b <- c <- g1 <- ... <- g5.
+      std::string code = c.code;
+      for (int i = 1; i <= 5; ++i) {
+        ASSIGN_OR_REQUIRE(ReferralMember g,
+                          r.Register("g" + std::to_string(i), code));
+        code = g.code;
+      }
+      const absl::Status deep = r.Register("a", code).status();
+      CHECK_STATUS_IS(deep, kInvalidArgument);
+      CHECK(deep.message().find("cycle") != std::string_view::npos);
+      CHECK_STATUS_IS(r.Register("g2", code), kInvalidArgument);
+      CHECK_STATUS_IS(r.Register("g5", c.code), kFailedPrecondition);
       // Changing the referrer.
       ASSIGN_OR_REQUIRE(ReferralMember e, r.Register("e", ""));
       CHECK_STATUS_IS(r.Register("c", e.code), kFailedPrecondition);

@@ -44,20 +44,43 @@ TEST_CASE("PlaceholderRows builds VALUES rows and IN lists") {
   CHECK(PlaceholderRows(1, 1) == "(?)");
 }
 
-TEST_CASE("ForEachChunk splits into powers of two, largest first") {
+TEST_CASE("ForEachChunk splits into its sizes, largest first") {
   std::vector<std::pair<size_t, size_t>> chunks;
   auto record = [&](size_t first, size_t count) {
     chunks.emplace_back(first, count);
     return absl::OkStatus();
   };
   REQUIRE(ForEachChunk(100, record).ok());
-  CHECK(chunks ==
-        std::vector<std::pair<size_t, size_t>>{{0, 64}, {64, 32}, {96, 4}});
+  CHECK(chunks == std::vector<std::pair<size_t, size_t>>{{0, 96}, {96, 4}});
+  chunks.clear();
+  REQUIRE(ForEachChunk(151, record).ok());
+  CHECK(chunks == std::vector<std::pair<size_t, size_t>>{
+                      {0, 128}, {128, 16}, {144, 6}, {150, 1}});
   chunks.clear();
   REQUIRE(ForEachChunk(600, record).ok());
   CHECK(chunks == std::vector<std::pair<size_t, size_t>>{
-                      {0, 256}, {256, 256}, {512, 64}, {576, 16}, {592, 8}});
+                      {0, 256}, {256, 256}, {512, 64}, {576, 24}});
   chunks.clear();
+  // Every count covers [0, n) in order with sizes 2^k or 3 * 2^k, and takes
+  // no more chunks than powers of two alone would (one per set bit below
+  // 256).
+  for (size_t n = 1; n <= 1000; ++n) {
+    REQUIRE(ForEachChunk(n, record).ok());
+    size_t next = 0;
+    for (const auto& [first, count] : chunks) {
+      CHECK(first == next);
+      size_t odd = count;
+      while (odd % 2 == 0) odd /= 2;
+      CHECK((odd == 1 || odd == 3));
+      CHECK(count <= kMaxRowsPerStatement);
+      next += count;
+    }
+    CHECK(next == n);
+    const size_t powers =
+        n / 256 + static_cast<size_t>(__builtin_popcountll(n % 256));
+    CHECK(chunks.size() <= powers);
+    chunks.clear();
+  }
   REQUIRE(ForEachChunk(0, record).ok());
   CHECK(chunks.empty());
   int calls = 0;
@@ -69,7 +92,7 @@ TEST_CASE("ForEachChunk splits into powers of two, largest first") {
   CHECK(calls == 1);
 }
 
-TEST_CASE("ForEachInList pads each list to a power of two with its last item") {
+TEST_CASE("ForEachInList pads each list to a chunk size with its last item") {
   std::vector<SqlValue> items;
   for (int i = 0; i < 300; ++i) items.emplace_back(i);
   std::vector<std::vector<SqlValue>> lists;
@@ -80,10 +103,10 @@ TEST_CASE("ForEachInList pads each list to a power of two with its last item") {
   REQUIRE(lists.size() == 2);
   CHECK(lists[0].size() == 256);
   CHECK(lists[0].back() == SqlValue(255));
-  REQUIRE(lists[1].size() == 64);  // 44 items, padded
+  REQUIRE(lists[1].size() == 48);  // 44 items, padded
   CHECK(lists[1][0] == SqlValue(256));
   CHECK(lists[1][43] == SqlValue(299));
-  CHECK(lists[1][63] == SqlValue(299));
+  CHECK(lists[1][47] == SqlValue(299));
 }
 
 TEST_CASE("DeleteInBatches deletes the matching rows a batch at a time") {

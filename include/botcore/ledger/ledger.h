@@ -212,9 +212,12 @@ class Ledger {
   // Records linked transfers: all of them or, on the first error, none. The
   // error names the failing transfer's index and id. Each transfer sees the
   // ones before it (a later one may post an earlier pending one), yet the
-  // batch costs a few statements whatever its size: one read of the ids
-  // already recorded, one of the accounts touched, then one upsert of the
-  // changed accounts and one multi-row insert per 256 transfers.
+  // batch costs a few statements whatever its size: one read of the pending
+  // transfers it refers to, one of the accounts touched, then one
+  // multi-row insert per 256 transfers and one upsert of the changed
+  // accounts. A batch that retries ids already recorded (or fails a check)
+  // costs more: its inserts are undone and it is decided again from a read
+  // of every id it names.
   // CreateTransfer is a batch of one. Errors as CreateTransfer.
   [[nodiscard]] absl::StatusOr<std::vector<TransferResult>> CreateTransfers(
       absl::Span<const Transfer> transfers);
