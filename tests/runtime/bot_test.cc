@@ -150,6 +150,30 @@ std::string LastSentTo(const ScriptedTelegramServer& server, int64_t chat) {
   return last;
 }
 
+// A TelegramMessenger on the system clock and a fresh fake Bot API server,
+// its send limits raised; `tweak` adjusts the options first.
+struct FakeTelegram {
+  explicit FakeTelegram(
+      Database* db, const std::function<void(TelegramOptions&)>& tweak = {}) {
+    ASSIGN_OR_REQUIRE(server, ScriptedTelegramServer::Start(kToken));
+    ASSIGN_OR_REQUIRE(http, NewCurlHttpClient(CurlHttpClientOptions{}));
+    TelegramOptions to;
+    to.token = std::string(kToken);
+    to.api_base_url = server->api_base_url();
+    to.http = http.get();
+    to.clock = &clock;
+    to.database = db;
+    to.messages_per_second = 1000;
+    to.chat_messages_per_second = 1000;
+    if (tweak) tweak(to);
+    ASSIGN_OR_REQUIRE(messenger, TelegramMessenger::Create(to));
+  }
+  SystemClock clock;
+  std::unique_ptr<ScriptedTelegramServer> server;
+  std::unique_ptr<HttpClient> http;
+  std::unique_ptr<TelegramMessenger> messenger;
+};
+
 // Runs Bot::Run on a thread. Stops and joins it when it goes out of scope,
 // so that a failed REQUIRE ends the test instead of aborting the process on
 // a joinable thread.
@@ -179,20 +203,10 @@ TEST_SUITE("bot") {
     for (const std::string& url : testing::FreshDatabaseUrls()) {
       CAPTURE(url);
       ASSIGN_OR_REQUIRE(std::unique_ptr<Database> db, OpenDatabase(url));
-      ASSIGN_OR_REQUIRE(auto server, ScriptedTelegramServer::Start(kToken));
-      SystemClock clock;
-      ASSIGN_OR_REQUIRE(std::unique_ptr<HttpClient> http,
-                        NewCurlHttpClient(CurlHttpClientOptions{}));
-      TelegramOptions to;
-      to.token = std::string(kToken);
-      to.api_base_url = server->api_base_url();
-      to.http = http.get();
-      to.clock = &clock;
-      to.database = db.get();
-      to.messages_per_second = 1000;
-      to.chat_messages_per_second = 1000;
-      ASSIGN_OR_REQUIRE(std::unique_ptr<TelegramMessenger> telegram,
-                        TelegramMessenger::Create(to));
+      FakeTelegram fake(db.get());
+      auto& server = fake.server;
+      auto& clock = fake.clock;
+      auto& telegram = fake.messenger;
       std::unique_ptr<MarketData> market = GazpMarket(clock.Now());
       ScriptedAdvisor advisor;
       advisor.Script(std::optional<Recommendation>(Buy(10)));
@@ -299,20 +313,10 @@ TEST_SUITE("bot") {
     for (const std::string& url : testing::FreshDatabaseUrls()) {
       CAPTURE(url);
       ASSIGN_OR_REQUIRE(std::unique_ptr<Database> db, OpenDatabase(url));
-      ASSIGN_OR_REQUIRE(auto server, ScriptedTelegramServer::Start(kToken));
-      SystemClock clock;
-      ASSIGN_OR_REQUIRE(std::unique_ptr<HttpClient> http,
-                        NewCurlHttpClient(CurlHttpClientOptions{}));
-      TelegramOptions to;
-      to.token = std::string(kToken);
-      to.api_base_url = server->api_base_url();
-      to.http = http.get();
-      to.clock = &clock;
-      to.database = db.get();
-      to.messages_per_second = 1000;
-      to.chat_messages_per_second = 1000;
-      ASSIGN_OR_REQUIRE(std::unique_ptr<TelegramMessenger> telegram,
-                        TelegramMessenger::Create(to));
+      FakeTelegram fake(db.get());
+      auto& server = fake.server;
+      auto& clock = fake.clock;
+      auto& telegram = fake.messenger;
       std::unique_ptr<MarketData> market = GazpMarket(clock.Now());
       ScriptedAdvisor advisor;
       SimulatedChain chain(56);
@@ -349,20 +353,13 @@ TEST_SUITE("bot") {
   TEST_CASE("webhook mode: updates posted to the endpoint are answered") {
     ASSIGN_OR_REQUIRE(std::unique_ptr<Database> db,
                       OpenDatabase(testing::FreshSqliteUrl()));
-    ASSIGN_OR_REQUIRE(auto server, ScriptedTelegramServer::Start(kToken));
-    SystemClock clock;
-    ASSIGN_OR_REQUIRE(std::unique_ptr<HttpClient> http,
-                      NewCurlHttpClient(CurlHttpClientOptions{}));
-    TelegramOptions to;
-    to.token = kToken;
-    to.api_base_url = server->api_base_url();
-    to.http = http.get();
-    to.clock = &clock;
-    to.database = db.get();
-    to.mode = TelegramMode::kWebhook;
-    to.webhook_secret_token = "s3cret";
-    ASSIGN_OR_REQUIRE(std::unique_ptr<TelegramMessenger> telegram,
-                      TelegramMessenger::Create(to));
+    FakeTelegram fake(db.get(), [](TelegramOptions& to) {
+      to.mode = TelegramMode::kWebhook;
+      to.webhook_secret_token = "s3cret";
+    });
+    auto& server = fake.server;
+    auto& clock = fake.clock;
+    auto& telegram = fake.messenger;
     std::unique_ptr<MarketData> market = GazpMarket(clock.Now());
     ScriptedAdvisor advisor;
     BotOptions o = BaseOptions(telegram.get(), market.get(), &advisor, nullptr,
