@@ -624,10 +624,6 @@ absl::StatusOr<StreamingMacd> StreamingMacd::CreateFix(int signalperiod) {
       Validation("MACDFIX").Period("signalperiod", signalperiod, 1).status());
   return StreamingMacd(MakeMacdFixCore(signalperiod));
 }
-MacdValue StreamingMacd::Update(double close) {
-  if (!AllFinite(close)) return NaNValue();
-  return Accept(core_.Update(close));
-}
 void StreamingMacd::Reset() {
   core_.Reset();
   ClearState();

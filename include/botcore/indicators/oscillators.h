@@ -14,6 +14,7 @@
 #ifndef BOTCORE_INDICATORS_OSCILLATORS_H_
 #define BOTCORE_INDICATORS_OSCILLATORS_H_
 
+#include <cmath>
 #include <cstdint>
 #include <vector>
 
@@ -203,7 +204,11 @@ class StreamingMacd : public internal::StreamingState<MacdValue> {
   // TA-Lib's MACDFIX.
   [[nodiscard]] static absl::StatusOr<StreamingMacd> CreateFix(
       int signalperiod = 9);
-  MacdValue Update(double close);
+  // Inline, like StreamingSma::Update: the three averages stay in registers.
+  MacdValue Update(double close) {
+    if (!std::isfinite(close)) return NaNValue();
+    return Accept(core_.Update(close));
+  }
   void Reset();
 
  private:
