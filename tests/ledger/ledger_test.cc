@@ -4,8 +4,13 @@
 
 #include <doctest/doctest.h>
 
+#include <map>
 #include <memory>
+#include <mutex>
+#include <random>
+#include <set>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "botcore/adapters/storage.h"
@@ -264,6 +269,262 @@ TEST_SUITE("ledger") {
       for (const TransferRecord& r : feed) ids.push_back(r.transfer.id);
       CHECK(ids ==
             std::vector<std::string>{"in", "spend", "in2", "in3", "spend2"});
+      CHECK_OK(f.ledger->CheckInvariants());
+    }
+  }
+
+  TEST_CASE("review: a retry in a later chunk undoes the earlier chunks") {
+    for (size_t at : {size_t{0}, size_t{255}, size_t{256}, size_t{280}}) {
+      for (const std::string& url : testing::FreshDatabaseUrls()) {
+        CAPTURE(url);
+        CAPTURE(at);
+        Fixture f(url);
+        REQUIRE_OK(
+            f.ledger->CreateTransfer(Posted("old", kClearing, kAlice, "7")));
+        std::vector<Transfer> batch;
+        for (int i = 0; i < 300; ++i) {
+          batch.push_back(
+              Posted("n" + std::to_string(i), kClearing, kBob, "1"));
+        }
+        batch.insert(batch.begin() + static_cast<std::ptrdiff_t>(at),
+                     Posted("old", kClearing, kAlice, "7"));
+        // Alice spends what "old" gave her, after it in the batch.
+        batch.push_back(Posted("spend", kAlice, kBob, "7"));
+        ASSIGN_OR_REQUIRE(std::vector<TransferResult> got,
+                          f.ledger->CreateTransfers(batch));
+        REQUIRE(got.size() == batch.size());
+        for (size_t i = 0; i < got.size(); ++i) {
+          CAPTURE(i);
+          CAPTURE(got[i].record.transfer.id);
+          CAPTURE(got[i].record.sequence);
+          CHECK(got[i].created == (i != at));
+          if (i != at) CHECK(got[i].record.sequence > 0);
+        }
+        CHECK(f.Available(kAlice) == Usdt("0"));
+        CHECK(f.Available(kBob) == Usdt("307"));
+        ASSIGN_OR_REQUIRE(std::vector<TransferRecord> feed,
+                          f.ledger->Feed(0, 10000));
+        CHECK(feed.size() == 302);
+        std::set<std::string> ids;
+        for (const TransferRecord& r : feed) ids.insert(r.transfer.id);
+        CHECK(ids.size() == 302);
+        CHECK_OK(f.ledger->CheckInvariants());
+        // The whole batch again: nothing new, same sequences.
+        ASSIGN_OR_REQUIRE(std::vector<TransferResult> again,
+                          f.ledger->CreateTransfers(batch));
+        for (size_t i = 0; i < again.size(); ++i) {
+          CHECK_FALSE(again[i].created);
+          CHECK(again[i].record.sequence == got[i].record.sequence);
+        }
+        CHECK(f.Available(kBob) == Usdt("307"));
+      }
+    }
+  }
+
+  TEST_CASE("review: pending created, posted and retried in one batch") {
+    for (const std::string& url : testing::FreshDatabaseUrls()) {
+      CAPTURE(url);
+      Fixture f(url);
+      REQUIRE_OK(
+          f.ledger->CreateTransfer(Posted("in", kClearing, kAlice, "10")));
+      Transfer hold = Posted("hold", kAlice, kBob, "8");
+      hold.kind = TransferKind::kPending;
+      hold.timeout = absl::Minutes(5);
+      Transfer post;
+      post.id = "post";
+      post.kind = TransferKind::kPostPending;
+      post.pending_id = "hold";
+      Transfer hold2 = Posted("hold2", kAlice, kBob, "2");
+      hold2.kind = TransferKind::kPending;
+      Transfer void2;
+      void2.id = "void2";
+      void2.kind = TransferKind::kVoidPending;
+      void2.pending_id = "hold2";
+      const std::vector<Transfer> batch = {hold, post, hold2, void2,
+                                           Posted("x", kAlice, kBob, "2")};
+      ASSIGN_OR_REQUIRE(std::vector<TransferResult> first,
+                        f.ledger->CreateTransfers(batch));
+      CHECK(f.Available(kAlice) == Usdt("0"));
+      CHECK(f.Available(kBob) == Usdt("10"));
+      // After the hold's timeout passed: the retry still returns the same.
+      f.clock.Advance(absl::Minutes(6));
+      ASSIGN_OR_REQUIRE(std::vector<TransferResult> again,
+                        f.ledger->CreateTransfers(batch));
+      for (size_t i = 0; i < again.size(); ++i) {
+        CHECK_FALSE(again[i].created);
+        CHECK(again[i].record.sequence == first[i].record.sequence);
+      }
+      // The same id twice in a batch, second with another amount.
+      const absl::Status twice =
+          f.ledger
+              ->CreateTransfers({Posted("d", kClearing, kAlice, "1"),
+                                 Posted("d", kClearing, kAlice, "2")})
+              .status();
+      CHECK_STATUS_IS(twice, kAlreadyExists);
+      CHECK(twice.message().find("amount") != std::string_view::npos);
+      CHECK_STATUS_IS(f.ledger->GetTransfer("d"), kNotFound);
+      ASSIGN_OR_REQUIRE(
+          std::vector<TransferResult> dup,
+          f.ledger->CreateTransfers({Posted("d", kClearing, kAlice, "1"),
+                                     Posted("d", kClearing, kAlice, "1")}));
+      CHECK(dup[0].created);
+      CHECK_FALSE(dup[1].created);
+      CHECK(dup[1].record.sequence == dup[0].record.sequence);
+      CHECK(f.Available(kAlice) == Usdt("1"));
+      CHECK_OK(f.ledger->CheckInvariants());
+    }
+  }
+
+  TEST_CASE("review: concurrent batches with the same ids credit once") {
+    for (const std::string& url : testing::FreshDatabaseUrls()) {
+      CAPTURE(url);
+      Fixture f(url);
+      constexpr int kIds = 60;
+      constexpr int kThreads = 4;
+      std::vector<std::unique_ptr<Database>> dbs;
+      std::vector<std::unique_ptr<Ledger>> ledgers;
+      for (int i = 0; i < 2; ++i) {
+        auto opened = OpenDatabase(url);
+        REQUIRE(opened.ok());
+        dbs.push_back(*std::move(opened));
+        LedgerOptions options;
+        options.database = dbs.back().get();
+        options.clock = &f.clock;
+        options.assets = {{"USDT", 18}, {"RUB", 2}};
+        auto created = Ledger::Create(options);
+        REQUIRE(created.ok());
+        ledgers.push_back(*std::move(created));
+      }
+      std::mutex mu;
+      std::vector<std::string> errors;
+      std::map<std::string, int> created_count;
+      std::vector<std::thread> threads;
+      for (int t = 0; t < kThreads; ++t) {
+        threads.emplace_back([&, t] {
+          std::mt19937 rng(static_cast<unsigned>(t));
+          for (int round = 0; round < 30; ++round) {
+            std::vector<Transfer> batch;
+            for (int k = 0; k < 8; ++k) {
+              const int id = static_cast<int>(rng() % kIds);
+              batch.push_back(
+                  Posted("c" + std::to_string(id), kClearing, kAlice, "1"));
+            }
+            auto got = ledgers[t % 2]->CreateTransfers(batch);
+            std::lock_guard<std::mutex> lock(mu);
+            if (!got.ok()) {
+              errors.push_back(got.status().ToString());
+              continue;
+            }
+            for (const TransferResult& r : *got) {
+              if (r.created) ++created_count[r.record.transfer.id];
+            }
+          }
+        });
+      }
+      for (std::thread& th : threads) th.join();
+      for (const std::string& e : errors) MESSAGE(e);
+      CHECK(errors.empty());
+      for (const auto& [id, n] : created_count) {
+        CAPTURE(id);
+        CHECK(n == 1);
+      }
+      ASSIGN_OR_REQUIRE(std::vector<TransferRecord> feed,
+                        f.ledger->Feed(0, 10000));
+      CHECK(feed.size() == created_count.size());
+      CHECK(f.Available(kAlice) == Usdt(std::to_string(created_count.size())));
+      CHECK_OK(f.ledger->CheckInvariants());
+    }
+  }
+
+  TEST_CASE(
+      "review: concurrent holds, posts, voids and spends never overdraw") {
+    for (const std::string& url : testing::FreshDatabaseUrls()) {
+      CAPTURE(url);
+      Fixture f(url);
+      REQUIRE_OK(
+          f.ledger->CreateTransfer(Posted("fund", kClearing, kAlice, "50")));
+      std::vector<std::unique_ptr<Database>> dbs;
+      std::vector<std::unique_ptr<Ledger>> ledgers;
+      for (int i = 0; i < 2; ++i) {
+        auto opened = OpenDatabase(url);
+        REQUIRE(opened.ok());
+        dbs.push_back(*std::move(opened));
+        LedgerOptions options;
+        options.database = dbs.back().get();
+        options.clock = &f.clock;
+        options.assets = {{"USDT", 18}, {"RUB", 2}};
+        auto created = Ledger::Create(options);
+        REQUIRE(created.ok());
+        ledgers.push_back(*std::move(created));
+      }
+      std::mutex mu;
+      std::vector<std::string> errors;
+      std::map<std::string, int> created_count;
+      std::vector<std::thread> threads;
+      constexpr int kThreads = 4;
+      for (int t = 0; t < kThreads; ++t) {
+        threads.emplace_back([&, t] {
+          std::mt19937 rng(static_cast<unsigned>(100 + t));
+          for (int round = 0; round < 60; ++round) {
+            std::vector<Transfer> batch;
+            const int n = 1 + static_cast<int>(rng() % 4);
+            for (int k = 0; k < n; ++k) {
+              const int id = static_cast<int>(rng() % 20);
+              switch (rng() % 4) {
+                case 0: {
+                  Transfer h = Posted("h" + std::to_string(id), kAlice, kBob,
+                                      std::to_string(1 + id % 7));
+                  h.kind = TransferKind::kPending;
+                  batch.push_back(h);
+                  break;
+                }
+                case 1: {
+                  Transfer p;
+                  p.id = "p" + std::to_string(id);
+                  p.kind = TransferKind::kPostPending;
+                  p.pending_id = "h" + std::to_string(id);
+                  batch.push_back(p);
+                  break;
+                }
+                case 2: {
+                  Transfer v;
+                  v.id = "v" + std::to_string(id);
+                  v.kind = TransferKind::kVoidPending;
+                  v.pending_id = "h" + std::to_string(id);
+                  batch.push_back(v);
+                  break;
+                }
+                default:
+                  batch.push_back(Posted("s" + std::to_string(id), kAlice, kBob,
+                                         std::to_string(1 + id % 5)));
+              }
+            }
+            auto got = ledgers[t % 2]->CreateTransfers(batch);
+            std::lock_guard<std::mutex> lock(mu);
+            if (!got.ok()) {
+              const absl::StatusCode c = got.status().code();
+              if (c != absl::StatusCode::kFailedPrecondition &&
+                  c != absl::StatusCode::kNotFound &&
+                  c != absl::StatusCode::kAlreadyExists) {
+                errors.push_back(got.status().ToString());
+              }
+              continue;
+            }
+            for (const TransferResult& r : *got) {
+              if (r.created) ++created_count[r.record.transfer.id];
+            }
+          }
+        });
+      }
+      for (std::thread& th : threads) th.join();
+      for (const std::string& e : errors) MESSAGE(e);
+      CHECK(errors.empty());
+      for (const auto& [id, n] : created_count) {
+        CAPTURE(id);
+        CHECK(n == 1);
+      }
+      MESSAGE("created ", created_count.size());
+      CHECK_FALSE(f.Available(kAlice).is_negative());
       CHECK_OK(f.ledger->CheckInvariants());
     }
   }

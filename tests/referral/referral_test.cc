@@ -130,6 +130,46 @@ TEST_SUITE("referral") {
     }
   }
 
+  TEST_CASE("review: depth 1 and 2 pay exactly that many levels") {
+    for (const std::string& url : testing::FreshDatabaseUrls()) {
+      for (int depth : {1, 2, 3}) {
+        CAPTURE(url);
+        CAPTURE(depth);
+        testing::ManualClock clock;
+        auto opened = PaymentStack::Open(url, &clock);
+        REQUIRE_MESSAGE(opened.ok(), opened.status().ToString());
+        ReferralOptions o;
+        o.database = opened->db.get();
+        o.ledger = opened->ledger.get();
+        o.max_depth = depth;
+        o.rates = {"0.05", "0.04", "0.03"};
+        ASSIGN_OR_REQUIRE(auto r, ReferralEngine::Create(o));
+        // Two depositors: payer (4 above) and p2 (1 above, under top).
+        std::string code;
+        for (const char* user : {"top", "l3", "l2", "l1", "payer"}) {
+          ASSIGN_OR_REQUIRE(ReferralMember m, r->Register(user, code));
+          code = m.code;
+        }
+        REQUIRE_OK(r->Register("p2", ReferralEngine::CodeOf("top")));
+        std::vector<Deposit> ds(2);
+        ds[0].user_id = "payer";
+        ds[1].user_id = "p2";
+        for (int i = 0; i < 2; ++i) {
+          ds[i].asset = "USDT";
+          ds[i].number = i + 1;
+          ds[i].observation.key = {56, "0x" + std::string(64, '1' + i), 0};
+          ds[i].observation.amount = Usdt("100");
+        }
+        REQUIRE_OK(opened->db->Transact(
+            [&](SqlTransaction& tx) { return r->OnDepositsCredited(tx, ds); }));
+        CHECK(Posted(*opened, "l1") == Usdt("5"));
+        CHECK(Posted(*opened, "l2") == (depth >= 2 ? Usdt("4") : Usdt("0")));
+        CHECK(Posted(*opened, "l3") == (depth >= 3 ? Usdt("3") : Usdt("0")));
+        CHECK(Posted(*opened, "top") == Usdt("5"));
+      }
+    }
+  }
+
   TEST_CASE("rewards can be switched off and the depth limited") {
     testing::ManualClock clock;
     auto opened = PaymentStack::Open(testing::FreshSqliteUrl(), &clock);
