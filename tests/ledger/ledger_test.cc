@@ -273,7 +273,7 @@ TEST_SUITE("ledger") {
     }
   }
 
-  TEST_CASE("review: a retry in a later chunk undoes the earlier chunks") {
+  TEST_CASE("a retry in a later chunk undoes the earlier chunks") {
     for (size_t at : {size_t{0}, size_t{255}, size_t{256}, size_t{280}}) {
       for (const std::string& url : testing::FreshDatabaseUrls()) {
         CAPTURE(url);
@@ -321,7 +321,7 @@ TEST_SUITE("ledger") {
     }
   }
 
-  TEST_CASE("review: pending created, posted and retried in one batch") {
+  TEST_CASE("pending created, posted and retried in one batch") {
     for (const std::string& url : testing::FreshDatabaseUrls()) {
       CAPTURE(url);
       Fixture f(url);
@@ -375,7 +375,7 @@ TEST_SUITE("ledger") {
     }
   }
 
-  TEST_CASE("review: concurrent batches with the same ids credit once") {
+  TEST_CASE("concurrent batches with the same ids credit once") {
     for (const std::string& url : testing::FreshDatabaseUrls()) {
       CAPTURE(url);
       Fixture f(url);
@@ -437,7 +437,7 @@ TEST_SUITE("ledger") {
   }
 
   TEST_CASE(
-      "review: concurrent holds, posts, voids and spends never overdraw") {
+      "concurrent holds, posts, voids and spends never overdraw") {
     for (const std::string& url : testing::FreshDatabaseUrls()) {
       CAPTURE(url);
       Fixture f(url);

@@ -130,7 +130,7 @@ TEST_SUITE("referral") {
     }
   }
 
-  TEST_CASE("review: depth 1 and 2 pay exactly that many levels") {
+  TEST_CASE("depth 1 and 2 pay exactly that many levels") {
     for (const std::string& url : testing::FreshDatabaseUrls()) {
       for (int depth : {1, 2, 3}) {
         CAPTURE(url);
