@@ -143,6 +143,14 @@ struct ReferralEngine::Impl {
             above[chain.empty() ? user : chain.back()];
         for (const std::string& referrer : next) {
           if (static_cast<int>(chain.size()) == depth) break;
+          // Registration cannot make a cycle; a stored one (a table edited
+          // by hand) would otherwise be followed up to `depth` levels.
+          if (referrer == user ||
+              std::find(chain.begin(), chain.end(), referrer) != chain.end()) {
+            return absl::DataLossError(absl::StrCat(
+                "referral chain above ", user, " comes back to ", referrer,
+                ": the stored referrers form a cycle"));
+          }
           chain.push_back(referrer);
         }
         if (static_cast<int>(next.size()) == levels &&

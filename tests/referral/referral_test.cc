@@ -82,6 +82,30 @@ TEST_SUITE("referral") {
     }
   }
 
+  TEST_CASE("a cycle stored by hand is reported, not followed") {
+    for (const std::string& url : testing::FreshDatabaseUrls()) {
+      CAPTURE(url);
+      testing::ManualClock clock;
+      auto opened = PaymentStack::Open(url, &clock);
+      REQUIRE_MESSAGE(opened.ok(), opened.status().ToString());
+      ReferralEngine& r = *opened->referral;
+      ASSIGN_OR_REQUIRE(ReferralMember x, r.Register("x", ""));
+      ASSIGN_OR_REQUIRE(ReferralMember y, r.Register("y", x.code));
+      REQUIRE_OK(r.Register("z", ""));
+      REQUIRE_OK(opened->db->Transact([](SqlTransaction& tx) {
+        return tx
+            .Execute(
+                "UPDATE referral_members SET referrer = 'y'"
+                " WHERE user_id = 'x'")
+            .status();
+      }));
+      // Re-registering z under y walks the whole chain above y.
+      const absl::Status status = r.Register("z", y.code).status();
+      CHECK_STATUS_IS(status, kDataLoss);
+      CHECK(status.message().find("cycle") != std::string_view::npos);
+    }
+  }
+
   TEST_CASE(
       "a credited deposit pays 5/4/3 % up three levels, exactly once,"
       " with the dust left in the pool") {
