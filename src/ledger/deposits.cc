@@ -348,14 +348,22 @@ struct DepositEngine::Impl {
                             "(CAST(? AS BIGINT), ?, ?, CAST(? AS BIGINT),"
                             " CAST(? AS BIGINT))");
           }
-          return tx
-              .Execute(absl::StrCat(
-                           "UPDATE deposits SET state = v.column2, user_id ="
-                           " v.column3, confirmations = v.column4,"
-                           " credited_at = v.column5 FROM (VALUES ",
-                           rows, ") AS v WHERE deposits.number = v.column1"),
-                       params)
-              .status();
+          BOTCORE_ASSIGN_OR_RETURN(
+              int64_t updated,
+              tx.Execute(absl::StrCat(
+                             "UPDATE deposits SET state = v.column2, user_id ="
+                             " v.column3, confirmations = v.column4,"
+                             " credited_at = v.column5 FROM (VALUES ",
+                             rows, ") AS v WHERE deposits.number = v.column1"),
+                         params));
+          if (updated != static_cast<int64_t>(count)) {
+            // A deposit read in this transaction has no row any more: its
+            // state must not go unwritten while its credit is recorded.
+            return absl::InternalError(
+                absl::StrCat("deposit states: ", updated, " of ", count,
+                             " deposits updated; the others are not stored"));
+          }
+          return absl::OkStatus();
         });
   }
 
