@@ -446,9 +446,10 @@ struct Bot::Impl final : public OutboxTarget {
   };
 
   // Claims, done marks and the users' records commit without waiting for
-  // the disk: a process crash keeps them; a power failure may roll back the
-  // last ones, which only has their answers sent again (a lost user record
-  // is written again by the user's next update).
+  // the disk: a process crash keeps them; a power failure (or, on
+  // PostgreSQL, a crash or failover of the server) may roll back the last
+  // ones, which only has their answers sent again (a lost user record is
+  // written again by the user's next update).
   static constexpr TransactionOptions kBookkeepingCommit{.durable = false};
 
   // Claims the updates for this instance and records their users, all in
@@ -599,14 +600,26 @@ struct Bot::Impl final : public OutboxTarget {
             return absl::OkStatus();
           },
           kBookkeepingCommit);
-      if (!s.ok()) ReportError("finish", s);
       finish_mu.Lock();
       finish_batches_done = round;
+      if (!s.ok()) {
+        // The marks go back to the queue for the next round (a next Send,
+        // the last update in the workers' hands, Run); their answers went
+        // out, so the waiting worker goes on.
+        finish_queue.insert(finish_queue.begin(), ids.begin(), ids.end());
+        finish_mu.Unlock();
+        ReportError("finish", s);
+        finish_mu.Lock();
+        break;
+      }
     }
     finish_flushing = false;
   }
 
-  // Records every queued done mark (Run, before acknowledging).
+  // Records every queued done mark (Run, before acknowledging; a worker's
+  // mark queued just after may be acknowledged first, which can only leave
+  // its row claimed after a crash: an acknowledged update is not delivered
+  // again).
   void RecordQueued() {
     if (!options.claim_updates) return;
     absl::MutexLock lock(&finish_mu);
@@ -1382,6 +1395,7 @@ struct Bot::Impl final : public OutboxTarget {
     CallbackAnswer answer;
     answer.callback_query_id = q.id;
     answer.text = toast;
+    AwaitOwnRecord();  // as Send does: a toast is an answer too
     options.messenger->AnswerCallbackQuery(answer).IgnoreError();
     if (!reply.empty()) {
       if (q.message.has_value() && (confirm || reject)) {
@@ -2480,11 +2494,13 @@ struct Bot::Impl final : public OutboxTarget {
       if (!pending_ids.empty()) mark = std::min(mark, *pending_ids.begin() - 1);
       if (!retries.empty()) mark = std::min(mark, retries.begin()->first - 1);
       if (mark <= acknowledged) return;
-      acknowledged = mark;
     }
     if (absl::Status s = options.messenger->Acknowledge(mark); !s.ok()) {
-      ReportError("acknowledge", s);
+      ReportError("acknowledge", s);  // tried again at the next round
+      return;
     }
+    absl::MutexLock lock(&mu);
+    acknowledged = std::max(acknowledged, mark);
   }
 };
 
@@ -2681,6 +2697,7 @@ absl::Status Bot::Run() {
     if (!updates.ok()) {
       if (draining) break;
       im.ReportError("receive", updates.status());
+      im.RecordQueued();  // the workers' marks wait for no next receive
       o.clock->SleepFor(backoff);
       backoff = std::min(backoff * 2, absl::Seconds(30));
       continue;

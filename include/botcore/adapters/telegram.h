@@ -4,9 +4,10 @@
 // or by webhook. The last acknowledged update_id is kept in the Database
 // (component "telegram"), so a restart neither loses nor repeats updates.
 // It commits without waiting for the disk (TransactionOptions::durable =
-// false): a process crash keeps it; after a power failure the last
-// acknowledged updates may be delivered again (the Bot's update claims
-// answer each once).
+// false): a process crash keeps it; after a power failure (or, on
+// PostgreSQL, a crash or failover of the server) the last acknowledged
+// updates may be delivered again (the Bot's update claims answer each
+// once).
 // Outgoing messages are paced (about 30 a second overall, one a second per
 // chat); a 429 is waited out as Telegram asks.
 //

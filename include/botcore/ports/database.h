@@ -159,10 +159,12 @@ struct TransactionOptions {
 
   // false: the commit does not wait for the disk. It survives the process
   // crashing (the operating system has the write), not the machine losing
-  // power, which may roll back the last such commits. For bookkeeping that
-  // is cheap to redo: the Bot's done marks, where a lost one means one
-  // answer sent again. SQLite commits it with synchronous=NORMAL, PostgreSQL
-  // with synchronous_commit=off. Default: true.
+  // power, which may roll back the last such commits; on PostgreSQL neither
+  // a crash or failover of the server. Other connections see it at once.
+  // For bookkeeping that is cheap to redo: the Bot's done marks, where a
+  // lost one means one answer sent again. SQLite commits it with
+  // synchronous=NORMAL, PostgreSQL with synchronous_commit=off. Default:
+  // true.
   bool durable = true;
 };
 
