@@ -512,6 +512,49 @@ TEST_SUITE("telegram_messenger") {
     CHECK(bot.Calls("getUpdates").empty());
   }
 
+  TEST_CASE(
+      "webhook: an update answered 200 survives a restart until acknowledged") {
+    for (const std::string& url : testing::FreshDatabaseUrls()) {
+      CAPTURE(url);
+      TelegramOptions options;
+      options.mode = TelegramMode::kWebhook;
+      options.webhook_secret_token = "s3cret";
+      Bot bot(url, options);
+      auto post = [&](int64_t id) {
+        return bot.telegram
+            ->HandleWebhook(
+                {.method = "POST",
+                 .headers = {{"X-Telegram-Bot-Api-Secret-Token", "s3cret"}},
+                 .body = UpdateWithId(
+                     "update_message_start_command_DOCEXAMPLE.json", id)})
+            .status;
+      };
+      REQUIRE(post(901) == 200);
+      REQUIRE(post(902) == 200);
+      // The process ends before the updates are received (a crash): the
+      // next run gets both, though Telegram will not send them again.
+      bot.Open(options);
+      ASSIGN_OR_REQUIRE(std::vector<Update> got,
+                        bot.telegram->Receive(absl::ZeroDuration()));
+      REQUIRE(got.size() == 2);
+      CHECK(got[0].id == 901);
+      CHECK(got[1].id == 902);
+      CHECK(got[0].message->command == "start");
+      // Handled and acknowledged up to 901: only 902 is kept.
+      REQUIRE_OK(bot.telegram->Acknowledge(901));
+      bot.Open(options);
+      ASSIGN_OR_REQUIRE(std::vector<Update> left,
+                        bot.telegram->Receive(absl::ZeroDuration()));
+      REQUIRE(left.size() == 1);
+      CHECK(left[0].id == 902);
+      REQUIRE_OK(bot.telegram->Acknowledge(902));
+      bot.Open(options);
+      ASSIGN_OR_REQUIRE(std::vector<Update> none,
+                        bot.telegram->Receive(absl::ZeroDuration()));
+      CHECK(none.empty());
+    }
+  }
+
   TEST_CASE("setWebhook and deleteWebhook") {
     TelegramOptions options;
     options.mode = TelegramMode::kWebhook;

@@ -8,6 +8,9 @@
 // PostgreSQL, a crash or failover of the server) the last acknowledged
 // updates may be delivered again (the Bot's update claims answer each
 // once).
+// In webhook mode an update is stored in the Database before Telegram gets
+// its 200, and kept until acknowledged, so a crash before it is handled
+// does not lose it (a new messenger hands the stored ones to Receive).
 // Outgoing messages are paced (about 30 a second overall, one a second per
 // chat); a 429 is waited out as Telegram asks.
 //

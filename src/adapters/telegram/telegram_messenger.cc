@@ -36,6 +36,14 @@ constexpr Migration kMigrations[] = {
      "CREATE TABLE telegram_offsets ("
      " bot_id TEXT PRIMARY KEY,"
      " last_update_id BIGINT NOT NULL)"},
+    {2, "webhook updates kept until acknowledged",
+     // HandleWebhook answers Telegram 200 only once the update is stored
+     // here, so a crash before it is handled does not lose it.
+     "CREATE TABLE telegram_webhook_inbox ("
+     " bot_id TEXT NOT NULL,"
+     " update_id BIGINT NOT NULL,"
+     " body TEXT NOT NULL,"
+     " PRIMARY KEY (bot_id, update_id))"},
 };
 
 constexpr std::string_view kSecretHeader = "X-Telegram-Bot-Api-Secret-Token";
@@ -195,7 +203,7 @@ class JsonFields {
 class TelegramMessengerImpl final : public TelegramMessenger {
  public:
   TelegramMessengerImpl(const TelegramOptions& options, std::string bot_id,
-                        int64_t last_acknowledged)
+                        int64_t last_acknowledged, std::deque<Update> stored)
       : options_(options),
         bot_id_(std::move(bot_id)),
         base_url_(absl::StrCat(absl::StripSuffix(options.api_base_url, "/"),
@@ -203,7 +211,8 @@ class TelegramMessengerImpl final : public TelegramMessenger {
         overall_(options.messages_per_second,
                  std::max(1.0, options.messages_per_second)),
         last_acknowledged_(last_acknowledged),
-        last_delivered_(last_acknowledged) {}
+        last_delivered_(last_acknowledged),
+        queue_(std::move(stored)) {}
 
   absl::StatusOr<std::vector<Update>> Receive(absl::Duration wait) override {
     if (options_.mode == TelegramMode::kWebhook) return ReceiveQueued(wait);
@@ -244,6 +253,13 @@ class TelegramMessengerImpl final : public TelegramMessenger {
     if (update_id <= last_acknowledged_.load()) return absl::OkStatus();
     BOTCORE_RETURN_IF_ERROR(options_.database->Transact(
         [&](SqlTransaction& tx) -> absl::Status {
+          if (options_.mode == TelegramMode::kWebhook) {
+            BOTCORE_RETURN_IF_ERROR(
+                tx.Execute("DELETE FROM telegram_webhook_inbox WHERE bot_id = "
+                           "? AND update_id <= ?",
+                           {bot_id_, update_id})
+                    .status());
+          }
           return tx
               .Execute(
                   "INSERT INTO telegram_offsets (bot_id, last_update_id) "
@@ -407,6 +423,21 @@ class TelegramMessengerImpl final : public TelegramMessenger {
     if (static_cast<int>(queue_.size()) >= options_.webhook_queue_limit) {
       return {503, "queue full"};
     }
+    // Stored before the 200 (and before Receive can hand it on), so that a
+    // crash does not lose it: Telegram does not send it again after a 200.
+    // A process crash keeps the commit (durable = false, as the offset).
+    const absl::Status stored = options_.database->Transact(
+        [&](SqlTransaction& tx) -> absl::Status {
+          return tx
+              .Execute(
+                  "INSERT INTO telegram_webhook_inbox (bot_id, update_id,"
+                  " body) VALUES (?, ?, ?) ON CONFLICT (bot_id,"
+                  " update_id) DO NOTHING",
+                  {bot_id_, update->id, request.body})
+              .status();
+        },
+        TransactionOptions{.durable = false});
+    if (!stored.ok()) return {503, "cannot store the update"};
     queue_.push_back(*std::move(update));
     return {200, ""};
   }
@@ -605,6 +636,9 @@ absl::StatusOr<std::unique_ptr<TelegramMessenger>> TelegramMessenger::Create(
   BOTCORE_RETURN_IF_ERROR(
       internal::ApplySchema(*options.database, internal::TelegramSchema()));
   int64_t last = 0;
+  // Webhook updates stored and not yet acknowledged: a previous run
+  // answered them 200 but may not have handled them.
+  std::deque<Update> stored;
   BOTCORE_RETURN_IF_ERROR(
       options.database->Transact([&](SqlTransaction& tx) -> absl::Status {
         BOTCORE_ASSIGN_OR_RETURN(
@@ -616,10 +650,21 @@ absl::StatusOr<std::unique_ptr<TelegramMessenger>> TelegramMessenger::Create(
         if (!rows.empty()) {
           BOTCORE_ASSIGN_OR_RETURN(last, rows[0].Int64(0));
         }
+        stored.clear();
+        if (options.mode != TelegramMode::kWebhook) return absl::OkStatus();
+        BOTCORE_ASSIGN_OR_RETURN(
+            rows, tx.Query("SELECT body FROM telegram_webhook_inbox WHERE "
+                           "bot_id = ? ORDER BY update_id",
+                           {bot_id}));
+        for (const SqlRow& row : rows) {
+          BOTCORE_ASSIGN_OR_RETURN(std::string body, row.Text(0));
+          absl::StatusOr<Update> update = internal::ParseTelegramUpdate(body);
+          if (update.ok()) stored.push_back(*std::move(update));
+        }
         return absl::OkStatus();
       }));
-  return std::unique_ptr<TelegramMessenger>(
-      new TelegramMessengerImpl(options, std::move(bot_id), last));
+  return std::unique_ptr<TelegramMessenger>(new TelegramMessengerImpl(
+      options, std::move(bot_id), last, std::move(stored)));
 }
 
 }  // namespace botcore
