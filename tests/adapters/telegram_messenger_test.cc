@@ -552,6 +552,33 @@ TEST_SUITE("telegram_messenger") {
       ASSIGN_OR_REQUIRE(std::vector<Update> none,
                         bot.telegram->Receive(absl::ZeroDuration()));
       CHECK(none.empty());
+      // Two instances: one acknowledging past another's update leaves that
+      // one stored (the other instance may not have handled it yet).
+      options.token = kToken;
+      options.api_base_url = bot.server->base_url();
+      options.http = bot.http.get();
+      options.clock = &bot.clock;
+      options.database = bot.db.get();
+      ASSIGN_OR_REQUIRE(std::unique_ptr<TelegramMessenger> other,
+                        TelegramMessenger::Create(options));
+      REQUIRE(post(903) == 200);
+      REQUIRE(
+          other
+              ->HandleWebhook(
+                  {.method = "POST",
+                   .headers = {{"X-Telegram-Bot-Api-Secret-Token", "s3cret"}},
+                   .body = UpdateWithId(
+                       "update_message_start_command_DOCEXAMPLE.json", 904)})
+              .status == 200);
+      ASSIGN_OR_REQUIRE(std::vector<Update> theirs,
+                        other->Receive(absl::ZeroDuration()));
+      REQUIRE(theirs.size() == 1);
+      REQUIRE_OK(other->Acknowledge(904));
+      bot.Open(options);  // the first instance restarts
+      ASSIGN_OR_REQUIRE(std::vector<Update> mine,
+                        bot.telegram->Receive(absl::ZeroDuration()));
+      REQUIRE(mine.size() == 1);
+      CHECK(mine[0].id == 903);
     }
   }
 

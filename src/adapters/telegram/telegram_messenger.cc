@@ -212,7 +212,9 @@ class TelegramMessengerImpl final : public TelegramMessenger {
                  std::max(1.0, options.messages_per_second)),
         last_acknowledged_(last_acknowledged),
         last_delivered_(last_acknowledged),
-        queue_(std::move(stored)) {}
+        queue_(std::move(stored)) {
+    for (const Update& u : queue_) stored_ids_.insert(u.id);
+  }
 
   absl::StatusOr<std::vector<Update>> Receive(absl::Duration wait) override {
     if (options_.mode == TelegramMode::kWebhook) return ReceiveQueued(wait);
@@ -253,11 +255,13 @@ class TelegramMessengerImpl final : public TelegramMessenger {
     if (update_id <= last_acknowledged_.load()) return absl::OkStatus();
     BOTCORE_RETURN_IF_ERROR(options_.database->Transact(
         [&](SqlTransaction& tx) -> absl::Status {
-          if (options_.mode == TelegramMode::kWebhook) {
+          // The stored webhook updates this messenger took, up to the mark
+          // (another instance's stay: it may not have handled them yet).
+          for (int64_t id : StoredThrough(update_id)) {
             BOTCORE_RETURN_IF_ERROR(
                 tx.Execute("DELETE FROM telegram_webhook_inbox WHERE bot_id = "
-                           "? AND update_id <= ?",
-                           {bot_id_, update_id})
+                           "? AND update_id = ?",
+                           {bot_id_, id})
                     .status());
           }
           return tx
@@ -271,6 +275,11 @@ class TelegramMessengerImpl final : public TelegramMessenger {
               .status();
         },
         TransactionOptions{.durable = false}));
+    {
+      absl::MutexLock lock(&receive_mu_);
+      stored_ids_.erase(stored_ids_.begin(),
+                        stored_ids_.upper_bound(update_id));
+    }
     int64_t seen = last_acknowledged_.load();
     while (seen < update_id &&
            !last_acknowledged_.compare_exchange_weak(seen, update_id)) {
@@ -438,11 +447,19 @@ class TelegramMessengerImpl final : public TelegramMessenger {
         },
         TransactionOptions{.durable = false});
     if (!stored.ok()) return {503, "cannot store the update"};
+    stored_ids_.insert(update->id);
     queue_.push_back(*std::move(update));
     return {200, ""};
   }
 
  private:
+  // The ids of stored webhook updates this messenger took, up to `mark`.
+  std::vector<int64_t> StoredThrough(int64_t mark) {
+    absl::MutexLock lock(&receive_mu_);
+    return std::vector<int64_t>(stored_ids_.begin(),
+                                stored_ids_.upper_bound(mark));
+  }
+
   absl::StatusOr<std::vector<Update>> ReceiveQueued(absl::Duration wait) {
     absl::MutexLock lock(&receive_mu_);
     auto nonempty = [this]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(receive_mu_) {
@@ -585,6 +602,9 @@ class TelegramMessengerImpl final : public TelegramMessenger {
   absl::Mutex receive_mu_;
   int64_t last_delivered_ ABSL_GUARDED_BY(receive_mu_);
   std::deque<Update> queue_ ABSL_GUARDED_BY(receive_mu_);
+  // Webhook mode: the ids of the updates this messenger stored or loaded
+  // (telegram_webhook_inbox) and has not yet seen acknowledged.
+  std::set<int64_t> stored_ids_ ABSL_GUARDED_BY(receive_mu_);
   // Webhook mode: the ids handed to Receive lately (the highest
   // kRecentWebhookIds), so that a repeat delivery is not handed on twice.
   // Older repeats (e.g. after a restart) reach the runtime, whose update
