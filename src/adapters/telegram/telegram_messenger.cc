@@ -253,11 +253,14 @@ class TelegramMessengerImpl final : public TelegramMessenger {
 
   absl::Status Acknowledge(int64_t update_id) override {
     if (update_id <= last_acknowledged_.load()) return absl::OkStatus();
+    // Taken before the transaction: HandleWebhook holds receive_mu_ while it
+    // waits for the database.
+    const std::vector<int64_t> stored = StoredThrough(update_id);
     BOTCORE_RETURN_IF_ERROR(options_.database->Transact(
         [&](SqlTransaction& tx) -> absl::Status {
           // The stored webhook updates this messenger took, up to the mark
           // (another instance's stay: it may not have handled them yet).
-          for (int64_t id : StoredThrough(update_id)) {
+          for (int64_t id : stored) {
             BOTCORE_RETURN_IF_ERROR(
                 tx.Execute("DELETE FROM telegram_webhook_inbox WHERE bot_id = "
                            "? AND update_id = ?",
