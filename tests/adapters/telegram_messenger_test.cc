@@ -579,6 +579,13 @@ TEST_SUITE("telegram_messenger") {
                         bot.telegram->Receive(absl::ZeroDuration()));
       REQUIRE(mine.size() == 1);
       CHECK(mine[0].id == 903);
+      // 903 lies below the offset the other instance acknowledged (904);
+      // acknowledging it still removes it.
+      REQUIRE_OK(bot.telegram->Acknowledge(903));
+      bot.Open(options);
+      ASSIGN_OR_REQUIRE(std::vector<Update> after,
+                        bot.telegram->Receive(absl::ZeroDuration()));
+      CHECK(after.empty());
     }
   }
 

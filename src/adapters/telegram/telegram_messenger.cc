@@ -252,10 +252,14 @@ class TelegramMessengerImpl final : public TelegramMessenger {
   }
 
   absl::Status Acknowledge(int64_t update_id) override {
-    if (update_id <= last_acknowledged_.load()) return absl::OkStatus();
     // Taken before the transaction: HandleWebhook holds receive_mu_ while it
     // waits for the database.
     const std::vector<int64_t> stored = StoredThrough(update_id);
+    // (Stored updates may lie below the offset: another instance's, loaded
+    // at start, under the offset it acknowledged.)
+    if (update_id <= last_acknowledged_.load() && stored.empty()) {
+      return absl::OkStatus();
+    }
     BOTCORE_RETURN_IF_ERROR(options_.database->Transact(
         [&](SqlTransaction& tx) -> absl::Status {
           // The stored webhook updates this messenger took, up to the mark
