@@ -61,6 +61,25 @@ struct Fixture {
   std::unique_ptr<Ledger> ledger;
 };
 
+// Two ledgers on two connections of one database, as two processes have.
+struct TwoConnections {
+  TwoConnections(const std::string& url, Clock* clock) {
+    for (int i = 0; i < 2; ++i) {
+      ASSIGN_OR_REQUIRE(std::unique_ptr<Database> db, OpenDatabase(url));
+      LedgerOptions options;
+      options.database = db.get();
+      options.clock = clock;
+      options.assets = {{"USDT", 18}, {"RUB", 2}};
+      ASSIGN_OR_REQUIRE(std::unique_ptr<Ledger> ledger,
+                        Ledger::Create(options));
+      dbs.push_back(std::move(db));
+      ledgers.push_back(std::move(ledger));
+    }
+  }
+  std::vector<std::unique_ptr<Database>> dbs;
+  std::vector<std::unique_ptr<Ledger>> ledgers;
+};
+
 TEST_SUITE("ledger") {
   TEST_CASE("a transfer moves money and a retry returns the original") {
     for (const std::string& url : testing::FreshDatabaseUrls()) {
@@ -381,20 +400,8 @@ TEST_SUITE("ledger") {
       Fixture f(url);
       constexpr int kIds = 60;
       constexpr int kThreads = 4;
-      std::vector<std::unique_ptr<Database>> dbs;
-      std::vector<std::unique_ptr<Ledger>> ledgers;
-      for (int i = 0; i < 2; ++i) {
-        auto opened = OpenDatabase(url);
-        REQUIRE(opened.ok());
-        dbs.push_back(*std::move(opened));
-        LedgerOptions options;
-        options.database = dbs.back().get();
-        options.clock = &f.clock;
-        options.assets = {{"USDT", 18}, {"RUB", 2}};
-        auto created = Ledger::Create(options);
-        REQUIRE(created.ok());
-        ledgers.push_back(*std::move(created));
-      }
+      TwoConnections two(url, &f.clock);
+      std::vector<std::unique_ptr<Ledger>>& ledgers = two.ledgers;
       std::mutex mu;
       std::vector<std::string> errors;
       std::map<std::string, int> created_count;
@@ -436,27 +443,14 @@ TEST_SUITE("ledger") {
     }
   }
 
-  TEST_CASE(
-      "concurrent holds, posts, voids and spends never overdraw") {
+  TEST_CASE("concurrent holds, posts, voids and spends never overdraw") {
     for (const std::string& url : testing::FreshDatabaseUrls()) {
       CAPTURE(url);
       Fixture f(url);
       REQUIRE_OK(
           f.ledger->CreateTransfer(Posted("fund", kClearing, kAlice, "50")));
-      std::vector<std::unique_ptr<Database>> dbs;
-      std::vector<std::unique_ptr<Ledger>> ledgers;
-      for (int i = 0; i < 2; ++i) {
-        auto opened = OpenDatabase(url);
-        REQUIRE(opened.ok());
-        dbs.push_back(*std::move(opened));
-        LedgerOptions options;
-        options.database = dbs.back().get();
-        options.clock = &f.clock;
-        options.assets = {{"USDT", 18}, {"RUB", 2}};
-        auto created = Ledger::Create(options);
-        REQUIRE(created.ok());
-        ledgers.push_back(*std::move(created));
-      }
+      TwoConnections two(url, &f.clock);
+      std::vector<std::unique_ptr<Ledger>>& ledgers = two.ledgers;
       std::mutex mu;
       std::vector<std::string> errors;
       std::map<std::string, int> created_count;

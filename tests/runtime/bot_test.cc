@@ -633,17 +633,32 @@ class MovableMarket final : public MarketData {
 };
 
 // How many rows `sql` (a SELECT COUNT(*) with one parameter) counts.
-int64_t Count(Database& db, const std::string& sql, SqlValue param) {
+// The single number `sql` (a COUNT) selects; usable off the test's thread.
+absl::StatusOr<int64_t> CountRows(Database& db, const std::string& sql,
+                                  SqlValue param) {
   int64_t n = -1;
-  REQUIRE_OK(db.Transact([&](SqlTransaction& tx) -> absl::Status {
-    absl::StatusOr<std::vector<SqlRow>> rows = tx.Query(sql, {param});
-    if (!rows.ok()) return rows.status();
-    absl::StatusOr<int64_t> v = (*rows)[0].Int64(0);
-    if (!v.ok()) return v.status();
-    n = *v;
+  BOTCORE_RETURN_IF_ERROR(db.Transact([&](SqlTransaction& tx) -> absl::Status {
+    BOTCORE_ASSIGN_OR_RETURN(std::vector<SqlRow> rows, tx.Query(sql, {param}));
+    BOTCORE_ASSIGN_OR_RETURN(n, rows[0].Int64(0));
     return absl::OkStatus();
   }));
   return n;
+}
+
+int64_t Count(Database& db, const std::string& sql, SqlValue param) {
+  absl::StatusOr<int64_t> n = CountRows(db, sql, param);
+  REQUIRE_OK(n.status());
+  return *n;
+}
+
+// Whether update `id` is marked done (1), not (0), or unknown (-1).
+int DoneMarks(Database& db, int64_t id) {
+  return static_cast<int>(
+      CountRows(db,
+                "SELECT COUNT(*) FROM bot_updates WHERE update_id = ? AND "
+                "state = 'done'",
+                id)
+          .value_or(-1));
 }
 
 struct Harness {
@@ -909,7 +924,7 @@ TEST_SUITE("bot") {
     CHECK(hints == 2);
   }
 
-  // Review: the session read with a batch claim must not be used when an
+  // The session read with a batch claim must not be used when an
   // earlier update of the chat is still queued in the workers (it may set
   // the session before the plain message runs). One worker: Alice's answer
   // blocks it, so Bob's /wallet waits in its queue while the next batch,
@@ -950,7 +965,7 @@ TEST_SUITE("bot") {
     CHECK(bob_said("Send a command") == 0);
   }
 
-  // Review: "a worker's done mark is committed before its next answer goes
+  // "A worker's done mark is committed before its next answer goes
   // out" (bot.h). A button's toast is an answer too, sent straight to the
   // messenger (HandleCallback), so it goes out while the worker's previous
   // update is still unrecorded: a crash then repeats two of its updates.
@@ -962,17 +977,7 @@ TEST_SUITE("bot") {
         kAlice);
     std::atomic<int> first_done_at_toast{-1};
     messenger.on_callback_answer = [&] {
-      int64_t n = -1;
-      absl::Status s = h.db->Transact([&](SqlTransaction& tx) -> absl::Status {
-        absl::StatusOr<std::vector<SqlRow>> rows = tx.Query(
-            "SELECT COUNT(*) FROM bot_updates WHERE update_id = 1 AND "
-            "state = 'done'");
-        if (!rows.ok()) return rows.status();
-        absl::StatusOr<int64_t> v = (*rows)[0].Int64(0);
-        if (v.ok()) n = *v;
-        return v.status();
-      });
-      if (s.ok()) first_done_at_toast.store(static_cast<int>(n));
+      first_done_at_toast.store(DoneMarks(*h.db, 1));
     };
     SystemClock clock;
     std::unique_ptr<Bot> bot = h.Make(&messenger, [&](BotOptions& o) {
@@ -996,7 +1001,7 @@ TEST_SUITE("bot") {
     CHECK(first_done_at_toast.load() == 1);
   }
 
-  // Review: the same guarantee for a message answer, which goes through
+  // The same guarantee for a message answer, which goes through
   // Bot's Send (AwaitOwnRecord); nothing else tests it.
   TEST_CASE("a worker's done mark is committed before its next message") {
     Harness h(testing::FreshSqliteUrl());
@@ -1006,17 +1011,7 @@ TEST_SUITE("bot") {
     std::atomic<int> first_done_at_send{-1};
     messenger.on_send = [&](int64_t chat) {
       if (chat != kBob) return;
-      int64_t n = -1;
-      absl::Status s = h.db->Transact([&](SqlTransaction& tx) -> absl::Status {
-        absl::StatusOr<std::vector<SqlRow>> rows = tx.Query(
-            "SELECT COUNT(*) FROM bot_updates WHERE update_id = 1 AND "
-            "state = 'done'");
-        if (!rows.ok()) return rows.status();
-        absl::StatusOr<int64_t> v = (*rows)[0].Int64(0);
-        if (v.ok()) n = *v;
-        return v.status();
-      });
-      if (s.ok()) first_done_at_send.store(static_cast<int>(n));
+      first_done_at_send.store(DoneMarks(*h.db, 1));
     };
     SystemClock clock;
     std::unique_ptr<Bot> bot = h.Make(&messenger, [&](BotOptions& o) {
@@ -1027,9 +1022,8 @@ TEST_SUITE("bot") {
     std::thread run([&] { ran = bot->Run(); });
     REQUIRE(WaitFor([&] { return messenger.receives() >= 2; }));
     messenger.OpenGate();
-    const bool sent =
-        WaitFor([&] { return first_done_at_send.load() != -1; },
-                absl::Seconds(10));
+    const bool sent = WaitFor([&] { return first_done_at_send.load() != -1; },
+                              absl::Seconds(10));
     bot->Stop();
     messenger.Release();
     run.join();
