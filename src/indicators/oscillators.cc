@@ -656,34 +656,6 @@ StreamingStoch::StreamingStoch(int fastk_period, int slowk_period,
       slowk_ma_(slowk_period, slowk_matype),
       slowd_ma_(slowd_period, slowd_matype),
       fastk_period_(fastk_period) {}
-StochValue StreamingStoch::Update(double high, double low, double close) {
-  if (!AllFinite(high, low, close) || high < low) return NaNValue();
-  const int64_t i = bars();
-  double highest, lowest;
-  if (scanned_) {
-    window_.Push(high, low);
-    if (i < fastk_period_ - 1) return Accept(NaNValue());
-    window_.Extremes(highest, lowest);
-  } else {
-    highest_.Push(high);
-    lowest_.Push(low);
-    if (i < fastk_period_ - 1) return Accept(NaNValue());
-    highest = highest_.value();
-    lowest = lowest_.value();
-  }
-  // Each value goes on in a register as well as into its ring (see
-  // PushedHistory): the bar's four divisions depend on one another.
-  const double fastk = internal::StochasticK(close, highest, lowest);
-  fastk_.Push(fastk);
-  const double k =
-      slowk_ma_.Update(internal::PushedHistory<RingBuffer>{fastk, fastk_});
-  if (std::isnan(k)) return Accept(NaNValue());
-  slowk_.Push(k);
-  const double d =
-      slowd_ma_.Update(internal::PushedHistory<RingBuffer>{k, slowk_});
-  if (std::isnan(d)) return Accept(NaNValue());
-  return Accept({k, d});
-}
 void StreamingStoch::Reset() {
   window_.Clear();
   highest_.Clear();

@@ -320,7 +320,10 @@ TEST_SUITE("streaming_test") {
         low[i] = b;
         close[i] = palette[pick(rng)];
       }
-      for (int fastk : {1, 2, 3, 5, 13, 14, 16, 17, 30}) {
+      // Every scanned window length (each has its own unrolled scan), and
+      // two tracked ones.
+      for (int fastk :
+           {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 30}) {
         for (int smooth : {1, 2, 3}) {
           for (MAType t : {MAType::kSma, MAType::kEma}) {
             CAPTURE(fastk);

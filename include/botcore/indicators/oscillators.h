@@ -227,7 +227,38 @@ class StreamingStoch : public internal::StreamingState<StochValue> {
       int fastk_period = 5, int slowk_period = 3,
       MAType slowk_matype = MAType::kSma, int slowd_period = 3,
       MAType slowd_matype = MAType::kSma);
-  StochValue Update(double high, double low, double close);
+  // Inline, as StreamingSma::Update (moving_averages.h).
+  StochValue Update(double high, double low, double close) {
+    if (!std::isfinite(high) || !std::isfinite(low) || !std::isfinite(close) ||
+        high < low) {
+      return NaNValue();
+    }
+    const int64_t i = bars();
+    // Each value goes on in a register (each branch computes fastK from
+    // its own extremes) as well as into its ring (see PushedHistory): the
+    // bar's four divisions depend on one another.
+    double fastk;
+    if (scanned_) {
+      const internal::Pair bar = window_.Push(high, low);
+      if (i < fastk_period_ - 1) return Accept(NaNValue());
+      const internal::HighLow extremes = window_.Extremes(bar);
+      fastk = internal::StochasticK(close, extremes.highest, extremes.lowest);
+    } else {
+      highest_.Push(high);
+      lowest_.Push(low);
+      if (i < fastk_period_ - 1) return Accept(NaNValue());
+      fastk = internal::StochasticK(close, highest_.value(), lowest_.value());
+    }
+    fastk_.Push(fastk);
+    const double k =
+        slowk_ma_.Update(internal::PushedHistory<RingBuffer>{fastk, fastk_});
+    if (std::isnan(k)) return Accept(NaNValue());
+    slowk_.Push(k);
+    const double d =
+        slowd_ma_.Update(internal::PushedHistory<RingBuffer>{k, slowk_});
+    if (std::isnan(d)) return Accept(NaNValue());
+    return Accept({k, d});
+  }
   StochValue Update(const Candle& bar) {
     return Update(bar.high, bar.low, bar.close);
   }

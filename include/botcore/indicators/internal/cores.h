@@ -22,6 +22,7 @@
 #include <limits>
 #include <type_traits>
 
+#include "absl/base/attributes.h"
 #include "botcore/indicators/common.h"
 
 #if defined(__SSE2__)
@@ -716,6 +717,13 @@ void ScanExtremes(const double* high, const double* low, int n, T& highest,
   }
 }
 
+// The highest high and the lowest low of a window. Returned by value, not
+// through references, so that they stay in registers.
+struct HighLow {
+  double highest;
+  double lowest;
+};
+
 // The last `window` highs and lows (window <= kScannedWindow), scanned
 // whole for their extremes. A bar is kept as one Pair {high, -low}, so that
 // one maxpd per bar takes both (the lowest low is minus the greatest
@@ -727,52 +735,63 @@ void ScanExtremes(const double* high, const double* low, int n, T& highest,
 class HighLowWindow {
  public:
   explicit HighLowWindow(int window) : window_(window) {}
-  void Push(double high, double low) {
+  // Pushes a bar and returns it as the window keeps it, for Extremes.
+  Pair Push(double high, double low) {
     const Pair bar{high, -low};
     bars_[position_] = bar;
     bars_[position_ + window_] = bar;
     position_ = position_ + 1 == window_ ? 0 : position_ + 1;
+    return bar;
   }
-  // The extremes of the last `window` bars pushed, scanned oldest first, a
-  // tie taking the newer value (as ScanExtremes).
+  // The extremes of the last `window` bars pushed, `newest` (returned by
+  // the last Push) the last of them, a tie taking the newer value (as
+  // ScanExtremes). The older bars are read from memory, the newest is taken
+  // from the register that holds it: a streaming update does not wait for
+  // its own store, and the older bars' extreme is ready before the bar is.
   // REQUIRES: at least `window` pushed.
-  void Extremes(double& highest, double& lowest) const {
-    const Pair* bars = bars_ + position_;
-    Pair extreme;
+  ABSL_ATTRIBUTE_ALWAYS_INLINE HighLow Extremes(Pair newest) const {
+    const Pair* older = bars_ + position_;
+    Pair extreme = newest;
     // clang-format off
     switch (window_) {  // a scan unrolled for each window length
-      case 1: extreme = Scan<1>(bars); break;
-      case 2: extreme = Scan<2>(bars); break;
-      case 3: extreme = Scan<3>(bars); break;
-      case 4: extreme = Scan<4>(bars); break;
-      case 5: extreme = Scan<5>(bars); break;
-      case 6: extreme = Scan<6>(bars); break;
-      case 7: extreme = Scan<7>(bars); break;
-      case 8: extreme = Scan<8>(bars); break;
-      case 9: extreme = Scan<9>(bars); break;
-      case 10: extreme = Scan<10>(bars); break;
-      case 11: extreme = Scan<11>(bars); break;
-      case 12: extreme = Scan<12>(bars); break;
-      case 13: extreme = Scan<13>(bars); break;
-      case 14: extreme = Scan<14>(bars); break;
-      case 15: extreme = Scan<15>(bars); break;
-      default: extreme = Scan<kScannedWindow>(bars); break;
+      case 1: break;
+      case 2: extreme = Newer(Scan<1>(older), newest); break;
+      case 3: extreme = Newer(Scan<2>(older), newest); break;
+      case 4: extreme = Newer(Scan<3>(older), newest); break;
+      case 5: extreme = Newer(Scan<4>(older), newest); break;
+      case 6: extreme = Newer(Scan<5>(older), newest); break;
+      case 7: extreme = Newer(Scan<6>(older), newest); break;
+      case 8: extreme = Newer(Scan<7>(older), newest); break;
+      case 9: extreme = Newer(Scan<8>(older), newest); break;
+      case 10: extreme = Newer(Scan<9>(older), newest); break;
+      case 11: extreme = Newer(Scan<10>(older), newest); break;
+      case 12: extreme = Newer(Scan<11>(older), newest); break;
+      case 13: extreme = Newer(Scan<12>(older), newest); break;
+      case 14: extreme = Newer(Scan<13>(older), newest); break;
+      case 15: extreme = Newer(Scan<14>(older), newest); break;
+      default: extreme = Newer(Scan<kScannedWindow - 1>(older), newest); break;
     }
     // clang-format on
-    highest = extreme[0];
-    lowest = -extreme[1];
+    return {extreme[0], -extreme[1]};
   }
   void Clear() { position_ = 0; }
 
  private:
-  // The greatest of bars[0..N), the newest on a tie (maxpd's rule).
+  // The greater of an older and a newer extreme, lane by lane; the newer
+  // on a tie (maxpd's rule).
+  static Pair Newer(Pair older, Pair newer) {
+    return older > newer ? older : newer;
+  }
+  // The greatest of bars[0..N), the newest on a tie, taken pairwise: the
+  // older half's extreme against the newer half's, so the newest of the
+  // greatest still wins, in log2(N) dependent maxpd instead of N-1.
   template <int N>
-  static Pair Scan(const Pair* bars) {
-    Pair extreme = bars[0];
-    for (int j = 1; j < N; ++j) {
-      extreme = extreme > bars[j] ? extreme : bars[j];
+  ABSL_ATTRIBUTE_ALWAYS_INLINE static Pair Scan(const Pair* bars) {
+    if constexpr (N == 1) {
+      return bars[0];
+    } else {
+      return Newer(Scan<N / 2>(bars), Scan<N - N / 2>(bars + N / 2));
     }
-    return extreme;
   }
 
   int window_;
