@@ -160,8 +160,8 @@ inline double SqrtOrZero(double v) {
 #if defined(__SSE2__)
   // The instruction alone: std::sqrt adds a check of the result (for errno)
   // that waits for the square root.
-  const double root =
-      _mm_cvtsd_f64(_mm_sqrt_sd(_mm_setzero_pd(), _mm_set_sd(v)));
+  const __m128d x = _mm_set_sd(v);
+  const double root = _mm_cvtsd_f64(_mm_sqrt_sd(x, x));
 #else
   const double root = std::sqrt(v);
 #endif
@@ -954,7 +954,8 @@ struct MeanVariance {
 };
 class VarianceCore {
  public:
-  explicit VarianceCore(int period) : period_(period) {}
+  explicit VarianceCore(int period)
+      : period_(period), divisors_(Broadcast(static_cast<double>(period))) {}
   template <typename H>
   MeanVariance Update(const H& x) {
     if (!primed()) {
@@ -968,7 +969,7 @@ class VarianceCore {
   bool primed() const { return count_ >= period_ - 1; }
   // Update() once primed, from the value and the one period-1 bars before.
   MeanVariance Step(double x, double trailing) {
-    const Pair means = Totals(x, trailing) / Broadcast(divisor());
+    const Pair means = Totals(x, trailing) / divisors_;
     return {means[0], means[1] - means[0] * means[0]};
   }
   // Update() over bars [begin..end) of x (a whole array: bar j reads
@@ -1026,6 +1027,7 @@ class VarianceCore {
     return totals;
   }
   int period_;
+  Pair divisors_;  // {period, period}
   int64_t count_ = 0;
   Pair totals_{0.0, 0.0};  // {sum of x, sum of x*x}
 };
