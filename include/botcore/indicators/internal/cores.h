@@ -224,7 +224,8 @@ inline double DirectionalIndex(double dm, double tr) {
 // history ages < period.
 class SmaCore {
  public:
-  explicit SmaCore(int period) : period_(period) {}
+  explicit SmaCore(int period)
+      : period_(period), divisor_(static_cast<double>(period)) {}
   template <typename H>
   double Update(const H& x) {
     if (count_ < period_ - 1) {
@@ -239,7 +240,7 @@ class SmaCore {
   // Every later value, with the one period-1 bars before it.
   double Step(double x, double trailing) {
     total_ += x;
-    const double value = total_ / static_cast<double>(period_);
+    const double value = total_ / divisor_;
     total_ -= trailing;
     return value;
   }
@@ -247,6 +248,7 @@ class SmaCore {
 
  private:
   int period_;
+  double divisor_;  // the period
   int64_t count_ = 0;
   double total_ = 0;
 };
