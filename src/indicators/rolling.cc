@@ -5,7 +5,8 @@
 
 namespace botcore::ta {
 
-RingBuffer::RingBuffer(int capacity) : data_(capacity) {
+RingBuffer::RingBuffer(int capacity)
+    : data_(capacity), capacity_(capacity) {
   assert(capacity >= 1);
 }
 

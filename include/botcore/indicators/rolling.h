@@ -30,21 +30,21 @@ class RingBuffer {
 
   void Push(double x) {
     data_[head_] = x;
-    head_ = head_ + 1 == static_cast<int>(data_.size()) ? 0 : head_ + 1;
-    if (size_ < static_cast<int>(data_.size())) ++size_;
+    head_ = head_ + 1 == capacity_ ? 0 : head_ + 1;
+    if (size_ < capacity_) ++size_;
   }
   // The value pushed `age` pushes ago (0 = the newest).
   // REQUIRES: 0 <= age < size().
   double Ago(int age) const {
     int i = head_ - 1 - age;
-    if (i < 0) i += static_cast<int>(data_.size());
+    if (i < 0) i += capacity_;
     return data_[i];
   }
   // The value pushed size()-1 pushes ago (the oldest one kept).
   // REQUIRES: size() == capacity() (as Ago(capacity() - 1), in fewer steps).
   double Oldest() const { return data_[head_]; }
   int size() const { return size_; }
-  int capacity() const { return static_cast<int>(data_.size()); }
+  int capacity() const { return capacity_; }
   void Clear() {
     head_ = 0;
     size_ = 0;
@@ -52,6 +52,7 @@ class RingBuffer {
 
  private:
   std::vector<double> data_;
+  int capacity_;  // data_.size(), kept apart: one load instead of two
   int head_ = 0;  // where the next value goes
   int size_ = 0;
 };
