@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <random>
 #include <string>
 #include <string_view>
@@ -40,6 +41,10 @@ namespace {
 using internal::ToAbsl;
 using internal::ToStd;
 
+// SQLite's own API: statements on SQLite connections (SociTransaction) and
+// the online backup, neither of which goes through SOCI.
+namespace sqlite = ::sqlite_api;
+
 // Marks a status as a transient conflict that Transact retries. A payload
 // rather than a status code, so that an engine's own kAborted is not retried.
 constexpr char kRetryablePayload[] = "botcore/storage-retryable";
@@ -59,6 +64,29 @@ std::string OneLine(std::string_view text) {
   return out;
 }
 
+// The status of a SQLite result code whose meaning tells the caller what to
+// do (a conflict to retry, a constraint violated); nullopt for the others.
+// `context` ends the message (" [<sql>]" or nothing).
+std::optional<absl::Status> TranslateSqliteCode(int result,
+                                                std::string_view message,
+                                                std::string_view context) {
+  const int code = result & 0xff;  // the primary result code
+  if (code == SQLITE_BUSY || code == SQLITE_LOCKED) {
+    return Retryable(absl::AbortedError(
+        absl::StrCat(ToAbsl(message), ToAbsl(context))));
+  }
+  if (code == SQLITE_CONSTRAINT) {
+    if (absl::StrContains(ToAbsl(message), "UNIQUE") ||
+        absl::StrContains(ToAbsl(message), "PRIMARY KEY")) {
+      return absl::AlreadyExistsError(
+          absl::StrCat(ToAbsl(message), ToAbsl(context)));
+    }
+    return absl::FailedPreconditionError(
+        absl::StrCat(ToAbsl(message), ToAbsl(context)));
+  }
+  return std::nullopt;
+}
+
 // Maps an exception from SOCI to a status code by what the caller should do
 // (see STYLE.md).
 absl::Status TranslateError(const std::exception& e, std::string_view sql) {
@@ -66,16 +94,9 @@ absl::Status TranslateError(const std::exception& e, std::string_view sql) {
       sql.empty() ? std::string() : absl::StrCat(" [", OneLine(sql), "]");
   const std::string message = OneLine(e.what());
   if (const auto* lite = dynamic_cast<const soci::sqlite3_soci_error*>(&e)) {
-    const int code = lite->result() & 0xff;  // the primary result code
-    if (code == 5 /* SQLITE_BUSY */ || code == 6 /* SQLITE_LOCKED */) {
-      return Retryable(absl::AbortedError(absl::StrCat(message, context)));
-    }
-    if (code == 19 /* SQLITE_CONSTRAINT */) {
-      if (absl::StrContains(message, "UNIQUE") ||
-          absl::StrContains(message, "PRIMARY KEY")) {
-        return absl::AlreadyExistsError(absl::StrCat(message, context));
-      }
-      return absl::FailedPreconditionError(absl::StrCat(message, context));
+    if (std::optional<absl::Status> status =
+            TranslateSqliteCode(lite->result(), message, context)) {
+      return *status;
     }
   }
   if (const auto* pg = dynamic_cast<const soci::postgresql_soci_error*>(&e)) {
@@ -227,14 +248,38 @@ struct PreparedStatement {
   std::unique_ptr<soci::statement> statement;
 };
 
-// One open connection and its prepared statements, keyed by SQL text,
-// parameter signature and kind (query or not).
+struct SqliteStatementCloser {
+  void operator()(sqlite::sqlite3_stmt* statement) const {
+    sqlite::sqlite3_finalize(statement);
+  }
+};
+using SqliteStatement =
+    std::unique_ptr<sqlite::sqlite3_stmt, SqliteStatementCloser>;
+
+// Finds a cached statement by the SQL as the caller wrote it, without
+// copying it into a key.
+struct SqlTextHash {
+  using is_transparent = void;
+  size_t operator()(std::string_view sql) const {
+    return std::hash<std::string_view>()(sql);
+  }
+};
+
+// One open connection and its prepared statements. PostgreSQL: SOCI
+// statements keyed by SQL text, parameter signature and kind (query or
+// not). SQLite: SQLite's own statements keyed by SQL text, bound and read
+// through SQLite's API (see SqliteRun).
 struct Connection {
   // Beyond this many the cache starts over, bounding memory when callers
   // build SQL dynamically.
   static constexpr size_t kMaxStatements = 512;
 
   std::unique_ptr<soci::session> session;
+  // SQLite only: the session's own handle; null for PostgreSQL.
+  sqlite::sqlite3* sqlite = nullptr;
+  // Declared after `session`, so finalized before it closes the handle.
+  std::unordered_map<std::string, SqliteStatement, SqlTextHash, std::equal_to<>>
+      sqlite_statements;
   std::unordered_map<std::string, std::unique_ptr<PreparedStatement>> statements;
   // SQLite: BEGIN, COMMIT and the synchronous PRAGMAs, prepared once (each
   // transaction runs two to four of them; parsing them again every time
@@ -278,6 +323,10 @@ class SociTransaction final : public SqlTransaction {
 
   absl::StatusOr<int64_t> Execute(std::string_view sql,
                                   absl::Span<const SqlValue> params) override {
+    if (connection_.sqlite != nullptr) {
+      BOTCORE_RETURN_IF_ERROR(SqliteRun(sql, params, nullptr));
+      return sqlite::sqlite3_changes64(connection_.sqlite);
+    }
     const std::string key = Key(sql, params, 'e');
     try {
       absl::StatusOr<PreparedStatement*> found =
@@ -294,6 +343,11 @@ class SociTransaction final : public SqlTransaction {
 
   absl::StatusOr<std::vector<SqlRow>> Query(
       std::string_view sql, absl::Span<const SqlValue> params) override {
+    if (connection_.sqlite != nullptr) {
+      std::vector<SqlRow> rows;
+      BOTCORE_RETURN_IF_ERROR(SqliteRun(sql, params, &rows));
+      return rows;
+    }
     const std::string key = Key(sql, params, 'q');
     try {
       absl::StatusOr<PreparedStatement*> found =
@@ -319,6 +373,109 @@ class SociTransaction final : public SqlTransaction {
   }
 
  private:
+  // SQLite: runs `sql` with `params` bound to its '?'s, in order, and
+  // appends its result rows to *rows (unless null). The statement stays
+  // prepared on the connection. Values are bound straight from `params`
+  // and read back by the type SQLite holds each one in: through SOCI, every
+  // text was copied into a binding slot and again into SOCI's own buffer
+  // on each run, and every column went through a type-erased holder.
+  absl::Status SqliteRun(std::string_view sql,
+                         absl::Span<const SqlValue> params,
+                         std::vector<SqlRow>* rows) {
+    auto it = connection_.sqlite_statements.find(sql);
+    if (it == connection_.sqlite_statements.end()) {
+      sqlite::sqlite3_stmt* raw = nullptr;
+      const int rc = sqlite::sqlite3_prepare_v3(
+          connection_.sqlite, sql.data(), static_cast<int>(sql.size()),
+          SQLITE_PREPARE_PERSISTENT, &raw, nullptr);
+      SqliteStatement prepared(raw);
+      if (rc != SQLITE_OK) return SqliteError(rc, sql);
+      if (prepared == nullptr) {
+        return absl::InvalidArgumentError(
+            absl::StrCat("no SQL statement in [", OneLine(sql), "]"));
+      }
+      if (connection_.sqlite_statements.size() >= Connection::kMaxStatements) {
+        connection_.sqlite_statements.clear();
+      }
+      it = connection_.sqlite_statements
+               .emplace(std::string(sql), std::move(prepared))
+               .first;
+    }
+    sqlite::sqlite3_stmt* statement = it->second.get();
+    const int count = sqlite::sqlite3_bind_parameter_count(statement);
+    if (count != static_cast<int>(params.size())) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("statement has ", count, " placeholders but ",
+                       params.size(), " parameters were given [",
+                       OneLine(sql), "]"));
+    }
+    // The texts are bound in place (SQLITE_STATIC): `params` outlives the
+    // run, and the bindings are cleared before returning.
+    absl::Cleanup reset = [statement] {
+      sqlite::sqlite3_reset(statement);
+      sqlite::sqlite3_clear_bindings(statement);
+    };
+    for (int i = 0; i < count; ++i) {
+      const auto& value = params[i].value();
+      int rc = SQLITE_OK;
+      if (const auto* text = std::get_if<std::string>(&value)) {
+        rc = sqlite::sqlite3_bind_text64(
+            statement, i + 1, text->data(), text->size(),
+            static_cast<sqlite::sqlite3_destructor_type>(nullptr), SQLITE_UTF8);
+      } else if (const auto* integer = std::get_if<int64_t>(&value)) {
+        rc = sqlite::sqlite3_bind_int64(statement, i + 1, *integer);
+      } else if (const auto* real = std::get_if<double>(&value)) {
+        rc = sqlite::sqlite3_bind_double(statement, i + 1, *real);
+      } else {
+        rc = sqlite::sqlite3_bind_null(statement, i + 1);
+      }
+      if (rc != SQLITE_OK) return SqliteError(rc, sql);
+    }
+    const int columns = sqlite::sqlite3_column_count(statement);
+    while (true) {
+      const int rc = sqlite::sqlite3_step(statement);
+      if (rc == SQLITE_DONE) return absl::OkStatus();
+      if (rc != SQLITE_ROW) return SqliteError(rc, sql);
+      if (rows == nullptr) continue;
+      std::vector<SqlValue> values;
+      values.reserve(columns);
+      for (int i = 0; i < columns; ++i) {
+        switch (sqlite::sqlite3_column_type(statement, i)) {
+          case SQLITE_NULL:
+            values.emplace_back();
+            break;
+          case SQLITE_INTEGER:
+            values.emplace_back(static_cast<int64_t>(
+                sqlite::sqlite3_column_int64(statement, i)));
+            break;
+          case SQLITE_FLOAT:
+            values.emplace_back(sqlite::sqlite3_column_double(statement, i));
+            break;
+          default: {  // text, or a blob read as its bytes
+            const auto* text = reinterpret_cast<const char*>(
+                sqlite::sqlite3_column_text(statement, i));
+            const int size = sqlite::sqlite3_column_bytes(statement, i);
+            values.emplace_back(std::string(text == nullptr ? "" : text,
+                                            static_cast<size_t>(size)));
+          }
+        }
+      }
+      rows->emplace_back(std::move(values));
+    }
+  }
+
+  // The status of SQLite result code `rc` from running `sql`, with SQLite's
+  // message, mapped as TranslateError maps SOCI's exceptions.
+  absl::Status SqliteError(int rc, std::string_view sql) const {
+    const std::string message = OneLine(sqlite::sqlite3_errmsg(connection_.sqlite));
+    const std::string context = absl::StrCat(" [", OneLine(sql), "]");
+    if (std::optional<absl::Status> status =
+            TranslateSqliteCode(rc, message, context)) {
+      return *status;
+    }
+    return absl::InternalError(absl::StrCat(message, context));
+  }
+
   // The SQL text as the caller wrote it, so that a cached statement is found
   // without numbering its placeholders again.
   static std::string Key(std::string_view sql,
@@ -373,9 +530,6 @@ class SociTransaction final : public SqlTransaction {
   Connection& connection_;
   const SqlDialect dialect_;
 };
-
-// SQLite's own API, for the online backup that SOCI does not wrap.
-namespace sqlite = ::sqlite_api;
 
 struct SqliteCloser {
   void operator()(sqlite::sqlite3* db) const { sqlite::sqlite3_close_v2(db); }
@@ -535,9 +689,8 @@ class SociDatabase final : public Database {
     }
     absl::StatusOr<std::unique_ptr<Connection>> connection = Acquire();
     if (!connection.ok()) return connection.status();
-    auto* backend = static_cast<soci::sqlite3_session_backend*>(
-        (*connection)->session->get_backend());
-    absl::Status status = WriteBackup(backend->conn_, display_url_, file);
+    absl::Status status =
+        WriteBackup((*connection)->sqlite, display_url_, file);
     Release(*std::move(connection), absl::OkStatus());
     return status;
   }
@@ -569,6 +722,11 @@ class SociDatabase final : public Database {
     if (!session.ok()) return session.status();
     auto connection = std::make_unique<Connection>();
     connection->session = *std::move(session);
+    if (target_.dialect == SqlDialect::kSqlite) {
+      connection->sqlite = static_cast<soci::sqlite3_session_backend*>(
+                               connection->session->get_backend())
+                               ->conn_;
+    }
     return connection;
   }
 
