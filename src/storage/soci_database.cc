@@ -1,4 +1,7 @@
-// The Database port over SOCI: the only place SOCI is included.
+// The Database port over SOCI: the only place SOCI is included. SOCI opens
+// and configures the connections and runs the transaction control
+// statements; the engines' statements go through SQLite's and libpq's own
+// API (SociTransaction).
 
 #include <libpq-fe.h>
 
