@@ -79,8 +79,8 @@ std::optional<absl::Status> TranslateSqliteCode(int result,
                                                 std::string_view context) {
   const int code = result & 0xff;  // the primary result code
   if (code == SQLITE_BUSY || code == SQLITE_LOCKED) {
-    return Retryable(absl::AbortedError(
-        absl::StrCat(ToAbsl(message), ToAbsl(context))));
+    return Retryable(
+        absl::AbortedError(absl::StrCat(ToAbsl(message), ToAbsl(context))));
   }
   if (code == SQLITE_CONSTRAINT) {
     if (absl::StrContains(ToAbsl(message), "UNIQUE") ||
@@ -394,8 +394,8 @@ class SociTransaction final : public SqlTransaction {
           Connection::kMaxStatements) {
         for (const auto& [text, statement] :
              connection_.postgresql_statements) {
-          PostgresqlResult(
-              PQexec(conn, absl::StrCat("DEALLOCATE ", statement.name).c_str()));
+          PostgresqlResult(PQexec(
+              conn, absl::StrCat("DEALLOCATE ", statement.name).c_str()));
         }
         connection_.postgresql_statements.clear();
       }
@@ -468,8 +468,8 @@ class SociTransaction final : public SqlTransaction {
           case 16:  // bool
             values.emplace_back(int64_t{text == "t" ? 1 : 0});
             break;
-          case 20:  // int8
-          case 21:  // int2
+          case 20:    // int8
+          case 21:    // int2
           case 23: {  // int4
             int64_t integer = 0;
             if (!absl::SimpleAtoi(ToAbsl(text), &integer)) {
@@ -480,8 +480,8 @@ class SociTransaction final : public SqlTransaction {
             values.emplace_back(integer);
             break;
           }
-          case 700:    // float4
-          case 701:    // float8
+          case 700:     // float4
+          case 701:     // float8
           case 1700: {  // numeric
             double real = 0;
             if (!absl::SimpleAtod(ToAbsl(text), &real)) {
@@ -506,14 +506,13 @@ class SociTransaction final : public SqlTransaction {
   // exceptions; kUnavailable when the connection is gone.
   absl::Status PostgresqlError(const PGresult* result,
                                std::string_view sql) const {
-    const char* error =
-        result != nullptr ? PQresultErrorMessage(result) : "";
-    std::string message =
-        OneLine(*error != '\0' ? error : PQerrorMessage(connection_.postgresql));
+    const char* error = result != nullptr ? PQresultErrorMessage(result) : "";
+    const std::string message = OneLine(
+        *error != '\0' ? error : PQerrorMessage(connection_.postgresql));
     const std::string context = absl::StrCat(" [", OneLine(sql), "]");
-    const char* state =
-        result != nullptr ? PQresultErrorField(result, PG_DIAG_SQLSTATE)
-                          : nullptr;
+    const char* state = result != nullptr
+                            ? PQresultErrorField(result, PG_DIAG_SQLSTATE)
+                            : nullptr;
     if (state != nullptr) {
       if (std::optional<absl::Status> status =
               TranslatePostgresqlState(state, message, context)) {
