@@ -70,7 +70,7 @@ std::string NumberPlaceholders(std::string_view sql, int* count) {
   ForEachCodeChar(sql, [&](size_t i) {
     if (sql[i] != '?') return;
     out.append(sql.substr(copied, i - copied));
-    absl::StrAppend(&out, ":p", ++*count);
+    absl::StrAppend(&out, "$", ++*count);
     copied = i + 1;
   });
   out.append(sql.substr(copied));

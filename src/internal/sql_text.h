@@ -21,8 +21,8 @@ namespace botcore::internal {
 // statements are dropped, the rest trimmed.
 std::vector<std::string> SplitSqlStatements(std::string_view script);
 
-// Rewrites '?' placeholders (outside quotes and comments) as :p1, :p2, ...
-// for SOCI, and stores how many there were in *count.
+// Rewrites '?' placeholders (outside quotes and comments) as $1, $2, ...
+// for PostgreSQL, and stores how many there were in *count.
 std::string NumberPlaceholders(std::string_view sql, int* count);
 
 // Placeholder groups of a multi-row statement: "(?, ?), (?, ?)" for 2 rows of

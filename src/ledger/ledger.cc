@@ -4,6 +4,7 @@
 #include <map>
 #include <set>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -452,9 +453,9 @@ struct Ledger::Impl {
     *failed = transfers.size();
     Plan plan;
     plan.known = std::move(known);
-    // The ones this batch creates, so that a later transfer of the batch
-    // sees earlier ones.
-    std::set<std::string, std::less<>> created;
+    // The ids this batch creates (views of plan.known's keys), so that a
+    // later transfer of the batch sees earlier ones.
+    std::set<std::string_view> created;
 
     std::set<AccountKey> touched;
     for (const Transfer& t : transfers) {
@@ -575,9 +576,9 @@ struct Ledger::Impl {
                                  : PendingState::kNone;
       record.transfer = std::move(t);
       plan.results.push_back(TransferResult{record, true});
-      created.insert(record.transfer.id);
       std::string id = record.transfer.id;
-      plan.known.emplace(std::move(id), std::move(record));
+      created.insert(
+          plan.known.emplace(std::move(id), std::move(record)).first->first);
     }
     *failed = transfers.size();
     return plan;
@@ -649,7 +650,7 @@ struct Ledger::Impl {
     *failed = requests.size();
     std::vector<Transfer> transfers;
     transfers.reserve(requests.size());
-    std::vector<std::string> ids, pending_ids;
+    std::vector<std::string> pending_ids;
     for (size_t i = 0; i < requests.size(); ++i) {
       Transfer t = requests[i];
       absl::Status valid = Validate(t);
@@ -663,15 +664,12 @@ struct Ledger::Impl {
         *failed = i;
         return valid;
       }
-      ids.push_back(t.id);
       if (!t.pending_id.empty()) pending_ids.push_back(t.pending_id);
       transfers.push_back(std::move(t));
     }
-    ids.insert(ids.end(), pending_ids.begin(), pending_ids.end());
-    for (std::vector<std::string>* list : {&ids, &pending_ids}) {
-      std::sort(list->begin(), list->end());
-      list->erase(std::unique(list->begin(), list->end()), list->end());
-    }
+    std::sort(pending_ids.begin(), pending_ids.end());
+    pending_ids.erase(std::unique(pending_ids.begin(), pending_ids.end()),
+                      pending_ids.end());
 
     BOTCORE_ASSIGN_OR_RETURN(auto referred, FindAll(tx, pending_ids));
     absl::StatusOr<Plan> plan =
@@ -683,6 +681,12 @@ struct Ledger::Impl {
       return plan.status();
     }
 
+    // Every id and pending id the batch names, listed only now: the
+    // expected path above never reads them.
+    std::vector<std::string> ids = pending_ids;
+    for (const Transfer& t : transfers) ids.push_back(t.id);
+    std::sort(ids.begin(), ids.end());
+    ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
     BOTCORE_ASSIGN_OR_RETURN(auto known, FindAll(tx, ids));
     BOTCORE_ASSIGN_OR_RETURN(plan,
                              MakePlan(tx, transfers, std::move(known), failed));

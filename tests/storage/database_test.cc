@@ -474,6 +474,24 @@ TEST_CASE("PostgreSQL: a serialization failure is retried, then kAborted") {
   CHECK(CounterValue(*db) == 201);
 }
 
+TEST_CASE("PostgreSQL: a connection ended mid-transaction is kUnavailable") {
+  const std::string url = FreshPostgresUrl();
+  DatabaseOptions one;
+  one.max_connections = 1;
+  std::unique_ptr<Database> db = Open(url, one);
+  std::unique_ptr<Database> admin = Open(url);
+  absl::Status ended = db->Transact([&](SqlTransaction& tx) -> absl::Status {
+    BOTCORE_ASSIGN_OR_RETURN(auto pid, tx.Query("SELECT pg_backend_pid()"));
+    BOTCORE_RETURN_IF_ERROR(
+        QueryOnce(*admin, "SELECT pg_terminate_backend(?)", {*pid[0].Int64(0)})
+            .status());
+    return tx.Query("SELECT 1").status();
+  });
+  CHECK_STATUS_IS(ended, kUnavailable);
+  ASSIGN_OR_REQUIRE(auto rows, QueryOnce(*db, "SELECT 2"));
+  CHECK(*rows[0].Int64(0) == 2);
+}
+
 TEST_CASE("a SQLite file keeps committed data across reopening") {
   const std::string url = FreshSqliteUrl();
   {

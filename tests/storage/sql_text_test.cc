@@ -32,7 +32,7 @@ TEST_CASE("NumberPlaceholders numbers '?' outside quotes") {
   int count = 0;
   CHECK(NumberPlaceholders("SELECT ? , '?', \"?\" FROM t WHERE a = ? -- ?\n",
                            &count) ==
-        "SELECT :p1 , '?', \"?\" FROM t WHERE a = :p2 -- ?\n");
+        "SELECT $1 , '?', \"?\" FROM t WHERE a = $2 -- ?\n");
   CHECK(count == 2);
   CHECK(NumberPlaceholders("SELECT 1", &count) == "SELECT 1");
   CHECK(count == 0);
