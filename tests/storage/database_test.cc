@@ -401,6 +401,22 @@ TEST_CASE("SQLite: a busy database is retried, then kAborted when attempts run o
   CHECK(CounterValue(*db) == 12);
 }
 
+TEST_CASE("SQLite: a SELECT * run again after ALTER TABLE returns the new columns") {
+  DatabaseOptions one;
+  one.max_connections = 1;  // the statement stays prepared on this connection
+  std::unique_ptr<Database> db = Open(FreshSqliteUrl(), one);
+  REQUIRE_OK(ExecOnce(*db, "CREATE TABLE s (a BIGINT)"));
+  REQUIRE_OK(ExecOnce(*db, "INSERT INTO s VALUES (1)"));
+  ASSIGN_OR_REQUIRE(auto before, QueryOnce(*db, "SELECT * FROM s"));
+  CHECK(before.at(0).size() == 1);
+  REQUIRE_OK(ExecOnce(*db, "ALTER TABLE s ADD COLUMN b BIGINT DEFAULT 2"));
+  // SQLite prepares the statement again inside its first step; the row has
+  // the columns of that new statement.
+  ASSIGN_OR_REQUIRE(auto after, QueryOnce(*db, "SELECT * FROM s"));
+  REQUIRE(after.at(0).size() == 2);
+  CHECK(*after[0].Int64(1) == 2);
+}
+
 TEST_CASE("SQLite: a read-only transaction does not wait for a writer") {
   DatabaseOptions impatient;
   impatient.sqlite_busy_timeout = absl::ZeroDuration();
