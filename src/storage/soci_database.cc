@@ -328,12 +328,14 @@ class SociTransaction final : public SqlTransaction {
       }
       if (rc != SQLITE_OK) return SqliteError(rc, sql);
     }
-    const int columns = sqlite::sqlite3_column_count(statement);
     while (true) {
       const int rc = sqlite::sqlite3_step(statement);
       if (rc == SQLITE_DONE) return absl::OkStatus();
       if (rc != SQLITE_ROW) return SqliteError(rc, sql);
       if (rows == nullptr) continue;
+      // Counted after the step: when the schema changed, the step prepared
+      // the statement again, and a SELECT * may have other columns now.
+      const int columns = sqlite::sqlite3_column_count(statement);
       std::vector<SqlValue> values;
       values.reserve(columns);
       for (int i = 0; i < columns; ++i) {
