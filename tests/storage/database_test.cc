@@ -417,6 +417,49 @@ TEST_CASE("SQLite: a SELECT * run again after ALTER TABLE returns the new column
   CHECK(*after[0].Int64(1) == 2);
 }
 
+TEST_CASE("a statement prepared before a schema change works again after it") {
+  for (const std::string& url : FreshDatabaseUrls()) {
+    CAPTURE(url);
+    DatabaseOptions one;
+    one.max_connections = 1;  // the statements stay prepared on this connection
+    std::unique_ptr<Database> db = Open(url, one);
+    std::unique_ptr<Database> migrator = Open(url);
+    REQUIRE_OK(ExecOnce(*db, "CREATE TABLE s (id BIGINT PRIMARY KEY, v BIGINT)"));
+    REQUIRE_OK(ExecOnce(*db, "INSERT INTO s VALUES (1, 7)"));
+    const char* kById = "SELECT v FROM s WHERE id = ?";
+    const char* kByValue = "SELECT id FROM s WHERE v = ?";
+    const char* kAll = "SELECT * FROM s";
+    REQUIRE_OK(QueryOnce(*db, kById, {1}));
+    REQUIRE_OK(QueryOnce(*db, kByValue, {7}));
+    REQUIRE_OK(QueryOnce(*db, kAll));
+    // Another process migrates: v changes type, a column is added. On
+    // PostgreSQL the first run of each statement may fail (its prepared plan
+    // no longer fits: "cached plan must not change result type"); the next
+    // one prepares it again, as SOCI's statement cache did.
+    const char* kAlter =
+        db->dialect() == SqlDialect::kPostgresql
+            ? "ALTER TABLE s ALTER COLUMN v TYPE TEXT"
+            : "ALTER TABLE s RENAME COLUMN v TO v_old";
+    REQUIRE_OK(ExecOnce(*migrator, kAlter));
+    if (db->dialect() == SqlDialect::kSqlite) {
+      REQUIRE_OK(ExecOnce(*migrator, "ALTER TABLE s ADD COLUMN v TEXT"));
+      REQUIRE_OK(ExecOnce(*migrator, "UPDATE s SET v = '7'"));
+    }
+    REQUIRE_OK(ExecOnce(*migrator, "ALTER TABLE s ADD COLUMN w BIGINT DEFAULT 2"));
+    for (int run = 0; run < 2; ++run) {
+      (void)QueryOnce(*db, kById, {1});
+      (void)QueryOnce(*db, kByValue, {"7"});
+      (void)QueryOnce(*db, kAll);
+    }
+    ASSIGN_OR_REQUIRE(auto by_id, QueryOnce(*db, kById, {1}));
+    CHECK(*by_id.at(0).Text(0) == "7");
+    ASSIGN_OR_REQUIRE(auto by_value, QueryOnce(*db, kByValue, {"7"}));
+    CHECK(*by_value.at(0).Int64(0) == 1);
+    ASSIGN_OR_REQUIRE(auto all, QueryOnce(*db, kAll));
+    CHECK(all.at(0).size() == (db->dialect() == SqlDialect::kPostgresql ? 3 : 4));
+  }
+}
+
 TEST_CASE("SQLite: a read-only transaction does not wait for a writer") {
   DatabaseOptions impatient;
   impatient.sqlite_busy_timeout = absl::ZeroDuration();
