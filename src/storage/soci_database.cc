@@ -437,7 +437,11 @@ class SociTransaction final : public SqlTransaction {
         values.data(), nullptr, nullptr, /*resultFormat=*/0));
     const ExecStatusType status = PQresultStatus(result.get());
     if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK) {
-      return PostgresqlError(result.get(), sql);
+      absl::Status error = PostgresqlError(result.get(), sql);
+      if (IsStalePrepared(result.get())) {
+        connection_.postgresql_statements.erase(it);
+      }
+      return error;
     }
     if (rows != nullptr && status == PGRES_TUPLES_OK) {
       BOTCORE_RETURN_IF_ERROR(PostgresqlRows(result.get(), sql, *rows));
@@ -445,6 +449,22 @@ class SociTransaction final : public SqlTransaction {
     int64_t changed = 0;
     (void)absl::SimpleAtoi(PQcmdTuples(result.get()), &changed);
     return changed;
+  }
+
+  // Whether a prepared statement failed because it no longer fits the
+  // schema (its result columns or a parameter's column changed type since
+  // it was prepared: "cached plan must not change result type", "operator
+  // does not exist") or the server no longer has it. It is then dropped from
+  // the cache, to be prepared again on its next run, as SOCI's cache did;
+  // the failed transaction refuses DEALLOCATE, so the server keeps the old
+  // one until the connection closes.
+  static bool IsStalePrepared(const PGresult* result) {
+    const char* state = result != nullptr
+                            ? PQresultErrorField(result, PG_DIAG_SQLSTATE)
+                            : nullptr;
+    if (state == nullptr) return false;
+    const std::string_view code(state);
+    return code == "0A000" || code == "26000" || code.starts_with("42");
   }
 
   // Appends the rows of `result`, each value converted by its column's
