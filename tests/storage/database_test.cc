@@ -460,6 +460,21 @@ TEST_CASE("a statement prepared before a schema change works again after it") {
   }
 }
 
+TEST_CASE("PostgreSQL: a statement failing on every run stays prepared once") {
+  DatabaseOptions one;
+  one.max_connections = 1;
+  std::unique_ptr<Database> db = Open(FreshPostgresUrl(), one);
+  const char* kCount = "SELECT COUNT(*) FROM pg_prepared_statements";
+  ASSIGN_OR_REQUIRE(auto before, QueryOnce(*db, kCount));
+  for (int run = 0; run < 20; ++run) {
+    // Prepared fine; each run fails binding the name to a relation.
+    CHECK_STATUS_IS(QueryOnce(*db, "SELECT nextval(?)", {"no_such_sequence"}),
+                    kInternal);
+  }
+  ASSIGN_OR_REQUIRE(auto after, QueryOnce(*db, kCount));
+  CHECK(*after[0].Int64(0) - *before[0].Int64(0) == 1);
+}
+
 TEST_CASE("SQLite: a read-only transaction does not wait for a writer") {
   DatabaseOptions impatient;
   impatient.sqlite_busy_timeout = absl::ZeroDuration();
