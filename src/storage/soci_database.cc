@@ -452,19 +452,22 @@ class SociTransaction final : public SqlTransaction {
   }
 
   // Whether a prepared statement failed because it no longer fits the
-  // schema (its result columns or a parameter's column changed type since
-  // it was prepared: "cached plan must not change result type", "operator
-  // does not exist") or the server no longer has it. It is then dropped from
-  // the cache, to be prepared again on its next run, as SOCI's cache did;
-  // the failed transaction refuses DEALLOCATE, so the server keeps the old
-  // one until the connection closes.
+  // schema: its result columns changed ("cached plan must not change result
+  // type"), a column it compares with a parameter changed type ("operator
+  // does not exist: text = bigint"), or the server no longer has it. It is
+  // then dropped from the cache, to be prepared again on its next run, as
+  // SOCI's cache did; the failed transaction refuses DEALLOCATE, so the
+  // server keeps the old one until the connection closes. Errors that a
+  // fresh statement would meet again (a missing relation, a permission) keep
+  // it: dropping it would leave one more on the server with every run.
   static bool IsStalePrepared(const PGresult* result) {
     const char* state = result != nullptr
                             ? PQresultErrorField(result, PG_DIAG_SQLSTATE)
                             : nullptr;
     if (state == nullptr) return false;
     const std::string_view code(state);
-    return code == "0A000" || code == "26000" || code.starts_with("42");
+    return code == "0A000" || code == "26000" || code == "42804" ||
+           code == "42883";
   }
 
   // Appends the rows of `result`, each value converted by its column's
