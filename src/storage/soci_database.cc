@@ -247,6 +247,27 @@ class SociTransaction final : public SqlTransaction {
 
   SqlDialect dialect() const override { return dialect_; }
 
+  // COMMIT through libpq, which tells what the server did: when one of the
+  // transaction's statements had failed, the callback ignored the error and
+  // returned OK, PostgreSQL answers COMMIT with ROLLBACK (the transaction
+  // could only roll back), and nothing was written.
+  absl::Status CommitPostgresql() {
+    static constexpr std::string_view kCommit = "COMMIT";
+    const PostgresqlResult result(PQexec(connection_.postgresql, "COMMIT"));
+    if (PQresultStatus(result.get()) != PGRES_COMMAND_OK) {
+      return PostgresqlError(result.get(), kCommit);
+    }
+    if (std::string_view(PQcmdStatus(result.get())) == "ROLLBACK") {
+      return absl::InternalError(
+          "COMMIT: PostgreSQL rolled the transaction back, nothing was "
+          "written: a statement in it had failed and the callback returned "
+          "OK (after a failed statement a PostgreSQL transaction can only "
+          "roll back: return the error, or avoid it, e.g. with ON CONFLICT "
+          "DO NOTHING)");
+    }
+    return absl::OkStatus();
+  }
+
   absl::StatusOr<int64_t> Execute(std::string_view sql,
                                   absl::Span<const SqlValue> params) override {
     if (connection_.sqlite != nullptr) {
@@ -893,6 +914,11 @@ class SociDatabase final : public Database {
     if (!status.ok()) {
       Rollback(session);
       return status;
+    }
+    if (target_.dialect == SqlDialect::kPostgresql) {
+      absl::Status committed = tx.CommitPostgresql();
+      if (!committed.ok()) Rollback(session);
+      return committed;
     }
     try {
       RunControl(connection, "COMMIT");

@@ -510,6 +510,32 @@ TEST_CASE("PostgreSQL: a read-only transaction refuses writes") {
   CHECK(*rows[0].Int64(0) == 0);
 }
 
+TEST_CASE("a failed statement the callback ignores: PostgreSQL commits nothing") {
+  for (const std::string& url : FreshDatabaseUrls()) {
+    CAPTURE(url);
+    std::unique_ptr<Database> db = Open(url);
+    REQUIRE_OK(ExecOnce(*db, "CREATE TABLE t (id BIGINT PRIMARY KEY)"));
+    REQUIRE_OK(ExecOnce(*db, "INSERT INTO t VALUES (1)"));
+    absl::Status s = db->Transact([](SqlTransaction& tx) -> absl::Status {
+      BOTCORE_RETURN_IF_ERROR(tx.Execute("INSERT INTO t VALUES (2)").status());
+      // The duplicate's kAlreadyExists is dropped on purpose.
+      (void)tx.Execute("INSERT INTO t VALUES (1)");
+      return absl::OkStatus();
+    });
+    ASSIGN_OR_REQUIRE(auto rows, QueryOnce(*db, "SELECT COUNT(*) FROM t"));
+    if (db->dialect() == SqlDialect::kPostgresql) {
+      // PostgreSQL answered COMMIT with ROLLBACK: not reported as OK.
+      CHECK_STATUS_IS(s, kInternal);
+      CHECK(absl::StrContains(s.message(), "nothing was written"));
+      CHECK(*rows[0].Int64(0) == 1);
+    } else {
+      // SQLite undid the failed statement alone.
+      REQUIRE_OK(s);
+      CHECK(*rows[0].Int64(0) == 2);
+    }
+  }
+}
+
 TEST_CASE("PostgreSQL: a serialization failure is retried, then kAborted") {
   std::unique_ptr<Database> db = Open(FreshPostgresUrl());
   REQUIRE_OK(ExecOnce(*db, "CREATE TABLE counter (id BIGINT PRIMARY KEY, v BIGINT)"));

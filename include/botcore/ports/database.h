@@ -188,7 +188,10 @@ class Database {
   // or deadlock), the transaction is rolled back and `fn` runs again from the
   // start, with a short randomized backoff, up to options.max_attempts times;
   // then kAborted. `fn` must therefore have no effects outside the
-  // transaction except ones safe to repeat.
+  // transaction except ones safe to repeat. On PostgreSQL a transaction in
+  // which a statement failed can only roll back: if `fn` returns OK anyway,
+  // Transact returns kInternal and nothing is written (SQLite undoes the
+  // failed statement alone and commits the rest).
   [[nodiscard]] virtual absl::Status Transact(
       absl::FunctionRef<absl::Status(SqlTransaction&)> fn,
       const TransactionOptions& options = {}) = 0;
