@@ -314,6 +314,11 @@ struct Bot::Impl final : public OutboxTarget {
   // Group commit of the done marks (FinishUpdate).
   absl::Mutex finish_mu;
   std::vector<int64_t> finish_queue ABSL_GUARDED_BY(finish_mu);
+  // Updates answered (or being answered) whose done mark is not committed,
+  // at most options.worker_threads (TakeAnswerSlot); how many of them are
+  // in finish_queue.
+  int unrecorded_answers ABSL_GUARDED_BY(finish_mu) = 0;
+  int queued_answers ABSL_GUARDED_BY(finish_mu) = 0;
   bool finish_flushing ABSL_GUARDED_BY(finish_mu) = false;
   int64_t finish_batches_started ABSL_GUARDED_BY(finish_mu) = 0;
   int64_t finish_batches_done ABSL_GUARDED_BY(finish_mu) = 0;
@@ -380,7 +385,7 @@ struct Bot::Impl final : public OutboxTarget {
   // Sends and handles the error every caller would: a user who blocked the
   // bot is marked inactive.
   absl::Status Send(int64_t chat_id, const Answer& answer) {
-    AwaitOwnRecord();
+    TakeAnswerSlot();
     absl::Status status;
     if (!answer.text.empty()) {
       OutgoingMessage m;
@@ -549,29 +554,27 @@ struct Bot::Impl final : public OutboxTarget {
 
   // Records the update done. Done marks are committed in groups: with
   // `wait`, returns once `update_id` is recorded (with every id queued
-  // meanwhile); without, queues it and returns at once. The worker's next
-  // Send first has it recorded, unless a commit took it meanwhile
-  // (AwaitOwnRecord); the last update in the workers' hands records the
-  // queue when it finishes, and Run before each acknowledgement and when it
-  // ends. Committing at the next Send rather than at once lets the marks of
-  // the workers that finish meanwhile share the commit. A storage error is
-  // reported.
+  // meanwhile); without, queues it and returns at once. The queue is
+  // committed when an update about to be answered finds
+  // options.worker_threads answers unrecorded (TakeAnswerSlot), when the
+  // last update in the workers' hands finishes, and by Run before each
+  // acknowledgement and when it ends. Committing only then lets the marks of
+  // many updates share one commit. A storage error is reported.
   void FinishUpdate(int64_t update_id, bool wait) {
     if (!options.claim_updates) return;
     absl::MutexLock lock(&finish_mu);
     finish_queue.push_back(update_id);
-    const int64_t batch = finish_batches_started + 1;
-    if (!wait) {
-      unrecorded = {this, batch};
-      return;
+    if (answering.bot == this && answering.slot) {
+      answering.slot = false;  // the slot stays taken until the commit
+      ++queued_answers;
     }
-    unrecorded = {};
-    RecordThrough(batch);
+    if (wait) RecordThrough(finish_batches_started + 1);
   }
 
   // Returns once the group-commit round `batch` is committed: waits for a
   // leader at work, or becomes the leader and commits the queued ids round
-  // after round until none is left.
+  // after round until none is left. Each committed round frees the answer
+  // slots of its updates.
   void RecordThrough(int64_t batch) ABSL_EXCLUSIVE_LOCKS_REQUIRED(finish_mu) {
     auto mine_done_or_free = [&]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(finish_mu) {
       return finish_batches_done >= batch || !finish_flushing;
@@ -583,6 +586,8 @@ struct Bot::Impl final : public OutboxTarget {
       const int64_t round = ++finish_batches_started;
       std::vector<int64_t> ids;
       ids.swap(finish_queue);
+      const int answers = queued_answers;
+      queued_answers = 0;
       finish_mu.Unlock();
       absl::Status s = options.database->Transact(
           [&](SqlTransaction& tx) -> absl::Status {
@@ -602,10 +607,13 @@ struct Bot::Impl final : public OutboxTarget {
           kBookkeepingCommit);
       finish_mu.Lock();
       finish_batches_done = round;
+      // Recorded, or given up on for now: either way their slots are free,
+      // so a failing database holds no answer back.
+      unrecorded_answers -= answers;
       if (!s.ok()) {
-        // The marks go back to the queue for the next round (a next Send,
-        // the last update in the workers' hands, Run); their answers went
-        // out, so the waiting worker goes on.
+        // The marks go back to the queue for the next round (a next
+        // commit, the last update in the workers' hands, Run); their
+        // answers went out, so the waiting worker goes on.
         finish_queue.insert(finish_queue.begin(), ids.begin(), ids.end());
         finish_mu.Unlock();
         ReportError("finish", s);
@@ -627,20 +635,62 @@ struct Bot::Impl final : public OutboxTarget {
     RecordThrough(finish_batches_started + 1);
   }
 
-  // Before this thread sends another answer, has the done mark of the
-  // update it answered last recorded. So at most one answer per worker is
-  // ever sent but not recorded: what a crash can make the next run send
-  // again.
-  void AwaitOwnRecord() {
-    if (unrecorded.first != this) return;
-    const int64_t batch = unrecorded.second;
-    unrecorded = {};
+  // Before the update this thread handles sends its first answer, takes an
+  // answer slot: waits until fewer than options.worker_threads updates are
+  // answered and unrecorded, committing the queued done marks when they
+  // hold the slots. So at most worker_threads answers are ever sent but
+  // not recorded: what a crash can make the next run send again. Does
+  // nothing outside Handle (scheduled jobs' notifications), when the update
+  // holds a slot already, and without claims.
+  void TakeAnswerSlot() {
+    if (answering.bot != this || answering.slot || !options.claim_updates) {
+      return;
+    }
+    const int limit = options.worker_threads;
     absl::MutexLock lock(&finish_mu);
-    RecordThrough(batch);
+    auto free_or_committable = [&]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(finish_mu) {
+      return unrecorded_answers < limit ||
+             (!finish_flushing && queued_answers > 0);
+    };
+    while (unrecorded_answers >= limit) {
+      finish_mu.Await(absl::Condition(&free_or_committable));
+      if (unrecorded_answers >= limit) {
+        RecordThrough(finish_batches_started + 1);
+      }
+    }
+    ++unrecorded_answers;
+    answering.slot = true;
   }
-  // This thread's update whose done mark is queued: the bot, and the
-  // group-commit round it goes in.
-  static thread_local std::pair<const Impl*, int64_t> unrecorded;
+
+  // The update this thread handles: its bot, and whether it holds an
+  // answer slot (TakeAnswerSlot).
+  struct Answering {
+    Impl* bot = nullptr;
+    bool slot = false;
+  };
+  static thread_local Answering answering;
+
+  // Marks this thread as handling an update of `bot` for its lifetime; an
+  // answer slot the update took and did not hand to FinishUpdate (it was
+  // left unhandled) is freed at the end.
+  class AnswerScope {
+   public:
+    explicit AnswerScope(Impl* bot) : saved_(answering) {
+      answering = {bot, false};
+    }
+    AnswerScope(const AnswerScope&) = delete;
+    AnswerScope& operator=(const AnswerScope&) = delete;
+    ~AnswerScope() {
+      if (answering.slot) {
+        absl::MutexLock lock(&answering.bot->finish_mu);
+        --answering.bot->unrecorded_answers;
+      }
+      answering = saved_;
+    }
+
+   private:
+    const Answering saved_;
+  };
 
   // ---- rate limit ---------------------------------------------------------
 
@@ -806,6 +856,7 @@ struct Bot::Impl final : public OutboxTarget {
   bool Handle(const Update& update, std::optional<BatchClaim> claimed,
               bool wait_for_record) {
     const absl::Time started = options.clock->Now();
+    AnswerScope answering_update(this);
     Incoming in;
     if (!ReadIncoming(update, in)) {
       if (update.kind == UpdateKind::kMyChatMember &&
@@ -1395,7 +1446,7 @@ struct Bot::Impl final : public OutboxTarget {
     CallbackAnswer answer;
     answer.callback_query_id = q.id;
     answer.text = toast;
-    AwaitOwnRecord();  // as Send does: a toast is an answer too
+    TakeAnswerSlot();  // as Send does: a toast is an answer too
     options.messenger->AnswerCallbackQuery(answer).IgnoreError();
     if (!reply.empty()) {
       if (q.message.has_value() && (confirm || reject)) {
@@ -2507,7 +2558,7 @@ struct Bot::Impl final : public OutboxTarget {
 Bot::Bot(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 Bot::~Bot() = default;
 
-thread_local std::pair<const Bot::Impl*, int64_t> Bot::Impl::unrecorded;
+thread_local Bot::Impl::Answering Bot::Impl::answering;
 
 absl::StatusOr<std::unique_ptr<Bot>> Bot::Create(const BotOptions& options) {
   if (options.messenger == nullptr || options.market_data == nullptr ||

@@ -1032,6 +1032,61 @@ TEST_SUITE("bot") {
     CHECK(first_done_at_send.load() == 1);
   }
 
+  // "At most worker_threads answers are ever sent but not recorded done"
+  // (bot.h), with several workers whose done marks share commits: when a
+  // message goes out, the answers sent before it whose updates are not yet
+  // done are fewer than the workers (this one holds a place too).
+  TEST_CASE("answers sent but not recorded never outnumber the workers") {
+    Harness h(testing::FreshSqliteUrl());
+    constexpr int kWorkers = 3;
+    constexpr int kUpdates = 60;
+    constexpr int64_t kFirstUser = 20001;
+    std::vector<Update> batch;
+    for (int i = 0; i < kUpdates; ++i) {
+      batch.push_back(TextUpdate(i + 1, kFirstUser + i, "hello"));
+    }
+    GatedMessenger messenger({batch}, /*gated_chat=*/0);
+    std::atomic<int> answers{0};
+    std::atomic<int64_t> most_unrecorded{0};
+    messenger.on_send = [&](int64_t chat) {
+      if (chat < kFirstUser) return;  // the scheduler's daily summary
+      // Sent first, done second: a mark committed in between only lowers
+      // the difference.
+      int64_t sent = 0;
+      for (const OutgoingMessage& m : messenger.sent()) {
+        sent += m.chat_id >= kFirstUser;
+      }
+      const int64_t done =
+          CountRows(*h.db,
+                    "SELECT COUNT(*) FROM bot_updates WHERE state = 'done' "
+                    "AND update_id > ?",
+                    int64_t{0})
+              .value_or(-kUpdates);
+      int64_t seen = most_unrecorded.load();
+      while (sent - done > seen &&
+             !most_unrecorded.compare_exchange_weak(seen, sent - done)) {
+      }
+      answers.fetch_add(1);
+    };
+    SystemClock clock;
+    std::unique_ptr<Bot> bot = h.Make(&messenger, [&](BotOptions& o) {
+      o.worker_threads = kWorkers;
+      o.clock = &clock;
+    });
+    absl::Status ran;
+    std::thread run([&] { ran = bot->Run(); });
+    const bool all_answered =
+        WaitFor([&] { return answers.load() == kUpdates; }, absl::Seconds(30));
+    bot->Stop();
+    messenger.Release();
+    run.join();
+    CHECK_OK(ran);
+    REQUIRE(all_answered);
+    CHECK(most_unrecorded.load() <= kWorkers - 1);
+    CHECK(Count(*h.db, "SELECT COUNT(*) FROM bot_updates WHERE state = ?",
+                "done") == kUpdates);
+  }
+
   TEST_CASE("options out of range are refused") {
     Harness h(testing::FreshSqliteUrl());
     RecordingMessenger messenger;
