@@ -965,9 +965,10 @@ TEST_SUITE("bot") {
     CHECK(bob_said("Send a command") == 0);
   }
 
-  // "A worker's done mark is committed before its next answer goes
-  // out" (bot.h). A button's toast is an answer too, sent straight to the
-  // messenger (HandleCallback), so it goes out while the worker's previous
+  // "At most worker_threads updates are ever answered but not yet recorded
+  // done" (bot.h): with one worker, its done mark is committed before its
+  // next answer goes out. A button's toast is an answer too, sent straight to
+  // the messenger (HandleCallback), so it goes out while the worker's previous
   // update is still unrecorded: a crash then repeats two of its updates.
   TEST_CASE(
       "a worker's done mark is committed before its next answer, a toast") {
@@ -1002,7 +1003,7 @@ TEST_SUITE("bot") {
   }
 
   // The same guarantee for a message answer, which goes through
-  // Bot's Send (AwaitOwnRecord); nothing else tests it.
+  // Bot's Send (TakeAnswerSlot).
   TEST_CASE("a worker's done mark is committed before its next message") {
     Harness h(testing::FreshSqliteUrl());
     GatedMessenger messenger(
@@ -1032,8 +1033,8 @@ TEST_SUITE("bot") {
     CHECK(first_done_at_send.load() == 1);
   }
 
-  // "At most worker_threads answers are ever sent but not recorded done"
-  // (bot.h), with several workers whose done marks share commits: when a
+  // "At most worker_threads updates are ever answered but not yet recorded
+  // done" (bot.h), with several workers whose done marks share commits: when a
   // message goes out, the answers sent before it whose updates are not yet
   // done are fewer than the workers (this one holds a place too).
   TEST_CASE("answers sent but not recorded never outnumber the workers") {
