@@ -104,6 +104,43 @@ constexpr Migration kBotMigrations[] = {
      "  cursor_user, sent, done FROM bot_broadcasts ORDER BY id;"
      "DROP TABLE bot_broadcasts;"
      "ALTER TABLE bot_broadcasts_named RENAME TO bot_broadcasts"},
+    {3, "SQLite: updates, users and sessions keyed by their rowid",
+     // A SQLite table whose key is BIGINT PRIMARY KEY keeps its rows under a
+     // hidden rowid and the key in a second b-tree, so every claim and done
+     // mark wrote and searched both; INTEGER PRIMARY KEY (64-bit in SQLite)
+     // is the rowid itself. PostgreSQL's tables stay as they are.
+     "CREATE TABLE bot_updates_keyed ("
+     "  update_id INTEGER PRIMARY KEY,"
+     "  state TEXT NOT NULL,"
+     "  owner TEXT NOT NULL,"
+     "  claimed_at BIGINT NOT NULL);"
+     "INSERT INTO bot_updates_keyed (update_id, state, owner, claimed_at)"
+     " SELECT update_id, state, owner, claimed_at FROM bot_updates;"
+     "DROP TABLE bot_updates;"
+     "ALTER TABLE bot_updates_keyed RENAME TO bot_updates;"
+     "CREATE TABLE bot_users_keyed ("
+     "  user_id INTEGER PRIMARY KEY,"
+     "  chat_id BIGINT NOT NULL,"
+     "  username TEXT NOT NULL,"
+     "  first_name TEXT NOT NULL,"
+     "  registered_at BIGINT NOT NULL,"
+     "  active INTEGER NOT NULL,"
+     "  banned INTEGER NOT NULL);"
+     "INSERT INTO bot_users_keyed (user_id, chat_id, username, first_name,"
+     "  registered_at, active, banned)"
+     " SELECT user_id, chat_id, username, first_name, registered_at, active,"
+     "  banned FROM bot_users;"
+     "DROP TABLE bot_users;"
+     "ALTER TABLE bot_users_keyed RENAME TO bot_users;"
+     "CREATE TABLE bot_sessions_keyed ("
+     "  chat_id INTEGER PRIMARY KEY,"
+     "  awaiting TEXT NOT NULL,"
+     "  updated_at BIGINT NOT NULL);"
+     "INSERT INTO bot_sessions_keyed (chat_id, awaiting, updated_at)"
+     " SELECT chat_id, awaiting, updated_at FROM bot_sessions;"
+     "DROP TABLE bot_sessions;"
+     "ALTER TABLE bot_sessions_keyed RENAME TO bot_sessions",
+     "COMMENT ON TABLE bot_updates IS 'updates claimed and handled'"},
 };
 
 // An update left unhandled is tried again after this delay, at most

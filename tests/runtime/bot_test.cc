@@ -1357,6 +1357,59 @@ TEST_SUITE("bot") {
     }
   }
 
+  TEST_CASE("schema 3 keeps the handled updates, users and sessions") {
+    for (const std::string& url : testing::FreshDatabaseUrls()) {
+      CAPTURE(url);
+      Harness h(url);
+      const internal::ComponentSchema schema = internal::BotSchema();
+      REQUIRE_OK(h.db->Migrate(schema.component, schema.migrations.first(2)));
+      const int64_t now = absl::ToUnixMicros(h.clock.Now());
+      REQUIRE_OK(h.db->Transact([&](SqlTransaction& tx) {
+        BOTCORE_RETURN_IF_ERROR(
+            tx.Execute("INSERT INTO bot_updates (update_id, state, owner,"
+                       " claimed_at) VALUES (5, 'done', 'old', 0),"
+                       " (6, 'claimed', 'old', 0)")
+                .status());
+        BOTCORE_RETURN_IF_ERROR(
+            tx.Execute("INSERT INTO bot_users (user_id, chat_id, username,"
+                       " first_name, registered_at, active, banned)"
+                       " VALUES (?, ?, 'bob', 'U', 0, 1, 1)",
+                       {kBob, kBob})
+                .status());
+        return tx
+            .Execute(
+                "INSERT INTO bot_sessions (chat_id, awaiting, updated_at)"
+                " VALUES (?, 'wallet', ?)",
+                {kAlice, now})
+            .status();
+      }));
+      RecordingMessenger messenger;
+      std::unique_ptr<Bot> bot = h.Make(&messenger);
+      CHECK(Count(*h.db, "SELECT COUNT(*) FROM bot_updates WHERE owner = ?",
+                  "old") == 2);
+      CHECK(Count(*h.db, "SELECT COUNT(*) FROM bot_users WHERE username = ?",
+                  "bob") == 1);
+      if (h.db->dialect() == SqlDialect::kSqlite) {
+        // Keyed by the rowid: no second b-tree for the key.
+        CHECK(Count(*h.db,
+                    "SELECT COUNT(*) FROM sqlite_master WHERE type = ? AND "
+                    "tbl_name IN ('bot_updates', 'bot_users', 'bot_sessions')",
+                    "index") == 0);
+      }
+      // Update 5 was handled; update 6's claim went stale and is taken over.
+      bot->HandleUpdate(TextUpdate(5, kAlice, "/help"));
+      CHECK(messenger.sent().empty());
+      bot->HandleUpdate(TextUpdate(6, kAlice, "/help"));
+      CHECK(messenger.sent().size() == 1);
+      // Bob is still banned; Alice's session still waits for her address.
+      bot->HandleUpdate(TextUpdate(7, kBob, "/help"));
+      CHECK(messenger.sent().size() == 1);
+      bot->HandleUpdate(TextUpdate(8, kAlice, std::string(kBobWallet)));
+      REQUIRE(messenger.sent().size() == 2);
+      CHECK(absl::StrContains(messenger.last_text(), "registered"));
+    }
+  }
+
   TEST_CASE("a failing job alerts the owner through the outbox") {
     Harness h(testing::FreshSqliteUrl());
     RecordingMessenger messenger;
