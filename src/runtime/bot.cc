@@ -818,8 +818,8 @@ struct Bot::Impl final : public OutboxTarget {
 
   // Before the update this thread handles sends its first answer, takes an
   // answer slot: waits until fewer than options.worker_threads updates are
-  // answered and unrecorded, committing the queued done marks when they
-  // hold the slots. So at most worker_threads answers are ever sent but
+  // answered and unrecorded, committing the queued done marks once they
+  // hold at least half the slots. So at most worker_threads answers are ever sent but
   // not recorded: what a crash can make the next run send again. Does
   // nothing outside Handle (scheduled jobs' notifications), when the update
   // holds a slot already, and without claims.
@@ -828,10 +828,14 @@ struct Bot::Impl final : public OutboxTarget {
       return;
     }
     const int limit = options.worker_threads;
+    // A commit frees at least half the slots: the answers still being sent
+    // finish meanwhile and add their marks, so fewer commits carry more
+    // marks each, while half the workers can still have answers in flight.
+    const int enough = (limit + 1) / 2;
     absl::MutexLock lock(&finish_mu);
     auto free_or_committable = [&]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(finish_mu) {
       return unrecorded_answers < limit ||
-             (!finish_flushing && queued_answers > 0);
+             (!finish_flushing && queued_answers >= enough);
     };
     while (unrecorded_answers >= limit) {
       finish_mu.Await(absl::Condition(&free_or_committable));
