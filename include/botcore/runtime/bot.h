@@ -34,8 +34,9 @@
 // Run claims each received batch in one transaction. At most
 // `worker_threads` updates are ever answered but not yet recorded done (so
 // a crash repeats at most that many answers): an answer that finds that many
-// first commits the done marks queued meanwhile, all in one transaction
-// (group commit).
+// waits until their done marks are committed, all in one transaction (group
+// commit), and before Run acknowledges updates and when the bot goes idle
+// the marks queued are committed too.
 //
 // Thread safety: thread-safe. Run blocks its caller; Stop, Health and the
 // accessors may be called from any thread, Stop also from a thread that
