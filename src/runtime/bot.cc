@@ -709,10 +709,9 @@ struct Bot::Impl final : public OutboxTarget {
     return absl::OkStatus();
   }
 
-  // The claim of an update whose row was in bot_updates before this
-  // transaction's InsertClaims, inside `tx`: kDone when it was handled,
-  // kHandle when the claim is (now) this instance's (it was, or another
-  // instance's went stale), else kBusy.
+  // The claim of an update whose row is in bot_updates (InsertClaims ran),
+  // inside `tx`: kDone when it was handled, kHandle when the claim is (now)
+  // this instance's (it was, or another instance's went stale), else kBusy.
   absl::StatusOr<Claim> TakeClaim(SqlTransaction& tx, int64_t update_id,
                                   int64_t now, int64_t stale) {
     BOTCORE_ASSIGN_OR_RETURN(
