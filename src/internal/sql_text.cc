@@ -110,10 +110,11 @@ size_t ChunkAtLeast(size_t n) {
 }  // namespace
 
 absl::Status ForEachChunk(
-    size_t n, absl::FunctionRef<absl::Status(size_t first, size_t count)> fn) {
+    size_t n, absl::FunctionRef<absl::Status(size_t first, size_t count)> fn,
+    size_t max_rows) {
   size_t first = 0;
   while (first < n) {
-    const size_t count = ChunkAtMost(n - first);
+    const size_t count = ChunkAtMost(std::min(n - first, max_rows));
     if (absl::Status s = fn(first, count); !s.ok()) return s;
     first += count;
   }
@@ -122,9 +123,10 @@ absl::Status ForEachChunk(
 
 absl::Status ForEachInList(
     absl::Span<const SqlValue> items,
-    absl::FunctionRef<absl::Status(absl::Span<const SqlValue> list)> fn) {
-  for (size_t first = 0; first < items.size(); first += kMaxRowsPerStatement) {
-    const size_t count = std::min(kMaxRowsPerStatement, items.size() - first);
+    absl::FunctionRef<absl::Status(absl::Span<const SqlValue> list)> fn,
+    size_t max_rows) {
+  for (size_t first = 0; first < items.size(); first += max_rows) {
+    const size_t count = std::min(max_rows, items.size() - first);
     const size_t padded = ChunkAtLeast(count);
     std::vector<SqlValue> list(items.begin() + first,
                                items.begin() + first + count);

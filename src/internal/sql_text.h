@@ -37,19 +37,22 @@ inline constexpr size_t kMaxRowsPerStatement = 256;
 // statements built per size are few and stay prepared in the connection's
 // cache, yet a batch takes few of them.
 // Calls fn(first, count) over [0, n) in chunks of those sizes, largest first
-// (100 -> 96, 4; 151 -> 128, 16, 6, 1). Stops at, and returns, the first
-// error.
+// (100 -> 96, 4; 151 -> 128, 16, 6, 1), none above `max_rows` (one of
+// those sizes: a caller that runs often with small batches keeps fewer and
+// smaller statements prepared). Stops at, and returns, the first error.
 absl::Status ForEachChunk(
-    size_t n, absl::FunctionRef<absl::Status(size_t first, size_t count)> fn);
+    size_t n, absl::FunctionRef<absl::Status(size_t first, size_t count)> fn,
+    size_t max_rows = kMaxRowsPerStatement);
 
-// Calls fn(list) with IN lists covering `items`: chunks of up to
-// kMaxRowsPerStatement, each padded to the next size of ForEachChunk's by
-// repeating its last item (harmless in an IN list), so a read takes one
-// statement per chunk and the statements built per list size are few. Stops
-// at, and returns, the first error.
+// Calls fn(list) with IN lists covering `items`: chunks of up to `max_rows`
+// (one of ForEachChunk's sizes), each padded to the next size of
+// ForEachChunk's by repeating its last item (harmless in an IN list), so a
+// read takes one statement per chunk and the statements built per list size
+// are few. Stops at, and returns, the first error.
 absl::Status ForEachInList(
     absl::Span<const SqlValue> items,
-    absl::FunctionRef<absl::Status(absl::Span<const SqlValue> list)> fn);
+    absl::FunctionRef<absl::Status(absl::Span<const SqlValue> list)> fn,
+    size_t max_rows = kMaxRowsPerStatement);
 
 // Deletes the rows of `table` matching `condition` (SQL after WHERE, its '?'
 // bound to `params`), `batch_size` rows per transaction in the order of

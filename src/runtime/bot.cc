@@ -104,6 +104,43 @@ constexpr Migration kBotMigrations[] = {
      "  cursor_user, sent, done FROM bot_broadcasts ORDER BY id;"
      "DROP TABLE bot_broadcasts;"
      "ALTER TABLE bot_broadcasts_named RENAME TO bot_broadcasts"},
+    {3, "SQLite: updates, users and sessions keyed by their rowid",
+     // A SQLite table whose key is BIGINT PRIMARY KEY keeps its rows under a
+     // hidden rowid and the key in a second b-tree, so every claim and done
+     // mark wrote and searched both; INTEGER PRIMARY KEY (64-bit in SQLite)
+     // is the rowid itself. PostgreSQL's tables stay as they are.
+     "CREATE TABLE bot_updates_keyed ("
+     "  update_id INTEGER PRIMARY KEY,"
+     "  state TEXT NOT NULL,"
+     "  owner TEXT NOT NULL,"
+     "  claimed_at BIGINT NOT NULL);"
+     "INSERT INTO bot_updates_keyed (update_id, state, owner, claimed_at)"
+     " SELECT update_id, state, owner, claimed_at FROM bot_updates;"
+     "DROP TABLE bot_updates;"
+     "ALTER TABLE bot_updates_keyed RENAME TO bot_updates;"
+     "CREATE TABLE bot_users_keyed ("
+     "  user_id INTEGER PRIMARY KEY,"
+     "  chat_id BIGINT NOT NULL,"
+     "  username TEXT NOT NULL,"
+     "  first_name TEXT NOT NULL,"
+     "  registered_at BIGINT NOT NULL,"
+     "  active INTEGER NOT NULL,"
+     "  banned INTEGER NOT NULL);"
+     "INSERT INTO bot_users_keyed (user_id, chat_id, username, first_name,"
+     "  registered_at, active, banned)"
+     " SELECT user_id, chat_id, username, first_name, registered_at, active,"
+     "  banned FROM bot_users;"
+     "DROP TABLE bot_users;"
+     "ALTER TABLE bot_users_keyed RENAME TO bot_users;"
+     "CREATE TABLE bot_sessions_keyed ("
+     "  chat_id INTEGER PRIMARY KEY,"
+     "  awaiting TEXT NOT NULL,"
+     "  updated_at BIGINT NOT NULL);"
+     "INSERT INTO bot_sessions_keyed (chat_id, awaiting, updated_at)"
+     " SELECT chat_id, awaiting, updated_at FROM bot_sessions;"
+     "DROP TABLE bot_sessions;"
+     "ALTER TABLE bot_sessions_keyed RENAME TO bot_sessions",
+     "COMMENT ON TABLE bot_updates IS 'updates claimed and handled'"},
 };
 
 // An update left unhandled is tried again after this delay, at most
@@ -314,6 +351,11 @@ struct Bot::Impl final : public OutboxTarget {
   // Group commit of the done marks (FinishUpdate).
   absl::Mutex finish_mu;
   std::vector<int64_t> finish_queue ABSL_GUARDED_BY(finish_mu);
+  // Updates answered (or being answered) whose done mark is not committed,
+  // at most options.worker_threads (TakeAnswerSlot); how many of them are
+  // in finish_queue.
+  int unrecorded_answers ABSL_GUARDED_BY(finish_mu) = 0;
+  int queued_answers ABSL_GUARDED_BY(finish_mu) = 0;
   bool finish_flushing ABSL_GUARDED_BY(finish_mu) = false;
   int64_t finish_batches_started ABSL_GUARDED_BY(finish_mu) = 0;
   int64_t finish_batches_done ABSL_GUARDED_BY(finish_mu) = 0;
@@ -380,7 +422,7 @@ struct Bot::Impl final : public OutboxTarget {
   // Sends and handles the error every caller would: a user who blocked the
   // bot is marked inactive.
   absl::Status Send(int64_t chat_id, const Answer& answer) {
-    AwaitOwnRecord();
+    TakeAnswerSlot();
     absl::Status status;
     if (!answer.text.empty()) {
       OutgoingMessage m;
@@ -451,10 +493,17 @@ struct Bot::Impl final : public OutboxTarget {
   // ones, which only has their answers sent again (a lost user record is
   // written again by the user's next update).
   static constexpr TransactionOptions kBookkeepingCommit{.durable = false};
+  // The most rows a bookkeeping statement carries (claims, users, sessions,
+  // done marks): they run with every batch, so each connection keeps their
+  // statements prepared, in every size up to this one; larger ones would
+  // take memory (tens of KiB each) for little gain.
+  static constexpr size_t kBookkeepingRows = 16;
 
   // Claims the updates for this instance and records their users, all in
   // one transaction (one commit for a whole received batch). Returns what to
-  // do with each, in order.
+  // do with each, in order. The claims, the users and the sessions take a
+  // statement per chunk of rows; only when an update was seen before is
+  // each claim taken on its own (TakeClaim).
   absl::StatusOr<std::vector<ClaimResult>> ClaimUpdates(
       absl::Span<const ClaimRequest> claims) {
     const int64_t now = absl::ToUnixMicros(options.clock->Now());
@@ -463,115 +512,248 @@ struct Bot::Impl final : public OutboxTarget {
     std::vector<ClaimResult> results;
     BOTCORE_RETURN_IF_ERROR(options.database->Transact(
         [&](SqlTransaction& tx) -> absl::Status {
-          results.assign(claims.size(), {Claim::kBusy, false});
-          for (size_t i = 0; i < claims.size(); ++i) {
-            const ClaimRequest& c = claims[i];
-            BOTCORE_ASSIGN_OR_RETURN(
-                results[i], ClaimIn(tx, *c.request, c.from, now, stale));
-            if (c.session == nullptr) continue;
-            c.session->reset();
-            if (results[i].first != Claim::kHandle) continue;
-            BOTCORE_ASSIGN_OR_RETURN(*c.session,
-                                     ReadSession(tx, c.request->chat_id));
+          results.assign(claims.size(), {Claim::kHandle, false});
+          if (options.claim_updates) {
+            BOTCORE_ASSIGN_OR_RETURN(const int64_t inserted,
+                                     InsertClaims(tx, claims, now));
+            if (inserted < static_cast<int64_t>(claims.size())) {
+              // Some were seen before (the rows just inserted are this
+              // instance's and taken again).
+              for (size_t i = 0; i < claims.size(); ++i) {
+                BOTCORE_ASSIGN_OR_RETURN(
+                    results[i].first,
+                    TakeClaim(tx, claims[i].request->update_id, now, stale));
+              }
+            }
           }
-          return absl::OkStatus();
+          BOTCORE_RETURN_IF_ERROR(RecordUsers(tx, claims, now, results));
+          return ReadSessions(tx, claims, results);
         },
         kBookkeepingCommit));
     return results;
   }
 
-  // One update's claim and its user's record, inside `tx`.
-  absl::StatusOr<ClaimResult> ClaimIn(SqlTransaction& tx, const Request& r,
-                                      const MessengerUser* from, int64_t now,
-                                      int64_t stale) {
-    if (options.claim_updates) {
-      BOTCORE_ASSIGN_OR_RETURN(
-          int64_t inserted,
-          tx.Execute("INSERT INTO bot_updates (update_id, state, owner, "
-                     "claimed_at) VALUES (?, 'claimed', ?, ?) "
-                     "ON CONFLICT (update_id) DO NOTHING",
-                     {r.update_id, options.instance_id, now}));
-      if (inserted == 0) {
-        BOTCORE_ASSIGN_OR_RETURN(
-            std::vector<SqlRow> rows,
-            tx.Query("SELECT state FROM bot_updates WHERE update_id = ?",
-                     {r.update_id}));
-        if (rows.empty()) return ClaimResult{Claim::kBusy, false};  // cleanup
-        BOTCORE_ASSIGN_OR_RETURN(std::string state, rows[0].Text(0));
-        if (state == "done") return ClaimResult{Claim::kDone, false};
-        BOTCORE_ASSIGN_OR_RETURN(
-            int64_t taken,
-            tx.Execute("UPDATE bot_updates SET owner = ?, claimed_at = ? "
-                       "WHERE update_id = ? AND state = 'claimed' AND "
-                       "(claimed_at < ? OR owner = ?)",
-                       {options.instance_id, now, r.update_id, stale,
-                        options.instance_id}));
-        if (taken == 0) return ClaimResult{Claim::kBusy, false};
+  // Inserts a claim row for each update not in bot_updates yet; returns how
+  // many were inserted.
+  absl::StatusOr<int64_t> InsertClaims(SqlTransaction& tx,
+                                       absl::Span<const ClaimRequest> claims,
+                                       int64_t now) {
+    int64_t inserted = 0;
+    BOTCORE_RETURN_IF_ERROR(internal::ForEachChunk(
+        claims.size(),
+        [&](size_t first, size_t count) -> absl::Status {
+          std::vector<SqlValue> params;
+          params.reserve(count * 4);
+          for (size_t i = first; i < first + count; ++i) {
+            params.insert(params.end(), {claims[i].request->update_id,
+                                         "claimed", options.instance_id, now});
+          }
+          BOTCORE_ASSIGN_OR_RETURN(
+              const int64_t n,
+              tx.Execute(absl::StrCat("INSERT INTO bot_updates (update_id, "
+                                      "state, owner, claimed_at) VALUES ",
+                                      internal::PlaceholderRows(count, 4),
+                                      " ON CONFLICT (update_id) DO NOTHING"),
+                         params));
+          inserted += n;
+          return absl::OkStatus();
+        },
+        kBookkeepingRows));
+    return inserted;
+  }
+
+  // Records the users of the updates to handle (a known user is written
+  // only when the chat, the names or the active mark changed; a user's last
+  // update gives them) and sets their ban flags in `results`.
+  absl::Status RecordUsers(SqlTransaction& tx,
+                           absl::Span<const ClaimRequest> claims, int64_t now,
+                           std::vector<ClaimResult>& results) {
+    struct Known {
+      int64_t chat_id = 0;
+      std::string username;
+      std::string first_name;
+      bool active = false;
+      bool banned = false;
+    };
+    // Each user's last update in the batch, and the users in order.
+    absl::flat_hash_map<int64_t, size_t> last;
+    std::vector<SqlValue> users;
+    auto recorded = [&](size_t i) {
+      return results[i].first == Claim::kHandle && claims[i].from != nullptr &&
+             claims[i].request->user_id != 0;
+    };
+    for (size_t i = 0; i < claims.size(); ++i) {
+      if (!recorded(i)) continue;
+      const Request& r = *claims[i].request;
+      if (last.insert_or_assign(r.user_id, i).second) {
+        users.emplace_back(r.user_id);
       }
     }
-    ClaimResult result{Claim::kHandle, false};
-    if (from == nullptr || r.user_id == 0) return result;
-    // A known user is written only when the chat, the names or the active
-    // mark changed: most updates come from users the bot knows as they are.
+    if (users.empty()) return absl::OkStatus();
+    absl::flat_hash_map<int64_t, Known> known;
+    BOTCORE_RETURN_IF_ERROR(internal::ForEachInList(
+        users,
+        [&](absl::Span<const SqlValue> list) -> absl::Status {
+          BOTCORE_ASSIGN_OR_RETURN(
+              std::vector<SqlRow> rows,
+              tx.Query(absl::StrCat("SELECT user_id, chat_id, username, "
+                                    "first_name, active, banned FROM "
+                                    "bot_users WHERE user_id IN ",
+                                    internal::PlaceholderRows(1, list.size())),
+                       list));
+          for (const SqlRow& row : rows) {
+            Known k;
+            BOTCORE_ASSIGN_OR_RETURN(const int64_t user, row.Int64(0));
+            BOTCORE_ASSIGN_OR_RETURN(k.chat_id, row.Int64(1));
+            BOTCORE_ASSIGN_OR_RETURN(k.username, row.Text(2));
+            BOTCORE_ASSIGN_OR_RETURN(k.first_name, row.Text(3));
+            BOTCORE_ASSIGN_OR_RETURN(const int64_t active, row.Int64(4));
+            BOTCORE_ASSIGN_OR_RETURN(const int64_t banned, row.Int64(5));
+            k.active = active == 1;
+            k.banned = banned != 0;
+            known[user] = std::move(k);
+          }
+          return absl::OkStatus();
+        },
+        kBookkeepingRows));
+    for (size_t i = 0; i < claims.size(); ++i) {
+      if (!recorded(i)) continue;
+      auto it = known.find(claims[i].request->user_id);
+      results[i].second = it != known.end() && it->second.banned;
+    }
+    // New users in one statement per chunk (another instance may register
+    // one at once: its row wins); a known user whose chat, names or active
+    // mark changed is written on its own.
+    std::vector<SqlValue> fresh;
+    for (const SqlValue& user : users) {
+      const ClaimRequest& c = claims[last[std::get<int64_t>(user.value())]];
+      const Request& r = *c.request;
+      auto it = known.find(r.user_id);
+      if (it == known.end()) {
+        fresh.insert(fresh.end(),
+                     {r.user_id, r.chat_id, c.from->username,
+                      c.from->first_name, now, int64_t{1}, int64_t{0}});
+        continue;
+      }
+      const Known& k = it->second;
+      if (k.chat_id != r.chat_id || k.username != c.from->username ||
+          k.first_name != c.from->first_name || !k.active) {
+        BOTCORE_RETURN_IF_ERROR(
+            tx.Execute(
+                  "UPDATE bot_users SET chat_id = ?, username = ?, "
+                  "first_name = ?, active = 1 WHERE user_id = ?",
+                  {r.chat_id, c.from->username, c.from->first_name, r.user_id})
+                .status());
+      }
+    }
+    constexpr size_t kColumns = 7;
+    return internal::ForEachChunk(
+        fresh.size() / kColumns,
+        [&](size_t first, size_t count) -> absl::Status {
+          return tx
+              .Execute(
+                  absl::StrCat("INSERT INTO bot_users (user_id, chat_id, "
+                               "username, first_name, registered_at, active, "
+                               "banned) VALUES ",
+                               internal::PlaceholderRows(count, kColumns),
+                               " ON CONFLICT (user_id) DO NOTHING"),
+                  absl::MakeConstSpan(fresh).subspan(first * kColumns,
+                                                     count * kColumns))
+              .status();
+        },
+        kBookkeepingRows);
+  }
+
+  // Reads the sessions the claims ask for (ClaimRequest::session) of the
+  // updates to handle, in one statement per chunk.
+  static absl::Status ReadSessions(SqlTransaction& tx,
+                                   absl::Span<const ClaimRequest> claims,
+                                   const std::vector<ClaimResult>& results) {
+    std::vector<SqlValue> chats;
+    for (size_t i = 0; i < claims.size(); ++i) {
+      if (claims[i].session == nullptr) continue;
+      claims[i].session->reset();
+      if (results[i].first == Claim::kHandle) {
+        chats.emplace_back(claims[i].request->chat_id);
+      }
+    }
+    if (chats.empty()) return absl::OkStatus();
+    absl::flat_hash_map<int64_t, Session> found;
+    BOTCORE_RETURN_IF_ERROR(internal::ForEachInList(
+        chats,
+        [&](absl::Span<const SqlValue> list) -> absl::Status {
+          BOTCORE_ASSIGN_OR_RETURN(
+              std::vector<SqlRow> rows,
+              tx.Query(absl::StrCat("SELECT chat_id, awaiting, updated_at "
+                                    "FROM bot_sessions WHERE chat_id IN ",
+                                    internal::PlaceholderRows(1, list.size())),
+                       list));
+          for (const SqlRow& row : rows) {
+            Session session;
+            BOTCORE_ASSIGN_OR_RETURN(const int64_t chat, row.Int64(0));
+            BOTCORE_ASSIGN_OR_RETURN(session.awaiting, row.Text(1));
+            BOTCORE_ASSIGN_OR_RETURN(const int64_t updated_at, row.Int64(2));
+            session.updated_at = absl::FromUnixMicros(updated_at);
+            found[chat] = std::move(session);
+          }
+          return absl::OkStatus();
+        },
+        kBookkeepingRows));
+    for (size_t i = 0; i < claims.size(); ++i) {
+      if (claims[i].session == nullptr || results[i].first != Claim::kHandle) {
+        continue;
+      }
+      auto it = found.find(claims[i].request->chat_id);
+      *claims[i].session = it != found.end() ? it->second : Session{};
+    }
+    return absl::OkStatus();
+  }
+
+  // The claim of an update whose row is in bot_updates (InsertClaims ran),
+  // inside `tx`: kDone when it was handled, kHandle when the claim is (now)
+  // this instance's (it was, or another instance's went stale), else kBusy.
+  absl::StatusOr<Claim> TakeClaim(SqlTransaction& tx, int64_t update_id,
+                                  int64_t now, int64_t stale) {
     BOTCORE_ASSIGN_OR_RETURN(
         std::vector<SqlRow> rows,
-        tx.Query("SELECT chat_id, username, first_name, active, banned FROM "
-                 "bot_users WHERE user_id = ?",
-                 {r.user_id}));
-    if (rows.empty()) {
-      // Another instance may register the same user at once: its row wins.
-      BOTCORE_RETURN_IF_ERROR(
-          tx.Execute(
-                "INSERT INTO bot_users (user_id, chat_id, username, "
-                "first_name, registered_at, active, banned) "
-                "VALUES (?, ?, ?, ?, ?, 1, 0) "
-                "ON CONFLICT (user_id) DO NOTHING",
-                {r.user_id, r.chat_id, from->username, from->first_name, now})
-              .status());
-      return result;
-    }
-    BOTCORE_ASSIGN_OR_RETURN(int64_t chat, rows[0].Int64(0));
-    BOTCORE_ASSIGN_OR_RETURN(std::string username, rows[0].Text(1));
-    BOTCORE_ASSIGN_OR_RETURN(std::string first_name, rows[0].Text(2));
-    BOTCORE_ASSIGN_OR_RETURN(int64_t active, rows[0].Int64(3));
-    BOTCORE_ASSIGN_OR_RETURN(int64_t banned, rows[0].Int64(4));
-    result.second = banned != 0;
-    if (chat != r.chat_id || username != from->username ||
-        first_name != from->first_name || active != 1) {
-      BOTCORE_RETURN_IF_ERROR(
-          tx.Execute("UPDATE bot_users SET chat_id = ?, username = ?, "
-                     "first_name = ?, active = 1 WHERE user_id = ?",
-                     {r.chat_id, from->username, from->first_name, r.user_id})
-              .status());
-    }
-    return result;
+        tx.Query("SELECT state FROM bot_updates WHERE update_id = ?",
+                 {update_id}));
+    if (rows.empty()) return Claim::kBusy;  // cleanup
+    BOTCORE_ASSIGN_OR_RETURN(std::string state, rows[0].Text(0));
+    if (state == "done") return Claim::kDone;
+    BOTCORE_ASSIGN_OR_RETURN(
+        int64_t taken,
+        tx.Execute(
+            "UPDATE bot_updates SET owner = ?, claimed_at = ? "
+            "WHERE update_id = ? AND state = 'claimed' AND "
+            "(claimed_at < ? OR owner = ?)",
+            {options.instance_id, now, update_id, stale, options.instance_id}));
+    return taken == 0 ? Claim::kBusy : Claim::kHandle;
   }
 
   // Records the update done. Done marks are committed in groups: with
   // `wait`, returns once `update_id` is recorded (with every id queued
-  // meanwhile); without, queues it and returns at once. The worker's next
-  // Send first has it recorded, unless a commit took it meanwhile
-  // (AwaitOwnRecord); the last update in the workers' hands records the
-  // queue when it finishes, and Run before each acknowledgement and when it
-  // ends. Committing at the next Send rather than at once lets the marks of
-  // the workers that finish meanwhile share the commit. A storage error is
-  // reported.
+  // meanwhile); without, queues it and returns at once. The queue is
+  // committed when an update about to be answered finds
+  // options.worker_threads answers unrecorded (TakeAnswerSlot), when the
+  // last update in the workers' hands finishes, and by Run before each
+  // acknowledgement and when it ends. Committing only then lets the marks of
+  // many updates share one commit. A storage error is reported.
   void FinishUpdate(int64_t update_id, bool wait) {
     if (!options.claim_updates) return;
     absl::MutexLock lock(&finish_mu);
     finish_queue.push_back(update_id);
-    const int64_t batch = finish_batches_started + 1;
-    if (!wait) {
-      unrecorded = {this, batch};
-      return;
+    if (answering.bot == this && answering.slot) {
+      answering.slot = false;  // the slot stays taken until the commit
+      ++queued_answers;
     }
-    unrecorded = {};
-    RecordThrough(batch);
+    if (wait) RecordThrough(finish_batches_started + 1);
   }
 
   // Returns once the group-commit round `batch` is committed: waits for a
   // leader at work, or becomes the leader and commits the queued ids round
-  // after round until none is left.
+  // after round until none is left. Each committed round frees the answer
+  // slots of its updates.
   void RecordThrough(int64_t batch) ABSL_EXCLUSIVE_LOCKS_REQUIRED(finish_mu) {
     auto mine_done_or_free = [&]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(finish_mu) {
       return finish_batches_done >= batch || !finish_flushing;
@@ -583,29 +765,35 @@ struct Bot::Impl final : public OutboxTarget {
       const int64_t round = ++finish_batches_started;
       std::vector<int64_t> ids;
       ids.swap(finish_queue);
+      const int answers = queued_answers;
+      queued_answers = 0;
       finish_mu.Unlock();
       absl::Status s = options.database->Transact(
           [&](SqlTransaction& tx) -> absl::Status {
-            constexpr size_t kPerStatement = 200;
-            for (size_t i = 0; i < ids.size(); i += kPerStatement) {
-              const size_t n = std::min(kPerStatement, ids.size() - i);
-              std::string sql =
-                  "UPDATE bot_updates SET state = 'done' WHERE update_id IN (?";
-              for (size_t k = 1; k < n; ++k) sql += ", ?";
-              sql += ")";
-              std::vector<SqlValue> params(ids.begin() + i,
-                                           ids.begin() + i + n);
-              BOTCORE_RETURN_IF_ERROR(tx.Execute(sql, params).status());
-            }
-            return absl::OkStatus();
+            const std::vector<SqlValue> values(ids.begin(), ids.end());
+            return internal::ForEachInList(
+                values,
+                [&](absl::Span<const SqlValue> list) {
+                  return tx
+                      .Execute(absl::StrCat(
+                                   "UPDATE bot_updates SET state = 'done' "
+                                   "WHERE update_id IN ",
+                                   internal::PlaceholderRows(1, list.size())),
+                               list)
+                      .status();
+                },
+                kBookkeepingRows);
           },
           kBookkeepingCommit);
       finish_mu.Lock();
       finish_batches_done = round;
+      // Recorded, or given up on for now: either way their slots are free,
+      // so a failing database holds no answer back.
+      unrecorded_answers -= answers;
       if (!s.ok()) {
-        // The marks go back to the queue for the next round (a next Send,
-        // the last update in the workers' hands, Run); their answers went
-        // out, so the waiting worker goes on.
+        // The marks go back to the queue for the next round (a next
+        // commit, the last update in the workers' hands, Run); their
+        // answers went out, so the waiting worker goes on.
         finish_queue.insert(finish_queue.begin(), ids.begin(), ids.end());
         finish_mu.Unlock();
         ReportError("finish", s);
@@ -627,20 +815,66 @@ struct Bot::Impl final : public OutboxTarget {
     RecordThrough(finish_batches_started + 1);
   }
 
-  // Before this thread sends another answer, has the done mark of the
-  // update it answered last recorded. So at most one answer per worker is
-  // ever sent but not recorded: what a crash can make the next run send
-  // again.
-  void AwaitOwnRecord() {
-    if (unrecorded.first != this) return;
-    const int64_t batch = unrecorded.second;
-    unrecorded = {};
+  // Before the update this thread handles sends its first answer, takes an
+  // answer slot: waits until fewer than options.worker_threads updates are
+  // answered and unrecorded, committing the queued done marks once they
+  // hold at least half the slots. So at most worker_threads answers are ever sent but
+  // not recorded: what a crash can make the next run send again. Does
+  // nothing outside Handle (scheduled jobs' notifications), when the update
+  // holds a slot already, and without claims.
+  void TakeAnswerSlot() {
+    if (answering.bot != this || answering.slot || !options.claim_updates) {
+      return;
+    }
+    const int limit = options.worker_threads;
+    // A commit frees at least half the slots: the answers still being sent
+    // finish meanwhile and add their marks, so fewer commits carry more
+    // marks each, while half the workers can still have answers in flight.
+    const int enough = (limit + 1) / 2;
     absl::MutexLock lock(&finish_mu);
-    RecordThrough(batch);
+    auto free_or_committable = [&]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(finish_mu) {
+      return unrecorded_answers < limit ||
+             (!finish_flushing && queued_answers >= enough);
+    };
+    while (unrecorded_answers >= limit) {
+      finish_mu.Await(absl::Condition(&free_or_committable));
+      if (unrecorded_answers >= limit) {
+        RecordThrough(finish_batches_started + 1);
+      }
+    }
+    ++unrecorded_answers;
+    answering.slot = true;
   }
-  // This thread's update whose done mark is queued: the bot, and the
-  // group-commit round it goes in.
-  static thread_local std::pair<const Impl*, int64_t> unrecorded;
+
+  // The update this thread handles: its bot, and whether it holds an
+  // answer slot (TakeAnswerSlot).
+  struct Answering {
+    Impl* bot = nullptr;
+    bool slot = false;
+  };
+  static thread_local Answering answering;
+
+  // Marks this thread as handling an update of `bot` for its lifetime; an
+  // answer slot the update took and did not hand to FinishUpdate (it was
+  // left unhandled) is freed at the end.
+  class AnswerScope {
+   public:
+    explicit AnswerScope(Impl* bot) : saved_(answering) {
+      answering = {bot, false};
+    }
+    AnswerScope(const AnswerScope&) = delete;
+    AnswerScope& operator=(const AnswerScope&) = delete;
+    ~AnswerScope() {
+      if (answering.slot) {
+        absl::MutexLock lock(&answering.bot->finish_mu);
+        --answering.bot->unrecorded_answers;
+      }
+      answering = saved_;
+    }
+
+   private:
+    const Answering saved_;
+  };
 
   // ---- rate limit ---------------------------------------------------------
 
@@ -806,6 +1040,7 @@ struct Bot::Impl final : public OutboxTarget {
   bool Handle(const Update& update, std::optional<BatchClaim> claimed,
               bool wait_for_record) {
     const absl::Time started = options.clock->Now();
+    AnswerScope answering_update(this);
     Incoming in;
     if (!ReadIncoming(update, in)) {
       if (update.kind == UpdateKind::kMyChatMember &&
@@ -1395,7 +1630,7 @@ struct Bot::Impl final : public OutboxTarget {
     CallbackAnswer answer;
     answer.callback_query_id = q.id;
     answer.text = toast;
-    AwaitOwnRecord();  // as Send does: a toast is an answer too
+    TakeAnswerSlot();  // as Send does: a toast is an answer too
     options.messenger->AnswerCallbackQuery(answer).IgnoreError();
     if (!reply.empty()) {
       if (q.message.has_value() && (confirm || reject)) {
@@ -2507,7 +2742,7 @@ struct Bot::Impl final : public OutboxTarget {
 Bot::Bot(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 Bot::~Bot() = default;
 
-thread_local std::pair<const Bot::Impl*, int64_t> Bot::Impl::unrecorded;
+thread_local Bot::Impl::Answering Bot::Impl::answering;
 
 absl::StatusOr<std::unique_ptr<Bot>> Bot::Create(const BotOptions& options) {
   if (options.messenger == nullptr || options.market_data == nullptr ||

@@ -10,6 +10,7 @@
 #include <exception>
 #include <filesystem>
 #include <functional>
+#include <iterator>
 #include <memory>
 #include <optional>
 #include <random>
@@ -22,7 +23,6 @@
 #include <vector>
 
 #include "absl/base/thread_annotations.h"
-#include "absl/cleanup/cleanup.h"
 #include "absl/status/status.h"
 #include "absl/strings/ascii.h"
 #include "absl/strings/cord.h"
@@ -231,6 +231,12 @@ struct Connection {
   // transaction runs two to four of them; parsing them again every time
   // cost more than the short statements between them).
   std::unordered_map<std::string, std::unique_ptr<soci::statement>> control;
+  // SQLite: whether the connection is at `PRAGMA synchronous = NORMAL` for
+  // non-durable transactions rather than at the configured level. The pool
+  // hands a transaction a connection already at its level when one is idle:
+  // SQLite applies a PRAGMA when it prepares it, so every change of level
+  // parses the PRAGMA again.
+  bool relaxed = false;
 };
 
 // Runs the callers' statements through SQLite's and libpq's own API rather
@@ -745,8 +751,10 @@ class SociDatabase final : public Database {
     absl::Status status;
     std::minstd_rand jitter(static_cast<unsigned>(
         std::hash<std::thread::id>()(std::this_thread::get_id())));
+    const bool relaxed = Relaxed(options);
     for (int attempt = 1; attempt <= attempts; ++attempt) {
-      absl::StatusOr<std::unique_ptr<Connection>> connection = Acquire();
+      absl::StatusOr<std::unique_ptr<Connection>> connection =
+          Acquire(relaxed);
       if (!connection.ok()) return connection.status();
       status = RunOnce(**connection, fn, options);
       Release(*std::move(connection), status);
@@ -834,7 +842,16 @@ class SociDatabase final : public Database {
     return target_.memory ? 1 : std::max(1, options_.max_connections);
   }
 
-  absl::StatusOr<std::unique_ptr<Connection>> Acquire() {
+  // Whether a transaction with `options` runs at SQLite's `synchronous =
+  // NORMAL` instead of the configured level.
+  bool Relaxed(const TransactionOptions& options) const {
+    return !options.durable && target_.dialect == SqlDialect::kSqlite &&
+           !target_.memory && options_.sqlite_synchronous != "NORMAL";
+  }
+
+  // An idle connection, preferably one at the synchronous level `relaxed`
+  // asks for, or a new one while fewer than MaxConnections are open.
+  absl::StatusOr<std::unique_ptr<Connection>> Acquire(bool relaxed = false) {
     {
       absl::MutexLock lock(&mu_);
       auto can_proceed = [this]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
@@ -842,8 +859,13 @@ class SociDatabase final : public Database {
       };
       mu_.Await(absl::Condition(&can_proceed));
       if (!idle_.empty()) {
-        std::unique_ptr<Connection> connection = std::move(idle_.back());
-        idle_.pop_back();
+        auto it = std::find_if(idle_.rbegin(), idle_.rend(),
+                               [relaxed](const std::unique_ptr<Connection>& c) {
+                                 return c->relaxed == relaxed;
+                               });
+        if (it == idle_.rend()) it = idle_.rbegin();
+        std::unique_ptr<Connection> connection = std::move(*it);
+        idle_.erase(std::next(it).base());
         return connection;
       }
       ++open_;  // reserve the slot; the connection opens outside the lock
@@ -879,23 +901,15 @@ class SociDatabase final : public Database {
                   : "BEGIN ISOLATION LEVEL READ COMMITTED";
       if (options.read_only) begin += " READ ONLY";
     }
-    // SQLite's synchronous level is the connection's: lowered for this
-    // transaction only, restored however it ends.
-    const bool relaxed = !options.durable &&
-                         target_.dialect == SqlDialect::kSqlite &&
-                         !target_.memory &&
-                         options_.sqlite_synchronous != "NORMAL";
-    absl::Cleanup restore = [&] {
-      if (!relaxed) return;
-      try {
-        RunControl(connection, synchronous_pragma_);
-      } catch (const std::exception&) {
-        // A connection that cannot take a PRAGMA is broken; its next
-        // statement fails and the pool drops it.
-      }
-    };
+    // SQLite's synchronous level is the connection's: set to the
+    // transaction's before it begins (the pool prefers a connection already
+    // there).
+    const bool relaxed = Relaxed(options);
     try {
-      if (relaxed) RunControl(connection, "PRAGMA synchronous = NORMAL");
+      if (connection.relaxed != relaxed) {
+        RunControl(connection, relaxed ? relaxed_pragma_ : synchronous_pragma_);
+        connection.relaxed = relaxed;
+      }
       RunControl(connection, begin);
       if (!options.durable && target_.dialect == SqlDialect::kPostgresql) {
         session << "SET LOCAL synchronous_commit = off";
@@ -964,8 +978,10 @@ class SociDatabase final : public Database {
   const std::string display_url_;
   const DatabaseOptions options_;
   // Sets a SQLite connection's configured synchronous level: when opened,
-  // and again after a non-durable transaction lowered it.
+  // and again when a durable transaction takes a connection a non-durable
+  // one lowered to relaxed_pragma_.
   const std::string synchronous_pragma_;
+  const std::string relaxed_pragma_ = "PRAGMA synchronous = NORMAL";
 
   absl::Mutex mu_;
   std::vector<std::unique_ptr<Connection>> idle_ ABSL_GUARDED_BY(mu_);

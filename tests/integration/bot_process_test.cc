@@ -252,9 +252,10 @@ TEST_SUITE("bot_process") {
     CHECK(per_chat.size() == kChats);  // no update lost
     // The Bot API has no idempotent send: an answer sent by the killed
     // process in the moment before it recorded the update done is sent
-    // again after the restart. At most the updates in flight at the kill
-    // (one per worker thread, 4: a worker sends its next answer only once
-    // the previous one is recorded) can be repeated, never more.
+    // again after the restart. At most the updates answered and not yet
+    // recorded at the kill (at most one per worker thread, 4: an answer
+    // that finds 4 unrecorded waits for their commit) can be repeated,
+    // never more.
     int repeated = 0;
     for (const auto& [chat, n] : per_chat) {
       CAPTURE(chat);

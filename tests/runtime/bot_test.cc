@@ -965,9 +965,10 @@ TEST_SUITE("bot") {
     CHECK(bob_said("Send a command") == 0);
   }
 
-  // "A worker's done mark is committed before its next answer goes
-  // out" (bot.h). A button's toast is an answer too, sent straight to the
-  // messenger (HandleCallback), so it goes out while the worker's previous
+  // "At most worker_threads updates are ever answered but not yet recorded
+  // done" (bot.h): with one worker, its done mark is committed before its
+  // next answer goes out. A button's toast is an answer too, sent straight to
+  // the messenger (HandleCallback), so it goes out while the worker's previous
   // update is still unrecorded: a crash then repeats two of its updates.
   TEST_CASE(
       "a worker's done mark is committed before its next answer, a toast") {
@@ -1002,7 +1003,7 @@ TEST_SUITE("bot") {
   }
 
   // The same guarantee for a message answer, which goes through
-  // Bot's Send (AwaitOwnRecord); nothing else tests it.
+  // Bot's Send (TakeAnswerSlot).
   TEST_CASE("a worker's done mark is committed before its next message") {
     Harness h(testing::FreshSqliteUrl());
     GatedMessenger messenger(
@@ -1030,6 +1031,61 @@ TEST_SUITE("bot") {
     CHECK_OK(ran);
     REQUIRE(sent);
     CHECK(first_done_at_send.load() == 1);
+  }
+
+  // "At most worker_threads updates are ever answered but not yet recorded
+  // done" (bot.h), with several workers whose done marks share commits: when a
+  // message goes out, the answers sent before it whose updates are not yet
+  // done are fewer than the workers (this one holds a place too).
+  TEST_CASE("answers sent but not recorded never outnumber the workers") {
+    Harness h(testing::FreshSqliteUrl());
+    constexpr int kWorkers = 3;
+    constexpr int kUpdates = 60;
+    constexpr int64_t kFirstUser = 20001;
+    std::vector<Update> batch;
+    for (int i = 0; i < kUpdates; ++i) {
+      batch.push_back(TextUpdate(i + 1, kFirstUser + i, "hello"));
+    }
+    GatedMessenger messenger({batch}, /*gated_chat=*/0);
+    std::atomic<int> answers{0};
+    std::atomic<int64_t> most_unrecorded{0};
+    messenger.on_send = [&](int64_t chat) {
+      if (chat < kFirstUser) return;  // the scheduler's daily summary
+      // Sent first, done second: a mark committed in between only lowers
+      // the difference.
+      int64_t sent = 0;
+      for (const OutgoingMessage& m : messenger.sent()) {
+        sent += m.chat_id >= kFirstUser;
+      }
+      const int64_t done =
+          CountRows(*h.db,
+                    "SELECT COUNT(*) FROM bot_updates WHERE state = 'done' "
+                    "AND update_id > ?",
+                    int64_t{0})
+              .value_or(-kUpdates);
+      int64_t seen = most_unrecorded.load();
+      while (sent - done > seen &&
+             !most_unrecorded.compare_exchange_weak(seen, sent - done)) {
+      }
+      answers.fetch_add(1);
+    };
+    SystemClock clock;
+    std::unique_ptr<Bot> bot = h.Make(&messenger, [&](BotOptions& o) {
+      o.worker_threads = kWorkers;
+      o.clock = &clock;
+    });
+    absl::Status ran;
+    std::thread run([&] { ran = bot->Run(); });
+    const bool all_answered =
+        WaitFor([&] { return answers.load() == kUpdates; }, absl::Seconds(30));
+    bot->Stop();
+    messenger.Release();
+    run.join();
+    CHECK_OK(ran);
+    REQUIRE(all_answered);
+    CHECK(most_unrecorded.load() <= kWorkers - 1);
+    CHECK(Count(*h.db, "SELECT COUNT(*) FROM bot_updates WHERE state = ?",
+                "done") == kUpdates);
   }
 
   TEST_CASE("options out of range are refused") {
@@ -1298,6 +1354,59 @@ TEST_SUITE("bot") {
       CHECK(CountSent(messenger, "Old") == 0);
       CHECK(CountSent(messenger, "Pending") == 2);
       CHECK(CountSent(messenger, "New") == 2);
+    }
+  }
+
+  TEST_CASE("schema 3 keeps the handled updates, users and sessions") {
+    for (const std::string& url : testing::FreshDatabaseUrls()) {
+      CAPTURE(url);
+      Harness h(url);
+      const internal::ComponentSchema schema = internal::BotSchema();
+      REQUIRE_OK(h.db->Migrate(schema.component, schema.migrations.first(2)));
+      const int64_t now = absl::ToUnixMicros(h.clock.Now());
+      REQUIRE_OK(h.db->Transact([&](SqlTransaction& tx) {
+        BOTCORE_RETURN_IF_ERROR(
+            tx.Execute("INSERT INTO bot_updates (update_id, state, owner,"
+                       " claimed_at) VALUES (5, 'done', 'old', 0),"
+                       " (6, 'claimed', 'old', 0)")
+                .status());
+        BOTCORE_RETURN_IF_ERROR(
+            tx.Execute("INSERT INTO bot_users (user_id, chat_id, username,"
+                       " first_name, registered_at, active, banned)"
+                       " VALUES (?, ?, 'bob', 'U', 0, 1, 1)",
+                       {kBob, kBob})
+                .status());
+        return tx
+            .Execute(
+                "INSERT INTO bot_sessions (chat_id, awaiting, updated_at)"
+                " VALUES (?, 'wallet', ?)",
+                {kAlice, now})
+            .status();
+      }));
+      RecordingMessenger messenger;
+      std::unique_ptr<Bot> bot = h.Make(&messenger);
+      CHECK(Count(*h.db, "SELECT COUNT(*) FROM bot_updates WHERE owner = ?",
+                  "old") == 2);
+      CHECK(Count(*h.db, "SELECT COUNT(*) FROM bot_users WHERE username = ?",
+                  "bob") == 1);
+      if (h.db->dialect() == SqlDialect::kSqlite) {
+        // Keyed by the rowid: no second b-tree for the key.
+        CHECK(Count(*h.db,
+                    "SELECT COUNT(*) FROM sqlite_master WHERE type = ? AND "
+                    "tbl_name IN ('bot_updates', 'bot_users', 'bot_sessions')",
+                    "index") == 0);
+      }
+      // Update 5 was handled; update 6's claim went stale and is taken over.
+      bot->HandleUpdate(TextUpdate(5, kAlice, "/help"));
+      CHECK(messenger.sent().empty());
+      bot->HandleUpdate(TextUpdate(6, kAlice, "/help"));
+      CHECK(messenger.sent().size() == 1);
+      // Bob is still banned; Alice's session still waits for her address.
+      bot->HandleUpdate(TextUpdate(7, kBob, "/help"));
+      CHECK(messenger.sent().size() == 1);
+      bot->HandleUpdate(TextUpdate(8, kAlice, std::string(kBobWallet)));
+      REQUIRE(messenger.sent().size() == 2);
+      CHECK(absl::StrContains(messenger.last_text(), "registered"));
     }
   }
 

@@ -81,6 +81,11 @@ TEST_CASE("ForEachChunk splits into its sizes, largest first") {
     CHECK(chunks.size() <= powers);
     chunks.clear();
   }
+  // A smaller largest size.
+  REQUIRE(ForEachChunk(50, record, 16).ok());
+  CHECK(chunks == std::vector<std::pair<size_t, size_t>>{
+                      {0, 16}, {16, 16}, {32, 16}, {48, 2}});
+  chunks.clear();
   REQUIRE(ForEachChunk(0, record).ok());
   CHECK(chunks.empty());
   int calls = 0;
@@ -107,6 +112,21 @@ TEST_CASE("ForEachInList pads each list to a chunk size with its last item") {
   CHECK(lists[1][0] == SqlValue(256));
   CHECK(lists[1][43] == SqlValue(299));
   CHECK(lists[1][47] == SqlValue(299));
+  // At most 16 per list: 300 = 18 * 16 + 12.
+  lists.clear();
+  REQUIRE(ForEachInList(
+              items,
+              [&](absl::Span<const SqlValue> list) {
+                lists.emplace_back(list.begin(), list.end());
+                return absl::OkStatus();
+              },
+              16)
+              .ok());
+  REQUIRE(lists.size() == 19);
+  CHECK(lists[17].size() == 16);
+  CHECK(lists[18].size() == 12);
+  CHECK(lists[18][0] == SqlValue(288));
+  CHECK(lists[18][11] == SqlValue(299));
 }
 
 TEST_CASE("DeleteInBatches deletes the matching rows a batch at a time") {

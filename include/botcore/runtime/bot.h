@@ -31,10 +31,12 @@
 // between sending an answer and recording it done can repeat that answer;
 // a /recommend handled again shows the proposal it made the first time (the
 // proposal is keyed on the message), so it never makes a second one.
-// Run claims each received batch in one transaction; a worker's done mark
-// is committed before its next answer goes out (so a crash repeats at most
-// one answer per worker), together with the marks of the others queued
-// meanwhile (group commit).
+// Run claims each received batch in one transaction. At most
+// `worker_threads` updates are ever answered but not yet recorded done (so
+// a crash repeats at most that many answers): an answer that finds that many
+// waits until their done marks are committed, all in one transaction (group
+// commit), and before Run acknowledges updates and when the bot goes idle
+// the marks queued are committed too.
 //
 // Thread safety: thread-safe. Run blocks its caller; Stop, Health and the
 // accessors may be called from any thread, Stop also from a thread that
@@ -200,7 +202,9 @@ struct BotOptions {
   // The first block the chain monitor scans on a fresh database. Default: 0.
   uint64_t start_block = 0;
 
-  // Runtime. Worker threads handling updates. Default: 4.
+  // Runtime. Worker threads handling updates; also the most updates
+  // answered and not yet recorded done, i.e. the most answers a crash can
+  // make the next run send again. Default: 4.
   int worker_threads = 4;
   // Long-poll wait of Messenger::Receive. Default: 25 s.
   absl::Duration poll_wait = absl::Seconds(25);
