@@ -11,6 +11,7 @@
 #ifndef BOTCORE_INDICATORS_VOLATILITY_H_
 #define BOTCORE_INDICATORS_VOLATILITY_H_
 
+#include <bit>
 #include <cmath>
 #include <cstdint>
 #include <vector>
@@ -91,7 +92,9 @@ class StreamingBbands : public internal::StreamingState<BbandsValue> {
       MAType matype = MAType::kSma);
   // Inline, as StreamingSma::Update (moving_averages.h).
   BbandsValue Update(double close) {
-    if (!std::isfinite(close)) return NaNValue();
+    if (internal::NonFiniteBits(std::bit_cast<uint64_t>(close))) {
+      return NaNValue();
+    }
     window_.Push(close);
     // Once primed the window is full: its oldest value is the trailing one.
     const internal::MeanVariance mv =

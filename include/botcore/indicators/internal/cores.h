@@ -16,6 +16,7 @@
 #ifndef BOTCORE_INDICATORS_INTERNAL_CORES_H_
 #define BOTCORE_INDICATORS_INTERNAL_CORES_H_
 
+#include <bit>
 #include <cmath>
 #include <cstdint>
 #include <cstring>
@@ -37,6 +38,14 @@ inline constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 inline constexpr double kEpsilon = 1e-14;
 inline bool IsZero(double v) { return -kEpsilon < v && v < kEpsilon; }
 inline bool IsZeroOrNeg(double v) { return v < kEpsilon; }
+
+// Whether the bits of a double have an all-ones exponent: NaN or infinity.
+// Testing a value this way takes integer instructions, which leaves the
+// floating-point units to the arithmetic (see ValueScreen).
+inline bool NonFiniteBits(uint64_t bits) {
+  constexpr uint64_t kExponent = 0x7ff0000000000000;
+  return (bits & kExponent) == kExponent;
+}
 
 // The series value k bars before bar `i` of an array.
 struct ArrayHistory {
@@ -124,7 +133,7 @@ struct ValueScreen {
   void Add(const double* x) {
     uint64_t bits;
     std::memcpy(&bits, x, sizeof bits);
-    nonfinite |= (bits & kExponentBits) == kExponentBits;
+    nonfinite |= NonFiniteBits(bits);
   }
   void AddBar(double high, double low, double close) {
     sum += (high + low) + close;
@@ -134,7 +143,6 @@ struct ValueScreen {
   bool clean() const {
     return !nonfinite && std::isfinite(sum) && !(gap > 0.0);
   }
-  static constexpr uint64_t kExponentBits = 0x7ff0000000000000;
   bool nonfinite = false;
   double sum = 0;
   double gap = 0;
