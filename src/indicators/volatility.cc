@@ -283,11 +283,11 @@ StreamingBbands::StreamingBbands(int timeperiod, double nbdevup, double nbdevdn,
       ema_middle_(matype == MAType::kEma),
       nbdevup_(nbdevup),
       nbdevdn_(nbdevdn),
-      window_(timeperiod) {}
+      samples_(timeperiod) {}
 void StreamingBbands::Reset() {
   variance_.Reset();
   ema_.Reset();
-  window_.Clear();
+  samples_.Clear();
   ClearState();
 }
 

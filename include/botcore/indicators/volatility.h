@@ -95,11 +95,10 @@ class StreamingBbands : public internal::StreamingState<BbandsValue> {
     if (internal::NonFiniteBits(std::bit_cast<uint64_t>(close))) {
       return NaNValue();
     }
-    window_.Push(close);
-    // Once primed the window is full: its oldest value is the trailing one.
+    const internal::Pair sample = internal::VarianceCore::Sample(close);
+    // Once primed the ring is full: its oldest sample is the trailing one.
     const internal::MeanVariance mv =
-        variance_.primed() ? variance_.Step(close, window_.Oldest())
-                           : variance_.Update(window_);
+        variance_.Update(sample, samples_.Push(sample));
     const double mid = ema_middle_ ? ema_.Update(close) : mv.mean;
     return Accept(internal::BandsOf(mid, mv.variance, nbdevup_, nbdevdn_));
   }
@@ -112,7 +111,7 @@ class StreamingBbands : public internal::StreamingState<BbandsValue> {
   internal::EmaCore ema_;
   bool ema_middle_;
   double nbdevup_, nbdevdn_;
-  RingBuffer window_;
+  internal::SampleRing samples_;
 };
 
 class StreamingAtr : public internal::StreamingState<double> {

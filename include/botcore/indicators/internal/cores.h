@@ -22,6 +22,7 @@
 #include <cstring>
 #include <limits>
 #include <type_traits>
+#include <vector>
 
 #include "absl/base/attributes.h"
 #include "botcore/indicators/common.h"
@@ -956,6 +957,25 @@ class UltOscCore {
 
 // ------------------------------------------------------------ volatility
 
+// The last `capacity` samples of VarianceCore, for streaming.
+class SampleRing {
+ public:
+  explicit SampleRing(int capacity) : data_(capacity), capacity_(capacity) {}
+  // Pushes a sample; returns the one pushed capacity-1 pushes before it
+  // (a stale or zero sample until `capacity` are in).
+  Pair Push(Pair sample) {
+    data_[head_] = sample;
+    head_ = head_ + 1 == capacity_ ? 0 : head_ + 1;
+    return data_[head_];
+  }
+  void Clear() { head_ = 0; }
+
+ private:
+  std::vector<Pair> data_;
+  int capacity_;
+  int head_ = 0;  // where the next sample goes
+};
+
 // The rolling mean and population variance of TA_INT_VAR: running sums of
 // x and x*x, var = E[x^2] - E[x]^2. Reads ages < period.
 struct MeanVariance {
@@ -966,22 +986,21 @@ class VarianceCore {
  public:
   explicit VarianceCore(int period)
       : period_(period), divisors_(Broadcast(static_cast<double>(period))) {}
-  template <typename H>
-  MeanVariance Update(const H& x) {
+  // A value as the two sums take it: {x, x*x}.
+  static Pair Sample(double x) { return Pair{x, x * x}; }
+  // One bar, from its sample and the sample period-1 bars before (read only
+  // once primed). Streaming keeps the samples rather than the values, so
+  // that each square is computed once.
+  MeanVariance Update(Pair sample, Pair trailing) {
     if (!primed()) {
       ++count_;
-      Prime(x.Ago(0));
+      totals_ += sample;
       return {kNaN, kNaN};
     }
-    return Step(x.Ago(0), x.Ago(period_ - 1));
+    return Means(Totals(sample, trailing));
   }
   // Whether the first period-1 values are in.
   bool primed() const { return count_ >= period_ - 1; }
-  // Update() once primed, from the value and the one period-1 bars before.
-  MeanVariance Step(double x, double trailing) {
-    const Pair means = Totals(x, trailing) / divisors_;
-    return {means[0], means[1] - means[0] * means[0]};
-  }
   // Update() over bars [begin..end) of x (a whole array: bar j reads
   // x[j-p+1]), four bars at a time once primed: emit(j, means, variances)
   // receives bars j..j+3 as the lanes of two `const Quad&`, emit(j, mean,
@@ -999,7 +1018,7 @@ class VarianceCore {
     VarianceCore core = *this;  // a local copy stays in registers
     const int64_t steady = j;
     const int back = period_ - 1;
-    const double p = divisor();
+    const double p = divisors_[0];
     const Quad divisors{p, p, p, p};
     for (; j + 3 < end; j += 4) {
       const Pair a = core.Totals(x[j], x[j - back]);
@@ -1014,8 +1033,8 @@ class VarianceCore {
       emit(j, means, variances);
     }
     for (; j < end; ++j) {
-      const Pair m = core.Totals(x[j], x[j - back]) / Broadcast(p);
-      emit(j, m[0], m[1] - m[0] * m[0]);
+      const MeanVariance mv = core.Means(core.Totals(x[j], x[j - back]));
+      emit(j, mv.mean, mv.variance);
     }
     core.count_ += j - steady;
     *this = core;
@@ -1023,18 +1042,24 @@ class VarianceCore {
   void Reset() { *this = VarianceCore(period_); }
 
  private:
-  double divisor() const { return static_cast<double>(period_); }
   // The first period-1 values.
-  void Prime(double v) { totals_ += Pair{v, v * v}; }
-  // A later value v, with the one period-1 bars before it: returns the
-  // totals {sum of x, sum of x*x} of the window ending at v (TA_INT_VAR
-  // divides them by the period). The two sums run as the lanes of a Pair,
-  // each lane as TA_INT_VAR's scalar total.
-  Pair Totals(double v, double trailing) {
-    totals_ += Pair{v, v * v};
+  void Prime(double v) { totals_ += Sample(v); }
+  // A later value's sample, with the one period-1 bars before it: returns
+  // the totals {sum of x, sum of x*x} of the window ending at the value
+  // (TA_INT_VAR divides them by the period). The two sums run as the lanes
+  // of a Pair, each lane as TA_INT_VAR's scalar total.
+  Pair Totals(Pair sample, Pair trailing) {
+    totals_ += sample;
     const Pair totals = totals_;
-    totals_ -= Pair{trailing, trailing * trailing};
+    totals_ -= trailing;
     return totals;
+  }
+  Pair Totals(double v, double trailing) {
+    return Totals(Sample(v), Sample(trailing));
+  }
+  MeanVariance Means(Pair totals) const {
+    const Pair means = totals / divisors_;
+    return {means[0], means[1] - means[0] * means[0]};
   }
   int period_;
   Pair divisors_;  // {period, period}
