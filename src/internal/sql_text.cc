@@ -136,6 +136,29 @@ absl::Status ForEachInList(
   return absl::OkStatus();
 }
 
+absl::Status QueryInList(SqlTransaction& tx, std::string_view select,
+                         absl::Span<const SqlValue> leading,
+                         absl::Span<const SqlValue> items,
+                         absl::FunctionRef<absl::Status(const SqlRow&)> on_row,
+                         size_t max_rows) {
+  std::vector<SqlValue> params(leading.begin(), leading.end());
+  return ForEachInList(
+      items,
+      [&](absl::Span<const SqlValue> list) -> absl::Status {
+        params.resize(leading.size());
+        params.insert(params.end(), list.begin(), list.end());
+        absl::StatusOr<std::vector<SqlRow>> rows = tx.Query(
+            absl::StrCat(ToAbsl(select), PlaceholderRows(1, list.size())),
+            params);
+        if (!rows.ok()) return rows.status();
+        for (const SqlRow& row : *rows) {
+          if (absl::Status s = on_row(row); !s.ok()) return s;
+        }
+        return absl::OkStatus();
+      },
+      max_rows);
+}
+
 absl::StatusOr<int64_t> DeleteInBatches(Database& db, std::string_view table,
                                         std::string_view key,
                                         std::string_view condition,

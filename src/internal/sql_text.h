@@ -54,6 +54,15 @@ absl::Status ForEachInList(
     absl::FunctionRef<absl::Status(absl::Span<const SqlValue> list)> fn,
     size_t max_rows = kMaxRowsPerStatement);
 
+// Runs `select`, SQL that ends in "IN ", once per IN list of `items`
+// (ForEachInList), with `leading` bound to the placeholders before the list,
+// and calls on_row(row) for each row. Stops at, and returns, the first error.
+absl::Status QueryInList(SqlTransaction& tx, std::string_view select,
+                         absl::Span<const SqlValue> leading,
+                         absl::Span<const SqlValue> items,
+                         absl::FunctionRef<absl::Status(const SqlRow&)> on_row,
+                         size_t max_rows = kMaxRowsPerStatement);
+
 // Deletes the rows of `table` matching `condition` (SQL after WHERE, its '?'
 // bound to `params`), `batch_size` rows per transaction in the order of
 // `key` (a unique column), until none is left: a large purge never holds the

@@ -286,24 +286,15 @@ struct DepositEngine::Impl {
                          std::get<std::string>(b.value());
                 });
       hashes.erase(std::unique(hashes.begin(), hashes.end()), hashes.end());
-      BOTCORE_RETURN_IF_ERROR(internal::ForEachInList(
-          hashes, [&](absl::Span<const SqlValue> list) -> absl::Status {
-            std::vector<SqlValue> params = {static_cast<int64_t>(chain)};
-            params.insert(params.end(), list.begin(), list.end());
-            BOTCORE_ASSIGN_OR_RETURN(
-                std::vector<SqlRow> rows,
-                tx.Query(
-                    absl::StrCat("SELECT ", kColumns, ", number",
-                                 " FROM deposits WHERE chain_id = ? AND"
-                                 " tx_hash IN ",
-                                 internal::PlaceholderRows(1, list.size())),
-                    params));
-            for (const SqlRow& row : rows) {
-              BOTCORE_ASSIGN_OR_RETURN(Deposit d, FromRow(row));
-              std::string id = d.observation.key.ToString();
-              if (wanted.contains(id))
-                found.emplace(std::move(id), std::move(d));
-            }
+      BOTCORE_RETURN_IF_ERROR(internal::QueryInList(
+          tx,
+          absl::StrCat("SELECT ", kColumns, ", number FROM deposits WHERE",
+                       " chain_id = ? AND tx_hash IN "),
+          {static_cast<int64_t>(chain)}, hashes,
+          [&](const SqlRow& row) -> absl::Status {
+            BOTCORE_ASSIGN_OR_RETURN(Deposit d, FromRow(row));
+            std::string id = d.observation.key.ToString();
+            if (wanted.contains(id)) found.emplace(std::move(id), std::move(d));
             return absl::OkStatus();
           }));
     }
@@ -392,24 +383,16 @@ struct DepositEngine::Impl {
       SqlTransaction& tx, const std::set<std::string>& users) const {
     const std::vector<SqlValue> ids(users.begin(), users.end());
     std::map<std::string, std::pair<Amount, int64_t>> levels;
-    BOTCORE_RETURN_IF_ERROR(internal::ForEachInList(
-        ids, [&](absl::Span<const SqlValue> list) -> absl::Status {
-          std::vector<SqlValue> params = {options.asset};
-          params.insert(params.end(), list.begin(), list.end());
-          BOTCORE_ASSIGN_OR_RETURN(
-              std::vector<SqlRow> rows,
-              tx.Query(absl::StrCat("SELECT user_id, credited_total, level"
-                                    " FROM deposit_levels WHERE asset = ? AND"
-                                    " user_id IN ",
-                                    internal::PlaceholderRows(1, list.size())),
-                       params));
-          for (const SqlRow& row : rows) {
-            BOTCORE_ASSIGN_OR_RETURN(std::string user, row.Text(0));
-            BOTCORE_ASSIGN_OR_RETURN(std::string text, row.Text(1));
-            BOTCORE_ASSIGN_OR_RETURN(Amount total, Amount::Parse(text, scale));
-            BOTCORE_ASSIGN_OR_RETURN(int64_t level, row.Int64(2));
-            levels.emplace(std::move(user), std::make_pair(total, level));
-          }
+    BOTCORE_RETURN_IF_ERROR(internal::QueryInList(
+        tx,
+        "SELECT user_id, credited_total, level FROM deposit_levels WHERE"
+        " asset = ? AND user_id IN ",
+        {options.asset}, ids, [&](const SqlRow& row) -> absl::Status {
+          BOTCORE_ASSIGN_OR_RETURN(std::string user, row.Text(0));
+          BOTCORE_ASSIGN_OR_RETURN(std::string text, row.Text(1));
+          BOTCORE_ASSIGN_OR_RETURN(Amount total, Amount::Parse(text, scale));
+          BOTCORE_ASSIGN_OR_RETURN(int64_t level, row.Int64(2));
+          levels.emplace(std::move(user), std::make_pair(total, level));
           return absl::OkStatus();
         }));
     return levels;
@@ -581,19 +564,12 @@ struct DepositEngine::Impl {
     addresses.erase(std::unique(addresses.begin(), addresses.end()),
                     addresses.end());
     std::map<std::string, std::string> owners;
-    BOTCORE_RETURN_IF_ERROR(internal::ForEachInList(
-        addresses, [&](absl::Span<const SqlValue> list) -> absl::Status {
-          BOTCORE_ASSIGN_OR_RETURN(
-              std::vector<SqlRow> rows,
-              tx.Query(absl::StrCat("SELECT address, user_id FROM"
-                                    " deposit_wallets WHERE address IN ",
-                                    internal::PlaceholderRows(1, list.size())),
-                       list));
-          for (const SqlRow& row : rows) {
-            BOTCORE_ASSIGN_OR_RETURN(std::string address, row.Text(0));
-            BOTCORE_ASSIGN_OR_RETURN(std::string user, row.Text(1));
-            owners.emplace(std::move(address), std::move(user));
-          }
+    BOTCORE_RETURN_IF_ERROR(internal::QueryInList(
+        tx, "SELECT address, user_id FROM deposit_wallets WHERE address IN ",
+        {}, addresses, [&](const SqlRow& row) -> absl::Status {
+          BOTCORE_ASSIGN_OR_RETURN(std::string address, row.Text(0));
+          BOTCORE_ASSIGN_OR_RETURN(std::string user, row.Text(1));
+          owners.emplace(std::move(address), std::move(user));
           return absl::OkStatus();
         }));
     return owners;

@@ -196,37 +196,28 @@ struct Ledger::Impl {
       // A copy: clang 14 cannot capture a structured binding in a lambda.
       const std::string& asset = asset_name;
       const int scale = scales.at(asset);
-      BOTCORE_RETURN_IF_ERROR(internal::ForEachInList(
-          owners, [&](absl::Span<const SqlValue> list) -> absl::Status {
-            std::vector<SqlValue> params = {asset};
-            params.insert(params.end(), list.begin(), list.end());
-            BOTCORE_ASSIGN_OR_RETURN(
-                std::vector<SqlRow> rows,
-                tx.Query(absl::StrCat(
-                             "SELECT owner, forbid_overdraft, debits_posted,"
-                             " credits_posted, debits_pending, credits_pending"
-                             " FROM ledger_accounts WHERE asset = ? AND owner"
-                             " IN ",
-                             internal::PlaceholderRows(1, list.size())),
-                         params));
-            for (const SqlRow& r : rows) {
-              AccountKey key;
-              BOTCORE_ASSIGN_OR_RETURN(key.owner, r.Text(0));
-              key.asset = asset;
-              AccountState a;
-              BOTCORE_ASSIGN_OR_RETURN(int64_t forbid, r.Int64(1));
-              a.forbid_overdraft = forbid != 0;
-              std::string text;
-              BOTCORE_ASSIGN_OR_RETURN(text, r.Text(2));
-              BOTCORE_ASSIGN_OR_RETURN(a.debits_posted, Parse(text, scale));
-              BOTCORE_ASSIGN_OR_RETURN(text, r.Text(3));
-              BOTCORE_ASSIGN_OR_RETURN(a.credits_posted, Parse(text, scale));
-              BOTCORE_ASSIGN_OR_RETURN(text, r.Text(4));
-              BOTCORE_ASSIGN_OR_RETURN(a.debits_pending, Parse(text, scale));
-              BOTCORE_ASSIGN_OR_RETURN(text, r.Text(5));
-              BOTCORE_ASSIGN_OR_RETURN(a.credits_pending, Parse(text, scale));
-              accounts.emplace(std::move(key), a);
-            }
+      BOTCORE_RETURN_IF_ERROR(internal::QueryInList(
+          tx,
+          "SELECT owner, forbid_overdraft, debits_posted, credits_posted,"
+          " debits_pending, credits_pending FROM ledger_accounts WHERE"
+          " asset = ? AND owner IN ",
+          {asset}, owners, [&](const SqlRow& r) -> absl::Status {
+            AccountKey key;
+            BOTCORE_ASSIGN_OR_RETURN(key.owner, r.Text(0));
+            key.asset = asset;
+            AccountState a;
+            BOTCORE_ASSIGN_OR_RETURN(int64_t forbid, r.Int64(1));
+            a.forbid_overdraft = forbid != 0;
+            std::string text;
+            BOTCORE_ASSIGN_OR_RETURN(text, r.Text(2));
+            BOTCORE_ASSIGN_OR_RETURN(a.debits_posted, Parse(text, scale));
+            BOTCORE_ASSIGN_OR_RETURN(text, r.Text(3));
+            BOTCORE_ASSIGN_OR_RETURN(a.credits_posted, Parse(text, scale));
+            BOTCORE_ASSIGN_OR_RETURN(text, r.Text(4));
+            BOTCORE_ASSIGN_OR_RETURN(a.debits_pending, Parse(text, scale));
+            BOTCORE_ASSIGN_OR_RETURN(text, r.Text(5));
+            BOTCORE_ASSIGN_OR_RETURN(a.credits_pending, Parse(text, scale));
+            accounts.emplace(std::move(key), a);
             return absl::OkStatus();
           }));
     }
@@ -311,19 +302,14 @@ struct Ledger::Impl {
       SqlTransaction& tx, const std::vector<std::string>& ids) const {
     std::map<std::string, TransferRecord, std::less<>> found;
     const std::vector<SqlValue> values(ids.begin(), ids.end());
-    BOTCORE_RETURN_IF_ERROR(internal::ForEachInList(
-        values, [&](absl::Span<const SqlValue> list) -> absl::Status {
-          BOTCORE_ASSIGN_OR_RETURN(
-              std::vector<SqlRow> rows,
-              tx.Query(absl::StrCat("SELECT ", kTransferColumns,
-                                    " FROM ledger_transfers WHERE id IN ",
-                                    internal::PlaceholderRows(1, list.size())),
-                       list));
-          for (const SqlRow& row : rows) {
-            BOTCORE_ASSIGN_OR_RETURN(TransferRecord r, FromRow(row));
-            std::string id = r.transfer.id;
-            found.emplace(std::move(id), std::move(r));
-          }
+    BOTCORE_RETURN_IF_ERROR(internal::QueryInList(
+        tx,
+        absl::StrCat("SELECT ", kTransferColumns,
+                     " FROM ledger_transfers WHERE id IN "),
+        {}, values, [&](const SqlRow& row) -> absl::Status {
+          BOTCORE_ASSIGN_OR_RETURN(TransferRecord r, FromRow(row));
+          std::string id = r.transfer.id;
+          found.emplace(std::move(id), std::move(r));
           return absl::OkStatus();
         }));
     return found;

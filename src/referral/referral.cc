@@ -116,24 +116,17 @@ struct ReferralEngine::Impl {
       // past the top).
       std::map<std::string, std::vector<std::string>> above;
       const std::vector<SqlValue> ids(tips.begin(), tips.end());
-      BOTCORE_RETURN_IF_ERROR(internal::ForEachInList(
-          ids, [&](absl::Span<const SqlValue> list) -> absl::Status {
-            BOTCORE_ASSIGN_OR_RETURN(
-                std::vector<SqlRow> rows,
-                tx.Query(absl::StrCat(
-                             sql, internal::PlaceholderRows(1, list.size())),
-                         list));
-            for (const SqlRow& row : rows) {
-              BOTCORE_ASSIGN_OR_RETURN(std::string tip, row.Text(0));
-              std::vector<std::string> referrers;
-              for (int level = 1; level <= levels && !row.IsNull(level);
-                   ++level) {
-                BOTCORE_ASSIGN_OR_RETURN(std::string referrer, row.Text(level));
-                if (referrer.empty()) break;
-                referrers.push_back(std::move(referrer));
-              }
-              above[std::move(tip)] = std::move(referrers);
+      BOTCORE_RETURN_IF_ERROR(internal::QueryInList(
+          tx, sql, {}, ids, [&](const SqlRow& row) -> absl::Status {
+            BOTCORE_ASSIGN_OR_RETURN(std::string tip, row.Text(0));
+            std::vector<std::string> referrers;
+            for (int level = 1; level <= levels && !row.IsNull(level);
+                 ++level) {
+              BOTCORE_ASSIGN_OR_RETURN(std::string referrer, row.Text(level));
+              if (referrer.empty()) break;
+              referrers.push_back(std::move(referrer));
             }
+            above[std::move(tip)] = std::move(referrers);
             return absl::OkStatus();
           }));
       std::set<std::string> still_open;
@@ -147,9 +140,9 @@ struct ReferralEngine::Impl {
           // by hand) would otherwise be followed up to `depth` levels.
           if (referrer == user ||
               std::find(chain.begin(), chain.end(), referrer) != chain.end()) {
-            return absl::DataLossError(absl::StrCat(
-                "referral chain above ", user, " comes back to ", referrer,
-                ": the stored referrers form a cycle"));
+            return absl::DataLossError(
+                absl::StrCat("referral chain above ", user, " comes back to ",
+                             referrer, ": the stored referrers form a cycle"));
           }
           chain.push_back(referrer);
         }

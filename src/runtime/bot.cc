@@ -591,28 +591,22 @@ struct Bot::Impl final : public OutboxTarget {
     }
     if (users.empty()) return absl::OkStatus();
     absl::flat_hash_map<int64_t, Known> known;
-    BOTCORE_RETURN_IF_ERROR(internal::ForEachInList(
-        users,
-        [&](absl::Span<const SqlValue> list) -> absl::Status {
-          BOTCORE_ASSIGN_OR_RETURN(
-              std::vector<SqlRow> rows,
-              tx.Query(absl::StrCat("SELECT user_id, chat_id, username, "
-                                    "first_name, active, banned FROM "
-                                    "bot_users WHERE user_id IN ",
-                                    internal::PlaceholderRows(1, list.size())),
-                       list));
-          for (const SqlRow& row : rows) {
-            Known k;
-            BOTCORE_ASSIGN_OR_RETURN(const int64_t user, row.Int64(0));
-            BOTCORE_ASSIGN_OR_RETURN(k.chat_id, row.Int64(1));
-            BOTCORE_ASSIGN_OR_RETURN(k.username, row.Text(2));
-            BOTCORE_ASSIGN_OR_RETURN(k.first_name, row.Text(3));
-            BOTCORE_ASSIGN_OR_RETURN(const int64_t active, row.Int64(4));
-            BOTCORE_ASSIGN_OR_RETURN(const int64_t banned, row.Int64(5));
-            k.active = active == 1;
-            k.banned = banned != 0;
-            known[user] = std::move(k);
-          }
+    BOTCORE_RETURN_IF_ERROR(internal::QueryInList(
+        tx,
+        "SELECT user_id, chat_id, username, first_name, active, banned FROM "
+        "bot_users WHERE user_id IN ",
+        {}, users,
+        [&](const SqlRow& row) -> absl::Status {
+          Known k;
+          BOTCORE_ASSIGN_OR_RETURN(const int64_t user, row.Int64(0));
+          BOTCORE_ASSIGN_OR_RETURN(k.chat_id, row.Int64(1));
+          BOTCORE_ASSIGN_OR_RETURN(k.username, row.Text(2));
+          BOTCORE_ASSIGN_OR_RETURN(k.first_name, row.Text(3));
+          BOTCORE_ASSIGN_OR_RETURN(const int64_t active, row.Int64(4));
+          BOTCORE_ASSIGN_OR_RETURN(const int64_t banned, row.Int64(5));
+          k.active = active == 1;
+          k.banned = banned != 0;
+          known[user] = std::move(k);
           return absl::OkStatus();
         },
         kBookkeepingRows));
@@ -679,23 +673,18 @@ struct Bot::Impl final : public OutboxTarget {
     }
     if (chats.empty()) return absl::OkStatus();
     absl::flat_hash_map<int64_t, Session> found;
-    BOTCORE_RETURN_IF_ERROR(internal::ForEachInList(
-        chats,
-        [&](absl::Span<const SqlValue> list) -> absl::Status {
-          BOTCORE_ASSIGN_OR_RETURN(
-              std::vector<SqlRow> rows,
-              tx.Query(absl::StrCat("SELECT chat_id, awaiting, updated_at "
-                                    "FROM bot_sessions WHERE chat_id IN ",
-                                    internal::PlaceholderRows(1, list.size())),
-                       list));
-          for (const SqlRow& row : rows) {
-            Session session;
-            BOTCORE_ASSIGN_OR_RETURN(const int64_t chat, row.Int64(0));
-            BOTCORE_ASSIGN_OR_RETURN(session.awaiting, row.Text(1));
-            BOTCORE_ASSIGN_OR_RETURN(const int64_t updated_at, row.Int64(2));
-            session.updated_at = absl::FromUnixMicros(updated_at);
-            found[chat] = std::move(session);
-          }
+    BOTCORE_RETURN_IF_ERROR(internal::QueryInList(
+        tx,
+        "SELECT chat_id, awaiting, updated_at FROM bot_sessions WHERE "
+        "chat_id IN ",
+        {}, chats,
+        [&](const SqlRow& row) -> absl::Status {
+          Session session;
+          BOTCORE_ASSIGN_OR_RETURN(const int64_t chat, row.Int64(0));
+          BOTCORE_ASSIGN_OR_RETURN(session.awaiting, row.Text(1));
+          BOTCORE_ASSIGN_OR_RETURN(const int64_t updated_at, row.Int64(2));
+          session.updated_at = absl::FromUnixMicros(updated_at);
+          found[chat] = std::move(session);
           return absl::OkStatus();
         },
         kBookkeepingRows));
