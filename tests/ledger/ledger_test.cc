@@ -4,6 +4,7 @@
 
 #include <doctest/doctest.h>
 
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -78,6 +79,47 @@ struct TwoConnections {
   }
   std::vector<std::unique_ptr<Database>> dbs;
   std::vector<std::unique_ptr<Ledger>> ledgers;
+
+  // Runs `threads` threads, thread t sending `rounds` batches made by
+  // make_batch from its own seeded generator to ledgers[t % 2]; records the
+  // transfers created, by id, and every error whose code is not `expected`.
+  void RunBatches(
+      int threads, int rounds, unsigned seed,
+      const std::function<std::vector<Transfer>(std::mt19937&)>& make_batch,
+      std::set<absl::StatusCode> expected = {}) {
+    std::mutex mu;
+    std::vector<std::thread> running;
+    for (int t = 0; t < threads; ++t) {
+      running.emplace_back([&, t] {
+        std::mt19937 rng(seed + static_cast<unsigned>(t));
+        for (int round = 0; round < rounds; ++round) {
+          auto got = ledgers[t % 2]->CreateTransfers(make_batch(rng));
+          std::lock_guard<std::mutex> lock(mu);
+          if (!got.ok()) {
+            if (!expected.contains(got.status().code())) {
+              errors.push_back(got.status().ToString());
+            }
+            continue;
+          }
+          for (const TransferResult& r : *got) {
+            if (r.created) ++created_count[r.record.transfer.id];
+          }
+        }
+      });
+    }
+    for (std::thread& th : running) th.join();
+  }
+  // No unexpected error, and no transfer created twice.
+  void CheckCreatedOnce() const {
+    for (const std::string& e : errors) MESSAGE(e);
+    CHECK(errors.empty());
+    for (const auto& [id, n] : created_count) {
+      CAPTURE(id);
+      CHECK(n == 1);
+    }
+  }
+  std::vector<std::string> errors;
+  std::map<std::string, int> created_count;
 };
 
 TEST_SUITE("ledger") {
@@ -399,42 +441,19 @@ TEST_SUITE("ledger") {
       CAPTURE(url);
       Fixture f(url);
       constexpr int kIds = 60;
-      constexpr int kThreads = 4;
       TwoConnections two(url, &f.clock);
-      std::vector<std::unique_ptr<Ledger>>& ledgers = two.ledgers;
-      std::mutex mu;
-      std::vector<std::string> errors;
-      std::map<std::string, int> created_count;
-      std::vector<std::thread> threads;
-      for (int t = 0; t < kThreads; ++t) {
-        threads.emplace_back([&, t] {
-          std::mt19937 rng(static_cast<unsigned>(t));
-          for (int round = 0; round < 30; ++round) {
+      two.RunBatches(
+          /*threads=*/4, /*rounds=*/30, /*seed=*/0, [](std::mt19937& rng) {
             std::vector<Transfer> batch;
             for (int k = 0; k < 8; ++k) {
               const int id = static_cast<int>(rng() % kIds);
               batch.push_back(
                   Posted("c" + std::to_string(id), kClearing, kAlice, "1"));
             }
-            auto got = ledgers[t % 2]->CreateTransfers(batch);
-            std::lock_guard<std::mutex> lock(mu);
-            if (!got.ok()) {
-              errors.push_back(got.status().ToString());
-              continue;
-            }
-            for (const TransferResult& r : *got) {
-              if (r.created) ++created_count[r.record.transfer.id];
-            }
-          }
-        });
-      }
-      for (std::thread& th : threads) th.join();
-      for (const std::string& e : errors) MESSAGE(e);
-      CHECK(errors.empty());
-      for (const auto& [id, n] : created_count) {
-        CAPTURE(id);
-        CHECK(n == 1);
-      }
+            return batch;
+          });
+      two.CheckCreatedOnce();
+      const std::map<std::string, int>& created_count = two.created_count;
       ASSIGN_OR_REQUIRE(std::vector<TransferRecord> feed,
                         f.ledger->Feed(0, 10000));
       CHECK(feed.size() == created_count.size());
@@ -450,16 +469,9 @@ TEST_SUITE("ledger") {
       REQUIRE_OK(
           f.ledger->CreateTransfer(Posted("fund", kClearing, kAlice, "50")));
       TwoConnections two(url, &f.clock);
-      std::vector<std::unique_ptr<Ledger>>& ledgers = two.ledgers;
-      std::mutex mu;
-      std::vector<std::string> errors;
-      std::map<std::string, int> created_count;
-      std::vector<std::thread> threads;
-      constexpr int kThreads = 4;
-      for (int t = 0; t < kThreads; ++t) {
-        threads.emplace_back([&, t] {
-          std::mt19937 rng(static_cast<unsigned>(100 + t));
-          for (int round = 0; round < 60; ++round) {
+      two.RunBatches(
+          /*threads=*/4, /*rounds=*/60, /*seed=*/100,
+          [](std::mt19937& rng) {
             std::vector<Transfer> batch;
             const int n = 1 + static_cast<int>(rng() % 4);
             for (int k = 0; k < n; ++k) {
@@ -493,31 +505,12 @@ TEST_SUITE("ledger") {
                                          std::to_string(1 + id % 5)));
               }
             }
-            auto got = ledgers[t % 2]->CreateTransfers(batch);
-            std::lock_guard<std::mutex> lock(mu);
-            if (!got.ok()) {
-              const absl::StatusCode c = got.status().code();
-              if (c != absl::StatusCode::kFailedPrecondition &&
-                  c != absl::StatusCode::kNotFound &&
-                  c != absl::StatusCode::kAlreadyExists) {
-                errors.push_back(got.status().ToString());
-              }
-              continue;
-            }
-            for (const TransferResult& r : *got) {
-              if (r.created) ++created_count[r.record.transfer.id];
-            }
-          }
-        });
-      }
-      for (std::thread& th : threads) th.join();
-      for (const std::string& e : errors) MESSAGE(e);
-      CHECK(errors.empty());
-      for (const auto& [id, n] : created_count) {
-        CAPTURE(id);
-        CHECK(n == 1);
-      }
-      MESSAGE("created ", created_count.size());
+            return batch;
+          },
+          {absl::StatusCode::kFailedPrecondition, absl::StatusCode::kNotFound,
+           absl::StatusCode::kAlreadyExists});
+      two.CheckCreatedOnce();
+      MESSAGE("created ", two.created_count.size());
       CHECK_FALSE(f.Available(kAlice).is_negative());
       CHECK_OK(f.ledger->CheckInvariants());
     }
