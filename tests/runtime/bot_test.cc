@@ -777,6 +777,37 @@ class GatedMessenger final : public Messenger {
   std::vector<OutgoingMessage> sent_ ABSL_GUARDED_BY(mu_);
 };
 
+// What RunGated saw.
+struct GatedRun {
+  bool received = false;  // Run called Receive as often as asked in time
+  bool done = false;      // `until` held in time
+};
+// Runs Bot::Run with `workers` workers and a real clock (the scheduler's
+// sleeps would race a manual one) on `messenger`; once Run has called
+// Receive `open_after_receives` times, opens the messenger's gate; waits up
+// to `timeout` for `until`, then stops the bot and checks Run's status.
+GatedRun RunGated(Harness& h, GatedMessenger& messenger, int workers,
+                  int open_after_receives, const std::function<bool()>& until,
+                  absl::Duration timeout) {
+  SystemClock clock;
+  std::unique_ptr<Bot> bot = h.Make(&messenger, [&](BotOptions& o) {
+    o.worker_threads = workers;
+    o.clock = &clock;
+  });
+  absl::Status ran;
+  std::thread run([&] { ran = bot->Run(); });
+  GatedRun result;
+  result.received =
+      WaitFor([&] { return messenger.receives() >= open_after_receives; });
+  messenger.OpenGate();
+  result.done = result.received && WaitFor(until, timeout);
+  bot->Stop();
+  messenger.Release();
+  run.join();
+  CHECK_OK(ran);
+  return result;
+}
+
 TEST_SUITE("bot") {
   TEST_CASE(
       "bad input across all commands: specific answers, nothing changed") {
@@ -935,19 +966,6 @@ TEST_SUITE("bot") {
         {{TextUpdate(1, kAlice, "/help"), TextUpdate(2, kBob, "/wallet")},
          {TextUpdate(3, kBob, std::string(kBobWallet))}},
         kAlice);
-    // A real clock: the scheduler's sleeps would race a manual one past the
-    // session's 10 minutes.
-    SystemClock clock;
-    std::unique_ptr<Bot> bot = h.Make(&messenger, [&](BotOptions& o) {
-      o.worker_threads = 1;
-      o.clock = &clock;
-    });
-    absl::Status ran;
-    std::thread run([&] { ran = bot->Run(); });
-    // The third Receive: the second batch was claimed and handed over while
-    // /wallet was still queued behind Alice's blocked answer.
-    REQUIRE(WaitFor([&] { return messenger.receives() >= 3; }));
-    messenger.OpenGate();
     auto bob_said = [&](const char* text) {
       int n = 0;
       for (const OutgoingMessage& m : messenger.sent()) {
@@ -955,13 +973,15 @@ TEST_SUITE("bot") {
       }
       return n;
     };
-    const bool registered =
-        WaitFor([&] { return bob_said("registered") == 1; }, absl::Seconds(10));
-    bot->Stop();
-    messenger.Release();
-    run.join();
-    CHECK_OK(ran);
-    CHECK(registered);
+    // The gate opens at the third Receive: the second batch was claimed and
+    // handed over while /wallet was still queued behind Alice's blocked
+    // answer. (A real clock: a manual one would race the scheduler's sleeps
+    // past the session's 10 minutes.)
+    const GatedRun r = RunGated(
+        h, messenger, /*workers=*/1, /*open_after_receives=*/3,
+        [&] { return bob_said("registered") == 1; }, absl::Seconds(10));
+    REQUIRE(r.received);
+    CHECK(r.done);
     CHECK(bob_said("Send a command") == 0);
   }
 
@@ -980,25 +1000,14 @@ TEST_SUITE("bot") {
     messenger.on_callback_answer = [&] {
       first_done_at_toast.store(DoneMarks(*h.db, 1));
     };
-    SystemClock clock;
-    std::unique_ptr<Bot> bot = h.Make(&messenger, [&](BotOptions& o) {
-      o.worker_threads = 1;
-      o.clock = &clock;
-    });
-    absl::Status ran;
-    std::thread run([&] { ran = bot->Run(); });
     // Alice's answer waits until Run has handed over both updates and gone
     // back to Receive: neither Run nor "the last update in the workers'
     // hands" records update 1 before the toast.
-    REQUIRE(WaitFor([&] { return messenger.receives() >= 2; }));
-    messenger.OpenGate();
-    const bool toasted = WaitFor(
+    const GatedRun r = RunGated(
+        h, messenger, /*workers=*/1, /*open_after_receives=*/2,
         [&] { return messenger.callback_answers() == 1; }, absl::Seconds(10));
-    bot->Stop();
-    messenger.Release();
-    run.join();
-    CHECK_OK(ran);
-    REQUIRE(toasted);
+    REQUIRE(r.received);
+    REQUIRE(r.done);
     CHECK(first_done_at_toast.load() == 1);
   }
 
@@ -1014,22 +1023,11 @@ TEST_SUITE("bot") {
       if (chat != kBob) return;
       first_done_at_send.store(DoneMarks(*h.db, 1));
     };
-    SystemClock clock;
-    std::unique_ptr<Bot> bot = h.Make(&messenger, [&](BotOptions& o) {
-      o.worker_threads = 1;
-      o.clock = &clock;
-    });
-    absl::Status ran;
-    std::thread run([&] { ran = bot->Run(); });
-    REQUIRE(WaitFor([&] { return messenger.receives() >= 2; }));
-    messenger.OpenGate();
-    const bool sent = WaitFor([&] { return first_done_at_send.load() != -1; },
-                              absl::Seconds(10));
-    bot->Stop();
-    messenger.Release();
-    run.join();
-    CHECK_OK(ran);
-    REQUIRE(sent);
+    const GatedRun r = RunGated(
+        h, messenger, /*workers=*/1, /*open_after_receives=*/2,
+        [&] { return first_done_at_send.load() != -1; }, absl::Seconds(10));
+    REQUIRE(r.received);
+    REQUIRE(r.done);
     CHECK(first_done_at_send.load() == 1);
   }
 
@@ -1069,20 +1067,11 @@ TEST_SUITE("bot") {
       }
       answers.fetch_add(1);
     };
-    SystemClock clock;
-    std::unique_ptr<Bot> bot = h.Make(&messenger, [&](BotOptions& o) {
-      o.worker_threads = kWorkers;
-      o.clock = &clock;
-    });
-    absl::Status ran;
-    std::thread run([&] { ran = bot->Run(); });
-    const bool all_answered =
-        WaitFor([&] { return answers.load() == kUpdates; }, absl::Seconds(30));
-    bot->Stop();
-    messenger.Release();
-    run.join();
-    CHECK_OK(ran);
-    REQUIRE(all_answered);
+    // No gate to open: chat 0 is not a user's.
+    const GatedRun r = RunGated(
+        h, messenger, kWorkers, /*open_after_receives=*/0,
+        [&] { return answers.load() == kUpdates; }, absl::Seconds(30));
+    REQUIRE(r.done);
     CHECK(most_unrecorded.load() <= kWorkers - 1);
     CHECK(Count(*h.db, "SELECT COUNT(*) FROM bot_updates WHERE state = ?",
                 "done") == kUpdates);
