@@ -530,28 +530,27 @@ TEST_SUITE("telegram_messenger") {
             .status;
       };
       auto post = [&](int64_t id) { return post_to(*bot.telegram, id); };
+      // The process starts again and receives what is stored.
+      auto restart_and_receive = [&] {
+        bot.Open(options);
+        return bot.telegram->Receive(absl::ZeroDuration());
+      };
       REQUIRE(post(901) == 200);
       REQUIRE(post(902) == 200);
       // The process ends before the updates are received (a crash): the
       // next run gets both, though Telegram will not send them again.
-      bot.Open(options);
-      ASSIGN_OR_REQUIRE(std::vector<Update> got,
-                        bot.telegram->Receive(absl::ZeroDuration()));
+      ASSIGN_OR_REQUIRE(std::vector<Update> got, restart_and_receive());
       REQUIRE(got.size() == 2);
       CHECK(got[0].id == 901);
       CHECK(got[1].id == 902);
       CHECK(got[0].message->command == "start");
       // Handled and acknowledged up to 901: only 902 is kept.
       REQUIRE_OK(bot.telegram->Acknowledge(901));
-      bot.Open(options);
-      ASSIGN_OR_REQUIRE(std::vector<Update> left,
-                        bot.telegram->Receive(absl::ZeroDuration()));
+      ASSIGN_OR_REQUIRE(std::vector<Update> left, restart_and_receive());
       REQUIRE(left.size() == 1);
       CHECK(left[0].id == 902);
       REQUIRE_OK(bot.telegram->Acknowledge(902));
-      bot.Open(options);
-      ASSIGN_OR_REQUIRE(std::vector<Update> none,
-                        bot.telegram->Receive(absl::ZeroDuration()));
+      ASSIGN_OR_REQUIRE(std::vector<Update> none, restart_and_receive());
       CHECK(none.empty());
       // Two instances: one acknowledging past another's update leaves that
       // one stored (the other instance may not have handled it yet).
@@ -568,17 +567,14 @@ TEST_SUITE("telegram_messenger") {
                         other->Receive(absl::ZeroDuration()));
       REQUIRE(theirs.size() == 1);
       REQUIRE_OK(other->Acknowledge(904));
-      bot.Open(options);  // the first instance restarts
-      ASSIGN_OR_REQUIRE(std::vector<Update> mine,
-                        bot.telegram->Receive(absl::ZeroDuration()));
+      // The first instance restarts.
+      ASSIGN_OR_REQUIRE(std::vector<Update> mine, restart_and_receive());
       REQUIRE(mine.size() == 1);
       CHECK(mine[0].id == 903);
       // 903 lies below the offset the other instance acknowledged (904);
       // acknowledging it still removes it.
       REQUIRE_OK(bot.telegram->Acknowledge(903));
-      bot.Open(options);
-      ASSIGN_OR_REQUIRE(std::vector<Update> after,
-                        bot.telegram->Receive(absl::ZeroDuration()));
+      ASSIGN_OR_REQUIRE(std::vector<Update> after, restart_and_receive());
       CHECK(after.empty());
     }
   }
