@@ -427,8 +427,9 @@ struct DepositEngine::Impl {
   }
 
   // Credits `deposits` (each checked to be confirmed and matched to its
-  // user_id) in `tx`, as a batch: states, ledger transfers
-  // ($deposit_clearing -> user), levels, outbox messages and the listener.
+  // user_id) in `tx`, as a batch: states, one ledger batch of their
+  // transfers ($deposit_clearing -> user) and the listener's, levels and
+  // outbox messages.
   absl::Status CreditAll(SqlTransaction& tx,
                          std::vector<Deposit>& deposits) const {
     if (deposits.empty()) return absl::OkStatus();
@@ -448,6 +449,10 @@ struct DepositEngine::Impl {
       users.insert(d.user_id);
     }
     BOTCORE_RETURN_IF_ERROR(StoreStates(tx, deposits));
+    if (options.listener != nullptr) {
+      BOTCORE_RETURN_IF_ERROR(
+          options.listener->OnDepositsCredited(tx, deposits, transfers));
+    }
     BOTCORE_RETURN_IF_ERROR(
         options.ledger->CreateTransfers(tx, transfers).status());
 
@@ -479,10 +484,6 @@ struct DepositEngine::Impl {
     BOTCORE_RETURN_IF_ERROR(StoreLevels(tx, levels));
     if (!messages.empty()) {
       BOTCORE_RETURN_IF_ERROR(options.outbox->EnqueueAll(tx, messages));
-    }
-    if (options.listener != nullptr) {
-      BOTCORE_RETURN_IF_ERROR(
-          options.listener->OnDepositsCredited(tx, deposits));
     }
     return absl::OkStatus();
   }

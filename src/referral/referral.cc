@@ -336,7 +336,8 @@ absl::StatusOr<ReferralStats> ReferralEngine::Stats(std::string_view user_id) {
 }
 
 absl::Status ReferralEngine::OnDepositsCredited(
-    SqlTransaction& tx, absl::Span<const Deposit> deposits) {
+    SqlTransaction& tx, absl::Span<const Deposit> deposits,
+    std::vector<Transfer>& transfers) {
   if (!impl_->options.enabled || deposits.empty()) return absl::OkStatus();
   const int depth = std::min<int>(impl_->options.max_depth,
                                   static_cast<int>(impl_->rates.size()));
@@ -344,9 +345,7 @@ absl::Status ReferralEngine::OnDepositsCredited(
   for (const Deposit& d : deposits) depositors.insert(d.user_id);
   BOTCORE_ASSIGN_OR_RETURN(auto uplines,
                            impl_->UplinesOf(tx, depositors, depth));
-  // Each reward: its transfer, and the depositor and level it is for.
-  std::vector<Transfer> transfers;
-  std::vector<std::pair<const Deposit*, int>> origins;
+  std::vector<OutboxMessage> messages;
   for (const Deposit& deposit : deposits) {
     const std::vector<std::string>& chain = uplines[deposit.user_id];
     const std::string deposit_id = deposit.TransferId();
@@ -363,26 +362,17 @@ absl::Status ReferralEngine::OnDepositsCredited(
       t.amount = reward;
       t.memo = absl::StrCat("referral reward, level ", level, ", from ",
                             deposit.user_id);
+      if (impl_->options.outbox != nullptr) {
+        messages.push_back(OutboxMessage{
+            t.id, "referral.reward",
+            internal::JsonObject({{"user_id", t.credit.owner},
+                                  {"from_user_id", deposit.user_id},
+                                  {"level", absl::StrCat(level)},
+                                  {"amount", t.amount.ToString()},
+                                  {"asset", t.credit.asset}})});
+      }
       transfers.push_back(std::move(t));
-      origins.emplace_back(&deposit, level);
     }
-  }
-  BOTCORE_ASSIGN_OR_RETURN(
-      std::vector<TransferResult> results,
-      impl_->options.ledger->CreateTransfers(tx, transfers));
-  if (impl_->options.outbox == nullptr) return absl::OkStatus();
-  std::vector<OutboxMessage> messages;
-  for (size_t i = 0; i < transfers.size(); ++i) {
-    if (!results[i].created) continue;
-    const Transfer& t = transfers[i];
-    const auto& [deposit, level] = origins[i];
-    messages.push_back(
-        OutboxMessage{t.id, "referral.reward",
-                      internal::JsonObject({{"user_id", t.credit.owner},
-                                            {"from_user_id", deposit->user_id},
-                                            {"level", absl::StrCat(level)},
-                                            {"amount", t.amount.ToString()},
-                                            {"asset", t.credit.asset}})});
   }
   if (!messages.empty()) {
     BOTCORE_RETURN_IF_ERROR(impl_->options.outbox->EnqueueAll(tx, messages));

@@ -10,6 +10,7 @@
 
 #include "botcore/testing/manual_clock.h"
 #include "botcore/testing/simulated_chain.h"
+#include "internal/status_macros.h"
 #include "ledger/payment_stack.h"
 #include "support/status_testing.h"
 #include "support/test_databases.h"
@@ -29,6 +30,16 @@ Amount Posted(PaymentStack& s, const std::string& owner) {
   if (absl::IsNotFound(b.status())) return Usdt("0");
   REQUIRE_MESSAGE(b.ok(), b.status().ToString());
   return b->posted;
+}
+
+// What the deposit engine does with a crediting batch's listener: the
+// rewards `referral` adds are created as one ledger batch, in `tx`.
+absl::Status PayRewards(PaymentStack& s, ReferralEngine& referral,
+                        SqlTransaction& tx,
+                        absl::Span<const Deposit> deposits) {
+  std::vector<Transfer> rewards;
+  BOTCORE_RETURN_IF_ERROR(referral.OnDepositsCredited(tx, deposits, rewards));
+  return s.ledger->CreateTransfers(tx, rewards).status();
 }
 
 TEST_SUITE("referral") {
@@ -184,8 +195,9 @@ TEST_SUITE("referral") {
           ds[i].observation.key = {56, "0x" + std::string(64, '1' + i), 0};
           ds[i].observation.amount = Usdt("100");
         }
-        REQUIRE_OK(opened->db->Transact(
-            [&](SqlTransaction& tx) { return r->OnDepositsCredited(tx, ds); }));
+        REQUIRE_OK(opened->db->Transact([&](SqlTransaction& tx) {
+          return PayRewards(*opened, *r, tx, ds);
+        }));
         CHECK(Posted(*opened, "l1") == Usdt("5"));
         CHECK(Posted(*opened, "l2") == (depth >= 2 ? Usdt("4") : Usdt("0")));
         CHECK(Posted(*opened, "l3") == (depth >= 3 ? Usdt("3") : Usdt("0")));
@@ -218,8 +230,9 @@ TEST_SUITE("referral") {
     d.asset = "USDT";
     d.observation.key = {56, "0x" + std::string(64, '1'), 0};
     d.observation.amount = Usdt("10");
-    REQUIRE_OK(opened->db->Transact(
-        [&](SqlTransaction& tx) { return off->OnDepositsCredited(tx, {d}); }));
+    REQUIRE_OK(opened->db->Transact([&](SqlTransaction& tx) {
+      return PayRewards(*opened, *off, tx, {d});
+    }));
     CHECK_STATUS_IS(opened->ledger->GetBalance({"a", "USDT"}), kNotFound);
   }
 }

@@ -117,14 +117,19 @@ struct DepositLevel {
 };
 
 // Called inside the crediting transaction with the deposits it credits (a
-// batch of up to DepositEngineOptions::credit_batch_size), after the users'
-// accounts were credited. Whatever it writes through `tx` commits with the
-// credits; an error rolls the whole batch back. ReferralEngine implements it.
+// batch of up to DepositEngineOptions::credit_batch_size), before their
+// ledger transfers are written. The ledger transfers the credits cause go
+// into *transfers: the engine creates them with the deposits' own, as one
+// ledger batch (one set of statements for the whole batch, not one per
+// listener). Whatever else it writes through `tx` commits with the credits;
+// an error rolls the whole batch back. Each deposit is credited once, so
+// this is called once per deposit. ReferralEngine implements it.
 class DepositCreditListener {
  public:
   virtual ~DepositCreditListener() = default;
-  virtual absl::Status OnDepositsCredited(
-      SqlTransaction& tx, absl::Span<const Deposit> deposits) = 0;
+  virtual absl::Status OnDepositsCredited(SqlTransaction& tx,
+                                          absl::Span<const Deposit> deposits,
+                                          std::vector<Transfer>& transfers) = 0;
 };
 
 struct SyncReport {

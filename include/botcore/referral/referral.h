@@ -111,13 +111,16 @@ class ReferralEngine final : public DepositCreditListener {
   // Errors: kNotFound for an unregistered user.
   [[nodiscard]] absl::StatusOr<ReferralStats> Stats(std::string_view user_id);
 
-  // Pays the rewards for credited deposits inside `tx` (DepositEngine calls
-  // this through DepositCreditListener with each crediting batch): the
-  // referral chains of all depositors are read level by level and every
-  // reward is one linked ledger batch. Idempotent.
-  // Errors: ledger and storage errors.
+  // The rewards for credited deposits (DepositEngine calls this through
+  // DepositCreditListener with each crediting batch): reads the referral
+  // chains of all depositors in `tx`, appends one transfer per reward to
+  // *transfers (the deposit engine creates them with the deposits' own) and
+  // queues the "referral.reward" messages in `tx`. Creating the same
+  // transfers again changes nothing: their ids derive from the deposit and
+  // level. Errors: storage errors.
   absl::Status OnDepositsCredited(SqlTransaction& tx,
-                                  absl::Span<const Deposit> deposits) override;
+                                  absl::Span<const Deposit> deposits,
+                                  std::vector<Transfer>& transfers) override;
 
  private:
   struct Impl;
