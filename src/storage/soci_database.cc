@@ -277,10 +277,7 @@ class SociTransaction final : public SqlTransaction {
 
   absl::StatusOr<int64_t> Execute(std::string_view sql,
                                   absl::Span<const SqlValue> params) override {
-    if (connection_.sqlite != nullptr) {
-      BOTCORE_RETURN_IF_ERROR(SqliteRun(sql, params, nullptr));
-      return sqlite::sqlite3_changes64(connection_.sqlite);
-    }
+    if (connection_.sqlite != nullptr) return SqliteRun(sql, params, nullptr);
     return PostgresqlRun(sql, params, nullptr);
   }
 
@@ -288,7 +285,7 @@ class SociTransaction final : public SqlTransaction {
       std::string_view sql, absl::Span<const SqlValue> params) override {
     std::vector<SqlRow> rows;
     if (connection_.sqlite != nullptr) {
-      BOTCORE_RETURN_IF_ERROR(SqliteRun(sql, params, &rows));
+      BOTCORE_RETURN_IF_ERROR(SqliteRun(sql, params, &rows).status());
     } else {
       BOTCORE_RETURN_IF_ERROR(PostgresqlRun(sql, params, &rows).status());
     }
@@ -303,24 +300,62 @@ class SociTransaction final : public SqlTransaction {
                      " parameters were given [", OneLine(sql), "]"));
   }
 
-  // SQLite: runs `sql` with `params` bound to its '?'s, in order, and
-  // appends its result rows to *rows (unless null). The statement stays
-  // prepared on the connection. A value is read back in the type SQLite
-  // holds it in.
-  absl::Status SqliteRun(std::string_view sql,
-                         absl::Span<const SqlValue> params,
-                         std::vector<SqlRow>* rows) {
+  static absl::Status NoStatement(std::string_view sql) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("no SQL statement in [", OneLine(sql), "]"));
+  }
+
+  static absl::Status SeveralStatements(std::string_view sql) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("Execute and Query run one statement; run these one by"
+                     " one [",
+                     OneLine(sql), "]"));
+  }
+
+  // PostgreSQL cannot store a NUL byte in text and libpq would cut the
+  // value there; it is refused on SQLite too, so that data stays portable.
+  static absl::Status CheckText(const std::string& text, size_t index,
+                                std::string_view sql) {
+    if (text.find('\0') == std::string::npos) return absl::OkStatus();
+    return absl::InvalidArgumentError(
+        absl::StrCat("parameter ", index + 1,
+                     " holds a NUL byte, which PostgreSQL cannot store in"
+                     " text [",
+                     OneLine(sql), "]"));
+  }
+
+  // SQLite: whether `rest`, what follows a prepared statement, holds
+  // another one (anything but blanks, comments and semicolons).
+  bool HasSqliteStatement(std::string_view rest) const {
+    if (rest.empty()) return false;
+    sqlite::sqlite3_stmt* raw = nullptr;
+    const int rc = sqlite::sqlite3_prepare_v2(
+        connection_.sqlite, rest.data(), static_cast<int>(rest.size()), &raw,
+        nullptr);
+    SqliteStatement next(raw);
+    return rc != SQLITE_OK || next != nullptr;
+  }
+
+  // SQLite: runs `sql` with `params` bound to its '?'s, in order, appends
+  // its result rows to *rows (unless null) and returns the number of rows
+  // it inserted, updated or deleted (0 for any other statement). The
+  // statement stays prepared on the connection. A value is read back in the
+  // type SQLite holds it in.
+  absl::StatusOr<int64_t> SqliteRun(std::string_view sql,
+                                    absl::Span<const SqlValue> params,
+                                    std::vector<SqlRow>* rows) {
     auto it = connection_.sqlite_statements.find(sql);
     if (it == connection_.sqlite_statements.end()) {
       sqlite::sqlite3_stmt* raw = nullptr;
+      const char* tail = nullptr;
       const int rc = sqlite::sqlite3_prepare_v3(
           connection_.sqlite, sql.data(), static_cast<int>(sql.size()),
-          SQLITE_PREPARE_PERSISTENT, &raw, nullptr);
+          SQLITE_PREPARE_PERSISTENT, &raw, &tail);
       SqliteStatement prepared(raw);
       if (rc != SQLITE_OK) return SqliteError(rc, sql);
-      if (prepared == nullptr) {
-        return absl::InvalidArgumentError(
-            absl::StrCat("no SQL statement in [", OneLine(sql), "]"));
+      if (prepared == nullptr) return NoStatement(sql);
+      if (HasSqliteStatement(sql.substr(tail - sql.data()))) {
+        return SeveralStatements(sql);
       }
       if (connection_.sqlite_statements.size() >= Connection::kMaxStatements) {
         connection_.sqlite_statements.clear();
@@ -344,6 +379,7 @@ class SociTransaction final : public SqlTransaction {
       const auto& value = params[i].value();
       int rc = SQLITE_OK;
       if (const auto* text = std::get_if<std::string>(&value)) {
+        BOTCORE_RETURN_IF_ERROR(CheckText(*text, i, sql));
         rc = sqlite::sqlite3_bind_text64(
             statement, i + 1, text->data(), text->size(),
             static_cast<sqlite::sqlite3_destructor_type>(nullptr), SQLITE_UTF8);
@@ -356,9 +392,18 @@ class SociTransaction final : public SqlTransaction {
       }
       if (rc != SQLITE_OK) return SqliteError(rc, sql);
     }
+    // sqlite3_changes64 keeps the count of the last INSERT, UPDATE or
+    // DELETE: it is this statement's only if the total moved.
+    const int64_t changes_before =
+        sqlite::sqlite3_total_changes64(connection_.sqlite);
     while (true) {
       const int rc = sqlite::sqlite3_step(statement);
-      if (rc == SQLITE_DONE) return absl::OkStatus();
+      if (rc == SQLITE_DONE) {
+        return sqlite::sqlite3_total_changes64(connection_.sqlite) ==
+                       changes_before
+                   ? 0
+                   : sqlite::sqlite3_changes64(connection_.sqlite);
+      }
       if (rc != SQLITE_ROW) return SqliteError(rc, sql);
       if (rows == nullptr) continue;
       // Counted after the step: when the schema changed, the step prepared
@@ -415,6 +460,7 @@ class SociTransaction final : public SqlTransaction {
     PGconn* conn = connection_.postgresql;
     auto it = connection_.postgresql_statements.find(sql);
     if (it == connection_.postgresql_statements.end()) {
+      if (internal::SplitSqlStatements(sql).empty()) return NoStatement(sql);
       int count = 0;
       const std::string numbered = internal::NumberPlaceholders(sql, &count);
       if (count != static_cast<int>(params.size())) {
@@ -436,6 +482,14 @@ class SociTransaction final : public SqlTransaction {
       PostgresqlResult prepared(PQprepare(conn, statement.name.c_str(),
                                           numbered.c_str(), 0, nullptr));
       if (PQresultStatus(prepared.get()) != PGRES_COMMAND_OK) {
+        // PostgreSQL refuses several commands in one prepared statement as
+        // a syntax error (42601); the split confirms that was the cause.
+        const char* state =
+            PQresultErrorField(prepared.get(), PG_DIAG_SQLSTATE);
+        if (state != nullptr && std::string_view(state) == "42601" &&
+            internal::SplitSqlStatements(sql).size() > 1) {
+          return SeveralStatements(sql);
+        }
         return PostgresqlError(prepared.get(), sql);
       }
       it = connection_.postgresql_statements
@@ -452,6 +506,7 @@ class SociTransaction final : public SqlTransaction {
     for (size_t i = 0; i < params.size(); ++i) {
       const auto& value = params[i].value();
       if (const auto* text = std::get_if<std::string>(&value)) {
+        BOTCORE_RETURN_IF_ERROR(CheckText(*text, i, sql));
         values[i] = text->c_str();
       } else if (const auto* integer = std::get_if<int64_t>(&value)) {
         values[i] = numbers.emplace_back(absl::StrCat(*integer)).c_str();
@@ -474,8 +529,11 @@ class SociTransaction final : public SqlTransaction {
     if (rows != nullptr && status == PGRES_TUPLES_OK) {
       BOTCORE_RETURN_IF_ERROR(PostgresqlRows(result.get(), sql, *rows));
     }
+    // PQcmdTuples also counts the rows a SELECT returned.
     int64_t changed = 0;
-    (void)absl::SimpleAtoi(PQcmdTuples(result.get()), &changed);
+    if (!absl::StartsWith(PQcmdStatus(result.get()), "SELECT")) {
+      (void)absl::SimpleAtoi(PQcmdTuples(result.get()), &changed);
+    }
     return changed;
   }
 

@@ -205,6 +205,66 @@ TEST_CASE("Transact commits on OK, rolls back on error, maps error codes") {
   }
 }
 
+TEST_CASE("Execute counts the rows a statement changed, and 0 for others") {
+  for (const std::string& url : FreshDatabaseUrls()) {
+    CAPTURE(url);
+    std::unique_ptr<Database> db = Open(url);
+    REQUIRE_OK(db->Transact([](SqlTransaction& tx) -> absl::Status {
+      BOTCORE_ASSIGN_OR_RETURN(
+          int64_t created, tx.Execute("CREATE TABLE c (id BIGINT PRIMARY KEY)"));
+      CHECK(created == 0);
+      BOTCORE_ASSIGN_OR_RETURN(int64_t inserted,
+                               tx.Execute("INSERT INTO c VALUES (1), (2), (3)"));
+      CHECK(inserted == 3);
+      // SQLite kept the INSERT's count, PostgreSQL counted the rows read.
+      BOTCORE_ASSIGN_OR_RETURN(int64_t selected, tx.Execute("SELECT id FROM c"));
+      CHECK(selected == 0);
+      BOTCORE_ASSIGN_OR_RETURN(int64_t altered,
+                               tx.Execute("CREATE INDEX c_id ON c (id)"));
+      CHECK(altered == 0);
+      BOTCORE_ASSIGN_OR_RETURN(int64_t none,
+                               tx.Execute("DELETE FROM c WHERE id > 5"));
+      CHECK(none == 0);
+      BOTCORE_ASSIGN_OR_RETURN(int64_t deleted,
+                               tx.Execute("DELETE FROM c WHERE id > 1"));
+      CHECK(deleted == 2);
+      return absl::OkStatus();
+    }));
+  }
+}
+
+TEST_CASE("no statement, several statements and NUL in text are refused alike") {
+  for (const std::string& url : FreshDatabaseUrls()) {
+    CAPTURE(url);
+    std::unique_ptr<Database> db = Open(url);
+    REQUIRE_OK(ExecOnce(*db, "CREATE TABLE n (id BIGINT, t TEXT)"));
+    for (const char* blank : {"", "  ", "-- nothing\n", ";"}) {
+      CAPTURE(blank);
+      absl::Status s = ExecOnce(*db, blank);
+      CHECK_STATUS_IS(s, kInvalidArgument);
+      CHECK(absl::StrContains(s.message(), "no SQL statement"));
+      CHECK_STATUS_IS(QueryOnce(*db, blank), kInvalidArgument);
+    }
+    // SQLite ran the first of these and dropped the second without a word.
+    absl::Status two = ExecOnce(
+        *db, "INSERT INTO n VALUES (1, 'a'); INSERT INTO n VALUES (2, 'b')");
+    CHECK_STATUS_IS(two, kInvalidArgument);
+    CHECK(absl::StrContains(two.message(), "one by one"));
+    CHECK(absl::StrContains(two.message(), "INSERT INTO n VALUES (2, 'b')"));
+    CHECK_STATUS_IS(QueryOnce(*db, "SELECT 1; SELECT 2"), kInvalidArgument);
+    // A trailing semicolon or comment is one statement.
+    REQUIRE_OK(ExecOnce(*db, "INSERT INTO n VALUES (3, 'c'); -- done"));
+    // libpq would have cut "x\0y" to "x".
+    absl::Status nul = ExecOnce(*db, "INSERT INTO n VALUES (?, ?)",
+                                {4, std::string("x\0y", 3)});
+    CHECK_STATUS_IS(nul, kInvalidArgument);
+    CHECK(absl::StrContains(nul.message(), "parameter 2 holds a NUL byte"));
+    ASSIGN_OR_REQUIRE(auto rows, QueryOnce(*db, "SELECT id, t FROM n"));
+    REQUIRE(rows.size() == 1);
+    CHECK(*rows[0].Int64(0) == 3);
+  }
+}
+
 constexpr Migration kV1[] = {
     {1, "create items", "CREATE TABLE items (id BIGINT PRIMARY KEY); "
                         "INSERT INTO items VALUES (1)"},

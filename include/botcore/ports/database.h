@@ -102,12 +102,17 @@ class SqlTransaction {
   virtual SqlDialect dialect() const = 0;
 
   // Runs one statement with '?' placeholders bound in order; returns the
-  // number of rows it changed.
+  // number of rows an INSERT, UPDATE or DELETE changed (0 for any other
+  // statement).
   // Errors: kAlreadyExists on a unique or primary-key violation;
   // kAborted (retryable, see Database::Transact) on a lock conflict,
   // serialization failure or deadlock; kInvalidArgument when the number of
-  // parameters does not match; kUnavailable when the connection is lost;
-  // kInternal for any other database error. Messages carry the SQL.
+  // parameters does not match, when `sql` holds no statement or several
+  // (Migration::sql may hold several; these run one), or when a text
+  // parameter holds a NUL byte (PostgreSQL cannot store one; refused on
+  // SQLite too, so data stays portable); kUnavailable when the connection
+  // is lost; kInternal for any other database error. Messages carry the
+  // SQL.
   [[nodiscard]] virtual absl::StatusOr<int64_t> Execute(
       std::string_view sql, absl::Span<const SqlValue> params = {}) = 0;
 
