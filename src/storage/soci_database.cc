@@ -468,11 +468,13 @@ class SociTransaction final : public SqlTransaction {
       }
       if (connection_.postgresql_statements.size() >=
           Connection::kMaxStatements) {
+        // One round trip: a simple query may hold several commands.
+        std::string deallocate;
         for (const auto& [text, statement] :
              connection_.postgresql_statements) {
-          PostgresqlResult(PQexec(
-              conn, absl::StrCat("DEALLOCATE ", statement.name).c_str()));
+          absl::StrAppend(&deallocate, "DEALLOCATE ", statement.name, ";");
         }
+        PostgresqlResult(PQexec(conn, deallocate.c_str()));
         connection_.postgresql_statements.clear();
       }
       PostgresqlStatement statement;

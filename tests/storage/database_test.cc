@@ -535,6 +535,32 @@ TEST_CASE("PostgreSQL: a statement failing on every run stays prepared once") {
   CHECK(*after[0].Int64(0) - *before[0].Int64(0) == 1);
 }
 
+TEST_CASE("a connection keeps at most 512 statements prepared, and works on") {
+  for (const std::string& url : FreshDatabaseUrls()) {
+    CAPTURE(url);
+    DatabaseOptions one;
+    one.max_connections = 1;
+    std::unique_ptr<Database> db = Open(url, one);
+    REQUIRE_OK(db->Transact([](SqlTransaction& tx) -> absl::Status {
+      for (int i = 0; i < 600; ++i) {
+        BOTCORE_ASSIGN_OR_RETURN(
+            auto rows, tx.Query(absl::StrCat("SELECT ", i, " + ?"), {1}));
+        CHECK(*rows.at(0).Int64(0) == i + 1);
+      }
+      if (tx.dialect() == SqlDialect::kPostgresql) {
+        BOTCORE_ASSIGN_OR_RETURN(
+            auto prepared,
+            tx.Query("SELECT COUNT(*) FROM pg_prepared_statements"));
+        // The server dropped what the cache let go of.
+        const int64_t count = *prepared.at(0).Int64(0);
+        CHECK(count > 0);
+        CHECK(count <= 512);
+      }
+      return absl::OkStatus();
+    }));
+  }
+}
+
 TEST_CASE("SQLite: a read-only transaction does not wait for a writer") {
   DatabaseOptions impatient;
   impatient.sqlite_busy_timeout = absl::ZeroDuration();
