@@ -85,6 +85,52 @@ TEST_SUITE("curl_http_client") {
   }
 
   TEST_CASE(
+      "one kept-alive handle carries nothing from one request to the next") {
+    ASSIGN_OR_REQUIRE(auto server, ScriptedHttpServer::Start());
+    server->Script("POST", "/r", {.body = "posted"});
+    server->Script("GET", "/r", {.body = "got"});
+    server->Script("HEAD", "/r", {.body = "unseen"});
+    server->Script("DELETE", "/r", {.body = "deleted"});
+    auto http = NewClient({.user_agent = "client-agent"});
+    const std::string url = server->base_url() + "/r";
+    ASSIGN_OR_REQUIRE(HttpResponse posted,
+                      http->Send({.method = "POST",
+                                  .url = url,
+                                  .headers = {{"User-Agent", "own-agent"},
+                                              {"Content-Type", "text/plain"}},
+                                  .body = "payload"}));
+    CHECK(posted.body == "posted");
+    ASSIGN_OR_REQUIRE(HttpResponse got, http->Send({.url = url}));
+    CHECK(got.body == "got");
+    ASSIGN_OR_REQUIRE(HttpResponse head,
+                      http->Send({.method = "HEAD", .url = url}));
+    CHECK(head.status == 200);
+    CHECK(head.body.empty());
+    ASSIGN_OR_REQUIRE(HttpResponse got_again, http->Send({.url = url}));
+    CHECK(got_again.body == "got");
+    ASSIGN_OR_REQUIRE(HttpResponse deleted,
+                      http->Send({.method = "DELETE", .url = url}));
+    CHECK(deleted.body == "deleted");
+    ASSIGN_OR_REQUIRE(HttpResponse got_last, http->Send({.url = url}));
+    CHECK(got_last.body == "got");
+    const auto requests = server->requests();
+    REQUIRE(requests.size() == 6);
+    const char* methods[] = {"POST", "GET", "HEAD", "GET", "DELETE", "GET"};
+    for (size_t i = 0; i < requests.size(); ++i) {
+      CAPTURE(i);
+      CHECK(requests[i].method == methods[i]);
+      CHECK(requests[i].remote_port == requests[0].remote_port);
+      CHECK(FindHeader(requests[i].headers, "User-Agent") ==
+            (i == 0 ? "own-agent" : "client-agent"));
+      if (requests[i].method == "GET" || requests[i].method == "HEAD") {
+        CHECK_FALSE(FindHeader(requests[i].headers, "Content-Type"));
+        CHECK_FALSE(FindHeader(requests[i].headers, "Content-Length"));
+      }
+      CHECK(requests[i].body == (i == 0 ? "payload" : ""));
+    }
+  }
+
+  TEST_CASE(
       "a slow response past the timeout is kDeadlineExceeded, token hidden") {
     ASSIGN_OR_REQUIRE(auto server, ScriptedHttpServer::Start());
     const std::string path = "/bot123456:AAH-secret_token/getUpdates";

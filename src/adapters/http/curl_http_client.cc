@@ -99,9 +99,7 @@ class CurlHttpClient final : public HttpClient {
     HttpResponse response;
     char error[CURL_ERROR_SIZE] = {0};
     HeaderList headers;
-    bool has_user_agent = false;
     for (const auto& [name, value] : request.headers) {
-      if (absl::EqualsIgnoreCase(name, "User-Agent")) has_user_agent = true;
       std::string line = value.empty() ? absl::StrCat(name, ";")
                                        : absl::StrCat(name, ": ", value);
       headers.reset(curl_slist_append(headers.release(), line.c_str()));
@@ -109,48 +107,41 @@ class CurlHttpClient final : public HttpClient {
     // No "Expect: 100-continue" round trip before a POST body.
     headers.reset(curl_slist_append(headers.release(), "Expect:"));
 
-    curl_easy_reset(curl);
+    // The handle carries the client's options (Configure); these are the
+    // request's own, every one set on every call so that nothing of the
+    // handle's previous request remains.
     curl_easy_setopt(curl, CURLOPT_URL, request.url.c_str());
-    curl_easy_setopt(curl, CURLOPT_PROTOCOLS_STR, "http,https");
-    curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
-    curl_easy_setopt(curl, CURLOPT_SSL_VERIFYPEER, 1L);
-    curl_easy_setopt(curl, CURLOPT_SSL_VERIFYHOST, 2L);
-    if (!options_.ca_bundle_path.empty()) {
-      curl_easy_setopt(curl, CURLOPT_CAINFO, options_.ca_bundle_path.c_str());
-    }
-    curl_easy_setopt(curl, CURLOPT_ACCEPT_ENCODING, "");
-    curl_easy_setopt(curl, CURLOPT_TCP_KEEPALIVE, 1L);
-    curl_easy_setopt(
-        curl, CURLOPT_CONNECTTIMEOUT_MS,
-        static_cast<long>(absl::ToInt64Milliseconds(options_.connect_timeout)));
     curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS,
                      static_cast<long>(absl::ToInt64Milliseconds(
                          request.timeout.value_or(options_.total_timeout))));
-    if (!has_user_agent) {
-      curl_easy_setopt(curl, CURLOPT_USERAGENT, options_.user_agent.c_str());
-    }
     curl_easy_setopt(curl, CURLOPT_HTTPHEADER, headers.get());
     curl_easy_setopt(curl, CURLOPT_ERRORBUFFER, error);
-    curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, &AppendBody);
     curl_easy_setopt(curl, CURLOPT_WRITEDATA, &response.body);
-    curl_easy_setopt(curl, CURLOPT_HEADERFUNCTION, &AppendHeader);
     curl_easy_setopt(curl, CURLOPT_HEADERDATA, &response.headers);
+    // HTTPGET and POST each clear NOBODY and the other's method.
     if (request.method == "HEAD") {
       curl_easy_setopt(curl, CURLOPT_NOBODY, 1L);
-    } else if (request.method == "POST") {
+    } else if (IsBodylessMethod(request.method)) {
+      curl_easy_setopt(curl, CURLOPT_HTTPGET, 1L);
+    } else {
       curl_easy_setopt(curl, CURLOPT_POST, 1L);
-    } else if (request.method != "GET") {
-      curl_easy_setopt(curl, CURLOPT_CUSTOMREQUEST, request.method.c_str());
-    }
-    if (!IsBodylessMethod(request.method)) {
       curl_easy_setopt(curl, CURLOPT_POSTFIELDS, request.body.data());
       curl_easy_setopt(curl, CURLOPT_POSTFIELDSIZE_LARGE,
                        static_cast<curl_off_t>(request.body.size()));
     }
+    const bool custom_method = request.method != "HEAD" &&
+                               request.method != "GET" &&
+                               request.method != "POST";
+    curl_easy_setopt(curl, CURLOPT_CUSTOMREQUEST,
+                     custom_method ? request.method.c_str() : nullptr);
 
     const CURLcode code = curl_easy_perform(curl);
+    // Nothing of this call's stack may outlive it in the handle.
     curl_easy_setopt(curl, CURLOPT_HTTPHEADER, nullptr);
     curl_easy_setopt(curl, CURLOPT_ERRORBUFFER, nullptr);
+    curl_easy_setopt(curl, CURLOPT_WRITEDATA, nullptr);
+    curl_easy_setopt(curl, CURLOPT_HEADERDATA, nullptr);
+    curl_easy_setopt(curl, CURLOPT_POSTFIELDS, nullptr);
     if (code != CURLE_OK) {
       Release(std::move(handle));
       return absl::Status(CodeFor(code), Describe(request, code, error));
@@ -198,7 +189,30 @@ class CurlHttpClient final : public HttpClient {
         return handle;
       }
     }
-    return EasyHandle(curl_easy_init());
+    EasyHandle handle(curl_easy_init());
+    if (handle != nullptr) Configure(handle.get());
+    return handle;
+  }
+
+  // Sets the options every request of this client shares, once per handle:
+  // they stay set across requests (no curl_easy_reset between them).
+  void Configure(CURL* curl) const {
+    curl_easy_setopt(curl, CURLOPT_PROTOCOLS_STR, "http,https");
+    curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
+    curl_easy_setopt(curl, CURLOPT_SSL_VERIFYPEER, 1L);
+    curl_easy_setopt(curl, CURLOPT_SSL_VERIFYHOST, 2L);
+    if (!options_.ca_bundle_path.empty()) {
+      curl_easy_setopt(curl, CURLOPT_CAINFO, options_.ca_bundle_path.c_str());
+    }
+    curl_easy_setopt(curl, CURLOPT_ACCEPT_ENCODING, "");
+    curl_easy_setopt(curl, CURLOPT_TCP_KEEPALIVE, 1L);
+    curl_easy_setopt(
+        curl, CURLOPT_CONNECTTIMEOUT_MS,
+        static_cast<long>(absl::ToInt64Milliseconds(options_.connect_timeout)));
+    // A request's own User-Agent header replaces this one.
+    curl_easy_setopt(curl, CURLOPT_USERAGENT, options_.user_agent.c_str());
+    curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, &AppendBody);
+    curl_easy_setopt(curl, CURLOPT_HEADERFUNCTION, &AppendHeader);
   }
 
   void Release(EasyHandle handle) {
