@@ -4,6 +4,8 @@
 
 #include <curl/curl.h>
 
+#include <algorithm>
+#include <deque>
 #include <filesystem>
 #include <fstream>
 #include <memory>
@@ -236,28 +238,37 @@ class CurlHttpClient final : public HttpClient {
     return true;
   }
 
-  // The event loop: adds the queued requests to the multi handle, lets
-  // libcurl move every transfer on, hands each finished one to its
-  // callback, and sleeps in curl_multi_poll until a socket is ready, a
-  // timeout is due or StartSend wakes it.
+  // The event loop: adds the queued requests to the multi handle, at most
+  // max_idle_connections at once (each holds a connection; the others wait
+  // their turn, their timeout not yet running), lets libcurl move every
+  // transfer on, hands each finished one to its callback, and sleeps in
+  // curl_multi_poll until a socket is ready, a timeout is due or StartSend
+  // wakes it.
   void Loop() {
     // Easy handles of finished transfers, configured, for the next ones;
     // their connections stay in the multi handle's cache.
     std::vector<EasyHandle> idle;
     absl::flat_hash_map<CURL*, std::unique_ptr<Transfer>> running;
+    std::deque<std::unique_ptr<Transfer>> waiting;
+    const size_t most_running =
+        static_cast<size_t>(std::max(1, options_.max_idle_connections));
     while (true) {
-      std::vector<std::unique_ptr<Transfer>> queued;
       bool stopping = false;
       {
         absl::MutexLock lock(&mu_);
-        queued.swap(queued_);
+        for (std::unique_ptr<Transfer>& t : queued_) {
+          waiting.push_back(std::move(t));
+        }
+        queued_.clear();
         stopping = stopping_;
       }
       if (stopping) {
-        for (std::unique_ptr<Transfer>& t : queued) Abandon(*t);
+        for (std::unique_ptr<Transfer>& t : waiting) Abandon(*t);
         break;
       }
-      for (std::unique_ptr<Transfer>& t : queued) {
+      while (running.size() < most_running && !waiting.empty()) {
+        std::unique_ptr<Transfer> t = std::move(waiting.front());
+        waiting.pop_front();
         if (!idle.empty()) {
           t->handle = std::move(idle.back());
           idle.pop_back();
@@ -292,7 +303,10 @@ class CurlHttpClient final : public HttpClient {
         }
         std::move(t->done)(std::move(response));
       }
-      curl_multi_poll(multi_, nullptr, 0, 1000, nullptr);
+      // Sleeps unless a waiting request can start now.
+      if (waiting.empty() || running.size() >= most_running) {
+        curl_multi_poll(multi_, nullptr, 0, 1000, nullptr);
+      }
     }
     // Shutting down: what has not finished fails.
     for (auto& [curl, t] : running) {
