@@ -257,7 +257,8 @@ class Messenger {
       const OutgoingMessage& message) = 0;
 
   // SendMessage without the wait: calls `done` exactly once with what
-  // SendMessage would have returned. A messenger over an asynchronous
+  // SendMessage would have returned; `message` is read before this
+  // returns. A messenger over an asynchronous
   // HttpClient (TelegramMessenger over libcurl's) returns once the request
   // is handed over and calls `done` later from the HTTP client's thread (or
   // a thread of its own that waited out a 429): `done` must be quick and
