@@ -1060,26 +1060,18 @@ struct Bot::Impl final : public OutboxTarget {
     return claimed;
   }
 
-  // Handles `update`; `claimed`: its claim when the batch was claimed
-  // before; `wait_for_record`: return only once its done mark is committed
-  // (see FinishUpdate). Returns false when it was left unhandled (storage
-  // failed, the answer could not be sent for now, or another instance's claim
-  // on it outlived a stop request): it must be handled again later and not be
-  // acknowledged before.
-  bool Handle(const Update& update, std::optional<BatchClaim> claimed,
-              bool wait_for_record) {
-    bool handled = false;
-    HandleThen(update, std::move(claimed), wait_for_record,
-               /*start_send=*/false, [&](bool h) { handled = h; });
-    return handled;
-  }
-
-  // Handle, calling `done` with what it would return. With `start_send`,
-  // a text answer to a command or message goes out through
+  // Handles `update` and calls `done` once: `handled` is false when it was
+  // left unhandled (storage failed, the answer could not be sent for now,
+  // or another instance's claim on it outlived a stop request): it must be
+  // handled again later and not be acknowledged before. `claimed`: its
+  // claim when the batch was claimed before; `wait_for_record`: call `done`
+  // only once its done mark is committed (see FinishUpdate). With
+  // `start_send`, a text answer to a command or message goes out through
   // Messenger::StartSendMessage and the rest (the outcome, the done mark)
   // follows in `done`'s call, possibly after HandleThen returned and on the
-  // messenger's thread; the update's answer slot goes with it. `update`
-  // is not read once the answer is handed over.
+  // messenger's thread; the update's answer slot goes with it. `update` is
+  // not read once the answer is handed over. Without, `done` runs before
+  // HandleThen returns.
   void HandleThen(const Update& update, std::optional<BatchClaim> claimed,
                   bool wait_for_record, bool start_send,
                   absl::AnyInvocable<void(bool) &&> done) {
@@ -2993,7 +2985,10 @@ absl::StatusOr<std::vector<std::string>> Bot::RunDueJobs() {
 }
 
 bool Bot::HandleUpdate(const Update& update) {
-  return impl_->Handle(update, std::nullopt, /*wait_for_record=*/true);
+  bool handled = false;
+  impl_->HandleThen(update, std::nullopt, /*wait_for_record=*/true,
+                    /*start_send=*/false, [&](bool h) { handled = h; });
+  return handled;
 }
 
 absl::Status Bot::Run() {
