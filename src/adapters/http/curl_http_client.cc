@@ -159,7 +159,11 @@ class CurlHttpClient final : public HttpClient {
         refused = absl::InternalError("curl_multi_init failed");
       } else {
         queued_.push_back(std::move(transfer));
-        curl_multi_wakeup(multi_);
+        // A busy loop takes it on its next round without being woken.
+        if (loop_sleeping_) {
+          loop_sleeping_ = false;
+          curl_multi_wakeup(multi_);
+        }
       }
     }
     if (!refused.ok()) std::move(transfer->done)(refused);
@@ -303,9 +307,18 @@ class CurlHttpClient final : public HttpClient {
         }
         std::move(t->done)(std::move(response));
       }
-      // Sleeps unless a waiting request can start now.
+      // Sleeps unless a waiting request can start now or one was queued
+      // meanwhile; StartSend wakes it once it sleeps.
       if (waiting.empty() || running.size() >= most_running) {
-        curl_multi_poll(multi_, nullptr, 0, 1000, nullptr);
+        bool sleep = false;
+        {
+          absl::MutexLock lock(&mu_);
+          sleep = queued_.empty() && !stopping_;
+          loop_sleeping_ = sleep;
+        }
+        if (sleep) curl_multi_poll(multi_, nullptr, 0, 1000, nullptr);
+        absl::MutexLock lock(&mu_);
+        loop_sleeping_ = false;
       }
     }
     // Shutting down: what has not finished fails.
@@ -398,6 +411,9 @@ class CurlHttpClient final : public HttpClient {
   CURLM* multi_ = nullptr;
   std::vector<std::unique_ptr<Transfer>> queued_ ABSL_GUARDED_BY(mu_);
   bool stopping_ ABSL_GUARDED_BY(mu_) = false;
+  // The loop is about to sleep in (or sleeps in) curl_multi_poll: the next
+  // StartSend wakes it.
+  bool loop_sleeping_ ABSL_GUARDED_BY(mu_) = false;
   std::thread loop_;
 };
 
