@@ -423,13 +423,45 @@ struct Bot::Impl final : public OutboxTarget {
   // bot is marked inactive.
   absl::Status Send(int64_t chat_id, const Answer& answer) {
     TakeAnswerSlot();
+    absl::Status sent;
+    SendThen(chat_id, answer, /*start=*/false,
+             [&](absl::Status status) { sent = std::move(status); });
+    return sent;
+  }
+
+  // Sends `answer` and calls `done` with the outcome, as Send does but
+  // without taking an answer slot. With `start`, a text answer goes through
+  // Messenger::StartSendMessage: `done` may then run later on the
+  // messenger's thread (marking a blocked user inactive there too);
+  // otherwise it runs before SendThen returns.
+  void SendThen(int64_t chat_id, const Answer& answer, bool start,
+                absl::AnyInvocable<void(absl::Status) &&> done) {
+    auto finish = [this, chat_id,
+                   done = std::move(done)](absl::Status status) mutable {
+      if (status.code() == absl::StatusCode::kPermissionDenied) {
+        MarkInactive(chat_id);
+      }
+      std::move(done)(std::move(status));
+    };
+    if (answer.text.empty() && answer.photo_png.empty()) {
+      finish(absl::OkStatus());
+      return;
+    }
+    OutgoingMessage m;
+    m.chat_id = chat_id;
+    m.text = answer.text;
+    m.keyboard = answer.keyboard;
+    m.disable_link_preview = true;
+    if (start && answer.photo_png.empty()) {
+      options.messenger->StartSendMessage(
+          m, [finish =
+                  std::move(finish)](absl::StatusOr<SentMessage> sent) mutable {
+            finish(sent.status());
+          });
+      return;
+    }
     absl::Status status;
     if (!answer.text.empty()) {
-      OutgoingMessage m;
-      m.chat_id = chat_id;
-      m.text = answer.text;
-      m.keyboard = answer.keyboard;
-      m.disable_link_preview = true;
       status = options.messenger->SendMessage(m).status();
     }
     if (status.ok() && !answer.photo_png.empty()) {
@@ -440,10 +472,7 @@ struct Bot::Impl final : public OutboxTarget {
       f.caption = answer.photo_caption;
       status = options.messenger->SendPhoto(f).status();
     }
-    if (status.code() == absl::StatusCode::kPermissionDenied) {
-      MarkInactive(chat_id);
-    }
-    return status;
+    finish(std::move(status));
   }
 
   void MarkInactive(int64_t chat_id) {
@@ -728,15 +757,29 @@ struct Bot::Impl final : public OutboxTarget {
   // last update in the workers' hands finishes, and by Run before each
   // acknowledgement and when it ends. Committing only then lets the marks of
   // many updates share one commit. A storage error is reported.
-  void FinishUpdate(int64_t update_id, bool wait) {
+  // `slot`: whether the update holds an answer slot (TakeAnswerSlot), which
+  // stays taken until the commit.
+  void FinishUpdate(int64_t update_id, bool wait, bool slot) {
     if (!options.claim_updates) return;
     absl::MutexLock lock(&finish_mu);
     finish_queue.push_back(update_id);
-    if (answering.bot == this && answering.slot) {
-      answering.slot = false;  // the slot stays taken until the commit
-      ++queued_answers;
-    }
+    if (slot) ++queued_answers;
     if (wait) RecordThrough(finish_batches_started + 1);
+  }
+
+  // Frees the answer slot of an update left unhandled, if it holds one.
+  void FreeAnswerSlot(bool slot) {
+    if (!slot) return;
+    absl::MutexLock lock(&finish_mu);
+    --unrecorded_answers;
+  }
+
+  // The answer slot this thread's update holds, handed over: to its done
+  // mark (FinishUpdate) or to FreeAnswerSlot.
+  bool HandOverAnswerSlot() {
+    if (answering.bot != this || !answering.slot) return false;
+    answering.slot = false;
+    return true;
   }
 
   // Returns once the group-commit round `batch` is committed: waits for a
@@ -807,8 +850,8 @@ struct Bot::Impl final : public OutboxTarget {
   // Before the update this thread handles sends its first answer, takes an
   // answer slot: waits until fewer than options.worker_threads updates are
   // answered and unrecorded, committing the queued done marks once they
-  // hold at least half the slots. So at most worker_threads answers are ever sent but
-  // not recorded: what a crash can make the next run send again. Does
+  // hold at least half the slots. So at most worker_threads answers are ever
+  // sent but not recorded: what a crash can make the next run send again. Does
   // nothing outside Handle (scheduled jobs' notifications), when the update
   // holds a slot already, and without claims.
   void TakeAnswerSlot() {
@@ -854,10 +897,7 @@ struct Bot::Impl final : public OutboxTarget {
     AnswerScope(const AnswerScope&) = delete;
     AnswerScope& operator=(const AnswerScope&) = delete;
     ~AnswerScope() {
-      if (answering.slot) {
-        absl::MutexLock lock(&answering.bot->finish_mu);
-        --answering.bot->unrecorded_answers;
-      }
+      if (answering.slot) answering.bot->FreeAnswerSlot(true);
       answering = saved_;
     }
 
@@ -1020,14 +1060,21 @@ struct Bot::Impl final : public OutboxTarget {
     return claimed;
   }
 
-  // Handles `update`; `claimed`: its claim when the batch was claimed
-  // before; `wait_for_record`: return only once its done mark is committed
-  // (see FinishUpdate). Returns false when it was left unhandled (storage
-  // failed, the answer could not be sent for now, or another instance's claim
-  // on it outlived a stop request): it must be handled again later and not be
-  // acknowledged before.
-  bool Handle(const Update& update, std::optional<BatchClaim> claimed,
-              bool wait_for_record) {
+  // Handles `update` and calls `done` once: `handled` is false when it was
+  // left unhandled (storage failed, the answer could not be sent for now,
+  // or another instance's claim on it outlived a stop request): it must be
+  // handled again later and not be acknowledged before. `claimed`: its
+  // claim when the batch was claimed before; `wait_for_record`: call `done`
+  // only once its done mark is committed (see FinishUpdate). With
+  // `start_send`, a text answer to a command or message goes out through
+  // Messenger::StartSendMessage and the rest (the outcome, the done mark)
+  // follows in `done`'s call, possibly after HandleThen returned and on the
+  // messenger's thread; the update's answer slot goes with it. `update` is
+  // not read once the answer is handed over. Without, `done` runs before
+  // HandleThen returns.
+  void HandleThen(const Update& update, std::optional<BatchClaim> claimed,
+                  bool wait_for_record, bool start_send,
+                  absl::AnyInvocable<void(bool) &&> done) {
     const absl::Time started = options.clock->Now();
     AnswerScope answering_update(this);
     Incoming in;
@@ -1038,7 +1085,8 @@ struct Bot::Impl final : public OutboxTarget {
            update.my_chat_member->new_status == MemberStatus::kLeft)) {
         MarkInactive(update.my_chat_member->chat.id);
       }
-      return true;  // edits and other kinds need no answer
+      std::move(done)(true);  // edits and other kinds need no answer
+      return;
     }
     Request& r = in.request;
     const std::string& kind = in.kind;
@@ -1059,18 +1107,25 @@ struct Bot::Impl final : public OutboxTarget {
     }
     while (!claim.has_value() || claim->first == Claim::kBusy) {
       if (claim.has_value()) {
-        if (stop_requested.load()) return false;
+        if (stop_requested.load()) {
+          std::move(done)(false);
+          return;
+        }
         options.clock->SleepFor(poll);
       }
       absl::StatusOr<std::vector<ClaimResult>> one =
           ClaimUpdates({{&r, in.from}});
       if (!one.ok()) {
         ReportError("claim", one.status());
-        return false;
+        std::move(done)(false);
+        return;
       }
       claim = (*one)[0];
     }
-    if (claim->first == Claim::kDone) return true;
+    if (claim->first == Claim::kDone) {
+      std::move(done)(true);
+      return;
+    }
     bool failed = false;
     if (!claim->second) {
       auto [admitted, tell] = Admit(r.user_id);
@@ -1098,24 +1153,46 @@ struct Bot::Impl final : public OutboxTarget {
               Say("Sorry, something went wrong on our side. Please try again "
                   "later.");
         }
-        absl::Status sent = Send(r.chat_id, *answer);
-        if (!sent.ok() && sent.code() != absl::StatusCode::kPermissionDenied) {
-          ReportError("send", sent);
-          if (absl::IsUnavailable(sent) || absl::IsDeadlineExceeded(sent) ||
-              absl::IsResourceExhausted(sent)) {
-            // Handled again later; the commands are safe to repeat.
-            return false;
-          }
-          failed = true;
-        }
+        TakeAnswerSlot();
+        const bool slot = HandOverAnswerSlot();
+        SendThen(r.chat_id, *answer, start_send,
+                 [this, update_id = r.update_id, kind, started, failed, slot,
+                  wait_for_record,
+                  done = std::move(done)](absl::Status sent) mutable {
+                   if (!sent.ok() &&
+                       sent.code() != absl::StatusCode::kPermissionDenied) {
+                     ReportError("send", sent);
+                     if (absl::IsUnavailable(sent) ||
+                         absl::IsDeadlineExceeded(sent) ||
+                         absl::IsResourceExhausted(sent)) {
+                       // Handled again later; the commands are safe to
+                       // repeat.
+                       FreeAnswerSlot(slot);
+                       std::move(done)(false);
+                       return;
+                     }
+                     failed = true;
+                   }
+                   Finished(update_id, wait_for_record, slot, kind, started,
+                            failed);
+                   std::move(done)(true);
+                 });
+        return;
       }
     }
-    FinishUpdate(r.update_id, wait_for_record);
+    Finished(r.update_id, wait_for_record, HandOverAnswerSlot(), kind, started,
+             failed);
+    std::move(done)(true);
+  }
+
+  // Records a handled update done (FinishUpdate) and tells the observer.
+  void Finished(int64_t update_id, bool wait_for_record, bool slot,
+                const std::string& kind, absl::Time started, bool failed) {
+    FinishUpdate(update_id, wait_for_record, slot);
     if (options.observer != nullptr) {
       options.observer->OnUpdateHandled(kind, options.clock->Now() - started,
                                         failed);
     }
-    return true;
   }
 
   // `session`: the chat's session when read with the batch claim.
@@ -2637,26 +2714,40 @@ struct Bot::Impl final : public OutboxTarget {
       max_received = std::max(max_received, u.id);
     }
     in_flight_count.fetch_add(1);
-    absl::Status queued =
-        executor.Submit(chat, [this, u = std::move(u), attempts,
-                               claimed = std::move(claimed), chat]() mutable {
-          const bool handled =
-              Handle(u, std::move(claimed), /*wait_for_record=*/false);
-          // The last update in the workers' hands records the queued done
-          // marks: none waits for a next answer while the bot is idle.
-          if (in_flight_count.fetch_sub(1) == 1) RecordQueued();
-          absl::MutexLock lock(&mu);
-          pending_ids.erase(u.id);
-          LeaveChat(chat);
-          if (handled) return;
-          if (attempts + 1 >= kMaxUpdateAttempts) {
-            Log(absl::StrCat("update ", u.id, " given up after ", attempts + 1,
-                             " attempts"));
-            return;
-          }
-          const int64_t retried = u.id;
-          retries[retried] = {std::move(u), attempts + 1,
-                              options.clock->Now() + kUpdateRetryDelay};
+    // The chat's next update waits until this one's answer is sent.
+    absl::Status queued = executor.SubmitHeld(
+        chat, [this, u = std::move(u), attempts, claimed = std::move(claimed),
+               chat](OrderedExecutor::Release release) mutable {
+          auto update = std::make_unique<Update>(std::move(u));
+          const Update& handled_update = *update;
+          HandleThen(handled_update, std::move(claimed),
+                     /*wait_for_record=*/false,
+                     /*start_send=*/true,
+                     [this, update = std::move(update), attempts, chat,
+                      release = std::move(release)](bool handled) mutable {
+                       // The last update in the workers' hands records the
+                       // queued done marks: none waits for a next answer while
+                       // the bot is idle.
+                       if (in_flight_count.fetch_sub(1) == 1) RecordQueued();
+                       {
+                         absl::MutexLock lock(&mu);
+                         pending_ids.erase(update->id);
+                         LeaveChat(chat);
+                         if (!handled) {
+                           if (attempts + 1 >= kMaxUpdateAttempts) {
+                             Log(absl::StrCat("update ", update->id,
+                                              " given up after ", attempts + 1,
+                                              " attempts"));
+                           } else {
+                             const int64_t retried = update->id;
+                             retries[retried] = {
+                                 std::move(*update), attempts + 1,
+                                 options.clock->Now() + kUpdateRetryDelay};
+                           }
+                         }
+                       }
+                       std::move(release)();
+                     });
         });
     if (!queued.ok()) {
       in_flight_count.fetch_sub(1);
@@ -2894,7 +2985,10 @@ absl::StatusOr<std::vector<std::string>> Bot::RunDueJobs() {
 }
 
 bool Bot::HandleUpdate(const Update& update) {
-  return impl_->Handle(update, std::nullopt, /*wait_for_record=*/true);
+  bool handled = false;
+  impl_->HandleThen(update, std::nullopt, /*wait_for_record=*/true,
+                    /*start_send=*/false, [&](bool h) { handled = h; });
+  return handled;
 }
 
 absl::Status Bot::Run() {

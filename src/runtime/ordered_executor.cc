@@ -17,8 +17,21 @@ OrderedExecutor::~OrderedExecutor() {
   Shutdown(absl::InfiniteDuration()).IgnoreError();
 }
 
+void OrderedExecutor::Release::operator()() && {
+  OrderedExecutor* executor = std::exchange(executor_, nullptr);
+  if (executor != nullptr) executor->Finish(key_);
+}
+
 absl::Status OrderedExecutor::Submit(int64_t key,
                                      absl::AnyInvocable<void() &&> task) {
+  return SubmitHeld(key, [task = std::move(task)](Release release) mutable {
+    std::move(task)();
+    std::move(release)();
+  });
+}
+
+absl::Status OrderedExecutor::SubmitHeld(
+    int64_t key, absl::AnyInvocable<void(Release) &&> task) {
   absl::MutexLock lock(&mu_);
   if (!accepting_) {
     return absl::FailedPreconditionError("executor is shutting down");
@@ -34,7 +47,7 @@ absl::Status OrderedExecutor::Submit(int64_t key,
 
 void OrderedExecutor::Work() {
   while (true) {
-    absl::AnyInvocable<void() &&> task;
+    absl::AnyInvocable<void(Release) &&> task;
     int64_t key;
     {
       absl::MutexLock lock(&mu_);
@@ -50,15 +63,18 @@ void OrderedExecutor::Work() {
       task = std::move(queue.front());
       queue.pop_front();
     }
-    std::move(task)();
-    absl::MutexLock lock(&mu_);
-    --pending_;
-    auto it = queues_.find(key);
-    if (it->second.empty()) {
-      queues_.erase(it);
-    } else {
-      ready_.push_back(key);
-    }
+    std::move(task)(Release(this, key));
+  }
+}
+
+void OrderedExecutor::Finish(int64_t key) {
+  absl::MutexLock lock(&mu_);
+  --pending_;
+  auto it = queues_.find(key);
+  if (it->second.empty()) {
+    queues_.erase(it);
+  } else {
+    ready_.push_back(key);
   }
 }
 
@@ -83,6 +99,14 @@ absl::Status OrderedExecutor::Shutdown(absl::Duration timeout) {
   }
   for (std::thread& worker : workers_) {
     if (worker.joinable()) worker.join();
+  }
+  {
+    // Held tasks still to be released (their keys' queues are empty now).
+    absl::MutexLock lock(&mu_);
+    auto released = [this]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
+      return pending_ == 0;
+    };
+    mu_.Await(absl::Condition(&released));
   }
   if (left > 0) {
     return absl::DeadlineExceededError(

@@ -1,10 +1,15 @@
 #include <doctest/doctest.h>
 #include <stdlib.h>
 
+#include <map>
 #include <memory>
+#include <optional>
+#include <set>
 #include <string>
 
 #include "absl/strings/match.h"
+#include "absl/synchronization/mutex.h"
+#include "absl/time/clock.h"
 #include "botcore/adapters/http.h"
 #include "botcore/testing/manual_clock.h"
 #include "botcore/testing/scripted_http_server.h"
@@ -85,6 +90,52 @@ TEST_SUITE("curl_http_client") {
   }
 
   TEST_CASE(
+      "one kept-alive handle carries nothing from one request to the next") {
+    ASSIGN_OR_REQUIRE(auto server, ScriptedHttpServer::Start());
+    server->Script("POST", "/r", {.body = "posted"});
+    server->Script("GET", "/r", {.body = "got"});
+    server->Script("HEAD", "/r", {.body = "unseen"});
+    server->Script("DELETE", "/r", {.body = "deleted"});
+    auto http = NewClient({.user_agent = "client-agent"});
+    const std::string url = server->base_url() + "/r";
+    ASSIGN_OR_REQUIRE(HttpResponse posted,
+                      http->Send({.method = "POST",
+                                  .url = url,
+                                  .headers = {{"User-Agent", "own-agent"},
+                                              {"Content-Type", "text/plain"}},
+                                  .body = "payload"}));
+    CHECK(posted.body == "posted");
+    ASSIGN_OR_REQUIRE(HttpResponse got, http->Send({.url = url}));
+    CHECK(got.body == "got");
+    ASSIGN_OR_REQUIRE(HttpResponse head,
+                      http->Send({.method = "HEAD", .url = url}));
+    CHECK(head.status == 200);
+    CHECK(head.body.empty());
+    ASSIGN_OR_REQUIRE(HttpResponse got_again, http->Send({.url = url}));
+    CHECK(got_again.body == "got");
+    ASSIGN_OR_REQUIRE(HttpResponse deleted,
+                      http->Send({.method = "DELETE", .url = url}));
+    CHECK(deleted.body == "deleted");
+    ASSIGN_OR_REQUIRE(HttpResponse got_last, http->Send({.url = url}));
+    CHECK(got_last.body == "got");
+    const auto requests = server->requests();
+    REQUIRE(requests.size() == 6);
+    const char* methods[] = {"POST", "GET", "HEAD", "GET", "DELETE", "GET"};
+    for (size_t i = 0; i < requests.size(); ++i) {
+      CAPTURE(i);
+      CHECK(requests[i].method == methods[i]);
+      CHECK(requests[i].remote_port == requests[0].remote_port);
+      CHECK(FindHeader(requests[i].headers, "User-Agent") ==
+            (i == 0 ? "own-agent" : "client-agent"));
+      if (requests[i].method == "GET" || requests[i].method == "HEAD") {
+        CHECK_FALSE(FindHeader(requests[i].headers, "Content-Type"));
+        CHECK_FALSE(FindHeader(requests[i].headers, "Content-Length"));
+      }
+      CHECK(requests[i].body == (i == 0 ? "payload" : ""));
+    }
+  }
+
+  TEST_CASE(
       "a slow response past the timeout is kDeadlineExceeded, token hidden") {
     ASSIGN_OR_REQUIRE(auto server, ScriptedHttpServer::Start());
     const std::string path = "/bot123456:AAH-secret_token/getUpdates";
@@ -135,6 +186,119 @@ TEST_SUITE("curl_http_client") {
     CHECK_STATUS_IS(http->Send({.url = "http://[::1"}), kInvalidArgument);
     CHECK_STATUS_IS(http->Send({.method = "GET X", .url = "http://127.0.0.1/"}),
                     kInvalidArgument);
+  }
+
+  // StartSend's answers, collected from the event-loop thread.
+  class Answers {
+   public:
+    HttpCallback Callback(int i) {
+      return [this, i](absl::StatusOr<HttpResponse> response) {
+        absl::MutexLock lock(&mu_);
+        got_.emplace(i, std::move(response));
+      };
+    }
+    // Waits (at most a minute) until `n` answers came.
+    std::map<int, absl::StatusOr<HttpResponse>> WaitFor(size_t n) {
+      absl::MutexLock lock(&mu_);
+      auto enough = [&]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
+        return got_.size() >= n;
+      };
+      mu_.AwaitWithTimeout(absl::Condition(&enough), absl::Minutes(1));
+      return got_;
+    }
+
+   private:
+    absl::Mutex mu_;
+    std::map<int, absl::StatusOr<HttpResponse>> got_ ABSL_GUARDED_BY(mu_);
+  };
+
+  TEST_CASE("StartSend: many requests in flight, each answered once") {
+    ASSIGN_OR_REQUIRE(auto server, ScriptedHttpServer::Start());
+    server->Handle("POST", "/echo", [](const testing::RecordedRequest& r) {
+      return ScriptedResponse{.body = "echo " + r.body,
+                              .delay = absl::Milliseconds(20)};
+    });
+    auto http = NewClient({.max_idle_connections = 8});
+    Answers answers;
+    // Three times as many at once as the client keeps connections: the
+    // others wait for one, and every request goes over one of eight.
+    constexpr int kRequests = 24;
+    for (int i = 0; i < kRequests; ++i) {
+      http->StartSend({.method = "POST",
+                       .url = server->base_url() + "/echo",
+                       .headers = {{"Content-Type", "text/plain"}},
+                       .body = std::to_string(i)},
+                      answers.Callback(i));
+    }
+    const auto got = answers.WaitFor(kRequests);
+    REQUIRE(got.size() == kRequests);
+    for (const auto& [i, response] : got) {
+      CAPTURE(i);
+      REQUIRE_OK(response.status());
+      CHECK(response->status == 200);
+      CHECK(response->body == "echo " + std::to_string(i));
+    }
+    std::set<int> ports;
+    for (const auto& r : server->requests()) ports.insert(r.remote_port);
+    CHECK(ports.size() <= 8);
+    // Sequential sends still work beside the event loop.
+    CHECK_STATUS_IS(http->Send({.url = server->base_url() + "/none"}), kOk);
+  }
+
+  TEST_CASE("StartSend: errors reach the callback with Send's codes") {
+    ASSIGN_OR_REQUIRE(auto server, ScriptedHttpServer::Start());
+    const std::string path = "/bot123456:AAH-secret_token/getUpdates";
+    server->Script("GET", path, {.body = "{}", .delay = absl::Seconds(1)});
+    std::string gone;
+    {
+      ASSIGN_OR_REQUIRE(auto closed, ScriptedHttpServer::Start());
+      gone = closed->base_url() + "/gone";
+    }
+    auto http = NewClient();
+    Answers answers;
+    http->StartSend(
+        {.url = server->base_url() + path, .timeout = absl::Milliseconds(100)},
+        answers.Callback(0));
+    http->StartSend({.url = gone}, answers.Callback(1));
+    http->StartSend({.method = "GET X", .url = server->base_url()},
+                    answers.Callback(2));
+    const auto got = answers.WaitFor(3);
+    REQUIRE(got.size() == 3);
+    CHECK_STATUS_IS(got.at(0), kDeadlineExceeded);
+    CHECK_FALSE(
+        absl::StrContains(got.at(0).status().message(), "AAH-secret_token"));
+    CHECK_STATUS_IS(got.at(1), kUnavailable);
+    CHECK_STATUS_IS(got.at(2), kInvalidArgument);
+  }
+
+  TEST_CASE("StartSend: destroying the client fails what is in flight") {
+    ASSIGN_OR_REQUIRE(auto server, ScriptedHttpServer::Start());
+    server->Script("GET", "/slow", {.body = "late", .delay = absl::Seconds(5)});
+    auto http = NewClient();
+    Answers answers;
+    http->StartSend({.url = server->base_url() + "/slow"}, answers.Callback(0));
+    absl::SleepFor(absl::Milliseconds(100));  // let it reach the server
+    const absl::Time start = absl::Now();
+    http.reset();
+    const auto got = answers.WaitFor(1);
+    REQUIRE(got.size() == 1);
+    CHECK_STATUS_IS(got.at(0), kUnavailable);
+    CHECK(absl::Now() - start < absl::Seconds(4));
+  }
+
+  TEST_CASE("StartSend of a decorator answers before it returns") {
+    ASSIGN_OR_REQUIRE(auto server, ScriptedHttpServer::Start());
+    server->Script("GET", "/x", {.body = "x"});
+    testing::ManualClock clock;
+    ASSIGN_OR_REQUIRE(auto http, NewHttpClientStack(
+                                     {.retry = RetryOptions{.clock = &clock}}));
+    std::optional<absl::StatusOr<HttpResponse>> answer;
+    http->StartSend(
+        {.url = server->base_url() + "/x"},
+        [&](absl::StatusOr<HttpResponse> r) { answer = std::move(r); });
+    REQUIRE(answer.has_value());
+    ASSIGN_OR_REQUIRE(HttpResponse r, std::move(*answer));
+    CHECK(r.body == "x");
   }
 
   TEST_CASE("NewHttpClientStack: rate limit inside retries, cache outside") {

@@ -3,11 +3,14 @@
 #include <atomic>
 #include <memory>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "absl/synchronization/mutex.h"
+#include "absl/time/clock.h"
 #include "botcore/adapters/http.h"
 #include "botcore/adapters/storage.h"
 #include "botcore/adapters/telegram.h"
@@ -341,6 +344,91 @@ TEST_SUITE("telegram_messenger") {
     CHECK(sent.message_ids == std::vector<int64_t>{9});
     CHECK(bot.Calls("sendMessage").size() == 2);
     CHECK(bot.Elapsed() == absl::Seconds(1));
+  }
+
+  // What StartSendMessage's callbacks received, in the order they came.
+  class Outcomes {
+   public:
+    SendCallback Callback(int i) {
+      return [this, i](absl::StatusOr<SentMessage> sent) {
+        absl::MutexLock lock(&mu_);
+        got_.emplace_back(i, std::move(sent));
+      };
+    }
+    std::vector<std::pair<int, absl::StatusOr<SentMessage>>> WaitFor(size_t n) {
+      absl::MutexLock lock(&mu_);
+      auto enough = [&]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
+        return got_.size() >= n;
+      };
+      mu_.AwaitWithTimeout(absl::Condition(&enough), absl::Minutes(1));
+      return got_;
+    }
+
+   private:
+    absl::Mutex mu_;
+    std::vector<std::pair<int, absl::StatusOr<SentMessage>>> got_
+        ABSL_GUARDED_BY(mu_);
+  };
+
+  TEST_CASE("StartSendMessage returns before the answer, then calls back") {
+    Bot bot;
+    std::atomic<bool> answer{false};
+    bot.server->Handle("POST", MethodPath("sendMessage"),
+                       [&](const RecordedRequest&) {
+                         // Held until the call has returned.
+                         while (!answer.load())
+                           absl::SleepFor(absl::Milliseconds(1));
+                         return ScriptedResponse{.body = SentReply(7, 42)};
+                       });
+    Outcomes outcomes;
+    bot.telegram->StartSendMessage(Text(42, "x"), outcomes.Callback(0));
+    CHECK(outcomes.WaitFor(0).empty());
+    answer.store(true);
+    const auto got = outcomes.WaitFor(1);
+    REQUIRE(got.size() == 1);
+    ASSIGN_OR_REQUIRE(SentMessage sent, got[0].second);
+    CHECK(sent.message_ids == std::vector<int64_t>{7});
+  }
+
+  TEST_CASE("StartSendMessage: long texts in order, 429 waited out, errors") {
+    Bot bot;
+    bot.server->Script(
+        "POST", MethodPath("sendMessage"),
+        Fixture(429, "error_429_too_many_requests_retry_after.json"));
+    bot.server->Script("POST", MethodPath("sendMessage"),
+                       {.body = SentReply(9, 42)});
+    bot.server->Script("POST", MethodPath("sendMessage"),
+                       {.body = SentReply(10, 42)});
+    Outcomes outcomes;
+    std::string text;
+    for (int i = 0; i < 600; ++i) text += absl::StrCat("row ", i, "\n");
+    REQUIRE(text.size() > 4096);
+    // The first part is answered 429 (retry_after 1 in the fixture), waited
+    // out on a thread of the messenger's, and sent again; then the rest.
+    bot.telegram->StartSendMessage(Text(42, text), outcomes.Callback(0));
+    auto got = outcomes.WaitFor(1);
+    REQUIRE(got.size() == 1);
+    ASSIGN_OR_REQUIRE(SentMessage sent, got[0].second);
+    CHECK(sent.message_ids == std::vector<int64_t>{9, 10});
+    const auto calls = bot.Calls("sendMessage");
+    REQUIRE(calls.size() == 3);
+    CHECK(calls[0].body == calls[1].body);
+    CHECK(absl::StrContains(calls[1].body, "row 0\\n"));
+    CHECK(absl::StrContains(calls[2].body, "row 599"));
+    // Waited: retry_after, then the chat's pace before the second part.
+    CHECK(bot.Elapsed() >= absl::Seconds(2));
+    Bot blocked;
+    blocked.server->Script("POST", MethodPath("sendMessage"),
+                           Fixture(403, "error_403_bot_blocked_by_user.json"));
+    blocked.telegram->StartSendMessage(Text(42, "x"), outcomes.Callback(1));
+    bot.telegram->StartSendMessage(Text(42, ""), outcomes.Callback(2));
+    got = outcomes.WaitFor(3);
+    REQUIRE(got.size() == 3);
+    for (const auto& [i, outcome] : got) {
+      CAPTURE(i);
+      if (i == 1) CHECK_STATUS_IS(outcome, kPermissionDenied);
+      if (i == 2) CHECK_STATUS_IS(outcome, kInvalidArgument);
+    }
   }
 
   TEST_CASE("429 that persists is kResourceExhausted after max retries") {

@@ -6,6 +6,7 @@
 
 #include "botcore/runtime/bot.h"
 
+#include <algorithm>
 #include <atomic>
 #include <functional>
 #include <limits>
@@ -21,6 +22,8 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/mutex.h"
+#include "absl/synchronization/notification.h"
+#include "absl/time/clock.h"
 #include "botcore/adapters/http.h"
 #include "botcore/adapters/storage.h"
 #include "botcore/adapters/telegram.h"
@@ -777,6 +780,153 @@ class GatedMessenger final : public Messenger {
   std::vector<OutgoingMessage> sent_ ABSL_GUARDED_BY(mu_);
 };
 
+// A Messenger for Bot::Run whose StartSendMessage only queues the send:
+// the test completes the queued sends (from its own thread, in the order it
+// chooses, with the outcome it chooses), as an asynchronous HTTP client
+// would. Hands out scripted batches, then holds until Release.
+class ManualSendMessenger final : public Messenger {
+ public:
+  explicit ManualSendMessenger(std::vector<std::vector<Update>> batches)
+      : batches_(std::move(batches)) {}
+  absl::StatusOr<std::vector<Update>> Receive(absl::Duration) override {
+    absl::MutexLock lock(&mu_);
+    if (next_ < batches_.size()) return batches_[next_++];
+    mu_.AwaitWithTimeout(
+        absl::Condition(
+            +[](bool* holding) { return !*holding; }, &holding_),
+        absl::Milliseconds(50));
+    if (!holding_) return absl::OutOfRangeError("no input");
+    return std::vector<Update>();
+  }
+  absl::Status Acknowledge(int64_t update_id) override {
+    absl::MutexLock lock(&mu_);
+    acknowledged_ = std::max(acknowledged_, update_id);
+    return absl::OkStatus();
+  }
+  // Scheduled jobs' notices (the daily summary) come this way.
+  absl::StatusOr<SentMessage> SendMessage(const OutgoingMessage& m) override {
+    return SentMessage{m.chat_id, {1}};
+  }
+  void StartSendMessage(const OutgoingMessage& m, SendCallback done) override {
+    absl::MutexLock lock(&mu_);
+    ++started_;
+    const int in_chat = ++pending_per_chat_[m.chat_id];
+    most_pending_in_a_chat_ = std::max(most_pending_in_a_chat_, in_chat);
+    pending_.push_back({m.chat_id, std::move(done)});
+  }
+  absl::Status EditMessageText(const MessageEdit&) override {
+    return absl::OkStatus();
+  }
+  absl::Status AnswerCallbackQuery(const CallbackAnswer&) override {
+    return absl::OkStatus();
+  }
+  absl::StatusOr<SentMessage> SendPhoto(const OutgoingFile& p) override {
+    return SentMessage{p.chat_id, {1}};
+  }
+  absl::StatusOr<SentMessage> SendDocument(const OutgoingFile& d) override {
+    return SentMessage{d.chat_id, {1}};
+  }
+  absl::Status SetCommands(const std::vector<BotCommand>&) override {
+    return absl::OkStatus();
+  }
+
+  size_t pending() const {
+    absl::MutexLock lock(&mu_);
+    return pending_.size();
+  }
+  // Completes the queued sends, the latest first (across chats), failing
+  // those to `fail_chat` with kUnavailable while `failures` last. Returns
+  // how many it completed.
+  int CompleteAll(int64_t fail_chat = 0) {
+    std::vector<std::pair<int64_t, SendCallback>> pending;
+    {
+      absl::MutexLock lock(&mu_);
+      pending.swap(pending_);
+    }
+    for (auto it = pending.rbegin(); it != pending.rend(); ++it) {
+      bool fail = false;
+      {
+        absl::MutexLock lock(&mu_);
+        --pending_per_chat_[it->first];
+        if (it->first == fail_chat && failures_ > 0) {
+          --failures_;
+          fail = true;
+        } else {
+          ++delivered_[it->first];
+        }
+      }
+      if (fail) {
+        std::move(it->second)(absl::UnavailableError("Bad Gateway"));
+      } else {
+        std::move(it->second)(SentMessage{it->first, {1}});
+      }
+    }
+    return static_cast<int>(pending.size());
+  }
+  void FailNext(int failures) {
+    absl::MutexLock lock(&mu_);
+    failures_ = failures;
+  }
+  int delivered(int64_t chat) const {
+    absl::MutexLock lock(&mu_);
+    auto it = delivered_.find(chat);
+    return it == delivered_.end() ? 0 : it->second;
+  }
+  int most_pending_in_a_chat() const {
+    absl::MutexLock lock(&mu_);
+    return most_pending_in_a_chat_;
+  }
+  int started() const {
+    absl::MutexLock lock(&mu_);
+    return started_;
+  }
+  int64_t acknowledged() const {
+    absl::MutexLock lock(&mu_);
+    return acknowledged_;
+  }
+  void Release() {
+    absl::MutexLock lock(&mu_);
+    holding_ = false;
+  }
+
+ private:
+  mutable absl::Mutex mu_;
+  std::vector<std::vector<Update>> batches_ ABSL_GUARDED_BY(mu_);
+  size_t next_ ABSL_GUARDED_BY(mu_) = 0;
+  bool holding_ ABSL_GUARDED_BY(mu_) = true;
+  std::vector<std::pair<int64_t, SendCallback>> pending_ ABSL_GUARDED_BY(mu_);
+  std::map<int64_t, int> pending_per_chat_ ABSL_GUARDED_BY(mu_);
+  std::map<int64_t, int> delivered_ ABSL_GUARDED_BY(mu_);
+  int most_pending_in_a_chat_ ABSL_GUARDED_BY(mu_) = 0;
+  int failures_ ABSL_GUARDED_BY(mu_) = 0;
+  int started_ ABSL_GUARDED_BY(mu_) = 0;
+  int64_t acknowledged_ ABSL_GUARDED_BY(mu_) = 0;
+};
+
+// Runs `bot` on a thread of its own until Stop; Join returns Run's status.
+class RunningBot {
+ public:
+  explicit RunningBot(Bot& bot)
+      : bot_(bot), thread_([this] {
+          ran_ = bot_.Run();
+          finished_.Notify();
+        }) {}
+  ~RunningBot() {
+    if (thread_.joinable()) thread_.join();
+  }
+  bool finished() const { return finished_.HasBeenNotified(); }
+  absl::Status Join() {
+    thread_.join();
+    return ran_;
+  }
+
+ private:
+  Bot& bot_;
+  absl::Status ran_;
+  absl::Notification finished_;
+  std::thread thread_;
+};
+
 // What RunGated saw.
 struct GatedRun {
   bool received = false;  // Run called Receive as often as asked in time
@@ -924,6 +1074,106 @@ TEST_SUITE("bot") {
     REQUIRE(!messenger.photos().empty());
     CHECK(messenger.photos().back().starts_with("\x89PNG\r\n\x1a\n"));
     CHECK(absl::StrContains(messenger.sent().back().text, "round trips"));
+  }
+
+  TEST_CASE(
+      "started sends: one answer per chat in flight, each chat in order") {
+    Harness h(testing::FreshSqliteUrl());
+    std::vector<Update> batch;
+    for (int i = 0; i < 5; ++i) {
+      for (int64_t chat : {kAlice, kBob, int64_t{1003}}) {
+        batch.push_back(
+            TextUpdate(static_cast<int64_t>(batch.size()) + 1, chat, "hello"));
+      }
+    }
+    ManualSendMessenger messenger({batch});
+    SystemClock clock;
+    std::unique_ptr<Bot> bot = h.Make(&messenger, [&](BotOptions& o) {
+      o.worker_threads = 4;
+      o.clock = &clock;
+    });
+    RunningBot running(*bot);
+    // The test completes the sends, the latest first: a chat whose next
+    // update went ahead before its answer was sent would have two queued.
+    int completed = 0;
+    REQUIRE(WaitFor([&] {
+      completed += messenger.CompleteAll();
+      return completed == 15;
+    }));
+    REQUIRE(WaitFor([&] {
+      return Count(*h.db, "SELECT COUNT(*) FROM bot_updates WHERE state = ?",
+                   "done") == 15;
+    }));
+    bot->Stop();
+    messenger.Release();
+    CHECK_OK(running.Join());
+    CHECK(messenger.most_pending_in_a_chat() == 1);
+    CHECK(messenger.started() == 15);
+    for (int64_t chat : {kAlice, kBob, int64_t{1003}}) {
+      CHECK(messenger.delivered(chat) == 5);
+    }
+    CHECK(messenger.acknowledged() == 15);
+  }
+
+  TEST_CASE(
+      "a started send that fails is handled again later, unacknowledged") {
+    Harness h(testing::FreshSqliteUrl());
+    ManualSendMessenger messenger(
+        {{TextUpdate(1, kAlice, "hello"), TextUpdate(2, kBob, "hello")}});
+    messenger.FailNext(1);
+    SystemClock clock;
+    std::unique_ptr<Bot> bot = h.Make(&messenger, [&](BotOptions& o) {
+      o.worker_threads = 2;
+      o.clock = &clock;
+    });
+    RunningBot running(*bot);
+    REQUIRE(WaitFor([&] { return messenger.pending() == 2; }));
+    CHECK(messenger.CompleteAll(/*fail_chat=*/kAlice) == 2);
+    // Bob's update is done; Alice's waits for its retry, unacknowledged.
+    REQUIRE(WaitFor([&] {
+      return Count(*h.db, "SELECT COUNT(*) FROM bot_updates WHERE state = ?",
+                   "done") == 1;
+    }));
+    CHECK(messenger.acknowledged() == 0);
+    // Handled again after the retry delay, and answered once.
+    REQUIRE(WaitFor([&] { return messenger.pending() == 1; }));
+    CHECK(messenger.CompleteAll() == 1);
+    REQUIRE(WaitFor([&] { return messenger.acknowledged() == 2; }));
+    bot->Stop();
+    messenger.Release();
+    CHECK_OK(running.Join());
+    CHECK(messenger.delivered(kAlice) == 1);
+    CHECK(messenger.delivered(kBob) == 1);
+  }
+
+  TEST_CASE("Stop with started sends in flight: Run waits for their outcome") {
+    Harness h(testing::FreshSqliteUrl());
+    ManualSendMessenger messenger(
+        {{TextUpdate(1, kAlice, "hello"), TextUpdate(2, kBob, "hello")}});
+    messenger.FailNext(1);
+    SystemClock clock;
+    std::unique_ptr<Bot> bot = h.Make(&messenger, [&](BotOptions& o) {
+      o.worker_threads = 2;
+      o.clock = &clock;
+      o.shutdown_timeout = absl::Milliseconds(100);
+    });
+    RunningBot running(*bot);
+    REQUIRE(WaitFor([&] { return messenger.pending() == 2; }));
+    bot->Stop();
+    messenger.Release();
+    // Past the shutdown timeout, Run still waits for the answers in flight.
+    absl::SleepFor(absl::Milliseconds(300));
+    CHECK_FALSE(running.finished());
+    // Alice's answer fails, Bob's goes out.
+    CHECK(messenger.CompleteAll(/*fail_chat=*/kAlice) == 2);
+    CHECK_OK(running.Join());
+    CHECK(messenger.delivered(kBob) == 1);
+    CHECK(messenger.delivered(kAlice) == 0);
+    // Bob's is recorded done; Alice's stays claimed and unacknowledged, for
+    // the next run to handle.
+    CHECK(Count(*h.db, "SELECT COUNT(*) FROM bot_updates WHERE state = ?",
+                "done") == 1);
+    CHECK(messenger.acknowledged() == 0);
   }
 
   TEST_CASE("an idle bot records its last done marks without a next answer") {

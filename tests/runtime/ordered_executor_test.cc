@@ -2,13 +2,19 @@
 
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <atomic>
 #include <map>
+#include <optional>
 #include <random>
+#include <string>
+#include <thread>
+#include <utility>
 #include <vector>
 
 #include "absl/synchronization/mutex.h"
 #include "absl/synchronization/notification.h"
+#include "absl/time/clock.h"
 #include "support/status_testing.h"
 
 namespace botcore {
@@ -62,7 +68,10 @@ TEST_CASE("Shutdown drains, then refuses new work; a deadline drops the rest") {
   OrderedExecutor executor(1);
   absl::Notification release;
   std::atomic<int> ran{0};
-  REQUIRE_OK(executor.Submit(1, [&] { release.WaitForNotification(); ++ran; }));
+  REQUIRE_OK(executor.Submit(1, [&] {
+    release.WaitForNotification();
+    ++ran;
+  }));
   for (int i = 0; i < 5; ++i) REQUIRE_OK(executor.Submit(1, [&] { ++ran; }));
   std::thread releaser([&] {
     absl::SleepFor(absl::Milliseconds(100));
@@ -72,8 +81,79 @@ TEST_CASE("Shutdown drains, then refuses new work; a deadline drops the rest") {
   CHECK_STATUS_IS(s, kDeadlineExceeded);
   CHECK(s.message() == "5 queued tasks dropped at shutdown");
   releaser.join();
-  CHECK(ran.load() == 1);  // the running task finished; the queued ones were dropped
+  CHECK(ran.load() ==
+        1);  // the running task finished; the queued ones were dropped
   CHECK_STATUS_IS(executor.Submit(1, [] {}), kFailedPrecondition);
+}
+
+TEST_CASE("a held task keeps its key busy until released, from any thread") {
+  OrderedExecutor executor(2);
+  absl::Mutex mu;
+  std::optional<OrderedExecutor::Release> held;
+  std::vector<std::string> order;
+  auto note = [&](std::string what) {
+    absl::MutexLock lock(&mu);
+    order.push_back(std::move(what));
+  };
+  REQUIRE_OK(executor.SubmitHeld(1, [&](OrderedExecutor::Release release) {
+    note("first");
+    absl::MutexLock lock(&mu);
+    held.emplace(std::move(release));
+  }));
+  REQUIRE_OK(executor.Submit(1, [&] { note("second"); }));
+  absl::Notification other_ran;
+  REQUIRE_OK(executor.Submit(2, [&] {
+    note("other");
+    other_ran.Notify();
+  }));
+  other_ran.WaitForNotification();
+  absl::SleepFor(absl::Milliseconds(50));
+  {
+    absl::MutexLock lock(&mu);
+    // The first task returned long ago; its key is still held.
+    CHECK(std::find(order.begin(), order.end(), "second") == order.end());
+    REQUIRE(held.has_value());
+  }
+  CHECK(executor.pending() == 2);
+  std::thread releaser([&] {
+    absl::MutexLock lock(&mu);
+    std::move (*held)();
+  });
+  releaser.join();
+  REQUIRE_OK(executor.Shutdown(absl::InfiniteDuration()));
+  CHECK(order.back() == "second");
+  CHECK(order.size() == 3);
+}
+
+TEST_CASE("a Release dropped without a call frees its key") {
+  OrderedExecutor executor(1);
+  std::atomic<int> ran{0};
+  REQUIRE_OK(executor.SubmitHeld(1, [&](OrderedExecutor::Release) { ++ran; }));
+  REQUIRE_OK(executor.Submit(1, [&] { ++ran; }));
+  REQUIRE_OK(executor.Shutdown(absl::InfiniteDuration()));
+  CHECK(ran.load() == 2);
+}
+
+TEST_CASE("Shutdown waits for held tasks past its deadline, drops queued") {
+  OrderedExecutor executor(1);
+  std::thread releaser;
+  std::atomic<bool> released{false};
+  std::atomic<bool> queued_ran{false};
+  absl::Notification started;
+  REQUIRE_OK(executor.SubmitHeld(1, [&](OrderedExecutor::Release release) {
+    releaser = std::thread([&released, release = std::move(release)]() mutable {
+      absl::SleepFor(absl::Milliseconds(200));
+      released = true;
+      std::move(release)();
+    });
+    started.Notify();
+  }));
+  REQUIRE_OK(executor.Submit(1, [&] { queued_ran = true; }));
+  started.WaitForNotification();
+  CHECK_STATUS_IS(executor.Shutdown(absl::ZeroDuration()), kDeadlineExceeded);
+  CHECK(released.load());  // returned only once the held task was released
+  CHECK_FALSE(queued_ran.load());
+  releaser.join();
 }
 
 }  // namespace

@@ -45,7 +45,9 @@ struct CurlHttpClientOptions {
   // concurrent request holds one; set it to at least the number of threads
   // sending at once (a bot's handler threads plus its poller), or the extra
   // ones connect (and shake hands over TLS) anew for every request.
-  // Default: 32.
+  // Requests made with StartSend share one pool of at most this many
+  // connections: those beyond it wait their turn (their timeout starts when
+  // they get one). Default: 32.
   int max_idle_connections = 32;
   // A PEM file of the CA certificates to trust instead of the system's
   // store, e.g. a private CA in front of a local Bot API server or RPC node.

@@ -15,6 +15,14 @@
 // Implementations: NewCurlHttpClient (botcore/adapters/http.h) over libcurl,
 // and the decorators there (retry, per-host rate limit, response cache),
 // which wrap any HttpClient the way leveldb's EnvWrapper wraps an Env.
+//
+// StartSend is the same call without the wait: the response (or error) is
+// handed to a callback. libcurl's client drives many such requests from one
+// event-loop thread, so a caller with many requests in flight needs no
+// thread per request; every other client completes it before returning.
+//
+//   http.StartSend(std::move(request),
+//                  [](absl::StatusOr<HttpResponse> response) { ... });
 
 #ifndef BOTCORE_PORTS_HTTP_CLIENT_H_
 #define BOTCORE_PORTS_HTTP_CLIENT_H_
@@ -26,6 +34,7 @@
 #include <utility>
 #include <vector>
 
+#include "absl/functional/any_invocable.h"
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 
@@ -61,8 +70,11 @@ struct HttpResponse {
   std::string body;
 };
 
+// Receives what HttpClient::Send would have returned.
+using HttpCallback = absl::AnyInvocable<void(absl::StatusOr<HttpResponse>) &&>;
+
 // Thread safety: implementations must be thread-safe; any thread may call
-// Send, also concurrently.
+// Send and StartSend, also concurrently.
 class HttpClient {
  public:
   virtual ~HttpClient() = default;
@@ -76,6 +88,16 @@ class HttpClient {
   // gave up waiting for its rate limit. Messages never contain secrets.
   [[nodiscard]] virtual absl::StatusOr<HttpResponse> Send(
       const HttpRequest& request) = 0;
+
+  // Sends `request` and calls `done` exactly once with what Send would
+  // have returned (the same codes). An asynchronous client (libcurl's)
+  // returns at once and calls `done` later on its own event-loop thread:
+  // `done` must then be quick and must not wait for this client. The
+  // default sends with Send and calls `done` before returning, on the
+  // caller's thread.
+  virtual void StartSend(HttpRequest request, HttpCallback done) {
+    std::move(done)(Send(request));
+  }
 };
 
 // An HttpClient that forwards every call to another one; decorators derive

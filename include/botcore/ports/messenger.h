@@ -45,8 +45,10 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
+#include "absl/functional/any_invocable.h"
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
@@ -226,6 +228,9 @@ struct BotCommand {
   std::string description;
 };
 
+// Receives what Messenger::SendMessage would have returned.
+using SendCallback = absl::AnyInvocable<void(absl::StatusOr<SentMessage>) &&>;
+
 // Implementations are thread-safe: sending from several threads while one
 // thread receives is fine. Sends to one chat keep their order when made
 // from one thread.
@@ -250,6 +255,20 @@ class Messenger {
   // Sends a text message. Errors: the codes above.
   [[nodiscard]] virtual absl::StatusOr<SentMessage> SendMessage(
       const OutgoingMessage& message) = 0;
+
+  // SendMessage without the wait: calls `done` exactly once with what
+  // SendMessage would have returned; `message` is read before this
+  // returns. A messenger over an asynchronous
+  // HttpClient (TelegramMessenger over libcurl's) returns once the request
+  // is handed over and calls `done` later from the HTTP client's thread (or
+  // a thread of its own that waited out a 429): `done` must be quick and
+  // must not call this messenger's blocking methods. Send the next message
+  // to the same chat from `done` to keep their order. The default calls
+  // SendMessage and `done` before returning.
+  virtual void StartSendMessage(const OutgoingMessage& message,
+                                SendCallback done) {
+    std::move(done)(SendMessage(message));
+  }
 
   // Replaces the text (and keyboard) of a sent message.
   [[nodiscard]] virtual absl::Status EditMessageText(

@@ -21,7 +21,14 @@
 //   absl::Status status = (*bot)->Run();   // until Stop or end of input
 //
 // Updates are handled on a worker pool, in order per chat (OrderedExecutor),
-// so a slow handler holds up only its own chat. Each update is claimed in
+// so a slow handler holds up only its own chat. The text answer to a
+// command or message goes out through Messenger::StartSendMessage: with a
+// messenger that sends asynchronously (TelegramMessenger over libcurl's
+// HttpClient) the worker hands it over and takes its next update, the
+// chat's next update waits until the answer is sent, and the rest (the
+// done mark, a retry later when it could not be sent) follows on the
+// messenger's thread; Run returns only once the answers in flight are sent
+// or have failed. Each update is claimed in
 // the database (table bot_updates) before it is handled and marked done
 // after its answers went out, so two instances sharing one PostgreSQL, or
 // one instance restarted after a crash, handle every update once. An update
@@ -68,8 +75,10 @@
 namespace botcore {
 
 // Hooks for metrics (the operations layer wires Prometheus here). Called
-// from the Bot's threads, concurrently: implementations must be
-// thread-safe and quick. Every method does nothing by default.
+// from the Bot's threads and the messenger's (an answer sent
+// asynchronously is reported from its callback), concurrently:
+// implementations must be thread-safe and quick. Every method does nothing
+// by default.
 class BotObserver {
  public:
   virtual ~BotObserver() = default;

@@ -10,6 +10,15 @@
 //   ...
 //   executor.Shutdown(absl::Seconds(10));  // finish in-flight work
 //
+// A task can keep its key busy after it returns, until work it started
+// elsewhere (an answer being sent) is done:
+//
+//   executor.SubmitHeld(chat_id, [](OrderedExecutor::Release release) {
+//     StartSending(..., [release = std::move(release)]() mutable {
+//       std::move(release)();  // the chat's next task may start
+//     });
+//   });
+//
 // Thread safety: thread-safe.
 
 #ifndef BOTCORE_RUNTIME_ORDERED_EXECUTOR_H_
@@ -18,6 +27,7 @@
 #include <cstdint>
 #include <deque>
 #include <thread>
+#include <utility>
 #include <vector>
 
 #include "absl/base/thread_annotations.h"
@@ -31,6 +41,29 @@ namespace botcore {
 
 class OrderedExecutor {
  public:
+  // Frees the key of a task submitted with SubmitHeld: the key's next task
+  // may start. Call it once, from any thread, inside the task or after it
+  // returned; a Release destroyed without being called calls itself.
+  // Movable, not copyable.
+  class Release {
+   public:
+    Release(Release&& other) noexcept
+        : executor_(std::exchange(other.executor_, nullptr)),
+          key_(other.key_) {}
+    Release& operator=(Release&& other) = delete;
+    ~Release() {
+      if (executor_ != nullptr) std::move (*this)();
+    }
+    void operator()() &&;
+
+   private:
+    friend class OrderedExecutor;
+    Release(OrderedExecutor* executor, int64_t key)
+        : executor_(executor), key_(key) {}
+    OrderedExecutor* executor_;
+    int64_t key_;
+  };
+
   // Starts `threads` workers. REQUIRES: threads >= 1.
   explicit OrderedExecutor(int threads);
 
@@ -45,9 +78,16 @@ class OrderedExecutor {
   // Errors: kFailedPrecondition after Shutdown began (the task is dropped).
   absl::Status Submit(int64_t key, absl::AnyInvocable<void() &&> task);
 
+  // As Submit, but the key stays busy after `task` returns until the
+  // Release handed to it is called (the task counts as running until then).
+  // Errors: kFailedPrecondition after Shutdown began (the task is dropped).
+  absl::Status SubmitHeld(int64_t key,
+                          absl::AnyInvocable<void(Release) &&> task);
+
   // Stops taking tasks and waits up to `timeout` for the queued ones.
   // Returns OK when all ran; kDeadlineExceeded with the number left
-  // otherwise (they are dropped; tasks already running finish first).
+  // otherwise (they are dropped; tasks already running finish first, and
+  // held ones are waited for until released, past the timeout).
   absl::Status Shutdown(absl::Duration timeout);
 
   // Tasks queued or running.
@@ -55,12 +95,14 @@ class OrderedExecutor {
 
  private:
   void Work();
+  // A task of `key` finished (returned, or released when held).
+  void Finish(int64_t key);
 
   mutable absl::Mutex mu_;
   // Per key, the tasks not yet started; a key is present while it has queued
   // or running work, and at most one task per key runs at a time.
-  absl::flat_hash_map<int64_t, std::deque<absl::AnyInvocable<void() &&>>> queues_
-      ABSL_GUARDED_BY(mu_);
+  absl::flat_hash_map<int64_t, std::deque<absl::AnyInvocable<void(Release) &&>>>
+      queues_ ABSL_GUARDED_BY(mu_);
   std::deque<int64_t> ready_ ABSL_GUARDED_BY(mu_);  // keys with a runnable task
   int64_t pending_ ABSL_GUARDED_BY(mu_) = 0;
   bool accepting_ ABSL_GUARDED_BY(mu_) = true;

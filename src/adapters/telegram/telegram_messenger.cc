@@ -1,11 +1,13 @@
 #include <algorithm>
 #include <atomic>
 #include <deque>
+#include <list>
 #include <map>
 #include <memory>
 #include <optional>
 #include <set>
 #include <string>
+#include <thread>
 #include <utility>
 #include <vector>
 
@@ -216,6 +218,19 @@ class TelegramMessengerImpl final : public TelegramMessenger {
     for (const Update& u : queue_) stored_ids_.insert(u.id);
   }
 
+  // Waits for the threads waiting out a 429 (they may start more).
+  ~TelegramMessengerImpl() override {
+    while (true) {
+      std::list<Waiter> waiters;
+      {
+        absl::MutexLock lock(&waiters_mu_);
+        waiters.swap(waiters_);
+      }
+      if (waiters.empty()) break;
+      for (Waiter& w : waiters) w.thread.join();
+    }
+  }
+
   absl::StatusOr<std::vector<Update>> Receive(absl::Duration wait) override {
     if (options_.mode == TelegramMode::kWebhook) return ReceiveQueued(wait);
     JsonFields f;
@@ -300,38 +315,16 @@ class TelegramMessengerImpl final : public TelegramMessenger {
 
   absl::StatusOr<SentMessage> SendMessage(
       const OutgoingMessage& message) override {
-    BOTCORE_RETURN_IF_ERROR(ValidateKeyboard(message.keyboard));
-    if (message.text.empty()) {
-      return absl::InvalidArgumentError(
-          absl::StrCat("sendMessage to ", message.chat_id, ": empty text"));
-    }
-    const std::vector<std::string> parts = SplitMessageText(message.text);
-    SentMessage sent{message.chat_id, {}};
-    for (size_t i = 0; i < parts.size(); ++i) {
-      JsonFields f;
-      f.Int("chat_id", message.chat_id);
-      f.String("text", parts[i]);
-      if (const char* mode = ParseModeName(message.parse_mode)) {
-        f.String("parse_mode", mode);
-      }
-      if (message.disable_link_preview) {
-        f.Raw("link_preview_options", "{\"is_disabled\":true}");
-      }
-      if (i == 0 && message.reply_to_message_id.has_value()) {
-        f.Raw("reply_parameters",
-              absl::StrCat("{\"message_id\":", *message.reply_to_message_id,
-                           ",\"allow_sending_without_reply\":true}"));
-      }
-      if (i + 1 == parts.size() && !message.keyboard.empty()) {
-        f.Raw("reply_markup", KeyboardJson(message.keyboard));
-      }
-      BOTCORE_ASSIGN_OR_RETURN(
-          internal::TelegramReply reply,
-          Call("sendMessage", f.ToJson(), message.chat_id, std::nullopt));
-      BOTCORE_ASSIGN_OR_RETURN(int64_t id, MessageIdOf(reply, "sendMessage"));
-      sent.message_ids.push_back(id);
-    }
-    return sent;
+    std::optional<absl::StatusOr<SentMessage>> sent;
+    SendMessageThen(
+        message, Transport::kBlocking,
+        [&](absl::StatusOr<SentMessage> s) { sent = std::move(s); });
+    return *std::move(sent);
+  }
+
+  void StartSendMessage(const OutgoingMessage& message,
+                        SendCallback done) override {
+    SendMessageThen(message, Transport::kStarted, std::move(done));
   }
 
   absl::Status EditMessageText(const MessageEdit& edit) override {
@@ -545,9 +538,9 @@ class TelegramMessengerImpl final : public TelegramMessenger {
     return *id;
   }
 
-  // Waits until a message to `chat_id` may go out under both the overall
-  // and the per-chat pace.
-  void Pace(int64_t chat_id) {
+  // Takes the turn of a message to `chat_id` under both the overall and
+  // the per-chat pace; returns how long it must wait for it.
+  absl::Duration TakePace(int64_t chat_id) {
     absl::Duration wait;
     {
       absl::MutexLock lock(&pace_mu_);
@@ -566,35 +559,209 @@ class TelegramMessengerImpl final : public TelegramMessenger {
         });
       }
     }
-    if (wait > absl::ZeroDuration()) options_.clock->SleepFor(wait);
+    return wait;
   }
 
-  // Calls `method`; paces it when it sends to `chat_id`, and waits out and
-  // retries 429 answers.
+  // How a call's requests go to the HTTP client: kBlocking with Send, every
+  // step (and wait) on the caller's thread, which has the outcome when the
+  // call returns; kStarted with StartSend, the steps after the first on the
+  // thread that completes the request.
+  enum class Transport { kBlocking, kStarted };
+
+  using ReplyCallback =
+      absl::AnyInvocable<void(absl::StatusOr<internal::TelegramReply>) &&>;
+
+  // A call in progress: its request, kept for the retries.
+  struct PendingCall {
+    const char* method;
+    HttpRequest request;
+    std::optional<int64_t> chat_id;
+    Transport transport;
+    int attempt = 0;
+    // The thread that made the call: it may wait; others hand waits to a
+    // thread of their own (Later).
+    std::thread::id caller;
+    ReplyCallback done;
+  };
+
+  // Sends `message` (each part after the previous one's answer) and calls
+  // `done` with the message ids or the first error.
+  void SendMessageThen(const OutgoingMessage& message, Transport transport,
+                       SendCallback done) {
+    if (absl::Status s = ValidateKeyboard(message.keyboard); !s.ok()) {
+      std::move(done)(s);
+      return;
+    }
+    if (message.text.empty()) {
+      std::move(done)(absl::InvalidArgumentError(
+          absl::StrCat("sendMessage to ", message.chat_id, ": empty text")));
+      return;
+    }
+    auto parts = std::make_shared<std::vector<Body>>();
+    const std::vector<std::string> texts = SplitMessageText(message.text);
+    for (size_t i = 0; i < texts.size(); ++i) {
+      JsonFields f;
+      f.Int("chat_id", message.chat_id);
+      f.String("text", texts[i]);
+      if (const char* mode = ParseModeName(message.parse_mode)) {
+        f.String("parse_mode", mode);
+      }
+      if (message.disable_link_preview) {
+        f.Raw("link_preview_options", "{\"is_disabled\":true}");
+      }
+      if (i == 0 && message.reply_to_message_id.has_value()) {
+        f.Raw("reply_parameters",
+              absl::StrCat("{\"message_id\":", *message.reply_to_message_id,
+                           ",\"allow_sending_without_reply\":true}"));
+      }
+      if (i + 1 == texts.size() && !message.keyboard.empty()) {
+        f.Raw("reply_markup", KeyboardJson(message.keyboard));
+      }
+      parts->push_back(f.ToJson());
+    }
+    SendPart(std::move(parts), 0, SentMessage{message.chat_id, {}}, transport,
+             std::move(done));
+  }
+
+  void SendPart(std::shared_ptr<std::vector<Body>> parts, size_t i,
+                SentMessage sent, Transport transport, SendCallback done) {
+    Body body = std::move((*parts)[i]);
+    const int64_t chat_id = sent.chat_id;
+    StartCall("sendMessage", std::move(body), chat_id, std::nullopt, transport,
+              [this, parts = std::move(parts), i, sent = std::move(sent),
+               transport, done = std::move(done)](
+                  absl::StatusOr<internal::TelegramReply> reply) mutable {
+                absl::StatusOr<int64_t> id =
+                    reply.ok() ? MessageIdOf(*reply, "sendMessage")
+                               : reply.status();
+                if (!id.ok()) {
+                  std::move(done)(id.status());
+                  return;
+                }
+                sent.message_ids.push_back(*id);
+                if (i + 1 == parts->size()) {
+                  std::move(done)(std::move(sent));
+                  return;
+                }
+                SendPart(std::move(parts), i + 1, std::move(sent), transport,
+                         std::move(done));
+              });
+  }
+
+  // Calls `method` and waits for the outcome (Transport::kBlocking).
   absl::StatusOr<internal::TelegramReply> Call(
       const char* method, Body body, std::optional<int64_t> chat_id,
       std::optional<absl::Duration> timeout) {
-    HttpRequest request;
-    request.method = "POST";
-    request.url = base_url_ + method;
-    request.headers = {{"Content-Type", body.content_type}};
-    request.body = std::move(body.data);
-    request.timeout = timeout;
-    for (int attempt = 0;; ++attempt) {
-      if (chat_id.has_value()) Pace(*chat_id);
-      BOTCORE_ASSIGN_OR_RETURN(HttpResponse response,
-                               options_.http->Send(request));
-      internal::TelegramReply reply =
-          internal::ReadTelegramReply(method, response.status, response.body);
-      if (reply.status.ok()) return reply;
-      if (reply.status.code() != absl::StatusCode::kResourceExhausted ||
-          attempt >= options_.max_rate_limit_retries) {
-        return reply.status;
+    std::optional<absl::StatusOr<internal::TelegramReply>> reply;
+    StartCall(method, std::move(body), chat_id, timeout, Transport::kBlocking,
+              [&](absl::StatusOr<internal::TelegramReply> r) {
+                reply = std::move(r);
+              });
+    return *std::move(reply);
+  }
+
+  // Calls `method` and calls `done` with the reply; paces the call when it
+  // sends to `chat_id`, and waits out and retries 429 answers.
+  void StartCall(const char* method, Body body, std::optional<int64_t> chat_id,
+                 std::optional<absl::Duration> timeout, Transport transport,
+                 ReplyCallback done) {
+    auto call = std::make_unique<PendingCall>();
+    call->method = method;
+    call->request.method = "POST";
+    call->request.url = base_url_ + method;
+    call->request.headers = {{"Content-Type", std::move(body.content_type)}};
+    call->request.body = std::move(body.data);
+    call->request.timeout = timeout;
+    call->chat_id = chat_id;
+    call->transport = transport;
+    call->caller = std::this_thread::get_id();
+    call->done = std::move(done);
+    Attempt(std::move(call));
+  }
+
+  // One attempt: waits for the pace, then sends.
+  void Attempt(std::unique_ptr<PendingCall> call) {
+    const absl::Duration wait = call->chat_id.has_value()
+                                    ? TakePace(*call->chat_id)
+                                    : absl::ZeroDuration();
+    PendingCall& pending = *call;
+    Later(pending, wait, [this, call = std::move(call)]() mutable {
+      PendingCall& c = *call;
+      if (c.transport == Transport::kBlocking) {
+        Answered(std::move(call), options_.http->Send(c.request));
+        return;
       }
-      const absl::Duration wait = reply.retry_after.value_or(absl::Seconds(1));
-      if (wait > options_.max_retry_after) return reply.status;
-      options_.clock->SleepFor(wait);
+      options_.http->StartSend(
+          c.request, [this, call = std::move(call)](
+                         absl::StatusOr<HttpResponse> response) mutable {
+            Answered(std::move(call), std::move(response));
+          });
+    });
+  }
+
+  void Answered(std::unique_ptr<PendingCall> call,
+                absl::StatusOr<HttpResponse> response) {
+    if (!response.ok()) {
+      std::move(call->done)(response.status());
+      return;
     }
+    internal::TelegramReply reply = internal::ReadTelegramReply(
+        call->method, response->status, response->body);
+    if (reply.status.ok() ||
+        reply.status.code() != absl::StatusCode::kResourceExhausted ||
+        call->attempt >= options_.max_rate_limit_retries) {
+      if (reply.status.ok()) {
+        std::move(call->done)(std::move(reply));
+      } else {
+        std::move(call->done)(reply.status);
+      }
+      return;
+    }
+    const absl::Duration wait = reply.retry_after.value_or(absl::Seconds(1));
+    if (wait > options_.max_retry_after) {
+      std::move(call->done)(reply.status);
+      return;
+    }
+    ++call->attempt;
+    PendingCall& c = *call;
+    Later(c, wait, [this, call = std::move(call)]() mutable {
+      Attempt(std::move(call));
+    });
+  }
+
+  // Runs `step` after `wait` on the clock: at once when there is nothing to
+  // wait; on this thread when it may wait (the caller's, or a waiting
+  // thread's); else on a new thread that waits (an HTTP client's thread
+  // must not).
+  void Later(const PendingCall& call, absl::Duration wait,
+             absl::AnyInvocable<void() &&> step) {
+    if (wait <= absl::ZeroDuration()) {
+      std::move(step)();
+      return;
+    }
+    if (call.transport == Transport::kBlocking ||
+        std::this_thread::get_id() == call.caller || waiting_thread) {
+      options_.clock->SleepFor(wait);
+      std::move(step)();
+      return;
+    }
+    absl::MutexLock lock(&waiters_mu_);
+    for (auto it = waiters_.begin(); it != waiters_.end();) {
+      if (it->finished.load()) {
+        it->thread.join();
+        it = waiters_.erase(it);
+      } else {
+        ++it;
+      }
+    }
+    Waiter& waiter = waiters_.emplace_back();
+    waiter.thread =
+        std::thread([this, &waiter, wait, step = std::move(step)]() mutable {
+          waiting_thread = true;
+          options_.clock->SleepFor(wait);
+          std::move(step)();
+          waiter.finished.store(true);
+        });
   }
 
   const TelegramOptions options_;
@@ -618,7 +785,19 @@ class TelegramMessengerImpl final : public TelegramMessenger {
   // claims answer each id once.
   std::set<int64_t> recent_webhook_ids_ ABSL_GUARDED_BY(receive_mu_);
   std::atomic<bool> webhook_closed_{false};
+
+  // Threads that wait out a 429 or the pace for a started call (Later);
+  // joined once finished, and all by the destructor.
+  struct Waiter {
+    std::thread thread;
+    std::atomic<bool> finished{false};
+  };
+  absl::Mutex waiters_mu_;
+  std::list<Waiter> waiters_ ABSL_GUARDED_BY(waiters_mu_);
+  static thread_local bool waiting_thread;
 };
+
+thread_local bool TelegramMessengerImpl::waiting_thread = false;
 
 }  // namespace
 
