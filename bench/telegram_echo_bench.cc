@@ -22,6 +22,9 @@
 //   BOTCORE_ECHO_UPDATES=600000 telegram_echo_bench   # a longer run
 //   # every 1000th send answered 429 retry_after 1:
 //   BOTCORE_ECHO_UPDATES=20000 BOTCORE_ECHO_429_EVERY=1000 telegram_echo_bench
+//   # at most 128 answers unrecorded (BotOptions::max_unrecorded_answers;
+//   # default: the worker threads):
+//   BOTCORE_ECHO_SLOTS=128 telegram_echo_bench
 
 #include <benchmark/benchmark.h>
 #include <sys/prctl.h>
@@ -318,6 +321,8 @@ void BM_TelegramEcho(benchmark::State& state) {
   const int64_t updates = FromEnvironment("BOTCORE_ECHO_UPDATES", 300000);
   const int rate_limit_every =
       static_cast<int>(FromEnvironment("BOTCORE_ECHO_429_EVERY", 0));
+  const int answer_slots =
+      static_cast<int>(FromEnvironment("BOTCORE_ECHO_SLOTS", 0));
   for (auto _ : state) {
     ServerProcess server;
     if (!server.Start(updates, rate_limit_every,
@@ -364,6 +369,7 @@ void BM_TelegramEcho(benchmark::State& state) {
         bench::LoadBotOptions(telegram->get(), **ports, db->get(), &clock);
     bo.observer = &observer;
     bo.worker_threads = threads;
+    bo.max_unrecorded_answers = answer_slots;
     bo.poll_wait = absl::ZeroDuration();
     bo.idle_pause = absl::Milliseconds(1);
     bo.claim_updates = claim;

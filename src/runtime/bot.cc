@@ -352,7 +352,7 @@ struct Bot::Impl final : public OutboxTarget {
   absl::Mutex finish_mu;
   std::vector<int64_t> finish_queue ABSL_GUARDED_BY(finish_mu);
   // Updates answered (or being answered) whose done mark is not committed,
-  // at most options.worker_threads (TakeAnswerSlot); how many of them are
+  // at most AnswerSlots() (TakeAnswerSlot); how many of them are
   // in finish_queue.
   int unrecorded_answers ABSL_GUARDED_BY(finish_mu) = 0;
   int queued_answers ABSL_GUARDED_BY(finish_mu) = 0;
@@ -753,7 +753,7 @@ struct Bot::Impl final : public OutboxTarget {
   // `wait`, returns once `update_id` is recorded (with every id queued
   // meanwhile); without, queues it and returns at once. The queue is
   // committed when an update about to be answered finds
-  // options.worker_threads answers unrecorded (TakeAnswerSlot), when the
+  // AnswerSlots() answers unrecorded (TakeAnswerSlot), when the
   // last update in the workers' hands finishes, and by Run before each
   // acknowledgement and when it ends. Committing only then lets the marks of
   // many updates share one commit. A storage error is reported.
@@ -847,10 +847,16 @@ struct Bot::Impl final : public OutboxTarget {
     RecordThrough(finish_batches_started + 1);
   }
 
+  // The most updates answered and not yet recorded done.
+  int AnswerSlots() const {
+    return options.max_unrecorded_answers > 0 ? options.max_unrecorded_answers
+                                              : options.worker_threads;
+  }
+
   // Before the update this thread handles sends its first answer, takes an
-  // answer slot: waits until fewer than options.worker_threads updates are
+  // answer slot: waits until fewer than AnswerSlots() updates are
   // answered and unrecorded, committing the queued done marks once they
-  // hold at least half the slots. So at most worker_threads answers are ever
+  // hold at least half the slots. So at most AnswerSlots() answers are ever
   // sent but not recorded: what a crash can make the next run send again. Does
   // nothing outside Handle (scheduled jobs' notifications), when the update
   // holds a slot already, and without claims.
@@ -858,7 +864,7 @@ struct Bot::Impl final : public OutboxTarget {
     if (answering.bot != this || answering.slot || !options.claim_updates) {
       return;
     }
-    const int limit = options.worker_threads;
+    const int limit = AnswerSlots();
     // A commit frees at least half the slots: the answers still being sent
     // finish meanwhile and add their marks, so fewer commits carry more
     // marks each, while half the workers can still have answers in flight.
@@ -2843,10 +2849,12 @@ absl::StatusOr<std::unique_ptr<Bot>> Bot::Create(const BotOptions& options) {
         "), alert_after_errors, rate_limit_window and broadcast_per_second "
         "must be positive"));
   }
-  if (options.receive_at_unfinished < 0) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("BotOptions: receive_at_unfinished (",
-                     options.receive_at_unfinished, ") must not be negative"));
+  if (options.receive_at_unfinished < 0 ||
+      options.max_unrecorded_answers < 0) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "BotOptions: receive_at_unfinished (", options.receive_at_unfinished,
+        ") and max_unrecorded_answers (", options.max_unrecorded_answers,
+        ") must not be negative"));
   }
   for (const CustomCommand& c : options.commands) {
     bool valid = !c.name.empty() && c.name.size() <= 32 && c.run &&

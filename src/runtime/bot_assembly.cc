@@ -274,6 +274,9 @@ absl::StatusOr<BotSettings> ReadBotSettings(const Config& c) {
   BOTCORE_ASSIGN_OR_RETURN(b.worker_threads,
                            PositiveInt(c, "WORKER_THREADS", 4));
   BOTCORE_ASSIGN_OR_RETURN(
+      b.max_unrecorded_answers,
+      PositiveInt(c, "MAX_UNRECORDED_ANSWERS", b.worker_threads));
+  BOTCORE_ASSIGN_OR_RETURN(
       b.poll_wait, PositiveDuration(c, "POLL_TIMEOUT", absl::Seconds(25)));
   BOTCORE_ASSIGN_OR_RETURN(b.rate_limit_max_requests,
                            PositiveInt(c, "RATE_LIMIT_MAX_REQUESTS", 20));

@@ -938,10 +938,11 @@ struct GatedRun {
 // to `timeout` for `until`, then stops the bot and checks Run's status.
 GatedRun RunGated(Harness& h, GatedMessenger& messenger, int workers,
                   int open_after_receives, const std::function<bool()>& until,
-                  absl::Duration timeout) {
+                  absl::Duration timeout, int max_unrecorded_answers = 0) {
   SystemClock clock;
   std::unique_ptr<Bot> bot = h.Make(&messenger, [&](BotOptions& o) {
     o.worker_threads = workers;
+    o.max_unrecorded_answers = max_unrecorded_answers;
     o.clock = &clock;
   });
   absl::Status ran;
@@ -1262,23 +1263,29 @@ TEST_SUITE("bot") {
   }
 
   // The same guarantee for a message answer, which goes through
-  // Bot's Send (TakeAnswerSlot).
-  TEST_CASE("a worker's done mark is committed before its next message") {
-    Harness h(testing::FreshSqliteUrl());
-    GatedMessenger messenger(
-        {{TextUpdate(1, kAlice, "hello"), TextUpdate(2, kBob, "hello")}},
-        kAlice);
-    std::atomic<int> first_done_at_send{-1};
-    messenger.on_send = [&](int64_t chat) {
-      if (chat != kBob) return;
-      first_done_at_send.store(DoneMarks(*h.db, 1));
-    };
-    const GatedRun r = RunGated(
-        h, messenger, /*workers=*/1, /*open_after_receives=*/2,
-        [&] { return first_done_at_send.load() != -1; }, absl::Seconds(10));
-    REQUIRE(r.received);
-    REQUIRE(r.done);
-    CHECK(first_done_at_send.load() == 1);
+  // Bot's Send (TakeAnswerSlot); and with max_unrecorded_answers below the
+  // workers, for two workers: Bob's answer waits for Alice's (held at the
+  // gate) to be sent and recorded.
+  TEST_CASE("a done mark is committed before the next message, one slot") {
+    for (const auto& [workers, slots] : {std::pair{1, 0}, std::pair{2, 1}}) {
+      CAPTURE(workers);
+      Harness h(testing::FreshSqliteUrl());
+      GatedMessenger messenger(
+          {{TextUpdate(1, kAlice, "hello"), TextUpdate(2, kBob, "hello")}},
+          kAlice);
+      std::atomic<int> first_done_at_send{-1};
+      messenger.on_send = [&](int64_t chat) {
+        if (chat != kBob) return;
+        first_done_at_send.store(DoneMarks(*h.db, 1));
+      };
+      const GatedRun r = RunGated(
+          h, messenger, workers, /*open_after_receives=*/2,
+          [&] { return first_done_at_send.load() != -1; }, absl::Seconds(10),
+          slots);
+      REQUIRE(r.received);
+      REQUIRE(r.done);
+      CHECK(first_done_at_send.load() == 1);
+    }
   }
 
   // "At most worker_threads updates are ever answered but not yet recorded
@@ -1339,6 +1346,8 @@ TEST_SUITE("bot") {
     CHECK_STATUS_IS(Bot::Create(o).status(), kInvalidArgument);
     o.receive_at_unfinished = 0;
     CHECK_OK(Bot::Create(o).status());
+    o.max_unrecorded_answers = -1;
+    CHECK_STATUS_IS(Bot::Create(o).status(), kInvalidArgument);
   }
 
   TEST_CASE("an application's own commands") {

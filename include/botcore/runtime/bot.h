@@ -39,7 +39,8 @@
 // a /recommend handled again shows the proposal it made the first time (the
 // proposal is keyed on the message), so it never makes a second one.
 // Run claims each received batch in one transaction. At most
-// `worker_threads` updates are ever answered but not yet recorded done (so
+// `max_unrecorded_answers` (by default `worker_threads`) updates are ever
+// answered but not yet recorded done (so
 // a crash repeats at most that many answers): an answer that finds that many
 // waits until their done marks are committed, all in one transaction (group
 // commit), and before Run acknowledges updates and when the bot goes idle
@@ -211,10 +212,14 @@ struct BotOptions {
   // The first block the chain monitor scans on a fresh database. Default: 0.
   uint64_t start_block = 0;
 
-  // Runtime. Worker threads handling updates; also the most updates
-  // answered and not yet recorded done, i.e. the most answers a crash can
-  // make the next run send again. Default: 4.
+  // Runtime. Worker threads handling updates. Default: 4.
   int worker_threads = 4;
+  // The most updates answered and not yet recorded done, i.e. the most
+  // answers a crash can make the next run send again. Answers in flight
+  // hold no worker (Messenger::StartSendMessage), so more of them than
+  // workers keep the workers busy while answers travel, at the price of
+  // more answers repeated after a crash. 0: worker_threads. Default: 0.
+  int max_unrecorded_answers = 0;
   // Long-poll wait of Messenger::Receive. Default: 25 s.
   absl::Duration poll_wait = absl::Seconds(25);
   // Pause after an empty batch (a server that answers at once). Default:
