@@ -499,6 +499,34 @@ TEST_SUITE("telegram_messenger") {
     }
   }
 
+  TEST_CASE("the messenger's destructor waits for the messages it started") {
+    // Its callbacks run on the messenger (a 429's wait, the next part): none
+    // may come once it is gone.
+    std::atomic<bool> answer{false};
+    std::atomic<bool> asked{false};
+    std::atomic<bool> called{false};
+    Bot bot;
+    bot.server->Handle("POST", MethodPath("sendMessage"),
+                       [&](const RecordedRequest&) {
+                         asked.store(true);
+                         while (!answer.load()) {
+                           absl::SleepFor(absl::Milliseconds(1));
+                         }
+                         return ScriptedResponse{.body = SentReply(7, 42)};
+                       });
+    bot.telegram->StartSendMessage(
+        Text(42, "x"),
+        [&](absl::StatusOr<SentMessage> sent) { called.store(sent.ok()); });
+    while (!asked.load()) absl::SleepFor(absl::Milliseconds(1));
+    std::thread answering([&] {
+      absl::SleepFor(absl::Milliseconds(200));
+      answer.store(true);
+    });
+    bot.telegram.reset();
+    CHECK(called.load());
+    answering.join();
+  }
+
   TEST_CASE("429 that persists is kResourceExhausted after max retries") {
     TelegramOptions options;
     options.max_rate_limit_retries = 2;

@@ -218,8 +218,17 @@ class TelegramMessengerImpl final : public TelegramMessenger {
     for (const Update& u : queue_) stored_ids_.insert(u.id);
   }
 
-  // Waits for the threads waiting out a 429 (they may start more).
+  // Waits for the messages started and not yet answered (their requests
+  // and waits call back into this messenger), then for the threads that
+  // waited out a 429 or the pace.
   ~TelegramMessengerImpl() override {
+    {
+      absl::MutexLock lock(&started_mu_);
+      auto answered = [this]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(started_mu_) {
+        return started_messages_ == 0;
+      };
+      started_mu_.Await(absl::Condition(&answered));
+    }
     while (true) {
       std::list<Waiter> waiters;
       {
@@ -324,7 +333,17 @@ class TelegramMessengerImpl final : public TelegramMessenger {
 
   void StartSendMessage(const OutgoingMessage& message,
                         SendCallback done) override {
-    SendMessageThen(message, Transport::kStarted, std::move(done));
+    {
+      absl::MutexLock lock(&started_mu_);
+      ++started_messages_;
+    }
+    SendMessageThen(message, Transport::kStarted,
+                    [this, done = std::move(done)](
+                        absl::StatusOr<SentMessage> sent) mutable {
+                      std::move(done)(std::move(sent));
+                      absl::MutexLock lock(&started_mu_);
+                      --started_messages_;
+                    });
   }
 
   absl::Status EditMessageText(const MessageEdit& edit) override {
@@ -801,6 +820,9 @@ class TelegramMessengerImpl final : public TelegramMessenger {
   };
   absl::Mutex waiters_mu_;
   std::list<Waiter> waiters_ ABSL_GUARDED_BY(waiters_mu_);
+  // StartSendMessage calls whose `done` has not returned yet.
+  absl::Mutex started_mu_;
+  int64_t started_messages_ ABSL_GUARDED_BY(started_mu_) = 0;
   static thread_local bool waiting_thread;
 };
 
