@@ -500,30 +500,32 @@ TEST_SUITE("telegram_messenger") {
   }
 
   TEST_CASE("the messenger's destructor waits for the messages it started") {
-    // Its callbacks run on the messenger (a 429's wait, the next part): none
-    // may come once it is gone.
+    // Their callbacks run on the messenger (here a 429 waited out on a
+    // thread of its own, then the request again): none may come once it is
+    // gone.
     std::atomic<bool> answer{false};
-    std::atomic<bool> asked{false};
+    std::atomic<int> asked{0};
     std::atomic<bool> called{false};
     Bot bot;
-    bot.server->Handle("POST", MethodPath("sendMessage"),
-                       [&](const RecordedRequest&) {
-                         asked.store(true);
-                         while (!answer.load()) {
-                           absl::SleepFor(absl::Milliseconds(1));
-                         }
-                         return ScriptedResponse{.body = SentReply(7, 42)};
-                       });
+    bot.server->Handle(
+        "POST", MethodPath("sendMessage"), [&](const RecordedRequest&) {
+          if (asked.fetch_add(1) > 0) {
+            return ScriptedResponse{.body = SentReply(7, 42)};
+          }
+          while (!answer.load()) absl::SleepFor(absl::Milliseconds(1));
+          return Fixture(429, "error_429_too_many_requests_retry_after.json");
+        });
     bot.telegram->StartSendMessage(
         Text(42, "x"),
         [&](absl::StatusOr<SentMessage> sent) { called.store(sent.ok()); });
-    while (!asked.load()) absl::SleepFor(absl::Milliseconds(1));
+    while (asked.load() == 0) absl::SleepFor(absl::Milliseconds(1));
     std::thread answering([&] {
       absl::SleepFor(absl::Milliseconds(200));
       answer.store(true);
     });
     bot.telegram.reset();
     CHECK(called.load());
+    CHECK(asked.load() == 2);
     answering.join();
   }
 
