@@ -3,6 +3,7 @@
 #include <atomic>
 #include <memory>
 #include <string>
+#include <thread>
 #include <utility>
 #include <vector>
 
@@ -10,6 +11,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/synchronization/mutex.h"
+#include "absl/synchronization/notification.h"
 #include "absl/time/clock.h"
 #include "botcore/adapters/http.h"
 #include "botcore/adapters/storage.h"
@@ -429,6 +431,102 @@ TEST_SUITE("telegram_messenger") {
       if (i == 1) CHECK_STATUS_IS(outcome, kPermissionDenied);
       if (i == 2) CHECK_STATUS_IS(outcome, kInvalidArgument);
     }
+  }
+
+  // A ManualClock that remembers which threads slept on it.
+  class SleepRecordingClock final : public Clock {
+   public:
+    absl::Time Now() const override { return clock_.Now(); }
+    void SleepFor(absl::Duration d) override {
+      {
+        absl::MutexLock lock(&mu_);
+        sleepers_.push_back(std::this_thread::get_id());
+      }
+      clock_.SleepFor(d);
+    }
+    std::vector<std::thread::id> sleepers() const {
+      absl::MutexLock lock(&mu_);
+      return sleepers_;
+    }
+
+   private:
+    testing::ManualClock clock_{absl::FromUnixSeconds(1700000000)};
+    mutable absl::Mutex mu_;
+    std::vector<std::thread::id> sleepers_ ABSL_GUARDED_BY(mu_);
+  };
+
+  TEST_CASE("StartSendMessage never waits on the HTTP client's thread") {
+    // The second part of a long text waits for the chat's pace and then
+    // out a 429; both are answered on libcurl's event-loop thread, which
+    // must not sleep (every other transfer would stall behind it).
+    Bot bot;
+    bot.server->Script("POST", MethodPath("sendMessage"),
+                       {.body = SentReply(9, 42)});
+    bot.server->Script(
+        "POST", MethodPath("sendMessage"),
+        Fixture(429, "error_429_too_many_requests_retry_after.json"));
+    bot.server->Script("POST", MethodPath("sendMessage"),
+                       {.body = SentReply(10, 42)});
+    SleepRecordingClock clock;
+    TelegramOptions options;
+    options.token = kToken;
+    options.api_base_url = bot.server->base_url();
+    options.http = bot.http.get();
+    options.clock = &clock;
+    options.database = bot.db.get();
+    ASSIGN_OR_REQUIRE(std::unique_ptr<TelegramMessenger> telegram,
+                      TelegramMessenger::Create(options));
+    std::string text;
+    for (int i = 0; i < 600; ++i) text += absl::StrCat("row ", i, "\n");
+    REQUIRE(text.size() > 4096);
+    absl::Notification done;
+    std::thread::id http_thread;
+    absl::StatusOr<SentMessage> result;
+    telegram->StartSendMessage(Text(42, text),
+                               [&](absl::StatusOr<SentMessage> sent) {
+                                 http_thread = std::this_thread::get_id();
+                                 result = std::move(sent);
+                                 done.Notify();
+                               });
+    REQUIRE(done.WaitForNotificationWithTimeout(absl::Minutes(1)));
+    ASSIGN_OR_REQUIRE(SentMessage sent, result);
+    CHECK(sent.message_ids == std::vector<int64_t>{9, 10});
+    CHECK(http_thread != std::this_thread::get_id());
+    const std::vector<std::thread::id> sleepers = clock.sleepers();
+    CHECK(sleepers.size() >= 2);  // the pace, the retry_after
+    for (const std::thread::id& sleeper : sleepers) {
+      CHECK(sleeper != http_thread);
+    }
+  }
+
+  TEST_CASE("the messenger's destructor waits for the messages it started") {
+    // Their callbacks run on the messenger (here a 429 waited out on a
+    // thread of its own, then the request again): none may come once it is
+    // gone.
+    std::atomic<bool> answer{false};
+    std::atomic<int> asked{0};
+    std::atomic<bool> called{false};
+    Bot bot;
+    bot.server->Handle(
+        "POST", MethodPath("sendMessage"), [&](const RecordedRequest&) {
+          if (asked.fetch_add(1) > 0) {
+            return ScriptedResponse{.body = SentReply(7, 42)};
+          }
+          while (!answer.load()) absl::SleepFor(absl::Milliseconds(1));
+          return Fixture(429, "error_429_too_many_requests_retry_after.json");
+        });
+    bot.telegram->StartSendMessage(
+        Text(42, "x"),
+        [&](absl::StatusOr<SentMessage> sent) { called.store(sent.ok()); });
+    while (asked.load() == 0) absl::SleepFor(absl::Milliseconds(1));
+    std::thread answering([&] {
+      absl::SleepFor(absl::Milliseconds(200));
+      answer.store(true);
+    });
+    bot.telegram.reset();
+    CHECK(called.load());
+    CHECK(asked.load() == 2);
+    answering.join();
   }
 
   TEST_CASE("429 that persists is kResourceExhausted after max retries") {

@@ -218,8 +218,17 @@ class TelegramMessengerImpl final : public TelegramMessenger {
     for (const Update& u : queue_) stored_ids_.insert(u.id);
   }
 
-  // Waits for the threads waiting out a 429 (they may start more).
+  // Waits for the messages started and not yet answered (their requests
+  // and waits call back into this messenger), then for the threads that
+  // waited out a 429 or the pace.
   ~TelegramMessengerImpl() override {
+    {
+      absl::MutexLock lock(&started_mu_);
+      auto answered = [this]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(started_mu_) {
+        return started_messages_ == 0;
+      };
+      started_mu_.Await(absl::Condition(&answered));
+    }
     while (true) {
       std::list<Waiter> waiters;
       {
@@ -324,7 +333,17 @@ class TelegramMessengerImpl final : public TelegramMessenger {
 
   void StartSendMessage(const OutgoingMessage& message,
                         SendCallback done) override {
-    SendMessageThen(message, Transport::kStarted, std::move(done));
+    {
+      absl::MutexLock lock(&started_mu_);
+      ++started_messages_;
+    }
+    SendMessageThen(message, Transport::kStarted,
+                    [this, done = std::move(done)](
+                        absl::StatusOr<SentMessage> sent) mutable {
+                      std::move(done)(std::move(sent));
+                      absl::MutexLock lock(&started_mu_);
+                      --started_messages_;
+                    });
   }
 
   absl::Status EditMessageText(const MessageEdit& edit) override {
@@ -620,16 +639,21 @@ class TelegramMessengerImpl final : public TelegramMessenger {
       parts->push_back(f.ToJson());
     }
     SendPart(std::move(parts), 0, SentMessage{message.chat_id, {}}, transport,
-             std::move(done));
+             std::this_thread::get_id(), std::move(done));
   }
 
+  // `caller`: the thread that called SendMessage or StartSendMessage; the
+  // parts after the first are started from the thread that completed the
+  // previous one (an HTTP client's), which must not wait for them.
   void SendPart(std::shared_ptr<std::vector<Body>> parts, size_t i,
-                SentMessage sent, Transport transport, SendCallback done) {
+                SentMessage sent, Transport transport, std::thread::id caller,
+                SendCallback done) {
     Body body = std::move((*parts)[i]);
     const int64_t chat_id = sent.chat_id;
     StartCall("sendMessage", std::move(body), chat_id, std::nullopt, transport,
+              caller,
               [this, parts = std::move(parts), i, sent = std::move(sent),
-               transport, done = std::move(done)](
+               transport, caller, done = std::move(done)](
                   absl::StatusOr<internal::TelegramReply> reply) mutable {
                 absl::StatusOr<int64_t> id =
                     reply.ok() ? MessageIdOf(*reply, "sendMessage")
@@ -644,7 +668,7 @@ class TelegramMessengerImpl final : public TelegramMessenger {
                   return;
                 }
                 SendPart(std::move(parts), i + 1, std::move(sent), transport,
-                         std::move(done));
+                         caller, std::move(done));
               });
   }
 
@@ -654,6 +678,7 @@ class TelegramMessengerImpl final : public TelegramMessenger {
       std::optional<absl::Duration> timeout) {
     std::optional<absl::StatusOr<internal::TelegramReply>> reply;
     StartCall(method, std::move(body), chat_id, timeout, Transport::kBlocking,
+              std::this_thread::get_id(),
               [&](absl::StatusOr<internal::TelegramReply> r) {
                 reply = std::move(r);
               });
@@ -661,10 +686,11 @@ class TelegramMessengerImpl final : public TelegramMessenger {
   }
 
   // Calls `method` and calls `done` with the reply; paces the call when it
-  // sends to `chat_id`, and waits out and retries 429 answers.
+  // sends to `chat_id`, and waits out and retries 429 answers. `caller`:
+  // the thread that may wait for it (PendingCall::caller).
   void StartCall(const char* method, Body body, std::optional<int64_t> chat_id,
                  std::optional<absl::Duration> timeout, Transport transport,
-                 ReplyCallback done) {
+                 std::thread::id caller, ReplyCallback done) {
     auto call = std::make_unique<PendingCall>();
     call->method = method;
     call->request.method = "POST";
@@ -674,7 +700,7 @@ class TelegramMessengerImpl final : public TelegramMessenger {
     call->request.timeout = timeout;
     call->chat_id = chat_id;
     call->transport = transport;
-    call->caller = std::this_thread::get_id();
+    call->caller = caller;
     call->done = std::move(done);
     Attempt(std::move(call));
   }
@@ -794,6 +820,9 @@ class TelegramMessengerImpl final : public TelegramMessenger {
   };
   absl::Mutex waiters_mu_;
   std::list<Waiter> waiters_ ABSL_GUARDED_BY(waiters_mu_);
+  // StartSendMessage calls whose `done` has not returned yet.
+  absl::Mutex started_mu_;
+  int64_t started_messages_ ABSL_GUARDED_BY(started_mu_) = 0;
   static thread_local bool waiting_thread;
 };
 
