@@ -286,7 +286,14 @@ class CurlHttpClient final : public HttpClient {
         }
         CURL* curl = t->handle.get();
         Prepare(curl, t->request, t->exchange);
-        curl_multi_add_handle(multi_, curl);
+        if (const CURLMcode added = curl_multi_add_handle(multi_, curl);
+            added != CURLM_OK) {
+          // Never started: its callback would otherwise never run.
+          std::move(t->done)(absl::InternalError(
+              absl::StrCat("curl_multi_add_handle: ",
+                           curl_multi_strerror(added))));
+          continue;
+        }
         running.emplace(curl, std::move(t));
       }
       int still_running = 0;
