@@ -409,9 +409,32 @@ TEST_SUITE("bot") {
   }
 }
 
+// The parts of a Messenger a fake below does not look at: edits, toasts,
+// files and the command menu succeed and are forgotten, acknowledgements
+// too.
+class QuietMessenger : public Messenger {
+ public:
+  absl::Status Acknowledge(int64_t) override { return absl::OkStatus(); }
+  absl::Status EditMessageText(const MessageEdit&) override {
+    return absl::OkStatus();
+  }
+  absl::Status AnswerCallbackQuery(const CallbackAnswer&) override {
+    return absl::OkStatus();
+  }
+  absl::StatusOr<SentMessage> SendPhoto(const OutgoingFile& photo) override {
+    return SentMessage{photo.chat_id, {1}};
+  }
+  absl::StatusOr<SentMessage> SendDocument(const OutgoingFile& d) override {
+    return SentMessage{d.chat_id, {1}};
+  }
+  absl::Status SetCommands(const std::vector<BotCommand>&) override {
+    return absl::OkStatus();
+  }
+};
+
 // A Messenger that records what the bot says, for tests that hand updates
 // to Bot::HandleUpdate directly; or, after DeliverThenHold, to Bot::Run.
-class RecordingMessenger final : public Messenger {
+class RecordingMessenger final : public QuietMessenger {
  public:
   absl::StatusOr<std::vector<Update>> Receive(absl::Duration) override {
     absl::MutexLock lock(&mu_);
@@ -420,7 +443,6 @@ class RecordingMessenger final : public Messenger {
         +[](bool* holding) { return !*holding; }, &holding_));
     return absl::OutOfRangeError("no input");
   }
-  absl::Status Acknowledge(int64_t) override { return absl::OkStatus(); }
   absl::StatusOr<SentMessage> SendMessage(
       const OutgoingMessage& message) override {
     if (message.text.empty()) return absl::InvalidArgumentError("empty text");
@@ -432,9 +454,6 @@ class RecordingMessenger final : public Messenger {
     sent_.push_back(message);
     return SentMessage{message.chat_id, {static_cast<int64_t>(sent_.size())}};
   }
-  absl::Status EditMessageText(const MessageEdit&) override {
-    return absl::OkStatus();
-  }
   absl::Status AnswerCallbackQuery(const CallbackAnswer& answer) override {
     absl::MutexLock lock(&mu_);
     answers_.push_back(answer.text);
@@ -444,12 +463,6 @@ class RecordingMessenger final : public Messenger {
     absl::MutexLock lock(&mu_);
     photos_.push_back(photo.content);
     return SentMessage{photo.chat_id, {1}};
-  }
-  absl::StatusOr<SentMessage> SendDocument(const OutgoingFile& d) override {
-    return SentMessage{d.chat_id, {1}};
-  }
-  absl::Status SetCommands(const std::vector<BotCommand>&) override {
-    return absl::OkStatus();
   }
 
   std::vector<OutgoingMessage> sent() const {
@@ -700,7 +713,7 @@ struct Harness {
 // A Messenger for Bot::Run that hands out scripted batches, one per
 // Receive, then holds (as a long poll with nothing new) until Release; and
 // whose sends to one chat wait until OpenGate.
-class GatedMessenger final : public Messenger {
+class GatedMessenger final : public QuietMessenger {
  public:
   GatedMessenger(std::vector<std::vector<Update>> batches, int64_t gated_chat)
       : batches_(std::move(batches)), gated_chat_(gated_chat) {}
@@ -712,7 +725,6 @@ class GatedMessenger final : public Messenger {
         +[](bool* holding) { return !*holding; }, &holding_));
     return absl::OutOfRangeError("no input");
   }
-  absl::Status Acknowledge(int64_t) override { return absl::OkStatus(); }
   absl::StatusOr<SentMessage> SendMessage(
       const OutgoingMessage& message) override {
     if (on_send) on_send(message.chat_id);
@@ -724,22 +736,10 @@ class GatedMessenger final : public Messenger {
     sent_.push_back(message);
     return SentMessage{message.chat_id, {static_cast<int64_t>(sent_.size())}};
   }
-  absl::Status EditMessageText(const MessageEdit&) override {
-    return absl::OkStatus();
-  }
   absl::Status AnswerCallbackQuery(const CallbackAnswer&) override {
     if (on_callback_answer) on_callback_answer();
     absl::MutexLock lock(&mu_);
     ++callback_answers_;
-    return absl::OkStatus();
-  }
-  absl::StatusOr<SentMessage> SendPhoto(const OutgoingFile& p) override {
-    return SentMessage{p.chat_id, {1}};
-  }
-  absl::StatusOr<SentMessage> SendDocument(const OutgoingFile& d) override {
-    return SentMessage{d.chat_id, {1}};
-  }
-  absl::Status SetCommands(const std::vector<BotCommand>&) override {
     return absl::OkStatus();
   }
 
@@ -784,7 +784,7 @@ class GatedMessenger final : public Messenger {
 // the test completes the queued sends (from its own thread, in the order it
 // chooses, with the outcome it chooses), as an asynchronous HTTP client
 // would. Hands out scripted batches, then holds until Release.
-class ManualSendMessenger final : public Messenger {
+class ManualSendMessenger final : public QuietMessenger {
  public:
   explicit ManualSendMessenger(std::vector<std::vector<Update>> batches)
       : batches_(std::move(batches)) {}
@@ -813,21 +813,6 @@ class ManualSendMessenger final : public Messenger {
     const int in_chat = ++pending_per_chat_[m.chat_id];
     most_pending_in_a_chat_ = std::max(most_pending_in_a_chat_, in_chat);
     pending_.push_back({m.chat_id, std::move(done)});
-  }
-  absl::Status EditMessageText(const MessageEdit&) override {
-    return absl::OkStatus();
-  }
-  absl::Status AnswerCallbackQuery(const CallbackAnswer&) override {
-    return absl::OkStatus();
-  }
-  absl::StatusOr<SentMessage> SendPhoto(const OutgoingFile& p) override {
-    return SentMessage{p.chat_id, {1}};
-  }
-  absl::StatusOr<SentMessage> SendDocument(const OutgoingFile& d) override {
-    return SentMessage{d.chat_id, {1}};
-  }
-  absl::Status SetCommands(const std::vector<BotCommand>&) override {
-    return absl::OkStatus();
   }
 
   size_t pending() const {
@@ -1458,29 +1443,13 @@ TEST_SUITE("bot") {
 
   TEST_CASE("a user who blocked the bot is marked inactive") {
     Harness h(testing::FreshSqliteUrl());
-    class Blocked final : public Messenger {
+    class Blocked final : public QuietMessenger {
      public:
       absl::StatusOr<std::vector<Update>> Receive(absl::Duration) override {
         return absl::OutOfRangeError("");
       }
-      absl::Status Acknowledge(int64_t) override { return absl::OkStatus(); }
       absl::StatusOr<SentMessage> SendMessage(const OutgoingMessage&) override {
         return absl::PermissionDeniedError("bot was blocked by the user");
-      }
-      absl::Status EditMessageText(const MessageEdit&) override {
-        return absl::OkStatus();
-      }
-      absl::Status AnswerCallbackQuery(const CallbackAnswer&) override {
-        return absl::OkStatus();
-      }
-      absl::StatusOr<SentMessage> SendPhoto(const OutgoingFile&) override {
-        return SentMessage{};
-      }
-      absl::StatusOr<SentMessage> SendDocument(const OutgoingFile&) override {
-        return SentMessage{};
-      }
-      absl::Status SetCommands(const std::vector<BotCommand>&) override {
-        return absl::OkStatus();
       }
     } blocked;
     std::unique_ptr<Bot> bot = h.Make(&blocked);
