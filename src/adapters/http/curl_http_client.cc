@@ -170,7 +170,7 @@ class CurlHttpClient final : public HttpClient {
   }
 
  private:
-  // Sets the request's own options on a handle Configure set up: every one
+  // Sets the request's own options on a handle NewHandle made: every one
   // on every request, so that nothing of the handle's previous request
   // remains. `exchange` must outlive the transfer.
   void Prepare(CURL* curl, const HttpRequest& request,
@@ -277,12 +277,11 @@ class CurlHttpClient final : public HttpClient {
           t->handle = std::move(idle.back());
           idle.pop_back();
         } else {
-          t->handle.reset(curl_easy_init());
+          t->handle = NewHandle();
           if (t->handle == nullptr) {
             std::move(t->done)(absl::InternalError("curl_easy_init failed"));
             continue;
           }
-          Configure(t->handle.get());
         }
         CURL* curl = t->handle.get();
         Prepare(curl, t->request, t->exchange);
@@ -377,14 +376,16 @@ class CurlHttpClient final : public HttpClient {
         return handle;
       }
     }
-    EasyHandle handle(curl_easy_init());
-    if (handle != nullptr) Configure(handle.get());
-    return handle;
+    return NewHandle();
   }
 
-  // Sets the options every request of this client shares, once per handle:
-  // they stay set across requests (no curl_easy_reset between them).
-  void Configure(CURL* curl) const {
+  // A new easy handle with the options every request of this client
+  // shares, set once: they stay set across its requests (no
+  // curl_easy_reset between them). Null when libcurl cannot make one.
+  EasyHandle NewHandle() const {
+    EasyHandle handle(curl_easy_init());
+    if (handle == nullptr) return handle;
+    CURL* curl = handle.get();
     curl_easy_setopt(curl, CURLOPT_PROTOCOLS_STR, "http,https");
     curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
     curl_easy_setopt(curl, CURLOPT_SSL_VERIFYPEER, 1L);
@@ -401,6 +402,7 @@ class CurlHttpClient final : public HttpClient {
     curl_easy_setopt(curl, CURLOPT_USERAGENT, options_.user_agent.c_str());
     curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, &AppendBody);
     curl_easy_setopt(curl, CURLOPT_HEADERFUNCTION, &AppendHeader);
+    return handle;
   }
 
   void Release(EasyHandle handle) {
