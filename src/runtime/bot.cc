@@ -9,6 +9,7 @@
 #include <deque>
 #include <limits>
 #include <map>
+#include <memory>
 #include <random>
 #include <set>
 #include <string>
@@ -146,6 +147,9 @@ constexpr Migration kBotMigrations[] = {
 // An update left unhandled is tried again after this delay, at most
 // kMaxUpdateAttempts times in all.
 constexpr absl::Duration kUpdateRetryDelay = absl::Seconds(5);
+// The workers' queue of the work callbacks hand over (OffMessengerThread),
+// apart from every chat's (Telegram's chat ids are far from it).
+constexpr int64_t kOffMessengerThreadKey = std::numeric_limits<int64_t>::min();
 // The longest Run waits for unfinished updates before receiving more.
 constexpr absl::Duration kRoomWait = absl::Milliseconds(100);
 constexpr int kMaxUpdateAttempts = 5;
@@ -328,6 +332,10 @@ struct Bot::Impl final : public OutboxTarget {
   std::atomic<int64_t> last_poll_micros{0};
   std::atomic<int64_t> in_flight_count{0};
 
+  // Run's workers, while Run has them (OffMessengerThread).
+  absl::Mutex executor_mu;
+  OrderedExecutor* executor ABSL_GUARDED_BY(executor_mu) = nullptr;
+
   absl::Mutex advisor_mu;  // the Advisor port is called by one thread at a time
 
   absl::Mutex mu;
@@ -419,6 +427,24 @@ struct Bot::Impl final : public OutboxTarget {
 
   // ---- sending ------------------------------------------------------------
 
+  // Runs `work` (database writes) on one of Run's workers rather than on
+  // the calling thread: a messenger calls the callbacks of StartSendMessage
+  // on its own thread (the HTTP client's event loop), where they must be
+  // quick (Messenger::StartSendMessage). Without Run's workers (outside
+  // Run, or once they stop taking work) it runs here.
+  void OffMessengerThread(absl::AnyInvocable<void() &&> work) {
+    auto shared =
+        std::make_shared<absl::AnyInvocable<void() &&>>(std::move(work));
+    {
+      absl::MutexLock lock(&executor_mu);
+      if (executor != nullptr) {
+        auto run = [shared] { std::move (*shared)(); };
+        if (executor->Submit(kOffMessengerThreadKey, run).ok()) return;
+      }
+    }
+    std::move (*shared)();
+  }
+
   // Sends and handles the error every caller would: a user who blocked the
   // bot is marked inactive.
   absl::Status Send(int64_t chat_id, const Answer& answer) {
@@ -432,14 +458,18 @@ struct Bot::Impl final : public OutboxTarget {
   // Sends `answer` and calls `done` with the outcome, as Send does but
   // without taking an answer slot. With `start`, a text answer goes through
   // Messenger::StartSendMessage: `done` may then run later on the
-  // messenger's thread (marking a blocked user inactive there too);
-  // otherwise it runs before SendThen returns.
+  // messenger's thread (and a blocked user is marked inactive on a worker,
+  // OffMessengerThread); otherwise it runs before SendThen returns.
   void SendThen(int64_t chat_id, const Answer& answer, bool start,
                 absl::AnyInvocable<void(absl::Status) &&> done) {
-    auto finish = [this, chat_id,
+    auto finish = [this, chat_id, start,
                    done = std::move(done)](absl::Status status) mutable {
       if (status.code() == absl::StatusCode::kPermissionDenied) {
-        MarkInactive(chat_id);
+        if (start) {
+          OffMessengerThread([this, chat_id] { MarkInactive(chat_id); });
+        } else {
+          MarkInactive(chat_id);
+        }
       }
       std::move(done)(std::move(status));
     };
@@ -1163,11 +1193,17 @@ struct Bot::Impl final : public OutboxTarget {
         const bool slot = HandOverAnswerSlot();
         SendThen(r.chat_id, *answer, start_send,
                  [this, update_id = r.update_id, kind, started, failed, slot,
-                  wait_for_record,
+                  wait_for_record, start_send,
                   done = std::move(done)](absl::Status sent) mutable {
                    if (!sent.ok() &&
                        sent.code() != absl::StatusCode::kPermissionDenied) {
-                     ReportError("send", sent);
+                     // An alert it raises is written to the outbox.
+                     if (start_send) {
+                       OffMessengerThread(
+                           [this, sent] { ReportError("send", sent); });
+                     } else {
+                       ReportError("send", sent);
+                     }
                      if (absl::IsUnavailable(sent) ||
                          absl::IsDeadlineExceeded(sent) ||
                          absl::IsResourceExhausted(sent)) {
@@ -2733,8 +2769,11 @@ struct Bot::Impl final : public OutboxTarget {
                       release = std::move(release)](bool handled) mutable {
                        // The last update in the workers' hands records the
                        // queued done marks: none waits for a next answer while
-                       // the bot is idle.
-                       if (in_flight_count.fetch_sub(1) == 1) RecordQueued();
+                       // the bot is idle. (This may run on the messenger's
+                       // thread.)
+                       if (in_flight_count.fetch_sub(1) == 1) {
+                         OffMessengerThread([this] { RecordQueued(); });
+                       }
                        {
                          absl::MutexLock lock(&mu);
                          pending_ids.erase(update->id);
@@ -3012,6 +3051,10 @@ absl::Status Bot::Run() {
   absl::Notification stop_jobs;
   std::thread jobs([&] { im.scheduler->Run(stop_jobs, o.scheduler_tick); });
   OrderedExecutor executor(o.worker_threads);
+  {
+    absl::MutexLock lock(&im.executor_mu);
+    im.executor = &executor;
+  }
   absl::Duration backoff = absl::Seconds(1);
   while (true) {
     // Once stopped, with drain_on_stop: what the messenger still holds.
@@ -3052,6 +3095,10 @@ absl::Status Bot::Run() {
   // outbox once more, all within the shutdown timeout.
   const absl::Time deadline = o.clock->Now() + o.shutdown_timeout;
   absl::Status drained = executor.Shutdown(o.shutdown_timeout);
+  {
+    absl::MutexLock lock(&im.executor_mu);
+    im.executor = nullptr;
+  }
   im.RecordQueued();
   im.Acknowledge();
   stop_jobs.Notify();

@@ -556,8 +556,9 @@ std::string ConfirmData(const RecordingMessenger& messenger) {
   return sent.back().keyboard[0][0].callback_data;
 }
 
-// A Database that records the statements run through Execute and can fail
-// chosen ones (the transaction then rolls back, as after a crash in it).
+// A Database that records the statements run through Execute, can fail
+// chosen ones (the transaction then rolls back, as after a crash in it) and
+// counts the transactions one thread runs.
 class ObservedDatabase final : public Database {
  public:
   explicit ObservedDatabase(Database* db) : db_(db) {}
@@ -565,6 +566,11 @@ class ObservedDatabase final : public Database {
   std::string url() const override { return db_->url(); }
   absl::Status Transact(absl::FunctionRef<absl::Status(SqlTransaction&)> fn,
                         const TransactionOptions& options) override {
+    {
+      absl::MutexLock lock(&mu_);
+      if (std::this_thread::get_id() == watched_thread_)
+        ++watched_transactions_;
+    }
     return db_->Transact(
         [&](SqlTransaction& tx) {
           Observed observed(*this, tx);
@@ -576,6 +582,15 @@ class ObservedDatabase final : public Database {
   std::vector<std::string> TakeExecuted() {
     absl::MutexLock lock(&mu_);
     return std::exchange(executed_, {});
+  }
+  // Counts the transactions `thread` runs from now on.
+  void Watch(std::thread::id thread) {
+    absl::MutexLock lock(&mu_);
+    watched_thread_ = thread;
+  }
+  int watched_transactions() {
+    absl::MutexLock lock(&mu_);
+    return watched_transactions_;
   }
   // The next `times` statements containing `sql` fail with kInternal.
   void FailNext(std::string sql, int times) {
@@ -618,6 +633,8 @@ class ObservedDatabase final : public Database {
   std::vector<std::string> executed_ ABSL_GUARDED_BY(mu_);
   std::string fail_sql_ ABSL_GUARDED_BY(mu_);
   int fail_times_ ABSL_GUARDED_BY(mu_) = 0;
+  std::thread::id watched_thread_ ABSL_GUARDED_BY(mu_);
+  int watched_transactions_ ABSL_GUARDED_BY(mu_) = 0;
 };
 
 // Recorded market data whose last price can be moved.
@@ -821,38 +838,39 @@ class ManualSendMessenger final : public QuietMessenger {
     absl::MutexLock lock(&mu_);
     return pending_.size();
   }
-  // Completes the queued sends, the latest first (across chats), failing
-  // those to `fail_chat` with kUnavailable while `failures` last. Returns
-  // how many it completed.
-  int CompleteAll(int64_t fail_chat = 0) {
+  // Completes the queued sends on the calling thread, the latest first
+  // (across chats), failing those FailOnce chose. Returns how many it
+  // completed.
+  int CompleteAll() {
     std::vector<std::pair<int64_t, SendCallback>> pending;
     {
       absl::MutexLock lock(&mu_);
       pending.swap(pending_);
     }
     for (auto it = pending.rbegin(); it != pending.rend(); ++it) {
-      bool fail = false;
+      absl::Status failure;
       {
         absl::MutexLock lock(&mu_);
         --pending_per_chat_[it->first];
-        if (it->first == fail_chat && failures_ > 0) {
-          --failures_;
-          fail = true;
+        if (auto f = fail_once_.find(it->first); f != fail_once_.end()) {
+          failure = std::move(f->second);
+          fail_once_.erase(f);
         } else {
           ++delivered_[it->first];
         }
       }
-      if (fail) {
-        std::move(it->second)(absl::UnavailableError("Bad Gateway"));
+      if (!failure.ok()) {
+        std::move(it->second)(std::move(failure));
       } else {
         std::move(it->second)(SentMessage{it->first, {1}});
       }
     }
     return static_cast<int>(pending.size());
   }
-  void FailNext(int failures) {
+  // The next send to `chat` that CompleteAll completes fails with `status`.
+  void FailOnce(int64_t chat, absl::Status status) {
     absl::MutexLock lock(&mu_);
-    failures_ = failures;
+    fail_once_[chat] = std::move(status);
   }
   int delivered(int64_t chat) const {
     absl::MutexLock lock(&mu_);
@@ -885,7 +903,7 @@ class ManualSendMessenger final : public QuietMessenger {
   std::map<int64_t, int> pending_per_chat_ ABSL_GUARDED_BY(mu_);
   std::map<int64_t, int> delivered_ ABSL_GUARDED_BY(mu_);
   int most_pending_in_a_chat_ ABSL_GUARDED_BY(mu_) = 0;
-  int failures_ ABSL_GUARDED_BY(mu_) = 0;
+  std::map<int64_t, absl::Status> fail_once_ ABSL_GUARDED_BY(mu_);
   int started_ ABSL_GUARDED_BY(mu_) = 0;
   int64_t acknowledged_ ABSL_GUARDED_BY(mu_) = 0;
 };
@@ -1108,7 +1126,7 @@ TEST_SUITE("bot") {
     Harness h(testing::FreshSqliteUrl());
     ManualSendMessenger messenger(
         {{TextUpdate(1, kAlice, "hello"), TextUpdate(2, kBob, "hello")}});
-    messenger.FailNext(1);
+    messenger.FailOnce(kAlice, absl::UnavailableError("Bad Gateway"));
     SystemClock clock;
     std::unique_ptr<Bot> bot = h.Make(&messenger, [&](BotOptions& o) {
       o.worker_threads = 2;
@@ -1116,7 +1134,7 @@ TEST_SUITE("bot") {
     });
     RunningBot running(*bot);
     REQUIRE(WaitFor([&] { return messenger.pending() == 2; }));
-    CHECK(messenger.CompleteAll(/*fail_chat=*/kAlice) == 2);
+    CHECK(messenger.CompleteAll() == 2);
     // Bob's update is done; Alice's waits for its retry, unacknowledged.
     REQUIRE(WaitFor([&] {
       return Count(*h.db, "SELECT COUNT(*) FROM bot_updates WHERE state = ?",
@@ -1134,11 +1152,63 @@ TEST_SUITE("bot") {
     CHECK(messenger.delivered(kBob) == 1);
   }
 
+  // A started send's outcome comes on the messenger's thread (the HTTP
+  // client's event loop), where `done` must be quick: the database work it
+  // causes — marking a user who blocked the bot inactive, the alert a failed
+  // answer raises, the done marks the last update in the workers' hands
+  // records — runs on a worker instead.
+  TEST_CASE(
+      "a started send's outcome writes nothing on the messenger's thread") {
+    Harness h(testing::FreshSqliteUrl());
+    ObservedDatabase db(h.db.get());
+    ManualSendMessenger messenger(
+        {{TextUpdate(1, kAlice, "hello"), TextUpdate(2, kBob, "hello"),
+          TextUpdate(3, 1003, "hello")}});
+    messenger.FailOnce(kAlice, absl::PermissionDeniedError(
+                                   "Forbidden: bot was blocked by the user"));
+    messenger.FailOnce(
+        kBob, absl::InvalidArgumentError("Bad Request: message text is empty"));
+    SystemClock clock;
+    std::unique_ptr<Bot> bot = h.Make(&messenger, [&](BotOptions& o) {
+      o.worker_threads = 3;
+      o.clock = &clock;
+      o.database = &db;
+      o.alert_after_errors = 1;
+    });
+    RunningBot running(*bot);
+    REQUIRE(WaitFor([&] { return messenger.pending() == 3; }));
+    db.Watch(std::this_thread::get_id());
+    CHECK(messenger.CompleteAll() == 3);
+    db.Watch({});
+    CHECK(db.watched_transactions() == 0);
+    // The work was done all the same.
+    REQUIRE(WaitFor([&] {
+      return Count(*h.db, "SELECT COUNT(*) FROM bot_updates WHERE state = ?",
+                   "done") == 3;
+    }));
+    REQUIRE(WaitFor([&] {
+      return Count(*h.db, "SELECT COUNT(*) FROM bot_users WHERE chat_id = ?",
+                   kAlice) == 1 &&
+             Count(*h.db,
+                   "SELECT COUNT(*) FROM bot_users WHERE chat_id = ? AND "
+                   "active = 0",
+                   kAlice) == 1;
+    }));
+    REQUIRE(WaitFor([&] {
+      return Count(*h.db,
+                   "SELECT COUNT(*) FROM outbox_messages WHERE topic = ?",
+                   "alert") == 1;
+    }));
+    bot->Stop();
+    messenger.Release();
+    CHECK_OK(running.Join());
+  }
+
   TEST_CASE("Stop with started sends in flight: Run waits for their outcome") {
     Harness h(testing::FreshSqliteUrl());
     ManualSendMessenger messenger(
         {{TextUpdate(1, kAlice, "hello"), TextUpdate(2, kBob, "hello")}});
-    messenger.FailNext(1);
+    messenger.FailOnce(kAlice, absl::UnavailableError("Bad Gateway"));
     SystemClock clock;
     std::unique_ptr<Bot> bot = h.Make(&messenger, [&](BotOptions& o) {
       o.worker_threads = 2;
@@ -1153,7 +1223,7 @@ TEST_SUITE("bot") {
     absl::SleepFor(absl::Milliseconds(300));
     CHECK_FALSE(running.finished());
     // Alice's answer fails, Bob's goes out.
-    CHECK(messenger.CompleteAll(/*fail_chat=*/kAlice) == 2);
+    CHECK(messenger.CompleteAll() == 2);
     CHECK_OK(running.Join());
     CHECK(messenger.delivered(kBob) == 1);
     CHECK(messenger.delivered(kAlice) == 0);
