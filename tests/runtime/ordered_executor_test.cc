@@ -66,15 +66,18 @@ TEST_CASE("a blocked key does not hold up other keys") {
 
 TEST_CASE("Shutdown drains, then refuses new work; a deadline drops the rest") {
   OrderedExecutor executor(1);
-  absl::Notification release;
+  absl::Notification started, release;
   std::atomic<int> ran{0};
   REQUIRE_OK(executor.Submit(1, [&] {
+    started.Notify();
     release.WaitForNotification();
     ++ran;
   }));
   for (int i = 0; i < 5; ++i) REQUIRE_OK(executor.Submit(1, [&] { ++ran; }));
+  started.WaitForNotification();
+  // The running task finishes once Shutdown's deadline dropped the others.
   std::thread releaser([&] {
-    absl::SleepFor(absl::Milliseconds(100));
+    while (executor.pending() != 1) absl::SleepFor(absl::Milliseconds(1));
     release.Notify();
   });
   absl::Status s = executor.Shutdown(absl::Milliseconds(20));
@@ -107,10 +110,18 @@ TEST_CASE("a held task keeps its key busy until released, from any thread") {
     other_ran.Notify();
   }));
   other_ran.WaitForNotification();
-  absl::SleepFor(absl::Milliseconds(50));
+  // Once the first task has returned and key 2's is finished, the first's
+  // key is still held.
+  auto first_returned = [&] {
+    absl::MutexLock lock(&mu);
+    return held.has_value();
+  };
+  for (int i = 0; i < 10000 && !(first_returned() && executor.pending() == 2);
+       ++i) {
+    absl::SleepFor(absl::Milliseconds(1));
+  }
   {
     absl::MutexLock lock(&mu);
-    // The first task returned long ago; its key is still held.
     CHECK(std::find(order.begin(), order.end(), "second") == order.end());
     REQUIRE(held.has_value());
   }
@@ -138,11 +149,15 @@ TEST_CASE("Shutdown waits for held tasks past its deadline, drops queued") {
   OrderedExecutor executor(1);
   std::thread releaser;
   std::atomic<bool> released{false};
+  std::atomic<bool> shutting_down{false};
   std::atomic<bool> queued_ran{false};
   absl::Notification started;
   REQUIRE_OK(executor.SubmitHeld(1, [&](OrderedExecutor::Release release) {
-    releaser = std::thread([&released, release = std::move(release)]() mutable {
-      absl::SleepFor(absl::Milliseconds(200));
+    // Released once Shutdown has dropped the queued task.
+    releaser = std::thread([&, release = std::move(release)]() mutable {
+      while (!shutting_down.load() || executor.pending() != 1) {
+        absl::SleepFor(absl::Milliseconds(1));
+      }
       released = true;
       std::move(release)();
     });
@@ -150,6 +165,7 @@ TEST_CASE("Shutdown waits for held tasks past its deadline, drops queued") {
   }));
   REQUIRE_OK(executor.Submit(1, [&] { queued_ran = true; }));
   started.WaitForNotification();
+  shutting_down = true;
   CHECK_STATUS_IS(executor.Shutdown(absl::ZeroDuration()), kDeadlineExceeded);
   CHECK(released.load());  // returned only once the held task was released
   CHECK_FALSE(queued_ran.load());
