@@ -2895,6 +2895,12 @@ absl::StatusOr<std::unique_ptr<Bot>> Bot::Create(const BotOptions& options) {
         ") and max_unrecorded_answers (", options.max_unrecorded_answers,
         ") must not be negative"));
   }
+  if (options.update_claim_lease <= absl::ZeroDuration()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("BotOptions: update_claim_lease (",
+                     absl::FormatDuration(options.update_claim_lease),
+                     ") must be positive"));
+  }
   for (const CustomCommand& c : options.commands) {
     bool valid = !c.name.empty() && c.name.size() <= 32 && c.run &&
                  !c.description.empty();

@@ -21,6 +21,7 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/synchronization/notification.h"
 #include "absl/time/clock.h"
@@ -1414,6 +1415,13 @@ TEST_SUITE("bot") {
     CHECK_OK(Bot::Create(o).status());
     o.max_unrecorded_answers = -1;
     CHECK_STATUS_IS(Bot::Create(o).status(), kInvalidArgument);
+    o.max_unrecorded_answers = 0;
+    // A lease of zero would make every claim stale: each instance would
+    // take the others' updates over.
+    o.update_claim_lease = absl::ZeroDuration();
+    absl::Status lease = Bot::Create(o).status();
+    CHECK_STATUS_IS(lease, kInvalidArgument);
+    CHECK(absl::StrContains(lease.message(), "update_claim_lease (0)"));
   }
 
   TEST_CASE("an application's own commands") {
@@ -1491,12 +1499,14 @@ TEST_SUITE("bot") {
       CAPTURE(url);
       Harness h(url);
       RecordingMessenger first_messenger, second_messenger;
-      // The lease outlasts the test: waiting for the other instance never
-      // turns into a take-over.
+      // Waiting for the other instance never turns into a take-over: each
+      // wait moves the manual clock on by a second (its poll), so a finite
+      // lease could run out while the other instance is slow to commit (with
+      // 24 hours it did, rarely, on a loaded machine: an answer sent twice).
       std::unique_ptr<Bot> first = h.Make(&first_messenger, [](BotOptions& o) {
         o.instance_id = "first";
         o.rate_limit_max_requests = 1000;
-        o.update_claim_lease = absl::Hours(24);
+        o.update_claim_lease = absl::InfiniteDuration();
       });
       absl::StatusOr<std::unique_ptr<Database>> second_db = OpenDatabase(url);
       REQUIRE(second_db.ok());
@@ -1504,7 +1514,13 @@ TEST_SUITE("bot") {
                                  &h.chain, second_db->get(), &h.clock);
       o.instance_id = "second";
       o.rate_limit_max_requests = 1000;
-      o.update_claim_lease = absl::Hours(24);
+      o.update_claim_lease = absl::InfiniteDuration();
+      absl::Mutex second_log_mu;
+      std::vector<std::string> second_log;
+      o.log = [&](std::string_view line) {
+        absl::MutexLock lock(&second_log_mu);
+        second_log.emplace_back(line);
+      };
       ASSIGN_OR_REQUIRE(std::unique_ptr<Bot> second, Bot::Create(o));
       // Both instances get every update (as after a re-delivery).
       constexpr int kUpdates = 40;
@@ -1517,8 +1533,40 @@ TEST_SUITE("bot") {
       std::thread b([&] { feed(*second); });
       a.join();
       b.join();
-      CHECK(first_messenger.sent().size() + second_messenger.sent().size() ==
-            kUpdates);
+      const size_t sent =
+          first_messenger.sent().size() + second_messenger.sent().size();
+      if (sent != kUpdates) {
+        // What each instance sent, and the claims, to tell which answer was
+        // repeated and why.
+        for (const auto* m : {&first_messenger, &second_messenger}) {
+          std::vector<std::string> texts;
+          for (const OutgoingMessage& out : m->sent()) {
+            texts.push_back(
+                absl::StrCat(out.chat_id, ": ", out.text.substr(0, 40)));
+          }
+          MESSAGE("sent by ",
+                  std::string(m == &first_messenger ? "first" : "second"),
+                  ":\n", absl::StrJoin(texts, "\n"));
+        }
+        std::vector<std::string> claims;
+        REQUIRE_OK(h.db->Transact([&](SqlTransaction& tx) -> absl::Status {
+          BOTCORE_ASSIGN_OR_RETURN(
+              std::vector<SqlRow> rows,
+              tx.Query("SELECT update_id, state, owner, claimed_at FROM "
+                       "bot_updates ORDER BY update_id"));
+          for (const SqlRow& row : rows) {
+            claims.push_back(absl::StrCat(
+                row.Int64(0).value_or(-1), " ", row.Text(1).value_or("?"), " ",
+                row.Text(2).value_or("?"), " ", row.Int64(3).value_or(-1)));
+          }
+          return absl::OkStatus();
+        }));
+        MESSAGE("claims:\n", absl::StrJoin(claims, "\n"));
+        absl::MutexLock lock(&h.log_mu), second_lock(&second_log_mu);
+        MESSAGE("first's log:\n", absl::StrJoin(h.log, "\n"),
+                "\nsecond's log:\n", absl::StrJoin(second_log, "\n"));
+      }
+      CHECK(sent == kUpdates);
     }
   }
 
