@@ -332,9 +332,12 @@ struct Bot::Impl final : public OutboxTarget {
   std::atomic<int64_t> last_poll_micros{0};
   std::atomic<int64_t> in_flight_count{0};
 
-  // Run's workers, while Run has them (OffMessengerThread).
+  // Run's workers, while Run has them, and the work handed to them off the
+  // messenger's thread (OffMessengerThread).
   absl::Mutex executor_mu;
   OrderedExecutor* executor ABSL_GUARDED_BY(executor_mu) = nullptr;
+  absl::Mutex side_mu;
+  std::deque<absl::AnyInvocable<void() &&>> side_work ABSL_GUARDED_BY(side_mu);
 
   absl::Mutex advisor_mu;  // the Advisor port is called by one thread at a time
 
@@ -431,18 +434,37 @@ struct Bot::Impl final : public OutboxTarget {
   // the calling thread: a messenger calls the callbacks of StartSendMessage
   // on its own thread (the HTTP client's event loop), where they must be
   // quick (Messenger::StartSendMessage). Without Run's workers (outside
-  // Run, or once they stop taking work) it runs here.
+  // Run, or once they stop taking work) it runs here; what the workers
+  // leave at a shutdown deadline, Run does once they have stopped.
   void OffMessengerThread(absl::AnyInvocable<void() &&> work) {
-    auto shared =
-        std::make_shared<absl::AnyInvocable<void() &&>>(std::move(work));
+    {
+      absl::MutexLock lock(&side_mu);
+      side_work.push_back(std::move(work));
+    }
     {
       absl::MutexLock lock(&executor_mu);
-      if (executor != nullptr) {
-        auto run = [shared] { std::move (*shared)(); };
-        if (executor->Submit(kOffMessengerThreadKey, run).ok()) return;
+      if (executor != nullptr &&
+          executor->Submit(kOffMessengerThreadKey, [this] { RunSideWork(); })
+              .ok()) {
+        return;
       }
     }
-    std::move (*shared)();
+    RunSideWork();
+  }
+
+  // Runs the work handed over (OffMessengerThread), in order, until none is
+  // left.
+  void RunSideWork() {
+    while (true) {
+      absl::AnyInvocable<void() &&> work;
+      {
+        absl::MutexLock lock(&side_mu);
+        if (side_work.empty()) return;
+        work = std::move(side_work.front());
+        side_work.pop_front();
+      }
+      std::move(work)();
+    }
   }
 
   // Sends and handles the error every caller would: a user who blocked the
@@ -466,6 +488,8 @@ struct Bot::Impl final : public OutboxTarget {
                    done = std::move(done)](absl::Status status) mutable {
       if (status.code() == absl::StatusCode::kPermissionDenied) {
         if (start) {
+          // (It may land after the chat's next update marked the user
+          // active again; their update after that marks them active anew.)
           OffMessengerThread([this, chat_id] { MarkInactive(chat_id); });
         } else {
           MarkInactive(chat_id);
@@ -2895,11 +2919,13 @@ absl::StatusOr<std::unique_ptr<Bot>> Bot::Create(const BotOptions& options) {
         ") and max_unrecorded_answers (", options.max_unrecorded_answers,
         ") must not be negative"));
   }
-  if (options.update_claim_lease <= absl::ZeroDuration()) {
+  // Claims are timed in microseconds: a shorter lease would make every
+  // claim stale.
+  if (options.update_claim_lease < absl::Microseconds(1)) {
     return absl::InvalidArgumentError(
         absl::StrCat("BotOptions: update_claim_lease (",
                      absl::FormatDuration(options.update_claim_lease),
-                     ") must be positive"));
+                     ") must be at least 1us"));
   }
   for (const CustomCommand& c : options.commands) {
     bool valid = !c.name.empty() && c.name.size() <= 32 && c.run &&
@@ -3105,6 +3131,7 @@ absl::Status Bot::Run() {
     absl::MutexLock lock(&im.executor_mu);
     im.executor = nullptr;
   }
+  im.RunSideWork();  // what a shutdown deadline left
   im.RecordQueued();
   im.Acknowledge();
   stop_jobs.Notify();

@@ -1422,6 +1422,8 @@ TEST_SUITE("bot") {
     absl::Status lease = Bot::Create(o).status();
     CHECK_STATUS_IS(lease, kInvalidArgument);
     CHECK(absl::StrContains(lease.message(), "update_claim_lease (0)"));
+    o.update_claim_lease = absl::Nanoseconds(500);  // 0 in microseconds
+    CHECK_STATUS_IS(Bot::Create(o).status(), kInvalidArgument);
   }
 
   TEST_CASE("an application's own commands") {

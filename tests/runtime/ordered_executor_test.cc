@@ -77,7 +77,9 @@ TEST_CASE("Shutdown drains, then refuses new work; a deadline drops the rest") {
   started.WaitForNotification();
   // The running task finishes once Shutdown's deadline dropped the others.
   std::thread releaser([&] {
-    while (executor.pending() != 1) absl::SleepFor(absl::Milliseconds(1));
+    for (int i = 0; i < 10000 && executor.pending() != 1; ++i) {
+      absl::SleepFor(absl::Milliseconds(1));
+    }
     release.Notify();
   });
   absl::Status s = executor.Shutdown(absl::Milliseconds(20));
@@ -120,6 +122,8 @@ TEST_CASE("a held task keeps its key busy until released, from any thread") {
        ++i) {
     absl::SleepFor(absl::Milliseconds(1));
   }
+  // Time for a key freed when its task returned to run "second".
+  absl::SleepFor(absl::Milliseconds(50));
   {
     absl::MutexLock lock(&mu);
     CHECK(std::find(order.begin(), order.end(), "second") == order.end());
@@ -155,7 +159,9 @@ TEST_CASE("Shutdown waits for held tasks past its deadline, drops queued") {
   REQUIRE_OK(executor.SubmitHeld(1, [&](OrderedExecutor::Release release) {
     // Released once Shutdown has dropped the queued task.
     releaser = std::thread([&, release = std::move(release)]() mutable {
-      while (!shutting_down.load() || executor.pending() != 1) {
+      for (int i = 0;
+           i < 10000 && (!shutting_down.load() || executor.pending() != 1);
+           ++i) {
         absl::SleepFor(absl::Milliseconds(1));
       }
       released = true;

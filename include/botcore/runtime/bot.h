@@ -231,7 +231,8 @@ struct BotOptions {
   absl::Duration rate_limit_window = absl::Minutes(1);
   // An update claimed by an instance that has not finished it after this
   // long is handled again (the instance is taken to have died).
-  // Must be positive. Default: 2 minutes.
+  // At least 1 µs; absl::InfiniteDuration() never takes an update over.
+  // Default: 2 minutes.
   absl::Duration update_claim_lease = absl::Minutes(2);
   // Whether updates are claimed in the database so that each is handled
   // once across restarts and instances. Turn it off only for a messenger
