@@ -8,6 +8,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <deque>
 #include <functional>
 #include <limits>
 #include <map>
@@ -435,17 +436,60 @@ class QuietMessenger : public Messenger {
   }
 };
 
-// A Messenger that records what the bot says, for tests that hand updates
-// to Bot::HandleUpdate directly; or, after DeliverThenHold, to Bot::Run.
-class RecordingMessenger final : public QuietMessenger {
+// The Receive of the fakes Bot::Run polls: hands out the batches given to
+// DeliverThenHold, one per Receive, then holds as a long poll with nothing
+// new does (answering an empty batch every `idle_return`, or not at all)
+// until Release; then, or when never held, reports the end of input.
+class ScriptedMessenger : public QuietMessenger {
  public:
   absl::StatusOr<std::vector<Update>> Receive(absl::Duration) override {
-    absl::MutexLock lock(&mu_);
-    if (!batch_.empty()) return std::move(batch_);
-    mu_.Await(absl::Condition(
-        +[](bool* holding) { return !*holding; }, &holding_));
-    return absl::OutOfRangeError("no input");
+    absl::MutexLock lock(&receive_mu_);
+    ++receives_;
+    if (!batches_.empty()) {
+      std::vector<Update> batch = std::move(batches_.front());
+      batches_.pop_front();
+      return batch;
+    }
+    receive_mu_.AwaitWithTimeout(
+        absl::Condition(
+            +[](bool* holding) { return !*holding; }, &holding_),
+        idle_return_);
+    if (!holding_) return absl::OutOfRangeError("no input");
+    return std::vector<Update>();
   }
+  void DeliverThenHold(std::vector<std::vector<Update>> batches) {
+    absl::MutexLock lock(&receive_mu_);
+    for (std::vector<Update>& batch : batches) {
+      batches_.push_back(std::move(batch));
+    }
+    holding_ = true;
+  }
+  void Release() {
+    absl::MutexLock lock(&receive_mu_);
+    holding_ = false;
+  }
+  int receives() const {
+    absl::MutexLock lock(&receive_mu_);
+    return receives_;
+  }
+
+ protected:
+  explicit ScriptedMessenger(
+      absl::Duration idle_return = absl::InfiniteDuration())
+      : idle_return_(idle_return) {}
+
+ private:
+  mutable absl::Mutex receive_mu_;
+  std::deque<std::vector<Update>> batches_ ABSL_GUARDED_BY(receive_mu_);
+  bool holding_ ABSL_GUARDED_BY(receive_mu_) = false;
+  int receives_ ABSL_GUARDED_BY(receive_mu_) = 0;
+  const absl::Duration idle_return_;
+};
+
+// A Messenger that records what the bot says, for tests that hand updates
+// to Bot::HandleUpdate directly; or, after DeliverThenHold, to Bot::Run.
+class RecordingMessenger final : public ScriptedMessenger {
+ public:
   absl::StatusOr<SentMessage> SendMessage(
       const OutgoingMessage& message) override {
     if (message.text.empty()) return absl::InvalidArgumentError("empty text");
@@ -489,22 +533,9 @@ class RecordingMessenger final : public QuietMessenger {
     absl::MutexLock lock(&mu_);
     unavailable_sends_ = n;
   }
-  // The next Receive returns `batch`; those after it wait, as a long poll
-  // with nothing new does, until Release, and then report the end of input.
-  void DeliverThenHold(std::vector<Update> batch) {
-    absl::MutexLock lock(&mu_);
-    batch_ = std::move(batch);
-    holding_ = true;
-  }
-  void Release() {
-    absl::MutexLock lock(&mu_);
-    holding_ = false;
-  }
 
  private:
   mutable absl::Mutex mu_;
-  std::vector<Update> batch_ ABSL_GUARDED_BY(mu_);
-  bool holding_ ABSL_GUARDED_BY(mu_) = false;
   int unavailable_sends_ ABSL_GUARDED_BY(mu_) = 0;
   std::vector<OutgoingMessage> sent_ ABSL_GUARDED_BY(mu_);
   std::vector<std::string> answers_ ABSL_GUARDED_BY(mu_);
@@ -733,17 +764,11 @@ struct Harness {
 // A Messenger for Bot::Run that hands out scripted batches, one per
 // Receive, then holds (as a long poll with nothing new) until Release; and
 // whose sends to one chat wait until OpenGate.
-class GatedMessenger final : public QuietMessenger {
+class GatedMessenger final : public ScriptedMessenger {
  public:
   GatedMessenger(std::vector<std::vector<Update>> batches, int64_t gated_chat)
-      : batches_(std::move(batches)), gated_chat_(gated_chat) {}
-  absl::StatusOr<std::vector<Update>> Receive(absl::Duration) override {
-    absl::MutexLock lock(&mu_);
-    ++receives_;
-    if (next_ < batches_.size()) return batches_[next_++];
-    mu_.Await(absl::Condition(
-        +[](bool* holding) { return !*holding; }, &holding_));
-    return absl::OutOfRangeError("no input");
+      : gated_chat_(gated_chat) {
+    DeliverThenHold(std::move(batches));
   }
   absl::StatusOr<SentMessage> SendMessage(
       const OutgoingMessage& message) override {
@@ -763,10 +788,6 @@ class GatedMessenger final : public QuietMessenger {
     return absl::OkStatus();
   }
 
-  int receives() const {
-    absl::MutexLock lock(&mu_);
-    return receives_;
-  }
   int callback_answers() const {
     absl::MutexLock lock(&mu_);
     return callback_answers_;
@@ -783,18 +804,10 @@ class GatedMessenger final : public QuietMessenger {
     absl::MutexLock lock(&mu_);
     gate_open_ = true;
   }
-  void Release() {
-    absl::MutexLock lock(&mu_);
-    holding_ = false;
-  }
 
  private:
   mutable absl::Mutex mu_;
-  std::vector<std::vector<Update>> batches_ ABSL_GUARDED_BY(mu_);
-  size_t next_ ABSL_GUARDED_BY(mu_) = 0;
-  int receives_ ABSL_GUARDED_BY(mu_) = 0;
   int callback_answers_ ABSL_GUARDED_BY(mu_) = 0;
-  bool holding_ ABSL_GUARDED_BY(mu_) = true;
   bool gate_open_ ABSL_GUARDED_BY(mu_) = false;
   const int64_t gated_chat_;
   std::vector<OutgoingMessage> sent_ ABSL_GUARDED_BY(mu_);
@@ -803,20 +816,13 @@ class GatedMessenger final : public QuietMessenger {
 // A Messenger for Bot::Run whose StartSendMessage only queues the send:
 // the test completes the queued sends (from its own thread, in the order it
 // chooses, with the outcome it chooses), as an asynchronous HTTP client
-// would. Hands out scripted batches, then holds until Release.
-class ManualSendMessenger final : public QuietMessenger {
+// would. Hands out scripted batches, then holds until Release (answering
+// an empty batch every 50 ms meanwhile).
+class ManualSendMessenger final : public ScriptedMessenger {
  public:
   explicit ManualSendMessenger(std::vector<std::vector<Update>> batches)
-      : batches_(std::move(batches)) {}
-  absl::StatusOr<std::vector<Update>> Receive(absl::Duration) override {
-    absl::MutexLock lock(&mu_);
-    if (next_ < batches_.size()) return batches_[next_++];
-    mu_.AwaitWithTimeout(
-        absl::Condition(
-            +[](bool* holding) { return !*holding; }, &holding_),
-        absl::Milliseconds(50));
-    if (!holding_) return absl::OutOfRangeError("no input");
-    return std::vector<Update>();
+      : ScriptedMessenger(absl::Milliseconds(50)) {
+    DeliverThenHold(std::move(batches));
   }
   absl::Status Acknowledge(int64_t update_id) override {
     absl::MutexLock lock(&mu_);
@@ -890,16 +896,9 @@ class ManualSendMessenger final : public QuietMessenger {
     absl::MutexLock lock(&mu_);
     return acknowledged_;
   }
-  void Release() {
-    absl::MutexLock lock(&mu_);
-    holding_ = false;
-  }
 
  private:
   mutable absl::Mutex mu_;
-  std::vector<std::vector<Update>> batches_ ABSL_GUARDED_BY(mu_);
-  size_t next_ ABSL_GUARDED_BY(mu_) = 0;
-  bool holding_ ABSL_GUARDED_BY(mu_) = true;
   std::vector<std::pair<int64_t, SendCallback>> pending_ ABSL_GUARDED_BY(mu_);
   std::map<int64_t, int> pending_per_chat_ ABSL_GUARDED_BY(mu_);
   std::map<int64_t, int> delivered_ ABSL_GUARDED_BY(mu_);
@@ -1239,7 +1238,7 @@ TEST_SUITE("bot") {
     Harness h(testing::FreshSqliteUrl());
     RecordingMessenger messenger;
     messenger.DeliverThenHold(
-        {TextUpdate(1, kBob, "hello"), TextUpdate(2, kAlice, "hi")});
+        {{TextUpdate(1, kBob, "hello"), TextUpdate(2, kAlice, "hi")}});
     SystemClock clock;  // on the manual one the scheduler would spin
     std::unique_ptr<Bot> bot = h.Make(&messenger, [&](BotOptions& o) {
       o.worker_threads = 2;
