@@ -1,15 +1,14 @@
 #include <doctest/doctest.h>
 #include <stdlib.h>
 
-#include <map>
 #include <memory>
 #include <optional>
 #include <set>
 #include <string>
 
 #include "absl/strings/match.h"
-#include "absl/synchronization/mutex.h"
 #include "absl/time/clock.h"
+#include "adapters/callback_outcomes.h"
 #include "botcore/adapters/http.h"
 #include "botcore/testing/manual_clock.h"
 #include "botcore/testing/scripted_http_server.h"
@@ -189,28 +188,7 @@ TEST_SUITE("curl_http_client") {
   }
 
   // StartSend's answers, collected from the event-loop thread.
-  class Answers {
-   public:
-    HttpCallback Callback(int i) {
-      return [this, i](absl::StatusOr<HttpResponse> response) {
-        absl::MutexLock lock(&mu_);
-        got_.emplace(i, std::move(response));
-      };
-    }
-    // Waits (at most a minute) until `n` answers came.
-    std::map<int, absl::StatusOr<HttpResponse>> WaitFor(size_t n) {
-      absl::MutexLock lock(&mu_);
-      auto enough = [&]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
-        return got_.size() >= n;
-      };
-      mu_.AwaitWithTimeout(absl::Condition(&enough), absl::Minutes(1));
-      return got_;
-    }
-
-   private:
-    absl::Mutex mu_;
-    std::map<int, absl::StatusOr<HttpResponse>> got_ ABSL_GUARDED_BY(mu_);
-  };
+  using Answers = testing::CallbackOutcomes<HttpResponse>;
 
   TEST_CASE("StartSend: many requests in flight, each answered once") {
     ASSIGN_OR_REQUIRE(auto server, ScriptedHttpServer::Start());

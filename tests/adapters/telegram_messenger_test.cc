@@ -13,6 +13,7 @@
 #include "absl/synchronization/mutex.h"
 #include "absl/synchronization/notification.h"
 #include "absl/time/clock.h"
+#include "adapters/callback_outcomes.h"
 #include "botcore/adapters/http.h"
 #include "botcore/adapters/storage.h"
 #include "botcore/adapters/telegram.h"
@@ -348,29 +349,8 @@ TEST_SUITE("telegram_messenger") {
     CHECK(bot.Elapsed() == absl::Seconds(1));
   }
 
-  // What StartSendMessage's callbacks received, in the order they came.
-  class Outcomes {
-   public:
-    SendCallback Callback(int i) {
-      return [this, i](absl::StatusOr<SentMessage> sent) {
-        absl::MutexLock lock(&mu_);
-        got_.emplace_back(i, std::move(sent));
-      };
-    }
-    std::vector<std::pair<int, absl::StatusOr<SentMessage>>> WaitFor(size_t n) {
-      absl::MutexLock lock(&mu_);
-      auto enough = [&]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
-        return got_.size() >= n;
-      };
-      mu_.AwaitWithTimeout(absl::Condition(&enough), absl::Minutes(1));
-      return got_;
-    }
-
-   private:
-    absl::Mutex mu_;
-    std::vector<std::pair<int, absl::StatusOr<SentMessage>>> got_
-        ABSL_GUARDED_BY(mu_);
-  };
+  // What StartSendMessage's callbacks received.
+  using Outcomes = testing::CallbackOutcomes<SentMessage>;
 
   TEST_CASE("StartSendMessage returns before the answer, then calls back") {
     Bot bot;
@@ -388,7 +368,7 @@ TEST_SUITE("telegram_messenger") {
     answer.store(true);
     const auto got = outcomes.WaitFor(1);
     REQUIRE(got.size() == 1);
-    ASSIGN_OR_REQUIRE(SentMessage sent, got[0].second);
+    ASSIGN_OR_REQUIRE(SentMessage sent, got.at(0));
     CHECK(sent.message_ids == std::vector<int64_t>{7});
   }
 
@@ -410,7 +390,7 @@ TEST_SUITE("telegram_messenger") {
     bot.telegram->StartSendMessage(Text(42, text), outcomes.Callback(0));
     auto got = outcomes.WaitFor(1);
     REQUIRE(got.size() == 1);
-    ASSIGN_OR_REQUIRE(SentMessage sent, got[0].second);
+    ASSIGN_OR_REQUIRE(SentMessage sent, got.at(0));
     CHECK(sent.message_ids == std::vector<int64_t>{9, 10});
     const auto calls = bot.Calls("sendMessage");
     REQUIRE(calls.size() == 3);
