@@ -289,8 +289,8 @@ struct DepositEngine::Impl {
       BOTCORE_RETURN_IF_ERROR(internal::QueryInList(
           tx,
           absl::StrCat("SELECT ", kColumns, ", number FROM deposits WHERE",
-                       " chain_id = ? AND tx_hash IN "),
-          {static_cast<int64_t>(chain)}, hashes,
+                       " chain_id = ? AND token = ? AND tx_hash IN "),
+          {static_cast<int64_t>(chain), token}, hashes,
           [&](const SqlRow& row) -> absl::Status {
             BOTCORE_ASSIGN_OR_RETURN(Deposit d, FromRow(row));
             std::string id = d.observation.key.ToString();
@@ -301,6 +301,14 @@ struct DepositEngine::Impl {
     return found;
   }
 
+  // The key as stored: its tx hash in lower case.
+  absl::StatusOr<DepositKey> Canonical(const DepositKey& key) const {
+    DepositKey k = key;
+    BOTCORE_ASSIGN_OR_RETURN(k.tx_hash, ParseHash("tx hash", key.tx_hash));
+    return k;
+  }
+
+  // `key` must be canonical (Canonical).
   absl::StatusOr<std::optional<Deposit>> Load(SqlTransaction& tx,
                                               const DepositKey& key) const {
     BOTCORE_ASSIGN_OR_RETURN(auto found, LoadAll(tx, {&key, 1}));
@@ -633,12 +641,14 @@ struct DepositEngine::Impl {
       auto it = stored.find(o->key.ToString());
       if (it == stored.end()) continue;
       Deposit& d = it->second;
-      if (d.observation.block_hash == o->block_hash ||
-          (d.state != DepositState::kSeen &&
-           d.state != DepositState::kConfirming &&
-           d.state != DepositState::kOrphaned)) {
-        continue;
-      }
+      // Recorded where it is now when a re-org moved it before it was
+      // final, and when it was orphaned: an orphan seen again, even in its
+      // own block, is revived (the chain went back to that block, or the
+      // node that orphaned it had lagged behind).
+      const bool open = d.state == DepositState::kSeen ||
+                        d.state == DepositState::kConfirming;
+      const bool moved = d.observation.block_hash != o->block_hash;
+      if (d.state != DepositState::kOrphaned && !(open && moved)) continue;
       const DepositKey& k = o->key;
       BOTCORE_RETURN_IF_ERROR(
           tx.Execute("UPDATE deposits SET block_number = ?, block_hash = ?,"
@@ -708,9 +718,7 @@ absl::StatusOr<std::unique_ptr<DepositEngine>> DepositEngine::Create(
 
 absl::Status DepositEngine::RegisterWallet(std::string_view user_id,
                                            std::string_view address) {
-  if (user_id.empty()) {
-    return absl::InvalidArgumentError("RegisterWallet needs a user id");
-  }
+  BOTCORE_RETURN_IF_ERROR(CheckUserId(user_id));
   BOTCORE_ASSIGN_OR_RETURN(std::string wallet, ParseEvmAddress(address));
   return impl_->options.database->Transact(
       [&](SqlTransaction& tx) -> absl::Status {
@@ -780,6 +788,9 @@ absl::StatusOr<SyncReport> DepositEngine::Sync(ChainClient& chain) {
                              chain.TransferLogs(filter));
     std::vector<DepositObservation> observations;
     for (const TransferLog& log : logs) {
+      // A transfer of nothing (address-poisoning spam sends these to any
+      // address) is no deposit; refusing it would stop the scan here.
+      if (log.amount.is_zero()) continue;
       DepositObservation ob;
       ob.key = {o.chain_id, log.tx_hash, log.log_index};
       ob.block_number = log.block_number;
@@ -845,8 +856,10 @@ absl::StatusOr<SyncReport> DepositEngine::Process(ChainClient& chain) {
                                chain.HeaderByNumber(n));
       it = headers.emplace(n, std::move(h)).first;
     }
-    if (!it->second.has_value() ||
-        absl::AsciiStrToLower(it->second->hash) != d.observation.block_hash) {
+    // A block the node does not have (yet: it lags behind the one that
+    // reported the log) is checked again next time.
+    if (!it->second.has_value()) continue;
+    if (absl::AsciiStrToLower(it->second->hash) != d.observation.block_hash) {
       orphaned.push_back(std::move(d));
       continue;
     }
@@ -915,14 +928,13 @@ absl::StatusOr<SyncReport> DepositEngine::Process(ChainClient& chain) {
 
 absl::StatusOr<Deposit> DepositEngine::Assign(const DepositKey& key,
                                               std::string_view user_id) {
-  if (user_id.empty()) {
-    return absl::InvalidArgumentError("Assign needs a user id");
-  }
+  BOTCORE_RETURN_IF_ERROR(CheckUserId(user_id));
+  BOTCORE_ASSIGN_OR_RETURN(const DepositKey canonical, impl_->Canonical(key));
   Deposit result;
   BOTCORE_RETURN_IF_ERROR(impl_->options.database->Transact(
       [&](SqlTransaction& tx) -> absl::Status {
         BOTCORE_ASSIGN_OR_RETURN(std::optional<Deposit> d,
-                                 impl_->Load(tx, key));
+                                 impl_->Load(tx, canonical));
         if (!d.has_value()) {
           return absl::NotFoundError(absl::StrCat("no ", impl_->Describe(key)));
         }
@@ -959,10 +971,11 @@ absl::StatusOr<Deposit> DepositEngine::Assign(const DepositKey& key,
 }
 
 absl::StatusOr<Deposit> DepositEngine::Get(const DepositKey& key) {
+  BOTCORE_ASSIGN_OR_RETURN(const DepositKey canonical, impl_->Canonical(key));
   std::optional<Deposit> d;
   BOTCORE_RETURN_IF_ERROR(impl_->options.database->Transact(
       [&](SqlTransaction& tx) -> absl::Status {
-        BOTCORE_ASSIGN_OR_RETURN(d, impl_->Load(tx, key));
+        BOTCORE_ASSIGN_OR_RETURN(d, impl_->Load(tx, canonical));
         return absl::OkStatus();
       },
       kReadOnlyTransaction));
@@ -982,11 +995,11 @@ absl::StatusOr<std::vector<Deposit>> DepositEngine::List(DepositState state,
             std::vector<SqlRow> rows,
             tx.Query(absl::StrCat("SELECT ", kColumns, ", number",
                                   " FROM deposits WHERE state = ? AND"
-                                  " chain_id = ? ORDER BY block_number,"
-                                  " tx_hash, log_index LIMIT ?"),
+                                  " chain_id = ? AND token = ? ORDER BY"
+                                  " block_number, tx_hash, log_index LIMIT ?"),
                      {DepositStateName(state),
                       static_cast<int64_t>(impl_->options.chain_id),
-                      int64_t{limit}}));
+                      impl_->token, int64_t{limit}}));
         for (const SqlRow& row : rows) {
           BOTCORE_ASSIGN_OR_RETURN(Deposit d, impl_->FromRow(row));
           deposits.push_back(std::move(d));

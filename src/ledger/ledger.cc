@@ -127,6 +127,21 @@ namespace internal {
 ComponentSchema LedgerSchema() { return {"ledger", kMigrations}; }
 }  // namespace internal
 
+absl::Status CheckUserId(std::string_view user_id) {
+  if (user_id.empty()) return absl::InvalidArgumentError("empty user id");
+  if (user_id.size() > kMaxUserIdLength) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "user id '", ToAbsl(user_id.substr(0, 32)), "...' is ", user_id.size(),
+        " bytes long; at most ", kMaxUserIdLength, " are allowed"));
+  }
+  if (user_id.starts_with("$")) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("user id '", ToAbsl(user_id),
+                     "' names a system account (a leading '$')"));
+  }
+  return absl::OkStatus();
+}
+
 std::string_view TransferKindName(TransferKind kind) {
   switch (kind) {
     case TransferKind::kPosted:

@@ -247,9 +247,9 @@ absl::StatusOr<Withdrawal> WithdrawalEngine::Request(
     return absl::InvalidArgumentError(absl::StrCat(
         "a withdrawal id needs 1 to 100 characters, got ", request.id.size()));
   }
-  if (request.user_id.empty()) {
+  if (absl::Status user = CheckUserId(request.user_id); !user.ok()) {
     return absl::InvalidArgumentError(
-        absl::StrCat("withdrawal ", request.id, " has no user"));
+        absl::StrCat("withdrawal ", request.id, ": ", user.message()));
   }
   BOTCORE_ASSIGN_OR_RETURN(std::string destination,
                            ParseEvmAddress(request.destination));

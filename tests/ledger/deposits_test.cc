@@ -4,9 +4,12 @@
 
 #include <doctest/doctest.h>
 
+#include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
+#include "absl/strings/ascii.h"
 #include "botcore/testing/manual_clock.h"
 #include "botcore/testing/simulated_chain.h"
 #include "internal/schema.h"
@@ -134,6 +137,168 @@ TEST_SUITE("deposits") {
     }
   }
 
+  TEST_CASE(
+      "a transfer of zero tokens (address poisoning) is skipped and the scan"
+      " goes on") {
+    for (const std::string& url : testing::FreshDatabaseUrls()) {
+      CAPTURE(url);
+      testing::ManualClock clock;
+      PaymentStack s = Open(url, &clock);
+      REQUIRE_OK(s.deposits->RegisterWallet("alice", UserWallet(1)));
+      SimulatedChain chain(56);
+      chain.MineBlock({Pay(1, "10")});
+      chain.MineBlock({Pay(2, "0")});
+      chain.MineBlocks(12);
+      ASSIGN_OR_REQUIRE(SyncReport r, s.deposits->Sync(chain));
+      CHECK(r.recorded == 1);
+      CHECK(r.credited == 1);
+      CHECK(r.cursor == 14);
+      chain.MineBlock({Pay(1, "2")});
+      chain.MineBlocks(12);
+      ASSIGN_OR_REQUIRE(r, s.deposits->Sync(chain));
+      CHECK(r.credited == 1);
+      CHECK(Balance(s, "alice") == Usdt("12"));
+    }
+  }
+
+  // A node behind a load balancer: its headers may lag behind the logs
+  // another node returned, or (briefly) show another fork.
+  class UnsteadyNode : public ChainClient {
+   public:
+    explicit UnsteadyNode(SimulatedChain& chain) : chain_(chain) {}
+    // Headers above `head` are not known yet; std::nullopt: all are.
+    void LagAt(std::optional<uint64_t> head) { lag_head_ = head; }
+    // Block `number` shows a hash of another fork; std::nullopt: none does.
+    void ForkAt(std::optional<uint64_t> number) { fork_at_ = number; }
+
+    absl::StatusOr<uint64_t> ChainId() override { return chain_.ChainId(); }
+    absl::StatusOr<uint64_t> BlockNumber() override {
+      return chain_.BlockNumber();
+    }
+    absl::StatusOr<std::optional<BlockHeader>> HeaderByNumber(
+        uint64_t number) override {
+      if (lag_head_.has_value() && number > *lag_head_) {
+        return std::optional<BlockHeader>();
+      }
+      BOTCORE_ASSIGN_OR_RETURN(std::optional<BlockHeader> h,
+                               chain_.HeaderByNumber(number));
+      if (h.has_value() && fork_at_ == number) {
+        h->hash = "0x" + std::string(64, 'f');
+      }
+      return h;
+    }
+    absl::StatusOr<std::vector<TransferLog>> TransferLogs(
+        const TransferLogFilter& filter) override {
+      BOTCORE_ASSIGN_OR_RETURN(std::vector<TransferLog> logs,
+                               chain_.TransferLogs(filter));
+      std::erase_if(logs, [&](const TransferLog& l) {
+        return l.block_number == fork_at_;  // not on the fork shown
+      });
+      return logs;
+    }
+
+   private:
+    SimulatedChain& chain_;
+    std::optional<uint64_t> lag_head_;
+    std::optional<uint64_t> fork_at_;
+  };
+
+  TEST_CASE(
+      "a deposit whose block the node does not have yet waits; an orphan"
+      " seen again in its own block is revived and credited once") {
+    for (const std::string& url : testing::FreshDatabaseUrls()) {
+      CAPTURE(url);
+      testing::ManualClock clock;
+      PaymentStack s = Open(url, &clock);
+      REQUIRE_OK(s.deposits->RegisterWallet("alice", UserWallet(1)));
+      SimulatedChain chain(56);
+      UnsteadyNode node(chain);
+      chain.MineBlock({Pay(1, "10")});  // block 1
+      const DepositKey key{56, chain.TxHash(1, 0), 0};
+      node.LagAt(0);
+      ASSIGN_OR_REQUIRE(SyncReport r, s.deposits->Sync(node));
+      CHECK(r.recorded == 1);
+      CHECK(r.orphaned == 0);
+      ASSIGN_OR_REQUIRE(Deposit d, s.deposits->Get(key));
+      CHECK(d.state == DepositState::kSeen);
+
+      // The node shows another fork at block 1: orphaned.
+      node.LagAt(std::nullopt);
+      node.ForkAt(1);
+      ASSIGN_OR_REQUIRE(r, s.deposits->Sync(node));
+      CHECK(r.orphaned == 1);
+      ASSIGN_OR_REQUIRE(d, s.deposits->Get(key));
+      CHECK(d.state == DepositState::kOrphaned);
+
+      // The chain is back on the deposit's block.
+      node.ForkAt(std::nullopt);
+      chain.MineBlocks(12);
+      ASSIGN_OR_REQUIRE(r, s.deposits->Sync(node));
+      CHECK(r.credited == 1);
+      ASSIGN_OR_REQUIRE(r, s.deposits->Sync(node));
+      CHECK(r.credited == 0);
+      CHECK(Balance(s, "alice") == Usdt("10"));
+      CHECK_OK(s.ledger->CheckInvariants());
+    }
+  }
+
+  TEST_CASE(
+      "two engines for two tokens on one database each credit their own"
+      " deposits, in their own asset") {
+    for (const std::string& url : testing::FreshDatabaseUrls()) {
+      CAPTURE(url);
+      testing::ManualClock clock;
+      ASSIGN_OR_REQUIRE(std::unique_ptr<Database> db, OpenDatabase(url));
+      LedgerOptions lo;
+      lo.database = db.get();
+      lo.clock = &clock;
+      lo.assets = {{"USDT", 18}, {"USDC", 18}};
+      ASSIGN_OR_REQUIRE(std::unique_ptr<Ledger> ledger, Ledger::Create(lo));
+      const std::string usdc = "0x8ac76a51cc950d9822d68b83fe1ad97b32cd580d";
+      auto engine = [&](std::string token, std::string asset) {
+        DepositEngineOptions o;
+        o.database = db.get();
+        o.ledger = ledger.get();
+        o.clock = &clock;
+        o.token = std::move(token);
+        o.asset = std::move(asset);
+        o.wallets = {kWallet};
+        auto e = DepositEngine::Create(o);
+        REQUIRE_MESSAGE(e.ok(), e.status().ToString());
+        return *std::move(e);
+      };
+      std::unique_ptr<DepositEngine> tether =
+          engine(std::string(kBscUsdtContract), "USDT");
+      std::unique_ptr<DepositEngine> circle = engine(usdc, "USDC");
+      REQUIRE_OK(tether->RegisterWallet("alice", UserWallet(1)));
+      SimulatedChain chain(56);
+      chain.MineBlock(
+          {Pay(1, "10"), {usdc, UserWallet(1), kWallet, Usdt("3")}});
+      // Each scan records its own token's deposit, not yet confirmed.
+      ASSIGN_OR_REQUIRE(SyncReport c, circle->Sync(chain));
+      CHECK(c.recorded == 1);
+      ASSIGN_OR_REQUIRE(SyncReport t, tether->Sync(chain));
+      CHECK(t.recorded == 1);
+      chain.MineBlocks(12);
+      ASSIGN_OR_REQUIRE(t, tether->Process(chain));
+      CHECK(t.credited == 1);
+      ASSIGN_OR_REQUIRE(c, circle->Process(chain));
+      CHECK(c.credited == 1);
+      ASSIGN_OR_REQUIRE(botcore::Balance usdt,
+                        ledger->GetBalance({"alice", "USDT"}));
+      ASSIGN_OR_REQUIRE(botcore::Balance usdc_balance,
+                        ledger->GetBalance({"alice", "USDC"}));
+      CHECK(usdt.posted == Usdt("10"));
+      CHECK(usdc_balance.posted == Usdt("3"));
+      ASSIGN_OR_REQUIRE(std::vector<Deposit> credited,
+                        tether->List(DepositState::kCredited));
+      REQUIRE(credited.size() == 1);
+      CHECK(credited[0].asset == "USDT");
+      CHECK_STATUS_IS(tether->Get({56, chain.TxHash(1, 1), 1}), kNotFound);
+      CHECK_OK(ledger->CheckInvariants());
+    }
+  }
+
   TEST_CASE("observations recorded twice or out of order count once") {
     for (const std::string& url : testing::FreshDatabaseUrls()) {
       CAPTURE(url);
@@ -196,6 +361,14 @@ TEST_SUITE("deposits") {
                       kInvalidArgument);
       CHECK_STATUS_IS(s.deposits->RegisterWallet("", UserWallet(1)),
                       kInvalidArgument);
+      // A system account's owner: its deposits would be debit == credit.
+      CHECK_STATUS_IS(s.deposits->RegisterWallet(std::string(kDepositClearing),
+                                                 UserWallet(1)),
+                      kInvalidArgument);
+      CHECK_STATUS_IS(
+          s.deposits->RegisterWallet(std::string(kMaxUserIdLength + 1, 'u'),
+                                     UserWallet(1)),
+          kInvalidArgument);
       REQUIRE_OK(s.deposits->RegisterWallet("alice", UserWallet(1)));
       CHECK_OK(s.deposits->RegisterWallet("alice", UserWallet(1)));
       CHECK_STATUS_IS(s.deposits->RegisterWallet("bob", UserWallet(1)),
@@ -225,10 +398,19 @@ TEST_SUITE("deposits") {
       REQUIRE(queue.size() == 1);
       const DepositKey key = queue[0].observation.key;
       CHECK_STATUS_IS(s.deposits->Assign(key, ""), kInvalidArgument);
+      CHECK_STATUS_IS(s.deposits->Assign(key, std::string(kRewardsPool)),
+                      kInvalidArgument);
+      CHECK_STATUS_IS(s.deposits->Assign({56, "0xnothex", 0}, "bob"),
+                      kInvalidArgument);
       CHECK_STATUS_IS(s.deposits->Assign({56, key.tx_hash, 7}, "bob"),
                       kNotFound);
-      ASSIGN_OR_REQUIRE(Deposit d, s.deposits->Assign(key, "bob"));
+      // The hash as an admin may paste it: upper case.
+      DepositKey pasted = key;
+      pasted.tx_hash = "0x" + absl::AsciiStrToUpper(key.tx_hash.substr(2));
+      ASSIGN_OR_REQUIRE(Deposit d, s.deposits->Assign(pasted, "bob"));
       CHECK(d.state == DepositState::kCredited);
+      ASSIGN_OR_REQUIRE(d, s.deposits->Get(pasted));
+      CHECK(d.observation.key.tx_hash == key.tx_hash);
       ASSIGN_OR_REQUIRE(d, s.deposits->Assign(key, "bob"));  // idempotent
       CHECK_STATUS_IS(s.deposits->Assign(key, "carol"), kFailedPrecondition);
       const DepositKey small{56, chain.TxHash(1, 1), 1};

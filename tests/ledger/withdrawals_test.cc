@@ -144,6 +144,14 @@ TEST_SUITE("withdrawals") {
       CHECK_STATUS_IS(f.s.withdrawals->Request(r), kNotFound);
       r.user_id = "";
       CHECK_STATUS_IS(f.s.withdrawals->Request(r), kInvalidArgument);
+      // System accounts may be overdrawn: a request on one would pay out
+      // money no user has.
+      for (std::string_view system : {kDepositClearing, kRewardsPool}) {
+        r.user_id = std::string(system);
+        CHECK_STATUS_IS(f.s.withdrawals->Request(r), kInvalidArgument);
+      }
+      r.user_id = std::string(kMaxUserIdLength + 1, 'u');
+      CHECK_STATUS_IS(f.s.withdrawals->Request(r), kInvalidArgument);
       r = Request("", "1");
       CHECK_STATUS_IS(f.s.withdrawals->Request(r), kInvalidArgument);
       CHECK_STATUS_IS(f.s.withdrawals->Get("w"), kNotFound);

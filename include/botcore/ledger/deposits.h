@@ -6,7 +6,8 @@
 // nothing. A deposit moves through
 //
 //   seen -> confirming -> credited          (N confirmations, default 12)
-//                      -> orphaned          (its block left the chain)
+//                      -> orphaned          (its block left the chain;
+//                                            seen on the chain again -> seen)
 //                      -> unmatched         (confirmed, sender unknown; an
 //                                            admin assigns it -> credited)
 //                      -> below_minimum     (confirmed, too small; kept)
@@ -15,8 +16,9 @@
 // the state changes, the ledger transfers ($deposit_clearing -> user, id
 // Deposit::TransferId(), "deposit:<the deposit's number>"), the users'
 // deposit levels, the outbox messages and the DepositCreditListener
-// (referral rewards) commit together or not at all. The batch is worked on as a whole: each table is read and
-// written with a few multi-row statements per batch, not per deposit.
+// (referral rewards) commit together or not at all. The batch is worked on as a
+// whole: each table is read and written with a few multi-row statements per
+// batch, not per deposit.
 //
 //   DepositEngineOptions o;
 //   o.database = db.get(); o.ledger = ledger.get(); o.outbox = outbox.get();
@@ -193,8 +195,9 @@ class DepositEngine {
   ~DepositEngine();
 
   // Links a user's own wallet: deposits sent from it are credited to them.
-  // Idempotent. Errors: kInvalidArgument for an empty user or a malformed
-  // address; kAlreadyExists when another user registered the address.
+  // Idempotent. Errors: kInvalidArgument for a user id CheckUserId refuses
+  // (ledger.h) or a malformed address; kAlreadyExists when another user
+  // registered the address.
   [[nodiscard]] absl::Status RegisterWallet(std::string_view user_id,
                                             std::string_view address);
 
@@ -211,7 +214,8 @@ class DepositEngine {
 
   // Scans the chain from the stored cursor (re-reading the last
   // `confirmations` blocks, so re-included transactions are found), records
-  // what it finds, advances the cursor, then runs Process. Assumes re-orgs
+  // what it finds, advances the cursor, then runs Process. Transfers of
+  // zero tokens (address-poisoning spam) are skipped. Assumes re-orgs
   // shallower than `confirmations` blocks (what crediting relies on too).
   // Errors: the chain's errors (nothing lost: the next Sync resumes);
   // kFailedPrecondition when the chain id differs; storage errors.
@@ -219,23 +223,27 @@ class DepositEngine {
 
   // Checks every seen or confirming deposit against the chain's canonical
   // blocks: orphans those whose block hash changed, credits (or parks as
-  // unmatched / below_minimum) those with enough confirmations.
+  // unmatched / below_minimum) those with enough confirmations; one whose
+  // block the node does not have yet waits. Several engines (tokens) may
+  // share a database: each works on its own token's deposits only.
   // Errors: the chain's errors; storage errors.
   [[nodiscard]] absl::StatusOr<SyncReport> Process(ChainClient& chain);
 
   // Assigns an unmatched (or not yet confirmed) deposit to a user; an
   // unmatched one is credited at once. Idempotent for the same user.
-  // Errors: kNotFound for an unknown deposit; kInvalidArgument for an empty
-  // user; kFailedPrecondition when it is credited to someone else, orphaned
-  // or below the minimum.
+  // Errors: kNotFound for an unknown deposit; kInvalidArgument for a user
+  // id CheckUserId refuses or a malformed tx hash (any case is accepted);
+  // kFailedPrecondition when it is credited to someone else, orphaned or
+  // below the minimum.
   [[nodiscard]] absl::StatusOr<Deposit> Assign(const DepositKey& key,
                                                std::string_view user_id);
 
-  // Errors: kNotFound for an unknown deposit.
+  // Errors: kNotFound for an unknown deposit (or one of another token);
+  // kInvalidArgument for a malformed tx hash (any case is accepted).
   [[nodiscard]] absl::StatusOr<Deposit> Get(const DepositKey& key);
 
-  // Deposits in `state`, oldest first, at most `limit` (the admin's
-  // unmatched queue is List(kUnmatched)).
+  // This engine's deposits (its chain and token) in `state`, oldest first,
+  // at most `limit` (the admin's unmatched queue is List(kUnmatched)).
   [[nodiscard]] absl::StatusOr<std::vector<Deposit>> List(DepositState state,
                                                           int limit = 100);
 

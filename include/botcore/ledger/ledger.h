@@ -65,6 +65,17 @@ struct AssetSpec {
   int scale = 0;
 };
 
+// The longest user id the engines accept, in bytes; ids go into ledger,
+// outbox and deposit keys.
+inline constexpr size_t kMaxUserIdLength = 128;
+
+// Checks a user id the engines are given (a wallet's owner, a withdrawal's
+// requester, a referral member): not empty, at most kMaxUserIdLength bytes,
+// and not a system account's owner (no leading '$'), so no user request can
+// move a system account's money.
+// Errors: kInvalidArgument naming the id and what is wrong with it.
+[[nodiscard]] absl::Status CheckUserId(std::string_view user_id);
+
 struct AccountKey {
   std::string owner;
   std::string asset;

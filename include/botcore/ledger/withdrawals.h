@@ -98,7 +98,8 @@ class WithdrawalEngine {
   ~WithdrawalEngine();
 
   // Holds amount + fee and records the request as pending.
-  // Errors: kInvalidArgument for an empty id or user, a malformed or
+  // Errors: kInvalidArgument for an empty id, a user id CheckUserId
+  // refuses (e.g. a system account's "$..."), a malformed or
   // wrongly checksummed destination, an amount that is not positive, has
   // too many decimals or is below the minimum; kNotFound when the user has
   // no account; kFailedPrecondition for insufficient funds; kAlreadyExists
