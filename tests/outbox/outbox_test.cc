@@ -220,7 +220,7 @@ TEST_SUITE("outbox") {
       REQUIRE(delivered.size() == 1);
       CHECK(delivered[0].attempts == 1);
       CHECK(delivered[0].last_error.empty());
-      // Not sent a third time.
+      // Not sent again.
       clock.Advance(absl::Hours(24));
       ASSIGN_OR_REQUIRE(r, outbox_a->DeliverDue(target_a, 10));
       CHECK(r.delivered + r.retried + r.failed == 0);
