@@ -36,6 +36,9 @@ CREATE INDEX outbox_messages_due ON outbox_messages (state, next_attempt_at)
      "ALTER TABLE outbox_messages ADD COLUMN delivered_at BIGINT;"
      "UPDATE outbox_messages SET delivered_at = next_attempt_at"
      " WHERE state = 'delivered'"},
+    {3, "claim numbers, so a worker records only the claims it still holds",
+     "ALTER TABLE outbox_messages ADD COLUMN claims BIGINT NOT NULL"
+     " DEFAULT 0"},
 };
 
 constexpr char kColumns[] =
@@ -77,6 +80,55 @@ absl::StatusOr<OutboxEntry> FromRow(const SqlRow& row) {
   e.next_attempt_at = absl::FromUnixMicros(next);
   BOTCORE_ASSIGN_OR_RETURN(e.last_error, row.Text(7));
   return e;
+}
+
+// A message a worker claimed and the claim number it set. Claiming a message
+// counts the claim in `claims`, so the claim is held while the message is
+// pending with that number: once another worker has claimed it (after this
+// claim timed out), every statement conditioned on it changes nothing.
+struct Claim {
+  OutboxEntry entry;
+  int64_t number = 0;
+};
+
+constexpr char kClaimHeld[] =
+    " WHERE id = ? AND state = 'pending' AND claims = ?";
+
+// Records the outcome of `claim`'s delivery, finished at `done`, unless the
+// claim is lost; returns whether it was recorded.
+absl::StatusOr<bool> RecordOutcome(SqlTransaction& tx,
+                                   const OutboxOptions& options,
+                                   const Claim& claim,
+                                   const absl::Status& outcome,
+                                   absl::Time done) {
+  const int attempts = claim.entry.attempts + 1;
+  int64_t changed = 0;
+  if (outcome.ok()) {
+    BOTCORE_ASSIGN_OR_RETURN(
+        changed, tx.Execute(absl::StrCat("UPDATE outbox_messages SET state ="
+                                         " 'delivered', attempts = ?,"
+                                         " last_error = '', delivered_at = ?",
+                                         kClaimHeld),
+                            {int64_t{attempts}, absl::ToUnixMicros(done),
+                             claim.entry.id, claim.number}));
+    return changed == 1;
+  }
+  absl::Duration backoff = options.initial_backoff;
+  for (int i = 1; i < attempts && backoff < options.max_backoff; ++i) {
+    backoff *= 2;
+  }
+  backoff = std::min(backoff, options.max_backoff);
+  const bool last = attempts >= options.max_attempts;
+  BOTCORE_ASSIGN_OR_RETURN(
+      changed,
+      tx.Execute(
+          absl::StrCat("UPDATE outbox_messages SET state = ?, attempts = ?,"
+                       " next_attempt_at = ?, last_error = ?",
+                       kClaimHeld),
+          {StateName(last ? OutboxState::kFailed : OutboxState::kPending),
+           int64_t{attempts}, absl::ToUnixMicros(done + backoff),
+           outcome.ToString(), claim.entry.id, claim.number}));
+  return changed == 1;
 }
 
 }  // namespace
@@ -157,7 +209,7 @@ absl::Status Outbox::EnqueueAll(SqlTransaction& tx,
 
 absl::StatusOr<DeliveryReport> Outbox::DeliverDue(OutboxTarget& target,
                                                   int max_messages) {
-  std::vector<OutboxEntry> claimed;
+  std::vector<Claim> claimed;
   const absl::Time now = options_.clock->Now();
   BOTCORE_RETURN_IF_ERROR(
       options_.database->Transact([&](SqlTransaction& tx) -> absl::Status {
@@ -165,61 +217,64 @@ absl::StatusOr<DeliveryReport> Outbox::DeliverDue(OutboxTarget& target,
         BOTCORE_ASSIGN_OR_RETURN(
             std::vector<SqlRow> rows,
             tx.Query(absl::StrCat("SELECT ", kColumns,
-                                  " FROM outbox_messages WHERE state ="
+                                  ", claims FROM outbox_messages WHERE state ="
                                   " 'pending' AND next_attempt_at <= ? ORDER"
                                   " BY id LIMIT ?"),
                      {absl::ToUnixMicros(now), int64_t{max_messages}}));
         for (const SqlRow& row : rows) {
           BOTCORE_ASSIGN_OR_RETURN(OutboxEntry e, FromRow(row));
+          BOTCORE_ASSIGN_OR_RETURN(int64_t claims, row.Int64(8));
           BOTCORE_RETURN_IF_ERROR(
-              tx.Execute(
-                    "UPDATE outbox_messages SET next_attempt_at = ?"
-                    " WHERE id = ?",
-                    {absl::ToUnixMicros(now + options_.claim_timeout), e.id})
+              tx.Execute("UPDATE outbox_messages SET next_attempt_at = ?,"
+                         " claims = ? WHERE id = ?",
+                         {absl::ToUnixMicros(now + options_.claim_timeout),
+                          claims + 1, e.id})
                   .status());
-          claimed.push_back(std::move(e));
+          claimed.push_back({std::move(e), claims + 1});
         }
         return absl::OkStatus();
       }));
   DeliveryReport report;
-  for (OutboxEntry& entry : claimed) {
-    const absl::Status outcome = target.Deliver(entry);
+  // claimed[next] is delivered next, its claim held for about claim_timeout
+  // yet: the first was just taken, and each further one is renewed in the
+  // transaction that records the outcome before it (no round trip of its
+  // own); those lost meanwhile are skipped.
+  size_t next = 0;
+  while (next < claimed.size()) {
+    const Claim& claim = claimed[next];
+    const absl::Status outcome = target.Deliver(claim.entry);
     const absl::Time done = options_.clock->Now();
+    bool recorded = false;
+    size_t following = next + 1;
     BOTCORE_RETURN_IF_ERROR(
         options_.database->Transact([&](SqlTransaction& tx) -> absl::Status {
-          if (outcome.ok()) {
-            return tx
-                .Execute(
-                    "UPDATE outbox_messages SET state = 'delivered',"
-                    " attempts = attempts + 1, last_error = '',"
-                    " delivered_at = ? WHERE id = ?",
-                    {absl::ToUnixMicros(done), entry.id})
-                .status();
+          BOTCORE_ASSIGN_OR_RETURN(
+              recorded, RecordOutcome(tx, options_, claim, outcome, done));
+          for (following = next + 1; following < claimed.size(); ++following) {
+            BOTCORE_ASSIGN_OR_RETURN(
+                int64_t renewed,
+                tx.Execute(
+                    absl::StrCat("UPDATE outbox_messages SET"
+                                 " next_attempt_at = ?",
+                                 kClaimHeld),
+                    {absl::ToUnixMicros(done + options_.claim_timeout),
+                     claimed[following].entry.id, claimed[following].number}));
+            if (renewed == 1) break;
           }
-          const int attempts = entry.attempts + 1;
-          absl::Duration backoff = options_.initial_backoff;
-          for (int i = 1; i < attempts && backoff < options_.max_backoff; ++i) {
-            backoff *= 2;
-          }
-          backoff = std::min(backoff, options_.max_backoff);
-          const bool last = attempts >= options_.max_attempts;
-          return tx
-              .Execute(
-                  "UPDATE outbox_messages SET state = ?, attempts = ?,"
-                  " next_attempt_at = ?, last_error = ? WHERE id = ?",
-                  {StateName(last ? OutboxState::kFailed
-                                  : OutboxState::kPending),
-                   int64_t{attempts}, absl::ToUnixMicros(done + backoff),
-                   outcome.ToString(), entry.id})
-              .status();
+          return absl::OkStatus();
         }));
-    if (outcome.ok()) {
-      ++report.delivered;
-    } else if (entry.attempts + 1 >= options_.max_attempts) {
-      ++report.failed;
-    } else {
-      ++report.retried;
+    // An outcome not recorded (another worker claimed the message while this
+    // one delivered it) counts nowhere.
+    if (recorded) {
+      if (outcome.ok()) {
+        ++report.delivered;
+      } else if (claim.entry.attempts + 1 >= options_.max_attempts) {
+        ++report.failed;
+      } else {
+        ++report.retried;
+      }
     }
+    next = following;
   }
   return report;
 }

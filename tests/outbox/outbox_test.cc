@@ -4,6 +4,7 @@
 
 #include <doctest/doctest.h>
 
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -16,19 +17,25 @@
 namespace botcore {
 namespace {
 
-// Fails the first `failures` deliveries, then succeeds.
+// Fails the first `failures` deliveries, then succeeds. `during`, when set,
+// runs inside each delivery, before its outcome (a slow send: another worker
+// runs meanwhile).
 class FlakyTarget final : public OutboxTarget {
  public:
   explicit FlakyTarget(int failures) : failures_(failures) {}
   absl::Status Deliver(const OutboxEntry& entry) override {
-    delivered.push_back(entry.message.key);
+    attempted.push_back(entry.message.key);
+    if (during) during(entry);
     if (failures_ > 0) {
       --failures_;
       return absl::UnavailableError("messenger down");
     }
+    sent.push_back(entry.message.key);
     return absl::OkStatus();
   }
-  std::vector<std::string> delivered;
+  std::function<void(const OutboxEntry&)> during;
+  std::vector<std::string> attempted;  // every delivery
+  std::vector<std::string> sent;       // the successful ones
 
  private:
   int failures_;
@@ -62,7 +69,7 @@ TEST_SUITE("outbox") {
       FlakyTarget target(0);
       ASSIGN_OR_REQUIRE(DeliveryReport r, outbox->DeliverDue(target, 10));
       CHECK(r.delivered == 2);
-      CHECK(target.delivered == std::vector<std::string>{"k1", "k2"});
+      CHECK(target.attempted == std::vector<std::string>{"k1", "k2"});
       ASSIGN_OR_REQUIRE(r, outbox->DeliverDue(target, 10));
       CHECK(r.delivered == 0);
     }
@@ -112,6 +119,115 @@ TEST_SUITE("outbox") {
       ASSIGN_OR_REQUIRE(std::vector<OutboxEntry> done,
                         outbox->List(OutboxState::kDelivered));
       CHECK(done.size() == 1);
+    }
+  }
+
+  TEST_CASE("a worker delivers only the messages whose claims it still holds") {
+    for (const std::string& url : testing::FreshDatabaseUrls()) {
+      CAPTURE(url);
+      testing::ManualClock clock;
+      // Two bot instances on one database, each with its own connection.
+      ASSIGN_OR_REQUIRE(auto db_a, OpenDatabase(url));
+      ASSIGN_OR_REQUIRE(auto db_b, OpenDatabase(url));
+      OutboxOptions o;
+      o.clock = &clock;
+      o.claim_timeout = absl::Minutes(1);
+      o.database = db_a.get();
+      ASSIGN_OR_REQUIRE(auto outbox_a, Outbox::Create(o));
+      o.database = db_b.get();
+      ASSIGN_OR_REQUIRE(auto outbox_b, Outbox::Create(o));
+      REQUIRE_OK(db_a->Transact([&](SqlTransaction& tx) {
+        return outbox_a->EnqueueAll(
+            tx, {{"k1", "t", ""}, {"k2", "t", ""}, {"k3", "t", ""}});
+      }));
+      FlakyTarget target_b(0);
+      auto deliver_b = [&](int max_messages) {
+        REQUIRE(outbox_b->DeliverDue(target_b, max_messages).ok());
+      };
+      // A claims all three. Sending k1 takes two minutes (a 429 waited out)
+      // and then fails; meanwhile the claims of all three run out and B
+      // claims and sends k1 and k2. Nobody took k3: A renews its claim and
+      // sends it, and B, running again meanwhile, finds nothing due.
+      FlakyTarget target_a(1);
+      target_a.during = [&](const OutboxEntry& entry) {
+        if (entry.message.key == "k1") {
+          clock.Advance(absl::Minutes(2));
+          deliver_b(2);
+        } else {
+          deliver_b(10);
+        }
+      };
+      ASSIGN_OR_REQUIRE(DeliveryReport r, outbox_a->DeliverDue(target_a, 10));
+      CHECK(target_a.attempted == std::vector<std::string>{"k1", "k3"});
+      CHECK(target_a.sent == std::vector<std::string>{"k3"});
+      CHECK(target_b.attempted == std::vector<std::string>{"k1", "k2"});
+      CHECK(target_b.sent == std::vector<std::string>{"k1", "k2"});
+      // A records k3 alone: its failed k1 attempt leaves B's delivery be.
+      CHECK(r.delivered == 1);
+      CHECK(r.retried + r.failed == 0);
+      ASSIGN_OR_REQUIRE(std::vector<OutboxEntry> delivered,
+                        outbox_a->List(OutboxState::kDelivered));
+      REQUIRE(delivered.size() == 3);
+      for (const OutboxEntry& e : delivered) {
+        CAPTURE(e.message.key);
+        CHECK(e.attempts == 1);
+        CHECK(e.last_error.empty());
+      }
+      // Each went out once, and nothing is left to send.
+      clock.Advance(absl::Hours(24));
+      deliver_b(10);
+      ASSIGN_OR_REQUIRE(r, outbox_a->DeliverDue(target_a, 10));
+      CHECK(r.delivered + r.retried + r.failed == 0);
+      CHECK(target_a.sent.size() + target_b.sent.size() == 3);
+    }
+  }
+
+  TEST_CASE(
+      "a late failure from a worker that lost its claim is not recorded") {
+    for (const std::string& url : testing::FreshDatabaseUrls()) {
+      CAPTURE(url);
+      testing::ManualClock clock;
+      ASSIGN_OR_REQUIRE(auto db_a, OpenDatabase(url));
+      ASSIGN_OR_REQUIRE(auto db_b, OpenDatabase(url));
+      OutboxOptions o;
+      o.clock = &clock;
+      o.max_attempts = 1;  // A's failure, recorded, would park the message
+      o.claim_timeout = absl::Minutes(1);
+      o.database = db_a.get();
+      ASSIGN_OR_REQUIRE(auto outbox_a, Outbox::Create(o));
+      o.database = db_b.get();
+      ASSIGN_OR_REQUIRE(auto outbox_b, Outbox::Create(o));
+      REQUIRE_OK(db_a->Transact([&](SqlTransaction& tx) {
+        return outbox_a->Enqueue(tx, {"payout:7", "withdrawal.payout", "{}"});
+      }));
+      // A's send outlasts its claim; B sends the message meanwhile; then A's
+      // send fails.
+      FlakyTarget target_a(1);
+      FlakyTarget target_b(0);
+      target_a.during = [&](const OutboxEntry&) {
+        clock.Advance(absl::Minutes(2));
+        ASSIGN_OR_REQUIRE(DeliveryReport rb,
+                          outbox_b->DeliverDue(target_b, 10));
+        CHECK(rb.delivered == 1);
+      };
+      ASSIGN_OR_REQUIRE(DeliveryReport r, outbox_a->DeliverDue(target_a, 10));
+      CHECK(r.delivered + r.retried + r.failed == 0);
+      ASSIGN_OR_REQUIRE(std::vector<OutboxEntry> failed,
+                        outbox_a->List(OutboxState::kFailed));
+      CHECK(failed.empty());
+      ASSIGN_OR_REQUIRE(std::vector<OutboxEntry> delivered,
+                        outbox_a->List(OutboxState::kDelivered));
+      REQUIRE(delivered.size() == 1);
+      CHECK(delivered[0].attempts == 1);
+      CHECK(delivered[0].last_error.empty());
+      // Not sent again.
+      clock.Advance(absl::Hours(24));
+      ASSIGN_OR_REQUIRE(r, outbox_a->DeliverDue(target_a, 10));
+      CHECK(r.delivered + r.retried + r.failed == 0);
+      ASSIGN_OR_REQUIRE(r, outbox_b->DeliverDue(target_b, 10));
+      CHECK(r.delivered + r.retried + r.failed == 0);
+      CHECK(target_b.sent == std::vector<std::string>{"payout:7"});
+      CHECK(target_a.sent.empty());
     }
   }
 

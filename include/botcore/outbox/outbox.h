@@ -18,9 +18,17 @@
 //   absl::StatusOr<int64_t> n =
 //       outbox->PurgeDelivered(clock.Now() - absl::Hours(24 * 30));
 //
-// Delivery is at least once: a worker that dies after delivering and before
-// recording it delivers the message again, so targets de-duplicate on the
-// message key.
+// Several workers (threads, or bot instances sharing one PostgreSQL) may
+// deliver at once. A worker claims a message for `claim_timeout`, renews the
+// claim just before delivering it, and records the outcome only while the
+// claim is still its own: a message whose claim ran out and was taken by
+// another worker is neither delivered by the first nor overwritten by its
+// late outcome. So while a live worker holds a message's claim, no other
+// worker delivers it. Delivery is at least once: a message is delivered again
+// when its worker dies (or loses the database) after delivering it and before
+// recording that, or when one delivery outlasts `claim_timeout` and another
+// worker claims the message meanwhile. Targets de-duplicate on the message
+// key.
 
 #ifndef BOTCORE_OUTBOX_OUTBOX_H_
 #define BOTCORE_OUTBOX_OUTBOX_H_
@@ -88,13 +96,17 @@ struct OutboxOptions {
   absl::Duration initial_backoff = absl::Minutes(5);
   // Upper bound of the delay. Default: 6 hours.
   absl::Duration max_backoff = absl::Hours(6);
-  // How long a message claimed by a worker is hidden from other workers.
-  // Default: 1 minute.
+  // How long a claim hides a message from other workers. A claim is renewed
+  // before each delivery, so a batch may take longer, but a single delivery
+  // (one OutboxTarget::Deliver call, waits for rate limits included) that
+  // takes longer lets another worker deliver the message too; the workers'
+  // clocks must agree to well within it. Default: 1 minute.
   absl::Duration claim_timeout = absl::Minutes(1);
 };
 
 // Thread-safe; several workers (threads or processes) may deliver at once,
-// each message is claimed by one of them at a time.
+// each message claimed by one of them at a time (see the top of this file for
+// what that guarantees).
 class Outbox {
  public:
   // Errors: kInvalidArgument for missing or bad options; storage errors.
@@ -115,9 +127,16 @@ class Outbox {
   [[nodiscard]] absl::Status EnqueueAll(
       SqlTransaction& tx, absl::Span<const OutboxMessage> messages);
 
-  // Claims up to `max_messages` due messages, delivers them one by one
-  // through `target`, and records each outcome. Returns the counts.
-  // Errors: storage errors (a target's error is never returned).
+  // Claims up to `max_messages` due messages in one transaction, then
+  // delivers them one by one through `target`. Each claim is renewed for
+  // another `claim_timeout` just before its message is delivered (in the
+  // transaction that records the previous outcome, so no extra round trip);
+  // a message another worker claimed meanwhile, its claim having run out, is
+  // skipped. Each outcome is recorded only while the claim is still held, so
+  // a late one never overwrites another worker's delivery or retry. Returns
+  // the counts of the outcomes recorded.
+  // Errors: storage errors (a target's error is never returned); the
+  // messages not delivered yet stay claimed until their claims run out.
   [[nodiscard]] absl::StatusOr<DeliveryReport> DeliverDue(OutboxTarget& target,
                                                           int max_messages);
 
