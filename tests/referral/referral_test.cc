@@ -236,6 +236,7 @@ TEST_SUITE("referral") {
     }));
     CHECK_STATUS_IS(opened->ledger->GetBalance({"a", "USDT"}), kNotFound);
   }
+
   TEST_CASE("a code taken by another member gives the next candidate") {
     for (const std::string& first_url : testing::FreshDatabaseUrls()) {
       const bool postgres = first_url.starts_with("postgresql:");
