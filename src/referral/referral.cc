@@ -46,7 +46,76 @@ CREATE INDEX referral_rewards_beneficiary ON referral_rewards (beneficiary)
      // Each row repeated a reward transfer (ids "referral:..."): the ledger
      // keeps them all, and ReferralEngine::Stats now sums them there.
      "DROP TABLE referral_rewards"},
+    {3, "rewards the pool could not cover",
+     R"sql(
+CREATE TABLE referral_unpaid_rewards (
+  transfer_id TEXT PRIMARY KEY,
+  beneficiary TEXT NOT NULL,
+  depositor TEXT NOT NULL,
+  level BIGINT NOT NULL,
+  asset TEXT NOT NULL,
+  amount TEXT NOT NULL,
+  recorded_at BIGINT NOT NULL);
+CREATE INDEX referral_unpaid_rewards_beneficiary
+  ON referral_unpaid_rewards (beneficiary)
+)sql"},
 };
+
+// How many codes Register tries for one user before giving up: each is
+// taken with a chance of (members / 2^48), so running out means the table
+// was filled on purpose.
+constexpr int kCodeCandidates = 64;
+
+// The user's `n`-th candidate code: "r" and 12 hex digits of a hash. The
+// seeds of n = 0 ("botcore referral <user>") and n >= 1 ("botcore
+// referral#<n> <user>") never coincide, whatever the user ids.
+std::string CandidateCode(std::string_view user_id, int n) {
+  const std::string seed =
+      n == 0 ? absl::StrCat("botcore referral ", ToAbsl(user_id))
+             : absl::StrCat("botcore referral#", n, " ", ToAbsl(user_id));
+  const std::array<uint8_t, 32> digest = internal::Keccak256(seed);
+  return absl::StrCat("r",
+                      absl::BytesToHexString(absl::string_view(
+                          reinterpret_cast<const char*>(digest.data()), 6)));
+}
+
+// A reward due to `beneficiary` for `depositor`'s deposit, as the transfer
+// that pays it from the pool.
+struct Reward {
+  Transfer transfer;
+  std::string depositor;
+  int level = 0;
+};
+
+// `id`: "referral:<deposit transfer id>:<level>".
+Reward MakeReward(std::string id, std::string beneficiary,
+                  std::string depositor, int level, std::string asset,
+                  Amount amount) {
+  Reward r;
+  r.transfer.id = std::move(id);
+  r.transfer.debit = {std::string(kRewardsPool), asset};
+  r.transfer.credit = {std::move(beneficiary), std::move(asset)};
+  r.transfer.amount = amount;
+  r.transfer.memo =
+      absl::StrCat("referral reward, level ", level, ", from ", depositor);
+  r.depositor = std::move(depositor);
+  r.level = level;
+  return r;
+}
+
+// The message about `reward` under `topic`, keyed `key`.
+OutboxMessage RewardMessage(std::string key, std::string topic,
+                            const Reward& reward) {
+  const Transfer& t = reward.transfer;
+  return OutboxMessage{
+      std::move(key), std::move(topic),
+      internal::JsonObject({{"user_id", t.credit.owner},
+                            {"from_user_id", reward.depositor},
+                            {"level", absl::StrCat(reward.level)},
+                            {"amount", t.amount.ToString()},
+                            {"asset", t.credit.asset},
+                            {"transfer_id", t.id}})};
+}
 
 }  // namespace
 
@@ -156,6 +225,100 @@ struct ReferralEngine::Impl {
     return chains;
   }
 
+  // Splits `rewards` (in order) into those the pool can pay now, appended to
+  // *paid, and the rest, appended to *unpaid. A pool account that allows
+  // overdraft (or was never opened, which is the same) pays them all; one
+  // that forbids it pays each reward that still fits in its available
+  // balance, less the rewards before it.
+  absl::Status SplitByPool(SqlTransaction& tx, std::vector<Reward> rewards,
+                           std::vector<Reward>* paid,
+                           std::vector<Reward>* unpaid) const {
+    // Per asset: what the pool can still pay; nullopt: no limit.
+    std::map<std::string, std::optional<Amount>> left;
+    for (Reward& reward : rewards) {
+      const AccountKey& pool = reward.transfer.debit;
+      auto it = left.find(pool.asset);
+      if (it == left.end()) {
+        absl::StatusOr<Balance> balance = options.ledger->GetBalance(tx, pool);
+        if (!balance.ok() && !absl::IsNotFound(balance.status())) {
+          return balance.status();
+        }
+        std::optional<Amount> limit;
+        if (balance.ok() && balance->forbid_overdraft) {
+          limit = balance->available;
+        }
+        it = left.emplace(pool.asset, limit).first;
+      }
+      std::optional<Amount>& limit = it->second;
+      if (limit.has_value()) {
+        if (reward.transfer.amount > *limit) {
+          unpaid->push_back(std::move(reward));
+          continue;
+        }
+        BOTCORE_ASSIGN_OR_RETURN(Amount rest,
+                                 limit->Rescale(reward.transfer.amount.scale(),
+                                                RoundingMode::kTowardZero));
+        BOTCORE_ASSIGN_OR_RETURN(*limit, rest.Subtract(reward.transfer.amount));
+      }
+      paid->push_back(std::move(reward));
+    }
+    return absl::OkStatus();
+  }
+
+  // Records `unpaid` in referral_unpaid_rewards (kept as they are when
+  // already there) and, with an outbox, queues a "referral.reward_unpaid"
+  // message for each into *messages.
+  absl::Status RecordUnpaid(SqlTransaction& tx,
+                            const std::vector<Reward>& unpaid,
+                            std::vector<OutboxMessage>& messages) const {
+    const int64_t now = absl::ToUnixMicros(clock->Now());
+    BOTCORE_RETURN_IF_ERROR(internal::ForEachChunk(
+        unpaid.size(), [&](size_t first, size_t count) -> absl::Status {
+          std::vector<SqlValue> params;
+          params.reserve(count * 7);
+          for (size_t i = first; i < first + count; ++i) {
+            const Transfer& t = unpaid[i].transfer;
+            params.emplace_back(t.id);
+            params.emplace_back(t.credit.owner);
+            params.emplace_back(unpaid[i].depositor);
+            params.emplace_back(static_cast<int64_t>(unpaid[i].level));
+            params.emplace_back(t.credit.asset);
+            params.emplace_back(t.amount.ToString());
+            params.emplace_back(now);
+          }
+          return tx
+              .Execute(absl::StrCat(
+                           "INSERT INTO referral_unpaid_rewards (transfer_id,"
+                           " beneficiary, depositor, level, asset, amount,"
+                           " recorded_at) VALUES ",
+                           internal::PlaceholderRows(count, 7),
+                           " ON CONFLICT DO NOTHING"),
+                       params)
+              .status();
+        }));
+    if (options.outbox != nullptr) {
+      for (const Reward& reward : unpaid) {
+        messages.push_back(RewardMessage(
+            absl::StrCat("referral.reward_unpaid:", reward.transfer.id),
+            "referral.reward_unpaid", reward));
+      }
+    }
+    return absl::OkStatus();
+  }
+
+  // Appends the transfers of `paid` to *transfers and, with an outbox, a
+  // "referral.reward" message for each to *messages.
+  void AddPaid(std::vector<Reward>& paid, std::vector<Transfer>& transfers,
+               std::vector<OutboxMessage>& messages) const {
+    for (Reward& reward : paid) {
+      if (options.outbox != nullptr) {
+        messages.push_back(
+            RewardMessage(reward.transfer.id, "referral.reward", reward));
+      }
+      transfers.push_back(std::move(reward.transfer));
+    }
+  }
+
   // The chain above `user_id`, nearest first, at most `depth` long.
   absl::StatusOr<std::vector<std::string>> Uplines(SqlTransaction& tx,
                                                    std::string user_id,
@@ -205,11 +368,7 @@ absl::StatusOr<std::unique_ptr<ReferralEngine>> ReferralEngine::Create(
 }
 
 std::string ReferralEngine::CodeOf(std::string_view user_id) {
-  const std::array<uint8_t, 32> digest =
-      internal::Keccak256(absl::StrCat("botcore referral ", ToAbsl(user_id)));
-  return absl::StrCat("r",
-                      absl::BytesToHexString(absl::string_view(
-                          reinterpret_cast<const char*>(digest.data()), 6)));
+  return CandidateCode(user_id, 0);
 }
 
 absl::StatusOr<ReferralMember> ReferralEngine::Register(
@@ -222,13 +381,16 @@ absl::StatusOr<ReferralMember> ReferralEngine::Register(
       [&](SqlTransaction& tx) -> absl::Status {
         std::string referrer;
         if (!referral_code.empty()) {
-          if (referral_code == CodeOf(user_id)) {
+          BOTCORE_ASSIGN_OR_RETURN(std::optional<ReferralMember> owner,
+                                   impl_->Load(tx, "code", referral_code));
+          // The code the user holds, or would get first (unless another
+          // member holds it: then it is theirs to share).
+          if (owner.has_value() ? owner->user_id == user_id
+                                : referral_code == CodeOf(user_id)) {
             return absl::InvalidArgumentError(absl::StrCat(
                 "user ", ToAbsl(user_id),
                 " cannot use their own referral code ", ToAbsl(referral_code)));
           }
-          BOTCORE_ASSIGN_OR_RETURN(std::optional<ReferralMember> owner,
-                                   impl_->Load(tx, "code", referral_code));
           if (!owner.has_value()) {
             return absl::NotFoundError(
                 absl::StrCat("no user has referral code \"",
@@ -261,7 +423,18 @@ absl::StatusOr<ReferralMember> ReferralEngine::Register(
               existing->referrer, "\"; a referrer never changes"));
         }
         member.user_id = std::string(user_id);
-        member.code = CodeOf(user_id);
+        member.code.clear();
+        for (int n = 0; n < kCodeCandidates && member.code.empty(); ++n) {
+          std::string code = CandidateCode(user_id, n);
+          BOTCORE_ASSIGN_OR_RETURN(std::optional<ReferralMember> holder,
+                                   impl_->Load(tx, "code", code));
+          if (!holder.has_value()) member.code = std::move(code);
+        }
+        if (member.code.empty()) {
+          return absl::InternalError(
+              absl::StrCat("user ", ToAbsl(user_id), "'s ", kCodeCandidates,
+                           " candidate referral codes are all taken"));
+        }
         member.referrer = referrer;
         BOTCORE_ASSIGN_OR_RETURN(
             int64_t inserted,
@@ -309,7 +482,7 @@ absl::StatusOr<ReferralStats> ReferralEngine::Stats(std::string_view user_id) {
               absl::StrCat("user ", ToAbsl(user_id), " is not registered"));
         }
         std::vector<std::string> level = {std::string(user_id)};
-        for (int depth = 0; depth < kMaxReferralDepth; ++depth) {
+        for (int depth = 0; depth < impl_->options.max_depth; ++depth) {
           std::vector<std::string> next;
           for (const std::string& u : level) {
             BOTCORE_ASSIGN_OR_RETURN(
@@ -329,6 +502,22 @@ absl::StatusOr<ReferralStats> ReferralEngine::Stats(std::string_view user_id) {
         BOTCORE_ASSIGN_OR_RETURN(
             stats.rewards,
             impl_->options.ledger->PostedBetween(tx, kRewardsPool, user_id));
+        BOTCORE_ASSIGN_OR_RETURN(
+            std::vector<SqlRow> unpaid,
+            tx.Query("SELECT asset, amount FROM referral_unpaid_rewards WHERE"
+                     " beneficiary = ?",
+                     {user_id}));
+        for (const SqlRow& row : unpaid) {
+          BOTCORE_ASSIGN_OR_RETURN(std::string asset, row.Text(0));
+          BOTCORE_ASSIGN_OR_RETURN(std::string text, row.Text(1));
+          BOTCORE_ASSIGN_OR_RETURN(int scale,
+                                   impl_->options.ledger->AssetScale(asset));
+          BOTCORE_ASSIGN_OR_RETURN(Amount amount, Amount::Parse(text, scale));
+          Amount& sum = stats.unpaid_rewards
+                            .try_emplace(std::move(asset), Amount::Zero(scale))
+                            .first->second;
+          BOTCORE_ASSIGN_OR_RETURN(sum, sum.Add(amount));
+        }
         return absl::OkStatus();
       },
       kReadOnlyTransaction));
@@ -345,39 +534,89 @@ absl::Status ReferralEngine::OnDepositsCredited(
   for (const Deposit& d : deposits) depositors.insert(d.user_id);
   BOTCORE_ASSIGN_OR_RETURN(auto uplines,
                            impl_->UplinesOf(tx, depositors, depth));
-  std::vector<OutboxMessage> messages;
+  std::vector<Reward> rewards;
   for (const Deposit& deposit : deposits) {
     const std::vector<std::string>& chain = uplines[deposit.user_id];
     const std::string deposit_id = deposit.TransferId();
     for (size_t i = 0; i < chain.size(); ++i) {
-      const int level = static_cast<int>(i) + 1;
-      BOTCORE_ASSIGN_OR_RETURN(Amount reward,
+      BOTCORE_ASSIGN_OR_RETURN(Amount amount,
                                deposit.observation.amount.MultiplyByRate(
                                    impl_->rates[i], RoundingMode::kTowardZero));
-      if (!reward.is_positive()) continue;  // all dust: nothing to pay
-      Transfer t;
-      t.id = absl::StrCat("referral:", deposit_id, ":", level);
-      t.debit = {std::string(kRewardsPool), deposit.asset};
-      t.credit = {chain[i], deposit.asset};
-      t.amount = reward;
-      t.memo = absl::StrCat("referral reward, level ", level, ", from ",
-                            deposit.user_id);
-      if (impl_->options.outbox != nullptr) {
-        messages.push_back(OutboxMessage{
-            t.id, "referral.reward",
-            internal::JsonObject({{"user_id", t.credit.owner},
-                                  {"from_user_id", deposit.user_id},
-                                  {"level", absl::StrCat(level)},
-                                  {"amount", t.amount.ToString()},
-                                  {"asset", t.credit.asset}})});
-      }
-      transfers.push_back(std::move(t));
+      if (!amount.is_positive()) continue;  // all dust: nothing to pay
+      const int level = static_cast<int>(i) + 1;
+      rewards.push_back(
+          MakeReward(absl::StrCat("referral:", deposit_id, ":", level),
+                     chain[i], deposit.user_id, level, deposit.asset, amount));
     }
   }
+  std::vector<Reward> paid;
+  std::vector<Reward> unpaid;
+  BOTCORE_RETURN_IF_ERROR(
+      impl_->SplitByPool(tx, std::move(rewards), &paid, &unpaid));
+  std::vector<OutboxMessage> messages;
+  impl_->AddPaid(paid, transfers, messages);
+  BOTCORE_RETURN_IF_ERROR(impl_->RecordUnpaid(tx, unpaid, messages));
   if (!messages.empty()) {
     BOTCORE_RETURN_IF_ERROR(impl_->options.outbox->EnqueueAll(tx, messages));
   }
   return absl::OkStatus();
+}
+
+absl::StatusOr<int> ReferralEngine::PayUnpaidRewards() {
+  int count = 0;
+  BOTCORE_RETURN_IF_ERROR(impl_->options.database->Transact(
+      [&](SqlTransaction& tx) -> absl::Status {
+        count = 0;
+        BOTCORE_ASSIGN_OR_RETURN(
+            std::vector<SqlRow> rows,
+            tx.Query("SELECT transfer_id, beneficiary, depositor, level,"
+                     " asset, amount FROM referral_unpaid_rewards ORDER BY"
+                     " recorded_at, transfer_id"));
+        std::vector<Reward> owed;
+        for (const SqlRow& row : rows) {
+          BOTCORE_ASSIGN_OR_RETURN(std::string id, row.Text(0));
+          BOTCORE_ASSIGN_OR_RETURN(std::string beneficiary, row.Text(1));
+          BOTCORE_ASSIGN_OR_RETURN(std::string depositor, row.Text(2));
+          BOTCORE_ASSIGN_OR_RETURN(int64_t level, row.Int64(3));
+          BOTCORE_ASSIGN_OR_RETURN(std::string asset, row.Text(4));
+          BOTCORE_ASSIGN_OR_RETURN(std::string text, row.Text(5));
+          BOTCORE_ASSIGN_OR_RETURN(int scale,
+                                   impl_->options.ledger->AssetScale(asset));
+          BOTCORE_ASSIGN_OR_RETURN(Amount amount, Amount::Parse(text, scale));
+          owed.push_back(MakeReward(
+              std::move(id), std::move(beneficiary), std::move(depositor),
+              static_cast<int>(level), std::move(asset), amount));
+        }
+        std::vector<Reward> paid;
+        std::vector<Reward> still_unpaid;
+        BOTCORE_RETURN_IF_ERROR(
+            impl_->SplitByPool(tx, std::move(owed), &paid, &still_unpaid));
+        if (paid.empty()) return absl::OkStatus();
+        std::vector<SqlValue> ids;
+        for (const Reward& reward : paid) ids.emplace_back(reward.transfer.id);
+        BOTCORE_RETURN_IF_ERROR(internal::ForEachInList(
+            ids, [&](absl::Span<const SqlValue> list) -> absl::Status {
+              return tx
+                  .Execute(
+                      absl::StrCat("DELETE FROM referral_unpaid_rewards WHERE"
+                                   " transfer_id IN ",
+                                   internal::PlaceholderRows(1, list.size())),
+                      std::vector<SqlValue>(list.begin(), list.end()))
+                  .status();
+            }));
+        std::vector<Transfer> transfers;
+        std::vector<OutboxMessage> messages;
+        impl_->AddPaid(paid, transfers, messages);
+        BOTCORE_RETURN_IF_ERROR(
+            impl_->options.ledger->CreateTransfers(tx, transfers).status());
+        if (!messages.empty()) {
+          BOTCORE_RETURN_IF_ERROR(
+              impl_->options.outbox->EnqueueAll(tx, messages));
+        }
+        count = static_cast<int>(transfers.size());
+        return absl::OkStatus();
+      }));
+  return count;
 }
 
 }  // namespace botcore

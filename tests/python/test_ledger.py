@@ -105,7 +105,11 @@ def test_deposits_are_credited_once_with_referral_rewards(stack):
     assert deposits.sync(chain).credited == 0
     assert ledger.balance("bob", "USDT").posted == usdt("100")
     assert ledger.balance("alice", "USDT").posted == usdt("5")
-    assert referral.stats("alice").rewards["USDT"] == usdt("5")
+    stats = referral.stats("alice")
+    assert stats.rewards["USDT"] == usdt("5")
+    assert stats.referrals_per_level == [1, 0, 0]
+    assert stats.unpaid_rewards == {}
+    assert referral.pay_unpaid_rewards() == 0
     assert deposits.level("bob").level == 6
     deposit = deposits.get(chain.tx_hash(1, 0), 0)
     assert deposit.state == "credited"

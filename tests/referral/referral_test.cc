@@ -5,6 +5,7 @@
 
 #include <doctest/doctest.h>
 
+#include <map>
 #include <string>
 #include <vector>
 
@@ -234,6 +235,250 @@ TEST_SUITE("referral") {
       return PayRewards(*opened, *off, tx, {d});
     }));
     CHECK_STATUS_IS(opened->ledger->GetBalance({"a", "USDT"}), kNotFound);
+  }
+
+  TEST_CASE("a code taken by another member gives the next candidate") {
+    for (const std::string& first_url : testing::FreshDatabaseUrls()) {
+      const bool postgres = first_url.starts_with("postgresql:");
+      CAPTURE(first_url);
+      // In a fresh database where squatters hold `codes`: the code "newbie"
+      // registers with.
+      auto code_beside = [&](const std::vector<std::string>& codes)
+          -> absl::StatusOr<std::string> {
+        testing::ManualClock clock;
+        BOTCORE_ASSIGN_OR_RETURN(
+            PaymentStack s,
+            PaymentStack::Open(postgres ? testing::FreshPostgresUrl()
+                                        : testing::FreshSqliteUrl(),
+                               &clock));
+        for (size_t i = 0; i < codes.size(); ++i) {
+          BOTCORE_RETURN_IF_ERROR(s.db->Transact([&](SqlTransaction& tx) {
+            return tx
+                .Execute(
+                    "INSERT INTO referral_members (user_id, code, referrer,"
+                    " registered_at) VALUES (?, ?, '', 0)",
+                    {"squatter" + std::to_string(i), codes[i]})
+                .status();
+          }));
+        }
+        BOTCORE_ASSIGN_OR_RETURN(ReferralMember m,
+                                 s.referral->Register("newbie", ""));
+        // A retry returns the same member; the code works for referrals,
+        // and the squatter's code still names the squatter.
+        BOTCORE_ASSIGN_OR_RETURN(ReferralMember again,
+                                 s.referral->Register("newbie", ""));
+        REQUIRE(again.code == m.code);
+        BOTCORE_ASSIGN_OR_RETURN(ReferralMember stored,
+                                 s.referral->Member("newbie"));
+        REQUIRE(stored.code == m.code);
+        BOTCORE_ASSIGN_OR_RETURN(ReferralMember invited,
+                                 s.referral->Register("invited", m.code));
+        CHECK(invited.referrer == "newbie");
+        BOTCORE_ASSIGN_OR_RETURN(
+            ReferralMember other,
+            s.referral->Register("other", ReferralEngine::CodeOf("newbie")));
+        CHECK(other.referrer == (codes.empty() ? "newbie" : "squatter0"));
+        // Its own code is still refused as a self-referral.
+        const absl::Status self =
+            s.referral->Register("newbie", m.code).status();
+        CHECK_STATUS_IS(self, kInvalidArgument);
+        CHECK(self.message().find("own referral code") !=
+              std::string_view::npos);
+        return m.code;
+      };
+      const std::string first = ReferralEngine::CodeOf("newbie");
+      ASSIGN_OR_REQUIRE(std::string free, code_beside({}));
+      CHECK(free == first);
+      ASSIGN_OR_REQUIRE(std::string second, code_beside({first}));
+      CHECK(second != first);
+      CHECK(second.size() == first.size());
+      // The same user and taken codes always give the same code.
+      ASSIGN_OR_REQUIRE(std::string second_again, code_beside({first}));
+      CHECK(second_again == second);
+      ASSIGN_OR_REQUIRE(std::string third, code_beside({first, second}));
+      CHECK(third != first);
+      CHECK(third != second);
+    }
+  }
+
+  TEST_CASE("stats count the invited users of each rewarded level") {
+    for (const std::string& url : testing::FreshDatabaseUrls()) {
+      CAPTURE(url);
+      testing::ManualClock clock;
+      auto opened = PaymentStack::Open(url, &clock);
+      REQUIRE_MESSAGE(opened.ok(), opened.status().ToString());
+      std::string code;
+      for (const char* user : {"top", "l1", "l2", "l3", "l4"}) {
+        ASSIGN_OR_REQUIRE(ReferralMember m,
+                          opened->referral->Register(user, code));
+        code = m.code;
+      }
+      for (int depth = 0; depth <= kMaxReferralDepth; ++depth) {
+        CAPTURE(depth);
+        ReferralOptions o;
+        o.database = opened->db.get();
+        o.ledger = opened->ledger.get();
+        o.max_depth = depth;
+        ASSIGN_OR_REQUIRE(auto r, ReferralEngine::Create(o));
+        ASSIGN_OR_REQUIRE(ReferralStats top, r->Stats("top"));
+        CHECK(top.referrals_per_level ==
+              std::vector<int64_t>(static_cast<size_t>(depth), 1));
+        ASSIGN_OR_REQUIRE(ReferralStats l4, r->Stats("l4"));
+        CHECK(l4.referrals_per_level ==
+              std::vector<int64_t>(static_cast<size_t>(depth), 0));
+      }
+    }
+  }
+
+  TEST_CASE(
+      "a pool that forbids overdraft and runs dry never stops deposits from"
+      " being credited") {
+    for (const std::string& url : testing::FreshDatabaseUrls()) {
+      CAPTURE(url);
+      testing::ManualClock clock;
+      auto opened = PaymentStack::Open(url, &clock);
+      REQUIRE_MESSAGE(opened.ok(), opened.status().ToString());
+      PaymentStack& s = *opened;
+      const AccountKey pool{std::string(kRewardsPool), "USDT"};
+      REQUIRE_OK(s.ledger->OpenAccount(pool, /*forbid_overdraft=*/true));
+      ASSIGN_OR_REQUIRE(ReferralMember alice,
+                        s.referral->Register("alice", ""));
+      REQUIRE_OK(s.referral->Register("bob", alice.code));
+      REQUIRE_OK(s.referral->Register("carol", ""));
+      REQUIRE_OK(s.deposits->RegisterWallet("bob", UserWallet(1)));
+      REQUIRE_OK(s.deposits->RegisterWallet("carol", UserWallet(2)));
+      SimulatedChain chain(56);
+      chain.MineBlock(
+          {{std::string(kBscUsdtContract), UserWallet(1), kWallet, Usdt("10")},
+           {std::string(kBscUsdtContract), UserWallet(2), kWallet, Usdt("7")}});
+      chain.MineBlocks(12);
+      REQUIRE_OK(s.deposits->Sync(chain));
+      REQUIRE_OK(s.deposits->Sync(chain));
+      CHECK(Posted(s, "bob") == Usdt("10"));
+      CHECK(Posted(s, "carol") == Usdt("7"));
+      CHECK(Posted(s, "alice") == Usdt("0"));
+      CHECK(Posted(s, std::string(kRewardsPool)) == Usdt("0"));
+      CHECK_OK(s.ledger->CheckInvariants());
+      // The shortfall is recorded and the operator told.
+      ASSIGN_OR_REQUIRE(Deposit first,
+                        s.deposits->Get({56, chain.TxHash(1, 0), 0}));
+      const std::string first_reward = "referral:" + first.TransferId() + ":1";
+      CHECK_STATUS_IS(s.ledger->GetTransfer(first_reward), kNotFound);
+      ASSIGN_OR_REQUIRE(ReferralStats owed, s.referral->Stats("alice"));
+      CHECK(owed.rewards.empty());
+      REQUIRE(owed.unpaid_rewards.count("USDT") == 1);
+      CHECK(owed.unpaid_rewards.at("USDT") == Usdt("0.5"));
+      auto topics = [&]() -> std::map<std::string, std::string> {
+        std::map<std::string, std::string> by_key;
+        absl::StatusOr<std::vector<OutboxEntry>> entries =
+            s.outbox->List(OutboxState::kPending, 1000);
+        REQUIRE_MESSAGE(entries.ok(), entries.status().ToString());
+        for (const OutboxEntry& e : *entries) {
+          by_key[e.message.key] = e.message.topic;
+          if (e.message.key == "referral.reward_unpaid:" + first_reward) {
+            CHECK(e.message.payload.find("\"user_id\":\"alice\"") !=
+                  std::string::npos);
+            CHECK(e.message.payload.find("\"from_user_id\":\"bob\"") !=
+                  std::string::npos);
+          }
+        }
+        return by_key;
+      };
+      {
+        std::map<std::string, std::string> queued = topics();
+        CHECK(queued["referral.reward_unpaid:" + first_reward] ==
+              "referral.reward_unpaid");
+        CHECK(queued.count(first_reward) == 0);
+      }
+      // Nothing to pay from a dry pool.
+      ASSIGN_OR_REQUIRE(int none, s.referral->PayUnpaidRewards());
+      CHECK(none == 0);
+      // Funded with 1.2: bob's next deposit of 20 pays alice 1 at once.
+      Transfer fund;
+      fund.id = "fund-pool-1";
+      fund.debit = {"$treasury", "USDT"};
+      fund.credit = pool;
+      fund.amount = Usdt("1.2");
+      REQUIRE_OK(s.ledger->CreateTransfer(fund));
+      chain.MineBlock({{std::string(kBscUsdtContract), UserWallet(1), kWallet,
+                        Usdt("20")}});
+      chain.MineBlocks(12);
+      REQUIRE_OK(s.deposits->Sync(chain));
+      REQUIRE_OK(s.deposits->Sync(chain));
+      CHECK(Posted(s, "bob") == Usdt("30"));
+      CHECK(Posted(s, "alice") == Usdt("1"));
+      ASSIGN_OR_REQUIRE(Deposit second,
+                        s.deposits->Get({56, chain.TxHash(14, 0), 0}));
+      const std::string second_reward =
+          "referral:" + second.TransferId() + ":1";
+      CHECK(topics()[second_reward] == "referral.reward");
+      // 0.2 left does not cover the 0.5 owed: it stays unpaid.
+      ASSIGN_OR_REQUIRE(int still_none, s.referral->PayUnpaidRewards());
+      CHECK(still_none == 0);
+      fund.id = "fund-pool-2";
+      fund.amount = Usdt("0.3");
+      REQUIRE_OK(s.ledger->CreateTransfer(fund));
+      ASSIGN_OR_REQUIRE(int paid, s.referral->PayUnpaidRewards());
+      CHECK(paid == 1);
+      ASSIGN_OR_REQUIRE(int again, s.referral->PayUnpaidRewards());
+      CHECK(again == 0);
+      CHECK(Posted(s, "alice") == Usdt("1.5"));
+      CHECK(Posted(s, std::string(kRewardsPool)) == Usdt("0"));
+      ASSIGN_OR_REQUIRE(TransferRecord late,
+                        s.ledger->GetTransfer(first_reward));
+      CHECK(late.transfer.credit.owner == "alice");
+      CHECK(late.transfer.amount == Usdt("0.5"));
+      CHECK(topics()[first_reward] == "referral.reward");
+      ASSIGN_OR_REQUIRE(ReferralStats settled, s.referral->Stats("alice"));
+      CHECK(settled.unpaid_rewards.empty());
+      CHECK(settled.rewards.at("USDT") == Usdt("1.5"));
+      CHECK_OK(s.ledger->CheckInvariants());
+    }
+  }
+
+  TEST_CASE("a capped pool pays the rewards of a batch it covers, in order") {
+    for (const std::string& url : testing::FreshDatabaseUrls()) {
+      CAPTURE(url);
+      testing::ManualClock clock;
+      auto opened = PaymentStack::Open(url, &clock);
+      REQUIRE_MESSAGE(opened.ok(), opened.status().ToString());
+      PaymentStack& s = *opened;
+      const AccountKey pool{std::string(kRewardsPool), "USDT"};
+      REQUIRE_OK(s.ledger->OpenAccount(pool, /*forbid_overdraft=*/true));
+      Transfer fund;
+      fund.id = "fund-pool";
+      fund.debit = {"$treasury", "USDT"};
+      fund.credit = pool;
+      fund.amount = Usdt("5.5");
+      REQUIRE_OK(s.ledger->CreateTransfer(fund));
+      // top <- mid <- payer, and top <- p2.
+      ASSIGN_OR_REQUIRE(ReferralMember top, s.referral->Register("top", ""));
+      ASSIGN_OR_REQUIRE(ReferralMember mid,
+                        s.referral->Register("mid", top.code));
+      REQUIRE_OK(s.referral->Register("payer", mid.code));
+      REQUIRE_OK(s.referral->Register("p2", top.code));
+      // payer's 100 owes mid 5 and top 4; p2's 10 owes top 0.5. 5.5 covers
+      // mid's 5, not top's 4, then top's 0.5.
+      std::vector<Deposit> ds(2);
+      ds[0].user_id = "payer";
+      ds[0].observation.amount = Usdt("100");
+      ds[1].user_id = "p2";
+      ds[1].observation.amount = Usdt("10");
+      for (int i = 0; i < 2; ++i) {
+        ds[i].asset = "USDT";
+        ds[i].number = i + 1;
+        ds[i].observation.key = {56, "0x" + std::string(64, '1' + i), 0};
+      }
+      REQUIRE_OK(s.db->Transact([&](SqlTransaction& tx) {
+        return PayRewards(s, *s.referral, tx, ds);
+      }));
+      CHECK(Posted(s, "mid") == Usdt("5"));
+      CHECK(Posted(s, "top") == Usdt("0.5"));
+      CHECK(Posted(s, std::string(kRewardsPool)) == Usdt("0"));
+      ASSIGN_OR_REQUIRE(ReferralStats owed, s.referral->Stats("top"));
+      CHECK(owed.unpaid_rewards.at("USDT") == Usdt("4"));
+      CHECK_OK(s.ledger->CheckInvariants());
+    }
   }
 }
 

@@ -273,7 +273,8 @@ void BindLedger(py::module_& m) {
   py::class_<ReferralStats>(m, "ReferralStats",
                             "Referrals per level and rewards earned.")
       .def_readonly("referrals_per_level", &ReferralStats::referrals_per_level)
-      .def_readonly("rewards", &ReferralStats::rewards);
+      .def_readonly("rewards", &ReferralStats::rewards)
+      .def_readonly("unpaid_rewards", &ReferralStats::unpaid_rewards);
 
   py::class_<ReferralEngine>(m, "ReferralEngine",
                              "Registers users under referral codes and pays up "
@@ -310,6 +311,13 @@ void BindLedger(py::module_& m) {
             return WithoutGil([&] { return r.Stats(user_id); });
           },
           py::arg("user_id"), "Referrals per level and rewards of `user_id`.")
+      .def(
+          "pay_unpaid_rewards",
+          [](ReferralEngine& r) {
+            return WithoutGil([&] { return r.PayUnpaidRewards(); });
+          },
+          "Pays the rewards a capped, dry pool could not cover, oldest first, "
+          "as far as the pool now covers them; returns how many were paid.")
       .def_static("code_of", &ReferralEngine::CodeOf, py::arg("user_id"));
 
   py::class_<BlockHeader>(m, "BlockHeader",
