@@ -373,9 +373,7 @@ std::string ReferralEngine::CodeOf(std::string_view user_id) {
 
 absl::StatusOr<ReferralMember> ReferralEngine::Register(
     std::string_view user_id, std::string_view referral_code) {
-  if (user_id.empty()) {
-    return absl::InvalidArgumentError("Register needs a user id");
-  }
+  BOTCORE_RETURN_IF_ERROR(CheckUserId(user_id));
   ReferralMember member;
   BOTCORE_RETURN_IF_ERROR(impl_->options.database->Transact(
       [&](SqlTransaction& tx) -> absl::Status {

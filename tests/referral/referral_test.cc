@@ -88,6 +88,8 @@ TEST_SUITE("referral") {
       CHECK_STATUS_IS(r.Register("c", ""), kFailedPrecondition);
       CHECK_STATUS_IS(r.Register("f", "no-such-code"), kNotFound);
       CHECK_STATUS_IS(r.Register("", a.code), kInvalidArgument);
+      // A system account's owner would be paid rewards from the pool.
+      CHECK_STATUS_IS(r.Register(std::string(kFees), a.code), kInvalidArgument);
       CHECK_STATUS_IS(r.Member("zed"), kNotFound);
       ASSIGN_OR_REQUIRE(ReferralMember check, r.Member("c"));
       CHECK(check.referrer == "b");

@@ -120,7 +120,8 @@ class ReferralEngine final : public DepositCreditListener {
   // Registers `user_id`, with the referrer whose code is `referral_code`
   // (empty: none). Registering again with the same code (or none, when the
   // user had none) returns the member unchanged.
-  // Errors: kInvalidArgument for an empty user id, a user's own code
+  // Errors: kInvalidArgument for a user id CheckUserId refuses (ledger.h:
+  // empty, too long, a system account's "$..."), a user's own code
   // (self-referral), or a referrer that would close a cycle; kNotFound for
   // an unknown code; kFailedPrecondition when the user is registered with
   // another referrer (a referrer never changes); kAborted when another
