@@ -46,6 +46,7 @@
 #include "internal/sql_text.h"
 #include "internal/status_macros.h"
 #include "internal/strings.h"
+#include "internal/utf8.h"
 #include "runtime/equity_chart.h"
 
 namespace botcore {
@@ -400,7 +401,8 @@ struct Bot::Impl final : public OutboxTarget {
     absl::Status s = options.database->Transact([&](SqlTransaction& tx) {
       return outbox->Enqueue(
           tx, {key.substr(0, 200), "alert",
-               internal::JsonObject({{"text", text.substr(0, 3000)}})});
+               internal::JsonObject(
+                   {{"text", std::string(internal::Utf8Prefix(text, 3000))}})});
     });
     if (!s.ok()) Log(absl::StrCat("could not queue alert: ", s.ToString()));
   }
@@ -1287,7 +1289,7 @@ struct Bot::Impl final : public OutboxTarget {
                          r.command));
         return Say("This command is not allowed.");
       }
-      if (r.args.size() > kMaxArgumentLength) {
+      if (internal::Utf8Length(r.args) > kMaxArgumentLength) {
         return Say(absl::StrCat("That is too long: at most ",
                                 kMaxArgumentLength, " characters after /",
                                 r.command, "."));
@@ -1301,7 +1303,8 @@ struct Bot::Impl final : public OutboxTarget {
       return Say(std::move(*text));
     }
     if (info == nullptr) {
-      return Say(absl::StrCat("Unknown command /", r.command.substr(0, 32),
+      return Say(absl::StrCat("Unknown command /",
+                              ToAbsl(internal::Utf8Prefix(r.command, 32)),
                               ". Try /help, e.g. /price GAZP."));
     }
     if (info->admin && !r.admin) {
@@ -1310,7 +1313,7 @@ struct Bot::Impl final : public OutboxTarget {
     }
     const size_t limit =
         r.command == "broadcast" ? kMaxBroadcastLength : kMaxArgumentLength;
-    if (r.args.size() > limit) {
+    if (internal::Utf8Length(r.args) > limit) {
       return Say(absl::StrCat("That is too long: at most ", limit,
                               " characters after /", r.command, "."));
     }
@@ -1354,7 +1357,8 @@ struct Bot::Impl final : public OutboxTarget {
     if (!member.ok() && !code.empty() &&
         (absl::IsNotFound(member.status()) ||
          absl::IsInvalidArgument(member.status()))) {
-      note = absl::StrCat("(Referral code ", ToAbsl(code.substr(0, 40)),
+      note = absl::StrCat("(Referral code ",
+                          ToAbsl(internal::Utf8Prefix(code, 40)),
                           " is not valid; registered without a referrer.)\n");
       member = referral->Register(r.owner, "");
     }
@@ -1470,7 +1474,8 @@ struct Bot::Impl final : public OutboxTarget {
     std::string tf = args.size() > 1 ? args[1] : "1d";
     std::optional<CandleInterval> interval = ParseTimeframe(tf);
     if (!interval) {
-      return Say(absl::StrCat("Timeframe ", tf.substr(0, 16),
+      return Say(absl::StrCat("Timeframe ",
+                              ToAbsl(internal::Utf8Prefix(tf, 16)),
                               " is not one of 1m, 1h, 1d, 1w; e.g. "
                               "/signal GAZP 1d."));
     }
@@ -1613,10 +1618,11 @@ struct Bot::Impl final : public OutboxTarget {
     if (o.take_profit) {
       absl::StrAppend(&text, ", target ", o.take_profit->ToString());
     }
-    absl::StrAppend(&text, "\nConfidence ", stored.recommendation.confidence,
-                    "%. ", stored.recommendation.rationale.substr(0, 1000),
-                    "\nRisk: ", stored.verdict.Summary(), "\nValid until ",
-                    TimeText(stored.expires_at), ".");
+    absl::StrAppend(
+        &text, "\nConfidence ", stored.recommendation.confidence, "%. ",
+        ToAbsl(internal::Utf8Prefix(stored.recommendation.rationale, 1000)),
+        "\nRisk: ", stored.verdict.Summary(), "\nValid until ",
+        TimeText(stored.expires_at), ".");
     Answer a = Say(std::move(text));
     const std::string& id = stored.recommendation.id;
     a.keyboard = {{{.text = "Confirm", .callback_data = "rc:" + id},
@@ -1682,8 +1688,9 @@ struct Bot::Impl final : public OutboxTarget {
     if (rec.symbol.empty()) rec.symbol = arg.symbol;
     if (rec.action == TradeAction::kHold) {
       Observe("hold");
-      return Say(absl::StrCat("The advisor says HOLD ", rec.symbol, ". ",
-                              rec.rationale.substr(0, 1000)));
+      return Say(
+          absl::StrCat("The advisor says HOLD ", rec.symbol, ". ",
+                       ToAbsl(internal::Utf8Prefix(rec.rationale, 1000))));
     }
     // Pin the size and levels the user is shown, so that Confirm executes
     // what they saw (or refuses it). The desk reviews it again with the
@@ -2134,7 +2141,8 @@ struct Bot::Impl final : public OutboxTarget {
     absl::StatusOr<Amount> amount = ledger->ParseAmount(args[0], options.asset);
     if (!amount.ok()) {
       return Say(absl::StrCat("Not an amount of ", options.asset, ": ",
-                              args[0].substr(0, 40), ". ", usage));
+                              ToAbsl(internal::Utf8Prefix(args[0], 40)), ". ",
+                              usage));
     }
     if (!amount->is_positive()) {
       return Say(absl::StrCat("The amount must be positive. ", usage));
@@ -2243,8 +2251,8 @@ struct Bot::Impl final : public OutboxTarget {
     absl::StrAppend(&text, "Undelivered notifications: ", failed.size(), "\n");
     for (const JobStatus& j : jobs) {
       if (!j.last_error.empty()) {
-        absl::StrAppend(&text, "Job ", j.name,
-                        " failed: ", j.last_error.substr(0, 200), "\n");
+        absl::StrAppend(&text, "Job ", j.name, " failed: ",
+                        ToAbsl(internal::Utf8Prefix(j.last_error, 200)), "\n");
       }
     }
     return Say(text);
@@ -2256,7 +2264,8 @@ struct Bot::Impl final : public OutboxTarget {
       return Say("Usage: /approve <withdrawal id>, e.g. /approve w17");
     absl::StatusOr<Withdrawal> w = withdrawals->Approve(args[0]);
     if (absl::IsNotFound(w.status())) {
-      return Say(absl::StrCat("No withdrawal ", args[0].substr(0, 40),
+      return Say(absl::StrCat("No withdrawal ",
+                              ToAbsl(internal::Utf8Prefix(args[0], 40)),
                               ". /admin lists the pending ones."));
     }
     if (absl::IsFailedPrecondition(w.status())) {
@@ -2280,7 +2289,8 @@ struct Bot::Impl final : public OutboxTarget {
     reason.remove_prefix(std::min(reason.size(), reason.find(args[1])));
     absl::StatusOr<Withdrawal> w = withdrawals->Reject(args[0], reason);
     if (absl::IsNotFound(w.status())) {
-      return Say(absl::StrCat("No withdrawal ", args[0].substr(0, 40), "."));
+      return Say(absl::StrCat("No withdrawal ",
+                              ToAbsl(internal::Utf8Prefix(args[0], 40)), "."));
     }
     if (absl::IsFailedPrecondition(w.status()) ||
         absl::IsInvalidArgument(w.status())) {
@@ -2310,7 +2320,8 @@ struct Bot::Impl final : public OutboxTarget {
     key.tx_hash = absl::AsciiStrToLower(key_parts[0]);
     absl::StatusOr<Deposit> d = deposits->Assign(key, Owner(user));
     if (absl::IsNotFound(d.status())) {
-      return Say(absl::StrCat("No deposit ", args[0].substr(0, 80), "."));
+      return Say(absl::StrCat("No deposit ",
+                              ToAbsl(internal::Utf8Prefix(args[0], 80)), "."));
     }
     if (absl::IsFailedPrecondition(d.status()) ||
         absl::IsInvalidArgument(d.status())) {

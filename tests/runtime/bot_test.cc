@@ -486,13 +486,51 @@ class ScriptedMessenger : public QuietMessenger {
   const absl::Duration idle_return_;
 };
 
+// Whether `text` is well-formed UTF-8 (no overlong forms, surrogates or
+// code points past U+10FFFF), as the Bot API requires of a message.
+bool IsUtf8(std::string_view text) {
+  size_t i = 0;
+  while (i < text.size()) {
+    const unsigned char c = static_cast<unsigned char>(text[i]);
+    size_t length = 1;
+    unsigned char low = 0x80, high = 0xBF;  // the second byte's range
+    if (c >= 0xC2 && c <= 0xDF) {
+      length = 2;
+    } else if (c >= 0xE0 && c <= 0xEF) {
+      length = 3;
+      if (c == 0xE0) low = 0xA0;
+      if (c == 0xED) high = 0x9F;
+    } else if (c >= 0xF0 && c <= 0xF4) {
+      length = 4;
+      if (c == 0xF0) low = 0x90;
+      if (c == 0xF4) high = 0x8F;
+    } else if (c >= 0x80) {
+      return false;
+    }
+    if (i + length > text.size()) return false;
+    for (size_t k = 1; k < length; ++k) {
+      const unsigned char b = static_cast<unsigned char>(text[i + k]);
+      if (b < (k == 1 ? low : 0x80) || b > (k == 1 ? high : 0xBF)) {
+        return false;
+      }
+    }
+    i += length;
+  }
+  return true;
+}
+
 // A Messenger that records what the bot says, for tests that hand updates
 // to Bot::HandleUpdate directly; or, after DeliverThenHold, to Bot::Run.
+// Like the Bot API, it refuses an empty text and one that is not UTF-8.
 class RecordingMessenger final : public ScriptedMessenger {
  public:
   absl::StatusOr<SentMessage> SendMessage(
       const OutgoingMessage& message) override {
     if (message.text.empty()) return absl::InvalidArgumentError("empty text");
+    if (!IsUtf8(message.text)) {
+      return absl::InvalidArgumentError(
+          "Bad Request: text must be encoded in UTF-8");
+    }
     absl::MutexLock lock(&mu_);
     if (unavailable_sends_ > 0) {
       --unavailable_sends_;
@@ -981,12 +1019,22 @@ TEST_SUITE("bot") {
       REQUIRE(absl::StrContains(say("/start"), "Welcome"));
       const std::string huge(5000, '9');
       const std::string long_text(300, 'x');
+      std::string cyrillic_150;  // 300 bytes
+      for (int i = 0; i < 150; ++i) cyrillic_150 += "д";
       struct Case {
         std::string input;
         std::string expected;
       };
       const std::vector<Case> cases = {
           {"/frobnicate", "Unknown command /frobnicate"},
+          // Text echoed back is cut by characters, never inside one, and
+          // lengths are counted in characters.
+          {"/привет_бот_как_дела", "Unknown command /привет_бот_как_дела."},
+          {"/withdraw 1ааааааааааааааааааааа " + std::string(kBobWallet),
+           "Not an amount of USDT: 1ааааааааааааааааааааа."},
+          {"/signal GAZP 中文中文中文", "Timeframe 中文中文中文 is not"},
+          {"/price " + cyrillic_150, "1-12 letters or digits"},
+          {"/price " + cyrillic_150 + cyrillic_150, "at most 200 characters"},
           {"/price GA ZP", "1-12 letters or digits"},
           {"/price ГАЗП", "1-12 letters or digits"},
           {"/price NOPE", "No market data for NOPE"},
@@ -1039,6 +1087,15 @@ TEST_SUITE("bot") {
       };
       CHECK(absl::StrContains(admin("/approve"), "Usage: /approve"));
       CHECK(absl::StrContains(admin("/approve w999"), "No withdrawal w999"));
+      const std::string wide_id = "щщщщщщщщщщщщщщщщщщщщщщщщщ";  // 25, 50 bytes
+      CHECK(absl::StrContains(admin("/approve ф" + wide_id),
+                              "No withdrawal ф" + wide_id + "."));
+      CHECK(absl::StrContains(admin("/reject ф" + wide_id + " no"),
+                              "No withdrawal ф" + wide_id + "."));
+      const std::string han_hash =
+          "中中中中中中中中中中中中中中中中中中中中中中中中中中中中中中";
+      CHECK(absl::StrContains(admin("/assign " + han_hash + ":1 1002"),
+                              "No deposit " + han_hash + ":1."));
       CHECK(absl::StrContains(admin("/reject w1"), "Usage: /reject"));
       CHECK(absl::StrContains(admin("/assign 0xab 5"), "Usage: /assign"));
       CHECK(absl::StrContains(
@@ -1049,6 +1106,20 @@ TEST_SUITE("bot") {
       CHECK(absl::StrContains(admin("/broadcast"), "Usage: /broadcast"));
       CHECK(absl::StrContains(admin("/broadcast " + std::string(4000, 'b')),
                               "too long"));
+      // A first /start with a code that is no user's.
+      bot->HandleUpdate(
+          TextUpdate(++id, kAlice, "/start ref_中中中中中中中中中中中中中中"));
+      CHECK(absl::StrContains(
+          messenger.last_text(),
+          "Referral code 中中中中中中中中中中中中中中 is not valid"));
+      // An advisor's rationale is cut to 1000 characters.
+      Recommendation hold;
+      hold.action = TradeAction::kHold;
+      hold.rationale = std::string(999, 'r') + "中文";
+      h.advisor.Script(hold);
+      const std::string held = say("/recommend GAZP");
+      CHECK(absl::StrContains(held, "HOLD GAZP"));
+      CHECK(absl::EndsWith(held, "rr中"));
       // Nothing changed: no trade, no balance, no withdrawal.
       CHECK(absl::StrContains(say("/portfolio"), "Trades: 0"));
       CHECK(absl::StrContains(say("/balance"), "Balance: 0"));
