@@ -234,6 +234,21 @@ std::string Human(std::string decimal) {
   return decimal;
 }
 
+// Whether a send to one chat failed for a reason that retrying does not
+// change (blocked, chat gone or moved, refused request), as opposed to the
+// messenger being unreachable or limiting the rate for a while.
+bool RefusedForGood(const absl::Status& status) {
+  switch (status.code()) {
+    case absl::StatusCode::kPermissionDenied:
+    case absl::StatusCode::kNotFound:
+    case absl::StatusCode::kFailedPrecondition:
+    case absl::StatusCode::kInvalidArgument:
+      return true;
+    default:
+      return false;
+  }
+}
+
 std::string Percent(double fraction) {
   return absl::StrFormat("%.1f%%", fraction * 100);
 }
@@ -2577,7 +2592,7 @@ struct Bot::Impl final : public OutboxTarget {
     const int batch = std::max(
         1, static_cast<int>(options.broadcast_per_second *
                             absl::ToDoubleSeconds(options.broadcast_period)));
-    int64_t id = 0, cursor = 0, sent = 0, creator = 0;
+    int64_t id = 0, cursor = 0, creator = 0;
     std::string text;
     std::vector<std::pair<int64_t, int64_t>> recipients;  // user, chat
     BOTCORE_RETURN_IF_ERROR(options.database->Transact(
@@ -2586,14 +2601,13 @@ struct Bot::Impl final : public OutboxTarget {
           recipients.clear();
           BOTCORE_ASSIGN_OR_RETURN(
               std::vector<SqlRow> rows,
-              tx.Query("SELECT id, text, cursor_user, sent, created_by FROM "
+              tx.Query("SELECT id, text, cursor_user, created_by FROM "
                        "bot_broadcasts WHERE done = 0 ORDER BY id LIMIT 1"));
           if (rows.empty()) return absl::OkStatus();
           BOTCORE_ASSIGN_OR_RETURN(id, rows[0].Int64(0));
           BOTCORE_ASSIGN_OR_RETURN(text, rows[0].Text(1));
           BOTCORE_ASSIGN_OR_RETURN(cursor, rows[0].Int64(2));
-          BOTCORE_ASSIGN_OR_RETURN(sent, rows[0].Int64(3));
-          BOTCORE_ASSIGN_OR_RETURN(creator, rows[0].Int64(4));
+          BOTCORE_ASSIGN_OR_RETURN(creator, rows[0].Int64(3));
           BOTCORE_ASSIGN_OR_RETURN(
               std::vector<SqlRow> users,
               tx.Query("SELECT user_id, chat_id FROM bot_users WHERE "
@@ -2611,36 +2625,67 @@ struct Bot::Impl final : public OutboxTarget {
     if (id == 0) return absl::OkStatus();
     const absl::Duration pause =
         absl::Seconds(1) / options.broadcast_per_second;
-    for (const auto& [user, chat] : recipients) {
-      absl::Status s = Send(chat, Say(text));
-      if (!s.ok() && !absl::IsPermissionDenied(s) && !absl::IsNotFound(s)) {
-        return s;  // resumes from the cursor next period
-      }
-      if (s.ok()) ++sent;
-      // The cursor moves after each message, so a restart resends at most
-      // the message in flight.
+    // Moves the cursor from `from` to `to`; false when it is no longer at
+    // `from` (another instance took the broadcast over and moved it on).
+    auto move_cursor = [&](int64_t from, int64_t to) -> absl::StatusOr<bool> {
+      int64_t moved = 0;
       BOTCORE_RETURN_IF_ERROR(
-          options.database->Transact([&](SqlTransaction& tx) {
-            return tx
-                .Execute(
-                    "UPDATE bot_broadcasts SET cursor_user = ?, sent = ? "
-                    "WHERE id = ?",
-                    {user, sent, id})
-                .status();
+          options.database->Transact([&](SqlTransaction& tx) -> absl::Status {
+            BOTCORE_ASSIGN_OR_RETURN(
+                moved, tx.Execute("UPDATE bot_broadcasts SET cursor_user = ? "
+                                  "WHERE id = ? AND cursor_user = ?",
+                                  {to, id, from}));
+            return absl::OkStatus();
           }));
+      return moved == 1;
+    };
+    for (const auto& [user, chat] : recipients) {
+      // The cursor passes a recipient before the message goes out, so no
+      // two instances send it and a restart skips at most the message in
+      // flight.
+      BOTCORE_ASSIGN_OR_RETURN(const bool ours, move_cursor(cursor, user));
+      if (!ours) return absl::OkStatus();
+      absl::Status s = Send(chat, Say(text));
+      if (s.ok()) {
+        BOTCORE_RETURN_IF_ERROR(
+            options.database->Transact([&](SqlTransaction& tx) {
+              return tx
+                  .Execute(
+                      "UPDATE bot_broadcasts SET sent = sent + 1 WHERE id = ?",
+                      {id})
+                  .status();
+            }));
+      } else if (RefusedForGood(s)) {
+        Log(absl::StrCat("broadcast ", id, " skips chat ", chat, ": ",
+                         s.ToString()));
+      } else {
+        // Resumes with this recipient next period.
+        BOTCORE_RETURN_IF_ERROR(move_cursor(user, cursor).status());
+        return s;
+      }
+      cursor = user;
       options.clock->SleepFor(pause);
     }
     if (static_cast<int>(recipients.size()) < batch) {
+      int64_t finished = 0, sent = 0;
       BOTCORE_RETURN_IF_ERROR(
-          options.database->Transact([&](SqlTransaction& tx) {
-            return tx
-                .Execute("UPDATE bot_broadcasts SET done = 1 WHERE id = ?",
-                         {id})
-                .status();
+          options.database->Transact([&](SqlTransaction& tx) -> absl::Status {
+            BOTCORE_ASSIGN_OR_RETURN(
+                finished, tx.Execute("UPDATE bot_broadcasts SET done = 1 "
+                                     "WHERE id = ? AND cursor_user = ? AND "
+                                     "done = 0",
+                                     {id, cursor}));
+            BOTCORE_ASSIGN_OR_RETURN(
+                std::vector<SqlRow> rows,
+                tx.Query("SELECT sent FROM bot_broadcasts WHERE id = ?", {id}));
+            BOTCORE_ASSIGN_OR_RETURN(sent, rows[0].Int64(0));
+            return absl::OkStatus();
           }));
-      Send(creator,
-           Say(absl::StrCat("Broadcast done: sent to ", sent, " users.")))
-          .IgnoreError();
+      if (finished == 1) {
+        Send(creator,
+             Say(absl::StrCat("Broadcast done: sent to ", sent, " users.")))
+            .IgnoreError();
+      }
     }
     return absl::OkStatus();
   }

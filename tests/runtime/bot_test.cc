@@ -532,6 +532,10 @@ class RecordingMessenger final : public ScriptedMessenger {
           "Bad Request: text must be encoded in UTF-8");
     }
     absl::MutexLock lock(&mu_);
+    if (auto refused = refused_.find(message.chat_id);
+        refused != refused_.end()) {
+      return refused->second;
+    }
     if (unavailable_sends_ > 0) {
       --unavailable_sends_;
       return absl::UnavailableError("Bad Gateway");
@@ -571,10 +575,28 @@ class RecordingMessenger final : public ScriptedMessenger {
     absl::MutexLock lock(&mu_);
     unavailable_sends_ = n;
   }
+  // Every SendMessage to `chat` fails with `status` (not recorded), as the
+  // Bot API answers a chat that is gone or was never there.
+  void RefuseChat(int64_t chat, absl::Status status) {
+    absl::MutexLock lock(&mu_);
+    refused_[chat] = std::move(status);
+  }
+  // The messages sent to `chat` that contain `text`.
+  int SentTo(int64_t chat, std::string_view text) const {
+    absl::MutexLock lock(&mu_);
+    int n = 0;
+    for (const OutgoingMessage& m : sent_) {
+      n += m.chat_id == chat &&
+           absl::StrContains(m.text,
+                             absl::string_view(text.data(), text.size()));
+    }
+    return n;
+  }
 
  private:
   mutable absl::Mutex mu_;
   int unavailable_sends_ ABSL_GUARDED_BY(mu_) = 0;
+  std::map<int64_t, absl::Status> refused_ ABSL_GUARDED_BY(mu_);
   std::vector<OutgoingMessage> sent_ ABSL_GUARDED_BY(mu_);
   std::vector<std::string> answers_ ABSL_GUARDED_BY(mu_);
   std::vector<std::string> photos_ ABSL_GUARDED_BY(mu_);
@@ -1697,6 +1719,42 @@ TEST_SUITE("bot") {
     CHECK(delivered() == 6);
     CHECK(
         absl::StrContains(messenger.last_text(), "Broadcast done: sent to 6"));
+  }
+
+  TEST_CASE("broadcast: a chat refused for good is skipped, not retried") {
+    for (const std::string& url : testing::FreshDatabaseUrls()) {
+      CAPTURE(url);
+      Harness h(url);
+      RecordingMessenger messenger;
+      std::unique_ptr<Bot> bot = h.Make(&messenger, [](BotOptions& o) {
+        o.broadcast_per_second = 2;
+        o.broadcast_period = absl::Seconds(1);  // 2 messages per run
+      });
+      for (int i = 1; i <= 5; ++i) {
+        bot->HandleUpdate(TextUpdate(i, 3000 + i, "/start"));
+      }
+      // A group upgraded to a supergroup: the Bot API refuses its old id.
+      messenger.RefuseChat(3002, absl::FailedPreconditionError("migrated"));
+      bot->HandleUpdate(TextUpdate(10, kAdmin, "/broadcast Ice on the roads"));
+      REQUIRE(absl::StrContains(messenger.last_text(), "queued for 6 users"));
+      for (int run = 0; run < 8; ++run) {
+        h.clock.Advance(absl::Seconds(1));
+        REQUIRE_OK(bot->RunDueJobs());
+      }
+      for (int64_t chat : {int64_t{3001}, int64_t{3003}, int64_t{3004},
+                           int64_t{3005}, kAdmin}) {
+        CAPTURE(chat);
+        CHECK(messenger.SentTo(chat, "Ice on the roads") == 1);
+      }
+      CHECK(messenger.SentTo(kAdmin, "Broadcast done: sent to 5 users") == 1);
+      // The next broadcast is not held up by it either.
+      bot->HandleUpdate(TextUpdate(11, kAdmin, "/broadcast Roads are clear"));
+      for (int run = 0; run < 8; ++run) {
+        h.clock.Advance(absl::Seconds(1));
+        REQUIRE_OK(bot->RunDueJobs());
+      }
+      CHECK(messenger.SentTo(3005, "Roads are clear") == 1);
+    }
   }
 
   // Counts the sent messages with exactly `text`.
