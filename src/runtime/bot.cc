@@ -347,6 +347,8 @@ struct Bot::Impl final : public OutboxTarget {
   std::atomic<bool> ran{false};
   std::atomic<int64_t> last_poll_micros{0};
   std::atomic<int64_t> in_flight_count{0};
+  // Set when a delivery round queued admins' notices (NotifyAdmins).
+  std::atomic<bool> notices_queued{false};
 
   // Run's workers, while Run has them, and the work handed to them off the
   // messenger's thread (OffMessengerThread).
@@ -2432,18 +2434,47 @@ struct Bot::Impl final : public OutboxTarget {
     return absl::IsPermissionDenied(s) ? absl::OkStatus() : s;
   }
 
-  absl::Status NotifyAdmins(const std::string& text) {
+  // Queues `text` (what `entry` tells the admins) as one "admin.notice"
+  // message per admin chat and the owner's, so that a chat refused for
+  // good holds back nobody and a retry for one chat repeats nothing to the
+  // others. Their keys derive from the entry: a repeated delivery of it
+  // queues nothing new.
+  absl::Status NotifyAdmins(const OutboxEntry& entry, const std::string& text) {
     std::vector<int64_t> chats = options.admin_ids;
     if (options.owner_chat_id != 0 &&
         std::find(chats.begin(), chats.end(), options.owner_chat_id) ==
             chats.end()) {
       chats.push_back(options.owner_chat_id);
     }
+    std::vector<OutboxMessage> notices;
     for (int64_t chat : chats) {
-      absl::Status s = Send(chat, Say(text));
-      if (!s.ok() && !absl::IsPermissionDenied(s)) return s;
+      notices.push_back({absl::StrCat("admin:", entry.id, ":", chat),
+                         "admin.notice",
+                         internal::JsonObject(
+                             {{"chat", absl::StrCat(chat)}, {"text", text}})});
     }
+    BOTCORE_RETURN_IF_ERROR(options.database->Transact(
+        [&](SqlTransaction& tx) { return outbox->EnqueueAll(tx, notices); }));
+    notices_queued = true;
     return absl::OkStatus();
+  }
+
+  // Sends one admin chat its notice; a chat refused for good is logged and
+  // skipped, any other failure is retried.
+  absl::Status DeliverAdminNotice(std::string_view chat_text,
+                                  const std::string& text) {
+    int64_t chat = 0;
+    if (!absl::SimpleAtoi(ToAbsl(chat_text), &chat)) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("admin notice for chat \"", ToAbsl(chat_text), "\""));
+    }
+    absl::Status s = Send(chat, Say(text));
+    if (RefusedForGood(s)) {
+      Log(absl::StrCat("admin chat ", chat,
+                       " refused a notice: ", s.ToString()));
+      return absl::OkStatus();
+    }
+    return s;
   }
 
   absl::Status Deliver(const OutboxEntry& entry) override {
@@ -2473,22 +2504,30 @@ struct Bot::Impl final : public OutboxTarget {
           absl::StrCat("Referral reward: ", Human(get("amount")), " ",
                        get("asset"), " (level ", get("level"), ")."));
     }
+    if (topic == "admin.notice") {
+      return DeliverAdminNotice(get("chat"), get("text"));
+    }
     if (topic == "deposit.unmatched") {
-      return NotifyAdmins(absl::StrCat(
-          "Deposit of ", Human(get("amount")), " ", get("asset"), " from ",
-          get("from"), " has no registered sender: /assign ", get("tx_hash"),
-          ":", get("log_index"), " <user id>"));
+      return NotifyAdmins(
+          entry,
+          absl::StrCat("Deposit of ", Human(get("amount")), " ", get("asset"),
+                       " from ", get("from"),
+                       " has no registered sender: /assign ", get("tx_hash"),
+                       ":", get("log_index"), " <user id>"));
     }
     if (topic == "withdrawal.pending") {
-      return NotifyAdmins(absl::StrCat(
-          "Withdrawal ", get("id"), ": ", Human(get("amount")), " ",
-          get("asset"), " to ", get("destination"), " by ", get("user_id"),
-          ". /approve ", get("id"), " or /reject ", get("id"), " <reason>"));
+      return NotifyAdmins(
+          entry,
+          absl::StrCat("Withdrawal ", get("id"), ": ", Human(get("amount")),
+                       " ", get("asset"), " to ", get("destination"), " by ",
+                       get("user_id"), ". /approve ", get("id"), " or /reject ",
+                       get("id"), " <reason>"));
     }
     if (topic == "withdrawal.payout") {
-      return NotifyAdmins(absl::StrCat(
-          "Payout due: send ", Human(get("amount")), " ", get("asset"), " to ",
-          get("destination"), " (withdrawal ", get("id"), ")."));
+      return NotifyAdmins(
+          entry, absl::StrCat("Payout due: send ", Human(get("amount")), " ",
+                              get("asset"), " to ", get("destination"),
+                              " (withdrawal ", get("id"), ")."));
     }
     if (absl::StartsWith(topic, "withdrawal.")) {
       std::string text = absl::StrCat("Your withdrawal ", get("id"), " of ",
@@ -2579,7 +2618,12 @@ struct Bot::Impl final : public OutboxTarget {
   }
 
   absl::Status DeliverOutbox() {
+    // Admins' notices queued by a round go out in a second one at once.
+    notices_queued = false;
     BOTCORE_RETURN_IF_ERROR(outbox->DeliverDue(*this, 100).status());
+    if (notices_queued) {
+      BOTCORE_RETURN_IF_ERROR(outbox->DeliverDue(*this, 100).status());
+    }
     if (options.observer != nullptr) {
       BOTCORE_ASSIGN_OR_RETURN(std::vector<OutboxEntry> pending,
                                outbox->List(OutboxState::kPending, 10000));

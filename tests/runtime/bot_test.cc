@@ -821,6 +821,25 @@ struct Harness {
   std::vector<std::string> log;
 };
 
+// Bob registers (update `id` + 1 on), names his wallet, and 1 USDT sent
+// from it is credited to him (the jobs run for three minutes).
+void CreditBobOneUsdt(Harness& h, Bot& bot, RecordingMessenger& messenger,
+                      int64_t& id) {
+  REQUIRE(bot.HandleUpdate(TextUpdate(++id, kBob, "/start")));
+  REQUIRE(bot.HandleUpdate(
+      TextUpdate(++id, kBob, absl::StrCat("/wallet ", kBobWallet))));
+  ASSIGN_OR_REQUIRE(Amount one, Amount::Parse("1", 18));
+  h.chain.MineBlock({{std::string(kUsdt), absl::AsciiStrToLower(kBobWallet),
+                      absl::AsciiStrToLower(kSystemWallet), one}});
+  h.chain.MineBlocks(12);
+  for (int i = 0; i < 3; ++i) {
+    h.clock.Advance(absl::Minutes(1));
+    REQUIRE(bot.RunDueJobs().ok());
+  }
+  REQUIRE(bot.HandleUpdate(TextUpdate(++id, kBob, "/balance")));
+  REQUIRE(absl::StrContains(messenger.last_text(), "Balance: 1 USDT"));
+}
+
 // A Messenger for Bot::Run that hands out scripted batches, one per
 // Receive, then holds (as a long poll with nothing new) until Release; and
 // whose sends to one chat wait until OpenGate.
@@ -2124,19 +2143,8 @@ TEST_SUITE("bot") {
       // A console run: update ids restart with every run.
       std::unique_ptr<Bot> bot =
           h.Make(&messenger, [](BotOptions& o) { o.claim_updates = false; });
-      REQUIRE(bot->HandleUpdate(TextUpdate(1, kBob, "/start")));
-      REQUIRE(bot->HandleUpdate(
-          TextUpdate(2, kBob, absl::StrCat("/wallet ", kBobWallet))));
-      ASSIGN_OR_REQUIRE(Amount one, Amount::Parse("1", 18));
-      h.chain.MineBlock({{std::string(kUsdt), absl::AsciiStrToLower(kBobWallet),
-                          absl::AsciiStrToLower(kSystemWallet), one}});
-      h.chain.MineBlocks(12);
-      for (int i = 0; i < 3; ++i) {
-        h.clock.Advance(absl::Minutes(1));
-        REQUIRE(bot->RunDueJobs().ok());
-      }
-      REQUIRE(bot->HandleUpdate(TextUpdate(3, kBob, "/balance")));
-      REQUIRE(absl::StrContains(messenger.last_text(), "Balance: 1 USDT"));
+      int64_t id = 0;
+      CreditBobOneUsdt(h, *bot, messenger, id);
       REQUIRE(bot->HandleUpdate(TextUpdate(4, kBob, withdraw)));
       CHECK(absl::StrContains(messenger.last_text(), "requested"));
     }
@@ -2193,6 +2201,41 @@ TEST_SUITE("bot") {
                   std::string("x")) == 1);  // the claimed one stays
     }
   }
+
+  TEST_CASE("admin notices reach every admin once, past chats that fail") {
+    struct Setup {
+      std::vector<int64_t> admin_ids;
+      int64_t owner_chat_id;
+      int64_t missing_chat;  // answers "chat not found"
+    };
+    for (const Setup& setup :
+         {Setup{{kAdmin}, 4242, 4242}, Setup{{999, kAdmin}, 0, 999}}) {
+      for (const std::string& url : testing::FreshDatabaseUrls()) {
+        CAPTURE(url);
+        CAPTURE(setup.missing_chat);
+        Harness h(url);
+        RecordingMessenger messenger;
+        messenger.RefuseChat(
+            setup.missing_chat,
+            absl::NotFoundError("Bad Request: chat not found"));
+        std::unique_ptr<Bot> bot = h.Make(&messenger, [&](BotOptions& o) {
+          o.admin_ids = setup.admin_ids;
+          o.owner_chat_id = setup.owner_chat_id;
+        });
+        int64_t id = 0;
+        CreditBobOneUsdt(h, *bot, messenger, id);
+        REQUIRE(bot->HandleUpdate(TextUpdate(
+            ++id, kBob, absl::StrCat("/withdraw 0.2 ", kPayoutAddress))));
+        REQUIRE(absl::StrContains(messenger.last_text(), "requested"));
+        for (int minute = 0; minute < 75; ++minute) {
+          h.clock.Advance(absl::Minutes(1));
+          REQUIRE(bot->RunDueJobs().ok());
+        }
+        CHECK(messenger.SentTo(kAdmin, "<reason>") == 1);
+      }
+    }
+  }
+
 }
 
 }  // namespace
