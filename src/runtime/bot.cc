@@ -1370,7 +1370,20 @@ struct Bot::Impl final : public OutboxTarget {
       note = "(That start parameter is not a referral code; ignored.)\n";
       code = {};
     }
-    absl::StatusOr<ReferralMember> member = referral->Register(r.owner, code);
+    constexpr std::string_view kReferrerFixed =
+        "(A referrer can only be set at your first /start.)\n";
+    // A member's referrer (or none) was fixed at their first /start: a
+    // code naming anyone else gets a note, the same link again none.
+    absl::StatusOr<ReferralMember> member = referral->Member(r.owner);
+    if (member.ok()) {
+      if (!code.empty() && (member->referrer.empty() ||
+                            ReferralEngine::CodeOf(member->referrer) != code)) {
+        note = std::string(kReferrerFixed);
+      }
+      return Welcome(note);
+    }
+    if (!absl::IsNotFound(member.status())) return member.status();
+    member = referral->Register(r.owner, code);
     if (!member.ok() && !code.empty() &&
         (absl::IsNotFound(member.status()) ||
          absl::IsInvalidArgument(member.status()))) {
@@ -1380,12 +1393,17 @@ struct Bot::Impl final : public OutboxTarget {
       member = referral->Register(r.owner, "");
     }
     if (!member.ok() && absl::IsFailedPrecondition(member.status())) {
-      note = "(You are already registered with another referrer.)\n";
+      // Registered a moment ago by another instance, with another code.
+      note = std::string(kReferrerFixed);
       member = referral->Member(r.owner);
     }
     if (!member.ok()) return member.status();
+    return Welcome(note);
+  }
+
+  Answer Welcome(std::string_view note) {
     return Say(absl::StrCat(
-        note, "Welcome! You have a paper portfolio of ",
+        ToAbsl(note), "Welcome! You have a paper portfolio of ",
         options.book.initial_cash.ToDisplayString(), " ", options.book.currency,
         ". Try /price, /recommend, /portfolio or /deposit. /help lists all "
         "commands."));

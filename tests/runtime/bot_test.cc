@@ -2236,6 +2236,35 @@ TEST_SUITE("bot") {
     }
   }
 
+  TEST_CASE("/start again: a note only for a code that cannot apply") {
+    for (const std::string& url : testing::FreshDatabaseUrls()) {
+      CAPTURE(url);
+      Harness h(url);
+      RecordingMessenger messenger;
+      std::unique_ptr<Bot> bot = h.Make(&messenger);
+      int64_t id = 0;
+      auto say = [&](int64_t user, const std::string& text) {
+        REQUIRE(bot->HandleUpdate(TextUpdate(++id, user, text)));
+        return messenger.last_text();
+      };
+      const std::string fixed =
+          "(A referrer can only be set at your first /start.)";
+      REQUIRE(absl::StartsWith(say(kAlice, "/start"), "Welcome"));
+      const std::string invite =
+          "/start ref_" + ReferralEngine::CodeOf(absl::StrCat("tg:", kAlice));
+      CHECK(absl::StartsWith(say(kBob, invite), "Welcome"));
+      CHECK(absl::StartsWith(say(kBob, "/start"), "Welcome"));
+      CHECK(absl::StartsWith(say(kBob, invite), "Welcome"));  // same link
+      CHECK(absl::StartsWith(say(kAdmin, "/start"), "Welcome"));
+      CHECK(absl::StartsWith(say(kAdmin, invite), fixed));
+      CHECK(absl::StartsWith(
+          say(kBob, "/start ref_" +
+                        ReferralEngine::CodeOf(absl::StrCat("tg:", kAdmin))),
+          fixed));
+      CHECK(absl::StartsWith(say(kBob, "/start ref_nobody"), fixed));
+    }
+  }
+
 }
 
 }  // namespace
