@@ -2353,6 +2353,18 @@ struct Bot::Impl final : public OutboxTarget {
       return Say(usage);
     }
     key.tx_hash = absl::AsciiStrToLower(key_parts[0]);
+    // A credit cannot be taken back: only to a user the bot knows.
+    bool known = false;
+    BOTCORE_RETURN_IF_ERROR(options.database->Transact(
+        [&](SqlTransaction& tx) -> absl::Status {
+          BOTCORE_ASSIGN_OR_RETURN(
+              std::vector<SqlRow> rows,
+              tx.Query("SELECT 1 FROM bot_users WHERE user_id = ?", {user}));
+          known = !rows.empty();
+          return absl::OkStatus();
+        },
+        kReadOnlyTransaction));
+    if (!known) return Say(absl::StrCat("No user ", user, "."));
     absl::StatusOr<Deposit> d = deposits->Assign(key, Owner(user));
     if (absl::IsNotFound(d.status())) {
       return Say(absl::StrCat("No deposit ",

@@ -1140,7 +1140,7 @@ TEST_SUITE("bot") {
       CHECK(absl::StrContains(admin("/reject w1"), "Usage: /reject"));
       CHECK(absl::StrContains(admin("/assign 0xab 5"), "Usage: /assign"));
       CHECK(absl::StrContains(
-          admin(absl::StrCat("/assign 0x", std::string(64, 'a'), ":1 5")),
+          admin(absl::StrCat("/assign 0x", std::string(64, 'a'), ":1 1002")),
           "No deposit"));
       CHECK(absl::StrContains(admin("/ban -3"), "Usage: /ban"));
       CHECK(absl::StrContains(admin("/ban 424242"), "No user 424242"));
@@ -2262,6 +2262,40 @@ TEST_SUITE("bot") {
                         ReferralEngine::CodeOf(absl::StrCat("tg:", kAdmin))),
           fixed));
       CHECK(absl::StartsWith(say(kBob, "/start ref_nobody"), fixed));
+    }
+  }
+
+  TEST_CASE("/assign credits an unmatched deposit to a known user only") {
+    for (const std::string& url : testing::FreshDatabaseUrls()) {
+      CAPTURE(url);
+      Harness h(url);
+      RecordingMessenger messenger;
+      std::unique_ptr<Bot> bot = h.Make(&messenger);
+      int64_t id = 0;
+      REQUIRE(bot->HandleUpdate(TextUpdate(++id, kBob, "/start")));
+      ASSIGN_OR_REQUIRE(Amount one, Amount::Parse("1", 18));
+      h.chain.MineBlock(
+          {{std::string(kUsdt), absl::AsciiStrToLower(kPayoutAddress),
+            absl::AsciiStrToLower(kSystemWallet), one}});
+      h.chain.MineBlocks(12);
+      for (int i = 0; i < 3; ++i) {
+        h.clock.Advance(absl::Minutes(1));
+        REQUIRE(bot->RunDueJobs().ok());
+      }
+      REQUIRE(bot->HandleUpdate(TextUpdate(++id, kAdmin, "/admin")));
+      const std::string listing = messenger.last_text();
+      REQUIRE(absl::StrContains(listing, "unmatched: 1"));
+      const size_t at = listing.find("/assign ") + 8;
+      const std::string key = listing.substr(at, listing.find(' ', at) - at);
+      REQUIRE(bot->HandleUpdate(
+          TextUpdate(++id, kAdmin, absl::StrCat("/assign ", key, " 424242"))));
+      CHECK(absl::StrContains(messenger.last_text(), "No user 424242."));
+      REQUIRE(bot->HandleUpdate(TextUpdate(++id, kAdmin, "/admin")));
+      CHECK(absl::StrContains(messenger.last_text(), "unmatched: 1"));
+      REQUIRE(bot->HandleUpdate(
+          TextUpdate(++id, kAdmin, absl::StrCat("/assign ", key, " ", kBob))));
+      CHECK(
+          absl::StrContains(messenger.last_text(), "Deposit assigned to 1002"));
     }
   }
 
