@@ -2320,8 +2320,10 @@ struct Bot::Impl final : public OutboxTarget {
           "Usage: /reject <withdrawal id> <reason>, e.g. /reject w17 "
           "address is a contract");
     }
+    // The text after the id, as typed.
     std::string_view reason = r.args;
-    reason.remove_prefix(std::min(reason.size(), reason.find(args[1])));
+    reason.remove_prefix(reason.find(args[0]) + args[0].size());
+    reason = internal::ToStd(absl::StripLeadingAsciiWhitespace(ToAbsl(reason)));
     absl::StatusOr<Withdrawal> w = withdrawals->Reject(args[0], reason);
     if (absl::IsNotFound(w.status())) {
       return Say(absl::StrCat("No withdrawal ",

@@ -840,6 +840,14 @@ void CreditBobOneUsdt(Harness& h, Bot& bot, RecordingMessenger& messenger,
   REQUIRE(absl::StrContains(messenger.last_text(), "Balance: 1 USDT"));
 }
 
+// The withdrawal id in the answer to a /withdraw ("Withdrawal w3 of ...").
+std::string WithdrawalId(const std::string& answer) {
+  const std::string prefix = "Withdrawal ";
+  REQUIRE(absl::StartsWith(answer, prefix));
+  return answer.substr(prefix.size(),
+                       answer.find(' ', prefix.size()) - prefix.size());
+}
+
 // A Messenger for Bot::Run that hands out scripted batches, one per
 // Receive, then holds (as a long poll with nothing new) until Release; and
 // whose sends to one chat wait until OpenGate.
@@ -2296,6 +2304,32 @@ TEST_SUITE("bot") {
           TextUpdate(++id, kAdmin, absl::StrCat("/assign ", key, " ", kBob))));
       CHECK(
           absl::StrContains(messenger.last_text(), "Deposit assigned to 1002"));
+    }
+  }
+
+  TEST_CASE("/reject keeps the reason as typed after the withdrawal id") {
+    for (const std::string& url : testing::FreshDatabaseUrls()) {
+      CAPTURE(url);
+      Harness h(url);
+      RecordingMessenger messenger;
+      std::unique_ptr<Bot> bot = h.Make(&messenger);
+      int64_t id = 0;
+      CreditBobOneUsdt(h, *bot, messenger, id);
+      REQUIRE(bot->HandleUpdate(TextUpdate(
+          ++id, kBob, absl::StrCat("/withdraw 0.2 ", kPayoutAddress))));
+      const std::string w = WithdrawalId(messenger.last_text());
+      // The reason starts with a digit the id also has.
+      const std::string digit = w.substr(w.size() - 1);
+      const std::string reason = digit + " requests in a minute";
+      REQUIRE(bot->HandleUpdate(
+          TextUpdate(++id, kAdmin, absl::StrCat("/reject ", w, " ", reason))));
+      REQUIRE(absl::StrContains(messenger.last_text(), "Rejected " + w));
+      for (int i = 0; i < 2; ++i) {
+        h.clock.Advance(absl::Minutes(1));
+        REQUIRE(bot->RunDueJobs().ok());
+      }
+      CHECK(messenger.SentTo(kBob, "rejected. " + reason) == 1);
+      CHECK(messenger.SentTo(kBob, digit + " " + reason) == 0);
     }
   }
 
