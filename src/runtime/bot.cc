@@ -1950,13 +1950,16 @@ struct Bot::Impl final : public OutboxTarget {
       SqlValue stored;
       if (key == "max_position") {
         double pct = 0;
-        const double bound = admin.max_position_fraction.value_or(1.0) * 100;
+        // Compared as fractions, pct / 100 as the configuration reads
+        // MAX_POSITION_SIZE_PCT: 29 is within a bound of 29 % (0.29 * 100 is
+        // 28.999999999999996).
+        const double bound = admin.max_position_fraction.value_or(1.0);
         if (!absl::SimpleAtod(value, &pct) || !std::isfinite(pct) || pct <= 0 ||
-            pct > bound) {
+            pct / 100 > bound) {
           return Say(absl::StrFormat(
-              "max_position must be a percent above 0 and at most %.0f, e.g. "
+              "max_position must be a percent above 0 and at most %g, e.g. "
               "/risk max_position 20.",
-              bound));
+              bound * 100));
         }
         column = "max_position_pct";
         stored = pct;

@@ -2333,6 +2333,19 @@ TEST_SUITE("bot") {
     }
   }
 
+  TEST_CASE("/risk max_position takes the admin's bound itself") {
+    Harness h(testing::FreshSqliteUrl());
+    RecordingMessenger messenger;
+    std::unique_ptr<Bot> bot = h.Make(&messenger, [](BotOptions& o) {
+      o.limits.max_position_fraction = 29.0 / 100;  // MAX_POSITION_SIZE_PCT=29
+    });
+    REQUIRE(bot->HandleUpdate(TextUpdate(1, kBob, "/start")));
+    REQUIRE(bot->HandleUpdate(TextUpdate(2, kBob, "/risk max_position 29")));
+    CHECK(absl::StrContains(messenger.last_text(), "max position: 29.0%"));
+    REQUIRE(bot->HandleUpdate(TextUpdate(3, kBob, "/risk max_position 29.5")));
+    CHECK(absl::StrContains(messenger.last_text(), "at most 29, e.g."));
+  }
+
 }
 
 }  // namespace
