@@ -318,6 +318,9 @@ struct Request {
   std::string command;  // without '/', lower case; "" for plain text
   std::string args;
   bool admin = false;
+  // Whether `chat_id` is the user's private chat with the bot (not a
+  // group's).
+  bool private_chat = true;
 };
 
 }  // namespace
@@ -666,7 +669,10 @@ struct Bot::Impl final : public OutboxTarget {
 
   // Records the users of the updates to handle (a known user is written
   // only when the chat, the names or the active mark changed; a user's last
-  // update gives them) and sets their ban flags in `results`.
+  // update gives them) and sets their ban flags in `results`. The chat
+  // recorded is the user's private one, where their notices go: a group's
+  // never replaces it, and a user first seen in a group gets their user id
+  // (Telegram's id of the private chat).
   absl::Status RecordUsers(SqlTransaction& tx,
                            absl::Span<const ClaimRequest> claims, int64_t now,
                            std::vector<ClaimResult>& results) {
@@ -677,8 +683,10 @@ struct Bot::Impl final : public OutboxTarget {
       bool active = false;
       bool banned = false;
     };
-    // Each user's last update in the batch, and the users in order.
+    // Each user's last update in the batch, the users in order, and the
+    // private chats of the batch.
     absl::flat_hash_map<int64_t, size_t> last;
+    absl::flat_hash_map<int64_t, int64_t> private_chat;
     std::vector<SqlValue> users;
     auto recorded = [&](size_t i) {
       return results[i].first == Claim::kHandle && claims[i].from != nullptr &&
@@ -690,6 +698,7 @@ struct Bot::Impl final : public OutboxTarget {
       if (last.insert_or_assign(r.user_id, i).second) {
         users.emplace_back(r.user_id);
       }
+      if (r.private_chat) private_chat[r.user_id] = r.chat_id;
     }
     if (users.empty()) return absl::OkStatus();
     absl::flat_hash_map<int64_t, Known> known;
@@ -725,20 +734,24 @@ struct Bot::Impl final : public OutboxTarget {
       const ClaimRequest& c = claims[last[std::get<int64_t>(user.value())]];
       const Request& r = *c.request;
       auto it = known.find(r.user_id);
+      auto in_private = private_chat.find(r.user_id);
       if (it == known.end()) {
+        const int64_t chat =
+            in_private != private_chat.end() ? in_private->second : r.user_id;
         fresh.insert(fresh.end(),
-                     {r.user_id, r.chat_id, c.from->username,
-                      c.from->first_name, now, int64_t{1}, int64_t{0}});
+                     {r.user_id, chat, c.from->username, c.from->first_name,
+                      now, int64_t{1}, int64_t{0}});
         continue;
       }
       const Known& k = it->second;
-      if (k.chat_id != r.chat_id || k.username != c.from->username ||
+      const int64_t chat =
+          in_private != private_chat.end() ? in_private->second : k.chat_id;
+      if (k.chat_id != chat || k.username != c.from->username ||
           k.first_name != c.from->first_name || !k.active) {
         BOTCORE_RETURN_IF_ERROR(
-            tx.Execute(
-                  "UPDATE bot_users SET chat_id = ?, username = ?, "
-                  "first_name = ?, active = 1 WHERE user_id = ?",
-                  {r.chat_id, c.from->username, c.from->first_name, r.user_id})
+            tx.Execute("UPDATE bot_users SET chat_id = ?, username = ?, "
+                       "first_name = ?, active = 1 WHERE user_id = ?",
+                       {chat, c.from->username, c.from->first_name, r.user_id})
                 .status());
       }
     }
@@ -1076,6 +1089,7 @@ struct Bot::Impl final : public OutboxTarget {
     if ((update.kind == UpdateKind::kMessage) && update.message.has_value()) {
       const Message& m = *update.message;
       r.chat_id = m.chat.id;
+      r.private_chat = m.chat.type == ChatType::kPrivate;
       r.message_id = m.message_id;
       if (m.from.has_value()) in.from = &*m.from;
       r.command = absl::AsciiStrToLower(m.command);
@@ -1086,6 +1100,8 @@ struct Bot::Impl final : public OutboxTarget {
       const CallbackQuery& q = *update.callback_query;
       in.from = &q.from;
       r.chat_id = q.message.has_value() ? q.message->chat.id : q.from.id;
+      r.private_chat =
+          !q.message.has_value() || q.message->chat.type == ChatType::kPrivate;
       in.kind = "callback";
     } else {
       return false;

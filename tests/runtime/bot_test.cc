@@ -2346,6 +2346,41 @@ TEST_SUITE("bot") {
     CHECK(absl::StrContains(messenger.last_text(), "at most 29, e.g."));
   }
 
+  TEST_CASE("a user's notices go to their private chat, not a group's") {
+    for (const std::string& url : testing::FreshDatabaseUrls()) {
+      CAPTURE(url);
+      Harness h(url);
+      RecordingMessenger messenger;
+      std::unique_ptr<Bot> bot = h.Make(&messenger);
+      constexpr int64_t kGroup = -100123;
+      auto in_group = [](int64_t id, int64_t user, std::string text) {
+        Update u = TextUpdate(id, user, std::move(text));
+        u.message->chat.id = kGroup;
+        u.message->chat.type = ChatType::kSupergroup;
+        return u;
+      };
+      int64_t id = 0;
+      REQUIRE(bot->HandleUpdate(TextUpdate(++id, kBob, "/start")));
+      REQUIRE(bot->HandleUpdate(
+          TextUpdate(++id, kBob, absl::StrCat("/wallet ", kBobWallet))));
+      REQUIRE(bot->HandleUpdate(in_group(++id, kBob, "/price GAZP")));
+      REQUIRE(messenger.SentTo(kGroup, "GAZP: ") == 1);
+      // Alice is first seen in the group: her private chat is her user id.
+      REQUIRE(bot->HandleUpdate(in_group(++id, kAlice, "/price GAZP")));
+      CHECK(Count(*h.db, "SELECT chat_id FROM bot_users WHERE user_id = ?",
+                  kAlice) == kAlice);
+      ASSIGN_OR_REQUIRE(Amount one, Amount::Parse("1", 18));
+      h.chain.MineBlock({{std::string(kUsdt), absl::AsciiStrToLower(kBobWallet),
+                          absl::AsciiStrToLower(kSystemWallet), one}});
+      h.chain.MineBlocks(12);
+      for (int i = 0; i < 3; ++i) {
+        h.clock.Advance(absl::Minutes(1));
+        REQUIRE(bot->RunDueJobs().ok());
+      }
+      CHECK(messenger.SentTo(kBob, "Deposit of 1 USDT credited") == 1);
+      CHECK(messenger.SentTo(kGroup, "credited") == 0);
+    }
+  }
 }
 
 }  // namespace
