@@ -143,6 +143,11 @@ constexpr Migration kBotMigrations[] = {
      "DROP TABLE bot_sessions;"
      "ALTER TABLE bot_sessions_keyed RENAME TO bot_sessions",
      "COMMENT ON TABLE bot_updates IS 'updates claimed and handled'"},
+    {4, "closes by request: a /close handled again answers its first fill",
+     "CREATE TABLE bot_closes ("
+     "  request TEXT PRIMARY KEY,"
+     "  answer TEXT NOT NULL,"
+     "  closed_at BIGINT NOT NULL)"},
 };
 
 // An update left unhandled is tried again after this delay, at most
@@ -1641,7 +1646,7 @@ struct Bot::Impl final : public OutboxTarget {
     return absl::StrCat("m", r.chat_id, "_", r.message_id);
   }
   // `kind` followed by the update's id: a withdrawal ("w"), a broadcast
-  // ("b").
+  // ("b"), a close ("c").
   std::string RequestName(std::string_view kind, const Request& r) const {
     if (!options.claim_updates) {
       return absl::StrCat(ToAbsl(kind), run_key, "-", r.update_id);
@@ -1915,6 +1920,23 @@ struct Bot::Impl final : public OutboxTarget {
   absl::StatusOr<Answer> Close(const Request& r) {
     SymbolArg arg = SymbolFrom(r.args, "close", true);
     if (arg.error) return *arg.error;
+    // The fill is recorded under the request with the trade, so that the
+    // update handled again (its answer could not be sent) answers it
+    // instead of "You hold no".
+    const std::string request = RequestName("c", r);
+    std::string answer;
+    auto recorded = [&](SqlTransaction& tx) -> absl::Status {
+      BOTCORE_ASSIGN_OR_RETURN(
+          std::vector<SqlRow> rows,
+          tx.Query("SELECT answer FROM bot_closes WHERE request = ?",
+                   {request}));
+      if (rows.empty()) return absl::OkStatus();
+      BOTCORE_ASSIGN_OR_RETURN(answer, rows[0].Text(0));
+      return absl::OkStatus();
+    };
+    BOTCORE_RETURN_IF_ERROR(
+        options.database->Transact(recorded, kReadOnlyTransaction));
+    if (!answer.empty()) return Say(std::move(answer));
     BOTCORE_ASSIGN_OR_RETURN(PortfolioBook book, portfolios->Open(r.owner));
     const Position* p = book.FindPosition(arg.symbol);
     const Instrument* instrument = book.FindInstrument(arg.symbol);
@@ -1927,20 +1949,53 @@ struct Bot::Impl final : public OutboxTarget {
       if (auto a = MarketProblem(price.status(), arg.symbol)) return *a;
       return price.status();
     }
-    Order order;
-    order.symbol = arg.symbol;
-    order.side = Side::kSell;
-    order.quantity = p->quantity;
-    order.price = *price;
-    absl::StatusOr<Trade> trade = portfolios->Execute(r.owner, order);
-    if (absl::IsFailedPrecondition(trade.status()) ||
-        absl::IsInvalidArgument(trade.status())) {
-      return Say(absl::StrCat("Not closed: ", trade.status().message()));
+    const absl::Time now = options.clock->Now();
+    absl::Status refused;
+    BOTCORE_RETURN_IF_ERROR(
+        options.database->Transact([&](SqlTransaction& tx) -> absl::Status {
+          answer.clear();
+          refused = absl::OkStatus();
+          BOTCORE_RETURN_IF_ERROR(recorded(tx));
+          if (!answer.empty()) return absl::OkStatus();
+          BOTCORE_ASSIGN_OR_RETURN(PortfolioBook held,
+                                   portfolios->LoadIn(tx, r.owner, now));
+          const Position* position = held.FindPosition(arg.symbol);
+          if (position == nullptr || position->quantity <= 0) {
+            return absl::OkStatus();  // closed meanwhile
+          }
+          const int64_t loaded = held.state().trade_count;
+          Order order;
+          order.symbol = arg.symbol;
+          order.side = Side::kSell;
+          order.quantity = position->quantity;
+          order.price = *price;
+          absl::StatusOr<Trade> trade = held.Execute(order, now);
+          if (absl::IsFailedPrecondition(trade.status()) ||
+              absl::IsInvalidArgument(trade.status())) {
+            refused = trade.status();
+            return absl::OkStatus();
+          }
+          if (!trade.ok()) return trade.status();
+          BOTCORE_RETURN_IF_ERROR(
+              portfolios->SaveIn(tx, r.owner, held, loaded, now));
+          answer = absl::StrCat("Closed: sold ", trade->quantity, " ",
+                                trade->symbol, " at ", trade->price.ToString(),
+                                ", P&L ", trade->realized_pnl.ToString(), ".");
+          return tx
+              .Execute(
+                  "INSERT INTO bot_closes (request, answer, closed_at) "
+                  "VALUES (?, ?, ?)",
+                  {request, answer, absl::ToUnixMicros(now)})
+              .status();
+        }));
+    if (!refused.ok()) {
+      return Say(absl::StrCat("Not closed: ", refused.message()));
     }
-    if (!trade.ok()) return trade.status();
-    return Say(absl::StrCat("Closed: sold ", trade->quantity, " ",
-                            trade->symbol, " at ", trade->price.ToString(),
-                            ", P&L ", trade->realized_pnl.ToString(), "."));
+    if (answer.empty()) {
+      return Say(absl::StrCat("You hold no ", arg.symbol,
+                              ". /positions lists what you hold."));
+    }
+    return Say(std::move(answer));
   }
 
   absl::StatusOr<Answer> Risk(const Request& r) {
@@ -2834,6 +2889,10 @@ struct Bot::Impl final : public OutboxTarget {
     BOTCORE_RETURN_IF_ERROR(
         internal::DeleteInBatches(*options.database, "bot_sessions", "chat_id",
                                   "updated_at < ?", {cutoff}, kCleanupBatch)
+            .status());
+    BOTCORE_RETURN_IF_ERROR(
+        internal::DeleteInBatches(*options.database, "bot_closes", "request",
+                                  "closed_at < ?", {cutoff}, kCleanupBatch)
             .status());
     // Failed notifications stay for /admin until retried.
     BOTCORE_RETURN_IF_ERROR(

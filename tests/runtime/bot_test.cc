@@ -1965,6 +1965,30 @@ TEST_SUITE("bot") {
       }
     }
 
+    TEST_CASE("a /close handled again answers its first fill") {
+      for (const std::string& url : testing::FreshDatabaseUrls()) {
+        CAPTURE(url);
+        Harness h(url);
+        h.advisor.Script(std::optional<Recommendation>(Buy(10)));
+        RecordingMessenger messenger;
+        std::unique_ptr<Bot> bot = h.Make(&messenger);
+        REQUIRE(bot->HandleUpdate(TextUpdate(1, kBob, "/start")));
+        REQUIRE(bot->HandleUpdate(TextUpdate(2, kBob, "/recommend")));
+        REQUIRE(
+            bot->HandleUpdate(CallbackUpdate(3, kBob, ConfirmData(messenger))));
+        // The answer cannot be sent: the update is handled again.
+        messenger.FailNextSends(1);
+        CHECK(!bot->HandleUpdate(TextUpdate(4, kBob, "/close GAZP")));
+        REQUIRE(bot->HandleUpdate(TextUpdate(4, kBob, "/close GAZP")));
+        CHECK(absl::StrContains(messenger.last_text(), "Closed: sold"));
+        REQUIRE(bot->HandleUpdate(TextUpdate(5, kBob, "/portfolio")));
+        CHECK(absl::StrContains(messenger.last_text(), "Trades: 2"));
+        // A new /close is a new request.
+        REQUIRE(bot->HandleUpdate(TextUpdate(6, kBob, "/close GAZP")));
+        CHECK(absl::StrContains(messenger.last_text(), "You hold no GAZP"));
+      }
+    }
+
     TEST_CASE(
         "the user's own /risk limits apply when a proposal is confirmed") {
       for (const std::string& url : testing::FreshDatabaseUrls()) {
