@@ -8,21 +8,9 @@
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
 #include "internal/strings.h"
+#include "internal/utf8.h"
 
 namespace botcore {
-namespace {
-
-// The byte length of the UTF-8 sequence starting with `lead`; 1 for a byte
-// that cannot start one, so malformed text still advances.
-size_t SequenceLength(unsigned char lead) {
-  if (lead >= 0xF0 && lead <= 0xF4) return 4;
-  if (lead >= 0xE0) return lead <= 0xEF ? 3 : 1;
-  if (lead >= 0xC2) return 2;
-  return 1;
-}
-
-}  // namespace
-
 std::string EscapeHtml(std::string_view text) {
   std::string out;
   out.reserve(text.size());
@@ -68,8 +56,7 @@ std::vector<std::string> SplitMessageText(std::string_view text,
     size_t after_newline = 0;  // best cuts inside the window, 0 = none
     size_t after_space = 0;
     while (pos < text.size()) {
-      size_t length = SequenceLength(static_cast<unsigned char>(text[pos]));
-      if (pos + length > text.size()) length = 1;
+      const size_t length = internal::Utf8CharLength(text, pos);
       const int width = length == 4 ? 2 : 1;  // a surrogate pair in UTF-16
       if (units + width > max_length) break;
       units += width;

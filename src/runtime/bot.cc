@@ -46,6 +46,7 @@
 #include "internal/sql_text.h"
 #include "internal/status_macros.h"
 #include "internal/strings.h"
+#include "internal/utf8.h"
 #include "runtime/equity_chart.h"
 
 namespace botcore {
@@ -142,6 +143,11 @@ constexpr Migration kBotMigrations[] = {
      "DROP TABLE bot_sessions;"
      "ALTER TABLE bot_sessions_keyed RENAME TO bot_sessions",
      "COMMENT ON TABLE bot_updates IS 'updates claimed and handled'"},
+    {4, "closes by request: a /close handled again answers its first fill",
+     "CREATE TABLE bot_closes ("
+     "  request TEXT PRIMARY KEY,"
+     "  answer TEXT NOT NULL,"
+     "  closed_at BIGINT NOT NULL)"},
 };
 
 // An update left unhandled is tried again after this delay, at most
@@ -233,6 +239,21 @@ std::string Human(std::string decimal) {
   return decimal;
 }
 
+// Whether a send to one chat failed for a reason that retrying does not
+// change (blocked, chat gone or moved, refused request), as opposed to the
+// messenger being unreachable or limiting the rate for a while.
+bool RefusedForGood(const absl::Status& status) {
+  switch (status.code()) {
+    case absl::StatusCode::kPermissionDenied:
+    case absl::StatusCode::kNotFound:
+    case absl::StatusCode::kFailedPrecondition:
+    case absl::StatusCode::kInvalidArgument:
+      return true;
+    default:
+      return false;
+  }
+}
+
 std::string Percent(double fraction) {
   return absl::StrFormat("%.1f%%", fraction * 100);
 }
@@ -302,6 +323,9 @@ struct Request {
   std::string command;  // without '/', lower case; "" for plain text
   std::string args;
   bool admin = false;
+  // Whether `chat_id` is the user's private chat with the bot (not a
+  // group's).
+  bool private_chat = true;
 };
 
 }  // namespace
@@ -331,6 +355,8 @@ struct Bot::Impl final : public OutboxTarget {
   std::atomic<bool> ran{false};
   std::atomic<int64_t> last_poll_micros{0};
   std::atomic<int64_t> in_flight_count{0};
+  // Set when a delivery round queued admins' notices (NotifyAdmins).
+  std::atomic<bool> notices_queued{false};
 
   // Run's workers, while Run has them, and the work handed to them off the
   // messenger's thread (OffMessengerThread).
@@ -400,7 +426,8 @@ struct Bot::Impl final : public OutboxTarget {
     absl::Status s = options.database->Transact([&](SqlTransaction& tx) {
       return outbox->Enqueue(
           tx, {key.substr(0, 200), "alert",
-               internal::JsonObject({{"text", text.substr(0, 3000)}})});
+               internal::JsonObject(
+                   {{"text", std::string(internal::Utf8Prefix(text, 3000))}})});
     });
     if (!s.ok()) Log(absl::StrCat("could not queue alert: ", s.ToString()));
   }
@@ -647,7 +674,10 @@ struct Bot::Impl final : public OutboxTarget {
 
   // Records the users of the updates to handle (a known user is written
   // only when the chat, the names or the active mark changed; a user's last
-  // update gives them) and sets their ban flags in `results`.
+  // update gives them) and sets their ban flags in `results`. The chat
+  // recorded is the user's private one, where their notices go: a group's
+  // never replaces it, and a user first seen in a group gets their user id
+  // (Telegram's id of the private chat).
   absl::Status RecordUsers(SqlTransaction& tx,
                            absl::Span<const ClaimRequest> claims, int64_t now,
                            std::vector<ClaimResult>& results) {
@@ -658,8 +688,10 @@ struct Bot::Impl final : public OutboxTarget {
       bool active = false;
       bool banned = false;
     };
-    // Each user's last update in the batch, and the users in order.
+    // Each user's last update in the batch, the users in order, and the
+    // private chats of the batch.
     absl::flat_hash_map<int64_t, size_t> last;
+    absl::flat_hash_map<int64_t, int64_t> private_chat;
     std::vector<SqlValue> users;
     auto recorded = [&](size_t i) {
       return results[i].first == Claim::kHandle && claims[i].from != nullptr &&
@@ -671,6 +703,7 @@ struct Bot::Impl final : public OutboxTarget {
       if (last.insert_or_assign(r.user_id, i).second) {
         users.emplace_back(r.user_id);
       }
+      if (r.private_chat) private_chat[r.user_id] = r.chat_id;
     }
     if (users.empty()) return absl::OkStatus();
     absl::flat_hash_map<int64_t, Known> known;
@@ -706,20 +739,24 @@ struct Bot::Impl final : public OutboxTarget {
       const ClaimRequest& c = claims[last[std::get<int64_t>(user.value())]];
       const Request& r = *c.request;
       auto it = known.find(r.user_id);
+      auto in_private = private_chat.find(r.user_id);
       if (it == known.end()) {
+        const int64_t chat =
+            in_private != private_chat.end() ? in_private->second : r.user_id;
         fresh.insert(fresh.end(),
-                     {r.user_id, r.chat_id, c.from->username,
-                      c.from->first_name, now, int64_t{1}, int64_t{0}});
+                     {r.user_id, chat, c.from->username, c.from->first_name,
+                      now, int64_t{1}, int64_t{0}});
         continue;
       }
       const Known& k = it->second;
-      if (k.chat_id != r.chat_id || k.username != c.from->username ||
+      const int64_t chat =
+          in_private != private_chat.end() ? in_private->second : k.chat_id;
+      if (k.chat_id != chat || k.username != c.from->username ||
           k.first_name != c.from->first_name || !k.active) {
         BOTCORE_RETURN_IF_ERROR(
-            tx.Execute(
-                  "UPDATE bot_users SET chat_id = ?, username = ?, "
-                  "first_name = ?, active = 1 WHERE user_id = ?",
-                  {r.chat_id, c.from->username, c.from->first_name, r.user_id})
+            tx.Execute("UPDATE bot_users SET chat_id = ?, username = ?, "
+                       "first_name = ?, active = 1 WHERE user_id = ?",
+                       {chat, c.from->username, c.from->first_name, r.user_id})
                 .status());
       }
     }
@@ -1057,6 +1094,7 @@ struct Bot::Impl final : public OutboxTarget {
     if ((update.kind == UpdateKind::kMessage) && update.message.has_value()) {
       const Message& m = *update.message;
       r.chat_id = m.chat.id;
+      r.private_chat = m.chat.type == ChatType::kPrivate;
       r.message_id = m.message_id;
       if (m.from.has_value()) in.from = &*m.from;
       r.command = absl::AsciiStrToLower(m.command);
@@ -1067,6 +1105,8 @@ struct Bot::Impl final : public OutboxTarget {
       const CallbackQuery& q = *update.callback_query;
       in.from = &q.from;
       r.chat_id = q.message.has_value() ? q.message->chat.id : q.from.id;
+      r.private_chat =
+          !q.message.has_value() || q.message->chat.type == ChatType::kPrivate;
       in.kind = "callback";
     } else {
       return false;
@@ -1287,7 +1327,7 @@ struct Bot::Impl final : public OutboxTarget {
                          r.command));
         return Say("This command is not allowed.");
       }
-      if (r.args.size() > kMaxArgumentLength) {
+      if (internal::Utf8Length(r.args) > kMaxArgumentLength) {
         return Say(absl::StrCat("That is too long: at most ",
                                 kMaxArgumentLength, " characters after /",
                                 r.command, "."));
@@ -1301,7 +1341,8 @@ struct Bot::Impl final : public OutboxTarget {
       return Say(std::move(*text));
     }
     if (info == nullptr) {
-      return Say(absl::StrCat("Unknown command /", r.command.substr(0, 32),
+      return Say(absl::StrCat("Unknown command /",
+                              ToAbsl(internal::Utf8Prefix(r.command, 32)),
                               ". Try /help, e.g. /price GAZP."));
     }
     if (info->admin && !r.admin) {
@@ -1310,7 +1351,7 @@ struct Bot::Impl final : public OutboxTarget {
     }
     const size_t limit =
         r.command == "broadcast" ? kMaxBroadcastLength : kMaxArgumentLength;
-    if (r.args.size() > limit) {
+    if (internal::Utf8Length(r.args) > limit) {
       return Say(absl::StrCat("That is too long: at most ", limit,
                               " characters after /", r.command, "."));
     }
@@ -1350,21 +1391,40 @@ struct Bot::Impl final : public OutboxTarget {
       note = "(That start parameter is not a referral code; ignored.)\n";
       code = {};
     }
-    absl::StatusOr<ReferralMember> member = referral->Register(r.owner, code);
+    constexpr std::string_view kReferrerFixed =
+        "(A referrer can only be set at your first /start.)\n";
+    // A member's referrer (or none) was fixed at their first /start: a
+    // code naming anyone else gets a note, the same link again none.
+    absl::StatusOr<ReferralMember> member = referral->Member(r.owner);
+    if (member.ok()) {
+      if (!code.empty() && (member->referrer.empty() ||
+                            ReferralEngine::CodeOf(member->referrer) != code)) {
+        note = std::string(kReferrerFixed);
+      }
+      return Welcome(note);
+    }
+    if (!absl::IsNotFound(member.status())) return member.status();
+    member = referral->Register(r.owner, code);
     if (!member.ok() && !code.empty() &&
         (absl::IsNotFound(member.status()) ||
          absl::IsInvalidArgument(member.status()))) {
-      note = absl::StrCat("(Referral code ", ToAbsl(code.substr(0, 40)),
+      note = absl::StrCat("(Referral code ",
+                          ToAbsl(internal::Utf8Prefix(code, 40)),
                           " is not valid; registered without a referrer.)\n");
       member = referral->Register(r.owner, "");
     }
     if (!member.ok() && absl::IsFailedPrecondition(member.status())) {
-      note = "(You are already registered with another referrer.)\n";
+      // Registered a moment ago by another instance, with another code.
+      note = std::string(kReferrerFixed);
       member = referral->Member(r.owner);
     }
     if (!member.ok()) return member.status();
+    return Welcome(note);
+  }
+
+  Answer Welcome(std::string_view note) {
     return Say(absl::StrCat(
-        note, "Welcome! You have a paper portfolio of ",
+        ToAbsl(note), "Welcome! You have a paper portfolio of ",
         options.book.initial_cash.ToDisplayString(), " ", options.book.currency,
         ". Try /price, /recommend, /portfolio or /deposit. /help lists all "
         "commands."));
@@ -1470,7 +1530,8 @@ struct Bot::Impl final : public OutboxTarget {
     std::string tf = args.size() > 1 ? args[1] : "1d";
     std::optional<CandleInterval> interval = ParseTimeframe(tf);
     if (!interval) {
-      return Say(absl::StrCat("Timeframe ", tf.substr(0, 16),
+      return Say(absl::StrCat("Timeframe ",
+                              ToAbsl(internal::Utf8Prefix(tf, 16)),
                               " is not one of 1m, 1h, 1d, 1w; e.g. "
                               "/signal GAZP 1d."));
     }
@@ -1585,7 +1646,7 @@ struct Bot::Impl final : public OutboxTarget {
     return absl::StrCat("m", r.chat_id, "_", r.message_id);
   }
   // `kind` followed by the update's id: a withdrawal ("w"), a broadcast
-  // ("b").
+  // ("b"), a close ("c").
   std::string RequestName(std::string_view kind, const Request& r) const {
     if (!options.claim_updates) {
       return absl::StrCat(ToAbsl(kind), run_key, "-", r.update_id);
@@ -1613,10 +1674,11 @@ struct Bot::Impl final : public OutboxTarget {
     if (o.take_profit) {
       absl::StrAppend(&text, ", target ", o.take_profit->ToString());
     }
-    absl::StrAppend(&text, "\nConfidence ", stored.recommendation.confidence,
-                    "%. ", stored.recommendation.rationale.substr(0, 1000),
-                    "\nRisk: ", stored.verdict.Summary(), "\nValid until ",
-                    TimeText(stored.expires_at), ".");
+    absl::StrAppend(
+        &text, "\nConfidence ", stored.recommendation.confidence, "%. ",
+        ToAbsl(internal::Utf8Prefix(stored.recommendation.rationale, 1000)),
+        "\nRisk: ", stored.verdict.Summary(), "\nValid until ",
+        TimeText(stored.expires_at), ".");
     Answer a = Say(std::move(text));
     const std::string& id = stored.recommendation.id;
     a.keyboard = {{{.text = "Confirm", .callback_data = "rc:" + id},
@@ -1682,8 +1744,9 @@ struct Bot::Impl final : public OutboxTarget {
     if (rec.symbol.empty()) rec.symbol = arg.symbol;
     if (rec.action == TradeAction::kHold) {
       Observe("hold");
-      return Say(absl::StrCat("The advisor says HOLD ", rec.symbol, ". ",
-                              rec.rationale.substr(0, 1000)));
+      return Say(
+          absl::StrCat("The advisor says HOLD ", rec.symbol, ". ",
+                       ToAbsl(internal::Utf8Prefix(rec.rationale, 1000))));
     }
     // Pin the size and levels the user is shown, so that Confirm executes
     // what they saw (or refuses it). The desk reviews it again with the
@@ -1857,6 +1920,23 @@ struct Bot::Impl final : public OutboxTarget {
   absl::StatusOr<Answer> Close(const Request& r) {
     SymbolArg arg = SymbolFrom(r.args, "close", true);
     if (arg.error) return *arg.error;
+    // The fill is recorded under the request with the trade, so that the
+    // update handled again (its answer could not be sent) answers it
+    // instead of "You hold no".
+    const std::string request = RequestName("c", r);
+    std::string answer;
+    auto recorded = [&](SqlTransaction& tx) -> absl::Status {
+      BOTCORE_ASSIGN_OR_RETURN(
+          std::vector<SqlRow> rows,
+          tx.Query("SELECT answer FROM bot_closes WHERE request = ?",
+                   {request}));
+      if (rows.empty()) return absl::OkStatus();
+      BOTCORE_ASSIGN_OR_RETURN(answer, rows[0].Text(0));
+      return absl::OkStatus();
+    };
+    BOTCORE_RETURN_IF_ERROR(
+        options.database->Transact(recorded, kReadOnlyTransaction));
+    if (!answer.empty()) return Say(std::move(answer));
     BOTCORE_ASSIGN_OR_RETURN(PortfolioBook book, portfolios->Open(r.owner));
     const Position* p = book.FindPosition(arg.symbol);
     const Instrument* instrument = book.FindInstrument(arg.symbol);
@@ -1869,20 +1949,53 @@ struct Bot::Impl final : public OutboxTarget {
       if (auto a = MarketProblem(price.status(), arg.symbol)) return *a;
       return price.status();
     }
-    Order order;
-    order.symbol = arg.symbol;
-    order.side = Side::kSell;
-    order.quantity = p->quantity;
-    order.price = *price;
-    absl::StatusOr<Trade> trade = portfolios->Execute(r.owner, order);
-    if (absl::IsFailedPrecondition(trade.status()) ||
-        absl::IsInvalidArgument(trade.status())) {
-      return Say(absl::StrCat("Not closed: ", trade.status().message()));
+    const absl::Time now = options.clock->Now();
+    absl::Status refused;
+    BOTCORE_RETURN_IF_ERROR(
+        options.database->Transact([&](SqlTransaction& tx) -> absl::Status {
+          answer.clear();
+          refused = absl::OkStatus();
+          BOTCORE_RETURN_IF_ERROR(recorded(tx));
+          if (!answer.empty()) return absl::OkStatus();
+          BOTCORE_ASSIGN_OR_RETURN(PortfolioBook held,
+                                   portfolios->LoadIn(tx, r.owner, now));
+          const Position* position = held.FindPosition(arg.symbol);
+          if (position == nullptr || position->quantity <= 0) {
+            return absl::OkStatus();  // closed meanwhile
+          }
+          const int64_t loaded = held.state().trade_count;
+          Order order;
+          order.symbol = arg.symbol;
+          order.side = Side::kSell;
+          order.quantity = position->quantity;
+          order.price = *price;
+          absl::StatusOr<Trade> trade = held.Execute(order, now);
+          if (absl::IsFailedPrecondition(trade.status()) ||
+              absl::IsInvalidArgument(trade.status())) {
+            refused = trade.status();
+            return absl::OkStatus();
+          }
+          if (!trade.ok()) return trade.status();
+          BOTCORE_RETURN_IF_ERROR(
+              portfolios->SaveIn(tx, r.owner, held, loaded, now));
+          answer = absl::StrCat("Closed: sold ", trade->quantity, " ",
+                                trade->symbol, " at ", trade->price.ToString(),
+                                ", P&L ", trade->realized_pnl.ToString(), ".");
+          return tx
+              .Execute(
+                  "INSERT INTO bot_closes (request, answer, closed_at) "
+                  "VALUES (?, ?, ?)",
+                  {request, answer, absl::ToUnixMicros(now)})
+              .status();
+        }));
+    if (!refused.ok()) {
+      return Say(absl::StrCat("Not closed: ", refused.message()));
     }
-    if (!trade.ok()) return trade.status();
-    return Say(absl::StrCat("Closed: sold ", trade->quantity, " ",
-                            trade->symbol, " at ", trade->price.ToString(),
-                            ", P&L ", trade->realized_pnl.ToString(), "."));
+    if (answer.empty()) {
+      return Say(absl::StrCat("You hold no ", arg.symbol,
+                              ". /positions lists what you hold."));
+    }
+    return Say(std::move(answer));
   }
 
   absl::StatusOr<Answer> Risk(const Request& r) {
@@ -1908,13 +2021,16 @@ struct Bot::Impl final : public OutboxTarget {
       SqlValue stored;
       if (key == "max_position") {
         double pct = 0;
-        const double bound = admin.max_position_fraction.value_or(1.0) * 100;
+        // Compared as fractions, pct / 100 as the configuration reads
+        // MAX_POSITION_SIZE_PCT: 29 is within a bound of 29 % (0.29 * 100 is
+        // 28.999999999999996).
+        const double bound = admin.max_position_fraction.value_or(1.0);
         if (!absl::SimpleAtod(value, &pct) || !std::isfinite(pct) || pct <= 0 ||
-            pct > bound) {
+            pct / 100 > bound) {
           return Say(absl::StrFormat(
-              "max_position must be a percent above 0 and at most %.0f, e.g. "
+              "max_position must be a percent above 0 and at most %g, e.g. "
               "/risk max_position 20.",
-              bound));
+              bound * 100));
         }
         column = "max_position_pct";
         stored = pct;
@@ -2134,7 +2250,8 @@ struct Bot::Impl final : public OutboxTarget {
     absl::StatusOr<Amount> amount = ledger->ParseAmount(args[0], options.asset);
     if (!amount.ok()) {
       return Say(absl::StrCat("Not an amount of ", options.asset, ": ",
-                              args[0].substr(0, 40), ". ", usage));
+                              ToAbsl(internal::Utf8Prefix(args[0], 40)), ". ",
+                              usage));
     }
     if (!amount->is_positive()) {
       return Say(absl::StrCat("The amount must be positive. ", usage));
@@ -2243,8 +2360,8 @@ struct Bot::Impl final : public OutboxTarget {
     absl::StrAppend(&text, "Undelivered notifications: ", failed.size(), "\n");
     for (const JobStatus& j : jobs) {
       if (!j.last_error.empty()) {
-        absl::StrAppend(&text, "Job ", j.name,
-                        " failed: ", j.last_error.substr(0, 200), "\n");
+        absl::StrAppend(&text, "Job ", j.name, " failed: ",
+                        ToAbsl(internal::Utf8Prefix(j.last_error, 200)), "\n");
       }
     }
     return Say(text);
@@ -2256,7 +2373,8 @@ struct Bot::Impl final : public OutboxTarget {
       return Say("Usage: /approve <withdrawal id>, e.g. /approve w17");
     absl::StatusOr<Withdrawal> w = withdrawals->Approve(args[0]);
     if (absl::IsNotFound(w.status())) {
-      return Say(absl::StrCat("No withdrawal ", args[0].substr(0, 40),
+      return Say(absl::StrCat("No withdrawal ",
+                              ToAbsl(internal::Utf8Prefix(args[0], 40)),
                               ". /admin lists the pending ones."));
     }
     if (absl::IsFailedPrecondition(w.status())) {
@@ -2276,11 +2394,14 @@ struct Bot::Impl final : public OutboxTarget {
           "Usage: /reject <withdrawal id> <reason>, e.g. /reject w17 "
           "address is a contract");
     }
+    // The text after the id, as typed.
     std::string_view reason = r.args;
-    reason.remove_prefix(std::min(reason.size(), reason.find(args[1])));
+    reason.remove_prefix(reason.find(args[0]) + args[0].size());
+    reason = internal::ToStd(absl::StripLeadingAsciiWhitespace(ToAbsl(reason)));
     absl::StatusOr<Withdrawal> w = withdrawals->Reject(args[0], reason);
     if (absl::IsNotFound(w.status())) {
-      return Say(absl::StrCat("No withdrawal ", args[0].substr(0, 40), "."));
+      return Say(absl::StrCat("No withdrawal ",
+                              ToAbsl(internal::Utf8Prefix(args[0], 40)), "."));
     }
     if (absl::IsFailedPrecondition(w.status()) ||
         absl::IsInvalidArgument(w.status())) {
@@ -2308,9 +2429,22 @@ struct Bot::Impl final : public OutboxTarget {
       return Say(usage);
     }
     key.tx_hash = absl::AsciiStrToLower(key_parts[0]);
+    // A credit cannot be taken back: only to a user the bot knows.
+    bool known = false;
+    BOTCORE_RETURN_IF_ERROR(options.database->Transact(
+        [&](SqlTransaction& tx) -> absl::Status {
+          BOTCORE_ASSIGN_OR_RETURN(
+              std::vector<SqlRow> rows,
+              tx.Query("SELECT 1 FROM bot_users WHERE user_id = ?", {user}));
+          known = !rows.empty();
+          return absl::OkStatus();
+        },
+        kReadOnlyTransaction));
+    if (!known) return Say(absl::StrCat("No user ", user, "."));
     absl::StatusOr<Deposit> d = deposits->Assign(key, Owner(user));
     if (absl::IsNotFound(d.status())) {
-      return Say(absl::StrCat("No deposit ", args[0].substr(0, 80), "."));
+      return Say(absl::StrCat("No deposit ",
+                              ToAbsl(internal::Utf8Prefix(args[0], 80)), "."));
     }
     if (absl::IsFailedPrecondition(d.status()) ||
         absl::IsInvalidArgument(d.status())) {
@@ -2406,18 +2540,47 @@ struct Bot::Impl final : public OutboxTarget {
     return absl::IsPermissionDenied(s) ? absl::OkStatus() : s;
   }
 
-  absl::Status NotifyAdmins(const std::string& text) {
+  // Queues `text` (what `entry` tells the admins) as one "admin.notice"
+  // message per admin chat and the owner's, so that a chat refused for
+  // good holds back nobody and a retry for one chat repeats nothing to the
+  // others. Their keys derive from the entry: a repeated delivery of it
+  // queues nothing new.
+  absl::Status NotifyAdmins(const OutboxEntry& entry, const std::string& text) {
     std::vector<int64_t> chats = options.admin_ids;
     if (options.owner_chat_id != 0 &&
         std::find(chats.begin(), chats.end(), options.owner_chat_id) ==
             chats.end()) {
       chats.push_back(options.owner_chat_id);
     }
+    std::vector<OutboxMessage> notices;
     for (int64_t chat : chats) {
-      absl::Status s = Send(chat, Say(text));
-      if (!s.ok() && !absl::IsPermissionDenied(s)) return s;
+      notices.push_back({absl::StrCat("admin:", entry.id, ":", chat),
+                         "admin.notice",
+                         internal::JsonObject(
+                             {{"chat", absl::StrCat(chat)}, {"text", text}})});
     }
+    BOTCORE_RETURN_IF_ERROR(options.database->Transact(
+        [&](SqlTransaction& tx) { return outbox->EnqueueAll(tx, notices); }));
+    notices_queued = true;
     return absl::OkStatus();
+  }
+
+  // Sends one admin chat its notice; a chat refused for good is logged and
+  // skipped, any other failure is retried.
+  absl::Status DeliverAdminNotice(std::string_view chat_text,
+                                  const std::string& text) {
+    int64_t chat = 0;
+    if (!absl::SimpleAtoi(ToAbsl(chat_text), &chat)) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("admin notice for chat \"", ToAbsl(chat_text), "\""));
+    }
+    absl::Status s = Send(chat, Say(text));
+    if (RefusedForGood(s)) {
+      Log(absl::StrCat("admin chat ", chat,
+                       " refused a notice: ", s.ToString()));
+      return absl::OkStatus();
+    }
+    return s;
   }
 
   absl::Status Deliver(const OutboxEntry& entry) override {
@@ -2447,22 +2610,30 @@ struct Bot::Impl final : public OutboxTarget {
           absl::StrCat("Referral reward: ", Human(get("amount")), " ",
                        get("asset"), " (level ", get("level"), ")."));
     }
+    if (topic == "admin.notice") {
+      return DeliverAdminNotice(get("chat"), get("text"));
+    }
     if (topic == "deposit.unmatched") {
-      return NotifyAdmins(absl::StrCat(
-          "Deposit of ", Human(get("amount")), " ", get("asset"), " from ",
-          get("from"), " has no registered sender: /assign ", get("tx_hash"),
-          ":", get("log_index"), " <user id>"));
+      return NotifyAdmins(
+          entry,
+          absl::StrCat("Deposit of ", Human(get("amount")), " ", get("asset"),
+                       " from ", get("from"),
+                       " has no registered sender: /assign ", get("tx_hash"),
+                       ":", get("log_index"), " <user id>"));
     }
     if (topic == "withdrawal.pending") {
-      return NotifyAdmins(absl::StrCat(
-          "Withdrawal ", get("id"), ": ", Human(get("amount")), " ",
-          get("asset"), " to ", get("destination"), " by ", get("user_id"),
-          ". /approve ", get("id"), " or /reject ", get("id"), " <reason>"));
+      return NotifyAdmins(
+          entry,
+          absl::StrCat("Withdrawal ", get("id"), ": ", Human(get("amount")),
+                       " ", get("asset"), " to ", get("destination"), " by ",
+                       get("user_id"), ". /approve ", get("id"), " or /reject ",
+                       get("id"), " <reason>"));
     }
     if (topic == "withdrawal.payout") {
-      return NotifyAdmins(absl::StrCat(
-          "Payout due: send ", Human(get("amount")), " ", get("asset"), " to ",
-          get("destination"), " (withdrawal ", get("id"), ")."));
+      return NotifyAdmins(
+          entry, absl::StrCat("Payout due: send ", Human(get("amount")), " ",
+                              get("asset"), " to ", get("destination"),
+                              " (withdrawal ", get("id"), ")."));
     }
     if (absl::StartsWith(topic, "withdrawal.")) {
       std::string text = absl::StrCat("Your withdrawal ", get("id"), " of ",
@@ -2553,7 +2724,12 @@ struct Bot::Impl final : public OutboxTarget {
   }
 
   absl::Status DeliverOutbox() {
+    // Admins' notices queued by a round go out in a second one at once.
+    notices_queued = false;
     BOTCORE_RETURN_IF_ERROR(outbox->DeliverDue(*this, 100).status());
+    if (notices_queued) {
+      BOTCORE_RETURN_IF_ERROR(outbox->DeliverDue(*this, 100).status());
+    }
     if (options.observer != nullptr) {
       BOTCORE_ASSIGN_OR_RETURN(std::vector<OutboxEntry> pending,
                                outbox->List(OutboxState::kPending, 10000));
@@ -2566,7 +2742,7 @@ struct Bot::Impl final : public OutboxTarget {
     const int batch = std::max(
         1, static_cast<int>(options.broadcast_per_second *
                             absl::ToDoubleSeconds(options.broadcast_period)));
-    int64_t id = 0, cursor = 0, sent = 0, creator = 0;
+    int64_t id = 0, cursor = 0, creator = 0;
     std::string text;
     std::vector<std::pair<int64_t, int64_t>> recipients;  // user, chat
     BOTCORE_RETURN_IF_ERROR(options.database->Transact(
@@ -2575,14 +2751,13 @@ struct Bot::Impl final : public OutboxTarget {
           recipients.clear();
           BOTCORE_ASSIGN_OR_RETURN(
               std::vector<SqlRow> rows,
-              tx.Query("SELECT id, text, cursor_user, sent, created_by FROM "
+              tx.Query("SELECT id, text, cursor_user, created_by FROM "
                        "bot_broadcasts WHERE done = 0 ORDER BY id LIMIT 1"));
           if (rows.empty()) return absl::OkStatus();
           BOTCORE_ASSIGN_OR_RETURN(id, rows[0].Int64(0));
           BOTCORE_ASSIGN_OR_RETURN(text, rows[0].Text(1));
           BOTCORE_ASSIGN_OR_RETURN(cursor, rows[0].Int64(2));
-          BOTCORE_ASSIGN_OR_RETURN(sent, rows[0].Int64(3));
-          BOTCORE_ASSIGN_OR_RETURN(creator, rows[0].Int64(4));
+          BOTCORE_ASSIGN_OR_RETURN(creator, rows[0].Int64(3));
           BOTCORE_ASSIGN_OR_RETURN(
               std::vector<SqlRow> users,
               tx.Query("SELECT user_id, chat_id FROM bot_users WHERE "
@@ -2600,36 +2775,67 @@ struct Bot::Impl final : public OutboxTarget {
     if (id == 0) return absl::OkStatus();
     const absl::Duration pause =
         absl::Seconds(1) / options.broadcast_per_second;
-    for (const auto& [user, chat] : recipients) {
-      absl::Status s = Send(chat, Say(text));
-      if (!s.ok() && !absl::IsPermissionDenied(s) && !absl::IsNotFound(s)) {
-        return s;  // resumes from the cursor next period
-      }
-      if (s.ok()) ++sent;
-      // The cursor moves after each message, so a restart resends at most
-      // the message in flight.
+    // Moves the cursor from `from` to `to`; false when it is no longer at
+    // `from` (another instance took the broadcast over and moved it on).
+    auto move_cursor = [&](int64_t from, int64_t to) -> absl::StatusOr<bool> {
+      int64_t moved = 0;
       BOTCORE_RETURN_IF_ERROR(
-          options.database->Transact([&](SqlTransaction& tx) {
-            return tx
-                .Execute(
-                    "UPDATE bot_broadcasts SET cursor_user = ?, sent = ? "
-                    "WHERE id = ?",
-                    {user, sent, id})
-                .status();
+          options.database->Transact([&](SqlTransaction& tx) -> absl::Status {
+            BOTCORE_ASSIGN_OR_RETURN(
+                moved, tx.Execute("UPDATE bot_broadcasts SET cursor_user = ? "
+                                  "WHERE id = ? AND cursor_user = ?",
+                                  {to, id, from}));
+            return absl::OkStatus();
           }));
+      return moved == 1;
+    };
+    for (const auto& [user, chat] : recipients) {
+      // The cursor passes a recipient before the message goes out, so no
+      // two instances send it and a restart skips at most the message in
+      // flight.
+      BOTCORE_ASSIGN_OR_RETURN(const bool ours, move_cursor(cursor, user));
+      if (!ours) return absl::OkStatus();
+      absl::Status s = Send(chat, Say(text));
+      if (s.ok()) {
+        BOTCORE_RETURN_IF_ERROR(
+            options.database->Transact([&](SqlTransaction& tx) {
+              return tx
+                  .Execute(
+                      "UPDATE bot_broadcasts SET sent = sent + 1 WHERE id = ?",
+                      {id})
+                  .status();
+            }));
+      } else if (RefusedForGood(s)) {
+        Log(absl::StrCat("broadcast ", id, " skips chat ", chat, ": ",
+                         s.ToString()));
+      } else {
+        // Resumes with this recipient next period.
+        BOTCORE_RETURN_IF_ERROR(move_cursor(user, cursor).status());
+        return s;
+      }
+      cursor = user;
       options.clock->SleepFor(pause);
     }
     if (static_cast<int>(recipients.size()) < batch) {
+      int64_t finished = 0, sent = 0;
       BOTCORE_RETURN_IF_ERROR(
-          options.database->Transact([&](SqlTransaction& tx) {
-            return tx
-                .Execute("UPDATE bot_broadcasts SET done = 1 WHERE id = ?",
-                         {id})
-                .status();
+          options.database->Transact([&](SqlTransaction& tx) -> absl::Status {
+            BOTCORE_ASSIGN_OR_RETURN(
+                finished, tx.Execute("UPDATE bot_broadcasts SET done = 1 "
+                                     "WHERE id = ? AND cursor_user = ? AND "
+                                     "done = 0",
+                                     {id, cursor}));
+            BOTCORE_ASSIGN_OR_RETURN(
+                std::vector<SqlRow> rows,
+                tx.Query("SELECT sent FROM bot_broadcasts WHERE id = ?", {id}));
+            BOTCORE_ASSIGN_OR_RETURN(sent, rows[0].Int64(0));
+            return absl::OkStatus();
           }));
-      Send(creator,
-           Say(absl::StrCat("Broadcast done: sent to ", sent, " users.")))
-          .IgnoreError();
+      if (finished == 1) {
+        Send(creator,
+             Say(absl::StrCat("Broadcast done: sent to ", sent, " users.")))
+            .IgnoreError();
+      }
     }
     return absl::OkStatus();
   }
@@ -2683,6 +2889,10 @@ struct Bot::Impl final : public OutboxTarget {
     BOTCORE_RETURN_IF_ERROR(
         internal::DeleteInBatches(*options.database, "bot_sessions", "chat_id",
                                   "updated_at < ?", {cutoff}, kCleanupBatch)
+            .status());
+    BOTCORE_RETURN_IF_ERROR(
+        internal::DeleteInBatches(*options.database, "bot_closes", "request",
+                                  "closed_at < ?", {cutoff}, kCleanupBatch)
             .status());
     // Failed notifications stay for /admin until retried.
     BOTCORE_RETURN_IF_ERROR(

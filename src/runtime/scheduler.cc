@@ -101,17 +101,22 @@ absl::StatusOr<bool> Scheduler::Claim(const ScheduledJob& job, int64_t period,
                        " VALUES (?, -1, -1, 0, '') ON CONFLICT (name) DO NOTHING",
                        {job.name})
                 .status());
-        // Either the period is new, or its run was claimed, never finished,
-        // and the claim has expired.
+        // Either the period is new and the last run finished, or the last
+        // run was claimed, never finished, and its claim has expired. (A
+        // new period does not start while a run still holds its lease: two
+        // instances would then run the job at once.)
         BOTCORE_ASSIGN_OR_RETURN(
             claimed,
             tx.Execute("UPDATE runtime_jobs SET claimed_period = ?,"
                        " lease_until_us = ?, owner = ?, last_started_us = ?"
-                       " WHERE name = ? AND (claimed_period < ? OR"
-                       " (completed_period < claimed_period AND lease_until_us < ?))",
+                       " WHERE name = ? AND claimed_period <= ? AND"
+                       " ((claimed_period < ? AND"
+                       " completed_period >= claimed_period) OR"
+                       " (completed_period < claimed_period AND"
+                       " lease_until_us < ?))",
                        {period, absl::ToUnixMicros(now + job.lease),
                         options_.instance_id, absl::ToUnixMicros(now), job.name,
-                        period, absl::ToUnixMicros(now)}));
+                        period, period, absl::ToUnixMicros(now)}));
         return absl::OkStatus();
       }));
   return claimed == 1;

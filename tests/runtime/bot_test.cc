@@ -486,14 +486,56 @@ class ScriptedMessenger : public QuietMessenger {
   const absl::Duration idle_return_;
 };
 
+// Whether `text` is well-formed UTF-8 (no overlong forms, surrogates or
+// code points past U+10FFFF), as the Bot API requires of a message.
+bool IsUtf8(std::string_view text) {
+  size_t i = 0;
+  while (i < text.size()) {
+    const unsigned char c = static_cast<unsigned char>(text[i]);
+    size_t length = 1;
+    unsigned char low = 0x80, high = 0xBF;  // the second byte's range
+    if (c >= 0xC2 && c <= 0xDF) {
+      length = 2;
+    } else if (c >= 0xE0 && c <= 0xEF) {
+      length = 3;
+      if (c == 0xE0) low = 0xA0;
+      if (c == 0xED) high = 0x9F;
+    } else if (c >= 0xF0 && c <= 0xF4) {
+      length = 4;
+      if (c == 0xF0) low = 0x90;
+      if (c == 0xF4) high = 0x8F;
+    } else if (c >= 0x80) {
+      return false;
+    }
+    if (i + length > text.size()) return false;
+    for (size_t k = 1; k < length; ++k) {
+      const unsigned char b = static_cast<unsigned char>(text[i + k]);
+      if (b < (k == 1 ? low : 0x80) || b > (k == 1 ? high : 0xBF)) {
+        return false;
+      }
+    }
+    i += length;
+  }
+  return true;
+}
+
 // A Messenger that records what the bot says, for tests that hand updates
 // to Bot::HandleUpdate directly; or, after DeliverThenHold, to Bot::Run.
+// Like the Bot API, it refuses an empty text and one that is not UTF-8.
 class RecordingMessenger final : public ScriptedMessenger {
  public:
   absl::StatusOr<SentMessage> SendMessage(
       const OutgoingMessage& message) override {
     if (message.text.empty()) return absl::InvalidArgumentError("empty text");
+    if (!IsUtf8(message.text)) {
+      return absl::InvalidArgumentError(
+          "Bad Request: text must be encoded in UTF-8");
+    }
     absl::MutexLock lock(&mu_);
+    if (auto refused = refused_.find(message.chat_id);
+        refused != refused_.end()) {
+      return refused->second;
+    }
     if (unavailable_sends_ > 0) {
       --unavailable_sends_;
       return absl::UnavailableError("Bad Gateway");
@@ -533,10 +575,28 @@ class RecordingMessenger final : public ScriptedMessenger {
     absl::MutexLock lock(&mu_);
     unavailable_sends_ = n;
   }
+  // Every SendMessage to `chat` fails with `status` (not recorded), as the
+  // Bot API answers a chat that is gone or was never there.
+  void RefuseChat(int64_t chat, absl::Status status) {
+    absl::MutexLock lock(&mu_);
+    refused_[chat] = std::move(status);
+  }
+  // The messages sent to `chat` that contain `text`.
+  int SentTo(int64_t chat, std::string_view text) const {
+    absl::MutexLock lock(&mu_);
+    int n = 0;
+    for (const OutgoingMessage& m : sent_) {
+      n += m.chat_id == chat &&
+           absl::StrContains(m.text,
+                             absl::string_view(text.data(), text.size()));
+    }
+    return n;
+  }
 
  private:
   mutable absl::Mutex mu_;
   int unavailable_sends_ ABSL_GUARDED_BY(mu_) = 0;
+  std::map<int64_t, absl::Status> refused_ ABSL_GUARDED_BY(mu_);
   std::vector<OutgoingMessage> sent_ ABSL_GUARDED_BY(mu_);
   std::vector<std::string> answers_ ABSL_GUARDED_BY(mu_);
   std::vector<std::string> photos_ ABSL_GUARDED_BY(mu_);
@@ -761,6 +821,33 @@ struct Harness {
   std::vector<std::string> log;
 };
 
+// Bob registers (update `id` + 1 on), names his wallet, and 1 USDT sent
+// from it is credited to him (the jobs run for three minutes).
+void CreditBobOneUsdt(Harness& h, Bot& bot, RecordingMessenger& messenger,
+                      int64_t& id) {
+  REQUIRE(bot.HandleUpdate(TextUpdate(++id, kBob, "/start")));
+  REQUIRE(bot.HandleUpdate(
+      TextUpdate(++id, kBob, absl::StrCat("/wallet ", kBobWallet))));
+  ASSIGN_OR_REQUIRE(Amount one, Amount::Parse("1", 18));
+  h.chain.MineBlock({{std::string(kUsdt), absl::AsciiStrToLower(kBobWallet),
+                      absl::AsciiStrToLower(kSystemWallet), one}});
+  h.chain.MineBlocks(12);
+  for (int i = 0; i < 3; ++i) {
+    h.clock.Advance(absl::Minutes(1));
+    REQUIRE(bot.RunDueJobs().ok());
+  }
+  REQUIRE(bot.HandleUpdate(TextUpdate(++id, kBob, "/balance")));
+  REQUIRE(absl::StrContains(messenger.last_text(), "Balance: 1 USDT"));
+}
+
+// The withdrawal id in the answer to a /withdraw ("Withdrawal w3 of ...").
+std::string WithdrawalId(const std::string& answer) {
+  const std::string prefix = "Withdrawal ";
+  REQUIRE(absl::StartsWith(answer, prefix));
+  return answer.substr(prefix.size(),
+                       answer.find(' ', prefix.size()) - prefix.size());
+}
+
 // A Messenger for Bot::Run that hands out scripted batches, one per
 // Receive, then holds (as a long poll with nothing new) until Release; and
 // whose sends to one chat wait until OpenGate.
@@ -981,12 +1068,22 @@ TEST_SUITE("bot") {
       REQUIRE(absl::StrContains(say("/start"), "Welcome"));
       const std::string huge(5000, '9');
       const std::string long_text(300, 'x');
+      std::string cyrillic_150;  // 300 bytes
+      for (int i = 0; i < 150; ++i) cyrillic_150 += "д";
       struct Case {
         std::string input;
         std::string expected;
       };
       const std::vector<Case> cases = {
           {"/frobnicate", "Unknown command /frobnicate"},
+          // Text echoed back is cut by characters, never inside one, and
+          // lengths are counted in characters.
+          {"/привет_бот_как_дела", "Unknown command /привет_бот_как_дела."},
+          {"/withdraw 1ааааааааааааааааааааа " + std::string(kBobWallet),
+           "Not an amount of USDT: 1ааааааааааааааааааааа."},
+          {"/signal GAZP 中文中文中文", "Timeframe 中文中文中文 is not"},
+          {"/price " + cyrillic_150, "1-12 letters or digits"},
+          {"/price " + cyrillic_150 + cyrillic_150, "at most 200 characters"},
           {"/price GA ZP", "1-12 letters or digits"},
           {"/price ГАЗП", "1-12 letters or digits"},
           {"/price NOPE", "No market data for NOPE"},
@@ -1039,16 +1136,39 @@ TEST_SUITE("bot") {
       };
       CHECK(absl::StrContains(admin("/approve"), "Usage: /approve"));
       CHECK(absl::StrContains(admin("/approve w999"), "No withdrawal w999"));
+      const std::string wide_id = "щщщщщщщщщщщщщщщщщщщщщщщщщ";  // 25, 50 bytes
+      CHECK(absl::StrContains(admin("/approve ф" + wide_id),
+                              "No withdrawal ф" + wide_id + "."));
+      CHECK(absl::StrContains(admin("/reject ф" + wide_id + " no"),
+                              "No withdrawal ф" + wide_id + "."));
+      const std::string han_hash =
+          "中中中中中中中中中中中中中中中中中中中中中中中中中中中中中中";
+      CHECK(absl::StrContains(admin("/assign " + han_hash + ":1 1002"),
+                              "No deposit " + han_hash + ":1."));
       CHECK(absl::StrContains(admin("/reject w1"), "Usage: /reject"));
       CHECK(absl::StrContains(admin("/assign 0xab 5"), "Usage: /assign"));
       CHECK(absl::StrContains(
-          admin(absl::StrCat("/assign 0x", std::string(64, 'a'), ":1 5")),
+          admin(absl::StrCat("/assign 0x", std::string(64, 'a'), ":1 1002")),
           "No deposit"));
       CHECK(absl::StrContains(admin("/ban -3"), "Usage: /ban"));
       CHECK(absl::StrContains(admin("/ban 424242"), "No user 424242"));
       CHECK(absl::StrContains(admin("/broadcast"), "Usage: /broadcast"));
       CHECK(absl::StrContains(admin("/broadcast " + std::string(4000, 'b')),
                               "too long"));
+      // A first /start with a code that is no user's.
+      bot->HandleUpdate(
+          TextUpdate(++id, kAlice, "/start ref_中中中中中中中中中中中中中中"));
+      CHECK(absl::StrContains(
+          messenger.last_text(),
+          "Referral code 中中中中中中中中中中中中中中 is not valid"));
+      // An advisor's rationale is cut to 1000 characters.
+      Recommendation hold;
+      hold.action = TradeAction::kHold;
+      hold.rationale = std::string(999, 'r') + "中文";
+      h.advisor.Script(hold);
+      const std::string held = say("/recommend GAZP");
+      CHECK(absl::StrContains(held, "HOLD GAZP"));
+      CHECK(absl::EndsWith(held, "rr中"));
       // Nothing changed: no trade, no balance, no withdrawal.
       CHECK(absl::StrContains(say("/portfolio"), "Trades: 0"));
       CHECK(absl::StrContains(say("/balance"), "Balance: 0"));
@@ -1628,6 +1748,42 @@ TEST_SUITE("bot") {
         absl::StrContains(messenger.last_text(), "Broadcast done: sent to 6"));
   }
 
+  TEST_CASE("broadcast: a chat refused for good is skipped, not retried") {
+    for (const std::string& url : testing::FreshDatabaseUrls()) {
+      CAPTURE(url);
+      Harness h(url);
+      RecordingMessenger messenger;
+      std::unique_ptr<Bot> bot = h.Make(&messenger, [](BotOptions& o) {
+        o.broadcast_per_second = 2;
+        o.broadcast_period = absl::Seconds(1);  // 2 messages per run
+      });
+      for (int i = 1; i <= 5; ++i) {
+        bot->HandleUpdate(TextUpdate(i, 3000 + i, "/start"));
+      }
+      // A group upgraded to a supergroup: the Bot API refuses its old id.
+      messenger.RefuseChat(3002, absl::FailedPreconditionError("migrated"));
+      bot->HandleUpdate(TextUpdate(10, kAdmin, "/broadcast Ice on the roads"));
+      REQUIRE(absl::StrContains(messenger.last_text(), "queued for 6 users"));
+      for (int run = 0; run < 8; ++run) {
+        h.clock.Advance(absl::Seconds(1));
+        REQUIRE_OK(bot->RunDueJobs());
+      }
+      for (int64_t chat : {int64_t{3001}, int64_t{3003}, int64_t{3004},
+                           int64_t{3005}, kAdmin}) {
+        CAPTURE(chat);
+        CHECK(messenger.SentTo(chat, "Ice on the roads") == 1);
+      }
+      CHECK(messenger.SentTo(kAdmin, "Broadcast done: sent to 5 users") == 1);
+      // The next broadcast is not held up by it either.
+      bot->HandleUpdate(TextUpdate(11, kAdmin, "/broadcast Roads are clear"));
+      for (int run = 0; run < 8; ++run) {
+        h.clock.Advance(absl::Seconds(1));
+        REQUIRE_OK(bot->RunDueJobs());
+      }
+      CHECK(messenger.SentTo(3005, "Roads are clear") == 1);
+    }
+  }
+
   // Counts the sent messages with exactly `text`.
   int CountSent(const RecordingMessenger& messenger, std::string_view text) {
     int n = 0;
@@ -1806,6 +1962,30 @@ TEST_SUITE("bot") {
         CHECK(ConfirmData(messenger) != data);
         REQUIRE(bot->HandleUpdate(TextUpdate(6, kBob, "/portfolio")));
         CHECK(absl::StrContains(messenger.last_text(), "Trades: 1"));
+      }
+    }
+
+    TEST_CASE("a /close handled again answers its first fill") {
+      for (const std::string& url : testing::FreshDatabaseUrls()) {
+        CAPTURE(url);
+        Harness h(url);
+        h.advisor.Script(std::optional<Recommendation>(Buy(10)));
+        RecordingMessenger messenger;
+        std::unique_ptr<Bot> bot = h.Make(&messenger);
+        REQUIRE(bot->HandleUpdate(TextUpdate(1, kBob, "/start")));
+        REQUIRE(bot->HandleUpdate(TextUpdate(2, kBob, "/recommend")));
+        REQUIRE(
+            bot->HandleUpdate(CallbackUpdate(3, kBob, ConfirmData(messenger))));
+        // The answer cannot be sent: the update is handled again.
+        messenger.FailNextSends(1);
+        CHECK(!bot->HandleUpdate(TextUpdate(4, kBob, "/close GAZP")));
+        REQUIRE(bot->HandleUpdate(TextUpdate(4, kBob, "/close GAZP")));
+        CHECK(absl::StrContains(messenger.last_text(), "Closed: sold"));
+        REQUIRE(bot->HandleUpdate(TextUpdate(5, kBob, "/portfolio")));
+        CHECK(absl::StrContains(messenger.last_text(), "Trades: 2"));
+        // A new /close is a new request.
+        REQUIRE(bot->HandleUpdate(TextUpdate(6, kBob, "/close GAZP")));
+        CHECK(absl::StrContains(messenger.last_text(), "You hold no GAZP"));
       }
     }
 
@@ -1995,19 +2175,8 @@ TEST_SUITE("bot") {
       // A console run: update ids restart with every run.
       std::unique_ptr<Bot> bot =
           h.Make(&messenger, [](BotOptions& o) { o.claim_updates = false; });
-      REQUIRE(bot->HandleUpdate(TextUpdate(1, kBob, "/start")));
-      REQUIRE(bot->HandleUpdate(
-          TextUpdate(2, kBob, absl::StrCat("/wallet ", kBobWallet))));
-      ASSIGN_OR_REQUIRE(Amount one, Amount::Parse("1", 18));
-      h.chain.MineBlock({{std::string(kUsdt), absl::AsciiStrToLower(kBobWallet),
-                          absl::AsciiStrToLower(kSystemWallet), one}});
-      h.chain.MineBlocks(12);
-      for (int i = 0; i < 3; ++i) {
-        h.clock.Advance(absl::Minutes(1));
-        REQUIRE(bot->RunDueJobs().ok());
-      }
-      REQUIRE(bot->HandleUpdate(TextUpdate(3, kBob, "/balance")));
-      REQUIRE(absl::StrContains(messenger.last_text(), "Balance: 1 USDT"));
+      int64_t id = 0;
+      CreditBobOneUsdt(h, *bot, messenger, id);
       REQUIRE(bot->HandleUpdate(TextUpdate(4, kBob, withdraw)));
       CHECK(absl::StrContains(messenger.last_text(), "requested"));
     }
@@ -2062,6 +2231,178 @@ TEST_SUITE("bot") {
       CHECK(deletes == 3);  // 500, 500, 200
       CHECK(Count(*h.db, "SELECT COUNT(*) FROM bot_updates WHERE owner = ?",
                   std::string("x")) == 1);  // the claimed one stays
+    }
+  }
+
+  TEST_CASE("admin notices reach every admin once, past chats that fail") {
+    struct Setup {
+      std::vector<int64_t> admin_ids;
+      int64_t owner_chat_id;
+      int64_t missing_chat;  // answers "chat not found"
+    };
+    for (const Setup& setup :
+         {Setup{{kAdmin}, 4242, 4242}, Setup{{999, kAdmin}, 0, 999}}) {
+      for (const std::string& url : testing::FreshDatabaseUrls()) {
+        CAPTURE(url);
+        CAPTURE(setup.missing_chat);
+        Harness h(url);
+        RecordingMessenger messenger;
+        messenger.RefuseChat(
+            setup.missing_chat,
+            absl::NotFoundError("Bad Request: chat not found"));
+        std::unique_ptr<Bot> bot = h.Make(&messenger, [&](BotOptions& o) {
+          o.admin_ids = setup.admin_ids;
+          o.owner_chat_id = setup.owner_chat_id;
+        });
+        int64_t id = 0;
+        CreditBobOneUsdt(h, *bot, messenger, id);
+        REQUIRE(bot->HandleUpdate(TextUpdate(
+            ++id, kBob, absl::StrCat("/withdraw 0.2 ", kPayoutAddress))));
+        REQUIRE(absl::StrContains(messenger.last_text(), "requested"));
+        for (int minute = 0; minute < 75; ++minute) {
+          h.clock.Advance(absl::Minutes(1));
+          REQUIRE(bot->RunDueJobs().ok());
+        }
+        CHECK(messenger.SentTo(kAdmin, "<reason>") == 1);
+      }
+    }
+  }
+
+  TEST_CASE("/start again: a note only for a code that cannot apply") {
+    for (const std::string& url : testing::FreshDatabaseUrls()) {
+      CAPTURE(url);
+      Harness h(url);
+      RecordingMessenger messenger;
+      std::unique_ptr<Bot> bot = h.Make(&messenger);
+      int64_t id = 0;
+      auto say = [&](int64_t user, const std::string& text) {
+        REQUIRE(bot->HandleUpdate(TextUpdate(++id, user, text)));
+        return messenger.last_text();
+      };
+      const std::string fixed =
+          "(A referrer can only be set at your first /start.)";
+      REQUIRE(absl::StartsWith(say(kAlice, "/start"), "Welcome"));
+      const std::string invite =
+          "/start ref_" + ReferralEngine::CodeOf(absl::StrCat("tg:", kAlice));
+      CHECK(absl::StartsWith(say(kBob, invite), "Welcome"));
+      CHECK(absl::StartsWith(say(kBob, "/start"), "Welcome"));
+      CHECK(absl::StartsWith(say(kBob, invite), "Welcome"));  // same link
+      CHECK(absl::StartsWith(say(kAdmin, "/start"), "Welcome"));
+      CHECK(absl::StartsWith(say(kAdmin, invite), fixed));
+      CHECK(absl::StartsWith(
+          say(kBob, "/start ref_" +
+                        ReferralEngine::CodeOf(absl::StrCat("tg:", kAdmin))),
+          fixed));
+      CHECK(absl::StartsWith(say(kBob, "/start ref_nobody"), fixed));
+    }
+  }
+
+  TEST_CASE("/assign credits an unmatched deposit to a known user only") {
+    for (const std::string& url : testing::FreshDatabaseUrls()) {
+      CAPTURE(url);
+      Harness h(url);
+      RecordingMessenger messenger;
+      std::unique_ptr<Bot> bot = h.Make(&messenger);
+      int64_t id = 0;
+      REQUIRE(bot->HandleUpdate(TextUpdate(++id, kBob, "/start")));
+      ASSIGN_OR_REQUIRE(Amount one, Amount::Parse("1", 18));
+      h.chain.MineBlock(
+          {{std::string(kUsdt), absl::AsciiStrToLower(kPayoutAddress),
+            absl::AsciiStrToLower(kSystemWallet), one}});
+      h.chain.MineBlocks(12);
+      for (int i = 0; i < 3; ++i) {
+        h.clock.Advance(absl::Minutes(1));
+        REQUIRE(bot->RunDueJobs().ok());
+      }
+      REQUIRE(bot->HandleUpdate(TextUpdate(++id, kAdmin, "/admin")));
+      const std::string listing = messenger.last_text();
+      REQUIRE(absl::StrContains(listing, "unmatched: 1"));
+      const size_t at = listing.find("/assign ") + 8;
+      const std::string key = listing.substr(at, listing.find(' ', at) - at);
+      REQUIRE(bot->HandleUpdate(
+          TextUpdate(++id, kAdmin, absl::StrCat("/assign ", key, " 424242"))));
+      CHECK(absl::StrContains(messenger.last_text(), "No user 424242."));
+      REQUIRE(bot->HandleUpdate(TextUpdate(++id, kAdmin, "/admin")));
+      CHECK(absl::StrContains(messenger.last_text(), "unmatched: 1"));
+      REQUIRE(bot->HandleUpdate(
+          TextUpdate(++id, kAdmin, absl::StrCat("/assign ", key, " ", kBob))));
+      CHECK(
+          absl::StrContains(messenger.last_text(), "Deposit assigned to 1002"));
+    }
+  }
+
+  TEST_CASE("/reject keeps the reason as typed after the withdrawal id") {
+    for (const std::string& url : testing::FreshDatabaseUrls()) {
+      CAPTURE(url);
+      Harness h(url);
+      RecordingMessenger messenger;
+      std::unique_ptr<Bot> bot = h.Make(&messenger);
+      int64_t id = 0;
+      CreditBobOneUsdt(h, *bot, messenger, id);
+      REQUIRE(bot->HandleUpdate(TextUpdate(
+          ++id, kBob, absl::StrCat("/withdraw 0.2 ", kPayoutAddress))));
+      const std::string w = WithdrawalId(messenger.last_text());
+      // The reason starts with a digit the id also has.
+      const std::string digit = w.substr(w.size() - 1);
+      const std::string reason = digit + " requests in a minute";
+      REQUIRE(bot->HandleUpdate(
+          TextUpdate(++id, kAdmin, absl::StrCat("/reject ", w, " ", reason))));
+      REQUIRE(absl::StrContains(messenger.last_text(), "Rejected " + w));
+      for (int i = 0; i < 2; ++i) {
+        h.clock.Advance(absl::Minutes(1));
+        REQUIRE(bot->RunDueJobs().ok());
+      }
+      CHECK(messenger.SentTo(kBob, "rejected. " + reason) == 1);
+      CHECK(messenger.SentTo(kBob, digit + " " + reason) == 0);
+    }
+  }
+
+  TEST_CASE("/risk max_position takes the admin's bound itself") {
+    Harness h(testing::FreshSqliteUrl());
+    RecordingMessenger messenger;
+    std::unique_ptr<Bot> bot = h.Make(&messenger, [](BotOptions& o) {
+      o.limits.max_position_fraction = 29.0 / 100;  // MAX_POSITION_SIZE_PCT=29
+    });
+    REQUIRE(bot->HandleUpdate(TextUpdate(1, kBob, "/start")));
+    REQUIRE(bot->HandleUpdate(TextUpdate(2, kBob, "/risk max_position 29")));
+    CHECK(absl::StrContains(messenger.last_text(), "max position: 29.0%"));
+    REQUIRE(bot->HandleUpdate(TextUpdate(3, kBob, "/risk max_position 29.5")));
+    CHECK(absl::StrContains(messenger.last_text(), "at most 29, e.g."));
+  }
+
+  TEST_CASE("a user's notices go to their private chat, not a group's") {
+    for (const std::string& url : testing::FreshDatabaseUrls()) {
+      CAPTURE(url);
+      Harness h(url);
+      RecordingMessenger messenger;
+      std::unique_ptr<Bot> bot = h.Make(&messenger);
+      constexpr int64_t kGroup = -100123;
+      auto in_group = [](int64_t id, int64_t user, std::string text) {
+        Update u = TextUpdate(id, user, std::move(text));
+        u.message->chat.id = kGroup;
+        u.message->chat.type = ChatType::kSupergroup;
+        return u;
+      };
+      int64_t id = 0;
+      REQUIRE(bot->HandleUpdate(TextUpdate(++id, kBob, "/start")));
+      REQUIRE(bot->HandleUpdate(
+          TextUpdate(++id, kBob, absl::StrCat("/wallet ", kBobWallet))));
+      REQUIRE(bot->HandleUpdate(in_group(++id, kBob, "/price GAZP")));
+      REQUIRE(messenger.SentTo(kGroup, "GAZP: ") == 1);
+      // Alice is first seen in the group: her private chat is her user id.
+      REQUIRE(bot->HandleUpdate(in_group(++id, kAlice, "/price GAZP")));
+      CHECK(Count(*h.db, "SELECT chat_id FROM bot_users WHERE user_id = ?",
+                  kAlice) == kAlice);
+      ASSIGN_OR_REQUIRE(Amount one, Amount::Parse("1", 18));
+      h.chain.MineBlock({{std::string(kUsdt), absl::AsciiStrToLower(kBobWallet),
+                          absl::AsciiStrToLower(kSystemWallet), one}});
+      h.chain.MineBlocks(12);
+      for (int i = 0; i < 3; ++i) {
+        h.clock.Advance(absl::Minutes(1));
+        REQUIRE(bot->RunDueJobs().ok());
+      }
+      CHECK(messenger.SentTo(kBob, "Deposit of 1 USDT credited") == 1);
+      CHECK(messenger.SentTo(kGroup, "credited") == 0);
     }
   }
 }

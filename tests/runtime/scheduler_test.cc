@@ -121,6 +121,43 @@ TEST_CASE("a run that never finishes is taken over after its lease") {
   }
 }
 
+TEST_CASE("a new period waits for the previous run or its lease") {
+  for (const std::string& url : testing::FreshDatabaseUrls()) {
+    CAPTURE(url);
+    ASSIGN_OR_REQUIRE(std::unique_ptr<Database> db, OpenDatabase(url));
+    testing::ManualClock clock(kStart);
+    auto a = MakeScheduler(db.get(), &clock, "a");
+    auto b = MakeScheduler(db.get(), &clock, "b");
+    absl::Notification a_started, a_release;
+    REQUIRE_OK(a->Add({.name = "broadcast",
+                       .period = absl::Seconds(5),
+                       .lease = absl::Minutes(1),
+                       .run = [&] {
+                         a_started.Notify();
+                         a_release.WaitForNotification();  // a long batch
+                         return absl::OkStatus();
+                       }}));
+    std::atomic<int> b_runs{0};
+    REQUIRE_OK(b->Add({.name = "broadcast",
+                       .period = absl::Seconds(5),
+                       .lease = absl::Minutes(1),
+                       .run = [&] {
+                         ++b_runs;
+                         return absl::OkStatus();
+                       }}));
+    std::thread slow([&] { REQUIRE_OK(a->RunDue()); });
+    a_started.WaitForNotification();
+    clock.Advance(absl::Seconds(5));  // period N+1, a still runs period N
+    ASSIGN_OR_REQUIRE(auto overlapping, b->RunDue());
+    CHECK(overlapping.empty());
+    a_release.Notify();
+    slow.join();
+    ASSIGN_OR_REQUIRE(auto after_finish, b->RunDue());  // N+1, once N is done
+    CHECK(after_finish == std::vector<std::string>{"broadcast"});
+    CHECK(b_runs == 1);
+  }
+}
+
 TEST_CASE("a failing job is recorded and runs again next period") {
   for (const std::string& url : testing::FreshDatabaseUrls()) {
     CAPTURE(url);

@@ -123,7 +123,12 @@ struct CustomCommand {
   // Returns the answer; kInvalidArgument's message is shown to the user as
   // is (say what was wrong and give an example), any other error is
   // reported and answered with an apology. Called on a worker thread,
-  // concurrently for different chats. Required.
+  // concurrently for different chats. It may be called again for the same
+  // update: when its answer could not be sent for a while (the messenger
+  // answered kUnavailable, kDeadlineExceeded or kResourceExhausted) the
+  // update is handled again later, and so it is after a crash before the
+  // update was marked done; what it changes should not change twice, and
+  // the second answer should say what the first did. Required.
   std::function<absl::StatusOr<std::string>(const CommandRequest&)> run;
 };
 

@@ -5,7 +5,10 @@
 // every bot instance that shares the database: before running a job, an
 // instance claims the job's current period in the `runtime_jobs` table. A
 // claim carries a lease; if its holder dies before finishing, another
-// instance takes the period over once the lease has expired.
+// instance takes the period over once the lease has expired. A period does
+// not start while the previous one's run still holds its lease, so no two
+// instances ever run a job at once: a run longer than its period delays the
+// next one.
 //
 //   ASSIGN_OR_RETURN(auto scheduler, Scheduler::Create({.database = db.get(),
 //                                                       .clock = &clock}));
@@ -47,7 +50,8 @@ struct ScheduledJob {
   // Offset of the periods from the Unix epoch. Default: 0.
   absl::Duration phase = absl::ZeroDuration();
   // How long a claim lasts; a run that has not finished by then may be taken
-  // over by another instance. Default: 5 minutes.
+  // over by another instance (until then, no instance starts the job's next
+  // period). Default: 5 minutes.
   absl::Duration lease = absl::Minutes(5);
   // The work. Its error is recorded (JobStatus::last_error) and the period
   // counts as done: the job runs again in the next period.
