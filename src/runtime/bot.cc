@@ -2613,6 +2613,15 @@ struct Bot::Impl final : public OutboxTarget {
     if (topic == "admin.notice") {
       return DeliverAdminNotice(get("chat"), get("text"));
     }
+    if (topic == "referral.reward_unpaid") {
+      return NotifyAdmins(
+          entry,
+          absl::StrCat("The rewards pool cannot pay a referral reward of ",
+                       Human(get("amount")), " ", get("asset"), " to ",
+                       get("user_id"), " (level ", get("level"), ", from ",
+                       get("from_user_id"),
+                       "). It is paid once the pool is funded."));
+    }
     if (topic == "deposit.unmatched") {
       return NotifyAdmins(
           entry,
@@ -2936,7 +2945,9 @@ struct Bot::Impl final : public OutboxTarget {
                         if (options.observer != nullptr && r.credited > 0) {
                           options.observer->OnDepositsCredited(r.credited);
                         }
-                        return absl::OkStatus();
+                        // Rewards a capped pool could not cover, once it
+                        // can (an empty table when the pool is uncapped).
+                        return referral->PayUnpaidRewards().status();
                       }});
       jobs.push_back({"confirmations", options.confirmation_period,
                       [this]() -> absl::Status {

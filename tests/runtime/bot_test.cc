@@ -30,6 +30,7 @@
 #include "botcore/adapters/storage.h"
 #include "botcore/adapters/telegram.h"
 #include "botcore/core/candle.h"
+#include "botcore/ledger/ledger.h"
 #include "botcore/referral/referral.h"
 #include "botcore/runtime/replay_market_data.h"
 #include "botcore/testing/manual_clock.h"
@@ -2265,6 +2266,63 @@ TEST_SUITE("bot") {
         }
         CHECK(messenger.SentTo(kAdmin, "<reason>") == 1);
       }
+    }
+  }
+
+  TEST_CASE(
+      "a reward a capped pool cannot cover: the admins are told, the deposit"
+      " is credited, the reward is paid once the pool is funded") {
+    for (const std::string& url : testing::FreshDatabaseUrls()) {
+      CAPTURE(url);
+      Harness h(url);
+      RecordingMessenger messenger;
+      std::unique_ptr<Bot> bot = h.Make(&messenger);
+      // The operator caps rewards: the pool may not go negative.
+      LedgerOptions lo;
+      lo.database = h.db.get();
+      lo.clock = &h.clock;
+      lo.assets = {{"USDT", 18}};
+      ASSIGN_OR_REQUIRE(std::unique_ptr<Ledger> ledger, Ledger::Create(lo));
+      REQUIRE_OK(ledger->OpenAccount({std::string(kRewardsPool), "USDT"},
+                                     /*forbid_overdraft=*/true));
+      int64_t id = 0;
+      REQUIRE(bot->HandleUpdate(TextUpdate(++id, kAlice, "/start")));
+      REQUIRE(bot->HandleUpdate(
+          TextUpdate(++id, kBob,
+                     "/start ref_" +
+                         ReferralEngine::CodeOf(absl::StrCat("tg:", kAlice)))));
+      REQUIRE(bot->HandleUpdate(
+          TextUpdate(++id, kBob, absl::StrCat("/wallet ", kBobWallet))));
+      ASSIGN_OR_REQUIRE(Amount one, Amount::Parse("1", 18));
+      h.chain.MineBlock({{std::string(kUsdt), absl::AsciiStrToLower(kBobWallet),
+                          absl::AsciiStrToLower(kSystemWallet), one}});
+      h.chain.MineBlocks(12);
+      auto run_jobs = [&] {
+        for (int i = 0; i < 3; ++i) {
+          h.clock.Advance(absl::Minutes(1));
+          REQUIRE(bot->RunDueJobs().ok());
+        }
+      };
+      run_jobs();
+      CHECK(messenger.SentTo(kBob, "Deposit of 1 USDT credited") == 1);
+      CHECK(messenger.SentTo(kAdmin, "cannot pay a referral reward of 0.05") ==
+            1);
+      CHECK(messenger.SentTo(kAlice, "Referral reward") == 0);
+
+      Transfer fund;
+      fund.id = "fund the rewards pool";
+      fund.debit = {std::string(kFees), "USDT"};
+      fund.credit = {std::string(kRewardsPool), "USDT"};
+      fund.amount = one;
+      REQUIRE_OK(ledger->CreateTransfer(fund));
+      run_jobs();
+      run_jobs();
+      CHECK(messenger.SentTo(kAlice, "Referral reward: 0.05 USDT (level 1)") ==
+            1);
+      ASSIGN_OR_REQUIRE(Balance pool, ledger->GetBalance(
+                                          {std::string(kRewardsPool), "USDT"}));
+      CHECK(pool.posted.ToString() == "0.950000000000000000");
+      CHECK_OK(ledger->CheckInvariants());
     }
   }
 
