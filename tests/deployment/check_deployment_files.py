@@ -10,7 +10,9 @@ usage: check_deployment_files.py <source dir> <botcore-bot executable>
   and creates its VOLUME folder owned by the user it runs as (a new volume
   takes the folder's owner; a folder Docker creates belongs to root).
 - deploy/systemd/*: `systemd-analyze verify` accepts the units without a
-  warning, with the executable put where ExecStart expects it.
+  warning, with the executable put where ExecStart expects it; every
+  EnvironmentFile they require (no leading -) is created in
+  docs/deployment.md (`install ... <file>`).
 Exits 1 with a message naming what is wrong.
 """
 
@@ -137,6 +139,18 @@ def check_systemd(source, executable):
             fail(f"systemd-analyze verify: {result.stderr.strip()}")
 
 
+def check_environment_files(source):
+    guide = (source / "docs" / "deployment.md").read_text()
+    for unit in sorted((source / "deploy" / "systemd").iterdir()):
+        for path in re.findall(r"^EnvironmentFile=([^-\s]\S*)$",
+                               unit.read_text(), re.M):
+            if not re.search(rf"^sudo install .*{re.escape(path)}$", guide,
+                             re.M):
+                fail(f"{unit.name} requires EnvironmentFile={path}, which "
+                     f"docs/deployment.md does not create (sudo install ... "
+                     f"{path})")
+
+
 def main():
     if len(sys.argv) != 3:
         fail(__doc__.strip().splitlines()[2])
@@ -145,6 +159,7 @@ def main():
     check_dockerfile(source, executable)
     check_dockerfile_layout(source / "Dockerfile")
     check_systemd(source, executable)
+    check_environment_files(source)
     print("check_deployment_files: Dockerfile and systemd units are consistent")
 
 
