@@ -3,9 +3,12 @@ installs into a fresh virtual environment."""
 
 import os
 import pathlib
+import re
 import subprocess
 import sys
 import sysconfig
+import tomllib
+import zipfile
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 
@@ -18,6 +21,14 @@ def test_wheel_builds_offline_and_installs_into_a_venv(tmp_path):
         check=True)
     wheels = list(dist.glob("botcore-*.whl"))
     assert len(wheels) == 1, wheels
+    # The wheel declares pyproject.toml's dependencies (NumPy).
+    with zipfile.ZipFile(wheels[0]) as wheel:
+        metadata = next(wheel.read(n).decode() for n in wheel.namelist()
+                        if n.endswith(".dist-info/METADATA"))
+    with open(ROOT / "pyproject.toml", "rb") as f:
+        dependencies = tomllib.load(f)["project"]["dependencies"]
+    assert dependencies == ["numpy"]
+    assert re.findall(r"^Requires-Dist: (.*)$", metadata, re.M) == dependencies
 
     venv = tmp_path / "venv"
     # --system-site-packages: NumPy comes from Debian, not from an index.
