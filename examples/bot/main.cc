@@ -4,6 +4,9 @@
 // outbox flushed, the database closed, within SHUTDOWN_TIMEOUT.
 //
 //   botcore-bot            console mode without TELEGRAM_BOT_TOKEN
+//   botcore-bot migrate | backup <file> | restore <file>
+//                          botcore/runtime/database_commands.h
+// Anything else prints the usage and exits 2.
 
 #include <pthread.h>
 #include <signal.h>
@@ -20,6 +23,10 @@
 #include "botcore/runtime/database_commands.h"
 
 namespace {
+
+constexpr char kUsage[] =
+    "usage: botcore-bot              run the bot\n"
+    "       botcore-bot migrate | backup <file> | restore <file>\n";
 
 absl::Status Run() {
   absl::StatusOr<botcore::Config> config = botcore::Config::Load(".env");
@@ -60,8 +67,13 @@ absl::Status Run() {
 }  // namespace
 
 int main(int argc, char** argv) {
-  if (argc > 1 && botcore::IsDatabaseCommand(argv[1])) {
-    return botcore::DatabaseCommandMain(argc, argv);
+  if (argc > 1) {
+    if (botcore::IsDatabaseCommand(argv[1])) {
+      return botcore::DatabaseCommandMain(argc, argv);
+    }
+    std::fprintf(stderr, "botcore-bot: unknown command \"%s\"\n%s", argv[1],
+                 kUsage);
+    return 2;
   }
   if (absl::Status s = Run(); !s.ok()) {
     std::fprintf(stderr, "botcore-bot: %s\n", s.ToString().c_str());

@@ -47,11 +47,11 @@ std::string TempDir() {
   return *dir;
 }
 
-// Starts the executable with `env` added to a minimal environment, stdin
-// from `in` and stdout/stderr into `out`; returns its pid.
+// Starts the executable with `args` and `env` added to a minimal
+// environment, stdin from `in` and stdout/stderr into `out`; returns its pid.
 pid_t Spawn(const std::map<std::string, std::string>& env,
             const std::string& in, const std::string& out,
-            const std::string& cwd) {
+            const std::string& cwd, const std::vector<std::string>& args = {}) {
   std::vector<std::string> entries = {"PATH=/usr/bin:/bin"};
   for (const auto& [k, v] : env) entries.push_back(k + "=" + v);
   pid_t pid = fork();
@@ -66,8 +66,11 @@ pid_t Spawn(const std::map<std::string, std::string>& env,
     std::vector<char*> envp;
     for (std::string& e : entries) envp.push_back(e.data());
     envp.push_back(nullptr);
-    char* argv[] = {const_cast<char*>(BOTCORE_BOT_EXECUTABLE), nullptr};
-    execve(BOTCORE_BOT_EXECUTABLE, argv, envp.data());
+    std::vector<char*> argv = {const_cast<char*>(BOTCORE_BOT_EXECUTABLE)};
+    for (const std::string& a : args)
+      argv.push_back(const_cast<char*>(a.c_str()));
+    argv.push_back(nullptr);
+    execve(BOTCORE_BOT_EXECUTABLE, argv.data(), envp.data());
     _exit(127);
   }
   return pid;
@@ -118,6 +121,20 @@ std::string CsvEndingOnBuySignal(const std::string& dir) {
 }
 
 TEST_SUITE("bot_process") {
+  TEST_CASE("an unknown command prints the usage and exits 2") {
+    const std::string dir = TempDir() + "/usage";
+    std::filesystem::create_directories(dir);
+    // Were it ignored, the bot would start (console mode on an empty input).
+    pid_t pid = Spawn({{"DATABASE_URL", "sqlite:///usage.db"}}, "/dev/null",
+                      dir + "/out.txt", dir, {"migrations"});
+    CHECK(WaitExit(pid) == 2);
+    const std::string out = ReadAll(dir + "/out.txt");
+    CAPTURE(out);
+    CHECK(absl::StrContains(out, "unknown command \"migrations\""));
+    CHECK(absl::StrContains(out, "usage: botcore-bot"));
+    CHECK_FALSE(std::filesystem::exists(dir + "/usage.db"));
+  }
+
   TEST_CASE("console mode through stdin: the conversation offline") {
     const std::string dir = TempDir() + "/console";
     std::filesystem::create_directories(dir);
