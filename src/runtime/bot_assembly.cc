@@ -3,6 +3,7 @@
 #include <dlfcn.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <iostream>
 #include <system_error>
@@ -514,6 +515,9 @@ absl::Status BotAssembly::Run() {
       !parts_->settings.webhook_url.empty()) {
     WebhookSettings ws;
     ws.url = parts_->settings.webhook_url;
+    // Each connection Telegram keeps open holds one of the server's threads.
+    ws.max_connections =
+        std::min(ws.max_connections, parts_->settings.http.threads);
     BOTCORE_RETURN_IF_ERROR(parts_->telegram->SetWebhook(ws));
   }
   absl::Status status = parts_->bot->Run();

@@ -149,8 +149,10 @@ TEST_SUITE("bot_assembly") {
         {"TELEGRAM_API_BASE_URL", telegram->api_base_url()},
         {"TELEGRAM_MODE", "webhook"},
         {"TELEGRAM_WEBHOOK_SECRET", "secret"},
+        {"TELEGRAM_WEBHOOK_URL", "https://bot.example.com/telegram/webhook"},
         {"DATABASE_URL", testing::FreshSqliteUrl()},
         {"HTTP_PORT", absl::StrCat(port)},
+        {"HTTP_THREADS", "8"},
     });
     ASSIGN_OR_REQUIRE(std::unique_ptr<BotAssembly> bot,
                       BotAssembly::Create(config));
@@ -164,6 +166,13 @@ TEST_SUITE("bot_assembly") {
       request.url = absl::StrCat("http://127.0.0.1:", port, "/healthz");
       return probe->Send(request).ok();
     }));
+    // Registered before Run takes updates, with no more connections than
+    // the server has threads (Telegram's default is 40).
+    REQUIRE(WaitFor([&] { return !telegram->Sent("setWebhook").empty(); }));
+    const std::vector<testing::RecordedRequest> set_webhook =
+        telegram->Sent("setWebhook");
+    REQUIRE(set_webhook.size() == 1);
+    CHECK(absl::StrContains(set_webhook[0].body, R"("max_connections":8)"));
     // Posters send /help from a chat of their own per update until the
     // webhook stops answering 200; Stop comes while they post. Several of
     // them, as Telegram with max_connections > 1: ids arrive out of order.

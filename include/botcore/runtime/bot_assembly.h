@@ -131,8 +131,9 @@ class BotAssembly {
 
   // Starts the operations HTTP server when BotSettings::serve_http (its
   // errors: kUnavailable when the port is taken), registers the webhook in
-  // webhook mode with a webhook URL, then Bot::Run; the server stops when
-  // the Bot has stopped.
+  // webhook mode with a webhook URL (max_connections: at most HTTP_THREADS,
+  // the connections the server can hold), then Bot::Run; the server stops
+  // when the Bot has stopped.
   [[nodiscard]] absl::Status Run();
   // In webhook mode first closes the webhook (TelegramMessenger::
   // CloseWebhook: later POSTs are answered 503 and Telegram sends them
