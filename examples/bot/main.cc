@@ -42,7 +42,8 @@ absl::Status Run() {
   sigaddset(&signals, SIGINT);
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
   absl::Notification finished;
-  // Stop waits for the long poll in progress, then for in-flight work.
+  // Stop waits for the long poll in progress (a console's wait for input
+  // ends at once), then for in-flight work.
   const absl::Duration grace = (*bot)->settings().bot.poll_wait +
                                (*bot)->settings().bot.shutdown_timeout;
   std::thread watcher([&] {
@@ -50,7 +51,7 @@ absl::Status Run() {
     if (sigwait(&signals, &signal) != 0 || finished.HasBeenNotified()) return;
     std::fprintf(stderr, "botcore-bot: signal %d, stopping\n", signal);
     (*bot)->Stop();
-    // A console read cannot be interrupted: past the grace period, leave.
+    // Past the grace period (a poll or in-flight work that hangs), leave.
     if (!finished.WaitForNotificationWithTimeout(grace + absl::Seconds(5))) {
       std::fprintf(stderr, "botcore-bot: shutdown timed out\n");
       std::_Exit(1);

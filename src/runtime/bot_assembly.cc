@@ -329,6 +329,9 @@ struct BotAssembly::Parts {
   std::unique_ptr<HttpClient> moex_http;
   std::unique_ptr<HttpClient> llm_http;
   std::unique_ptr<HttpClient> bsc_http;
+  // Console mode: standard input, unless BotAssemblyOptions gave one.
+  std::unique_ptr<ConsoleInput> stdin_input;
+  ConsoleInput* console_input = nullptr;
   std::unique_ptr<Messenger> messenger;
   TelegramMessenger* telegram = nullptr;
   std::unique_ptr<MarketData> market_data;
@@ -380,8 +383,14 @@ absl::StatusOr<std::unique_ptr<BotAssembly>> BotAssembly::Create(
   if (overrides.messenger != nullptr) {
     options.messenger = overrides.messenger;
   } else if (s.mode == BotMode::kConsole) {
+    if (overrides.console_input != nullptr) {
+      p->console_input = overrides.console_input;
+    } else {
+      p->stdin_input = std::make_unique<ConsoleInput>(STDIN_FILENO);
+      p->console_input = p->stdin_input.get();
+    }
     ConsoleOptions co;
-    co.in = overrides.console_in != nullptr ? overrides.console_in : &std::cin;
+    co.input = p->console_input;
     co.out =
         overrides.console_out != nullptr ? overrides.console_out : &std::cout;
     co.clock = clock;
@@ -530,6 +539,8 @@ void BotAssembly::Stop() {
       parts_->settings.mode == BotMode::kWebhook) {
     parts_->telegram->CloseWebhook();
   }
+  // A console waiting for a line returns (end of input).
+  if (parts_->console_input != nullptr) parts_->console_input->Stop();
   parts_->bot->Stop();
 }
 Bot& BotAssembly::bot() { return *parts_->bot; }

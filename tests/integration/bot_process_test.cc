@@ -82,6 +82,21 @@ int WaitExit(pid_t pid) {
   return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
 }
 
+// WaitExit, but gives up after `limit`: SIGKILL, and -1.
+int WaitExitWithin(pid_t pid, absl::Duration limit) {
+  const absl::Time deadline = absl::Now() + limit;
+  int status = 0;
+  while (waitpid(pid, &status, WNOHANG) == 0) {
+    if (absl::Now() > deadline) {
+      kill(pid, SIGKILL);
+      waitpid(pid, &status, 0);
+      return -1;
+    }
+    absl::SleepFor(absl::Milliseconds(20));
+  }
+  return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}
+
 std::string ReadAll(const std::string& path) {
   std::ifstream f(path);
   std::stringstream s;
@@ -210,6 +225,34 @@ TEST_SUITE("bot_process") {
     say("/help", "is approved");
     close(in);  // end of input: a graceful stop
     CHECK(WaitExit(pid) == 0);
+  }
+
+  TEST_CASE("console mode: Ctrl-C at the idle prompt stops gracefully") {
+    const std::string dir = TempDir() + "/console-sigint";
+    std::filesystem::create_directories(dir);
+    const std::string fifo = dir + "/in.fifo";
+    REQUIRE(mkfifo(fifo.c_str(), 0600) == 0);
+    // An hour's poll: only the interrupted wait for input ends it early
+    // (the watchdog would leave with status 1 an hour after the signal).
+    pid_t pid = Spawn(
+        {{"DATABASE_URL", "sqlite:///console.db"}, {"POLL_TIMEOUT", "1h"}},
+        fifo, dir + "/out.txt", dir);
+    const int in = open(fifo.c_str(), O_WRONLY);  // kept open: no end of input
+    REQUIRE(in >= 0);
+    REQUIRE(write(in, "/start\n", 7) == 7);
+    const absl::Time deadline = absl::Now() + absl::Seconds(60);
+    while (!absl::StrContains(ReadAll(dir + "/out.txt"), "Welcome") &&
+           absl::Now() < deadline) {
+      absl::SleepFor(absl::Milliseconds(50));
+    }
+    REQUIRE(absl::StrContains(ReadAll(dir + "/out.txt"), "Welcome"));
+    absl::SleepFor(absl::Milliseconds(200));  // back at the prompt
+    kill(pid, SIGINT);
+    const int status = WaitExitWithin(pid, absl::Seconds(60));
+    close(in);
+    CAPTURE(ReadAll(dir + "/out.txt"));
+    CHECK(status == 0);
+    CHECK(absl::StrContains(ReadAll(dir + "/out.txt"), "signal 2, stopping"));
   }
 
   TEST_CASE("SIGKILL mid-conversation, restart: no update lost or doubled") {
