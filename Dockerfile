@@ -17,10 +17,17 @@ RUN apt-get update \
       libsoci-core4.0 libsoci-sqlite3-4.0 libsoci-postgresql4.0 \
       libcpp-httplib0.11 libprometheus-cpp-core1.0 \
  && rm -rf /var/lib/apt/lists/* \
- && useradd --system --home /var/lib/botcore --create-home botcore
+ && useradd --system --home /var/lib/botcore --create-home botcore \
+ && install -d -o botcore -g botcore /var/lib/botcore/data
+# The executable, and console mode's bundled candles where it looks for them
+# (../share/botcore from the executable's folder).
 COPY --from=build /opt/botcore/bin/botcore-bot /usr/local/bin/botcore-bot
+COPY --from=build /opt/botcore/share/botcore /usr/local/share/botcore
 USER botcore
 WORKDIR /var/lib/botcore
+# The database (DATABASE_URL's default sqlite:///data/botcore.db, relative to
+# the working folder). The folder exists in the image owned by botcore, so a
+# new volume mounted on it starts writable by the bot.
 VOLUME /var/lib/botcore/data
 # In a container the server must listen on every interface to be reached.
 ENV HTTP_HOST=0.0.0.0 HTTP_PORT=8080

@@ -6,7 +6,15 @@
 # Runs the server as the `postgres` user when started as root.
 set -euo pipefail
 
-bindir=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)
+# The newest installed server; none matching leaves the array empty (a failing
+# `ls` would end the script under pipefail before the message below).
+shopt -s nullglob
+bindirs=(/usr/lib/postgresql/*/bin)
+shopt -u nullglob
+bindir=""
+if [ "${#bindirs[@]}" -gt 0 ]; then
+  bindir=$(printf '%s\n' "${bindirs[@]}" | sort -V | tail -n 1)
+fi
 if [ -z "$bindir" ]; then
   echo "pg_temp: no PostgreSQL server under /usr/lib/postgresql" >&2
   exit 1

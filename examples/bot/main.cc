@@ -4,6 +4,9 @@
 // outbox flushed, the database closed, within SHUTDOWN_TIMEOUT.
 //
 //   botcore-bot            console mode without TELEGRAM_BOT_TOKEN
+//   botcore-bot migrate | backup <file> | restore <file>
+//                          botcore/runtime/database_commands.h
+// Anything else prints the usage and exits 2.
 
 #include <pthread.h>
 #include <signal.h>
@@ -21,6 +24,10 @@
 
 namespace {
 
+constexpr char kUsage[] =
+    "usage: botcore-bot              run the bot\n"
+    "       botcore-bot migrate | backup <file> | restore <file>\n";
+
 absl::Status Run() {
   absl::StatusOr<botcore::Config> config = botcore::Config::Load(".env");
   if (!config.ok()) return config.status();
@@ -35,7 +42,8 @@ absl::Status Run() {
   sigaddset(&signals, SIGINT);
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
   absl::Notification finished;
-  // Stop waits for the long poll in progress, then for in-flight work.
+  // Stop waits for the long poll in progress (a console's wait for input
+  // ends at once), then for in-flight work.
   const absl::Duration grace = (*bot)->settings().bot.poll_wait +
                                (*bot)->settings().bot.shutdown_timeout;
   std::thread watcher([&] {
@@ -43,7 +51,7 @@ absl::Status Run() {
     if (sigwait(&signals, &signal) != 0 || finished.HasBeenNotified()) return;
     std::fprintf(stderr, "botcore-bot: signal %d, stopping\n", signal);
     (*bot)->Stop();
-    // A console read cannot be interrupted: past the grace period, leave.
+    // Past the grace period (a poll or in-flight work that hangs), leave.
     if (!finished.WaitForNotificationWithTimeout(grace + absl::Seconds(5))) {
       std::fprintf(stderr, "botcore-bot: shutdown timed out\n");
       std::_Exit(1);
@@ -60,8 +68,13 @@ absl::Status Run() {
 }  // namespace
 
 int main(int argc, char** argv) {
-  if (argc > 1 && botcore::IsDatabaseCommand(argv[1])) {
-    return botcore::DatabaseCommandMain(argc, argv);
+  if (argc > 1) {
+    if (botcore::IsDatabaseCommand(argv[1])) {
+      return botcore::DatabaseCommandMain(argc, argv);
+    }
+    std::fprintf(stderr, "botcore-bot: unknown command \"%s\"\n%s", argv[1],
+                 kUsage);
+    return 2;
   }
   if (absl::Status s = Run(); !s.ok()) {
     std::fprintf(stderr, "botcore-bot: %s\n", s.ToString().c_str());

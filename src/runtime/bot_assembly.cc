@@ -3,6 +3,7 @@
 #include <dlfcn.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <iostream>
 #include <system_error>
@@ -328,6 +329,9 @@ struct BotAssembly::Parts {
   std::unique_ptr<HttpClient> moex_http;
   std::unique_ptr<HttpClient> llm_http;
   std::unique_ptr<HttpClient> bsc_http;
+  // Console mode: standard input, unless BotAssemblyOptions gave one.
+  std::unique_ptr<ConsoleInput> stdin_input;
+  ConsoleInput* console_input = nullptr;
   std::unique_ptr<Messenger> messenger;
   TelegramMessenger* telegram = nullptr;
   std::unique_ptr<MarketData> market_data;
@@ -379,8 +383,14 @@ absl::StatusOr<std::unique_ptr<BotAssembly>> BotAssembly::Create(
   if (overrides.messenger != nullptr) {
     options.messenger = overrides.messenger;
   } else if (s.mode == BotMode::kConsole) {
+    if (overrides.console_input != nullptr) {
+      p->console_input = overrides.console_input;
+    } else {
+      p->stdin_input = std::make_unique<ConsoleInput>(STDIN_FILENO);
+      p->console_input = p->stdin_input.get();
+    }
     ConsoleOptions co;
-    co.in = overrides.console_in != nullptr ? overrides.console_in : &std::cin;
+    co.input = p->console_input;
     co.out =
         overrides.console_out != nullptr ? overrides.console_out : &std::cout;
     co.clock = clock;
@@ -514,6 +524,9 @@ absl::Status BotAssembly::Run() {
       !parts_->settings.webhook_url.empty()) {
     WebhookSettings ws;
     ws.url = parts_->settings.webhook_url;
+    // Each connection Telegram keeps open holds one of the server's threads.
+    ws.max_connections =
+        std::min(ws.max_connections, parts_->settings.http.threads);
     BOTCORE_RETURN_IF_ERROR(parts_->telegram->SetWebhook(ws));
   }
   absl::Status status = parts_->bot->Run();
@@ -526,6 +539,8 @@ void BotAssembly::Stop() {
       parts_->settings.mode == BotMode::kWebhook) {
     parts_->telegram->CloseWebhook();
   }
+  // A console waiting for a line returns (end of input).
+  if (parts_->console_input != nullptr) parts_->console_input->Stop();
   parts_->bot->Stop();
 }
 Bot& BotAssembly::bot() { return *parts_->bot; }

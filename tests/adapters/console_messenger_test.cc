@@ -1,8 +1,14 @@
 #include <doctest/doctest.h>
+#include <unistd.h>
 
 #include <memory>
 #include <sstream>
+#include <string>
+#include <thread>
+#include <vector>
 
+#include "absl/synchronization/notification.h"
+#include "absl/time/time.h"
 #include "botcore/adapters/console.h"
 #include "botcore/testing/manual_clock.h"
 #include "support/status_testing.h"
@@ -104,6 +110,79 @@ TEST_SUITE("console_messenger") {
         {{.text = "x", .callback_data = std::string(65, 'x')}}};
     CHECK_STATUS_IS(c.messenger->SendMessage(long_data), kInvalidArgument);
     CHECK_STATUS_IS(NewConsoleMessenger({}), kInvalidArgument);
+    ConsoleInput input(-1);
+    ConsoleOptions both;
+    both.in = &c.in;
+    both.input = &input;
+    both.out = &c.out;
+    both.clock = &c.clock;
+    CHECK_STATUS_IS(NewConsoleMessenger(both), kInvalidArgument);
+  }
+
+  TEST_CASE("a ConsoleInput on a pipe: Receive honours its wait; Stop ends") {
+    int fds[2];
+    REQUIRE(pipe(fds) == 0);
+    ConsoleInput input(fds[0]);
+    std::ostringstream out;
+    testing::ManualClock clock{absl::FromUnixSeconds(1700000000)};
+    ConsoleOptions options;
+    options.input = &input;
+    options.out = &out;
+    options.clock = &clock;
+    ASSIGN_OR_REQUIRE(std::unique_ptr<Messenger> messenger,
+                      NewConsoleMessenger(options));
+    // Nothing typed: no updates once the wait has passed (a blocking read
+    // would never return).
+    ASSIGN_OR_REQUIRE(std::vector<Update> none,
+                      messenger->Receive(absl::Milliseconds(10)));
+    CHECK(none.empty());
+    ASSIGN_OR_REQUIRE(none, messenger->Receive(absl::ZeroDuration()));
+    CHECK(none.empty());
+    // Two lines in one write: the second is read from the buffer, though
+    // the pipe has nothing more.
+    const std::string lines = "/start\nhello\n";
+    REQUIRE(write(fds[1], lines.data(), lines.size()) ==
+            static_cast<ssize_t>(lines.size()));
+    for (const char* text : {"/start", "hello"}) {
+      ASSIGN_OR_REQUIRE(std::vector<Update> updates,
+                        messenger->Receive(absl::ZeroDuration()));
+      REQUIRE(updates.size() == 1);
+      CHECK(updates[0].message->text == text);
+    }
+    // Stop while a Receive waits (for an hour) for a line: it reports the
+    // end of input. Were it not woken, closing the pipe ends it.
+    absl::StatusOr<std::vector<Update>> waiting;
+    absl::Notification returned;
+    std::thread receiver([&] {
+      waiting = messenger->Receive(absl::Hours(1));
+      returned.Notify();
+    });
+    input.Stop();
+    const bool stopped =
+        returned.WaitForNotificationWithTimeout(absl::Seconds(60));
+    close(fds[1]);
+    receiver.join();
+    close(fds[0]);
+    CHECK(stopped);
+    CHECK_STATUS_IS(waiting, kOutOfRange);
+    CHECK_STATUS_IS(messenger->Receive(absl::Hours(1)), kOutOfRange);
+  }
+
+  TEST_CASE("a ConsoleInput at the end of its input reports it") {
+    int fds[2];
+    REQUIRE(pipe(fds) == 0);
+    const std::string line = "last line without newline";
+    REQUIRE(write(fds[1], line.data(), line.size()) ==
+            static_cast<ssize_t>(line.size()));
+    close(fds[1]);
+    ConsoleInput input(fds[0]);
+    std::string read;
+    CHECK(input.Wait(absl::Hours(1)));
+    CHECK(std::getline(input.stream(), read));
+    CHECK(read == line);
+    CHECK(input.Wait(absl::Hours(1)));  // the end of input: no blocking
+    CHECK_FALSE(std::getline(input.stream(), read));
+    close(fds[0]);
   }
 }
 

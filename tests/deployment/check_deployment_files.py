@@ -5,13 +5,19 @@ usage: check_deployment_files.py <source dir> <botcore-bot executable>
 - Dockerfile: its run-time stage installs the Debian package of every shared
   library the executable links (the base image's C and C++ run-times aside);
   a library added to the build without its package would make the image
-  fail at start.
+  fail at start. It copies the bundled candles next to the executable
+  (../share/botcore, where console mode looks for them first after data/),
+  and creates its VOLUME folder owned by the user it runs as (a new volume
+  takes the folder's owner; a folder Docker creates belongs to root).
 - deploy/systemd/*: `systemd-analyze verify` accepts the units without a
-  warning, with the executable put where ExecStart expects it.
+  warning, with the executable put where ExecStart expects it; every
+  EnvironmentFile they require (no leading -) is created in
+  docs/deployment.md (`install ... <file>`).
 Exits 1 with a message naming what is wrong.
 """
 
 import pathlib
+import posixpath
 import re
 import shutil
 import subprocess
@@ -59,11 +65,14 @@ def package_of(path):
     fail(f"{path} belongs to no Debian package (tried {candidates})")
 
 
+def runtime_stage(dockerfile):
+    stages = re.split(r"^FROM ", dockerfile.read_text(), flags=re.M)
+    return stages[-1].replace("\\\n", " ")
+
+
 def runtime_packages(dockerfile):
-    text = dockerfile.read_text()
-    stages = re.split(r"^FROM ", text, flags=re.M)
-    runtime = stages[-1]
-    match = re.search(r"apt-get install ([^&]*)", runtime.replace("\\\n", " "))
+    runtime = runtime_stage(dockerfile)
+    match = re.search(r"apt-get install ([^&]*)", runtime)
     if not match:
         fail(f"{dockerfile}: no apt-get install in the last stage")
     return {w for w in match.group(1).split() if not w.startswith("-")}
@@ -81,6 +90,34 @@ def check_dockerfile(source, executable):
         if package not in listed:
             fail(f"Dockerfile: botcore-bot links {name} from {package}, which "
                  f"the run-time stage does not install ({sorted(listed)})")
+
+
+def check_dockerfile_layout(dockerfile):
+    runtime = runtime_stage(dockerfile)
+    copies = dict((dst, src) for src, dst in re.findall(
+        r"^COPY --from=\S+ (\S+) (\S+)$", runtime, re.M))
+    binary = next((dst for dst, src in copies.items()
+                   if src.endswith("/bin/botcore-bot")), None)
+    if binary is None:
+        fail(f"{dockerfile}: the run-time stage copies no bin/botcore-bot")
+    share = posixpath.normpath(posixpath.join(posixpath.dirname(binary),
+                                              "../share/botcore"))
+    if not copies.get(share, "").endswith("/share/botcore"):
+        fail(f"{dockerfile}: botcore-bot is at {binary} but share/botcore "
+             f"(the bundled candles) is not copied to {share}")
+    user = re.search(r"^USER (\S+)$", runtime, re.M)
+    volume = re.search(r"^VOLUME (\S+)$", runtime, re.M)
+    if user is None or volume is None:
+        fail(f"{dockerfile}: the run-time stage needs USER and VOLUME")
+    owner = user.group(1)
+    folder = re.escape(volume.group(1))
+    created = re.search(
+        rf"install -d -o {owner} -g {owner} (?:\S+ )*{folder}(?:\s|$)",
+        runtime[:user.start()])
+    if created is None:
+        fail(f"{dockerfile}: VOLUME {volume.group(1)} is not created owned by "
+             f"{owner} (install -d -o {owner} -g {owner}) before USER: a new "
+             f"volume would belong to root and the bot could not write it")
 
 
 def check_systemd(source, executable):
@@ -102,13 +139,27 @@ def check_systemd(source, executable):
             fail(f"systemd-analyze verify: {result.stderr.strip()}")
 
 
+def check_environment_files(source):
+    guide = (source / "docs" / "deployment.md").read_text()
+    for unit in sorted((source / "deploy" / "systemd").iterdir()):
+        for path in re.findall(r"^EnvironmentFile=([^-\s]\S*)$",
+                               unit.read_text(), re.M):
+            if not re.search(rf"^sudo install .*{re.escape(path)}$", guide,
+                             re.M):
+                fail(f"{unit.name} requires EnvironmentFile={path}, which "
+                     f"docs/deployment.md does not create (sudo install ... "
+                     f"{path})")
+
+
 def main():
     if len(sys.argv) != 3:
         fail(__doc__.strip().splitlines()[2])
     source = pathlib.Path(sys.argv[1])
     executable = pathlib.Path(sys.argv[2]).resolve()
     check_dockerfile(source, executable)
+    check_dockerfile_layout(source / "Dockerfile")
     check_systemd(source, executable)
+    check_environment_files(source)
     print("check_deployment_files: Dockerfile and systemd units are consistent")
 
 

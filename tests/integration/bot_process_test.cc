@@ -47,11 +47,11 @@ std::string TempDir() {
   return *dir;
 }
 
-// Starts the executable with `env` added to a minimal environment, stdin
-// from `in` and stdout/stderr into `out`; returns its pid.
+// Starts the executable with `args` and `env` added to a minimal
+// environment, stdin from `in` and stdout/stderr into `out`; returns its pid.
 pid_t Spawn(const std::map<std::string, std::string>& env,
             const std::string& in, const std::string& out,
-            const std::string& cwd) {
+            const std::string& cwd, const std::vector<std::string>& args = {}) {
   std::vector<std::string> entries = {"PATH=/usr/bin:/bin"};
   for (const auto& [k, v] : env) entries.push_back(k + "=" + v);
   pid_t pid = fork();
@@ -66,8 +66,11 @@ pid_t Spawn(const std::map<std::string, std::string>& env,
     std::vector<char*> envp;
     for (std::string& e : entries) envp.push_back(e.data());
     envp.push_back(nullptr);
-    char* argv[] = {const_cast<char*>(BOTCORE_BOT_EXECUTABLE), nullptr};
-    execve(BOTCORE_BOT_EXECUTABLE, argv, envp.data());
+    std::vector<char*> argv = {const_cast<char*>(BOTCORE_BOT_EXECUTABLE)};
+    for (const std::string& a : args)
+      argv.push_back(const_cast<char*>(a.c_str()));
+    argv.push_back(nullptr);
+    execve(BOTCORE_BOT_EXECUTABLE, argv.data(), envp.data());
     _exit(127);
   }
   return pid;
@@ -76,6 +79,21 @@ pid_t Spawn(const std::map<std::string, std::string>& env,
 int WaitExit(pid_t pid) {
   int status = 0;
   waitpid(pid, &status, 0);
+  return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}
+
+// WaitExit, but gives up after `limit`: SIGKILL, and -1.
+int WaitExitWithin(pid_t pid, absl::Duration limit) {
+  const absl::Time deadline = absl::Now() + limit;
+  int status = 0;
+  while (waitpid(pid, &status, WNOHANG) == 0) {
+    if (absl::Now() > deadline) {
+      kill(pid, SIGKILL);
+      waitpid(pid, &status, 0);
+      return -1;
+    }
+    absl::SleepFor(absl::Milliseconds(20));
+  }
   return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
 }
 
@@ -118,6 +136,20 @@ std::string CsvEndingOnBuySignal(const std::string& dir) {
 }
 
 TEST_SUITE("bot_process") {
+  TEST_CASE("an unknown command prints the usage and exits 2") {
+    const std::string dir = TempDir() + "/usage";
+    std::filesystem::create_directories(dir);
+    // Were it ignored, the bot would start (console mode on an empty input).
+    pid_t pid = Spawn({{"DATABASE_URL", "sqlite:///usage.db"}}, "/dev/null",
+                      dir + "/out.txt", dir, {"migrations"});
+    CHECK(WaitExit(pid) == 2);
+    const std::string out = ReadAll(dir + "/out.txt");
+    CAPTURE(out);
+    CHECK(absl::StrContains(out, "unknown command \"migrations\""));
+    CHECK(absl::StrContains(out, "usage: botcore-bot"));
+    CHECK_FALSE(std::filesystem::exists(dir + "/usage.db"));
+  }
+
   TEST_CASE("console mode through stdin: the conversation offline") {
     const std::string dir = TempDir() + "/console";
     std::filesystem::create_directories(dir);
@@ -193,6 +225,34 @@ TEST_SUITE("bot_process") {
     say("/help", "is approved");
     close(in);  // end of input: a graceful stop
     CHECK(WaitExit(pid) == 0);
+  }
+
+  TEST_CASE("console mode: Ctrl-C at the idle prompt stops gracefully") {
+    const std::string dir = TempDir() + "/console-sigint";
+    std::filesystem::create_directories(dir);
+    const std::string fifo = dir + "/in.fifo";
+    REQUIRE(mkfifo(fifo.c_str(), 0600) == 0);
+    // An hour's poll: only the interrupted wait for input ends it early
+    // (the watchdog would leave with status 1 an hour after the signal).
+    pid_t pid = Spawn(
+        {{"DATABASE_URL", "sqlite:///console.db"}, {"POLL_TIMEOUT", "1h"}},
+        fifo, dir + "/out.txt", dir);
+    const int in = open(fifo.c_str(), O_WRONLY);  // kept open: no end of input
+    REQUIRE(in >= 0);
+    REQUIRE(write(in, "/start\n", 7) == 7);
+    const absl::Time deadline = absl::Now() + absl::Seconds(60);
+    while (!absl::StrContains(ReadAll(dir + "/out.txt"), "Welcome") &&
+           absl::Now() < deadline) {
+      absl::SleepFor(absl::Milliseconds(50));
+    }
+    REQUIRE(absl::StrContains(ReadAll(dir + "/out.txt"), "Welcome"));
+    absl::SleepFor(absl::Milliseconds(200));  // back at the prompt
+    kill(pid, SIGINT);
+    const int status = WaitExitWithin(pid, absl::Seconds(60));
+    close(in);
+    CAPTURE(ReadAll(dir + "/out.txt"));
+    CHECK(status == 0);
+    CHECK(absl::StrContains(ReadAll(dir + "/out.txt"), "signal 2, stopping"));
   }
 
   TEST_CASE("SIGKILL mid-conversation, restart: no update lost or doubled") {

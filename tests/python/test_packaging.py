@@ -3,8 +3,12 @@ installs into a fresh virtual environment."""
 
 import os
 import pathlib
+import re
 import subprocess
 import sys
+import sysconfig
+import tomllib
+import zipfile
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 
@@ -17,6 +21,14 @@ def test_wheel_builds_offline_and_installs_into_a_venv(tmp_path):
         check=True)
     wheels = list(dist.glob("botcore-*.whl"))
     assert len(wheels) == 1, wheels
+    # The wheel declares pyproject.toml's dependencies (NumPy).
+    with zipfile.ZipFile(wheels[0]) as wheel:
+        metadata = next(wheel.read(n).decode() for n in wheel.namelist()
+                        if n.endswith(".dist-info/METADATA"))
+    with open(ROOT / "pyproject.toml", "rb") as f:
+        dependencies = tomllib.load(f)["project"]["dependencies"]
+    assert dependencies == ["numpy"]
+    assert re.findall(r"^Requires-Dist: (.*)$", metadata, re.M) == dependencies
 
     venv = tmp_path / "venv"
     # --system-site-packages: NumPy comes from Debian, not from an index.
@@ -41,3 +53,22 @@ def test_wheel_builds_offline_and_installs_into_a_venv(tmp_path):
     assert out[2] == "1.50"
     assert out[3] == "console"
     assert out[4] == "True"
+
+
+def cmake_install_dir(prefix):
+    """What bindings/python/CMakeLists.txt takes as BOTCORE_PYTHON_INSTALL_DIR
+    for the install prefix `prefix`."""
+    return subprocess.run(
+        [sys.executable, str(ROOT / "bindings" / "python" / "install_dir.py"),
+         str(prefix)], check=True, capture_output=True, text=True).stdout.strip()
+
+
+def test_cmake_install_goes_where_the_interpreter_looks_under_its_prefix(tmp_path):
+    # Debian's python3: /usr/local/lib/python3.11/dist-packages, prefix /usr/local.
+    platlib = pathlib.Path(sysconfig.get_path("platlib"))
+    prefix = platlib.parents[2]
+    assert prefix / cmake_install_dir(prefix) == platlib
+    assert str(platlib) in sys.path
+    # A prefix the interpreter does not use: the usual layout under it.
+    version = f"python{sys.version_info.major}.{sys.version_info.minor}"
+    assert cmake_install_dir(tmp_path) == f"lib/{version}/site-packages"

@@ -3,25 +3,24 @@ to the TA-Lib 0.6.4 golden files."""
 
 import csv
 import math
-import os
 
 import numpy as np
 import pytest
 
 import botcore
 from botcore import ta
+from shared_dir import SHARED_DIR
 
-SHARED = os.environ.get("BOTCORE_SHARED_DIR", "/work/shared")
 
 
 def gazp():
-    with open(os.path.join(SHARED, "data", "gazp_daily.csv")) as f:
+    with open(SHARED_DIR / "data" / "gazp_daily.csv") as f:
         rows = list(csv.DictReader(f))
     return [np.array([float(r[k]) for r in rows]) for k in ("open", "high", "low", "close")]
 
 
 def golden(name):
-    with open(os.path.join(SHARED, "golden", "talib-gazp", name)) as f:
+    with open(SHARED_DIR / "golden" / "talib-gazp" / name) as f:
         reader = csv.reader(f)
         next(reader)
         return [None if v == "NaN" else int(v) for _, v in reader]

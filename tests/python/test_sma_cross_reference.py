@@ -15,12 +15,10 @@ import os
 from decimal import ROUND_FLOOR, ROUND_HALF_EVEN, Decimal
 
 import pytest
+from shared_dir import SHARED_DIR
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-SHARED = os.environ.get("BOTCORE_SHARED_DIR") or next(
-    (d for d in (os.path.join(os.path.dirname(ROOT), "shared"), "/work/shared")
-     if os.path.isdir(d)), "")
-DATA = os.path.join(SHARED, "data", "gazp_daily.csv")
+DATA = str(SHARED_DIR / "data" / "gazp_daily.csv")
 REGRESSION = os.path.join(ROOT, "tests", "data", "gazp_sma_cross_trades.csv")
 KOPECK = Decimal("0.01")
 

@@ -1,18 +1,16 @@
 """botcore.DefaultStrategy and the chart patterns from Python, feeding the
 signal journal."""
 
-import os
-
 import numpy as np
 import pytest
 
 import botcore
+from shared_dir import SHARED_DIR
 
-SHARED = os.environ.get("BOTCORE_SHARED_DIR", "/work/shared")
 
 
 def gazp():
-    return botcore.read_candles_csv(os.path.join(SHARED, "data", "gazp_daily.csv"))
+    return botcore.read_candles_csv(str(SHARED_DIR / "data" / "gazp_daily.csv"))
 
 
 def run(strategy, bars):

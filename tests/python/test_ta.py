@@ -3,25 +3,19 @@ TA-Lib 0.6.4's output on GAZP (../shared/golden/talib-gazp)."""
 
 import csv
 import math
-import os
-import pathlib
 
 import numpy as np
 import pytest
 
 import botcore
 import botcore.ta as talib
+from shared_dir import SHARED_DIR
 
-# The shared/ folder next to the repository (as for the C++ tests), or
-# BOTCORE_SHARED_DIR.
-SHARED = pathlib.Path(os.environ.get(
-    "BOTCORE_SHARED_DIR",
-    pathlib.Path(__file__).resolve().parents[2].parent / "shared"))
-GOLDEN = SHARED / "golden" / "talib-gazp"
+GOLDEN = SHARED_DIR / "golden" / "talib-gazp"
 
 
 def load_ohlcv(name):
-    with open(SHARED / "data" / name) as f:
+    with open(SHARED_DIR / "data" / name) as f:
         rows = list(csv.DictReader(f))
     return {k: np.array([float(r[k]) for r in rows]) for k in
             ("open", "high", "low", "close", "volume")}

@@ -11,12 +11,14 @@
 #include <atomic>
 #include <map>
 #include <memory>
+#include <sstream>
 #include <string>
 #include <thread>
 #include <vector>
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "absl/synchronization/notification.h"
 #include "absl/time/clock.h"
 #include "botcore/adapters/http.h"
 #include "botcore/core/config.h"
@@ -141,6 +143,45 @@ TEST_SUITE("bot_assembly") {
     // The server stopped with the bot.
     CHECK_FALSE(get("/healthz").ok());
   }
+  TEST_CASE("console: Stop at an idle prompt ends Run without input") {
+    int fds[2];
+    REQUIRE(pipe(fds) == 0);
+    ConsoleInput input(fds[0]);
+    std::ostringstream out;
+    BotAssemblyOptions options;
+    options.console_input = &input;
+    options.console_out = &out;
+    // An hour's poll: only the input's Stop can end the wait for a line.
+    ASSIGN_OR_REQUIRE(
+        std::unique_ptr<BotAssembly> bot,
+        BotAssembly::Create(
+            Config::FromMap({{"DATABASE_URL", testing::FreshSqliteUrl()},
+                             {"POLL_TIMEOUT", "1h"}}),
+            options));
+    REQUIRE(bot->settings().mode == BotMode::kConsole);
+    absl::Status run_status = absl::UnknownError("not run");
+    absl::Notification returned;
+    std::thread runner([&] {
+      run_status = bot->Run();
+      returned.Notify();
+    });
+    // One line answered; then Run waits for the next one.
+    REQUIRE(write(fds[1], "/start\n", 7) == 7);
+    REQUIRE(WaitFor([&] {
+      const HealthSnapshot health = bot->Health();
+      return health.last_poll_age.has_value() && health.in_flight == 0;
+    }));
+    absl::SleepFor(absl::Milliseconds(200));  // into the next Receive
+    bot->Stop();
+    const bool stopped =
+        returned.WaitForNotificationWithTimeout(absl::Seconds(60));
+    close(fds[1]);  // were Run still waiting for a line: the end of input
+    runner.join();
+    close(fds[0]);
+    CHECK(stopped);
+    CHECK_OK(run_status);
+  }
+
   TEST_CASE("webhook: every update answered 200 before Stop is handled") {
     ASSIGN_OR_REQUIRE(auto telegram, ScriptedTelegramServer::Start("1:test"));
     const int port = FreePort();
@@ -149,8 +190,10 @@ TEST_SUITE("bot_assembly") {
         {"TELEGRAM_API_BASE_URL", telegram->api_base_url()},
         {"TELEGRAM_MODE", "webhook"},
         {"TELEGRAM_WEBHOOK_SECRET", "secret"},
+        {"TELEGRAM_WEBHOOK_URL", "https://bot.example.com/telegram/webhook"},
         {"DATABASE_URL", testing::FreshSqliteUrl()},
         {"HTTP_PORT", absl::StrCat(port)},
+        {"HTTP_THREADS", "8"},
     });
     ASSIGN_OR_REQUIRE(std::unique_ptr<BotAssembly> bot,
                       BotAssembly::Create(config));
@@ -164,6 +207,13 @@ TEST_SUITE("bot_assembly") {
       request.url = absl::StrCat("http://127.0.0.1:", port, "/healthz");
       return probe->Send(request).ok();
     }));
+    // Registered before Run takes updates, with no more connections than
+    // the server has threads (Telegram's default is 40).
+    REQUIRE(WaitFor([&] { return !telegram->Sent("setWebhook").empty(); }));
+    const std::vector<testing::RecordedRequest> set_webhook =
+        telegram->Sent("setWebhook");
+    REQUIRE(set_webhook.size() == 1);
+    CHECK(absl::StrContains(set_webhook[0].body, R"("max_connections":8)"));
     // Posters send /help from a chat of their own per update until the
     // webhook stops answering 200; Stop comes while they post. Several of
     // them, as Telegram with max_connections > 1: ids arrive out of order.

@@ -25,6 +25,8 @@ _ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", "..", ".."
 _NAME = "botcore"
 _SUMMARY = ("Engines for trading, signal and payment bots: exact money, "
             "TA-Lib-exact indicators, risk, ledger")
+# pyproject.toml's [project] dependencies (test_packaging checks they agree).
+_DEPENDENCIES = ("numpy",)
 
 
 def _version():
@@ -43,8 +45,10 @@ def _wheel_tag():
 
 
 def _metadata(version):
+    requires = "".join(f"Requires-Dist: {d}\n" for d in _DEPENDENCIES)
     return (f"Metadata-Version: 2.1\nName: {_NAME}\nVersion: {version}\n"
-            f"Summary: {_SUMMARY}\nLicense: MIT\nRequires-Python: >=3.9\n")
+            f"Summary: {_SUMMARY}\nLicense: MIT\nRequires-Python: >=3.9\n"
+            f"{requires}")
 
 
 def _record_line(path, data):

@@ -3,23 +3,17 @@
 // Python adapters. Bot.run runs the C++ Run on a worker thread while the
 // calling thread waits without the GIL and looks for signals every
 // kSignalPoll, so Ctrl-C stops the bot gracefully and then raises
-// KeyboardInterrupt. In console mode the bot reads stdin through
-// ConsoleInput, which a stop interrupts (a plain std::cin read could not be).
+// KeyboardInterrupt. In console mode the bot reads stdin through the
+// assembly's ConsoleInput (botcore/adapters/console.h), which a stop ends.
 
 #include <Python.h>
-#include <poll.h>
 #include <pybind11/pybind11.h>
 #include <pybind11/stl.h>
-#include <unistd.h>
 
-#include <atomic>
-#include <cerrno>
 #include <cstdint>
-#include <istream>
 #include <map>
 #include <memory>
 #include <optional>
-#include <streambuf>
 #include <string>
 #include <thread>
 #include <utility>
@@ -50,49 +44,14 @@ namespace {
 // How often Bot.run looks for a pending signal (Ctrl-C).
 constexpr absl::Duration kSignalPoll = absl::Milliseconds(100);
 
-// Standard input for console mode, read with poll() every kSignalPoll so
-// that once stop() was called it reports the end of input, which ends
-// Bot::Run (the console messenger reports kOutOfRange).
-class ConsoleInput final : public std::streambuf {
- public:
-  ConsoleInput() : stream_(this) {}
-
-  std::istream& stream() { return stream_; }
-  void Stop() { stopping_.store(true); }
-
- protected:
-  int_type underflow() override {
-    while (!stopping_.load()) {
-      pollfd fd{STDIN_FILENO, POLLIN, 0};
-      const int ready = poll(&fd, 1, absl::ToInt64Milliseconds(kSignalPoll));
-      if (ready < 0 && errno != EINTR) break;
-      if (ready <= 0) continue;
-      const ssize_t n = read(STDIN_FILENO, buffer_, sizeof(buffer_));
-      if (n < 0 && errno == EINTR) continue;
-      if (n <= 0) break;
-      setg(buffer_, buffer_, buffer_ + n);
-      return traits_type::to_int_type(buffer_[0]);
-    }
-    return traits_type::eof();
-  }
-
- private:
-  std::atomic<bool> stopping_{false};
-  char buffer_[4096];
-  std::istream stream_;
-};
-
 // The BotAssembly Python holds, with the adapters handed to it, which stay
 // alive as long as the assembly uses them. close() destroys the assembly
 // (closing the database) once no call is using it.
 class PythonBot {
  public:
-  PythonBot(std::unique_ptr<ConsoleInput> console_input,
-            std::unique_ptr<BotAssembly> assembly,
+  PythonBot(std::unique_ptr<BotAssembly> assembly,
             std::vector<py::object> adapters)
-      : console_input_(std::move(console_input)),
-        assembly_(std::move(assembly)),
-        adapters_(std::move(adapters)) {}
+      : assembly_(std::move(assembly)), adapters_(std::move(adapters)) {}
 
   PythonBot(const PythonBot&) = delete;
   PythonBot& operator=(const PythonBot&) = delete;
@@ -188,13 +147,8 @@ class PythonBot {
     return absl::FailedPreconditionError("the bot is closed");
   }
 
-  void StopLocked() ABSL_SHARED_LOCKS_REQUIRED(mu_) {
-    console_input_->Stop();
-    assembly_->Stop();
-  }
+  void StopLocked() ABSL_SHARED_LOCKS_REQUIRED(mu_) { assembly_->Stop(); }
 
-  // Outlives the assembly, which reads it in console mode.
-  const std::unique_ptr<ConsoleInput> console_input_;
   absl::Mutex mu_;
   std::unique_ptr<BotAssembly> assembly_ ABSL_GUARDED_BY(mu_);
   // Guarded by the GIL.
@@ -226,9 +180,7 @@ std::unique_ptr<PythonBot> MakeBot(const Config& config,
                                    const py::object& messenger,
                                    const py::object& chain) {
   std::vector<py::object> adapters;
-  auto console_input = std::make_unique<ConsoleInput>();
   BotAssemblyOptions options;
-  options.console_in = &console_input->stream();
   options.market_data =
       Adapter<MarketData>(market_data, "market_data", adapters);
   options.advisor = Adapter<Advisor>(advisor, "advisor", adapters);
@@ -236,8 +188,7 @@ std::unique_ptr<PythonBot> MakeBot(const Config& config,
   options.chain = Adapter<ChainClient>(chain, "chain", adapters);
   std::unique_ptr<BotAssembly> assembly =
       WithoutGil([&] { return BotAssembly::Create(config, options); });
-  return std::make_unique<PythonBot>(std::move(console_input),
-                                     std::move(assembly), std::move(adapters));
+  return std::make_unique<PythonBot>(std::move(assembly), std::move(adapters));
 }
 
 void BindConfig(py::module_& m) {

@@ -28,7 +28,6 @@
 #ifndef BOTCORE_RUNTIME_BOT_ASSEMBLY_H_
 #define BOTCORE_RUNTIME_BOT_ASSEMBLY_H_
 
-#include <istream>
 #include <memory>
 #include <ostream>
 #include <string>
@@ -37,6 +36,7 @@
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "botcore/adapters/console.h"
 #include "botcore/adapters/telegram.h"
 #include "botcore/core/clock.h"
 #include "botcore/core/config.h"
@@ -111,8 +111,9 @@ struct BotAssemblyOptions {
   Clock* clock = nullptr;
   // Default: the assembly's BotMetrics, served on /metrics.
   BotObserver* observer = nullptr;
-  // Console mode streams. Defaults: std::cin and std::cout.
-  std::istream* console_in = nullptr;
+  // Console mode's input (Stop stops it) and output. Defaults: standard
+  // input (a ConsoleInput of the assembly's own) and std::cout.
+  ConsoleInput* console_input = nullptr;
   std::ostream* console_out = nullptr;
 };
 
@@ -131,13 +132,16 @@ class BotAssembly {
 
   // Starts the operations HTTP server when BotSettings::serve_http (its
   // errors: kUnavailable when the port is taken), registers the webhook in
-  // webhook mode with a webhook URL, then Bot::Run; the server stops when
-  // the Bot has stopped.
+  // webhook mode with a webhook URL (max_connections: at most HTTP_THREADS,
+  // the connections the server can hold), then Bot::Run; the server stops
+  // when the Bot has stopped.
   [[nodiscard]] absl::Status Run();
   // In webhook mode first closes the webhook (TelegramMessenger::
   // CloseWebhook: later POSTs are answered 503 and Telegram sends them
   // again), and Run handles every update already answered 200 before it
-  // returns. Then Bot::Stop. Async-signal-safe.
+  // returns. In console mode stops the console's input, so a Receive
+  // waiting at an idle prompt returns at once. Then Bot::Stop.
+  // Async-signal-safe.
   void Stop();
 
   Bot& bot();

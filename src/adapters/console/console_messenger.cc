@@ -1,3 +1,8 @@
+#include <poll.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
 #include <memory>
 #include <optional>
 #include <string>
@@ -11,11 +16,15 @@
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
 #include "absl/synchronization/mutex.h"
+#include "absl/time/clock.h"
 #include "botcore/adapters/console.h"
 #include "internal/status_macros.h"
 
 namespace botcore {
 namespace {
+
+// How often a wait on the console's input looks whether Stop was called.
+constexpr absl::Duration kStopCheck = absl::Milliseconds(100);
 
 // "@55.7558,37.6173" -> a location.
 std::optional<Location> ParseLocation(absl::string_view text) {
@@ -35,16 +44,21 @@ class ConsoleMessenger final : public Messenger {
   explicit ConsoleMessenger(const ConsoleOptions& options)
       : options_(options) {}
 
-  absl::StatusOr<std::vector<Update>> Receive(absl::Duration) override {
+  absl::StatusOr<std::vector<Update>> Receive(absl::Duration wait) override {
+    std::vector<Update> updates;
     std::string line;
     {
       absl::MutexLock lock(&in_mu_);
-      if (!std::getline(*options_.in, line)) {
+      if (options_.input != nullptr && !options_.input->Wait(wait)) {
+        return updates;
+      }
+      std::istream& in =
+          options_.input != nullptr ? options_.input->stream() : *options_.in;
+      if (!std::getline(in, line)) {
         return absl::OutOfRangeError("console: end of input");
       }
     }
     absl::string_view text = absl::StripAsciiWhitespace(line);
-    std::vector<Update> updates;
     if (text.empty()) return updates;
     absl::MutexLock lock(&mu_);
     Update update;
@@ -207,12 +221,43 @@ class ConsoleMessenger final : public Messenger {
 
 }  // namespace
 
+ConsoleInput::ConsoleInput(int fd) : fd_(fd), stream_(this) {}
+
+bool ConsoleInput::PollReadable(absl::Duration wait) {
+  const absl::Time deadline = absl::Now() + wait;
+  do {
+    if (stopping_.load()) return true;
+    const absl::Duration slice =
+        std::clamp(deadline - absl::Now(), absl::ZeroDuration(), kStopCheck);
+    pollfd fd{fd_, POLLIN, 0};
+    const int ready = poll(&fd, 1, absl::ToInt64Milliseconds(slice));
+    // Readable, hung up or failed: read() does not block and tells which.
+    if (ready > 0 || (ready < 0 && errno != EINTR)) return true;
+  } while (absl::Now() < deadline);
+  return stopping_.load();
+}
+
+bool ConsoleInput::Wait(absl::Duration wait) {
+  return gptr() < egptr() || PollReadable(wait);
+}
+
+ConsoleInput::int_type ConsoleInput::underflow() {
+  while (PollReadable(absl::InfiniteDuration()) && !stopping_.load()) {
+    const ssize_t n = read(fd_, buffer_, sizeof(buffer_));
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) break;
+    setg(buffer_, buffer_, buffer_ + n);
+    return traits_type::to_int_type(buffer_[0]);
+  }
+  return traits_type::eof();
+}
+
 absl::StatusOr<std::unique_ptr<Messenger>> NewConsoleMessenger(
     const ConsoleOptions& options) {
-  if (options.in == nullptr || options.out == nullptr ||
-      options.clock == nullptr) {
+  if ((options.input == nullptr) == (options.in == nullptr) ||
+      options.out == nullptr || options.clock == nullptr) {
     return absl::InvalidArgumentError(
-        "ConsoleOptions: in, out and clock are required");
+        "ConsoleOptions: one of input and in, out and clock are required");
   }
   return std::make_unique<ConsoleMessenger>(options);
 }
