@@ -2442,12 +2442,12 @@ struct Bot::Impl final : public OutboxTarget {
         kReadOnlyTransaction));
     if (!known) return Say(absl::StrCat("No user ", user, "."));
     absl::StatusOr<Deposit> d = deposits->Assign(key, Owner(user));
-    if (absl::IsNotFound(d.status())) {
+    // kInvalidArgument: not a tx hash, so no deposit's.
+    if (absl::IsNotFound(d.status()) || absl::IsInvalidArgument(d.status())) {
       return Say(absl::StrCat("No deposit ",
                               ToAbsl(internal::Utf8Prefix(args[0], 80)), "."));
     }
-    if (absl::IsFailedPrecondition(d.status()) ||
-        absl::IsInvalidArgument(d.status())) {
+    if (absl::IsFailedPrecondition(d.status())) {
       return Say(absl::StrCat("Cannot assign: ", d.status().message()));
     }
     if (!d.ok()) return d.status();
