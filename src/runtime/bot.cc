@@ -148,6 +148,10 @@ constexpr Migration kBotMigrations[] = {
      "  request TEXT PRIMARY KEY,"
      "  answer TEXT NOT NULL,"
      "  closed_at BIGINT NOT NULL)"},
+    {5, "users' notices to their private chats, not the group they wrote last",
+     // Group and channel chat ids are negative; a user's private chat id is
+     // their user id. Only private chats are recorded since.
+     "UPDATE bot_users SET chat_id = user_id WHERE chat_id < 0"},
 };
 
 // An update left unhandled is tried again after this delay, at most
@@ -1397,9 +1401,14 @@ struct Bot::Impl final : public OutboxTarget {
     // code naming anyone else gets a note, the same link again none.
     absl::StatusOr<ReferralMember> member = referral->Member(r.owner);
     if (member.ok()) {
-      if (!code.empty() && (member->referrer.empty() ||
-                            ReferralEngine::CodeOf(member->referrer) != code)) {
-        note = std::string(kReferrerFixed);
+      if (!code.empty()) {
+        bool same_link = false;
+        if (!member->referrer.empty()) {
+          BOTCORE_ASSIGN_OR_RETURN(ReferralMember referrer,
+                                   referral->Member(member->referrer));
+          same_link = referrer.code == code;
+        }
+        if (!same_link) note = std::string(kReferrerFixed);
       }
       return Welcome(note);
     }
@@ -2428,18 +2437,9 @@ struct Bot::Impl final : public OutboxTarget {
         !absl::SimpleAtoi(args[1], &user) || user <= 0) {
       return Say(usage);
     }
-    key.tx_hash = absl::AsciiStrToLower(key_parts[0]);
+    key.tx_hash = key_parts[0];
     // A credit cannot be taken back: only to a user the bot knows.
-    bool known = false;
-    BOTCORE_RETURN_IF_ERROR(options.database->Transact(
-        [&](SqlTransaction& tx) -> absl::Status {
-          BOTCORE_ASSIGN_OR_RETURN(
-              std::vector<SqlRow> rows,
-              tx.Query("SELECT 1 FROM bot_users WHERE user_id = ?", {user}));
-          known = !rows.empty();
-          return absl::OkStatus();
-        },
-        kReadOnlyTransaction));
+    BOTCORE_ASSIGN_OR_RETURN(std::optional<int64_t> known, RecordedChat(user));
     if (!known) return Say(absl::StrCat("No user ", user, "."));
     absl::StatusOr<Deposit> d = deposits->Assign(key, Owner(user));
     // kInvalidArgument: not a tx hash, so no deposit's.
@@ -2515,10 +2515,13 @@ struct Bot::Impl final : public OutboxTarget {
 
   // ---- notifications (OutboxTarget) ---------------------------------------
 
-  absl::StatusOr<int64_t> ChatOf(int64_t user_id) {
-    int64_t chat = user_id;
+  // The chat recorded for a user; std::nullopt for a user the bot never
+  // saw.
+  absl::StatusOr<std::optional<int64_t>> RecordedChat(int64_t user_id) {
+    std::optional<int64_t> chat;
     BOTCORE_RETURN_IF_ERROR(options.database->Transact(
         [&](SqlTransaction& tx) -> absl::Status {
+          chat.reset();
           BOTCORE_ASSIGN_OR_RETURN(
               std::vector<SqlRow> rows,
               tx.Query("SELECT chat_id FROM bot_users WHERE user_id = ?",
@@ -2535,9 +2538,9 @@ struct Bot::Impl final : public OutboxTarget {
   absl::Status NotifyOwner(std::string_view owner, const std::string& text) {
     std::optional<int64_t> user = UserOfOwner(owner);
     if (!user) return absl::OkStatus();  // not a Telegram user: nobody to tell
-    BOTCORE_ASSIGN_OR_RETURN(int64_t chat, ChatOf(*user));
-    absl::Status s = Send(chat, Say(text));
-    return absl::IsPermissionDenied(s) ? absl::OkStatus() : s;
+    BOTCORE_ASSIGN_OR_RETURN(std::optional<int64_t> chat, RecordedChat(*user));
+    // Never seen: a user's private chat id is their user id.
+    return Notify(chat.value_or(*user), text);
   }
 
   // Queues `text` (what `entry` tells the admins) as one "admin.notice"
@@ -2574,13 +2577,17 @@ struct Bot::Impl final : public OutboxTarget {
       return absl::InvalidArgumentError(
           absl::StrCat("admin notice for chat \"", ToAbsl(chat_text), "\""));
     }
+    return Notify(chat, text);
+  }
+
+  // Sends a notification; a chat that refuses it for good (blocked, gone,
+  // moved) is logged and skipped, any other failure is returned, so the
+  // outbox or the job tries again.
+  absl::Status Notify(int64_t chat, const std::string& text) {
     absl::Status s = Send(chat, Say(text));
-    if (RefusedForGood(s)) {
-      Log(absl::StrCat("admin chat ", chat,
-                       " refused a notice: ", s.ToString()));
-      return absl::OkStatus();
-    }
-    return s;
+    if (!RefusedForGood(s)) return s;
+    Log(absl::StrCat("chat ", chat, " refused a notification: ", s.ToString()));
+    return absl::OkStatus();
   }
 
   absl::Status Deliver(const OutboxEntry& entry) override {
@@ -2665,8 +2672,7 @@ struct Bot::Impl final : public OutboxTarget {
     if (topic == "alert") {
       const int64_t chat = AlertChat();
       if (chat == 0) return absl::OkStatus();
-      absl::Status s = Send(chat, Say(absl::StrCat("Alert: ", get("text"))));
-      return absl::IsPermissionDenied(s) ? absl::OkStatus() : s;
+      return Notify(chat, absl::StrCat("Alert: ", get("text")));
     }
     return absl::OkStatus();  // a topic for another consumer
   }
@@ -2877,12 +2883,11 @@ struct Bot::Impl final : public OutboxTarget {
                              outbox->List(OutboxState::kFailed));
     const int64_t chat = AlertChat();
     if (chat == 0) return absl::OkStatus();
-    absl::Status s = Send(
-        chat, Say(absl::StrCat("Daily summary: ", users, " users (", fresh,
+    return Notify(chat,
+                  absl::StrCat("Daily summary: ", users, " users (", fresh,
                                " new), ", handled, " updates handled, ",
                                pending.size(), " withdrawals pending, ",
-                               failed.size(), " undelivered notifications.")));
-    return absl::IsPermissionDenied(s) ? absl::OkStatus() : s;
+                               failed.size(), " undelivered notifications."));
   }
 
   absl::Status Cleanup() {
@@ -2970,6 +2975,11 @@ struct Bot::Impl final : public OutboxTarget {
       ScheduledJob s;
       s.name = j.name;
       s.period = j.period;
+      // A run's lease: its period, within 1-5 minutes. A crashed run holds
+      // the job's next periods back that long; a run that outlasts it may
+      // overlap the next one, which every job here tolerates (outbox claims,
+      // the broadcast cursor's compare-and-set, idempotent crediting).
+      s.lease = std::clamp(j.period, absl::Minutes(1), absl::Minutes(5));
       s.run = Watched(j.name, std::move(j.run));
       BOTCORE_RETURN_IF_ERROR(scheduler->Add(std::move(s)));
     }

@@ -1861,6 +1861,32 @@ TEST_SUITE("bot") {
     }
   }
 
+  TEST_CASE("schema 5 sends users' notices to their private chats") {
+    for (const std::string& url : testing::FreshDatabaseUrls()) {
+      CAPTURE(url);
+      Harness h(url);
+      const internal::ComponentSchema schema = internal::BotSchema();
+      REQUIRE_OK(h.db->Migrate(schema.component, schema.migrations.first(4)));
+      REQUIRE_OK(h.db->Transact([&](SqlTransaction& tx) {
+        // Bob's last message was in a group, Alice's in her own chat.
+        return tx
+            .Execute(
+                "INSERT INTO bot_users (user_id, chat_id, username,"
+                " first_name, registered_at, active, banned)"
+                " VALUES (?, -100123, 'bob', 'B', 0, 1, 0),"
+                " (?, ?, 'alice', 'A', 0, 1, 0)",
+                {kBob, kAlice, kAlice})
+            .status();
+      }));
+      RecordingMessenger messenger;
+      std::unique_ptr<Bot> bot = h.Make(&messenger);
+      CHECK(Count(*h.db, "SELECT chat_id FROM bot_users WHERE username = ?",
+                  "bob") == kBob);
+      CHECK(Count(*h.db, "SELECT chat_id FROM bot_users WHERE username = ?",
+                  "alice") == kAlice);
+    }
+  }
+
   TEST_CASE("schema 3 keeps the handled updates, users and sessions") {
     for (const std::string& url : testing::FreshDatabaseUrls()) {
       CAPTURE(url);

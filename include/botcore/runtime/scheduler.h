@@ -7,8 +7,9 @@
 // claim carries a lease; if its holder dies before finishing, another
 // instance takes the period over once the lease has expired. A period does
 // not start while the previous one's run still holds its lease, so no two
-// instances ever run a job at once: a run longer than its period delays the
-// next one.
+// instances run a job at once while a lease holds: a run longer than its
+// period delays the next one, and a run whose instance died delays it until
+// its lease expires (keep leases short for frequent jobs).
 //
 //   ASSIGN_OR_RETURN(auto scheduler, Scheduler::Create({.database = db.get(),
 //                                                       .clock = &clock}));
@@ -51,7 +52,7 @@ struct ScheduledJob {
   absl::Duration phase = absl::ZeroDuration();
   // How long a claim lasts; a run that has not finished by then may be taken
   // over by another instance (until then, no instance starts the job's next
-  // period). Default: 5 minutes.
+  // period, even when the run's instance died). Default: 5 minutes.
   absl::Duration lease = absl::Minutes(5);
   // The work. Its error is recorded (JobStatus::last_error) and the period
   // counts as done: the job runs again in the next period.
