@@ -62,8 +62,9 @@ class ConsoleInput final : public std::streambuf {
   // ready, the input ended or failed, or Stop was called (true); false when
   // `wait` passed first. A zero `wait` only looks.
   bool Wait(absl::Duration wait);
-  // Ends the input: a waiting Wait or read returns within 100 ms, and every
-  // later read reports the end of input.
+  // Ends the input: a waiting Wait or read returns within 100 ms; later
+  // reads return what is already buffered (a line read in one go with the
+  // one before it), then report the end of input.
   void Stop() { stopping_.store(true); }
 
  protected:
