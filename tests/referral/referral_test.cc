@@ -48,9 +48,7 @@ TEST_SUITE("referral") {
     for (const std::string& url : testing::FreshDatabaseUrls()) {
       CAPTURE(url);
       testing::ManualClock clock;
-      auto opened = PaymentStack::Open(url, &clock);
-      REQUIRE_MESSAGE(opened.ok(), opened.status().ToString());
-      PaymentStack& s = *opened;
+      ASSIGN_OR_REQUIRE(PaymentStack s, PaymentStack::Open(url, &clock));
       ReferralEngine& r = *s.referral;
       ASSIGN_OR_REQUIRE(ReferralMember a, r.Register("a", ""));
       CHECK(a.code == ReferralEngine::CodeOf("a"));
@@ -100,13 +98,12 @@ TEST_SUITE("referral") {
     for (const std::string& url : testing::FreshDatabaseUrls()) {
       CAPTURE(url);
       testing::ManualClock clock;
-      auto opened = PaymentStack::Open(url, &clock);
-      REQUIRE_MESSAGE(opened.ok(), opened.status().ToString());
-      ReferralEngine& r = *opened->referral;
+      ASSIGN_OR_REQUIRE(PaymentStack s, PaymentStack::Open(url, &clock));
+      ReferralEngine& r = *s.referral;
       ASSIGN_OR_REQUIRE(ReferralMember x, r.Register("x", ""));
       ASSIGN_OR_REQUIRE(ReferralMember y, r.Register("y", x.code));
       REQUIRE_OK(r.Register("z", ""));
-      REQUIRE_OK(opened->db->Transact([](SqlTransaction& tx) {
+      REQUIRE_OK(s.db->Transact([](SqlTransaction& tx) {
         return tx
             .Execute(
                 "UPDATE referral_members SET referrer = 'y'"
@@ -126,9 +123,7 @@ TEST_SUITE("referral") {
     for (const std::string& url : testing::FreshDatabaseUrls()) {
       CAPTURE(url);
       testing::ManualClock clock;
-      auto opened = PaymentStack::Open(url, &clock);
-      REQUIRE_MESSAGE(opened.ok(), opened.status().ToString());
-      PaymentStack& s = *opened;
+      ASSIGN_OR_REQUIRE(PaymentStack s, PaymentStack::Open(url, &clock));
       // top <- l3 <- l2 <- l1 <- payer: top is four levels up, unpaid.
       std::string code;
       for (const char* user : {"top", "l3", "l2", "l1", "payer"}) {
@@ -174,11 +169,10 @@ TEST_SUITE("referral") {
         CAPTURE(url);
         CAPTURE(depth);
         testing::ManualClock clock;
-        auto opened = PaymentStack::Open(url, &clock);
-        REQUIRE_MESSAGE(opened.ok(), opened.status().ToString());
+        ASSIGN_OR_REQUIRE(PaymentStack s, PaymentStack::Open(url, &clock));
         ReferralOptions o;
-        o.database = opened->db.get();
-        o.ledger = opened->ledger.get();
+        o.database = s.db.get();
+        o.ledger = s.ledger.get();
         o.max_depth = depth;
         o.rates = {"0.05", "0.04", "0.03"};
         ASSIGN_OR_REQUIRE(auto r, ReferralEngine::Create(o));
@@ -198,24 +192,23 @@ TEST_SUITE("referral") {
           ds[i].observation.key = {56, "0x" + std::string(64, '1' + i), 0};
           ds[i].observation.amount = Usdt("100");
         }
-        REQUIRE_OK(opened->db->Transact([&](SqlTransaction& tx) {
-          return PayRewards(*opened, *r, tx, ds);
-        }));
-        CHECK(Posted(*opened, "l1") == Usdt("5"));
-        CHECK(Posted(*opened, "l2") == (depth >= 2 ? Usdt("4") : Usdt("0")));
-        CHECK(Posted(*opened, "l3") == (depth >= 3 ? Usdt("3") : Usdt("0")));
-        CHECK(Posted(*opened, "top") == Usdt("5"));
+        REQUIRE_OK(s.db->Transact(
+            [&](SqlTransaction& tx) { return PayRewards(s, *r, tx, ds); }));
+        CHECK(Posted(s, "l1") == Usdt("5"));
+        CHECK(Posted(s, "l2") == (depth >= 2 ? Usdt("4") : Usdt("0")));
+        CHECK(Posted(s, "l3") == (depth >= 3 ? Usdt("3") : Usdt("0")));
+        CHECK(Posted(s, "top") == Usdt("5"));
       }
     }
   }
 
   TEST_CASE("rewards can be switched off and the depth limited") {
     testing::ManualClock clock;
-    auto opened = PaymentStack::Open(testing::FreshSqliteUrl(), &clock);
-    REQUIRE_MESSAGE(opened.ok(), opened.status().ToString());
+    ASSIGN_OR_REQUIRE(PaymentStack s,
+                      PaymentStack::Open(testing::FreshSqliteUrl(), &clock));
     ReferralOptions o;
-    o.database = opened->db.get();
-    o.ledger = opened->ledger.get();
+    o.database = s.db.get();
+    o.ledger = s.ledger.get();
     o.max_depth = 4;
     CHECK_STATUS_IS(ReferralEngine::Create(o), kInvalidArgument);
     o.max_depth = 3;
@@ -233,10 +226,9 @@ TEST_SUITE("referral") {
     d.asset = "USDT";
     d.observation.key = {56, "0x" + std::string(64, '1'), 0};
     d.observation.amount = Usdt("10");
-    REQUIRE_OK(opened->db->Transact([&](SqlTransaction& tx) {
-      return PayRewards(*opened, *off, tx, {d});
-    }));
-    CHECK_STATUS_IS(opened->ledger->GetBalance({"a", "USDT"}), kNotFound);
+    REQUIRE_OK(s.db->Transact(
+        [&](SqlTransaction& tx) { return PayRewards(s, *off, tx, {d}); }));
+    CHECK_STATUS_IS(s.ledger->GetBalance({"a", "USDT"}), kNotFound);
   }
 
   TEST_CASE("a code taken by another member gives the next candidate") {
@@ -307,19 +299,17 @@ TEST_SUITE("referral") {
     for (const std::string& url : testing::FreshDatabaseUrls()) {
       CAPTURE(url);
       testing::ManualClock clock;
-      auto opened = PaymentStack::Open(url, &clock);
-      REQUIRE_MESSAGE(opened.ok(), opened.status().ToString());
+      ASSIGN_OR_REQUIRE(PaymentStack s, PaymentStack::Open(url, &clock));
       std::string code;
       for (const char* user : {"top", "l1", "l2", "l3", "l4"}) {
-        ASSIGN_OR_REQUIRE(ReferralMember m,
-                          opened->referral->Register(user, code));
+        ASSIGN_OR_REQUIRE(ReferralMember m, s.referral->Register(user, code));
         code = m.code;
       }
       for (int depth = 0; depth <= kMaxReferralDepth; ++depth) {
         CAPTURE(depth);
         ReferralOptions o;
-        o.database = opened->db.get();
-        o.ledger = opened->ledger.get();
+        o.database = s.db.get();
+        o.ledger = s.ledger.get();
         o.max_depth = depth;
         ASSIGN_OR_REQUIRE(auto r, ReferralEngine::Create(o));
         ASSIGN_OR_REQUIRE(ReferralStats top, r->Stats("top"));
@@ -338,9 +328,7 @@ TEST_SUITE("referral") {
     for (const std::string& url : testing::FreshDatabaseUrls()) {
       CAPTURE(url);
       testing::ManualClock clock;
-      auto opened = PaymentStack::Open(url, &clock);
-      REQUIRE_MESSAGE(opened.ok(), opened.status().ToString());
-      PaymentStack& s = *opened;
+      ASSIGN_OR_REQUIRE(PaymentStack s, PaymentStack::Open(url, &clock));
       const AccountKey pool{std::string(kRewardsPool), "USDT"};
       REQUIRE_OK(s.ledger->OpenAccount(pool, /*forbid_overdraft=*/true));
       ASSIGN_OR_REQUIRE(ReferralMember alice,
@@ -442,9 +430,7 @@ TEST_SUITE("referral") {
     for (const std::string& url : testing::FreshDatabaseUrls()) {
       CAPTURE(url);
       testing::ManualClock clock;
-      auto opened = PaymentStack::Open(url, &clock);
-      REQUIRE_MESSAGE(opened.ok(), opened.status().ToString());
-      PaymentStack& s = *opened;
+      ASSIGN_OR_REQUIRE(PaymentStack s, PaymentStack::Open(url, &clock));
       const AccountKey pool{std::string(kRewardsPool), "USDT"};
       REQUIRE_OK(s.ledger->OpenAccount(pool, /*forbid_overdraft=*/true));
       Transfer fund;
