@@ -41,6 +41,26 @@ class FlakyTarget final : public OutboxTarget {
   int failures_;
 };
 
+// Two bot instances' outboxes on one database, each on its own connection
+// (`options` but its database).
+struct TwoInstances {
+  std::unique_ptr<Database> db_a;
+  std::unique_ptr<Database> db_b;
+  std::unique_ptr<Outbox> a;
+  std::unique_ptr<Outbox> b;
+};
+
+TwoInstances OpenTwoInstances(const std::string& url, OutboxOptions options) {
+  TwoInstances w;
+  ASSIGN_OR_REQUIRE(w.db_a, OpenDatabase(url));
+  ASSIGN_OR_REQUIRE(w.db_b, OpenDatabase(url));
+  options.database = w.db_a.get();
+  ASSIGN_OR_REQUIRE(w.a, Outbox::Create(options));
+  options.database = w.db_b.get();
+  ASSIGN_OR_REQUIRE(w.b, Outbox::Create(options));
+  return w;
+}
+
 TEST_SUITE("outbox") {
   TEST_CASE("messages commit with their transaction, once per key") {
     for (const std::string& url : testing::FreshDatabaseUrls()) {
@@ -126,23 +146,17 @@ TEST_SUITE("outbox") {
     for (const std::string& url : testing::FreshDatabaseUrls()) {
       CAPTURE(url);
       testing::ManualClock clock;
-      // Two bot instances on one database, each with its own connection.
-      ASSIGN_OR_REQUIRE(auto db_a, OpenDatabase(url));
-      ASSIGN_OR_REQUIRE(auto db_b, OpenDatabase(url));
       OutboxOptions o;
       o.clock = &clock;
       o.claim_timeout = absl::Minutes(1);
-      o.database = db_a.get();
-      ASSIGN_OR_REQUIRE(auto outbox_a, Outbox::Create(o));
-      o.database = db_b.get();
-      ASSIGN_OR_REQUIRE(auto outbox_b, Outbox::Create(o));
-      REQUIRE_OK(db_a->Transact([&](SqlTransaction& tx) {
-        return outbox_a->EnqueueAll(
+      TwoInstances w = OpenTwoInstances(url, o);
+      REQUIRE_OK(w.db_a->Transact([&](SqlTransaction& tx) {
+        return w.a->EnqueueAll(
             tx, {{"k1", "t", ""}, {"k2", "t", ""}, {"k3", "t", ""}});
       }));
       FlakyTarget target_b(0);
       auto deliver_b = [&](int max_messages) {
-        REQUIRE(outbox_b->DeliverDue(target_b, max_messages).ok());
+        REQUIRE(w.b->DeliverDue(target_b, max_messages).ok());
       };
       // A claims all three. Sending k1 takes two minutes (a 429 waited out)
       // and then fails; meanwhile the claims of all three run out and B
@@ -157,7 +171,7 @@ TEST_SUITE("outbox") {
           deliver_b(10);
         }
       };
-      ASSIGN_OR_REQUIRE(DeliveryReport r, outbox_a->DeliverDue(target_a, 10));
+      ASSIGN_OR_REQUIRE(DeliveryReport r, w.a->DeliverDue(target_a, 10));
       CHECK(target_a.attempted == std::vector<std::string>{"k1", "k3"});
       CHECK(target_a.sent == std::vector<std::string>{"k3"});
       CHECK(target_b.attempted == std::vector<std::string>{"k1", "k2"});
@@ -166,7 +180,7 @@ TEST_SUITE("outbox") {
       CHECK(r.delivered == 1);
       CHECK(r.retried + r.failed == 0);
       ASSIGN_OR_REQUIRE(std::vector<OutboxEntry> delivered,
-                        outbox_a->List(OutboxState::kDelivered));
+                        w.a->List(OutboxState::kDelivered));
       REQUIRE(delivered.size() == 3);
       for (const OutboxEntry& e : delivered) {
         CAPTURE(e.message.key);
@@ -176,7 +190,7 @@ TEST_SUITE("outbox") {
       // Each went out once, and nothing is left to send.
       clock.Advance(absl::Hours(24));
       deliver_b(10);
-      ASSIGN_OR_REQUIRE(r, outbox_a->DeliverDue(target_a, 10));
+      ASSIGN_OR_REQUIRE(r, w.a->DeliverDue(target_a, 10));
       CHECK(r.delivered + r.retried + r.failed == 0);
       CHECK(target_a.sent.size() + target_b.sent.size() == 3);
     }
@@ -187,18 +201,13 @@ TEST_SUITE("outbox") {
     for (const std::string& url : testing::FreshDatabaseUrls()) {
       CAPTURE(url);
       testing::ManualClock clock;
-      ASSIGN_OR_REQUIRE(auto db_a, OpenDatabase(url));
-      ASSIGN_OR_REQUIRE(auto db_b, OpenDatabase(url));
       OutboxOptions o;
       o.clock = &clock;
       o.max_attempts = 1;  // A's failure, recorded, would park the message
       o.claim_timeout = absl::Minutes(1);
-      o.database = db_a.get();
-      ASSIGN_OR_REQUIRE(auto outbox_a, Outbox::Create(o));
-      o.database = db_b.get();
-      ASSIGN_OR_REQUIRE(auto outbox_b, Outbox::Create(o));
-      REQUIRE_OK(db_a->Transact([&](SqlTransaction& tx) {
-        return outbox_a->Enqueue(tx, {"payout:7", "withdrawal.payout", "{}"});
+      TwoInstances w = OpenTwoInstances(url, o);
+      REQUIRE_OK(w.db_a->Transact([&](SqlTransaction& tx) {
+        return w.a->Enqueue(tx, {"payout:7", "withdrawal.payout", "{}"});
       }));
       // A's send outlasts its claim; B sends the message meanwhile; then A's
       // send fails.
@@ -206,25 +215,24 @@ TEST_SUITE("outbox") {
       FlakyTarget target_b(0);
       target_a.during = [&](const OutboxEntry&) {
         clock.Advance(absl::Minutes(2));
-        ASSIGN_OR_REQUIRE(DeliveryReport rb,
-                          outbox_b->DeliverDue(target_b, 10));
+        ASSIGN_OR_REQUIRE(DeliveryReport rb, w.b->DeliverDue(target_b, 10));
         CHECK(rb.delivered == 1);
       };
-      ASSIGN_OR_REQUIRE(DeliveryReport r, outbox_a->DeliverDue(target_a, 10));
+      ASSIGN_OR_REQUIRE(DeliveryReport r, w.a->DeliverDue(target_a, 10));
       CHECK(r.delivered + r.retried + r.failed == 0);
       ASSIGN_OR_REQUIRE(std::vector<OutboxEntry> failed,
-                        outbox_a->List(OutboxState::kFailed));
+                        w.a->List(OutboxState::kFailed));
       CHECK(failed.empty());
       ASSIGN_OR_REQUIRE(std::vector<OutboxEntry> delivered,
-                        outbox_a->List(OutboxState::kDelivered));
+                        w.a->List(OutboxState::kDelivered));
       REQUIRE(delivered.size() == 1);
       CHECK(delivered[0].attempts == 1);
       CHECK(delivered[0].last_error.empty());
       // Not sent again.
       clock.Advance(absl::Hours(24));
-      ASSIGN_OR_REQUIRE(r, outbox_a->DeliverDue(target_a, 10));
+      ASSIGN_OR_REQUIRE(r, w.a->DeliverDue(target_a, 10));
       CHECK(r.delivered + r.retried + r.failed == 0);
-      ASSIGN_OR_REQUIRE(r, outbox_b->DeliverDue(target_b, 10));
+      ASSIGN_OR_REQUIRE(r, w.b->DeliverDue(target_b, 10));
       CHECK(r.delivered + r.retried + r.failed == 0);
       CHECK(target_b.sent == std::vector<std::string>{"payout:7"});
       CHECK(target_a.sent.empty());
