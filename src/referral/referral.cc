@@ -255,10 +255,9 @@ struct ReferralEngine::Impl {
           unpaid->push_back(std::move(reward));
           continue;
         }
-        BOTCORE_ASSIGN_OR_RETURN(Amount rest,
-                                 limit->Rescale(reward.transfer.amount.scale(),
-                                                RoundingMode::kTowardZero));
-        BOTCORE_ASSIGN_OR_RETURN(*limit, rest.Subtract(reward.transfer.amount));
+        // Both at the asset's scale (the ledger's balance, the reward).
+        BOTCORE_ASSIGN_OR_RETURN(*limit,
+                                 limit->Subtract(reward.transfer.amount));
       }
       paid->push_back(std::move(reward));
     }
