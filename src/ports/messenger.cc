@@ -5,12 +5,36 @@
 #include <vector>
 
 #include "absl/status/status.h"
+#include "absl/strings/ascii.h"
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
 #include "internal/strings.h"
 #include "internal/utf8.h"
 
 namespace botcore {
+// Telegram marks a command with a bot_command entity at offset 0, but its
+// documentation's examples do not, so the text alone decides.
+void ParseCommand(Message& message) {
+  const std::string_view text = message.text;
+  if (text.size() < 2 || text[0] != '/') return;
+  const size_t end = text.find_first_of(" \t\n");
+  std::string_view command = text.substr(
+      1, end == std::string_view::npos ? std::string_view::npos : end - 1);
+  const size_t at = command.find('@');
+  std::string_view bot;
+  if (at != std::string_view::npos) {
+    bot = command.substr(at + 1);
+    command = command.substr(0, at);
+  }
+  if (command.empty()) return;
+  message.command = std::string(command);
+  message.command_bot = std::string(bot);
+  if (end != std::string_view::npos) {
+    message.command_args = std::string(
+        absl::StripAsciiWhitespace(internal::ToAbsl(text.substr(end))));
+  }
+}
+
 std::string EscapeHtml(std::string_view text) {
   std::string out;
   out.reserve(text.size());

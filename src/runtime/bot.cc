@@ -21,6 +21,7 @@
 #include "absl/container/flat_hash_set.h"
 #include "absl/status/status.h"
 #include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
@@ -353,6 +354,12 @@ struct Bot::Impl final : public OutboxTarget {
   std::unique_ptr<RecommendationDesk> desk;
   std::unique_ptr<SignalJournal> journal;
   std::unique_ptr<Scheduler> scheduler;
+
+  // What Username() returns; when Run next asks the messenger (Run's
+  // thread only).
+  absl::Mutex username_mu;
+  std::string username ABSL_GUARDED_BY(username_mu);
+  absl::Time next_username_ask = absl::InfinitePast();
 
   std::atomic<bool> stop_requested{false};
   std::atomic<bool> running{false};
@@ -1084,9 +1091,46 @@ struct Bot::Impl final : public OutboxTarget {
                      user_id) != options.admin_ids.end();
   }
 
+  // The bot's username: BotOptions::bot_username, else what the messenger
+  // told (LearnUsername); empty while unknown.
+  std::string Username() {
+    absl::MutexLock lock(&username_mu);
+    return username;
+  }
+
+  // Asks the messenger for the bot's username when the options name none
+  // and it is not known yet (Run, when it starts and then at most once a
+  // minute until it is).
+  void LearnUsername() {
+    const absl::Time now = options.clock->Now();
+    if (!Username().empty() || now < next_username_ask) return;
+    next_username_ask = now + absl::Minutes(1);
+    absl::StatusOr<std::string> asked = options.messenger->Username();
+    if (absl::IsUnimplemented(asked.status())) {
+      next_username_ask = absl::InfiniteFuture();
+      return;
+    }
+    if (!asked.ok()) {
+      ReportError("username", asked.status());
+      return;
+    }
+    absl::MutexLock lock(&username_mu);
+    username = *std::move(asked);
+  }
+
+  // Whether `m` is a command addressed to another bot ("/help@other_bot" in
+  // a group): left unanswered. While the username is unknown every command
+  // is taken as this bot's.
+  bool ForAnotherBot(const Message& m) {
+    if (m.command_bot.empty()) return false;
+    const std::string mine = Username();
+    return !mine.empty() && !absl::EqualsIgnoreCase(m.command_bot, mine);
+  }
+
   // What an update asks for. Handled in place (nothing to answer): edits,
-  // other kinds, and a chat member change (a blocked bot marks its chat
-  // inactive); then `kind` stays empty and false is returned.
+  // other kinds, commands addressed to another bot, and a chat member change
+  // (a blocked bot marks its chat inactive); then `kind` stays empty and
+  // false is returned.
   struct Incoming {
     Request request;
     const MessengerUser* from = nullptr;
@@ -1097,6 +1141,7 @@ struct Bot::Impl final : public OutboxTarget {
     r.update_id = update.id;
     if ((update.kind == UpdateKind::kMessage) && update.message.has_value()) {
       const Message& m = *update.message;
+      if (ForAnotherBot(m)) return false;
       r.chat_id = m.chat.id;
       r.private_chat = m.chat.type == ChatType::kPrivate;
       r.message_id = m.message_id;
@@ -2297,10 +2342,15 @@ struct Bot::Impl final : public OutboxTarget {
     }
     if (!member.ok()) return member.status();
     BOTCORE_ASSIGN_OR_RETURN(ReferralStats stats, referral->Stats(r.owner));
-    std::string text =
-        absl::StrCat("Your link: https://t.me/", options.bot_username,
-                     "?start=ref_", member->code, "\nReferrals per level: ",
-                     absl::StrJoin(stats.referrals_per_level, " / "));
+    const std::string bot = Username();
+    std::string text = absl::StrCat(
+        bot.empty()
+            ? absl::StrCat("Your invitation: new users send /start ref_",
+                           member->code)
+            : absl::StrCat("Your link: https://t.me/", bot, "?start=ref_",
+                           member->code),
+        "\nReferrals per level: ",
+        absl::StrJoin(stats.referrals_per_level, " / "));
     if (stats.rewards.empty()) {
       absl::StrAppend(&text, "\nRewards: none yet");
     }
@@ -3179,6 +3229,10 @@ absl::StatusOr<std::unique_ptr<Bot>> Bot::Create(const BotOptions& options) {
   }
   auto impl = std::make_unique<Impl>();
   impl->options = options;
+  {
+    absl::MutexLock lock(&impl->username_mu);
+    impl->username = options.bot_username;
+  }
   BotOptions& o = impl->options;
   impl->run_key = absl::StrFormat("%08x", std::random_device{}());
   Database* db = o.database;
@@ -3320,6 +3374,7 @@ absl::Status Bot::Run() {
   }
   absl::Duration backoff = absl::Seconds(1);
   while (true) {
+    im.LearnUsername();
     // Once stopped, with drain_on_stop: what the messenger still holds.
     const bool draining = im.stop_requested.load();
     if (draining && !o.drain_on_stop) break;

@@ -197,7 +197,7 @@ absl::StatusOr<BotSettings> ReadBotSettings(const Config& c) {
   s.backup_file = c.GetString("BACKUP_FILE", "");
 
   b.instance_id = c.GetString("INSTANCE_ID", "");
-  b.bot_username = c.GetString("BOT_USERNAME", "botcore_bot");
+  b.bot_username = c.GetString("BOT_USERNAME", "");
   for (const std::string& id : c.GetList("ADMIN_IDS")) {
     int64_t v = 0;
     if (!absl::SimpleAtoi(id, &v)) {

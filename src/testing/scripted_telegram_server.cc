@@ -197,6 +197,11 @@ class ScriptedTelegramServer::State {
       return response;
     }
     if (method == "getUpdates") return Updates(request);
+    if (method == "getMe") {
+      return Ok(absl::StrCat(
+          R"({"ok":true,"result":{"id":1,"is_bot":true,"first_name":"bot",)",
+          R"("username":")", ToAbsl(kScriptedBotUsername), R"("}})"));
+    }
     if (method == "sendMessage" || method == "sendPhoto" ||
         method == "sendDocument" || method == "editMessageText") {
       const int64_t chat = IntegerField(request, "chat_id").value_or(0);

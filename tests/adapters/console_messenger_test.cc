@@ -41,10 +41,12 @@ struct Console {
 
 TEST_SUITE("console_messenger") {
   TEST_CASE("lines become commands, texts and locations; EOF ends") {
-    Console c("/start 42\nhello bot\n@55.7558,37.6173\n\n");
+    Console c(
+        "/start 42\nhello bot\n@55.7558,37.6173\n\n/price@my_bot\tGAZP\n");
     Update start = c.Next();
     CHECK(start.kind == UpdateKind::kMessage);
     CHECK(start.message->command == "start");
+    CHECK(start.message->command_bot.empty());
     CHECK(start.message->command_args == "42");
     CHECK(start.message->chat.id == 7);
     CHECK(start.message->date == absl::FromUnixSeconds(1700000000));
@@ -58,7 +60,13 @@ TEST_SUITE("console_messenger") {
     ASSIGN_OR_REQUIRE(std::vector<Update> blank,
                       c.messenger->Receive(absl::Seconds(1)));
     CHECK(blank.empty());
+    // A tab separates the arguments too; the addressed bot is kept apart.
+    Update price = c.Next();
+    CHECK(price.message->command == "price");
+    CHECK(price.message->command_bot == "my_bot");
+    CHECK(price.message->command_args == "GAZP");
     CHECK_STATUS_IS(c.messenger->Receive(absl::Seconds(1)), kOutOfRange);
+    CHECK_STATUS_IS(c.messenger->Username(), kUnimplemented);
   }
 
   TEST_CASE("keyboards are numbered and #N presses a button") {

@@ -66,6 +66,7 @@ TEST_SUITE("telegram_json") {
         R"("chat":{"id":4,"type":"group"},"text":"/buy@gazp_bot  10 GAZP "}})");
     REQUIRE_OK(u.status());
     CHECK(u->message->command == "buy");
+    CHECK(u->message->command_bot == "gazp_bot");
     CHECK(u->message->command_args == "10 GAZP");
     CHECK(u->message->chat.type == ChatType::kGroup);
     CHECK_FALSE(u->message->from.has_value());

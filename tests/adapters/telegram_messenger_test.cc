@@ -260,6 +260,37 @@ TEST_SUITE("telegram_messenger") {
     CHECK_FALSE(absl::StrContains(r.status().message(), "token_secret"));
   }
 
+  TEST_CASE("Username asks getMe once") {
+    Bot bot;
+    // getMe's answer as the Bot API documents it.
+    bot.server->Script(
+        "POST", MethodPath("getMe"),
+        {.body = R"({"ok":true,"result":{"id":123456,"is_bot":true,)"
+                 R"("first_name":"botcore","username":"botcore_demo_bot",)"
+                 R"("can_join_groups":true,"can_read_all_group_messages":)"
+                 R"(false,"supports_inline_queries":false}})"});
+    ASSIGN_OR_REQUIRE(std::string name, bot.telegram->Username());
+    CHECK(name == "botcore_demo_bot");
+    ASSIGN_OR_REQUIRE(name, bot.telegram->Username());
+    CHECK(name == "botcore_demo_bot");
+    CHECK(bot.Calls("getMe").size() == 1);
+  }
+
+  TEST_CASE("Username: a failed or nameless getMe is an error, asked again") {
+    Bot bot;
+    bot.server->Script("POST", MethodPath("getMe"),
+                       Fixture(401, "error_401_unauthorized.json"));
+    bot.server->Script("POST", MethodPath("getMe"),
+                       {.body = R"({"ok":true,"result":{"id":1,"is_bot":true,)"
+                                R"("first_name":"x"}})"});
+    CHECK(bot.telegram->Username().status().code() ==
+          absl::StatusCode::kUnauthenticated);
+    absl::Status nameless = bot.telegram->Username().status();
+    CHECK(nameless.code() == absl::StatusCode::kUnavailable);
+    CHECK(absl::StrContains(nameless.message(), "username"));
+    CHECK(bot.Calls("getMe").size() == 2);
+  }
+
   TEST_CASE("sendMessage with markup and an inline keyboard") {
     Bot bot;
     OutgoingMessage m = Text(42, "<b>GAZP</b> buy 10?");

@@ -3,6 +3,7 @@
 #include <doctest/doctest.h>
 
 #include <string>
+#include <vector>
 
 #include "absl/strings/str_join.h"
 #include "support/status_testing.h"
@@ -11,6 +12,26 @@ namespace botcore {
 namespace {
 
 TEST_SUITE("messenger") {
+  TEST_CASE("ParseCommand: name, addressed bot and arguments") {
+    auto parse = [](std::string text) {
+      Message m;
+      m.text = std::move(text);
+      ParseCommand(m);
+      return std::vector<std::string>{m.command, m.command_bot, m.command_args};
+    };
+    using V = std::vector<std::string>;
+    CHECK(parse("/start@my_bot 42") == V{"start", "my_bot", "42"});
+    CHECK(parse("/help") == V{"help", "", ""});
+    CHECK(parse("/price\tGAZP ") == V{"price", "", "GAZP"});
+    CHECK(parse("/buy@gazp_bot  10 GAZP\n") == V{"buy", "gazp_bot", "10 GAZP"});
+    CHECK(parse("/help@") == V{"help", "", ""});
+    // Not commands.
+    CHECK(parse("hello /start") == V{"", "", ""});
+    CHECK(parse("/") == V{"", "", ""});
+    CHECK(parse("/@my_bot") == V{"", "", ""});
+    CHECK(parse("/ start") == V{"", "", ""});
+  }
+
   TEST_CASE("EscapeHtml") {
     CHECK(EscapeHtml("a < b && c > \"d\"") ==
           "a &lt; b &amp;&amp; c &gt; &quot;d&quot;");

@@ -173,7 +173,7 @@ TEST_SUITE("bot_process") {
          {"[bot commands]", "Welcome", "GAZP: ", "BUY", "[1] Confirm",
           "Executed: BUY", "(Already executed.)", "Trades: 1",
           "GAZP: ", "Balance: 0", "Send USDT", "registered", "You have no USDT",
-          "Your link: https://t.me/botcore_bot?start=ref_", "Deposit level 0",
+          "Your invitation: new users send /start ref_", "Deposit level 0",
           "No signals recorded yet", "round trips", "not allowed",
           "Unknown command /nonsense"}) {
       CHECK(absl::StrContains(out, expected));

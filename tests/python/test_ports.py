@@ -243,6 +243,18 @@ def test_base_methods_call_the_python_implementation_through_cpp():
         botcore.Messenger.send_message(telegram, botcore.OutgoingMessage(chat_id=13))
     with pytest.raises(botcore.Unimplemented, match="set_commands"):
         botcore.Messenger.set_commands(telegram, [botcore.BotCommand(command="start")])
+    # username() is optional: without it the bot has no username.
+    with pytest.raises(NotImplementedError, match="username"):
+        botcore.Messenger.username(telegram)
+
+    class Named(Telegram):
+        def username(self):
+            return "my_bot"
+
+    assert botcore.Messenger.username(Named()) == "my_bot"
+    addressed = botcore.Message(text="/help@my_bot", command="help",
+                                command_bot="my_bot")
+    assert (addressed.command, addressed.command_bot) == ("help", "my_bot")
     with pytest.raises(AttributeError):
         botcore.Chat(identifier=1)
 

@@ -307,8 +307,24 @@ TEST_SUITE("bot") {
       REQUIRE(WaitFor(
           [&] { return CountSent(*server, kBob, "not allowed") == 1; }));
 
+      // The bot learnt its username from getMe: Alice's link names it, and
+      // a command addressed to another bot is left to that bot.
+      server->PushUpdate(MessageJson(kAlice, "/referral"));
+      REQUIRE(WaitFor([&] {
+        return CountSent(
+                   *server, kAlice,
+                   absl::StrCat("https://t.me/",
+                                std::string(testing::kScriptedBotUsername),
+                                "?start=ref_", code)) == 1;
+      }));
+      const int helped = CountSent(*server, kBob, "Commands:");
+      server->PushUpdate(MessageJson(kBob, "/help@other_bot"));
+      server->PushUpdate(MessageJson(kBob, "/help@Scripted_Bot"));
+      REQUIRE(WaitFor(
+          [&] { return CountSent(*server, kBob, "Commands:") == helped + 1; }));
+
       CHECK_OK(runner.Join());
-      CHECK(telegram->last_acknowledged_update_id() == 10);
+      CHECK(telegram->last_acknowledged_update_id() == 13);
     }
   }
 }
@@ -612,12 +628,7 @@ Update TextUpdate(int64_t id, int64_t user, std::string text) {
   m.chat.id = user;
   m.from = MessengerUser{.id = user, .first_name = "U"};
   m.text = text;
-  if (text.size() > 1 && text[0] == '/') {
-    const size_t space = text.find(' ');
-    m.command = text.substr(
-        1, space == std::string::npos ? std::string::npos : space - 1);
-    if (space != std::string::npos) m.command_args = text.substr(space + 1);
-  }
+  ParseCommand(m);
   u.message = m;
   return u;
 }
@@ -1605,6 +1616,35 @@ TEST_SUITE("bot") {
     h.clock.Advance(absl::Minutes(1));
     bot->HandleUpdate(TextUpdate(26, kBob, "/help"));
     CHECK(absl::StrContains(messenger.last_text(), "Commands:"));
+  }
+
+  TEST_CASE("commands addressed to another bot are left unanswered") {
+    Harness h(testing::FreshSqliteUrl());
+    RecordingMessenger messenger;
+    // Outside Run and without bot_username the username is unknown: every
+    // command is taken as this bot's, and /referral shows the code to send.
+    std::unique_ptr<Bot> unnamed = h.Make(&messenger);
+    REQUIRE(unnamed->HandleUpdate(TextUpdate(1, kAlice, "/start")));
+    REQUIRE(unnamed->HandleUpdate(TextUpdate(2, kAlice, "/help@any_bot")));
+    CHECK(absl::StrContains(messenger.last_text(), "Commands:"));
+    REQUIRE(unnamed->HandleUpdate(TextUpdate(3, kAlice, "/referral")));
+    CHECK(absl::StartsWith(
+        messenger.last_text(),
+        absl::StrCat("Your invitation: new users send /start ref_",
+                     ReferralEngine::CodeOf(absl::StrCat("tg:", kAlice)))));
+
+    std::unique_ptr<Bot> named =
+        h.Make(&messenger, [](BotOptions& o) { o.bot_username = "my_bot"; });
+    const size_t sent = messenger.sent().size();
+    CHECK(named->HandleUpdate(TextUpdate(4, kAlice, "/help@other_bot")));
+    CHECK(named->HandleUpdate(TextUpdate(5, kAlice, "/start@other_bot")));
+    CHECK(messenger.sent().size() == sent);
+    REQUIRE(named->HandleUpdate(TextUpdate(6, kAlice, "/help@My_Bot")));
+    CHECK(messenger.sent().size() == sent + 1);
+    CHECK(absl::StrContains(messenger.last_text(), "Commands:"));
+    REQUIRE(named->HandleUpdate(TextUpdate(7, kAlice, "/referral")));
+    CHECK(absl::StrContains(messenger.last_text(),
+                            "Your link: https://t.me/my_bot?start=ref_"));
   }
 
   TEST_CASE("an update handled once, also when delivered again") {

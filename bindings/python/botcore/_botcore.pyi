@@ -960,6 +960,7 @@ class Message:
     edit_date: Optional[datetime.datetime]
     text: str
     command: str
+    command_bot: str
     command_args: str
     location: Optional[Location]
     photo: List[PhotoSize]
@@ -1053,6 +1054,7 @@ class Messenger:
     def send_photo(self, photo: OutgoingFile) -> SentMessage: ...
     def send_document(self, document: OutgoingFile) -> SentMessage: ...
     def set_commands(self, commands: List[BotCommand]) -> None: ...
+    def username(self) -> str: ...
 
 # --- runtime -----------------------------------------------------------------
 

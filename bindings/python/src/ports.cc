@@ -141,6 +141,9 @@ class PyMessenger final : public Messenger {
     return CallOverride<void>(Base(), "Messenger.set_commands", "set_commands",
                               commands);
   }
+  absl::StatusOr<std::string> Username() override {
+    return CallOverride<std::string>(Base(), "Messenger.username", "username");
+  }
 
  private:
   const Messenger* Base() const { return this; }
@@ -376,7 +379,8 @@ void BindMessenger(py::module_& m) {
       .def_readwrite("file_size", &PhotoSize::file_size);
   Record<Message>(m, "Message",
                   "An incoming message; `command` is the command's name "
-                  "without '/', `command_args` what follows it.")
+                  "without '/' and '@bot', `command_bot` the bot it names "
+                  "('' for none), `command_args` what follows it.")
       .def_readwrite("message_id", &Message::message_id)
       .def_readwrite("chat", &Message::chat)
       .def_readwrite("sender", &Message::from)
@@ -384,6 +388,7 @@ void BindMessenger(py::module_& m) {
       .def_readwrite("edit_date", &Message::edit_date)
       .def_readwrite("text", &Message::text)
       .def_readwrite("command", &Message::command)
+      .def_readwrite("command_bot", &Message::command_bot)
       .def_readwrite("command_args", &Message::command_args)
       .def_readwrite("location", &Message::location)
       .def_readwrite("photo", &Message::photo)
@@ -472,7 +477,8 @@ void BindMessenger(py::module_& m) {
       "-> list[Update], acknowledge(update_id), send_message(message) -> "
       "SentMessage, edit_message_text(edit), answer_callback_query(answer), "
       "send_photo(file) -> SentMessage, send_document(file) -> SentMessage "
-      "and set_commands(commands) to plug another messenger into the bot. "
+      "and set_commands(commands) to plug another messenger into the bot; "
+      "username() -> str (the bot's username, without '@') is optional. "
       "An exception becomes a Status (botcore.PermissionDenied: the user "
       "blocked the bot; botcore.ResourceExhausted: rate limited; OSError: "
       "Unavailable). Called from several threads at once.")
@@ -526,7 +532,14 @@ void BindMessenger(py::module_& m) {
           [](Messenger& ms, const std::vector<BotCommand>& commands) {
             WithoutGil([&] { return ms.SetCommands(commands); });
           },
-          py::arg("commands"), "Sets the command menu users see.");
+          py::arg("commands"), "Sets the command menu users see.")
+      .def(
+          "username",
+          [](Messenger& ms) {
+            return WithoutGil([&] { return ms.Username(); });
+          },
+          "The bot's own username, without '@'; NotImplementedError when the "
+          "messenger has none.");
 }
 
 }  // namespace

@@ -103,6 +103,9 @@ struct Message {
   // A command's name without '/' and "@botname" ("start" for
   // "/start@my_bot 42"), empty when the message is not a command.
   std::string command;
+  // The bot the command names, without '@' ("my_bot"); empty when it names
+  // none. In a group, a command meant for another bot names that bot.
+  std::string command_bot;
   // What follows the command, trimmed ("42").
   std::string command_args;
   std::optional<Location> location;
@@ -286,7 +289,21 @@ class Messenger {
   // Sets the command menu users see.
   [[nodiscard]] virtual absl::Status SetCommands(
       const std::vector<BotCommand>& commands) = 0;
+
+  // The bot's own username, without '@' ("my_bot"), as users address it in
+  // commands and links. TelegramMessenger asks getMe once.
+  // Errors: kUnimplemented when the messenger has none (the default, and the
+  // console's); the sending codes above.
+  [[nodiscard]] virtual absl::StatusOr<std::string> Username() {
+    return absl::UnimplementedError("this messenger has no bot username");
+  }
 };
+
+// Fills message.command, command_bot and command_args from message.text
+// when the text starts with a command ("/start@my_bot 42" -> "start",
+// "my_bot", "42"); leaves them as they are otherwise. Messengers call it on
+// the text they receive.
+void ParseCommand(Message& message);
 
 // Escapes '<', '>', '&' and '"' for ParseMode::kHtml.
 std::string EscapeHtml(std::string_view text);

@@ -163,9 +163,14 @@ struct BotOptions {
   // Names this process in update claims and job leases.
   // Default: "<hostname>:<pid>".
   std::string instance_id;
-  // The bot's username, for referral links (t.me/<username>?start=ref_...).
-  // Default: "botcore_bot".
-  std::string bot_username = "botcore_bot";
+  // The bot's username, without '@': for referral links
+  // (t.me/<username>?start=ref_...) and to leave unanswered the commands
+  // addressed to another bot ("/help@other_bot" in a group). Empty: Run asks
+  // the messenger (Messenger::Username; Telegram's getMe); while it is
+  // unknown (a console, or outside Run) /referral shows the code to send
+  // instead of a link, and every command is taken as this bot's.
+  // Default: "".
+  std::string bot_username;
   // Telegram user ids allowed to run admin commands. Default: none.
   std::vector<int64_t> admin_ids;
   // Where alerts (failed jobs, repeated errors, low disk) go; 0: the first

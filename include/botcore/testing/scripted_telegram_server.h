@@ -20,7 +20,8 @@
 // limit (default 100) of them, and forgets the ones below the offset, as
 // Telegram does. Every sending method (sendMessage, sendPhoto,
 // sendDocument, editMessageText) answers with a message of a new message_id
-// in the request's chat; any other method answers {"ok":true,"result":true}.
+// in the request's chat; getMe answers a bot named kScriptedBotUsername;
+// any other method answers {"ok":true,"result":true}.
 //
 // For load tests it can queue many text messages without holding them in
 // memory, answer every Nth send with 429, and count what each chat received:
@@ -47,6 +48,9 @@
 #include "botcore/testing/scripted_http_server.h"
 
 namespace botcore::testing {
+
+// The username getMe answers with.
+inline constexpr std::string_view kScriptedBotUsername = "scripted_bot";
 
 // What the sendMessage calls answered with success delivered.
 struct DeliveryTally {

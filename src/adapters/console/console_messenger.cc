@@ -84,12 +84,8 @@ class ConsoleMessenger final : public Messenger {
       if (std::optional<Location> location = ParseLocation(text)) {
         message.text.clear();
         message.location = location;
-      } else if (text.size() > 1 && text.front() == '/') {
-        std::pair<absl::string_view, absl::string_view> parts =
-            absl::StrSplit(text.substr(1), absl::MaxSplits(' ', 1));
-        message.command = std::string(parts.first);
-        message.command_args =
-            std::string(absl::StripAsciiWhitespace(parts.second));
+      } else {
+        ParseCommand(message);
       }
       update.kind = UpdateKind::kMessage;
       update.message = std::move(message);

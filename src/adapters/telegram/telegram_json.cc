@@ -5,7 +5,6 @@
 #include <string>
 #include <utility>
 
-#include "absl/strings/ascii.h"
 #include "absl/strings/escaping.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
@@ -78,24 +77,6 @@ absl::Time UnixTime(const Value& value, const char* key) {
   return absl::FromUnixSeconds(Int64Member(value, key).value_or(0));
 }
 
-// "/start@my_bot 42" -> command "start", args "42". Real updates mark the
-// command with a bot_command entity at offset 0; Telegram's documentation
-// examples do not, so the text itself decides.
-void SplitCommand(Message& message) {
-  const std::string_view text = message.text;
-  if (text.size() < 2 || text[0] != '/') return;
-  const size_t end = text.find_first_of(" \t\n");
-  std::string_view command = text.substr(
-      1, end == std::string_view::npos ? std::string_view::npos : end - 1);
-  command = command.substr(0, command.find('@'));
-  if (command.empty()) return;
-  message.command = std::string(command);
-  if (end != std::string_view::npos) {
-    message.command_args =
-        std::string(absl::StripAsciiWhitespace(ToAbsl(text.substr(end))));
-  }
-}
-
 std::optional<Message> MessageFromJson(const Value* value) {
   if (value == nullptr) return std::nullopt;
   std::optional<int64_t> id = Int64Member(*value, "message_id");
@@ -113,7 +94,7 @@ std::optional<Message> MessageFromJson(const Value* value) {
   }
   message.text = StringMember(*value, "text");
   if (message.text.empty()) message.text = StringMember(*value, "caption");
-  SplitCommand(message);
+  ParseCommand(message);
   if (const Value* location = ObjectMember(*value, "location")) {
     std::optional<double> latitude = DoubleMember(*location, "latitude");
     std::optional<double> longitude = DoubleMember(*location, "longitude");

@@ -403,6 +403,25 @@ class TelegramMessengerImpl final : public TelegramMessenger {
         .status();
   }
 
+  absl::StatusOr<std::string> Username() override {
+    {
+      absl::MutexLock lock(&username_mu_);
+      if (!username_.empty()) return username_;
+    }
+    BOTCORE_ASSIGN_OR_RETURN(
+        internal::TelegramReply reply,
+        Call("getMe", JsonFields().ToJson(), std::nullopt, std::nullopt));
+    const rapidjson::Value* me = internal::ObjectMember(reply.body, "result");
+    const std::string username =
+        me == nullptr ? std::string() : internal::StringMember(*me, "username");
+    if (username.empty()) {
+      return absl::UnavailableError("getMe: no \"username\" in the answer");
+    }
+    absl::MutexLock lock(&username_mu_);
+    username_ = username;
+    return username_;
+  }
+
   absl::Status SetWebhook(const WebhookSettings& settings) override {
     if (!absl::StartsWith(settings.url, "https://")) {
       return absl::InvalidArgumentError(absl::StrCat(
@@ -799,6 +818,9 @@ class TelegramMessengerImpl final : public TelegramMessenger {
   std::map<int64_t, internal::TokenBucket> chats_ ABSL_GUARDED_BY(pace_mu_);
 
   std::atomic<int64_t> last_acknowledged_;
+  // The bot's username, once getMe told it (Username).
+  absl::Mutex username_mu_;
+  std::string username_ ABSL_GUARDED_BY(username_mu_);
   absl::Mutex receive_mu_;
   int64_t last_delivered_ ABSL_GUARDED_BY(receive_mu_);
   std::deque<Update> queue_ ABSL_GUARDED_BY(receive_mu_);
