@@ -21,6 +21,7 @@
 #include "botcore/ports/messenger.h"
 #include "botcore/runtime/bot.h"
 #include "botcore/runtime/replay_market_data.h"
+#include "botcore/testing/quiet_messenger.h"
 #include "botcore/testing/scripted_advisor.h"
 
 namespace botcore::bench {
@@ -84,12 +85,11 @@ inline Update PortfolioUpdate(int64_t id, int64_t user) {
 // Counts the answers that are a portfolio and keeps the last one's text;
 // receives nothing (the benchmark hands the updates to Bot::HandleUpdate).
 // Thread-safe.
-class CountingMessenger final : public Messenger {
+class CountingMessenger final : public testing::QuietMessenger {
  public:
   absl::StatusOr<std::vector<Update>> Receive(absl::Duration) override {
     return absl::OutOfRangeError("no input");
   }
-  absl::Status Acknowledge(int64_t) override { return absl::OkStatus(); }
   absl::StatusOr<SentMessage> SendMessage(
       const OutgoingMessage& message) override {
     if (absl::StartsWith(message.text, "Cash: ")) {
@@ -98,21 +98,6 @@ class CountingMessenger final : public Messenger {
       last_portfolio_ = message.text;
     }
     return SentMessage{message.chat_id, {1}};
-  }
-  absl::Status EditMessageText(const MessageEdit&) override {
-    return absl::OkStatus();
-  }
-  absl::Status AnswerCallbackQuery(const CallbackAnswer&) override {
-    return absl::OkStatus();
-  }
-  absl::StatusOr<SentMessage> SendPhoto(const OutgoingFile& f) override {
-    return SentMessage{f.chat_id, {1}};
-  }
-  absl::StatusOr<SentMessage> SendDocument(const OutgoingFile& f) override {
-    return SentMessage{f.chat_id, {1}};
-  }
-  absl::Status SetCommands(const std::vector<BotCommand>&) override {
-    return absl::OkStatus();
   }
 
   // Answers that were a portfolio.

@@ -34,6 +34,7 @@
 #include "botcore/referral/referral.h"
 #include "botcore/runtime/replay_market_data.h"
 #include "botcore/testing/manual_clock.h"
+#include "botcore/testing/quiet_messenger.h"
 #include "botcore/testing/scripted_advisor.h"
 #include "botcore/testing/scripted_telegram_server.h"
 #include "botcore/testing/simulated_chain.h"
@@ -47,6 +48,7 @@ namespace botcore {
 namespace {
 
 using testing::ManualClock;
+using testing::QuietMessenger;
 using testing::ScriptedAdvisor;
 using testing::ScriptedTelegramServer;
 using testing::SimulatedChain;
@@ -429,29 +431,6 @@ TEST_SUITE("bot") {
     CHECK(telegram->last_acknowledged_update_id() == 2);
   }
 }
-
-// The parts of a Messenger a fake below does not look at: edits, toasts,
-// files and the command menu succeed and are forgotten, acknowledgements
-// too.
-class QuietMessenger : public Messenger {
- public:
-  absl::Status Acknowledge(int64_t) override { return absl::OkStatus(); }
-  absl::Status EditMessageText(const MessageEdit&) override {
-    return absl::OkStatus();
-  }
-  absl::Status AnswerCallbackQuery(const CallbackAnswer&) override {
-    return absl::OkStatus();
-  }
-  absl::StatusOr<SentMessage> SendPhoto(const OutgoingFile& photo) override {
-    return SentMessage{photo.chat_id, {1}};
-  }
-  absl::StatusOr<SentMessage> SendDocument(const OutgoingFile& d) override {
-    return SentMessage{d.chat_id, {1}};
-  }
-  absl::Status SetCommands(const std::vector<BotCommand>&) override {
-    return absl::OkStatus();
-  }
-};
 
 // The Receive of the fakes Bot::Run polls: hands out the batches given to
 // DeliverThenHold, one per Receive, then holds as a long poll with nothing
