@@ -1579,9 +1579,14 @@ struct Bot::Impl final : public OutboxTarget {
     if (args.size() > 2) {
       return Say("Usage: /signal [SYMBOL] [TIMEFRAME], e.g. /signal GAZP 1d.");
     }
+    // "/signal 1h" names the timeframe of the default symbol.
+    if (args.size() == 1 &&
+        ParseTimeframe(absl::AsciiStrToLower(args[0])).has_value()) {
+      args.insert(args.begin(), std::string());
+    }
     SymbolArg arg = SymbolFrom(args.empty() ? "" : args[0], "signal", false);
     if (arg.error) return *arg.error;
-    std::string tf = args.size() > 1 ? args[1] : "1d";
+    std::string tf = args.size() > 1 ? absl::AsciiStrToLower(args[1]) : "1d";
     std::optional<CandleInterval> interval = ParseTimeframe(tf);
     if (!interval) {
       return Say(absl::StrCat("Timeframe ",

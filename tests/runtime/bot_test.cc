@@ -1081,6 +1081,9 @@ TEST_SUITE("bot") {
           {"/price " + long_text, "too long"},
           {"/signal GAZP 7x", "Timeframe 7x"},
           {"/signal GAZP 1d extra", "Usage: /signal"},
+          // A lone timeframe is the default symbol's, in either case.
+          {"/signal 1d", "GAZP 1d"},
+          {"/signal 1D", "GAZP 1d"},
           {"/recommend 💥", "1-12 letters or digits"},
           {"/recommend SBER", "no trading in SBER"},
           {"/close", "Name the symbol"},
