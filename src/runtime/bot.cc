@@ -2720,7 +2720,9 @@ struct Bot::Impl final : public OutboxTarget {
       return NotifyOwner(
           get("owner"),
           absl::StrCat(
-              get("reason") == "take_profit" ? "Take-profit" : "Stop-loss",
+              get("reason") == TradeReasonName(TradeReason::kTakeProfit)
+                  ? "Take-profit"
+                  : "Stop-loss",
               " hit: sold ", get("quantity"), " ", get("symbol"), " at ",
               get("price"), ", P&L ", get("pnl"), "."));
     }

@@ -2134,6 +2134,34 @@ TEST_SUITE("bot") {
       }
     }
 
+    TEST_CASE("a take-profit exit is announced as one") {
+      Harness h(testing::FreshSqliteUrl());
+      h.advisor.Script(std::optional<Recommendation>(Buy(10)));
+      MovableMarket market(h.market.get());
+      RecordingMessenger messenger;
+      std::unique_ptr<Bot> bot = h.Make(
+          &messenger, [&](BotOptions& o) { o.market_data = &market; });
+      REQUIRE(bot->HandleUpdate(TextUpdate(1, kBob, "/start")));
+      REQUIRE(bot->HandleUpdate(TextUpdate(2, kBob, "/recommend")));
+      REQUIRE(
+          bot->HandleUpdate(CallbackUpdate(3, kBob, ConfirmData(messenger))));
+      REQUIRE(absl::StrContains(messenger.last_text(), "Executed: BUY"));
+      ASSIGN_OR_REQUIRE(Amount soar, Amount::Parse("100000.00", 2));
+      market.SetPrice(soar);
+      for (int i = 0; i < 2; ++i) {  // the exit, then its notice delivered
+        h.clock.Advance(absl::Minutes(1));
+        REQUIRE(bot->RunDueJobs().ok());
+      }
+      int take_profit = 0, stop_loss = 0;
+      for (const OutgoingMessage& m : messenger.sent()) {
+        if (m.chat_id != kBob) continue;
+        take_profit += absl::StrContains(m.text, "Take-profit hit") ? 1 : 0;
+        stop_loss += absl::StrContains(m.text, "Stop-loss hit") ? 1 : 0;
+      }
+      CHECK(take_profit == 1);
+      CHECK(stop_loss == 0);
+    }
+
     TEST_CASE("cleanup purges delivered notifications, keeps failed ones") {
       for (const std::string& url : testing::FreshDatabaseUrls()) {
         CAPTURE(url);
