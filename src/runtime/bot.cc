@@ -2023,12 +2023,23 @@ struct Bot::Impl final : public OutboxTarget {
             return absl::OkStatus();  // closed meanwhile
           }
           const int64_t loaded = held.state().trade_count;
-          Order order;
-          order.symbol = arg.symbol;
-          order.side = Side::kSell;
-          order.quantity = position->quantity;
-          order.price = *price;
-          absl::StatusOr<Trade> trade = held.Execute(order, now);
+          // The sell is reviewed as every trade is: trading hours and the
+          // drawdown guard's HALTED state apply to it too.
+          Recommendation sell;
+          sell.symbol = arg.symbol;
+          sell.action = TradeAction::kSell;
+          sell.quantity = position->quantity;
+          sell.time = now;
+          BOTCORE_ASSIGN_OR_RETURN(RiskLimits limits, LimitsIn(tx, r.owner));
+          const RiskVerdict verdict =
+              risk->Review(sell, held, *price, now, limits);
+          if (!verdict.allowed()) {
+            refused = absl::FailedPreconditionError(
+                verdict.reasons.empty() ? verdict.Summary()
+                                        : verdict.reasons.back().message);
+            return absl::OkStatus();
+          }
+          absl::StatusOr<Trade> trade = held.Execute(verdict.order, now);
           if (absl::IsFailedPrecondition(trade.status()) ||
               absl::IsInvalidArgument(trade.status())) {
             refused = trade.status();

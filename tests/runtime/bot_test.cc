@@ -2038,6 +2038,30 @@ TEST_SUITE("bot") {
       }
     }
 
+    TEST_CASE("/close is reviewed like every trade: not while the market "
+              "is closed") {
+      Harness h(testing::FreshSqliteUrl());  // Friday 12:00 Moscow time
+      h.advisor.Script(std::optional<Recommendation>(Buy(10)));
+      RecordingMessenger messenger;
+      std::unique_ptr<Bot> bot = h.Make(&messenger, [](BotOptions& o) {
+        o.limits.enforce_trading_hours = true;
+      });
+      REQUIRE(bot->HandleUpdate(TextUpdate(1, kBob, "/start")));
+      REQUIRE(bot->HandleUpdate(TextUpdate(2, kBob, "/recommend")));
+      REQUIRE(
+          bot->HandleUpdate(CallbackUpdate(3, kBob, ConfirmData(messenger))));
+      REQUIRE(absl::StrContains(messenger.last_text(), "Executed: BUY"));
+      h.clock.Advance(absl::Hours(24));  // Saturday
+      REQUIRE(bot->HandleUpdate(TextUpdate(4, kBob, "/close GAZP")));
+      CHECK(absl::StartsWith(messenger.last_text(),
+                             "Not closed: the exchange is closed at"));
+      h.clock.Advance(absl::Hours(48));  // Monday
+      REQUIRE(bot->HandleUpdate(TextUpdate(5, kBob, "/close GAZP")));
+      const std::string closed = messenger.last_text();
+      CAPTURE(closed);
+      CHECK(absl::StartsWith(closed, "Closed: sold "));
+    }
+
     TEST_CASE(
         "the user's own /risk limits apply when a proposal is confirmed") {
       for (const std::string& url : testing::FreshDatabaseUrls()) {
