@@ -2038,8 +2038,9 @@ TEST_SUITE("bot") {
       }
     }
 
-    TEST_CASE("/close is reviewed like every trade: not while the market "
-              "is closed") {
+    TEST_CASE(
+        "/close is reviewed like every trade: not while the market "
+        "is closed") {
       Harness h(testing::FreshSqliteUrl());  // Friday 12:00 Moscow time
       h.advisor.Script(std::optional<Recommendation>(Buy(10)));
       RecordingMessenger messenger;
@@ -2163,8 +2164,8 @@ TEST_SUITE("bot") {
       h.advisor.Script(std::optional<Recommendation>(Buy(10)));
       MovableMarket market(h.market.get());
       RecordingMessenger messenger;
-      std::unique_ptr<Bot> bot = h.Make(
-          &messenger, [&](BotOptions& o) { o.market_data = &market; });
+      std::unique_ptr<Bot> bot =
+          h.Make(&messenger, [&](BotOptions& o) { o.market_data = &market; });
       REQUIRE(bot->HandleUpdate(TextUpdate(1, kBob, "/start")));
       REQUIRE(bot->HandleUpdate(TextUpdate(2, kBob, "/recommend")));
       REQUIRE(
