@@ -576,6 +576,41 @@ TEST_SUITE("bsc_chain_client") {
     CHECK(absl::StrContains(s.message(), "http://127.0.0.1:"));
   }
 
+  TEST_CASE("an API key in the URL path is not in transport error messages") {
+    ASSIGN_OR_REQUIRE(auto http, NewCurlHttpClient({}));
+    BscOptions options;
+    options.http = http.get();
+    options.url = "http://127.0.0.1:1/v3/SUPERSECRETKEY123";  // refused
+    ASSIGN_OR_REQUIRE(auto client, BscChainClient::Create(options));
+    const absl::Status s = client->BlockNumber().status();
+    CHECK_STATUS_IS(s, kUnavailable);
+    CHECK(!absl::StrContains(s.message(), "SUPERSECRETKEY123"));
+    CHECK(!absl::StrContains(s.message(), "/v3"));
+    CHECK(absl::StrContains(s.message(), "http://127.0.0.1:1"));
+  }
+
+  TEST_CASE("an API key in the URL path is not in HTTP or JSON-RPC errors") {
+    const std::string key = "/v2/SUPERSECRETKEY123";
+    for (const ScriptedResponse& answer :
+         {ScriptedResponse{.status = 500, .body = "internal error"},
+          ScriptedResponse{
+              .body = Fixture("infura_error_-32000_header_not_found.json")}}) {
+      CAPTURE(answer.status);
+      Bsc bsc({}, {}, key);
+      bsc.node.server().Handle(
+          "POST", "/rpc" + key, [&](const testing::RecordedRequest& request) {
+            if (absl::StrContains(request.body, "eth_chainId")) {
+              return ScriptedResponse{.body = Fixture("geth_eth_chainId.json")};
+            }
+            return answer;
+          });
+      const absl::Status s = bsc.client->BlockNumber().status();
+      CHECK_STATUS_IS(s, kUnavailable);
+      CHECK(!absl::StrContains(s.message(), "SUPERSECRETKEY123"));
+      CHECK(!absl::StrContains(s.message(), "/v2"));
+    }
+  }
+
   TEST_CASE("re-orgs are detected by parentHash against remembered hashes") {
     testing::SimulatedChain chain(kGethTestChain);
     chain.MineBlocks(20);

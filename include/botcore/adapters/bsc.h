@@ -30,8 +30,10 @@
 //   whose hash or parentHash contradicts a remembered one marks a re-org,
 //   which DetectReorg reports.
 //
-// The node's URL often holds an API key (Infura, Alchemy): error messages
-// name only its scheme and host.
+// The node's URL often holds an API key in its path (Infura "/v3/KEY",
+// Alchemy "/v2/KEY", NodeReal "/v1/KEY", QuickNode "/TOKEN/"): error
+// messages name only its scheme, host and port (UrlOrigin), as the
+// HttpClient's own messages do.
 
 #ifndef BOTCORE_ADAPTERS_BSC_H_
 #define BOTCORE_ADAPTERS_BSC_H_
@@ -136,7 +138,7 @@ class BscChainClient final : public ChainClient {
   bool Remember(const BlockHeader& header);
 
   const BscOptions options_;
-  const std::string endpoint_;  // scheme and host, for messages
+  const std::string endpoint_;  // UrlOrigin(options.url), for messages
   mutable absl::Mutex mu_;
   int64_t next_id_ ABSL_GUARDED_BY(mu_) = 1;
   bool chain_checked_ ABSL_GUARDED_BY(mu_) = false;

@@ -14,6 +14,7 @@
 #include "adapters/json.h"
 #include "botcore/adapters/bsc.h"
 #include "botcore/adapters/http.h"
+#include "botcore/core/redact.h"
 #include "internal/status_macros.h"
 #include "internal/strings.h"
 
@@ -26,20 +27,6 @@ using internal::ToAbsl;
 
 std::string Quantity(uint64_t n) {
   return absl::StrCat("\"0x", absl::Hex(n), "\"");
-}
-
-// Scheme and host of `url`: the path may hold an API key.
-std::string Endpoint(std::string_view url) {
-  const size_t scheme = url.find("://");
-  if (scheme == std::string_view::npos) return "the node";
-  const size_t end = url.find_first_of("/?#", scheme + 3);
-  std::string_view host = url.substr(0, end);
-  // user:password@host
-  if (const size_t at = host.find('@'); at != std::string_view::npos) {
-    return absl::StrCat(ToAbsl(url.substr(0, scheme + 3)),
-                        ToAbsl(host.substr(at + 1)));
-  }
-  return std::string(host);
 }
 
 bool IsAddress(std::string_view a) {
@@ -64,7 +51,7 @@ absl::StatusOr<std::unique_ptr<BscChainClient>> BscChainClient::Create(
       !absl::StartsWith(options.url, "https://")) {
     return absl::InvalidArgumentError(
         absl::StrCat("BscOptions.url must be an http(s) URL, got \"",
-                     Endpoint(options.url), "\""));
+                     UrlOrigin(options.url), "\""));
   }
   if (options.chain_id == 0 || options.max_block_range < 1 ||
       options.grow_after < 1 || options.tracked_blocks < 1) {
@@ -79,7 +66,7 @@ absl::StatusOr<std::unique_ptr<BscChainClient>> BscChainClient::Create(
 
 BscChainClient::BscChainClient(const BscOptions& options)
     : options_(options),
-      endpoint_(Endpoint(options.url)),
+      endpoint_(UrlOrigin(options.url)),
       range_(options.max_block_range) {}
 
 absl::Status BscChainClient::Send(std::string_view method,

@@ -206,8 +206,14 @@ class MoexMarketData final : public MarketData {
     HttpRequest request;
     request.url = url;
     request.headers = {{"Accept", "application/json"}};
-    BOTCORE_ASSIGN_OR_RETURN(HttpResponse response,
-                             options_.http->Send(request));
+    absl::StatusOr<HttpResponse> sent = options_.http->Send(request);
+    if (!sent.ok()) {
+      // The HTTP client names only the host; ISS URLs hold no secret.
+      return absl::Status(
+          sent.status().code(),
+          absl::StrCat(sent.status().message(), " (", url, ")"));
+    }
+    const HttpResponse& response = *sent;
     if (response.status == 404) {
       return absl::NotFoundError(absl::StrCat("ISS: 404 for ", url));
     }
