@@ -3,6 +3,7 @@
 
 #include <doctest/doctest.h>
 
+#include <functional>
 #include <memory>
 #include <string>
 #include <utility>
@@ -10,6 +11,7 @@
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
 #include "adapters/json_rpc_node.h"
 #include "botcore/adapters/bsc.h"
 #include "botcore/adapters/http.h"
@@ -374,6 +376,65 @@ TEST_SUITE("bsc_chain_client") {
     CHECK(ranges[0] == std::pair<uint64_t, uint64_t>(0, 999999));
     CHECK(ranges[1] == std::pair<uint64_t, uint64_t>(0, 9999));
     CheckCovered(ranges, 10000, 0, 999999);
+  }
+
+  TEST_CASE("Alchemy, QuickNode and geth-fork range limits: logs are found") {
+    // Before these were recognised, every eth_getLogs of a DepositEngine
+    // sync failed and no deposit was ever seen.
+    struct Provider {
+      std::string name;
+      int status;
+      std::function<std::string(uint64_t from)> refusal;
+    };
+    const std::vector<Provider> providers = {
+        {"alchemy -32600", 200,
+         [](uint64_t from) {
+           return absl::StrCat(
+               R"({"jsonrpc":"2.0","id":1,"error":{"code":-32600,"message":"You can make eth_getLogs requests with up to a 500 block range. Based on your parameters, this block range should work: [)",
+               absl::StrFormat("0x%x, 0x%x", from, from + 499), R"(]"}})");
+         }},
+        {"quicknode -32614", 413,
+         [](uint64_t) {
+           return std::string(
+               R"({"jsonrpc":"2.0","id":1,"error":{"code":-32614,"message":"eth_getLogs is limited to a 500 range"}})");
+         }},
+        {"geth-derived -32000", 200,
+         [](uint64_t) {
+           return std::string(
+               R"({"jsonrpc":"2.0","id":1,"error":{"code":-32000,"message":"block range is larger than max block range, max block range = 500"}})");
+         }},
+    };
+    for (const Provider& p : providers) {
+      CAPTURE(p.name);
+      BscOptions options;
+      options.max_block_range = 5000;
+      Bsc bsc(options);
+      bsc.node.Handle("eth_getLogs", [&p](const rapidjson::Value& params) {
+        const uint64_t from =
+            std::stoull(params[0]["fromBlock"].GetString(), nullptr, 16);
+        const uint64_t to =
+            std::stoull(params[0]["toBlock"].GetString(), nullptr, 16);
+        if (to - from + 1 > 500) {
+          return ScriptedResponse{.status = p.status, .body = p.refusal(from)};
+        }
+        if (from <= 1234 && 1234 <= to) {
+          return ScriptedResponse{
+              .body = OneTransfer("0x0000000000000000000000000000000000000000"
+                                  "000000000de0b6b3a7640000",
+                                  1234)};
+        }
+        return JsonRpcNode::Result("[]");
+      });
+      ASSIGN_OR_REQUIRE(std::vector<TransferLog> logs,
+                        bsc.client->TransferLogs(BscUsdt(0, 1999)));
+      REQUIRE(logs.size() == 1);
+      CHECK(logs[0].block_number == 1234);
+      CHECK(logs[0].amount == *Amount::Parse("1", 18));
+      const auto ranges = bsc.node.log_ranges();
+      REQUIRE(ranges.size() == 5);  // 2000 refused, then 500 at a time
+      CHECK(ranges[1] == std::pair<uint64_t, uint64_t>(0, 499));
+      CheckCovered(ranges, 500, 0, 1999);
+    }
   }
 
   TEST_CASE("a range suggested in error.data is used") {

@@ -20,9 +20,11 @@
 // - ranges: eth_getLogs is asked for at most `max_block_range` blocks at a
 //   time; when the node answers that a range is too wide ("limit exceeded",
 //   "query returned more than 10000 results", "range 1000000 exceeds limit
-//   of 10000", ...) the range shrinks (to the limit the node names, else by
-//   half) and the same blocks are asked again; after `grow_after` answered
-//   ranges it doubles back towards max_block_range;
+//   of 10000", Alchemy's "up to a 500 block range ... should work: [0xA,
+//   0xB]", QuickNode's HTTP 413 "limited to a 10,000 range", geth forks'
+//   "larger than max block range", ...) the range shrinks (to the range or
+//   limit the node names, else by half) and the same blocks are asked again;
+//   after `grow_after` answered ranges it doubles back towards max_block_range;
 // - amounts: the uint256 value is decoded exactly into an Amount of the
 //   filter's token_scale; a value of 2^127 or more is kOutOfRange;
 // - ERC-721 Transfers (4 topics, same topic0) and removed logs are skipped;
