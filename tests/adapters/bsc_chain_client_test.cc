@@ -706,6 +706,37 @@ TEST_SUITE("bsc_chain_client") {
     CHECK(*replaced == 20);
   }
 
+  TEST_CASE(
+      "a re-org below the remembered headers is found far behind the "
+      "head") {
+    testing::SimulatedChain chain(kGethTestChain);
+    chain.MineBlocks(110);
+    JsonRpcNode node;
+    node.Serve(&chain);
+    ASSIGN_OR_REQUIRE(auto http, NewCurlHttpClient({}));
+    BscOptions options;
+    options.http = http.get();
+    options.url = node.url();
+    options.chain_id = kGethTestChain;
+    ASSIGN_OR_REQUIRE(auto client, BscChainClient::Create(options));
+    for (uint64_t n = 100; n <= 110; ++n) REQUIRE_OK(client->HeaderByNumber(n));
+
+    chain.Reorg(6);        // 105..110 replaced
+    chain.MineBlocks(20);  // head 130: its parent was never read
+    ASSIGN_OR_REQUIRE(std::optional<uint64_t> replaced, client->DetectReorg());
+    CHECK(replaced == std::optional<uint64_t>(105));
+    ASSIGN_OR_REQUIRE(replaced, client->DetectReorg());  // reported once
+    CHECK(!replaced.has_value());
+
+    // Without a re-org a call reads the head and the newest remembered
+    // header below it, not every remembered one.
+    chain.MineBlocks(5);
+    const size_t before = node.methods().size();
+    ASSIGN_OR_REQUIRE(replaced, client->DetectReorg());
+    CHECK(!replaced.has_value());
+    CHECK(node.methods().size() - before <= 3);
+  }
+
   TEST_CASE("options are checked") {
     ASSIGN_OR_REQUIRE(auto http, NewCurlHttpClient({}));
     BscOptions o;

@@ -115,11 +115,14 @@ class BscChainClient final : public ChainClient {
   absl::StatusOr<std::vector<TransferLog>> TransferLogs(
       const TransferLogFilter& filter) override;
 
-  // Reads the head and walks back by parentHash while it contradicts the
-  // remembered hashes. Returns the lowest block number found replaced since
-  // the last call (by this walk or by any HeaderByNumber), or std::nullopt
-  // when the chain is consistent with everything remembered. The replaced
-  // blocks are forgotten, so the next call reports only newer re-orgs.
+  // Reads the head's header, then compares the remembered headers below it
+  // with the node's, by number, newest first, until one is still on the
+  // chain (or is named as parent by the header above it): usually the head
+  // and one more header. Returns the lowest block number found replaced
+  // since the last call (by this walk or by any HeaderByNumber), or
+  // std::nullopt when the chain is consistent with everything remembered,
+  // however far the head has moved on. The replaced blocks are forgotten,
+  // so the next call reports only newer re-orgs.
   // Errors: as HeaderByNumber.
   [[nodiscard]] absl::StatusOr<std::optional<uint64_t>> DetectReorg();
 
@@ -135,9 +138,9 @@ class BscChainClient final : public ChainClient {
                     Call& call);
   absl::Status EnsureChain();
   absl::StatusOr<std::optional<BlockHeader>> FetchHeader(uint64_t number);
-  // Remembers `header`; returns false when its parentHash contradicts the
-  // remembered hash of the block before it.
-  bool Remember(const BlockHeader& header);
+  // Remembers `header`; a remembered hash it contradicts (its own number's,
+  // or its parent's by parentHash) marks a re-org.
+  void Remember(const BlockHeader& header);
 
   const BscOptions options_;
   const std::string endpoint_;  // UrlOrigin(options.url), for messages

@@ -1,4 +1,5 @@
 #include <algorithm>
+#include <iterator>
 #include <memory>
 #include <string>
 #include <utility>
@@ -190,7 +191,7 @@ absl::StatusOr<std::optional<BlockHeader>> BscChainClient::FetchHeader(
   return header;
 }
 
-bool BscChainClient::Remember(const BlockHeader& header) {
+void BscChainClient::Remember(const BlockHeader& header) {
   absl::MutexLock lock(&mu_);
   const uint64_t n = header.number;
   auto replaced = [&](uint64_t number) {
@@ -201,12 +202,10 @@ bool BscChainClient::Remember(const BlockHeader& header) {
     replaced(n);
   }
   // Only the contradicted entry goes: newer ones may already be the new
-  // chain's (DetectReorg walks down from the head).
-  bool parent_matches = true;
+  // chain's.
   if (n > 0) {
     if (auto it = hashes_.find(n - 1);
         it != hashes_.end() && it->second != header.parent_hash) {
-      parent_matches = false;
       replaced(n - 1);
       hashes_.erase(it);
     }
@@ -215,7 +214,6 @@ bool BscChainClient::Remember(const BlockHeader& header) {
   while (hashes_.size() > static_cast<size_t>(options_.tracked_blocks)) {
     hashes_.erase(hashes_.begin());
   }
-  return parent_matches;
 }
 
 absl::StatusOr<std::optional<BlockHeader>> BscChainClient::HeaderByNumber(
@@ -228,14 +226,32 @@ absl::StatusOr<std::optional<BlockHeader>> BscChainClient::HeaderByNumber(
 }
 
 absl::StatusOr<std::optional<uint64_t>> BscChainClient::DetectReorg() {
-  BOTCORE_ASSIGN_OR_RETURN(uint64_t n, BlockNumber());
-  // Walk back while the parent link contradicts what is remembered; a walk
-  // longer than the memory finds nothing more to compare with.
-  for (int steps = 0; steps <= options_.tracked_blocks; ++steps) {
-    BOTCORE_ASSIGN_OR_RETURN(std::optional<BlockHeader> header, FetchHeader(n));
-    if (!header.has_value()) break;  // a lagging node behind its own head
-    if (Remember(*header) || n == 0) break;
-    --n;
+  BOTCORE_ASSIGN_OR_RETURN(uint64_t head, BlockNumber());
+  // The head, then the remembered headers below it, newest first, compared
+  // by number with the node's; the first one still on the chain vouches for
+  // everything below it (its hash covers its ancestors). A remembered
+  // header is not even read when the header above it names it as parent.
+  std::vector<std::pair<uint64_t, std::string>> walk = {{head, ""}};
+  {
+    absl::MutexLock lock(&mu_);
+    if (auto it = hashes_.find(head); it != hashes_.end()) {
+      walk[0].second = it->second;
+    }
+    for (auto it = std::make_reverse_iterator(hashes_.lower_bound(head));
+         it != hashes_.rend(); ++it) {
+      walk.emplace_back(it->first, it->second);
+    }
+  }
+  std::optional<BlockHeader> above;
+  for (const auto& [number, remembered] : walk) {
+    if (above.has_value() && above->number == number + 1 &&
+        above->parent_hash == remembered) {
+      break;
+    }
+    BOTCORE_ASSIGN_OR_RETURN(above, FetchHeader(number));
+    if (!above.has_value()) break;  // a lagging node behind its own head
+    Remember(*above);
+    if (above->hash == remembered) break;
   }
   absl::MutexLock lock(&mu_);
   std::optional<uint64_t> replaced = replaced_from_;
