@@ -47,6 +47,11 @@ using HttpHeaders = std::vector<std::pair<std::string, std::string>>;
 std::optional<std::string_view> FindHeader(const HttpHeaders& headers,
                                            std::string_view name);
 
+// An HTTP date as in Date and Retry-After headers (RFC 9110 5.6.7's
+// IMF-fixdate, "Sun, 06 Nov 1994 08:49:37 GMT"; surrounding blanks
+// ignored), or std::nullopt for anything else.
+std::optional<absl::Time> ParseHttpDate(std::string_view text);
+
 struct HttpRequest {
   // "GET", "POST", "PUT", "DELETE", ... Default: "GET".
   std::string method = "GET";

@@ -39,12 +39,9 @@ std::optional<absl::Duration> RetryAfter(const HttpResponse& response,
     if (seconds < 0) return std::nullopt;
     return absl::Seconds(seconds);
   }
-  absl::Time when;
-  std::string error;
-  if (absl::ParseTime("%a, %d %b %Y %H:%M:%S GMT", text, &when, &error)) {
-    return std::max(absl::ZeroDuration(), when - now);
-  }
-  return std::nullopt;
+  std::optional<absl::Time> when = ParseHttpDate(*value);
+  if (!when.has_value()) return std::nullopt;
+  return std::max(absl::ZeroDuration(), *when - now);
 }
 
 class RetryingHttpClient final : public HttpClientWrapper {
