@@ -40,6 +40,17 @@ std::string RedactPath(std::string_view path) {
 
 }  // namespace
 
+std::string UrlOrigin(std::string_view url) {
+  const size_t scheme_end = url.find("://");
+  if (scheme_end == std::string_view::npos) return std::string(kRedacted);
+  std::string_view authority = url.substr(scheme_end + 3);
+  authority = authority.substr(0, authority.find_first_of("/?#"));
+  if (const size_t at = authority.rfind('@'); at != std::string_view::npos) {
+    authority.remove_prefix(at + 1);
+  }
+  return std::string(url.substr(0, scheme_end + 3)).append(authority);
+}
+
 bool IsSecretHeader(std::string_view name) {
   const std::string lower = absl::AsciiStrToLower(internal::ToAbsl(name));
   if (lower == "authorization" || lower == "proxy-authorization" ||

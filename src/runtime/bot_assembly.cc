@@ -456,6 +456,7 @@ absl::StatusOr<std::unique_ptr<BotAssembly>> BotAssembly::Create(
     BOTCORE_ASSIGN_OR_RETURN(p->moex_http, NewMoexHttpClient(clock));
     MoexOptions mo;
     mo.http = p->moex_http.get();
+    mo.clock = clock;
     mo.base_url = s.moex_base_url;
     BOTCORE_ASSIGN_OR_RETURN(p->market_data, NewMoexMarketData(mo));
     options.market_data = p->market_data.get();

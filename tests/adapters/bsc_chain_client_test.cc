@@ -3,6 +3,7 @@
 
 #include <doctest/doctest.h>
 
+#include <functional>
 #include <memory>
 #include <string>
 #include <utility>
@@ -10,6 +11,7 @@
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
 #include "adapters/json_rpc_node.h"
 #include "botcore/adapters/bsc.h"
 #include "botcore/adapters/http.h"
@@ -376,6 +378,65 @@ TEST_SUITE("bsc_chain_client") {
     CheckCovered(ranges, 10000, 0, 999999);
   }
 
+  TEST_CASE("Alchemy, QuickNode and geth-fork range limits: logs are found") {
+    // Before these were recognised, every eth_getLogs of a DepositEngine
+    // sync failed and no deposit was ever seen.
+    struct Provider {
+      std::string name;
+      int status;
+      std::function<std::string(uint64_t from)> refusal;
+    };
+    const std::vector<Provider> providers = {
+        {"alchemy -32600", 200,
+         [](uint64_t from) {
+           return absl::StrCat(
+               R"({"jsonrpc":"2.0","id":1,"error":{"code":-32600,"message":"You can make eth_getLogs requests with up to a 500 block range. Based on your parameters, this block range should work: [)",
+               absl::StrFormat("0x%x, 0x%x", from, from + 499), R"(]"}})");
+         }},
+        {"quicknode -32614", 413,
+         [](uint64_t) {
+           return std::string(
+               R"({"jsonrpc":"2.0","id":1,"error":{"code":-32614,"message":"eth_getLogs is limited to a 500 range"}})");
+         }},
+        {"geth-derived -32000", 200,
+         [](uint64_t) {
+           return std::string(
+               R"({"jsonrpc":"2.0","id":1,"error":{"code":-32000,"message":"block range is larger than max block range, max block range = 500"}})");
+         }},
+    };
+    for (const Provider& p : providers) {
+      CAPTURE(p.name);
+      BscOptions options;
+      options.max_block_range = 5000;
+      Bsc bsc(options);
+      bsc.node.Handle("eth_getLogs", [&p](const rapidjson::Value& params) {
+        const uint64_t from =
+            std::stoull(params[0]["fromBlock"].GetString(), nullptr, 16);
+        const uint64_t to =
+            std::stoull(params[0]["toBlock"].GetString(), nullptr, 16);
+        if (to - from + 1 > 500) {
+          return ScriptedResponse{.status = p.status, .body = p.refusal(from)};
+        }
+        if (from <= 1234 && 1234 <= to) {
+          return ScriptedResponse{
+              .body = OneTransfer("0x0000000000000000000000000000000000000000"
+                                  "000000000de0b6b3a7640000",
+                                  1234)};
+        }
+        return JsonRpcNode::Result("[]");
+      });
+      ASSIGN_OR_REQUIRE(std::vector<TransferLog> logs,
+                        bsc.client->TransferLogs(BscUsdt(0, 1999)));
+      REQUIRE(logs.size() == 1);
+      CHECK(logs[0].block_number == 1234);
+      CHECK(logs[0].amount == *Amount::Parse("1", 18));
+      const auto ranges = bsc.node.log_ranges();
+      REQUIRE(ranges.size() == 5);  // 2000 refused, then 500 at a time
+      CHECK(ranges[1] == std::pair<uint64_t, uint64_t>(0, 499));
+      CheckCovered(ranges, 500, 0, 1999);
+    }
+  }
+
   TEST_CASE("a range suggested in error.data is used") {
     // SYNTHETIC: the README notes providers that add data {from, to}.
     BscOptions options;
@@ -576,6 +637,41 @@ TEST_SUITE("bsc_chain_client") {
     CHECK(absl::StrContains(s.message(), "http://127.0.0.1:"));
   }
 
+  TEST_CASE("an API key in the URL path is not in transport error messages") {
+    ASSIGN_OR_REQUIRE(auto http, NewCurlHttpClient({}));
+    BscOptions options;
+    options.http = http.get();
+    options.url = "http://127.0.0.1:1/v3/SUPERSECRETKEY123";  // refused
+    ASSIGN_OR_REQUIRE(auto client, BscChainClient::Create(options));
+    const absl::Status s = client->BlockNumber().status();
+    CHECK_STATUS_IS(s, kUnavailable);
+    CHECK(!absl::StrContains(s.message(), "SUPERSECRETKEY123"));
+    CHECK(!absl::StrContains(s.message(), "/v3"));
+    CHECK(absl::StrContains(s.message(), "http://127.0.0.1:1"));
+  }
+
+  TEST_CASE("an API key in the URL path is not in HTTP or JSON-RPC errors") {
+    const std::string key = "/v2/SUPERSECRETKEY123";
+    for (const ScriptedResponse& answer :
+         {ScriptedResponse{.status = 500, .body = "internal error"},
+          ScriptedResponse{
+              .body = Fixture("infura_error_-32000_header_not_found.json")}}) {
+      CAPTURE(answer.status);
+      Bsc bsc({}, {}, key);
+      bsc.node.server().Handle(
+          "POST", "/rpc" + key, [&](const testing::RecordedRequest& request) {
+            if (absl::StrContains(request.body, "eth_chainId")) {
+              return ScriptedResponse{.body = Fixture("geth_eth_chainId.json")};
+            }
+            return answer;
+          });
+      const absl::Status s = bsc.client->BlockNumber().status();
+      CHECK_STATUS_IS(s, kUnavailable);
+      CHECK(!absl::StrContains(s.message(), "SUPERSECRETKEY123"));
+      CHECK(!absl::StrContains(s.message(), "/v2"));
+    }
+  }
+
   TEST_CASE("re-orgs are detected by parentHash against remembered hashes") {
     testing::SimulatedChain chain(kGethTestChain);
     chain.MineBlocks(20);
@@ -608,6 +704,37 @@ TEST_SUITE("bsc_chain_client") {
     ASSIGN_OR_REQUIRE(replaced, client->DetectReorg());
     REQUIRE(replaced.has_value());
     CHECK(*replaced == 20);
+  }
+
+  TEST_CASE(
+      "a re-org below the remembered headers is found far behind the "
+      "head") {
+    testing::SimulatedChain chain(kGethTestChain);
+    chain.MineBlocks(110);
+    JsonRpcNode node;
+    node.Serve(&chain);
+    ASSIGN_OR_REQUIRE(auto http, NewCurlHttpClient({}));
+    BscOptions options;
+    options.http = http.get();
+    options.url = node.url();
+    options.chain_id = kGethTestChain;
+    ASSIGN_OR_REQUIRE(auto client, BscChainClient::Create(options));
+    for (uint64_t n = 100; n <= 110; ++n) REQUIRE_OK(client->HeaderByNumber(n));
+
+    chain.Reorg(6);        // 105..110 replaced
+    chain.MineBlocks(20);  // head 130: its parent was never read
+    ASSIGN_OR_REQUIRE(std::optional<uint64_t> replaced, client->DetectReorg());
+    CHECK(replaced == std::optional<uint64_t>(105));
+    ASSIGN_OR_REQUIRE(replaced, client->DetectReorg());  // reported once
+    CHECK(!replaced.has_value());
+
+    // Without a re-org a call reads the head and the newest remembered
+    // header below it, not every remembered one.
+    chain.MineBlocks(5);
+    const size_t before = node.methods().size();
+    ASSIGN_OR_REQUIRE(replaced, client->DetectReorg());
+    CHECK(!replaced.has_value());
+    CHECK(node.methods().size() - before <= 3);
   }
 
   TEST_CASE("options are checked") {

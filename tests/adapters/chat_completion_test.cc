@@ -140,6 +140,34 @@ TEST_SUITE("chat_completion") {
     CHECK(r.rationale == "MACD crossed up");
   }
 
+  TEST_CASE("a normal finish from compatible servers: null, \"\", eos_token") {
+    for (const std::string reason : {"stop", "", "eos_token"}) {
+      CAPTURE(reason);
+      ChatCompletion c = Answer(kBuy);
+      c.finish_reason = reason;
+      CHECK_OK(ParseRecommendation(c, Gazp()).status());
+    }
+    // finish_reason null, as compatible servers send it.
+    rapidjson::StringBuffer content;
+    JsonWriter writer(content);
+    WriteString(writer, kBuy);
+    ASSIGN_OR_REQUIRE(
+        ChatCompletion null_reason,
+        ParseChatCompletion(absl::StrCat(
+            R"({"choices":[{"index":0,"finish_reason":null,"message":{"role":"assistant","content":)",
+            content.GetString(), "}}]}")));
+    CHECK(null_reason.finish_reason.empty());
+    CHECK_OK(ParseRecommendation(null_reason, Gazp()).status());
+    // Still refused: a cut answer, a filtered one, a tool call, others.
+    for (const std::string reason :
+         {"length", "content_filter", "tool_calls", "function_call"}) {
+      CAPTURE(reason);
+      ChatCompletion c = Answer(kBuy);
+      c.finish_reason = reason;
+      CHECK_STATUS_IS(ParseRecommendation(c, Gazp()), kFailedPrecondition);
+    }
+  }
+
   TEST_CASE("HOLD and SELL") {
     ASSIGN_OR_REQUIRE(
         Recommendation hold,

@@ -62,6 +62,41 @@ TEST_SUITE("json_rpc") {
     }
   }
 
+  TEST_CASE("range errors of Alchemy, QuickNode and geth forks: shrink") {
+    struct Case {
+      std::string name;
+      std::string error;
+      std::optional<uint64_t> suggested;
+    };
+    for (
+        const Case& c : std::vector<Case>{
+            {"alchemy -32602 response size, suggested [0x0, 0x87fe9]",
+             R"({"code":-32602,"message":"Log response size exceeded. You can make eth_getLogs requests with up to a 2K block range and no limit on the response size, or you can request any block range with a cap of 10K logs in the response. Based on your parameters, this block range should work: [0x0, 0x87fe9]"})",
+             0x87fe9 + 1},
+            {"alchemy -32600 up to a 500 block range",
+             R"({"code":-32600,"message":"You can make eth_getLogs requests with up to a 500 block range. Based on your parameters, this block range should work: [0x1f6e9ad, 0x1f6eba0]"})",
+             500},
+            {"alchemy without a suggested range",
+             R"({"code":-32600,"message":"You can make eth_getLogs requests with up to a 2K block range."})",
+             2000},
+            {"quicknode -32614 (HTTP 413)",
+             R"({"code":-32614,"message":"eth_getLogs is limited to a 10,000 range"})",
+             10000},
+            {"geth-derived -32000 max block range",
+             R"({"code":-32000,"message":"block range is larger than max block range, max block range = 5000"})",
+             5000},
+            {"infura -32005 more than 10000 results",
+             R"({"code":-32005,"message":"query returned more than 10000 results"})",
+             std::nullopt},
+        }) {
+      CAPTURE(c.name);
+      const RpcError e = ErrorOf(
+          absl::StrCat(R"({"jsonrpc":"2.0","id":1,"error":)", c.error, "}"));
+      CHECK(e.kind == RpcErrorKind::kRangeTooWide);
+      CHECK(e.suggested_blocks == c.suggested);
+    }
+  }
+
   TEST_CASE("the object-only Infura error, in an envelope") {
     const RpcError e = ErrorOf(absl::StrCat(
         R"({"jsonrpc":"2.0","id":1,"error":)",

@@ -7,6 +7,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "botcore/adapters/http.h"
 #include "botcore/adapters/moex.h"
 #include "botcore/testing/manual_clock.h"
 #include "botcore/testing/scripted_http_server.h"
@@ -44,24 +45,29 @@ std::string CandlesPage(const std::vector<std::string>& begins) {
       absl::StrJoin(rows, ","), "]}}");
 }
 
+// 2024-02-19 00:00 UTC: after every candle of the pages below has ended.
+constexpr int64_t kStart = 1708300800;
+
 struct Moex {
   std::unique_ptr<ScriptedHttpServer> server;
-  testing::ManualClock clock{absl::FromUnixSeconds(1708000000)};
+  const absl::Time start;
+  testing::ManualClock clock;
   std::unique_ptr<HttpClient> http;
   std::unique_ptr<MarketData> market;
 
-  explicit Moex(MoexHttpOptions http_options = {}) {
+  explicit Moex(MoexHttpOptions http_options = {},
+                absl::Time start_time = absl::FromUnixSeconds(kStart))
+      : start(start_time), clock(start_time) {
     ASSIGN_OR_REQUIRE(server, ScriptedHttpServer::Start());
     ASSIGN_OR_REQUIRE(http, NewMoexHttpClient(&clock, http_options));
     MoexOptions options;
     options.http = http.get();
+    options.clock = &clock;
     options.base_url = server->base_url() + "/iss";
     ASSIGN_OR_REQUIRE(market, NewMoexMarketData(options));
   }
 
-  absl::Duration Elapsed() const {
-    return clock.Now() - absl::FromUnixSeconds(1708000000);
-  }
+  absl::Duration Elapsed() const { return clock.Now() - start; }
 };
 
 CandleQuery HourlyGazp() {
@@ -136,6 +142,50 @@ TEST_SUITE("moex_market_data") {
     ASSIGN_OR_REQUIRE(std::vector<Candle> candles,
                       moex.market->GetCandles(HourlyGazp()));
     CHECK(candles.size() == 2);
+  }
+
+  TEST_CASE("the candle still forming is not returned, nor from the cache") {
+    // 14:55 MSK: the 14:00 hour candle (end 14:59:59) is still forming.
+    Moex moex({}, absl::FromCivil(absl::CivilSecond(2024, 2, 16, 11, 55, 0),
+                                  absl::UTCTimeZone()));
+    moex.server->Handle(
+        "GET", kCandlesPath, [&moex](const testing::RecordedRequest& r) {
+          if (r.Param("start") != "0") {
+            return ScriptedResponse{.body = CandlesPage({})};
+          }
+          // ISS dates its answers; a cached one keeps its Date.
+          return ScriptedResponse{
+              .headers = {{"Date", absl::FormatTime("%a, %d %b %Y %H:%M:%S GMT",
+                                                    moex.clock.Now(),
+                                                    absl::UTCTimeZone())}},
+              .body =
+                  CandlesPage({"2024-02-16 13:00:00", "2024-02-16 14:00:00"})};
+        });
+    ASSIGN_OR_REQUIRE(std::vector<Candle> candles,
+                      moex.market->GetCandles(HourlyGazp()));
+    REQUIRE(candles.size() == 1);
+    CHECK(FormatIsoTime(candles[0].time) == "2024-02-16T10:00:00Z");
+
+    // 15:01 MSK: the 14:00 candle has ended, but the cached answer was made
+    // while it was forming.
+    moex.clock.Advance(absl::Minutes(6));
+    ASSIGN_OR_REQUIRE(candles, moex.market->GetCandles(HourlyGazp()));
+    CHECK(candles.size() == 1);
+    const size_t asked = moex.server->requests(kCandlesPath).size();
+
+    // Once the cache has expired ISS is asked again.
+    moex.clock.Advance(absl::Minutes(15));
+    ASSIGN_OR_REQUIRE(candles, moex.market->GetCandles(HourlyGazp()));
+    CHECK(moex.server->requests(kCandlesPath).size() > asked);
+    REQUIRE(candles.size() == 2);
+    CHECK(FormatIsoTime(candles[1].time) == "2024-02-16T11:00:00Z");
+  }
+
+  TEST_CASE("a clock is required") {
+    ASSIGN_OR_REQUIRE(auto http, NewCurlHttpClient({}));
+    MoexOptions options;
+    options.http = http.get();
+    CHECK_STATUS_IS(NewMoexMarketData(options), kInvalidArgument);
   }
 
   TEST_CASE("a server that ignores start= cannot make paging loop") {

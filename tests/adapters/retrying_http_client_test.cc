@@ -92,12 +92,39 @@ TEST_SUITE("retrying_http_client") {
     CHECK(s.Elapsed() == absl::Seconds(40));
   }
 
+  TEST_CASE("honours fractional Retry-After and retry-after-ms, ms first") {
+    Stack s;
+    s.script->Script(Status(429, {{"Retry-After", "1.5"}}));
+    s.script->Script(Status(503, {{"retry-after-ms", "800"}}));
+    s.script->Script(
+        Status(429, {{"Retry-After", "9"}, {"Retry-After-Ms", " 250 "}}));
+    s.script->Script(Status(200));
+    CHECK_OK(s.http->Send({.url = "http://h/x"}).status());
+    CHECK(s.Elapsed() == absl::Milliseconds(1500 + 800 + 250));
+
+    // Unreadable or negative values fall back: to Retry-After, then to the
+    // backoff (500 ms first).
+    Stack t;
+    t.script->Script(
+        Status(429, {{"retry-after-ms", "soon"}, {"Retry-After", "2"}}));
+    t.script->Script(Status(429, {{"Retry-After", "-1.5"}}));
+    t.script->Script(Status(200));
+    CHECK_OK(t.http->Send({.url = "http://h/x"}).status());
+    CHECK(t.Elapsed() == absl::Seconds(2) + absl::Milliseconds(500));
+  }
+
   TEST_CASE("a Retry-After above max_retry_after returns the response") {
     Stack s({.max_retry_after = absl::Seconds(10)});
     s.script->Script(Status(429, {{"Retry-After", "3600"}}));
     ASSIGN_OR_REQUIRE(HttpResponse r, s.http->Send({.url = "http://h/x"}));
     CHECK(r.status == 429);
     CHECK(s.script->requests().size() == 1);
+
+    Stack t({.max_retry_after = absl::Seconds(10)});
+    t.script->Script(Status(429, {{"retry-after-ms", "60000"}}));
+    ASSIGN_OR_REQUIRE(HttpResponse u, t.http->Send({.url = "http://h/x"}));
+    CHECK(u.status == 429);
+    CHECK(t.script->requests().size() == 1);
   }
 
   TEST_CASE("POST is retried only when the server says it did not act") {

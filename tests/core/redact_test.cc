@@ -39,6 +39,16 @@ TEST_CASE("RedactUrl masks Telegram bot tokens in the path") {
         "https://x.example/bot***#frag");
 }
 
+TEST_CASE("UrlOrigin keeps only the scheme, host and port") {
+  CHECK(UrlOrigin("https://mainnet.infura.io/v3/0123abcd") ==
+        "https://mainnet.infura.io");
+  CHECK(UrlOrigin("http://u:pw@127.0.0.1:8545/TOKEN/?k=1#f") ==
+        "http://127.0.0.1:8545");
+  CHECK(UrlOrigin("https://bsc.example?key=1") == "https://bsc.example");
+  CHECK(UrlOrigin("https://bsc.example") == "https://bsc.example");
+  CHECK(UrlOrigin("localhost:8545/v3/KEY") == "***");  // not a URL
+}
+
 TEST_CASE("RedactHeaderValue masks secret headers") {
   CHECK(RedactHeaderValue("Authorization", "Bearer sk-1") == "***");
   CHECK(RedactHeaderValue("x-api-key", "k") == "***");

@@ -20,9 +20,11 @@
 // - ranges: eth_getLogs is asked for at most `max_block_range` blocks at a
 //   time; when the node answers that a range is too wide ("limit exceeded",
 //   "query returned more than 10000 results", "range 1000000 exceeds limit
-//   of 10000", ...) the range shrinks (to the limit the node names, else by
-//   half) and the same blocks are asked again; after `grow_after` answered
-//   ranges it doubles back towards max_block_range;
+//   of 10000", Alchemy's "up to a 500 block range ... should work: [0xA,
+//   0xB]", QuickNode's HTTP 413 "limited to a 10,000 range", geth forks'
+//   "larger than max block range", ...) the range shrinks (to the range or
+//   limit the node names, else by half) and the same blocks are asked again;
+//   after `grow_after` answered ranges it doubles back towards max_block_range;
 // - amounts: the uint256 value is decoded exactly into an Amount of the
 //   filter's token_scale; a value of 2^127 or more is kOutOfRange;
 // - ERC-721 Transfers (4 topics, same topic0) and removed logs are skipped;
@@ -30,8 +32,10 @@
 //   whose hash or parentHash contradicts a remembered one marks a re-org,
 //   which DetectReorg reports.
 //
-// The node's URL often holds an API key (Infura, Alchemy): error messages
-// name only its scheme and host.
+// The node's URL often holds an API key in its path (Infura "/v3/KEY",
+// Alchemy "/v2/KEY", NodeReal "/v1/KEY", QuickNode "/TOKEN/"): error
+// messages name only its scheme, host and port (UrlOrigin), as the
+// HttpClient's own messages do.
 
 #ifndef BOTCORE_ADAPTERS_BSC_H_
 #define BOTCORE_ADAPTERS_BSC_H_
@@ -111,11 +115,14 @@ class BscChainClient final : public ChainClient {
   absl::StatusOr<std::vector<TransferLog>> TransferLogs(
       const TransferLogFilter& filter) override;
 
-  // Reads the head and walks back by parentHash while it contradicts the
-  // remembered hashes. Returns the lowest block number found replaced since
-  // the last call (by this walk or by any HeaderByNumber), or std::nullopt
-  // when the chain is consistent with everything remembered. The replaced
-  // blocks are forgotten, so the next call reports only newer re-orgs.
+  // Reads the head's header, then compares the remembered headers below it
+  // with the node's, by number, newest first, until one is still on the
+  // chain (or is named as parent by the header above it): usually the head
+  // and one more header. Returns the lowest block number found replaced
+  // since the last call (by this walk or by any HeaderByNumber), or
+  // std::nullopt when the chain is consistent with everything remembered,
+  // however far the head has moved on. The replaced blocks are forgotten,
+  // so the next call reports only newer re-orgs.
   // Errors: as HeaderByNumber.
   [[nodiscard]] absl::StatusOr<std::optional<uint64_t>> DetectReorg();
 
@@ -131,12 +138,12 @@ class BscChainClient final : public ChainClient {
                     Call& call);
   absl::Status EnsureChain();
   absl::StatusOr<std::optional<BlockHeader>> FetchHeader(uint64_t number);
-  // Remembers `header`; returns false when its parentHash contradicts the
-  // remembered hash of the block before it.
-  bool Remember(const BlockHeader& header);
+  // Remembers `header`; a remembered hash it contradicts (its own number's,
+  // or its parent's by parentHash) marks a re-org.
+  void Remember(const BlockHeader& header);
 
   const BscOptions options_;
-  const std::string endpoint_;  // scheme and host, for messages
+  const std::string endpoint_;  // UrlOrigin(options.url), for messages
   mutable absl::Mutex mu_;
   int64_t next_id_ ABSL_GUARDED_BY(mu_) = 1;
   bool chain_checked_ ABSL_GUARDED_BY(mu_) = false;

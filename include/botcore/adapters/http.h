@@ -85,8 +85,8 @@ struct RetryOptions {
   // The seed of the jitter's random generator. Default: 0 (seeded from the
   // system's random device).
   uint64_t seed = 0;
-  // A Retry-After header above this is not honoured: the response is
-  // returned as is for the caller to decide. Default: 5 min.
+  // A Retry-After (or retry-after-ms) above this is not honoured: the response
+  // is returned as is for the caller to decide. Default: 5 min.
   absl::Duration max_retry_after = absl::Minutes(5);
   // Whether requests other than GET, HEAD, PUT, DELETE and OPTIONS are
   // retried after a timeout or a broken connection, where the server may
@@ -97,8 +97,10 @@ struct RetryOptions {
 
 // Retries a request that timed out (kDeadlineExceeded), could not connect
 // or broke (kUnavailable), or got 408, 429 or a 5xx, with exponential
-// backoff and jitter. A Retry-After header (seconds or an HTTP date) sets the
-// wait instead when present. After the last attempt the last response or
+// backoff and jitter. The wait the server asks for replaces the backoff: a
+// "retry-after-ms" header (milliseconds; Azure OpenAI and compatible
+// servers) first, else Retry-After (seconds, fractions such as "1.5" too, or
+// an HTTP date). After the last attempt the last response or
 // error is returned unchanged. Thread-safe if `target` is.
 // REQUIRES: options.clock != nullptr, options.max_attempts >= 1.
 std::unique_ptr<HttpClient> NewRetryingHttpClient(

@@ -21,9 +21,11 @@
 // An answer that is not exactly what was asked for is rejected with the
 // reason (kFailedPrecondition), never repaired: not JSON, wrong types,
 // missing or extra fields, a refusal, a truncated answer (finish_reason
-// "length"), a tool call, or numbers that contradict the market data (prices
-// off the price step or far from the last close, a stop-loss above the entry
-// of a buy, a sale of shares not held, sizes not in whole lots).
+// "length"), a filtered one ("content_filter"), a tool call, or numbers that
+// contradict the market data (prices off the price step or far from the last
+// close, a stop-loss above the entry of a buy, a sale of shares not held, sizes
+// not in whole lots). A normal finish is finish_reason "stop", or what
+// compatible servers send for it: null, "" or "eos_token" (Hugging Face TGI).
 //
 // Failed requests are retried by the HTTP retry decorator
 // (botcore/adapters/http.h: timeouts, 408, 429, 5xx, Retry-After), except a

@@ -1,9 +1,12 @@
 // File: botcore/adapters/moex.h
 //
 // The MarketData port over the Moscow Exchange ISS API
-// (https://iss.moex.com/iss/): candles for every ISS interval, paged until
-// an empty page; lot size, price step and decimals; the last price. Columns
-// are decoded by name; ISS times (Moscow time) are converted to UTC.
+// (https://iss.moex.com/iss/): finished candles for every ISS interval,
+// paged until an empty page; lot size, price step and decimals; the last
+// price. Columns are decoded by name; ISS times (Moscow time) are converted
+// to UTC. The candle still forming during the session (its "end" not yet
+// passed when ISS answered, by the answer's Date header or the clock) is
+// left out, also when the answer comes from the cache.
 //
 // ISS asks for restraint: give the adapter an HttpClient built by
 // NewMoexHttpClient, which allows one request a second and caches answers
@@ -12,6 +15,7 @@
 //   SystemClock clock;
 //   absl::StatusOr<std::unique_ptr<HttpClient>> http =
 //   NewMoexHttpClient(&clock); MoexOptions options; options.http = http->get();
+//   options.clock = &clock;
 //   absl::StatusOr<std::unique_ptr<MarketData>> moex =
 //       NewMoexMarketData(options);
 //   absl::StatusOr<LastPrice> last = (*moex)->GetLastPrice("GAZP", "TQBR");
@@ -33,6 +37,9 @@ namespace botcore {
 struct MoexOptions {
   // Required, not owned: see NewMoexHttpClient.
   HttpClient* http = nullptr;
+  // Required, not owned: tells which candles have ended (usually the clock
+  // given to NewMoexHttpClient).
+  Clock* clock = nullptr;
   // Default: "https://iss.moex.com/iss".
   std::string base_url = "https://iss.moex.com/iss";
   // The ISS engine and market of the boards asked for. Default: "stock",
@@ -45,7 +52,8 @@ struct MoexOptions {
 };
 
 // Checks the options. Thread-safe result.
-// Errors: kInvalidArgument when http is missing or base_url is not http(s).
+// Errors: kInvalidArgument when http or clock is missing or base_url is not
+// http(s).
 [[nodiscard]] absl::StatusOr<std::unique_ptr<MarketData>> NewMoexMarketData(
     const MoexOptions& options);
 

@@ -6,6 +6,8 @@
 //     == "postgresql://bot:***@db:5432/botcore"
 //   RedactUrl("https://api.telegram.org/bot123:AAH-x/getMe")
 //     == "https://api.telegram.org/bot***/getMe"
+//   UrlOrigin("https://u:pw@mainnet.infura.io/v3/KEY") ==
+//     "https://mainnet.infura.io"
 //   RedactHeaderValue("Authorization", "Bearer sk-1") == "***"
 
 #ifndef BOTCORE_CORE_REDACT_H_
@@ -26,6 +28,13 @@ inline constexpr std::string_view kRedacted = "***";
 // '@' (it may be a malformed URL with credentials): then only the part before
 // its first ':' is kept.
 std::string RedactUrl(std::string_view url);
+
+// Returns "scheme://host[:port]" of `url`: no user info, path, query or
+// fragment, any of which may hold a secret (node providers put API keys in
+// the path: Infura "/v3/KEY", Alchemy "/v2/KEY", QuickNode "/TOKEN/").
+// How network errors name the server they failed to reach. Text that is not
+// a URL (no "://") comes back as kRedacted.
+std::string UrlOrigin(std::string_view url);
 
 // Whether an HTTP header carries a secret: Authorization,
 // Proxy-Authorization, Cookie, Set-Cookie, X-Telegram-Bot-Api-Secret-Token,

@@ -88,9 +88,13 @@ class ChainClient {
   // The Transfer events of filter.token to any of filter.to in the
   // canonical blocks of [from_block, to_block], ordered by block and log
   // index.
+  // A range wider than the provider accepts is split by the implementation
+  // (the caller need not know the provider's cap).
   // Errors: kInvalidArgument for a reversed range; kOutOfRange when the
-  // range goes past the head or exceeds the provider's cap (retry with a
-  // smaller range); kOutOfRange for a value that does not fit an Amount.
+  // range goes past the head, or for a value that does not fit an Amount;
+  // kResourceExhausted, besides rate limiting, when the provider refuses
+  // even the smallest range (one block): its eth_getLogs is capped too low
+  // or disabled, and waiting or another provider is the remedy.
   [[nodiscard]] virtual absl::StatusOr<std::vector<TransferLog>> TransferLogs(
       const TransferLogFilter& filter) = 0;
 };

@@ -47,12 +47,18 @@ using HttpHeaders = std::vector<std::pair<std::string, std::string>>;
 std::optional<std::string_view> FindHeader(const HttpHeaders& headers,
                                            std::string_view name);
 
+// An HTTP date as in Date and Retry-After headers (RFC 9110 5.6.7's
+// IMF-fixdate, "Sun, 06 Nov 1994 08:49:37 GMT"; surrounding blanks
+// ignored), or std::nullopt for anything else.
+std::optional<absl::Time> ParseHttpDate(std::string_view text);
+
 struct HttpRequest {
   // "GET", "POST", "PUT", "DELETE", ... Default: "GET".
   std::string method = "GET";
-  // The absolute URL, query string included. May carry a secret (Telegram
-  // puts the bot token in the path): implementations print it only through
-  // RedactUrl (botcore/core/redact.h).
+  // The absolute URL, query string included. May carry a secret in its
+  // path or query (Telegram's bot token, a node provider's API key):
+  // implementations name it in messages only by UrlOrigin
+  // (botcore/core/redact.h), its scheme, host and port.
   std::string url;
   // Request headers. Values of secret headers (Authorization, API keys) are
   // never printed (RedactHeaderValue).
@@ -85,7 +91,9 @@ class HttpClient {
   // kDeadlineExceeded when the connect or total timeout passed;
   // kUnavailable when the host cannot be resolved or reached, the connection
   // broke, or TLS verification failed; kResourceExhausted when a decorator
-  // gave up waiting for its rate limit. Messages never contain secrets.
+  // gave up waiting for its rate limit. Messages name the request by its
+  // method and UrlOrigin(url) only, so they never contain secrets; a caller
+  // adds its own context (which security, which API method).
   [[nodiscard]] virtual absl::StatusOr<HttpResponse> Send(
       const HttpRequest& request) = 0;
 

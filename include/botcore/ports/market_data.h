@@ -90,8 +90,10 @@ class MarketData {
  public:
   virtual ~MarketData() = default;
 
-  // Returns every candle of query.interval opening in [from, till], oldest
-  // first; empty when there are none. Errors: see above.
+  // Returns every finished candle of query.interval opening in [from,
+  // till], oldest first; empty when there are none. The candle still
+  // forming is left out (its close and volume would change), so indicators
+  // and signals see final values only. Errors: see above.
   [[nodiscard]] virtual absl::StatusOr<std::vector<Candle>> GetCandles(
       const CandleQuery& query) = 0;
 

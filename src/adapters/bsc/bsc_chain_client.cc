@@ -1,4 +1,5 @@
 #include <algorithm>
+#include <iterator>
 #include <memory>
 #include <string>
 #include <utility>
@@ -14,6 +15,7 @@
 #include "adapters/json.h"
 #include "botcore/adapters/bsc.h"
 #include "botcore/adapters/http.h"
+#include "botcore/core/redact.h"
 #include "internal/status_macros.h"
 #include "internal/strings.h"
 
@@ -26,20 +28,6 @@ using internal::ToAbsl;
 
 std::string Quantity(uint64_t n) {
   return absl::StrCat("\"0x", absl::Hex(n), "\"");
-}
-
-// Scheme and host of `url`: the path may hold an API key.
-std::string Endpoint(std::string_view url) {
-  const size_t scheme = url.find("://");
-  if (scheme == std::string_view::npos) return "the node";
-  const size_t end = url.find_first_of("/?#", scheme + 3);
-  std::string_view host = url.substr(0, end);
-  // user:password@host
-  if (const size_t at = host.find('@'); at != std::string_view::npos) {
-    return absl::StrCat(ToAbsl(url.substr(0, scheme + 3)),
-                        ToAbsl(host.substr(at + 1)));
-  }
-  return std::string(host);
 }
 
 bool IsAddress(std::string_view a) {
@@ -64,7 +52,7 @@ absl::StatusOr<std::unique_ptr<BscChainClient>> BscChainClient::Create(
       !absl::StartsWith(options.url, "https://")) {
     return absl::InvalidArgumentError(
         absl::StrCat("BscOptions.url must be an http(s) URL, got \"",
-                     Endpoint(options.url), "\""));
+                     UrlOrigin(options.url), "\""));
   }
   if (options.chain_id == 0 || options.max_block_range < 1 ||
       options.grow_after < 1 || options.tracked_blocks < 1) {
@@ -79,7 +67,7 @@ absl::StatusOr<std::unique_ptr<BscChainClient>> BscChainClient::Create(
 
 BscChainClient::BscChainClient(const BscOptions& options)
     : options_(options),
-      endpoint_(Endpoint(options.url)),
+      endpoint_(UrlOrigin(options.url)),
       range_(options.max_block_range) {}
 
 absl::Status BscChainClient::Send(std::string_view method,
@@ -203,7 +191,7 @@ absl::StatusOr<std::optional<BlockHeader>> BscChainClient::FetchHeader(
   return header;
 }
 
-bool BscChainClient::Remember(const BlockHeader& header) {
+void BscChainClient::Remember(const BlockHeader& header) {
   absl::MutexLock lock(&mu_);
   const uint64_t n = header.number;
   auto replaced = [&](uint64_t number) {
@@ -214,12 +202,10 @@ bool BscChainClient::Remember(const BlockHeader& header) {
     replaced(n);
   }
   // Only the contradicted entry goes: newer ones may already be the new
-  // chain's (DetectReorg walks down from the head).
-  bool parent_matches = true;
+  // chain's.
   if (n > 0) {
     if (auto it = hashes_.find(n - 1);
         it != hashes_.end() && it->second != header.parent_hash) {
-      parent_matches = false;
       replaced(n - 1);
       hashes_.erase(it);
     }
@@ -228,7 +214,6 @@ bool BscChainClient::Remember(const BlockHeader& header) {
   while (hashes_.size() > static_cast<size_t>(options_.tracked_blocks)) {
     hashes_.erase(hashes_.begin());
   }
-  return parent_matches;
 }
 
 absl::StatusOr<std::optional<BlockHeader>> BscChainClient::HeaderByNumber(
@@ -241,14 +226,32 @@ absl::StatusOr<std::optional<BlockHeader>> BscChainClient::HeaderByNumber(
 }
 
 absl::StatusOr<std::optional<uint64_t>> BscChainClient::DetectReorg() {
-  BOTCORE_ASSIGN_OR_RETURN(uint64_t n, BlockNumber());
-  // Walk back while the parent link contradicts what is remembered; a walk
-  // longer than the memory finds nothing more to compare with.
-  for (int steps = 0; steps <= options_.tracked_blocks; ++steps) {
-    BOTCORE_ASSIGN_OR_RETURN(std::optional<BlockHeader> header, FetchHeader(n));
-    if (!header.has_value()) break;  // a lagging node behind its own head
-    if (Remember(*header) || n == 0) break;
-    --n;
+  BOTCORE_ASSIGN_OR_RETURN(uint64_t head, BlockNumber());
+  // The head, then the remembered headers below it, newest first, compared
+  // by number with the node's; the first one still on the chain vouches for
+  // everything below it (its hash covers its ancestors). A remembered
+  // header is not even read when the header above it names it as parent.
+  std::vector<std::pair<uint64_t, std::string>> walk = {{head, ""}};
+  {
+    absl::MutexLock lock(&mu_);
+    if (auto it = hashes_.find(head); it != hashes_.end()) {
+      walk[0].second = it->second;
+    }
+    for (auto it = std::make_reverse_iterator(hashes_.lower_bound(head));
+         it != hashes_.rend(); ++it) {
+      walk.emplace_back(it->first, it->second);
+    }
+  }
+  std::optional<BlockHeader> above;
+  for (const auto& [number, remembered] : walk) {
+    if (above.has_value() && above->number == number + 1 &&
+        above->parent_hash == remembered) {
+      break;
+    }
+    BOTCORE_ASSIGN_OR_RETURN(above, FetchHeader(number));
+    if (!above.has_value()) break;  // a lagging node behind its own head
+    Remember(*above);
+    if (above->hash == remembered) break;
   }
   absl::MutexLock lock(&mu_);
   std::optional<uint64_t> replaced = replaced_from_;

@@ -10,6 +10,7 @@
 #include "absl/strings/escaping.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/strip.h"
 #include "adapters/json.h"
 #include "internal/status_macros.h"
 #include "internal/strings.h"
@@ -58,22 +59,95 @@ absl::StatusOr<std::string> FixedHex(const rapidjson::Value* value,
   return absl::AsciiStrToLower(ToAbsl(text));
 }
 
-// The number after `marker` in `message`, if digits follow it.
+// The number after `marker` in `message`, if digits follow it; thousands
+// separators and a "k" suffix are read ("10,000", "2k").
 std::optional<uint64_t> NumberAfter(std::string_view message,
                                     std::string_view marker) {
   const size_t at = message.find(marker);
   if (at == std::string_view::npos) return std::nullopt;
   std::string_view rest = message.substr(at + marker.size());
   uint64_t n = 0;
-  auto [end, ec] = std::from_chars(rest.data(), rest.data() + rest.size(), n);
-  if (ec != std::errc() || end == rest.data() || n == 0) return std::nullopt;
+  size_t i = 0;
+  for (; i < rest.size() && i < 16; ++i) {
+    if (absl::ascii_isdigit(static_cast<unsigned char>(rest[i]))) {
+      n = n * 10 + static_cast<uint64_t>(rest[i] - '0');
+    } else if (rest[i] != ',' || i == 0) {
+      break;
+    }
+  }
+  if (i == 0 || n == 0) return std::nullopt;
+  if (i < rest.size() && rest[i] == 'k') n *= 1000;
   return n;
+}
+
+// The block count of a range suggested in the message as "[0xA, 0xB]"
+// (Alchemy: "this block range should work: [0x1f6e9ad, 0x1f6eba0]").
+std::optional<uint64_t> BracketedRange(std::string_view message) {
+  const size_t open = message.find("[0x");
+  if (open == std::string_view::npos) return std::nullopt;
+  std::string_view rest = message.substr(open + 1);
+  const size_t close = rest.find(']');
+  if (close == std::string_view::npos) return std::nullopt;
+  rest = rest.substr(0, close);
+  const size_t comma = rest.find(',');
+  if (comma == std::string_view::npos) return std::nullopt;
+  auto quantity = [](std::string_view text) -> std::optional<uint64_t> {
+    text = ToStd(absl::StripAsciiWhitespace(ToAbsl(text)));
+    if (text.size() < 3 || text.size() > 18 || !text.starts_with("0x") ||
+        !IsHex(text.substr(2))) {
+      return std::nullopt;
+    }
+    uint64_t n = 0;
+    for (char c : text.substr(2)) {
+      n = (n << 4) | static_cast<uint64_t>(HexDigit(c));
+    }
+    return n;
+  };
+  const std::optional<uint64_t> from = quantity(rest.substr(0, comma));
+  const std::optional<uint64_t> to = quantity(rest.substr(comma + 1));
+  if (!from.has_value() || !to.has_value() || *to < *from) return std::nullopt;
+  return *to - *from + 1;
 }
 
 bool MatchesAnyAddress(std::string_view address,
                        const std::vector<std::string>& lowered) {
   if (lowered.empty()) return true;
   return std::find(lowered.begin(), lowered.end(), address) != lowered.end();
+}
+
+// Whether `lower` (a lower-cased message) is one of the providers' "range
+// too large" messages that name a limit; sets `limit` to the block count of
+// a suggested "[0xA, 0xB]" range (Alchemy), else to the number after the
+// phrase, when readable.
+bool NamesRangeLimit(std::string_view lower, std::optional<uint64_t>& limit) {
+  struct Phrase {
+    std::string_view phrase;  // says the range is too large
+    std::string_view limit;   // the number follows this
+  };
+  static constexpr Phrase kPhrases[] = {
+      // Infura -32602: "query block range 1000000 exceeds limit of 10000".
+      {"exceeds limit of", "exceeds limit of "},
+      // "exceed maximum block range: 5000".
+      {"maximum block range", "maximum block range: "},
+      // geth forks -32000: "block range is larger than max block range, max
+      // block range = 5000".
+      {"larger than max block range", "max block range = "},
+      // Alchemy -32602 / -32600: "You can make eth_getLogs requests with up
+      // to a 500 block range. Based on your parameters, this block range
+      // should work: [0x1f6e9ad, 0x1f6eba0]"; "Log response size exceeded".
+      {"eth_getlogs requests with up to a", "up to a "},
+      {"log response size exceeded", "up to a "},
+      // QuickNode -32614 (HTTP 413): "eth_getLogs is limited to a 10,000
+      // range".
+      {"is limited to a", "is limited to a "},
+  };
+  for (const Phrase& p : kPhrases) {
+    if (!absl::StrContains(ToAbsl(lower), ToAbsl(p.phrase))) continue;
+    limit = BracketedRange(lower);
+    if (!limit.has_value()) limit = NumberAfter(lower, p.limit);
+    return true;
+  }
+  return false;
 }
 
 }  // namespace
@@ -104,14 +178,9 @@ RpcError ClassifyRpcError(const rapidjson::Value& error) {
     e.kind = RpcErrorKind::kBeyondHead;
   } else if (has("more than") && has("results")) {
     e.kind = RpcErrorKind::kRangeTooWide;
-  } else if (has("exceeds limit of")) {
+  } else if (std::optional<uint64_t> limit; NamesRangeLimit(lower, limit)) {
     e.kind = RpcErrorKind::kRangeTooWide;
-    if (!e.suggested_blocks)
-      e.suggested_blocks = NumberAfter(lower, "exceeds limit of ");
-  } else if (has("maximum block range")) {
-    e.kind = RpcErrorKind::kRangeTooWide;
-    if (!e.suggested_blocks)
-      e.suggested_blocks = NumberAfter(lower, "maximum block range: ");
+    if (!e.suggested_blocks) e.suggested_blocks = limit;
   } else if (has("limit exceeded") || has("range too large") ||
              has("range is too large") || has("range is too wide") ||
              has("too wide") || e.code == -32005) {

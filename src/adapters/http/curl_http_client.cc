@@ -336,35 +336,30 @@ class CurlHttpClient final : public HttpClient {
 
   static void Abandon(Transfer& t) {
     std::move(t.done)(absl::UnavailableError(
-        absl::StrCat(t.request.method, " ", RedactUrl(t.request.url),
+        absl::StrCat(t.request.method, " ", UrlOrigin(t.request.url),
                      ": the HTTP client was destroyed before the response")));
   }
 
  private:
-  // "<METHOD> <url>: <what failed>", with the URL's secrets masked also
-  // where libcurl's own message repeats it.
+  // "<METHOD> <scheme://host:port>: <what failed>". Only the origin: the
+  // path and query may hold a secret (a node provider's API key, a bot
+  // token), and so may libcurl's own message where it repeats them.
   static std::string Describe(const HttpRequest& request, CURLcode code,
                               const char* error) {
-    const std::string redacted = RedactUrl(request.url);
+    const std::string origin = UrlOrigin(request.url);
     std::string detail =
         absl::StrReplaceAll(error[0] != '\0' ? error : curl_easy_strerror(code),
-                            {{request.url, redacted}});
-    // libcurl may quote the path alone; never let the raw one through.
-    const size_t raw_path = PathStart(request.url);
-    const size_t redacted_path = PathStart(redacted);
-    if (redacted != request.url && raw_path != std::string::npos &&
-        redacted_path != std::string::npos) {
-      detail = absl::StrReplaceAll(detail, {{request.url.substr(raw_path),
-                                             redacted.substr(redacted_path)}});
+                            {{request.url, origin}});
+    // libcurl may quote the path alone.
+    const size_t scheme = request.url.find("://");
+    const size_t path = scheme == std::string::npos
+                            ? std::string::npos
+                            : request.url.find_first_of("/?#", scheme + 3);
+    if (path != std::string::npos && request.url.size() - path > 1) {
+      detail = absl::StrReplaceAll(
+          detail, {{request.url.substr(path), std::string(kRedacted)}});
     }
-    return absl::StrCat(request.method, " ", redacted, ": ", detail);
-  }
-
-  // Where the path of `url` starts, or npos.
-  static size_t PathStart(const std::string& url) {
-    const size_t scheme = url.find("://");
-    if (scheme == std::string::npos) return std::string::npos;
-    return url.find('/', scheme + 3);
+    return absl::StrCat(request.method, " ", origin, ": ", detail);
   }
 
   EasyHandle Acquire() {

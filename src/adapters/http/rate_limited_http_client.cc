@@ -19,14 +19,7 @@ namespace {
 
 // "https://host:port" of a URL: what a rate limit applies to.
 std::string HostKey(const std::string& url) {
-  const size_t scheme = url.find("://");
-  if (scheme == std::string::npos) return url;
-  const size_t end = url.find_first_of("/?#", scheme + 3);
-  std::string key = url.substr(0, end);
-  // Drop user info, which may hold a password.
-  const size_t at = key.rfind('@');
-  if (at != std::string::npos) key.erase(scheme + 3, at + 1 - (scheme + 3));
-  return absl::AsciiStrToLower(key);
+  return absl::AsciiStrToLower(UrlOrigin(url));
 }
 
 class RateLimitedHttpClient final : public HttpClientWrapper {
@@ -50,10 +43,9 @@ class RateLimitedHttpClient final : public HttpClientWrapper {
       const absl::Time start = bucket.Earliest(now);
       wait = start - now;
       if (wait > options_.max_wait) {
-        return absl::ResourceExhaustedError(
-            absl::StrCat("rate limit of ", options_.requests_per_second,
-                         "/s for ", HostKey(RedactUrl(request.url)),
-                         ": would wait ", absl::FormatDuration(wait)));
+        return absl::ResourceExhaustedError(absl::StrCat(
+            "rate limit of ", options_.requests_per_second, "/s for ",
+            HostKey(request.url), ": would wait ", absl::FormatDuration(wait)));
       }
       bucket.Take(start);
     }

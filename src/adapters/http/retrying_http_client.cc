@@ -1,8 +1,9 @@
 #include <algorithm>
-#include <cstdint>
+#include <cmath>
 #include <memory>
 #include <optional>
 #include <random>
+#include <string_view>
 #include <utility>
 
 #include "absl/base/thread_annotations.h"
@@ -26,25 +27,41 @@ bool IsRetryableStatus(int status) {
   return status == 408 || status == 429 || (status >= 500 && status <= 599);
 }
 
-// The wait a Retry-After header asks for: delta-seconds or an HTTP date
-// (RFC 9110 10.2.3). nullopt when absent or unreadable.
+// A non-negative, finite number of `unit`s ("1.5" is read too: servers
+// send fractions although RFC 9110 asks for whole seconds).
+std::optional<absl::Duration> Delay(std::string_view value,
+                                    absl::Duration unit) {
+  double count;
+  if (!absl::SimpleAtod(absl::StripAsciiWhitespace(internal::ToAbsl(value)),
+                        &count) ||
+      !std::isfinite(count) || count < 0) {
+    return std::nullopt;
+  }
+  return count * unit;
+}
+
+// The wait the response asks for: "retry-after-ms" (milliseconds, as Azure
+// OpenAI and compatible servers send it) when present and readable, else
+// Retry-After as delta-seconds or an HTTP date (RFC 9110 10.2.3). nullopt
+// when absent or unreadable.
 std::optional<absl::Duration> RetryAfter(const HttpResponse& response,
                                          absl::Time now) {
+  if (std::optional<std::string_view> ms =
+          FindHeader(response.headers, "retry-after-ms")) {
+    if (std::optional<absl::Duration> wait =
+            Delay(*ms, absl::Milliseconds(1))) {
+      return wait;
+    }
+  }
   std::optional<std::string_view> value =
       FindHeader(response.headers, "Retry-After");
   if (!value.has_value()) return std::nullopt;
-  absl::string_view text = absl::StripAsciiWhitespace(internal::ToAbsl(*value));
-  int64_t seconds;
-  if (absl::SimpleAtoi(text, &seconds)) {
-    if (seconds < 0) return std::nullopt;
-    return absl::Seconds(seconds);
+  if (std::optional<absl::Duration> wait = Delay(*value, absl::Seconds(1))) {
+    return wait;
   }
-  absl::Time when;
-  std::string error;
-  if (absl::ParseTime("%a, %d %b %Y %H:%M:%S GMT", text, &when, &error)) {
-    return std::max(absl::ZeroDuration(), when - now);
-  }
-  return std::nullopt;
+  std::optional<absl::Time> when = ParseHttpDate(*value);
+  if (!when.has_value()) return std::nullopt;
+  return std::max(absl::ZeroDuration(), *when - now);
 }
 
 class RetryingHttpClient final : public HttpClientWrapper {

@@ -94,6 +94,13 @@ void WriteAmount(JsonWriter& w, const std::optional<Amount>& a) {
   }
 }
 
+// OpenAI says "stop"; compatible servers say the same with null or ""
+// (read as ""), and TGI with "eos_token".
+bool IsNormalFinish(std::string_view finish_reason) {
+  return finish_reason == "stop" || finish_reason.empty() ||
+         finish_reason == "eos_token";
+}
+
 }  // namespace
 
 std::string WithoutSecret(std::string_view text, std::string_view secret) {
@@ -152,7 +159,7 @@ absl::StatusOr<Recommendation> ParseRecommendation(
   if (completion.tool_calls || completion.finish_reason == "tool_calls") {
     return Rejected("the model asked for a tool call instead of answering");
   }
-  if (completion.finish_reason != "stop") {
+  if (!IsNormalFinish(completion.finish_reason)) {
     return Rejected(absl::StrCat("finish_reason \"",
                                  Excerpt(completion.finish_reason),
                                  "\" (expected \"stop\")"));

@@ -22,7 +22,8 @@ namespace botcore::internal {
 // The parts of a chat completion (HTTP 200 body) the advisor uses.
 struct ChatCompletion {
   std::string model;
-  std::string finish_reason;  // "stop", "length", "tool_calls", ...
+  // "stop", "length", "tool_calls", ...; "" when null or absent.
+  std::string finish_reason;
   std::optional<std::string> content;
   std::optional<std::string> refusal;
   bool tool_calls = false;  // the message asks for a tool call
@@ -45,18 +46,20 @@ struct AnswerCheck {
   double max_price_deviation = 0.2;
 };
 
-// The recommendation in a completion: finish_reason "stop", no refusal and
-// no tool call, content a JSON object of exactly the answer schema
-// (AnswerSchema) with numbers consistent with `check`. Sets symbol, action,
-// quantity, percent, entry, stop_loss, take_profit, confidence, rationale;
-// not id, source or time.
-// Errors: kFailedPrecondition, with the reason, for every answer that is
-// rejected: truncated (finish_reason "length"), filtered, refused, a tool
-// call, content that is not JSON or not the schema (wrong types, missing or
-// extra fields), another symbol, a size not in whole lots, both a quantity
-// and a percent, a SELL without a position or of more than is held, prices
-// off the price step or too far from the last close, stop-loss or
-// take-profit on the wrong side of the entry, confidence outside 0..100.
+// The recommendation in a completion: a normal finish (finish_reason
+// "stop"; null or "" and TGI's "eos_token" from compatible servers mean the
+// same), no refusal and no tool call, content a JSON object of exactly the
+// answer schema (AnswerSchema) with numbers consistent with `check`. Sets
+// symbol, action, quantity, percent, entry, stop_loss, take_profit, confidence,
+// rationale; not id, source or time. Errors: kFailedPrecondition, with the
+// reason, for every answer that is rejected: truncated (finish_reason
+// "length"), filtered
+// ("content_filter"), any other finish_reason, refused, a tool call, content
+// that is not JSON or not the schema (wrong types, missing or extra fields),
+// another symbol, a size not in whole lots, both a quantity and a percent, a
+// SELL without a position or of more than is held, prices off the price step or
+// too far from the last close, stop-loss or take-profit on the wrong side of
+// the entry, confidence outside 0..100.
 [[nodiscard]] absl::StatusOr<Recommendation> ParseRecommendation(
     const ChatCompletion& completion, const AnswerCheck& check);
 

@@ -107,8 +107,9 @@ class MoexMarketData final : public MarketData {
             absl::StrCat("candles of ", query.security, ": more than ",
                          options_.max_pages, " pages"));
       }
-      BOTCORE_ASSIGN_OR_RETURN(auto tables,
-                               Fetch(absl::StrCat(base, "&start=", start)));
+      absl::Time made;
+      BOTCORE_ASSIGN_OR_RETURN(
+          auto tables, Fetch(absl::StrCat(base, "&start=", start), &made));
       auto it = tables.find("candles");
       if (it == tables.end()) {
         return absl::UnavailableError(absl::StrCat(
@@ -117,7 +118,12 @@ class MoexMarketData final : public MarketData {
       const IssTable& table = it->second;
       if (table.rows.empty()) break;
       for (size_t row = 0; row < table.rows.size(); ++row) {
-        BOTCORE_ASSIGN_OR_RETURN(Candle candle, CandleAt(table, row));
+        absl::Time end;
+        BOTCORE_ASSIGN_OR_RETURN(Candle candle, CandleAt(table, row, end));
+        // A candle whose last second had not passed when ISS answered is
+        // still forming: its close and volume would change. ISS dates its
+        // answers; a cached answer keeps its date.
+        if (end + absl::Seconds(1) > made) continue;
         if (!candles.empty() && candle.time <= candles.back().time) {
           // ISS pages never overlap; if one does, `start` was ignored and
           // paging would not end.
@@ -201,13 +207,28 @@ class MoexMarketData final : public MarketData {
   }
 
  private:
+  // Fetches and parses `url`; `made`, when given, is set to when ISS made
+  // the answer: its Date header, or now when that is missing or later.
   absl::StatusOr<std::map<std::string, IssTable>> Fetch(
-      const std::string& url) {
+      const std::string& url, absl::Time* made = nullptr) {
     HttpRequest request;
     request.url = url;
     request.headers = {{"Accept", "application/json"}};
-    BOTCORE_ASSIGN_OR_RETURN(HttpResponse response,
-                             options_.http->Send(request));
+    absl::StatusOr<HttpResponse> sent = options_.http->Send(request);
+    if (!sent.ok()) {
+      // The HTTP client names only the host; ISS URLs hold no secret.
+      return absl::Status(
+          sent.status().code(),
+          absl::StrCat(sent.status().message(), " (", url, ")"));
+    }
+    const HttpResponse& response = *sent;
+    if (made != nullptr) {
+      *made = options_.clock->Now();
+      if (std::optional<std::string_view> date =
+              FindHeader(response.headers, "Date")) {
+        *made = std::min(*made, ParseHttpDate(*date).value_or(*made));
+      }
+    }
     if (response.status == 404) {
       return absl::NotFoundError(absl::StrCat("ISS: 404 for ", url));
     }
@@ -255,22 +276,29 @@ class MoexMarketData final : public MarketData {
                                             " on board ", ToAbsl(board)));
   }
 
-  static absl::StatusOr<Candle> CandleAt(const IssTable& t, size_t row) {
+  // The candle of `row`; `end` is set to its last second.
+  static absl::StatusOr<Candle> CandleAt(const IssTable& t, size_t row,
+                                         absl::Time& end) {
     std::optional<std::string> begin = IssText(t, row, "begin");
     std::optional<absl::Time> time;
     if (begin.has_value()) time = ParseMoscowTime(*begin);
+    std::optional<std::string> end_text = IssText(t, row, "end");
+    std::optional<absl::Time> last;
+    if (end_text.has_value()) last = ParseMoscowTime(*end_text);
     Candle c;
     std::optional<double> open = IssNumber(t, row, "open");
     std::optional<double> high = IssNumber(t, row, "high");
     std::optional<double> low = IssNumber(t, row, "low");
     std::optional<double> close = IssNumber(t, row, "close");
     std::optional<double> volume = IssNumber(t, row, "volume");
-    if (!time.has_value() || !open || !high || !low || !close || !volume) {
+    if (!time.has_value() || !last.has_value() || !open || !high || !low ||
+        !close || !volume) {
       return absl::UnavailableError(
           absl::StrCat("ISS candle row ", row,
-                       ": begin, open, high, low, close or volume "
+                       ": begin, end, open, high, low, close or volume "
                        "missing or malformed"));
     }
+    end = *last;
     c.time = *time;
     c.open = *open;
     c.high = *high;
@@ -288,8 +316,9 @@ class MoexMarketData final : public MarketData {
 
 absl::StatusOr<std::unique_ptr<MarketData>> NewMoexMarketData(
     const MoexOptions& options) {
-  if (options.http == nullptr) {
-    return absl::InvalidArgumentError("MoexOptions: http is required");
+  if (options.http == nullptr || options.clock == nullptr) {
+    return absl::InvalidArgumentError(
+        "MoexOptions: http and clock are required");
   }
   if (!absl::StartsWith(options.base_url, "http://") &&
       !absl::StartsWith(options.base_url, "https://")) {
