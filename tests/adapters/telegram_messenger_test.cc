@@ -257,6 +257,7 @@ TEST_SUITE("telegram_messenger") {
     absl::StatusOr<std::vector<Update>> r =
         bot.telegram->Receive(absl::ZeroDuration());
     CHECK_STATUS_IS(r, kDeadlineExceeded);
+    CHECK(absl::StartsWith(r.status().message(), "getUpdates: "));
     CHECK_FALSE(absl::StrContains(r.status().message(), "token_secret"));
   }
 

@@ -747,7 +747,11 @@ class TelegramMessengerImpl final : public TelegramMessenger {
   void Answered(std::unique_ptr<PendingCall> call,
                 absl::StatusOr<HttpResponse> response) {
     if (!response.ok()) {
-      std::move(call->done)(response.status());
+      // The HTTP client names only the server; the method says which call.
+      std::move(call->done)(
+          absl::Status(response.status().code(),
+                       absl::StrCat(call->method, ": ",
+                                    response.status().message())));
       return;
     }
     internal::TelegramReply reply = internal::ReadTelegramReply(
