@@ -3,7 +3,9 @@
 // MarketData over recorded daily candles (e.g. the bundled GAZP history), for
 // the bot's offline console mode and for tests: the series is shifted in time
 // so that its last candle opens on the day `now` falls in, and the last price
-// is that candle's close.
+// is that candle's close. Every recorded candle counts as finished
+// (MarketData::GetCandles), the last included: it stands for today's session
+// as if it had closed.
 //
 //   absl::StatusOr<std::vector<Candle>> bars =
 //   ReadCandlesCsv("gazp_daily.csv");
