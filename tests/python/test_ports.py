@@ -123,6 +123,35 @@ def test_the_advisor_context_shows_the_owner_portfolio_and_limits(tmp_path):
                     "indicators": {}}
 
 
+def test_advisor_context_candles_is_one_view_not_a_copy_per_access():
+    # Regression: every access copied the whole history into a new list, so a
+    # backtest whose advisor read context.candles each bar was O(n**2).
+    candles = gazp()[:50]
+    seen = []
+
+    class Reader(botcore.Advisor):
+        def advise(self, context):
+            view = context.candles
+            assert context.candles is view
+            assert len(view) == len(seen) + 1
+            assert view[-1].time == candles[len(seen)].time
+            assert view[0].time == candles[0].time
+            assert [c.time for c in view[-2:]] == [c.time for c in candles[max(0, len(seen) - 1):len(seen) + 1]]
+            assert [c.close for c in view] == [c.close for c in candles[:len(seen) + 1]]
+            assert [c.close for c in reversed(view)][0] == view[-1].close
+            with pytest.raises(IndexError):
+                view[len(view)]
+            seen.append(view)
+            return None
+
+    botcore.Backtester().run(Reader(), candles)
+    assert len(seen) == len(candles)
+    with pytest.raises(botcore.FailedPrecondition, match="after advise"):
+        len(seen[0])
+    with pytest.raises(botcore.FailedPrecondition, match="after advise"):
+        seen[-1][0]
+
+
 def test_advisor_errors_keep_their_code_and_name_the_exception(tmp_path):
     db = botcore.Database(f"sqlite:///{tmp_path}/paper.db")
     portfolios = botcore.Portfolios(db, clock=botcore.ManualClock(NOON))
