@@ -288,3 +288,25 @@ def test_vwap_restarts_each_session():
     assert vwap[1] == (10.0 * 1 + 11.0 * 3) / 4
     assert vwap[2] == 12.0
     assert vwap[3] == (12.0 * 2 + 13.0 * 2) / 4
+
+
+def test_vwap_refuses_session_keys_that_are_not_whole_numbers():
+    # Regression: float keys were truncated, so np.linspace(0, 1, 60) made
+    # one session of 59 bars.
+    n = 60
+    c = 10.0 + np.arange(n)
+    h, l, v = c + 1, c - 1, np.ones(n)
+    with pytest.raises(botcore.InvalidArgument,
+                       match=r"VWAP: session\[1\] = 0.0169492 is not a whole number"):
+        talib.VWAP(h, l, c, v, np.linspace(0, 1, n))
+    with pytest.raises(botcore.InvalidArgument, match=r"session\[0\] = nan"):
+        talib.VWAP(h, l, c, v, np.full(n, np.nan))
+    with pytest.raises(botcore.InvalidArgument, match="session must hold integers"):
+        talib.VWAP(h, l, c, v, np.array(["a"] * n))
+    # Integer dtypes, and floats that are whole numbers, are keys.
+    keys = np.arange(n) // 5
+    want = talib.VWAP(h, l, c, v, keys)
+    assert want[5] == c[5]  # a new session starts at bar 5
+    for same in (keys.astype(np.float64), keys.astype(np.int32), keys.astype(np.uint8),
+                 list(keys)):
+        assert same_bits(talib.VWAP(h, l, c, v, same), want)

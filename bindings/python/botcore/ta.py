@@ -16,7 +16,11 @@ TA-Lib has no value. The values are TA-Lib 0.6.4's, bit for bit. Bad input
 different lengths, high below low) raises :class:`botcore.InvalidArgument`
 (a ``ValueError``) with the C++ status message.
 
-Beyond TA-Lib: ``VWAP`` (per session) and ``ROLLING_VWAP``, and streaming
+Beyond TA-Lib: ``VWAP`` (per session: it restarts when the integer session
+key changes, e.g. a day number; keys of any integer dtype, or floats that
+are all whole numbers such as ``np.floor(t / 86400)``; a fractional key
+raises :class:`botcore.InvalidArgument` naming it, rather than being
+truncated into another session) and ``ROLLING_VWAP``, and streaming
 classes (``StreamingRSI(14).update(close)`` ...) whose value at each bar is
 bit-identical to the batch function's.
 

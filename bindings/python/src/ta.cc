@@ -10,6 +10,8 @@
 #include <pybind11/numpy.h>
 #include <pybind11/pybind11.h>
 
+#include <cmath>
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <tuple>
@@ -112,6 +114,47 @@ class MaybeReleaseGil {
  private:
   std::optional<py::gil_scoped_release> release_;
 };
+
+// VWAP's session keys as int64: an array of any integer dtype as it is, and a
+// float array (e.g. np.floor(seconds / 86400)) when every value is a whole
+// number within int64 (a fractional key truncated silently would merge
+// sessions: np.linspace(0, 1, 60) was one session of 59 bars). Raises
+// botcore.InvalidArgument naming the first value that is not an integer.
+using Keys = py::array_t<int64_t, py::array::c_style | py::array::forcecast>;
+
+Keys SessionKeys(py::handle session) {
+  const py::array keys = py::array::ensure(session);
+  if (!keys) {
+    RaiseStatus(absl::InvalidArgumentError(
+        "VWAP: session is not convertible to an array"));
+  }
+  if (keys.ndim() != 1) {
+    RaiseStatus(
+        absl::InvalidArgumentError("VWAP: session must be 1-dimensional"));
+  }
+  const char kind = keys.dtype().kind();
+  if (kind == 'i' || kind == 'u') return Keys::ensure(keys);
+  if (kind != 'f') {
+    RaiseStatus(absl::InvalidArgumentError(absl::StrCat(
+        "VWAP: session must hold integers (e.g. a day number), got dtype ",
+        std::string(py::str(keys.dtype())))));
+  }
+  const auto values =
+      py::array_t<double, py::array::c_style | py::array::forcecast>::ensure(
+          keys);
+  // 2**63: the first double above the int64 range.
+  constexpr double kInt64End = 9223372036854775808.0;
+  for (py::ssize_t i = 0; i < values.shape(0); ++i) {
+    const double key = values.data()[i];
+    if (!(key == std::floor(key) && key >= -kInt64End && key < kInt64End)) {
+      RaiseStatus(absl::InvalidArgumentError(absl::StrCat(
+          "VWAP: session[", i, "] = ", key,
+          " is not a whole number; session keys are integers (e.g. a day "
+          "number)")));
+    }
+  }
+  return Keys::ensure(values);
+}
 
 // ---------------------------------------------------------------- shapes
 
@@ -487,15 +530,11 @@ void BindTa(py::module_& m) {
   ta.def(
       "VWAP",
       [](py::handle high, py::handle low, py::handle close, py::handle volume,
-         const py::array_t<int64_t, py::array::c_style | py::array::forcecast>&
-             session) {
+         py::handle session_keys) {
         const auto h = In("VWAP", "high", high), l = In("VWAP", "low", low),
                    c = In("VWAP", "close", close),
                    v = In("VWAP", "volume", volume);
-        if (session.ndim() != 1) {
-          RaiseStatus(absl::InvalidArgumentError(
-              "VWAP: session must be 1-dimensional"));
-        }
+        const Keys session = SessionKeys(session_keys);
         Out out = NewOutput(c.size());
         RaiseIfError(
             ta::Vwap(h, l, c, v,
@@ -506,8 +545,10 @@ void BindTa(py::module_& m) {
       },
       py::arg("high"), py::arg("low"), py::arg("close"), py::arg("volume"),
       py::arg("session"),
-      "Session VWAP (not in TA-Lib): restarts whenever the int64 session "
-      "key changes, e.g. a day number.");
+      "Session VWAP (not in TA-Lib): restarts whenever the session key "
+      "changes, e.g. a day number. Keys are integers: an array of any "
+      "integer dtype, or floats that are all whole numbers; a fractional "
+      "key raises botcore.InvalidArgument naming it.");
   ta.def(
       "ROLLING_VWAP",
       [](py::handle high, py::handle low, py::handle close, py::handle volume,
