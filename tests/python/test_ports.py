@@ -387,3 +387,50 @@ def test_errors_in_methods_that_cannot_fail_go_to_the_unraisable_hook(monkeypatc
     assert botcore.Backtester(options).run(
         botcore.SmaCrossStrategy(), gazp()[:10]).report.bars == 10
     assert any("progress bar broke" in str(r.exc_value) for r in reported)
+
+
+def test_keyboard_interrupt_and_system_exit_in_an_adapter_reach_the_caller_as_themselves():
+    # Regression: Ctrl-C in Strategy.on_bar (run on the calling thread) came
+    # back as botcore.Cancelled, and sys.exit() in an adapter as
+    # botcore.Internal.
+    candles = gazp()[:50]
+
+    class Interrupted(botcore.Strategy):
+        def name(self):
+            return "interrupted"
+
+        def reset(self):
+            pass
+
+        def on_bar(self, bar):
+            if bar.time == candles[10].time:
+                raise KeyboardInterrupt
+            return None
+
+    with pytest.raises(KeyboardInterrupt) as info:
+        botcore.Backtester().run(Interrupted(), candles)
+    assert "on_bar" in [entry.name for entry in info.traceback]
+
+    leaving = SystemExit(3)
+
+    class Exiting(botcore.Advisor):
+        def advise(self, context):
+            raise leaving
+
+    with pytest.raises(SystemExit) as info:
+        botcore.Backtester().run(Exiting(), candles)
+    assert info.value is leaving and info.value.code == 3
+    # The next call is not affected by what the last one raised.
+    assert botcore.Backtester().run(botcore.SmaCrossStrategy(), candles).report.bars == 50
+
+
+def test_an_adapter_error_on_the_calling_thread_keeps_the_original_as_its_cause():
+    class Buggy(botcore.Advisor):
+        def advise(self, context):
+            return {}["missing"]
+
+    with pytest.raises(botcore.NotFound, match="KeyError: 'missing'") as info:
+        botcore.Backtester().run(Buggy(), gazp()[:5])
+    assert isinstance(info.value.__cause__, KeyError)
+    assert "advise" in [f.name for f in
+                        __import__("traceback").extract_tb(info.value.__cause__.__traceback__)]
