@@ -346,6 +346,14 @@ void BindAmount(py::module_& m) {
              // int or Decimal does, since they compare equal.
              return py::hash(ToDecimal(a));
            })
+      .def(py::pickle(
+          [](const Amount& a) {
+            return py::make_tuple(a.ToString(), a.scale());
+          },
+          [](const py::tuple& state) {
+            return ValueOrRaise(Amount::Parse(state[0].cast<std::string>(),
+                                              state[1].cast<int>()));
+          }))
       .def("__str__", &Amount::ToString)
       .def("__repr__", [](const Amount& a) {
         return absl::StrCat("Amount('", a.ToString(), "', scale=", a.scale(), ")");

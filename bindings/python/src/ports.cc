@@ -28,6 +28,7 @@
 #include "botcore/ports/messenger.h"
 #include "botcore/risk/risk_engine.h"
 #include "gil.h"
+#include "pickling.h"
 #include "status.h"
 #include "time_caster.h"
 
@@ -191,6 +192,7 @@ py::class_<T> Record(py::module_& m, const char* name, const char* doc) {
         }),
         "Keyword arguments set the fields of the same names; the others keep "
         "their defaults.");
+  PickleByFields(c);
   return c;
 }
 
