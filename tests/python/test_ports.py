@@ -123,6 +123,35 @@ def test_the_advisor_context_shows_the_owner_portfolio_and_limits(tmp_path):
                     "indicators": {}}
 
 
+def test_advisor_context_candles_is_one_view_not_a_copy_per_access():
+    # Regression: every access copied the whole history into a new list, so a
+    # backtest whose advisor read context.candles each bar was O(n**2).
+    candles = gazp()[:50]
+    seen = []
+
+    class Reader(botcore.Advisor):
+        def advise(self, context):
+            view = context.candles
+            assert context.candles is view
+            assert len(view) == len(seen) + 1
+            assert view[-1].time == candles[len(seen)].time
+            assert view[0].time == candles[0].time
+            assert [c.time for c in view[-2:]] == [c.time for c in candles[max(0, len(seen) - 1):len(seen) + 1]]
+            assert [c.close for c in view] == [c.close for c in candles[:len(seen) + 1]]
+            assert [c.close for c in reversed(view)][0] == view[-1].close
+            with pytest.raises(IndexError):
+                view[len(view)]
+            seen.append(view)
+            return None
+
+    botcore.Backtester().run(Reader(), candles)
+    assert len(seen) == len(candles)
+    with pytest.raises(botcore.FailedPrecondition, match="after advise"):
+        len(seen[0])
+    with pytest.raises(botcore.FailedPrecondition, match="after advise"):
+        seen[-1][0]
+
+
 def test_advisor_errors_keep_their_code_and_name_the_exception(tmp_path):
     db = botcore.Database(f"sqlite:///{tmp_path}/paper.db")
     portfolios = botcore.Portfolios(db, clock=botcore.ManualClock(NOON))
@@ -358,3 +387,50 @@ def test_errors_in_methods_that_cannot_fail_go_to_the_unraisable_hook(monkeypatc
     assert botcore.Backtester(options).run(
         botcore.SmaCrossStrategy(), gazp()[:10]).report.bars == 10
     assert any("progress bar broke" in str(r.exc_value) for r in reported)
+
+
+def test_keyboard_interrupt_and_system_exit_in_an_adapter_reach_the_caller_as_themselves():
+    # Regression: Ctrl-C in Strategy.on_bar (run on the calling thread) came
+    # back as botcore.Cancelled, and sys.exit() in an adapter as
+    # botcore.Internal.
+    candles = gazp()[:50]
+
+    class Interrupted(botcore.Strategy):
+        def name(self):
+            return "interrupted"
+
+        def reset(self):
+            pass
+
+        def on_bar(self, bar):
+            if bar.time == candles[10].time:
+                raise KeyboardInterrupt
+            return None
+
+    with pytest.raises(KeyboardInterrupt) as info:
+        botcore.Backtester().run(Interrupted(), candles)
+    assert "on_bar" in [entry.name for entry in info.traceback]
+
+    leaving = SystemExit(3)
+
+    class Exiting(botcore.Advisor):
+        def advise(self, context):
+            raise leaving
+
+    with pytest.raises(SystemExit) as info:
+        botcore.Backtester().run(Exiting(), candles)
+    assert info.value is leaving and info.value.code == 3
+    # The next call is not affected by what the last one raised.
+    assert botcore.Backtester().run(botcore.SmaCrossStrategy(), candles).report.bars == 50
+
+
+def test_an_adapter_error_on_the_calling_thread_keeps_the_original_as_its_cause():
+    class Buggy(botcore.Advisor):
+        def advise(self, context):
+            return {}["missing"]
+
+    with pytest.raises(botcore.NotFound, match="KeyError: 'missing'") as info:
+        botcore.Backtester().run(Buggy(), gazp()[:5])
+    assert isinstance(info.value.__cause__, KeyError)
+    assert "advise" in [f.name for f in
+                        __import__("traceback").extract_tb(info.value.__cause__.__traceback__)]

@@ -190,8 +190,8 @@ def test_bad_input_raises_value_error_with_the_status_message(gazp):
     with pytest.raises(botcore.InvalidArgument,
                        match=r"^RSI: timeperiod must be in 2..100000, got 1$"):
         talib.RSI(close, timeperiod=1)
-    with pytest.raises(ValueError, match=r"SMA: timeperiod 5000 is longer"):
-        talib.SMA(close, timeperiod=5000)
+    # As TA-Lib: a period longer than the input gives no value, not an error.
+    assert np.isnan(talib.SMA(close, timeperiod=5000)).all()
     bad = close.copy()
     bad[3] = np.nan
     with pytest.raises(ValueError, match=r"EMA: close\[3\] is nan"):
@@ -204,8 +204,7 @@ def test_bad_input_raises_value_error_with_the_status_message(gazp):
         talib.ADX(high, gazp["low"], gazp["close"])
     with pytest.raises(ValueError, match=r"matype 3 \(DEMA\) is not supported"):
         talib.BBANDS(close, matype=talib.MA_Type.DEMA)
-    with pytest.raises(ValueError, match="close is empty"):
-        talib.SMA(np.array([]))
+    assert talib.SMA(np.array([])).shape == (0,)
     with pytest.raises(ValueError, match="1-dimensional"):
         talib.SMA(np.ones((3, 3)))
     with pytest.raises(botcore.InvalidArgument):
@@ -288,3 +287,158 @@ def test_vwap_restarts_each_session():
     assert vwap[1] == (10.0 * 1 + 11.0 * 3) / 4
     assert vwap[2] == 12.0
     assert vwap[3] == (12.0 * 2 + 13.0 * 2) / 4
+
+
+def test_vwap_refuses_session_keys_that_are_not_whole_numbers():
+    # Regression: float keys were truncated, so np.linspace(0, 1, 60) made
+    # one session of 59 bars.
+    n = 60
+    c = 10.0 + np.arange(n)
+    h, l, v = c + 1, c - 1, np.ones(n)
+    with pytest.raises(botcore.InvalidArgument,
+                       match=r"VWAP: session\[1\] = 0.0169492 is not a whole number"):
+        talib.VWAP(h, l, c, v, np.linspace(0, 1, n))
+    with pytest.raises(botcore.InvalidArgument, match=r"session\[0\] = nan"):
+        talib.VWAP(h, l, c, v, np.full(n, np.nan))
+    with pytest.raises(botcore.InvalidArgument, match="session must hold integers"):
+        talib.VWAP(h, l, c, v, np.array(["a"] * n))
+    # Integer dtypes, and floats that are whole numbers, are keys.
+    keys = np.arange(n) // 5
+    want = talib.VWAP(h, l, c, v, keys)
+    assert want[5] == c[5]  # a new session starts at bar 5
+    for same in (keys.astype(np.float64), keys.astype(np.int32), keys.astype(np.uint8),
+                 list(keys)):
+        assert same_bits(talib.VWAP(h, l, c, v, same), want)
+
+
+# Every function with array inputs, on GAZP (session: 5 bars each).
+ARRAY_CALLS = [
+    ("SMA", lambda d: talib.SMA(d["close"])),
+    ("EMA", lambda d: talib.EMA(d["close"])),
+    ("WMA", lambda d: talib.WMA(d["close"])),
+    ("DEMA", lambda d: talib.DEMA(d["close"])),
+    ("TEMA", lambda d: talib.TEMA(d["close"])),
+    ("KAMA", lambda d: talib.KAMA(d["close"])),
+    ("MA", lambda d: talib.MA(d["close"], matype=1)),
+    ("BBANDS", lambda d: talib.BBANDS(d["close"], timeperiod=20)),
+    ("SAR", lambda d: talib.SAR(d["high"], d["low"])),
+    ("RSI", lambda d: talib.RSI(d["close"])),
+    ("MACD", lambda d: talib.MACD(d["close"])),
+    ("MACDFIX", lambda d: talib.MACDFIX(d["close"])),
+    ("STOCH", lambda d: talib.STOCH(d["high"], d["low"], d["close"])),
+    ("STOCHRSI", lambda d: talib.STOCHRSI(d["close"])),
+    ("CCI", lambda d: talib.CCI(d["high"], d["low"], d["close"])),
+    ("WILLR", lambda d: talib.WILLR(d["high"], d["low"], d["close"])),
+    ("ROC", lambda d: talib.ROC(d["close"])),
+    ("MOM", lambda d: talib.MOM(d["close"])),
+    ("TRIX", lambda d: talib.TRIX(d["close"])),
+    ("ULTOSC", lambda d: talib.ULTOSC(d["high"], d["low"], d["close"])),
+    ("ADX", lambda d: talib.ADX(d["high"], d["low"], d["close"])),
+    ("PLUS_DI", lambda d: talib.PLUS_DI(d["high"], d["low"], d["close"])),
+    ("MINUS_DI", lambda d: talib.MINUS_DI(d["high"], d["low"], d["close"])),
+    ("AROON", lambda d: talib.AROON(d["high"], d["low"])),
+    ("ATR", lambda d: talib.ATR(d["high"], d["low"], d["close"])),
+    ("NATR", lambda d: talib.NATR(d["high"], d["low"], d["close"])),
+    ("TRANGE", lambda d: talib.TRANGE(d["high"], d["low"], d["close"])),
+    ("OBV", lambda d: talib.OBV(d["close"], d["volume"])),
+    ("MFI", lambda d: talib.MFI(d["high"], d["low"], d["close"], d["volume"])),
+    ("VWAP", lambda d: talib.VWAP(d["high"], d["low"], d["close"], d["volume"],
+                                  d["session"])),
+    ("ROLLING_VWAP",
+     lambda d: talib.ROLLING_VWAP(d["high"], d["low"], d["close"], d["volume"])),
+    ("CDLENGULFING",
+     lambda d: talib.CDLENGULFING(d["open"], d["high"], d["low"], d["close"])),
+    ("CDLMORNINGSTAR",
+     lambda d: talib.CDLMORNINGSTAR(d["open"], d["high"], d["low"], d["close"])),
+]
+
+
+def with_session(d):
+    return dict(d, session=np.arange(len(d["close"]), dtype=np.int64) // 5)
+
+
+def test_array_calls_cover_every_function():
+    assert {name for name, _ in ARRAY_CALLS} == {
+        n for n in talib.__all__ if n.isupper() and n != "MA_Type"
+        and not n.startswith(("Streaming", "CDL"))} | {"CDLENGULFING", "CDLMORNINGSTAR"}
+
+
+def padded(result, skipped, fill):
+    return [np.concatenate([np.full(skipped, fill, dtype=r.dtype), r])
+            for r in outputs(result)]
+
+
+@pytest.mark.parametrize("name,call", ARRAY_CALLS, ids=[c[0] for c in ARRAY_CALLS])
+def test_leading_nans_are_skipped_as_talib_does(gazp, name, call):
+    # TA-Lib's wrapper computes from the first bar where no input is NaN, as
+    # if the series began there, and pads the output (NaN; 0 for patterns).
+    d = with_session(gazp)
+    want = outputs(call(d))
+    fill = 0 if name.startswith("CDL") else np.nan
+    # NaN in every input for 3 bars, then in high and close only for 2 more
+    # (each function reads one of them at least).
+    nans = {k: (np.concatenate([np.full(3, np.nan), a]) if k != "session"
+                else np.concatenate([np.zeros(3, dtype=a.dtype), a]))
+            for k, a in d.items()}
+    nans["high"][3:5] = np.nan
+    nans["close"][3:5] = np.nan
+    skipped = 5
+    trimmed = {k: a[skipped:] for k, a in nans.items()}
+    got = outputs(call(nans))
+    expect = padded(call(trimmed), skipped, fill)
+    assert len(got) == len(want) == len(expect)
+    for g, e in zip(got, expect):
+        assert g.dtype == e.dtype
+        assert same_bits(g, e), name
+    # Clean input: bit-identical to before (the golden tests check the values).
+    for g, w in zip(outputs(call(d)), want):
+        assert same_bits(g, w)
+
+
+@pytest.mark.parametrize("name,call", ARRAY_CALLS, ids=[c[0] for c in ARRAY_CALLS])
+def test_input_shorter_than_the_lookback_is_all_nan(gazp, name, call):
+    d = {k: a[:3] for k, a in with_session(gazp).items()}
+    got = outputs(call(d))
+    if name.startswith("CDL"):
+        assert all(r.dtype == np.int32 and len(r) == 3 and not r.any() for r in got)
+    elif name not in ("OBV", "VWAP", "TRANGE", "SAR"):  # lookback 0 or 1
+        assert all(len(r) == 3 and np.isnan(r).all() for r in got)
+    empty = outputs(call({k: a[:0] for k, a in d.items()}))
+    assert all(len(r) == 0 for r in empty)
+
+
+def test_nan_in_one_input_skips_the_bar():
+    h = np.array([np.nan, np.nan, 12, 13, 14, 15, 16])
+    l = np.array([9.0, 9, 10, 11, 12, 13, 14])
+    c = np.array([np.nan, 10, 11, 12, 13, 14, 15])
+    got = talib.ATR(h, l, c, timeperiod=2)
+    assert np.isnan(got[:4]).all()
+    assert same_bits(got[2:], talib.ATR(h[2:], l[2:], c[2:], timeperiod=2))
+
+
+def test_chained_indicators_work_as_with_talib(gazp):
+    c = gazp["close"]
+    sma = talib.SMA(c, 5)
+    rsi = talib.RSI(sma)
+    assert np.isnan(rsi[:4 + 14]).all() and not np.isnan(rsi[18:]).any()
+    assert same_bits(rsi[4:], talib.RSI(sma[4:]))
+    macd = talib.MACD(c)[0]
+    signal = talib.EMA(macd, 9)
+    assert same_bits(signal[33:], talib.EMA(macd[33:], 9))
+    returns = np.concatenate([[np.nan], np.diff(c) / c[:-1]])
+    assert same_bits(talib.SMA(returns, 10)[1:], talib.SMA(returns[1:], 10))
+    assert np.isnan(talib.SMA(np.full(50, np.nan), 10)).all()
+
+
+def test_only_leading_nans_are_skipped(gazp):
+    c = gazp["close"].copy()
+    c[0] = np.nan
+    c[10] = np.nan
+    with pytest.raises(botcore.InvalidArgument,
+                       match=r"EMA: close\[9\] is nan.*count from bar 1"):
+        talib.EMA(c)
+    # bad parameters still raise, however short the input
+    with pytest.raises(botcore.InvalidArgument, match="timeperiod must be in 2..100000"):
+        talib.RSI(c[:3], timeperiod=1)
+    with pytest.raises(ValueError, match="low has 10 values but high has"):
+        talib.ATR(np.full(20, np.nan), np.full(10, np.nan), np.full(20, np.nan))

@@ -11,12 +11,28 @@ Python wrapper, so that ``import botcore.ta as talib`` replaces
 
 Inputs are 1-D NumPy arrays (C-contiguous float64 arrays are used without a
 copy; others are converted); outputs are new float64 arrays, NaN where
-TA-Lib has no value. The values are TA-Lib 0.6.4's, bit for bit. Bad input
-(NaN or infinity, a period out of range or longer than the data, arrays of
-different lengths, high below low) raises :class:`botcore.InvalidArgument`
-(a ``ValueError``) with the C++ status message.
+TA-Lib has no value. The values are TA-Lib 0.6.4's, bit for bit.
 
-Beyond TA-Lib: ``VWAP`` (per session) and ``ROLLING_VWAP``, and streaming
+NaN handling is the TA-Lib wrapper's: a function starts at the first bar
+where no input is NaN, as if the series began there, and its outputs are NaN
+before it (0 for the candlestick patterns), so indicators chain
+(``talib.RSI(talib.SMA(close, 5))``, ``talib.EMA(talib.MACD(close)[0], 9)``).
+An input not longer than the lookback (what remains after those bars) gives
+all NaN (all 0 for the patterns), as does an empty one.
+
+Where TA-Lib would still compute, botcore raises
+:class:`botcore.InvalidArgument` (a ``ValueError``) with the C++ status
+message: a NaN or infinity after the first bar it starts at (TA-Lib lets it
+spread NaN through the output), a high below its low, arrays of different
+lengths, a parameter out of range. ``PLUS_DI`` and ``MINUS_DI`` take
+``timeperiod`` 2..100000 (TA-Lib also takes 1, the unsmoothed DI), and
+``matype`` is SMA or EMA.
+
+Beyond TA-Lib: ``VWAP`` (per session: it restarts when the integer session
+key changes, e.g. a day number; keys of any integer dtype, or floats that
+are all whole numbers such as ``np.floor(t / 86400)``; a fractional key
+raises :class:`botcore.InvalidArgument` naming it, rather than being
+truncated into another session) and ``ROLLING_VWAP``, and streaming
 classes (``StreamingRSI(14).update(close)`` ...) whose value at each bar is
 bit-identical to the batch function's.
 

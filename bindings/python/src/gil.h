@@ -52,8 +52,10 @@ using OverrideResult =
 // converts its result to T. `where` names the call in error messages, e.g.
 // "MarketData.get_candles".
 // Errors: kUnimplemented when the subclass does not define `method`; the
-// Python exception as StatusFromPythonError maps it; kInternal when the
-// result is not a T; kCancelled when the interpreter is shutting down.
+// Python exception as StatusFromPythonError maps it (on a thread whose Python
+// call waits for C++, kept for that call: KeepOriginalException); kInternal
+// when the result is not a T; kCancelled when the interpreter is shutting
+// down.
 // Thread-safe: callable from any thread, with or without the GIL.
 template <typename T, typename Base, typename... Args>
 OverrideResult<T> CallOverride(const Base* self, const char* where,
@@ -62,6 +64,10 @@ OverrideResult<T> CallOverride(const Base* self, const char* where,
     return absl::CancelledError(
         absl::StrCat(where, ": the Python interpreter is shutting down"));
   }
+  // A thread already known to Python is one whose Python call waits for
+  // C++ (with the GIL released); a C++ worker thread gets a thread state
+  // for this call only.
+  const bool python_waits_here = PyGILState_GetThisThreadState() != nullptr;
   pybind11::gil_scoped_acquire gil;
   try {
     pybind11::function override = pybind11::get_override(self, method);
@@ -76,7 +82,9 @@ OverrideResult<T> CallOverride(const Base* self, const char* where,
       return result.template cast<T>();
     }
   } catch (const pybind11::error_already_set& e) {
-    return StatusFromPythonError(e, where);
+    absl::Status status = StatusFromPythonError(e, where);
+    if (python_waits_here) KeepOriginalException(status, e);
+    return status;
   } catch (const pybind11::cast_error& e) {
     return absl::InternalError(
         absl::StrCat(where, " returned the wrong type: ", e.what()));

@@ -5,7 +5,9 @@
 #include <pybind11/numpy.h>
 #include <pybind11/pybind11.h>
 
+#include <algorithm>
 #include <cstdint>
+#include <optional>
 
 #include "arrays.h"
 #include "botcore/signals/candlestick_patterns.h"
@@ -17,22 +19,32 @@ namespace py = pybind11;
 
 namespace {
 
-// Runs `fn(bars, out)` over the four arrays with the GIL released.
+// Runs `fn(bars, out)` over the four arrays with the GIL released, from the
+// first bar where no price is NaN (FirstBar; the pattern engine already gives
+// 0 for a series shorter than its lookback), with 0 before it as TA-Lib's
+// Python wrapper gives.
 template <typename Fn>
 py::array_t<int32_t> Run(const Prices& open, const Prices& high,
                          const Prices& low, const Prices& close, Fn fn) {
   static_assert(sizeof(int) == sizeof(int32_t));
   const OhlcSpans bars{View(open, "open"), View(high, "high"), View(low, "low"),
                        View(close, "close")};
-  py::array_t<int32_t> out(static_cast<py::ssize_t>(bars.open.size()));
-  absl::Span<int> span(reinterpret_cast<int*>(out.mutable_data()),
-                       bars.open.size());
+  const size_t n = bars.open.size();
+  py::array_t<int32_t> out(static_cast<py::ssize_t>(n));
+  absl::Span<int> span(reinterpret_cast<int*>(out.mutable_data()), n);
+  const std::optional<size_t> start =
+      FirstBar({bars.open, bars.high, bars.low, bars.close}, 0);
+  const size_t first = start.value_or(n);
+  std::fill_n(span.begin(), first, 0);
+  if (!start) return out;
+  const OhlcSpans from{bars.open.subspan(first), bars.high.subspan(first),
+                       bars.low.subspan(first), bars.close.subspan(first)};
   absl::Status status;
   {
     py::gil_scoped_release release;
-    status = fn(bars, span);
+    status = fn(from, span.subspan(first));
   }
-  RaiseIfError(status);
+  RaiseIfError(CountedFrom(first, status));
   return out;
 }
 

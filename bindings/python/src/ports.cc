@@ -19,6 +19,7 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "absl/types/span.h"
 #include "botcore/core/candle.h"
 #include "botcore/portfolio/book.h"
 #include "botcore/portfolio/instrument.h"
@@ -27,6 +28,7 @@
 #include "botcore/ports/messenger.h"
 #include "botcore/risk/risk_engine.h"
 #include "gil.h"
+#include "pickling.h"
 #include "status.h"
 #include "time_caster.h"
 
@@ -35,6 +37,24 @@ namespace botcore::python {
 namespace py = pybind11;
 
 namespace {
+
+class AdvisorContextView;
+
+// AdvisorContext.candles: a read-only sequence over the context's candles
+// that makes a Candle only for the item read, so reading it costs nothing
+// however long the history (a copy per access made a backtest O(n**2)).
+// Owned by its AdvisorContextView, whose lifetime rules it shares.
+class AdvisorCandles {
+ public:
+  explicit AdvisorCandles(const AdvisorContextView* context)
+      : context_(context) {}
+
+  // Raises botcore.FailedPrecondition once the context is invalidated.
+  absl::Span<const Candle> Get() const;
+
+ private:
+  const AdvisorContextView* context_;
+};
 
 // The AdvisorContext a Python advisor gets. The context borrows from the
 // caller, so the view is cut off when advise() returns.
@@ -56,9 +76,16 @@ class AdvisorContextView {
     return *context;
   }
 
+  const AdvisorCandles* candles() const { return &candles_; }
+
  private:
   std::atomic<const AdvisorContext*> context_;
+  AdvisorCandles candles_{this};
 };
+
+absl::Span<const Candle> AdvisorCandles::Get() const {
+  return context_->Get().candles;
+}
 
 class PyMarketData final : public MarketData {
  public:
@@ -165,6 +192,7 @@ py::class_<T> Record(py::module_& m, const char* name, const char* doc) {
         }),
         "Keyword arguments set the fields of the same names; the others keep "
         "their defaults.");
+  PickleByFields(c);
   return c;
 }
 
@@ -254,6 +282,45 @@ void BindMarketData(py::module_& m) {
 }
 
 void BindAdvisor(py::module_& m) {
+  py::class_<AdvisorCandles>(
+      m, "AdvisorCandles",
+      "AdvisorContext.candles: the recent candles, oldest first, as a "
+      "read-only sequence. Reading it after advise() returned raises "
+      "botcore.FailedPrecondition.")
+      .def(
+          "__len__", [](const AdvisorCandles& c) { return c.Get().size(); },
+          "The number of candles.")
+      .def(
+          "__getitem__",
+          [](const AdvisorCandles& c, py::ssize_t index) {
+            const absl::Span<const Candle> candles = c.Get();
+            const auto size = static_cast<py::ssize_t>(candles.size());
+            if (index < 0) index += size;
+            if (index < 0 || index >= size) {
+              throw py::index_error(
+                  absl::StrCat("AdvisorContext.candles index ", index,
+                               " out of range for ", size, " candles"));
+            }
+            return candles[static_cast<size_t>(index)];
+          },
+          py::arg("index"), "The candle at `index` (negative from the end).")
+      .def(
+          "__getitem__",
+          [](const AdvisorCandles& c, const py::slice& slice) {
+            const absl::Span<const Candle> candles = c.Get();
+            size_t start = 0, stop = 0, step = 0, length = 0;
+            if (!slice.compute(candles.size(), &start, &stop, &step, &length)) {
+              throw py::error_already_set();
+            }
+            std::vector<Candle> items;
+            items.reserve(length);
+            for (size_t i = 0; i < length; ++i, start += step) {
+              items.push_back(candles[start]);
+            }
+            return items;
+          },
+          py::arg("slice"), "The candles of `slice`, as a list.");
+
   py::class_<AdvisorContextView, std::shared_ptr<AdvisorContextView>>(
       m, "AdvisorContext",
       "What an Advisor sees: the symbol, the time, the recent candles, "
@@ -272,10 +339,14 @@ void BindAdvisor(py::module_& m) {
       .def_property_readonly(
           "candles",
           [](const AdvisorContextView& v) {
-            const auto candles = v.Get().candles;
-            return std::vector<Candle>(candles.begin(), candles.end());
+            v.Get();  // raises once advise() returned
+            return v.candles();
           },
-          "The recent candles, oldest first; the last one has just closed.")
+          py::return_value_policy::reference_internal,
+          "The recent candles, oldest first; the last one has just closed. "
+          "A read-only sequence (len, indexing, slices, iteration) that "
+          "makes a Candle only for the item read: the same object on every "
+          "access, costing nothing however long the history.")
       .def_property_readonly(
           "indicators",
           [](const AdvisorContextView& v) {

@@ -24,6 +24,7 @@
 #include "botcore/ports/database.h"
 #include "botcore/signals/strategy.h"
 #include "gil.h"
+#include "pickling.h"
 #include "status.h"
 #include "time_caster.h"
 
@@ -95,7 +96,10 @@ void BindSignalJournal(py::module_& m) {
       .value("BUY", Side::kBuy)
       .value("SELL", Side::kSell);
 
-  py::class_<Candle>(m, "Candle", "One OHLCV bar; `time` is when it opened.")
+  py::class_<Candle> candle(m, "Candle",
+                            "One OHLCV bar; `time` is when it opened.");
+  PickleByFields(candle);
+  candle
       .def(py::init([](absl::Time time, double open, double high, double low,
                        double close, double volume) {
              return Candle{time, open, high, low, close, volume};

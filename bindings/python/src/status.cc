@@ -5,6 +5,7 @@
 #include <string>
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/string_view.h"
 
 namespace botcore::python {
 namespace {
@@ -45,6 +46,47 @@ ErrorClass error_classes[] = {
 };
 
 PyObject* base_error = nullptr;
+
+// The Python exception an adapter raised on a thread whose Python call is
+// waiting for C++ (KeepOriginalException), and the Status it became, until
+// RaiseStatus on that thread takes it. Raw references, released with the GIL
+// held: a thread_local py::object would be released at thread exit without
+// it.
+struct OriginalException {
+  absl::StatusCode code = absl::StatusCode::kOk;
+  std::string message;
+  PyObject* type = nullptr;
+  PyObject* value = nullptr;
+  PyObject* trace = nullptr;
+
+  void Clear() {
+    Py_CLEAR(type);
+    Py_CLEAR(value);
+    Py_CLEAR(trace);
+    code = absl::StatusCode::kOk;
+    message.clear();
+  }
+};
+thread_local OriginalException original_exception;
+
+// Takes the exception kept on this thread, if `status` is the Status it
+// became: the same code, and a message containing that Status's (engines
+// prefix where it happened, e.g. the backtester the bar). Any other Status
+// means the kept exception was handled in C++: it is dropped.
+bool TakeOriginalException(const absl::Status& status,
+                           OriginalException& taken) {
+  const bool same = original_exception.value != nullptr &&
+                    original_exception.code == status.code() &&
+                    status.message().find(original_exception.message) !=
+                        absl::string_view::npos;
+  if (same) {
+    taken = original_exception;
+    original_exception = OriginalException{};
+  } else {
+    original_exception.Clear();
+  }
+  return same;
+}
 
 }  // namespace
 
@@ -96,7 +138,8 @@ absl::Status StatusFromPythonError(const py::error_already_set& error,
     code = absl::StatusCode::kUnimplemented;
   } else if (is(PyExc_OSError)) {
     code = absl::StatusCode::kUnavailable;
-  } else if (is(PyExc_KeyboardInterrupt)) {
+  } else if (!is(PyExc_Exception)) {
+    // KeyboardInterrupt, SystemExit, GeneratorExit: stop, do not retry.
     code = absl::StatusCode::kCancelled;
   }
   // The names and the message are read defensively: an exception whose
@@ -115,12 +158,51 @@ absl::Status StatusFromPythonError(const py::error_already_set& error,
                                          type_name, ": ", message));
 }
 
+void KeepOriginalException(const absl::Status& status,
+                           const py::error_already_set& error) {
+  original_exception.Clear();
+  original_exception.code = status.code();
+  original_exception.message = std::string(status.message());
+  original_exception.type = py::object(error.type()).release().ptr();
+  original_exception.value = py::object(error.value()).release().ptr();
+  original_exception.trace = py::object(error.trace()).release().ptr();
+}
+
 void RaiseStatus(const absl::Status& status) {
   PyObject* type = base_error;
   for (const ErrorClass& c : error_classes) {
     if (c.code == status.code()) type = c.type;
   }
-  PyErr_SetString(type, std::string(status.message()).c_str());
+  OriginalException original;
+  if (!TakeOriginalException(status, original)) {
+    PyErr_SetString(type, std::string(status.message()).c_str());
+    throw py::error_already_set();
+  }
+  if (original.value != nullptr &&
+      PyObject_IsInstance(original.value, PyExc_Exception) != 1) {
+    // KeyboardInterrupt, SystemExit: the caller gets the very exception,
+    // with its traceback, as if C++ had not been in between.
+    PyErr_Restore(original.type, original.value, original.trace);
+    throw py::error_already_set();
+  }
+  // An ordinary exception becomes the botcore error of its status code, with
+  // the original (and its traceback) as __cause__.
+  PyObject* error =
+      PyObject_CallFunction(type, "s", std::string(status.message()).c_str());
+  if (error == nullptr) {
+    original.Clear();
+    throw py::error_already_set();
+  }
+  if (original.value != nullptr) {
+    if (original.trace != nullptr) {
+      PyException_SetTraceback(original.value, original.trace);
+    }
+    PyException_SetCause(error, original.value);  // steals the reference
+    original.value = nullptr;
+  }
+  original.Clear();
+  PyErr_SetObject(type, error);
+  Py_DECREF(error);
   throw py::error_already_set();
 }
 

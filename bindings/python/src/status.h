@@ -19,7 +19,11 @@ namespace botcore::python {
 // Creates botcore.Error and its subclasses in `m`.
 void BindErrors(pybind11::module_& m);
 
-// Throws pybind11::error_already_set carrying the matching exception.
+// Throws pybind11::error_already_set carrying the matching exception. When
+// `status` came from the Python exception an adapter raised on this thread
+// (KeepOriginalException), that exception is raised again instead if it is
+// not an Exception (KeyboardInterrupt, SystemExit), and is the __cause__ of
+// the botcore error otherwise. REQUIRES: the GIL is held.
 [[noreturn]] void RaiseStatus(const absl::Status& status);
 
 inline void RaiseIfError(const absl::Status& status) {
@@ -38,11 +42,20 @@ T ValueOrRaise(absl::StatusOr<T> value) {
 // way (ValueError -> kInvalidArgument, LookupError -> kNotFound,
 // TimeoutError -> kDeadlineExceeded, PermissionError -> kPermissionDenied,
 // NotImplementedError -> kUnimplemented); any other OSError (connection
-// trouble) -> kUnavailable; KeyboardInterrupt -> kCancelled; anything else
-// -> kInternal. The message names `where`, the exception's type and its
-// message. REQUIRES: the GIL is held.
+// trouble) -> kUnavailable; what is not an Exception (KeyboardInterrupt,
+// SystemExit) -> kCancelled; anything else -> kInternal. The message names
+// `where`, the exception's type and its message. REQUIRES: the GIL is held.
 absl::Status StatusFromPythonError(const pybind11::error_already_set& error,
                                    std::string_view where);
+
+// Keeps `error`, which became `status`, for RaiseStatus on this thread: for
+// an adapter called on the thread of a Python call that waits for C++
+// (backtester.run calling Strategy.on_bar), so that the call raises the
+// original exception rather than only its Status. One exception is kept per
+// thread; the next RaiseStatus on the thread takes or drops it. REQUIRES:
+// the GIL is held.
+void KeepOriginalException(const absl::Status& status,
+                           const pybind11::error_already_set& error);
 
 }  // namespace botcore::python
 

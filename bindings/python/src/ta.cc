@@ -10,6 +10,11 @@
 #include <pybind11/numpy.h>
 #include <pybind11/pybind11.h>
 
+#include <algorithm>
+#include <cmath>
+#include <cstdint>
+#include <initializer_list>
+#include <limits>
 #include <optional>
 #include <string>
 #include <tuple>
@@ -17,6 +22,7 @@
 
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
+#include "arrays.h"
 #include "botcore/indicators/indicators.h"
 #include "status.h"
 
@@ -113,6 +119,74 @@ class MaybeReleaseGil {
   std::optional<py::gil_scoped_release> release_;
 };
 
+// VWAP's session keys as int64: an array of any integer dtype as it is, and a
+// float array (e.g. np.floor(seconds / 86400)) when every value is a whole
+// number within int64 (a fractional key truncated silently would merge
+// sessions: np.linspace(0, 1, 60) was one session of 59 bars). Raises
+// botcore.InvalidArgument naming the first value that is not an integer.
+using Keys = py::array_t<int64_t, py::array::c_style | py::array::forcecast>;
+
+Keys SessionKeys(py::handle session) {
+  const py::array keys = py::array::ensure(session);
+  if (!keys) {
+    RaiseStatus(absl::InvalidArgumentError(
+        "VWAP: session is not convertible to an array"));
+  }
+  if (keys.ndim() != 1) {
+    RaiseStatus(
+        absl::InvalidArgumentError("VWAP: session must be 1-dimensional"));
+  }
+  const char kind = keys.dtype().kind();
+  if (kind == 'i' || kind == 'u') return Keys::ensure(keys);
+  if (kind != 'f') {
+    RaiseStatus(absl::InvalidArgumentError(absl::StrCat(
+        "VWAP: session must hold integers (e.g. a day number), got dtype ",
+        std::string(py::str(keys.dtype())))));
+  }
+  const auto values =
+      py::array_t<double, py::array::c_style | py::array::forcecast>::ensure(
+          keys);
+  // 2**63: the first double above the int64 range.
+  constexpr double kInt64End = 9223372036854775808.0;
+  for (py::ssize_t i = 0; i < values.shape(0); ++i) {
+    const double key = values.data()[i];
+    if (!(key == std::floor(key) && key >= -kInt64End && key < kInt64End)) {
+      RaiseStatus(absl::InvalidArgumentError(absl::StrCat(
+          "VWAP: session[", i, "] = ", key,
+          " is not a whole number; session keys are integers (e.g. a day "
+          "number)")));
+    }
+  }
+  return Keys::ensure(values);
+}
+
+// ---------------------------------------------------------------- NaN
+
+// Runs `engine(first)`, which computes the indicator over the inputs and
+// `outputs` from bar `first` on (From) and returns its Status, as FirstBar
+// says, and fills the outputs before it with NaN. Raises the engine's error
+// (CountedFrom).
+template <typename Engine>
+void RunFromFirstBar(std::initializer_list<absl::Span<const double>> inputs,
+                     int lookback, std::initializer_list<Out*> outputs,
+                     Engine engine) {
+  const std::optional<size_t> first = FirstBar(inputs, lookback);
+  for (Out* out : outputs) {
+    const absl::Span<double> values = Span(*out);
+    std::fill_n(values.begin(),
+                std::min(values.size(), first.value_or(values.size())),
+                std::numeric_limits<double>::quiet_NaN());
+  }
+  if (first) RaiseIfError(CountedFrom(*first, engine(*first)));
+}
+
+absl::Span<const double> From(const Input& input, size_t first) {
+  return absl::Span<const double>(input).subspan(first);
+}
+absl::Span<double> From(Out& output, size_t first) {
+  return Span(output).subspan(first);
+}
+
 // ---------------------------------------------------------------- shapes
 
 using CloseFn = absl::Status (*)(absl::Span<const double>, int,
@@ -122,42 +196,47 @@ using HlcFn = absl::Status (*)(absl::Span<const double>,
                                absl::Span<const double>, int,
                                absl::Span<double>);
 
-template <CloseFn F>
+using PeriodLookbackFn = int (*)(int);
+
+template <CloseFn F, PeriodLookbackFn L>
 Out ClosePeriod(const char* name, py::handle close, int timeperiod) {
   const Input c = In(name, "close", close);
   Out out = NewOutput(c.size());
-  {
+  RunFromFirstBar({c}, L(timeperiod), {&out}, [&](size_t first) {
     MaybeReleaseGil gil(c.size());
-    RaiseIfError(F(c, timeperiod, Span(out)));
-  }
+    return F(From(c, first), timeperiod, From(out, first));
+  });
   return out;
 }
 
-template <HlcFn F>
+template <HlcFn F, PeriodLookbackFn L>
 Out HlcPeriod(const char* name, py::handle high, py::handle low,
               py::handle close, int timeperiod) {
   const auto h = In(name, "high", high), l = In(name, "low", low),
              c = In(name, "close", close);
   Out out = NewOutput(c.size());
-  {
+  RunFromFirstBar({h, l, c}, L(timeperiod), {&out}, [&](size_t first) {
     MaybeReleaseGil gil(c.size());
-    RaiseIfError(F(h, l, c, timeperiod, Span(out)));
-  }
+    return F(From(h, first), From(l, first), From(c, first), timeperiod,
+             From(out, first));
+  });
   return out;
 }
 
-#define BOTCORE_CLOSE_PERIOD(NAME, FN, DEFAULT, DOC)          \
-  ta.def(                                                     \
-      NAME,                                                   \
-      [](py::handle close, int timeperiod) {                  \
-        return ClosePeriod<&ta::FN>(NAME, close, timeperiod); \
-      },                                                      \
+#define BOTCORE_CLOSE_PERIOD(NAME, FN, DEFAULT, DOC)                \
+  ta.def(                                                           \
+      NAME,                                                         \
+      [](py::handle close, int timeperiod) {                        \
+        return ClosePeriod<&ta::FN, &ta::FN##Lookback>(NAME, close, \
+                                                       timeperiod); \
+      },                                                            \
       py::arg("close"), py::arg("timeperiod") = DEFAULT, DOC)
 #define BOTCORE_HLC_PERIOD(NAME, FN, DEFAULT, DOC)                            \
   ta.def(                                                                     \
       NAME,                                                                   \
       [](py::handle high, py::handle low, py::handle close, int timeperiod) { \
-        return HlcPeriod<&ta::FN>(NAME, high, low, close, timeperiod);        \
+        return HlcPeriod<&ta::FN, &ta::FN##Lookback>(NAME, high, low, close,  \
+                                                     timeperiod);             \
       },                                                                      \
       py::arg("high"), py::arg("low"), py::arg("close"),                      \
       py::arg("timeperiod") = DEFAULT, DOC)
@@ -290,7 +369,11 @@ void BindTa(py::module_& m) {
       [](py::handle close, int timeperiod) {
         const auto c = In("EMA", "close", close);
         Out out = NewOutput(c.size());
-        RaiseIfError(ta::Ema(c, timeperiod, Span(out), EmaSettings()));
+        RunFromFirstBar({c}, ta::EmaLookback(timeperiod, EmaSettings()), {&out},
+                        [&](size_t first) {
+                          return ta::Ema(From(c, first), timeperiod,
+                                         From(out, first), EmaSettings());
+                        });
         return out;
       },
       py::arg("close"), py::arg("timeperiod") = 30,
@@ -304,7 +387,11 @@ void BindTa(py::module_& m) {
       [](py::handle close, int timeperiod, int matype) {
         const auto c = In("MA", "close", close);
         Out out = NewOutput(c.size());
-        RaiseIfError(ta::Ma(c, timeperiod, ToMaType(matype), Span(out)));
+        RunFromFirstBar({c}, ta::MaLookback(timeperiod, ToMaType(matype)),
+                        {&out}, [&](size_t first) {
+                          return ta::Ma(From(c, first), timeperiod,
+                                        ToMaType(matype), From(out, first));
+                        });
         return out;
       },
       py::arg("close"), py::arg("timeperiod") = 30, py::arg("matype") = 0,
@@ -316,12 +403,14 @@ void BindTa(py::module_& m) {
         const auto c = In("BBANDS", "close", close);
         Out upper = NewOutput(c.size()), middle = NewOutput(c.size()),
             lower = NewOutput(c.size());
-        {
-          MaybeReleaseGil gil(c.size());
-          RaiseIfError(ta::Bbands(c, timeperiod, nbdevup, nbdevdn,
-                                  ToMaType(matype), Span(upper), Span(middle),
-                                  Span(lower)));
-        }
+        RunFromFirstBar({c}, ta::BbandsLookback(timeperiod, ToMaType(matype)),
+                        {&upper, &middle, &lower}, [&](size_t first) {
+                          MaybeReleaseGil gil(c.size());
+                          return ta::Bbands(
+                              From(c, first), timeperiod, nbdevup, nbdevdn,
+                              ToMaType(matype), From(upper, first),
+                              From(middle, first), From(lower, first));
+                        });
         return py::make_tuple(upper, middle, lower);
       },
       py::arg("close"), py::arg("timeperiod") = 5, py::arg("nbdevup") = 2.0,
@@ -332,7 +421,12 @@ void BindTa(py::module_& m) {
       [](py::handle high, py::handle low, double acceleration, double maximum) {
         const auto h = In("SAR", "high", high), l = In("SAR", "low", low);
         Out out = NewOutput(h.size());
-        RaiseIfError(ta::Sar(h, l, acceleration, maximum, Span(out)));
+        RunFromFirstBar({h, l}, ta::SarLookback(acceleration, maximum), {&out},
+                        [&](size_t first) {
+                          return ta::Sar(From(h, first), From(l, first),
+                                         acceleration, maximum,
+                                         From(out, first));
+                        });
         return out;
       },
       py::arg("high"), py::arg("low"), py::arg("acceleration") = 0.02,
@@ -344,10 +438,12 @@ void BindTa(py::module_& m) {
       [](py::handle close, int timeperiod) {
         const auto c = In("RSI", "close", close);
         Out out = NewOutput(c.size());
-        {
-          MaybeReleaseGil gil(c.size());
-          RaiseIfError(ta::Rsi(c, timeperiod, Span(out), RsiSettings()));
-        }
+        RunFromFirstBar({c}, ta::RsiLookback(timeperiod, RsiSettings()), {&out},
+                        [&](size_t first) {
+                          MaybeReleaseGil gil(c.size());
+                          return ta::Rsi(From(c, first), timeperiod,
+                                         From(out, first), RsiSettings());
+                        });
         return out;
       },
       py::arg("close"), py::arg("timeperiod") = 14,
@@ -358,11 +454,14 @@ void BindTa(py::module_& m) {
         const auto c = In("MACD", "close", close);
         Out macd = NewOutput(c.size()), signal = NewOutput(c.size()),
             hist = NewOutput(c.size());
-        {
-          MaybeReleaseGil gil(c.size());
-          RaiseIfError(ta::Macd(c, fastperiod, slowperiod, signalperiod,
-                                Span(macd), Span(signal), Span(hist)));
-        }
+        RunFromFirstBar(
+            {c}, ta::MacdLookback(fastperiod, slowperiod, signalperiod),
+            {&macd, &signal, &hist}, [&](size_t first) {
+              MaybeReleaseGil gil(c.size());
+              return ta::Macd(From(c, first), fastperiod, slowperiod,
+                              signalperiod, From(macd, first),
+                              From(signal, first), From(hist, first));
+            });
         return py::make_tuple(macd, signal, hist);
       },
       py::arg("close"), py::arg("fastperiod") = 12, py::arg("slowperiod") = 26,
@@ -373,8 +472,12 @@ void BindTa(py::module_& m) {
         const auto c = In("MACDFIX", "close", close);
         Out macd = NewOutput(c.size()), signal = NewOutput(c.size()),
             hist = NewOutput(c.size());
-        RaiseIfError(
-            ta::MacdFix(c, signalperiod, Span(macd), Span(signal), Span(hist)));
+        RunFromFirstBar({c}, ta::MacdFixLookback(signalperiod),
+                        {&macd, &signal, &hist}, [&](size_t first) {
+                          return ta::MacdFix(
+                              From(c, first), signalperiod, From(macd, first),
+                              From(signal, first), From(hist, first));
+                        });
         return py::make_tuple(macd, signal, hist);
       },
       py::arg("close"), py::arg("signalperiod") = 9,
@@ -387,12 +490,19 @@ void BindTa(py::module_& m) {
         const auto h = In("STOCH", "high", high), l = In("STOCH", "low", low),
                    c = In("STOCH", "close", close);
         Out slowk = NewOutput(c.size()), slowd = NewOutput(c.size());
-        {
-          MaybeReleaseGil gil(c.size());
-          RaiseIfError(ta::Stoch(
-              h, l, c, fastk_period, slowk_period, ToMaType(slowk_matype),
-              slowd_period, ToMaType(slowd_matype), Span(slowk), Span(slowd)));
-        }
+        RunFromFirstBar({h, l, c},
+                        ta::StochLookback(fastk_period, slowk_period,
+                                          ToMaType(slowk_matype), slowd_period,
+                                          ToMaType(slowd_matype)),
+                        {&slowk, &slowd}, [&](size_t first) {
+                          MaybeReleaseGil gil(c.size());
+                          return ta::Stoch(From(h, first), From(l, first),
+                                           From(c, first), fastk_period,
+                                           slowk_period, ToMaType(slowk_matype),
+                                           slowd_period, ToMaType(slowd_matype),
+                                           From(slowk, first),
+                                           From(slowd, first));
+                        });
         return py::make_tuple(slowk, slowd);
       },
       py::arg("high"), py::arg("low"), py::arg("close"),
@@ -405,9 +515,15 @@ void BindTa(py::module_& m) {
          int fastd_matype) {
         const auto c = In("STOCHRSI", "close", close);
         Out fastk = NewOutput(c.size()), fastd = NewOutput(c.size());
-        RaiseIfError(ta::StochRsi(c, timeperiod, fastk_period, fastd_period,
-                                  ToMaType(fastd_matype), Span(fastk),
-                                  Span(fastd)));
+        RunFromFirstBar(
+            {c},
+            ta::StochRsiLookback(timeperiod, fastk_period, fastd_period,
+                                 ToMaType(fastd_matype)),
+            {&fastk, &fastd}, [&](size_t first) {
+              return ta::StochRsi(From(c, first), timeperiod, fastk_period,
+                                  fastd_period, ToMaType(fastd_matype),
+                                  From(fastk, first), From(fastd, first));
+            });
         return py::make_tuple(fastk, fastd);
       },
       py::arg("close"), py::arg("timeperiod") = 14, py::arg("fastk_period") = 5,
@@ -425,8 +541,14 @@ void BindTa(py::module_& m) {
         const auto h = In("ULTOSC", "high", high), l = In("ULTOSC", "low", low),
                    c = In("ULTOSC", "close", close);
         Out out = NewOutput(c.size());
-        RaiseIfError(ta::UltOsc(h, l, c, timeperiod1, timeperiod2, timeperiod3,
-                                Span(out)));
+        RunFromFirstBar(
+            {h, l, c},
+            ta::UltOscLookback(timeperiod1, timeperiod2, timeperiod3), {&out},
+            [&](size_t first) {
+              return ta::UltOsc(From(h, first), From(l, first), From(c, first),
+                                timeperiod1, timeperiod2, timeperiod3,
+                                From(out, first));
+            });
         return out;
       },
       py::arg("high"), py::arg("low"), py::arg("close"),
@@ -440,7 +562,12 @@ void BindTa(py::module_& m) {
       [](py::handle high, py::handle low, int timeperiod) {
         const auto h = In("AROON", "high", high), l = In("AROON", "low", low);
         Out down = NewOutput(h.size()), up = NewOutput(h.size());
-        RaiseIfError(ta::Aroon(h, l, timeperiod, Span(down), Span(up)));
+        RunFromFirstBar({h, l}, ta::AroonLookback(timeperiod), {&down, &up},
+                        [&](size_t first) {
+                          return ta::Aroon(From(h, first), From(l, first),
+                                           timeperiod, From(down, first),
+                                           From(up, first));
+                        });
         return py::make_tuple(down, up);
       },
       py::arg("high"), py::arg("low"), py::arg("timeperiod") = 14,
@@ -455,7 +582,11 @@ void BindTa(py::module_& m) {
         const auto h = In("TRANGE", "high", high), l = In("TRANGE", "low", low),
                    c = In("TRANGE", "close", close);
         Out out = NewOutput(c.size());
-        RaiseIfError(ta::TrueRange(h, l, c, Span(out)));
+        RunFromFirstBar(
+            {h, l, c}, ta::TrueRangeLookback(), {&out}, [&](size_t first) {
+              return ta::TrueRange(From(h, first), From(l, first),
+                                   From(c, first), From(out, first));
+            });
         return out;
       },
       py::arg("high"), py::arg("low"), py::arg("close"), "True range.");
@@ -467,7 +598,9 @@ void BindTa(py::module_& m) {
         const auto c = In("OBV", "close", close),
                    v = In("OBV", "volume", volume);
         Out out = NewOutput(c.size());
-        RaiseIfError(ta::Obv(c, v, Span(out)));
+        RunFromFirstBar({c, v}, ta::ObvLookback(), {&out}, [&](size_t first) {
+          return ta::Obv(From(c, first), From(v, first), From(out, first));
+        });
         return out;
       },
       py::arg("close"), py::arg("volume"), "On-balance volume.");
@@ -479,7 +612,12 @@ void BindTa(py::module_& m) {
                    c = In("MFI", "close", close),
                    v = In("MFI", "volume", volume);
         Out out = NewOutput(c.size());
-        RaiseIfError(ta::Mfi(h, l, c, v, timeperiod, Span(out)));
+        RunFromFirstBar({h, l, c, v}, ta::MfiLookback(timeperiod), {&out},
+                        [&](size_t first) {
+                          return ta::Mfi(From(h, first), From(l, first),
+                                         From(c, first), From(v, first),
+                                         timeperiod, From(out, first));
+                        });
         return out;
       },
       py::arg("high"), py::arg("low"), py::arg("close"), py::arg("volume"),
@@ -487,27 +625,28 @@ void BindTa(py::module_& m) {
   ta.def(
       "VWAP",
       [](py::handle high, py::handle low, py::handle close, py::handle volume,
-         const py::array_t<int64_t, py::array::c_style | py::array::forcecast>&
-             session) {
+         py::handle session_keys) {
         const auto h = In("VWAP", "high", high), l = In("VWAP", "low", low),
                    c = In("VWAP", "close", close),
                    v = In("VWAP", "volume", volume);
-        if (session.ndim() != 1) {
-          RaiseStatus(absl::InvalidArgumentError(
-              "VWAP: session must be 1-dimensional"));
-        }
+        const Keys session = SessionKeys(session_keys);
+        const absl::Span<const int64_t> keys(
+            session.data(), static_cast<size_t>(session.shape(0)));
         Out out = NewOutput(c.size());
-        RaiseIfError(
-            ta::Vwap(h, l, c, v,
-                     absl::MakeConstSpan(session.data(),
-                                         static_cast<size_t>(session.shape(0))),
-                     Span(out)));
+        // VWAP has no lookback: bar 0 of a session has a value.
+        RunFromFirstBar({h, l, c, v}, 0, {&out}, [&](size_t first) {
+          return ta::Vwap(
+              From(h, first), From(l, first), From(c, first), From(v, first),
+              keys.subspan(std::min(first, keys.size())), From(out, first));
+        });
         return out;
       },
       py::arg("high"), py::arg("low"), py::arg("close"), py::arg("volume"),
       py::arg("session"),
-      "Session VWAP (not in TA-Lib): restarts whenever the int64 session "
-      "key changes, e.g. a day number.");
+      "Session VWAP (not in TA-Lib): restarts whenever the session key "
+      "changes, e.g. a day number. Keys are integers: an array of any "
+      "integer dtype, or floats that are all whole numbers; a fractional "
+      "key raises botcore.InvalidArgument naming it.");
   ta.def(
       "ROLLING_VWAP",
       [](py::handle high, py::handle low, py::handle close, py::handle volume,
@@ -517,7 +656,12 @@ void BindTa(py::module_& m) {
                    c = In("ROLLING_VWAP", "close", close),
                    v = In("ROLLING_VWAP", "volume", volume);
         Out out = NewOutput(c.size());
-        RaiseIfError(ta::RollingVwap(h, l, c, v, timeperiod, Span(out)));
+        RunFromFirstBar({h, l, c, v}, ta::RollingVwapLookback(timeperiod),
+                        {&out}, [&](size_t first) {
+                          return ta::RollingVwap(From(h, first), From(l, first),
+                                                 From(c, first), From(v, first),
+                                                 timeperiod, From(out, first));
+                        });
         return out;
       },
       py::arg("high"), py::arg("low"), py::arg("close"), py::arg("volume"),

@@ -24,6 +24,7 @@
 #include "botcore/signals/sma_cross.h"
 #include "botcore/signals/strategy.h"
 #include "gil.h"
+#include "pickling.h"
 #include "status.h"
 #include "time_caster.h"
 
@@ -116,6 +117,16 @@ void BindTrading(py::module_& m) {
       .def_readonly("symbol", &Instrument::symbol)
       .def_readonly("lot_size", &Instrument::lot_size)
       .def_readonly("price_step", &Instrument::price_step)
+      .def(py::pickle(
+          [](const Instrument& i) {
+            return py::make_tuple(i.symbol, i.lot_size,
+                                  i.price_step.ToString());
+          },
+          [](const py::tuple& state) {
+            return ValueOrRaise(MakeInstrument(state[0].cast<std::string>(),
+                                               state[1].cast<int64_t>(),
+                                               state[2].cast<std::string>()));
+          }))
       .def(
           "price_on_step",
           [](const Instrument& i, double price, RoundingMode mode) {
@@ -207,11 +218,12 @@ void BindTrading(py::module_& m) {
       .def_readonly("commission", &RoundTrip::commission)
       .def_readonly("exit_reason", &RoundTrip::exit_reason);
 
-  py::class_<PortfolioBookOptions>(
+  py::class_<PortfolioBookOptions> portfolio_options(
       m, "PortfolioOptions",
       "Cash, commission (basis points), slippage (steps) "
-      "and instruments of a paper portfolio.")
-      .def(py::init<>())
+      "and instruments of a paper portfolio.");
+  PickleByFields(portfolio_options);
+  portfolio_options.def(py::init<>())
       .def_readwrite("currency", &PortfolioBookOptions::currency)
       .def_readwrite("initial_cash", &PortfolioBookOptions::initial_cash)
       .def_readwrite("commission_bps", &PortfolioBookOptions::commission_bps)
@@ -357,11 +369,12 @@ void BindTrading(py::module_& m) {
       .def("summary", &RiskVerdict::Summary,
            "The verdict and its reasons as one line for people.");
 
-  py::class_<RiskLimits>(
+  py::class_<RiskLimits> risk_limits(
       m, "RiskLimits",
       "Per-portfolio limits; None turns a check off. Defaults as "
-      "DESIGN.md.")
-      .def(py::init<>())
+      "DESIGN.md.");
+  PickleByFields(risk_limits);
+  risk_limits.def(py::init<>())
       .def_static("cash_only", &RiskLimits::CashOnly)
       .def_readwrite("max_position_fraction",
                      &RiskLimits::max_position_fraction)
@@ -477,10 +490,11 @@ void BindTrading(py::module_& m) {
           "Writes time, equity and drawdown per bar as CSV to `path`; raises "
           "botcore.Unavailable when it cannot.");
 
-  py::class_<BacktestOptions>(
+  py::class_<BacktestOptions> backtest_options(
       m, "BacktestOptions",
-      "Portfolio, symbol, risk limits and progress callback of a backtest.")
-      .def(py::init<>())
+      "Portfolio, symbol, risk limits and progress callback of a backtest.");
+  PickleByFields(backtest_options);
+  backtest_options.def(py::init<>())
       .def_readwrite("portfolio", &BacktestOptions::portfolio)
       .def_readwrite("symbol", &BacktestOptions::symbol)
       .def_readwrite("limits", &BacktestOptions::limits)
