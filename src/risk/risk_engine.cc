@@ -134,17 +134,25 @@ class DailyLossLimit final : public RiskCheck {
                                   Order& order) const override {
     if (!in.limits.daily_loss_limit || order.side != Side::kBuy)
       return std::nullopt;
-    int128 realized = 0;
-    ForEachTradeToday(
-        in, [&](const Trade& t) { realized += t.realized_pnl.units(); });
-    const Amount loss = *Amount::FromUnits(-realized, in.book.money_scale());
+    // The limit holds from the moment the day's cumulative realized P&L
+    // reaches -limit: a later profit the same day does not lift it. Walking
+    // newest first, `running` is the cumulative P&L up to each trade.
+    int128 total = 0;
+    ForEachTradeToday(in,
+                      [&](const Trade& t) { total += t.realized_pnl.units(); });
+    int128 running = total;
+    int128 worst = total;
+    ForEachTradeToday(in, [&](const Trade& t) {
+      worst = std::min(worst, running);
+      running -= t.realized_pnl.units();
+    });
+    const Amount loss = *Amount::FromUnits(-worst, in.book.money_scale());
     if (loss < *in.limits.daily_loss_limit) return std::nullopt;
     return Rejected("daily_loss",
-                    absl::StrCat("realized loss today ", loss.ToString(),
-                                 " reaches the daily limit ",
+                    absl::StrCat("realized loss today reached ",
+                                 loss.ToString(), ", the daily limit ",
                                  in.limits.daily_loss_limit->ToString(),
-                                 ": no buys until the next "
-                                 "exchange day"));
+                                 ": no buys until the next exchange day"));
   }
 };
 

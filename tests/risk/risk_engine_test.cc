@@ -5,6 +5,7 @@
 #include <memory>
 #include <string>
 
+#include "absl/strings/match.h"
 #include "support/status_testing.h"
 
 namespace botcore {
@@ -216,6 +217,43 @@ TEST_CASE("three stop-losses within 24 hours start a cooldown") {
   }
   CHECK(HasReason(f.Review(r, "100.00", Monday(12)), "stop_loss_cooldown"));
   CHECK(f.Review(r, "100.00", Monday(12) + absl::Hours(24)).allowed());
+}
+
+TEST_CASE("a daily loss limit reached stays reached after a later profit") {
+  PortfolioBookOptions options;
+  options.commission_bps = Amount::Zero(0);
+  ASSIGN_OR_REQUIRE(Instrument sber, MakeInstrument("SBER", 10, "0.01"));
+  options.instruments.push_back(sber);
+  ASSIGN_OR_REQUIRE(PortfolioBook book, PortfolioBook::Create(options));
+  ASSIGN_OR_REQUIRE(std::unique_ptr<RiskEngine> risk, RiskEngine::Create({}));
+  RiskLimits limits;
+  auto order = [](const char* symbol, Side side, const char* price) {
+    Order o;
+    o.symbol = symbol;
+    o.side = side;
+    o.quantity = 100;
+    o.price = Money(price);
+    return o;
+  };
+  REQUIRE_OK(book.Execute(order("GAZP", Side::kBuy, "100.00"), Monday(10, 30))
+                 .status());
+  REQUIRE_OK(book.Execute(order("SBER", Side::kBuy, "100.00"), Monday(10, 31))
+                 .status());
+  REQUIRE_OK(book.Execute(order("GAZP", Side::kSell, "88.00"), Monday(11))
+                 .status());  // -1200
+  Recommendation r = Buy();
+  r.quantity = 10;
+  CHECK(
+      HasReason(risk->Review(r, book, Money("100.00"), Monday(11, 10), limits),
+                "daily_loss"));
+  REQUIRE_OK(book.Execute(order("SBER", Side::kSell, "103.00"), Monday(11, 30))
+                 .status());  // +300: -900 for the day
+  RiskVerdict v = risk->Review(r, book, Money("100.00"), Monday(12), limits);
+  CHECK(HasReason(v, "daily_loss"));
+  CHECK(absl::StrContains(v.Summary(), "1200.00"));
+  CHECK(risk->Review(r, book, Money("100.00"), Monday(12) + absl::Hours(24),
+                     limits)
+            .allowed());
 }
 
 TEST_CASE("the drawdown guard: ACTIVE, REDUCING, HALTED") {

@@ -107,8 +107,9 @@ struct RiskLimits {
   std::optional<double> min_reward_risk = 1.5;
   // Buys allowed per exchange day (trades of both sides count). Default: 5.
   std::optional<int> max_trades_per_day = 5;
-  // Realized loss within the exchange day that halts buys until the next
-  // day. Default: 1000.00 (money scale 2).
+  // Once the exchange day's cumulative realized P&L has reached minus this
+  // (at any trade of the day: a later profit does not lift it), buys are
+  // rejected until the next exchange day. Default: 1000.00 (money scale 2).
   std::optional<Amount> daily_loss_limit = DefaultDailyLossLimit();
   // Orders only while the exchange calendar says open. Default: true.
   bool enforce_trading_hours = true;
@@ -144,8 +145,8 @@ struct RiskVerdict {
   TradingState trading_state = TradingState::kActive;
 
   bool allowed() const { return decision != RiskDecision::kRejected; }
-  // "REJECTED: daily_loss (realized loss today 1200.00 reaches the limit
-  // 1000.00)"; "APPROVED" when there are no reasons.
+  // "REJECTED: daily_loss (realized loss today reached 1200.00, the daily
+  // limit 1000.00: ...)"; "APPROVED" when there are no reasons.
   std::string Summary() const;
 };
 
