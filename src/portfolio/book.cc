@@ -489,13 +489,26 @@ std::optional<Order> PortfolioBook::CrossedExit(std::string_view symbol,
   exit.symbol = p->symbol;
   exit.side = Side::kSell;
   exit.quantity = p->quantity;
+  // A bar that opened through a level passed it first: exit at the open.
+  // Otherwise, when the bar's range crosses both levels, the order of its
+  // high and low is unknown and the stop is assumed first.
+  if (p->take_profit && open >= *p->take_profit) {
+    exit.price = open;
+    exit.reason = TradeReason::kTakeProfit;
+    return exit;
+  }
+  if (p->stop_loss && open <= *p->stop_loss) {
+    exit.price = open;
+    exit.reason = TradeReason::kStopLoss;
+    return exit;
+  }
   if (p->stop_loss && low <= *p->stop_loss) {
-    exit.price = open <= *p->stop_loss ? open : *p->stop_loss;
+    exit.price = *p->stop_loss;
     exit.reason = TradeReason::kStopLoss;
     return exit;
   }
   if (p->take_profit && high >= *p->take_profit) {
-    exit.price = open >= *p->take_profit ? open : *p->take_profit;
+    exit.price = *p->take_profit;
     exit.reason = TradeReason::kTakeProfit;
     return exit;
   }

@@ -214,11 +214,13 @@ class PortfolioBook {
       std::optional<Amount> take_profit);
 
   // The stop-loss / take-profit watcher: the exits a bar with these prices
-  // triggers for `symbol`'s position. A stop fills at the stop price, or at
-  // the open when the bar opened through it (a gap); a target likewise. When
-  // one bar crosses both, the stop wins (the order of the highs and lows
+  // triggers for `symbol`'s position. A bar that opens at or beyond a level
+  // (a gap through it) exits at the open: a take-profit when it opened at or
+  // above the target, a stop-loss when at or below the stop. Otherwise a
+  // stop fills at the stop price and a target at the target price; when the
+  // bar's range crosses both, the stop wins (the order of the high and low
   // inside a bar is unknown, so the worse case is assumed). Execute the
-  // returned orders to close the position. Prices at the money scale.
+  // returned order to close the position. Prices at the money scale.
   std::optional<Order> CrossedExit(std::string_view symbol, const Amount& open,
                                    const Amount& high, const Amount& low) const;
 
