@@ -105,25 +105,26 @@ class StopLossGuard final : public RiskCheck {
       return std::nullopt;
     }
     const absl::Time since = in.now - in.limits.stop_loss_guard_window;
+    const int threshold = *in.limits.stop_loss_guard_count;
     int count = 0;
-    absl::Time oldest = in.now;
+    // The guard lasts while `threshold` stop-losses stay within the window:
+    // until the threshold-th newest one leaves it.
+    absl::Time until = in.now;
     const std::vector<Trade>& trades = in.book.trades();
     for (auto it = trades.rbegin(); it != trades.rend() && it->time > since;
          ++it) {
-      if (it->reason == TradeReason::kStopLoss) {
-        ++count;
-        oldest = it->time;
+      if (it->reason == TradeReason::kStopLoss && ++count == threshold) {
+        until = it->time + in.limits.stop_loss_guard_window;
       }
     }
-    if (count < *in.limits.stop_loss_guard_count) return std::nullopt;
+    if (count < threshold) return std::nullopt;
     return Rejected(
         "stop_loss_cooldown",
-        absl::StrCat(count, " stop-losses within ",
-                     absl::FormatDuration(in.limits.stop_loss_guard_window),
-                     ": no buys until ",
-                     absl::FormatTime("%Y-%m-%d %H:%M %Z",
-                                      oldest + in.limits.stop_loss_guard_window,
-                                      in.calendar.zone)));
+        absl::StrCat(
+            count, " stop-losses within ",
+            absl::FormatDuration(in.limits.stop_loss_guard_window),
+            ": no buys until ",
+            absl::FormatTime("%Y-%m-%d %H:%M %Z", until, in.calendar.zone)));
   }
 };
 

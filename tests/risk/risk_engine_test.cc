@@ -256,6 +256,35 @@ TEST_CASE("a daily loss limit reached stays reached after a later profit") {
             .allowed());
 }
 
+TEST_CASE("the cooldown message names when the cooldown really ends") {
+  Fixture f;
+  f.limits.max_trades_per_day.reset();
+  f.limits.daily_loss_limit.reset();
+  Recommendation r = Buy();
+  r.quantity = 10;
+  for (int i = 0; i < 4; ++i) {
+    Order buy;
+    buy.symbol = "GAZP";
+    buy.quantity = 10;
+    buy.price = Money("100.00");
+    buy.stop_loss = Money("99.50");
+    REQUIRE_OK(f.book.Execute(buy, Monday(11 + i)).status());
+    std::optional<Order> exit = f.book.CrossedExit(
+        "GAZP", Money("100.00"), Money("100.00"), Money("99.00"));
+    REQUIRE(exit);
+    REQUIRE_OK(
+        f.book.Execute(*exit, Monday(11 + i) + absl::Seconds(30)).status());
+  }
+  // Stop-losses at 11:00, 12:00, 13:00 and 14:00: three of them stay within
+  // 24 hours until the 12:00 one leaves the window.
+  RiskVerdict v = f.Review(r, "100.00", Monday(15));
+  REQUIRE(HasReason(v, "stop_loss_cooldown"));
+  CHECK(absl::StrContains(v.Summary(), "until 2024-01-16 12:00"));
+  CHECK(HasReason(f.Review(r, "100.00", Monday(11, 30) + absl::Hours(24)),
+                  "stop_loss_cooldown"));
+  CHECK(f.Review(r, "100.00", Monday(12, 1) + absl::Hours(24)).allowed());
+}
+
 TEST_CASE("the drawdown guard: ACTIVE, REDUCING, HALTED") {
   Fixture f;
   f.limits.max_position_fraction = 1.0;

@@ -114,8 +114,8 @@ struct RiskLimits {
   // Orders only while the exchange calendar says open. Default: true.
   bool enforce_trading_hours = true;
   // Cooldown (freqtrade's StoplossGuard): after this many stop-loss exits
-  // within the window, no buys until the window has passed. Defaults: 3,
-  // 24 hours.
+  // within the window, no buys until fewer than this many are left within
+  // it (the count-th newest one plus the window). Defaults: 3, 24 hours.
   std::optional<int> stop_loss_guard_count = 3;
   absl::Duration stop_loss_guard_window = absl::Hours(24);
   // Drawdown from the equity peak that moves the portfolio to REDUCING /
