@@ -170,7 +170,9 @@ absl::StatusOr<PortfolioBook> PortfolioBook::Restore(
   book->cash_ = state.cash;
   book->realized_ = state.realized_pnl;
   book->commission_paid_ = state.commission_paid;
-  book->peak_ = std::max(state.peak_equity, options.initial_cash);
+  // The stored peak as it is: ResetPeak may have put it below the initial
+  // cash.
+  book->peak_ = state.peak_equity;
   book->trade_count_ = state.trade_count;
   book->positions_ = state.positions;
   book->trades_ = std::move(recent_trades);

@@ -439,6 +439,22 @@ absl::StatusOr<std::vector<PositionExit>> Portfolios::OnPrice(
   return exits;
 }
 
+absl::StatusOr<PortfolioBook> Portfolios::ResetDrawdown(
+    std::string_view owner) {
+  std::optional<PortfolioBook> reset;
+  const absl::Time now = options_.clock->Now();
+  BOTCORE_RETURN_IF_ERROR(
+      options_.database->Transact([&](SqlTransaction& tx) -> absl::Status {
+        BOTCORE_ASSIGN_OR_RETURN(PortfolioBook book, LoadIn(tx, owner, now));
+        const int64_t loaded = book.state().trade_count;
+        book.ResetPeak();
+        BOTCORE_RETURN_IF_ERROR(SaveIn(tx, owner, book, loaded, now));
+        reset = std::move(book);
+        return absl::OkStatus();
+      }));
+  return *std::move(reset);
+}
+
 absl::StatusOr<std::vector<Trade>> Portfolios::Trades(std::string_view owner) {
   const int scale = options_.book.initial_cash.scale();
   std::vector<Trade> trades;

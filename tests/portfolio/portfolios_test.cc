@@ -16,6 +16,7 @@
 
 #include "botcore/adapters/storage.h"
 #include "botcore/portfolio/recommendation_desk.h"
+#include "botcore/risk/risk_engine.h"
 #include "botcore/testing/manual_clock.h"
 #include "support/status_testing.h"
 #include "support/test_databases.h"
@@ -224,6 +225,34 @@ TEST_CASE(
                         "GAZP", {Money("1.00"), Money("1.00"), Money("1.00"),
                                  *Amount::Parse("1", 0)}),
                     kInvalidArgument);
+  }
+}
+
+TEST_CASE("a drawdown halt is lifted by resetting the peak, and stays lifted") {
+  for (const std::string& url : testing::FreshDatabaseUrls()) {
+    CAPTURE(url);
+    Env env(url);
+    RiskLimits limits;
+    REQUIRE_OK(env.portfolios->Execute("a", Buy(900, "100.00")).status());
+    env.clock.Advance(absl::Minutes(1));
+    Order sell = Buy(900, "85.00");
+    sell.side = Side::kSell;
+    REQUIRE_OK(env.portfolios->Execute("a", sell).status());  // flat, -13 500
+    ASSIGN_OR_REQUIRE(PortfolioBook flat, env.portfolios->Open("a"));
+    REQUIRE(flat.positions().empty());
+    CHECK(RiskEngine::TradingStateOf(flat, limits) == TradingState::kReducing);
+    env.clock.Advance(absl::Hours(24 * 30));  // time alone changes nothing
+    ASSIGN_OR_REQUIRE(flat, env.portfolios->Open("a"));
+    CHECK(RiskEngine::TradingStateOf(flat, limits) == TradingState::kReducing);
+
+    ASSIGN_OR_REQUIRE(PortfolioBook reset, env.portfolios->ResetDrawdown("a"));
+    CHECK(reset.peak_equity() == flat.Equity());
+    ASSIGN_OR_REQUIRE(PortfolioBook reopened, env.portfolios->Open("a"));
+    CHECK(reopened.peak_equity() == flat.Equity());
+    CHECK(RiskEngine::TradingStateOf(reopened, limits) ==
+          TradingState::kActive);
+    CHECK_OK(env.portfolios->Verify("a"));
+    CHECK_STATUS_IS(env.portfolios->ResetDrawdown(""), kInvalidArgument);
   }
 }
 

@@ -206,6 +206,14 @@ class PortfolioBook {
   // positive.
   [[nodiscard]] absl::Status Mark(std::string_view symbol, const Amount& price);
 
+  // Moves the equity peak to the current equity, so that the drawdown guard
+  // (RiskEngine::TradingStateOf) measures from here: the only way a REDUCING
+  // or HALTED book becomes ACTIVE again without a recovery (a flat book's
+  // equity is its cash, which no mark changes). Deciding to resume is the
+  // user's or operator's call; the library never resets the peak by itself.
+  // Trades, cash and positions are unchanged.
+  void ResetPeak() { peak_ = Equity(); }
+
   // Sets or clears the stop-loss / take-profit of an open position.
   // Errors: kNotFound without a position; kInvalidArgument for levels off
   // the step or on the wrong side of the last price.
@@ -235,7 +243,8 @@ class PortfolioBook {
   const Amount& initial_cash() const { return options_.initial_cash; }
   const Amount& realized_pnl() const { return realized_; }
   const Amount& commission_paid() const { return commission_paid_; }
-  // The highest equity seen at a mark or fill, at least the initial cash.
+  // The highest equity seen at a mark or fill since the book was created
+  // (starting from the initial cash) or since the last ResetPeak.
   const Amount& peak_equity() const { return peak_; }
   Amount MarketValue() const;
   Amount Equity() const;  // cash + market value

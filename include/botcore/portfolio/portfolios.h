@@ -116,6 +116,18 @@ class Portfolios {
       std::string_view symbol, const BarPrices& prices,
       const PositionExitHook& on_exit = nullptr);
 
+  // Lifts a drawdown halt: moves the owner's equity peak to its current
+  // equity (PortfolioBook::ResetPeak, marks as last stored) and stores it, so
+  // RiskEngine::TradingStateOf reads ACTIVE until equity falls the
+  // REDUCING / HALTED fraction below the new peak. This is the explicit
+  // resume of NautilusTrader's trading state: the decision is the user's or
+  // the operator's (e.g. a bot's "/risk resume"), never taken by the library;
+  // cash, positions and trades are unchanged. Returns the book as stored.
+  // Errors: kInvalidArgument for an empty owner; kDataLoss for a stored row
+  // that does not parse; storage errors as Database::Transact.
+  [[nodiscard]] absl::StatusOr<PortfolioBook> ResetDrawdown(
+      std::string_view owner);
+
   // The owner's trades (oldest first) and equity points.
   // Errors: storage errors; kDataLoss for rows that do not parse.
   [[nodiscard]] absl::StatusOr<std::vector<Trade>> Trades(

@@ -197,7 +197,10 @@ class RiskEngine {
                      const PortfolioBook& book, const Amount& market_price,
                      absl::Time now, const RiskLimits& limits) const;
 
-  // The drawdown guard's state for `book` under `limits`.
+  // The drawdown guard's state for `book` under `limits`: how far equity is
+  // below book.peak_equity(). A REDUCING or HALTED state lasts until equity
+  // recovers or the peak is reset by the user's or operator's decision
+  // (Portfolios::ResetDrawdown, PortfolioBook::ResetPeak).
   static TradingState TradingStateOf(const PortfolioBook& book,
                                      const RiskLimits& limits);
 
