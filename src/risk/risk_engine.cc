@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <utility>
 
 #include "absl/strings/str_cat.h"
@@ -38,10 +39,16 @@ RiskReason Adjusted(std::string code, std::string message) {
                     std::move(message)};
 }
 
-// Whole lots of `lot` shares that `budget` buys at `price` each (floor).
+// Whole lots of `lot` shares that `budget` buys at `price` each (floor);
+// none when one lot's price does not even fit in 128 bits.
 int64_t LotsFor(const Amount& budget, const Amount& price, int64_t lot) {
   if (!budget.is_positive()) return 0;
-  return static_cast<int64_t>(budget.units() / (price.units() * lot));
+  const absl::StatusOr<Amount> one_lot = price.MultiplyBy(lot);
+  if (!one_lot.ok()) return 0;
+  const int128 lots = budget.units() / one_lot->units();
+  return lots > std::numeric_limits<int64_t>::max()
+             ? std::numeric_limits<int64_t>::max()
+             : static_cast<int64_t>(lots);
 }
 
 // The exchange day's trades of `input.book`, newest first.
@@ -282,10 +289,14 @@ class MaxPosition final : public RiskCheck {
     const Amount cap =
         Times(equity, *in.limits.max_position_fraction, RoundingMode::kFloor);
     const Position* held = in.book.FindPosition(order.symbol);
-    const int128 held_value =
-        held == nullptr ? 0 : in.market_price.units() * held->quantity;
+    const absl::StatusOr<Amount> held_value =
+        held == nullptr ? Amount::Zero(cap.scale())
+                        : in.market_price.MultiplyBy(held->quantity);
+    // A held value past 128 bits leaves no room.
     const Amount room =
-        *Amount::FromUnits(cap.units() - held_value, cap.scale());
+        held_value.ok()
+            ? *Amount::FromUnits(cap.units() - held_value->units(), cap.scale())
+            : Amount::Zero(cap.scale());
     const int64_t lot = in.instrument.lot_size;
     const int64_t allowed = LotsFor(room, in.market_price, lot) * lot;
     const std::string rule = absl::StrCat(
@@ -308,15 +319,18 @@ class CashSufficiency final : public RiskCheck {
   std::optional<RiskReason> Check(const RiskInput& in,
                                   Order& order) const override {
     if (order.side != Side::kBuy) return std::nullopt;
-    auto cost = [&](int64_t q) {
-      return *in.book.BuyCost(in.instrument, q, in.market_price);
-    };
     const Amount& cash = in.book.cash();
-    if (cost(order.quantity) <= cash) return std::nullopt;
+    // A cost past 128 bits is more than any cash.
+    auto affordable = [&](int64_t q) {
+      const absl::StatusOr<Amount> cost =
+          in.book.BuyCost(in.instrument, q, in.market_price);
+      return cost.ok() && *cost <= cash;
+    };
+    if (affordable(order.quantity)) return std::nullopt;
     const int64_t lot = in.instrument.lot_size;
     int64_t lots =
         std::min(order.quantity / lot, LotsFor(cash, in.market_price, lot));
-    while (lots > 0 && cost(lots * lot) > cash) --lots;
+    while (lots > 0 && !affordable(lots * lot)) --lots;
     if (lots == 0) {
       return Rejected(
           "cash", absl::StrCat("cash ", cash.ToString(),
@@ -551,7 +565,8 @@ RiskVerdict RiskEngine::Review(const Recommendation& rec,
     if (rec.quantity > 0) {
       const Amount absurd = Times(equity, limits.absurd_notional_multiple,
                                   RoundingMode::kHalfEven);
-      if (absl::int128(rec.quantity) * price.units() > absurd.units()) {
+      const absl::StatusOr<Amount> notional = price.MultiplyBy(rec.quantity);
+      if (!notional.ok() || *notional > absurd) {
         return reject(
             "absurd_quantity",
             absl::StrCat(rec.quantity, " shares at ", price.ToString(),

@@ -159,6 +159,26 @@ TEST_CASE("a bar that gaps through a level exits at the open") {
   CHECK(down->price == Money("97.00"));
 }
 
+TEST_CASE("a notional past 128 bits is an error and changes nothing") {
+  PortfolioBookOptions options;
+  ASSIGN_OR_REQUIRE(Instrument x, MakeInstrument("X", 1, "1"));
+  options.instruments = {x};
+  ASSIGN_OR_REQUIRE(PortfolioBook book, PortfolioBook::Create(options));
+  Order huge;
+  huge.symbol = "X";
+  huge.quantity = 1'000'000'000'000;
+  huge.price = Money("200000000000000000000000000");  // 2e26
+  absl::StatusOr<Trade> t = book.Execute(huge, At(0));
+  CHECK_STATUS_IS(t, kOutOfRange);
+  CHECK(absl::StrContains(t.status().message(), "1000000000000"));
+  CHECK(absl::StrContains(t.status().message(),
+                          "200000000000000000000000000.00"));
+  CHECK(book.cash() == PortfolioBookOptions::DefaultInitialCash());
+  CHECK(book.trades().empty());
+  CHECK(book.positions().empty());
+  CHECK_STATUS_IS(book.BuyCost(x, huge.quantity, huge.price), kOutOfRange);
+}
+
 uint64_t Seed() {
   if (const char* s = std::getenv("BOTCORE_SEED"))
     return std::strtoull(s, nullptr, 10);

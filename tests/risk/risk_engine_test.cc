@@ -307,6 +307,20 @@ TEST_CASE("the drawdown guard: ACTIVE, REDUCING, HALTED") {
   CHECK(HasReason(f.Review(half, "77.00"), "halted"));
 }
 
+TEST_CASE("a notional past 128 bits is absurd, not wrapped") {
+  Fixture f;
+  f.limits = RiskLimits::CashOnly();
+  Recommendation r = Buy();
+  r.quantity = 1'000'000'000'000;
+  const char* huge = "200000000000000000000000000.00";  // 2e26
+  RiskVerdict v = f.Review(r, huge);
+  CHECK_FALSE(v.allowed());
+  CHECK(HasReason(v, "absurd_quantity"));
+  r.quantity = 0;
+  r.percent = 50;
+  CHECK_FALSE(f.Review(r, huge).allowed());
+}
+
 TEST_CASE("reward/risk below 1.5 is rejected") {
   Fixture f;
   Recommendation r = Buy();

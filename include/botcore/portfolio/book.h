@@ -108,6 +108,8 @@ struct Position {
   Amount trip_pnl;         // realized so far, net of commissions
   Amount trip_commission;  // commissions so far
 
+  // Exact for a position of a PortfolioBook: the book refuses fills and
+  // marks whose values do not fit (kOutOfRange).
   Amount MarketValue() const;
   Amount UnrealizedPnl() const;  // market value - cost
   // cost / quantity, half-even at the money scale.
@@ -171,7 +173,7 @@ class PortfolioBook {
   // Rebuilds a book from `state` (as returned by state()) and the recent
   // trades the risk checks look at (today's, recent stop-losses).
   // Errors: as Create; kInvalidArgument when state amounts are not at the
-  // money scale or name an unknown instrument.
+  // money scale, name an unknown instrument or add up past 128 bits.
   [[nodiscard]] static absl::StatusOr<PortfolioBook> Restore(
       const PortfolioBookOptions& options, const PortfolioState& state,
       std::vector<Trade> recent_trades);
@@ -196,14 +198,17 @@ class PortfolioBook {
   // Errors: kNotFound for an unknown symbol; kInvalidArgument for a
   // non-positive or fractional-lot quantity, a price off the step, levels on
   // the wrong side of the price or on a sell; kFailedPrecondition when cash
-  // does not cover a buy or a sell exceeds the position.
+  // does not cover a buy or a sell exceeds the position; kOutOfRange naming
+  // the values when a notional, a sum of money or the resulting equity does
+  // not fit in 128 bits.
   [[nodiscard]] absl::StatusOr<Trade> Execute(const Order& order,
                                               absl::Time time);
 
   // Sets the last price of `symbol` (a mark to market) and raises the
   // equity peak. A no-op for symbols without a position, apart from the peak.
   // Errors: kInvalidArgument when price is not at the money scale or not
-  // positive.
+  // positive; kOutOfRange (nothing changes) when the position's value or the
+  // equity at that price does not fit in 128 bits.
   [[nodiscard]] absl::Status Mark(std::string_view symbol, const Amount& price);
 
   // Moves the equity peak to the current equity, so that the drawdown guard
@@ -265,9 +270,20 @@ class PortfolioBook {
   explicit PortfolioBook(PortfolioBookOptions options);
 
   absl::Status Apply(const Trade& trade);
-  absl::int128 FillUnits(const Instrument& instrument, Side side,
-                         absl::int128 price_units) const;
-  absl::StatusOr<Amount> Commission(absl::int128 notional_units) const;
+  // Each: kOutOfRange naming the values when the result does not fit in 128
+  // bits.
+  absl::StatusOr<Amount> AtMoneyScale(std::string_view symbol,
+                                      const Amount& price) const;
+  absl::StatusOr<Amount> FillPrice(const Instrument& instrument, Side side,
+                                   const Amount& price) const;
+  absl::StatusOr<Amount> Notional(std::string_view symbol, int64_t quantity,
+                                  const Amount& price) const;
+  absl::StatusOr<Amount> Commission(const Amount& notional) const;
+  // Cash plus the value of the positions, `symbol`'s replaced by
+  // `replacement` (none when null).
+  absl::StatusOr<Amount> EquityWith(std::string_view symbol,
+                                    const Position* replacement,
+                                    const Amount& cash) const;
   Amount Money(absl::int128 units) const;
   void RaisePeak();
 
