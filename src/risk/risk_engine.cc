@@ -51,6 +51,33 @@ int64_t LotsFor(const Amount& budget, const Amount& price, int64_t lot) {
              : static_cast<int64_t>(lots);
 }
 
+// The most shares, in whole lots and at most `limit`, that buying at the
+// market `price` gets for no more than `budget`, slippage and commission
+// included (PortfolioBook::BuyCost); 0 when not one lot fits.
+int64_t SharesWithin(const PortfolioBook& book, const Instrument& instrument,
+                     const Amount& price, const Amount& budget,
+                     int64_t limit = std::numeric_limits<int64_t>::max()) {
+  const int64_t lot = instrument.lot_size;
+  auto fits = [&](int64_t lots) {
+    const absl::StatusOr<Amount> cost =
+        book.BuyCost(instrument, lots * lot, price);
+    return cost.ok() && *cost <= budget;
+  };
+  // The cost grows with the quantity: the largest count of lots that fits,
+  // by bisection below the count the price alone allows.
+  int64_t low = 0;
+  int64_t high = std::min(limit / lot, LotsFor(budget, price, lot));
+  while (low < high) {
+    const int64_t mid = high - (high - low) / 2;
+    if (fits(mid)) {
+      low = mid;
+    } else {
+      high = mid - 1;
+    }
+  }
+  return low * lot;
+}
+
 // The exchange day's trades of `input.book`, newest first.
 template <typename Fn>
 void ForEachTradeToday(const RiskInput& input, Fn fn) {
@@ -297,11 +324,12 @@ class MaxPosition final : public RiskCheck {
         held_value.ok()
             ? *Amount::FromUnits(cap.units() - held_value->units(), cap.scale())
             : Amount::Zero(cap.scale());
-    const int64_t lot = in.instrument.lot_size;
-    const int64_t allowed = LotsFor(room, in.market_price, lot) * lot;
+    const int64_t allowed =
+        SharesWithin(in.book, in.instrument, in.market_price, room);
     const std::string rule = absl::StrCat(
         "a position may be at most ", Percent(*in.limits.max_position_fraction),
-        " of equity ", equity.ToString(), " (", cap.ToString(), ")");
+        " of equity ", equity.ToString(), " (", cap.ToString(),
+        ", slippage and commission included)");
     if (allowed <= 0) {
       return Rejected("max_position", absl::StrCat("no room to buy: ", rule));
     }
@@ -320,27 +348,21 @@ class CashSufficiency final : public RiskCheck {
                                   Order& order) const override {
     if (order.side != Side::kBuy) return std::nullopt;
     const Amount& cash = in.book.cash();
-    // A cost past 128 bits is more than any cash.
-    auto affordable = [&](int64_t q) {
-      const absl::StatusOr<Amount> cost =
-          in.book.BuyCost(in.instrument, q, in.market_price);
-      return cost.ok() && *cost <= cash;
-    };
-    if (affordable(order.quantity)) return std::nullopt;
+    // Whole lots by now (WholeLots ran before).
+    const int64_t shares = SharesWithin(in.book, in.instrument, in.market_price,
+                                        cash, order.quantity);
+    if (shares == order.quantity) return std::nullopt;
     const int64_t lot = in.instrument.lot_size;
-    int64_t lots =
-        std::min(order.quantity / lot, LotsFor(cash, in.market_price, lot));
-    while (lots > 0 && !affordable(lots * lot)) --lots;
-    if (lots == 0) {
+    if (shares == 0) {
       return Rejected(
           "cash", absl::StrCat("cash ", cash.ToString(),
                                " does not buy one lot of ", lot, " at ",
                                in.market_price.ToString(), " with commission"));
     }
     std::string message = absl::StrCat(
-        "quantity cut from ", order.quantity, " to ", lots * lot,
-        " shares: cash ", cash.ToString(), " covers no more with commission");
-    order.quantity = lots * lot;
+        "quantity cut from ", order.quantity, " to ", shares, " shares: cash ",
+        cash.ToString(), " covers no more with commission");
+    order.quantity = shares;
     return Adjusted("cash", std::move(message));
   }
 };

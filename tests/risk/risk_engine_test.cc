@@ -73,7 +73,8 @@ TEST_CASE("defaults fill in the levels and keep a buy within 30 % of equity") {
   CHECK(v.decision == RiskDecision::kAdjusted);
   CHECK(HasReason(v, "levels_filled"));
   CHECK(HasReason(v, "max_position"));
-  CHECK(v.order.quantity == 300);  // 30 % of 100000 at 100.00
+  // 30 % of 100000 at 100.00 with commission: 300 would cost 30015.00.
+  CHECK(v.order.quantity == 290);
   CHECK(v.order.stop_loss == Money("99.20"));
   CHECK(v.order.take_profit == Money("101.50"));
   CHECK(v.order.price == Money("100.00"));
@@ -84,6 +85,31 @@ TEST_CASE("defaults fill in the levels and keep a buy within 30 % of equity") {
   RiskVerdict more = f.Review(Buy());
   CHECK(more.decision == RiskDecision::kRejected);
   CHECK(HasReason(more, "max_position"));
+}
+
+TEST_CASE(
+    "the filled position stays within the cap with slippage and commission") {
+  PortfolioBookOptions options;
+  options.slippage_steps = 5;  // buys fill at 100.05
+  ASSIGN_OR_REQUIRE(PortfolioBook book, PortfolioBook::Create(options));
+  ASSIGN_OR_REQUIRE(std::unique_ptr<RiskEngine> risk, RiskEngine::Create({}));
+  RiskLimits limits;
+  const Amount cap = Money("30000.00");  // 30 % of 100000.00
+  Recommendation sized = Buy();
+  sized.quantity = 0;  // sized by the limit
+  Recommendation asked = Buy();
+  asked.quantity = 300;
+  for (const Recommendation& r : {sized, asked}) {
+    RiskVerdict v = risk->Review(r, book, Money("100.00"), Monday(), limits);
+    INFO(v.Summary());
+    REQUIRE(v.allowed());
+    // 300 shares cost 30015.00 + 15.01; 290 cost 29014.50 + 14.51.
+    CHECK(v.order.quantity == 290);
+    ASSIGN_OR_REQUIRE(Amount cost,
+                      book.BuyCost(*book.FindInstrument("GAZP"),
+                                   v.order.quantity, v.order.price));
+    CHECK(cost <= cap);
+  }
 }
 
 TEST_CASE("a buy with good levels inside the limits is approved as is") {

@@ -95,7 +95,9 @@ struct ExchangeCalendar {
 // Limits per portfolio. Fractions are plain numbers (0.30 = 30 %); money
 // limits are Amounts. An unset optional turns its check off.
 struct RiskLimits {
-  // A position may be at most this fraction of equity. Default: 0.30.
+  // A position may be at most this fraction of equity: what is held, at the
+  // market price, plus what the buy costs with slippage and commission.
+  // Default: 0.30.
   std::optional<double> max_position_fraction = 0.30;
   // Buys must carry a stop-loss and a take-profit; missing ones are set at
   // these distances from the market price (rounded to the price step).
