@@ -178,7 +178,8 @@ absl::StatusOr<PortfolioBook> PortfolioBook::Restore(
   book->trade_count_ = state.trade_count;
   book->positions_ = state.positions;
   book->trades_ = std::move(recent_trades);
-  if (absl::Status fits = book->EquityWith("", nullptr, book->cash_).status();
+  if (absl::Status fits =
+          book->EquityWith("", Amount::Zero(scale), book->cash_).status();
       !fits.ok()) {
     return absl::InvalidArgumentError(
         absl::StrCat("portfolio state: ", fits.message()));
@@ -389,19 +390,15 @@ absl::StatusOr<Amount> PortfolioBook::BuyCost(const Instrument& instrument,
 }
 
 absl::StatusOr<Amount> PortfolioBook::EquityWith(std::string_view symbol,
-                                                 const Position* replacement,
+                                                 const Amount& value,
                                                  const Amount& cash) const {
-  Amount equity = cash;
-  auto add = [&](const Position& p) -> absl::Status {
-    BOTCORE_ASSIGN_OR_RETURN(const Amount value,
-                             Notional(p.symbol, p.quantity, p.last_price));
-    BOTCORE_ASSIGN_OR_RETURN(equity, equity.Add(value));
-    return absl::OkStatus();
-  };
+  BOTCORE_ASSIGN_OR_RETURN(Amount equity, cash.Add(value));
   for (const Position& p : positions_) {
-    if (p.symbol != symbol) BOTCORE_RETURN_IF_ERROR(add(p));
+    if (p.symbol == symbol) continue;
+    BOTCORE_ASSIGN_OR_RETURN(const Amount held,
+                             Notional(p.symbol, p.quantity, p.last_price));
+    BOTCORE_ASSIGN_OR_RETURN(equity, equity.Add(held));
   }
-  if (replacement != nullptr) BOTCORE_RETURN_IF_ERROR(add(*replacement));
   return equity;
 }
 
@@ -516,9 +513,9 @@ absl::Status PortfolioBook::Apply(const Trade& t) {
   }
   BOTCORE_ASSIGN_OR_RETURN(const Amount commission_paid,
                            checked(commission_paid_.Add(commission)));
-  BOTCORE_RETURN_IF_ERROR(
-      checked(EquityWith(t.symbol, p.quantity > 0 ? &p : nullptr, cash))
-          .status());
+  BOTCORE_ASSIGN_OR_RETURN(const Amount value,
+                           Notional(t.symbol, p.quantity, p.last_price));
+  BOTCORE_RETURN_IF_ERROR(checked(EquityWith(t.symbol, value, cash)).status());
 
   if (p.quantity == 0) {
     positions_.erase(found);
@@ -546,9 +543,10 @@ absl::Status PortfolioBook::Mark(std::string_view symbol, const Amount& price) {
   }
   for (Position& p : positions_) {
     if (p.symbol == symbol) {
-      Position marked = p;
-      marked.last_price = price;
-      absl::Status fits = EquityWith(symbol, &marked, cash_).status();
+      absl::StatusOr<Amount> value = Notional(symbol, p.quantity, price);
+      absl::Status fits = value.ok()
+                              ? EquityWith(symbol, *value, cash_).status()
+                              : value.status();
       if (!fits.ok()) {
         return absl::OutOfRangeError(absl::StrCat("mark of ", ToAbsl(symbol),
                                                   " at ", price.ToString(),

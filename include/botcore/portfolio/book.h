@@ -279,10 +279,10 @@ class PortfolioBook {
   absl::StatusOr<Amount> Notional(std::string_view symbol, int64_t quantity,
                                   const Amount& price) const;
   absl::StatusOr<Amount> Commission(const Amount& notional) const;
-  // Cash plus the value of the positions, `symbol`'s replaced by
-  // `replacement` (none when null).
+  // `cash` plus `value` (what `symbol`'s position is to be worth) plus the
+  // value of the other positions.
   absl::StatusOr<Amount> EquityWith(std::string_view symbol,
-                                    const Position* replacement,
+                                    const Amount& value,
                                     const Amount& cash) const;
   Amount Money(absl::int128 units) const;
   void RaisePeak();
