@@ -1,9 +1,11 @@
 #include "botcore/portfolio/book.h"
 
 #include <algorithm>
+#include <limits>
 #include <utility>
 
 #include "absl/strings/str_cat.h"
+#include "internal/status_macros.h"
 #include "internal/strings.h"
 
 namespace botcore {
@@ -12,8 +14,8 @@ namespace {
 using absl::int128;
 using internal::ToAbsl;
 
-// Largest quantity and price accepted, so that every product and sum in the
-// book stays far inside 128 bits.
+// Largest order quantity accepted. Prices have no such bound: every product
+// and sum of money is checked and past 128 bits is kOutOfRange.
 constexpr int64_t kMaxQuantity = 1'000'000'000'000;
 
 // a's units at `scale`. REQUIRES: a has no non-zero digits beyond `scale`
@@ -170,10 +172,18 @@ absl::StatusOr<PortfolioBook> PortfolioBook::Restore(
   book->cash_ = state.cash;
   book->realized_ = state.realized_pnl;
   book->commission_paid_ = state.commission_paid;
-  book->peak_ = std::max(state.peak_equity, options.initial_cash);
+  // The stored peak as it is: ResetPeak may have put it below the initial
+  // cash.
+  book->peak_ = state.peak_equity;
   book->trade_count_ = state.trade_count;
   book->positions_ = state.positions;
   book->trades_ = std::move(recent_trades);
+  if (absl::Status fits =
+          book->EquityWith("", Amount::Zero(scale), book->cash_).status();
+      !fits.ok()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("portfolio state: ", fits.message()));
+  }
   return book;
 }
 
@@ -270,7 +280,8 @@ absl::StatusOr<Trade> PortfolioBook::Execute(const Order& order,
   }
   const int scale = money_scale();
   // A price on the step has at most the money scale's decimals: exact.
-  const Amount price = Money(UnitsAt(order.price, scale));
+  BOTCORE_ASSIGN_OR_RETURN(const Amount price,
+                           AtMoneyScale(order.symbol, order.price));
   Trade trade;
   trade.sequence = trade_count_ + 1;
   trade.time = time;
@@ -279,7 +290,6 @@ absl::StatusOr<Trade> PortfolioBook::Execute(const Order& order,
   trade.quantity = order.quantity;
   trade.reason = order.reason;
   trade.recommendation_id = order.recommendation_id;
-  const int128 fill = FillUnits(*instrument, order.side, price.units());
   if (order.side == Side::kBuy) {
     for (const auto* level : {&order.stop_loss, &order.take_profit}) {
       if (!level->has_value()) continue;
@@ -297,11 +307,13 @@ absl::StatusOr<Trade> PortfolioBook::Execute(const Order& order,
           order.symbol, ": take-profit ", order.take_profit->ToString(),
           " is not above the price ", price.ToString()));
     }
+    // Below (above) a price that fits at the money scale: these fit too.
     if (order.stop_loss) {
       trade.stop_loss = Money(UnitsAt(*order.stop_loss, scale));
     }
     if (order.take_profit) {
-      trade.take_profit = Money(UnitsAt(*order.take_profit, scale));
+      BOTCORE_ASSIGN_OR_RETURN(trade.take_profit,
+                               AtMoneyScale(order.symbol, *order.take_profit));
     }
   } else {
     if (order.stop_loss || order.take_profit) {
@@ -309,38 +321,85 @@ absl::StatusOr<Trade> PortfolioBook::Execute(const Order& order,
           order.symbol, ": a sell takes no stop-loss or take-profit"));
     }
   }
-  trade.price = Money(fill);
-  absl::StatusOr<Amount> commission = Commission(fill * order.quantity);
-  if (!commission.ok()) return commission.status();
-  trade.commission = *commission;
+  BOTCORE_ASSIGN_OR_RETURN(trade.price,
+                           FillPrice(*instrument, order.side, price));
+  BOTCORE_ASSIGN_OR_RETURN(const Amount notional,
+                           Notional(order.symbol, order.quantity, trade.price));
+  BOTCORE_ASSIGN_OR_RETURN(trade.commission, Commission(notional));
   if (absl::Status s = Apply(trade); !s.ok()) return s;
   return trades_.back();
 }
 
-int128 PortfolioBook::FillUnits(const Instrument& instrument, Side side,
-                                int128 price_units) const {
-  const int128 step = UnitsAt(instrument.price_step, money_scale());
-  const int128 slip = step * options_.slippage_steps;
-  return side == Side::kBuy ? price_units + slip
-                            : std::max(step, price_units - slip);
+absl::StatusOr<Amount> PortfolioBook::AtMoneyScale(std::string_view symbol,
+                                                   const Amount& price) const {
+  absl::StatusOr<Amount> at =
+      price.Rescale(money_scale(), RoundingMode::kHalfEven);
+  if (!at.ok()) {
+    return absl::OutOfRangeError(absl::StrCat(
+        ToAbsl(symbol), ": price ", price.ToString(),
+        " does not fit in 128 bits at the money scale ", money_scale()));
+  }
+  return at;
 }
 
-absl::StatusOr<Amount> PortfolioBook::Commission(int128 notional_units) const {
+absl::StatusOr<Amount> PortfolioBook::FillPrice(const Instrument& instrument,
+                                                Side side,
+                                                const Amount& price) const {
+  const Amount step = Money(UnitsAt(instrument.price_step, money_scale()));
+  absl::StatusOr<Amount> slip = step.MultiplyBy(options_.slippage_steps);
+  absl::StatusOr<Amount> fill = !slip.ok()           ? slip
+                                : side == Side::kBuy ? price.Add(*slip)
+                                                     : price.Subtract(*slip);
+  if (!fill.ok()) {
+    return absl::OutOfRangeError(absl::StrCat(
+        instrument.symbol, ": price ", price.ToString(), " with slippage of ",
+        options_.slippage_steps, " steps: ", fill.status().message()));
+  }
+  return side == Side::kBuy ? *fill : std::max(step, *fill);
+}
+
+absl::StatusOr<Amount> PortfolioBook::Notional(std::string_view symbol,
+                                               int64_t quantity,
+                                               const Amount& price) const {
+  absl::StatusOr<Amount> notional = price.MultiplyBy(quantity);
+  if (!notional.ok()) {
+    return absl::OutOfRangeError(absl::StrCat(ToAbsl(symbol), ": ", quantity,
+                                              " at ", price.ToString(),
+                                              " is a notional past 128 bits"));
+  }
+  return notional;
+}
+
+absl::StatusOr<Amount> PortfolioBook::Commission(const Amount& notional) const {
   // The product is exact in 256 bits and rounded once.
-  return Money(notional_units)
-      .MultiplyByRate(*Amount::FromUnits(options_.commission_bps.units(),
-                                         options_.commission_bps.scale() + 4),
-                      RoundingMode::kHalfEven);
+  return notional.MultiplyByRate(
+      *Amount::FromUnits(options_.commission_bps.units(),
+                         options_.commission_bps.scale() + 4),
+      RoundingMode::kHalfEven);
 }
 
 absl::StatusOr<Amount> PortfolioBook::BuyCost(const Instrument& instrument,
                                               int64_t quantity,
                                               const Amount& price) const {
-  const int128 notional =
-      FillUnits(instrument, Side::kBuy, price.units()) * quantity;
-  absl::StatusOr<Amount> commission = Commission(notional);
-  if (!commission.ok()) return commission.status();
-  return Money(notional + commission->units());
+  BOTCORE_ASSIGN_OR_RETURN(const Amount fill,
+                           FillPrice(instrument, Side::kBuy, price));
+  BOTCORE_ASSIGN_OR_RETURN(const Amount notional,
+                           Notional(instrument.symbol, quantity, fill));
+  BOTCORE_ASSIGN_OR_RETURN(const Amount commission, Commission(notional));
+  return notional.Add(commission);
+}
+
+absl::StatusOr<Amount> PortfolioBook::EquityWith(std::string_view symbol,
+                                                 const Amount& value,
+                                                 const Amount& cash) const {
+  BOTCORE_ASSIGN_OR_RETURN(Amount equity, cash.Add(value));
+  for (const Position& p : positions_) {
+    if (p.symbol == symbol) continue;
+    BOTCORE_ASSIGN_OR_RETURN(const Amount held,
+                             Notional(p.symbol, p.quantity, p.last_price));
+    BOTCORE_ASSIGN_OR_RETURN(equity, equity.Add(held));
+  }
+  return equity;
 }
 
 absl::Status PortfolioBook::Apply(const Trade& t) {
@@ -358,39 +417,57 @@ absl::Status PortfolioBook::Apply(const Trade& t) {
     return absl::InvalidArgumentError(absl::StrCat(
         "trade ", t.sequence, ": malformed price, commission or quantity"));
   }
-  const int128 notional = t.price.units() * t.quantity;
-  const int128 commission = t.commission.units();
+  // Every sum and product is checked, and the book changes only once all
+  // of them fit (then Equity() and MarketValue() fit too).
+  auto checked = [&](absl::StatusOr<Amount> a) -> absl::StatusOr<Amount> {
+    if (a.ok()) return a;
+    return absl::OutOfRangeError(absl::StrCat(
+        "trade ", t.sequence, " (", t.symbol, "): ", a.status().message()));
+  };
+  BOTCORE_ASSIGN_OR_RETURN(const Amount notional,
+                           Notional(t.symbol, t.quantity, t.price));
+  const Amount& commission = t.commission;
   auto found =
       std::find_if(positions_.begin(), positions_.end(),
                    [&](const Position& p) { return p.symbol == t.symbol; });
+  Position p;
+  if (found != positions_.end()) {
+    p = *found;
+  } else {
+    p.symbol = t.symbol;
+    p.cost = p.buy_notional = p.sell_notional = p.trip_pnl = p.trip_commission =
+        Money(0);
+    p.opened_at = t.time;
+  }
+  Amount cash = cash_;
+  Amount realized_total = realized_;
   Trade applied = t;
+  std::optional<RoundTrip> trip;
   if (t.side == Side::kBuy) {
-    const int128 total = notional + commission;
-    if (total > cash_.units()) {
+    BOTCORE_ASSIGN_OR_RETURN(const Amount total,
+                             checked(notional.Add(commission)));
+    if (total > cash_) {
       return absl::FailedPreconditionError(
           absl::StrCat(t.symbol, ": buying ", t.quantity, " at ",
-                       t.price.ToString(), " costs ", Money(total).ToString(),
+                       t.price.ToString(), " costs ", total.ToString(),
                        " with commission, cash is ", cash_.ToString()));
     }
-    if (found == positions_.end()) {
-      Position p;
-      p.symbol = t.symbol;
-      p.cost = p.buy_notional = p.sell_notional = p.trip_pnl =
-          p.trip_commission = Money(0);
-      p.opened_at = t.time;
-      positions_.push_back(std::move(p));
-      found = positions_.end() - 1;
+    if (p.quantity > std::numeric_limits<int64_t>::max() - t.quantity) {
+      return absl::OutOfRangeError(absl::StrCat(t.symbol, ": holding ",
+                                                p.quantity, " and buying ",
+                                                t.quantity, " passes 64 bits"));
     }
-    Position& p = *found;
     p.quantity += t.quantity;
-    p.cost = Money(p.cost.units() + total);
+    BOTCORE_ASSIGN_OR_RETURN(p.cost, checked(p.cost.Add(total)));
     p.last_price = t.price;
     p.bought += t.quantity;
-    p.buy_notional = Money(p.buy_notional.units() + notional);
-    p.trip_commission = Money(p.trip_commission.units() + commission);
+    BOTCORE_ASSIGN_OR_RETURN(p.buy_notional,
+                             checked(p.buy_notional.Add(notional)));
+    BOTCORE_ASSIGN_OR_RETURN(p.trip_commission,
+                             checked(p.trip_commission.Add(commission)));
     if (t.stop_loss) p.stop_loss = t.stop_loss;
     if (t.take_profit) p.take_profit = t.take_profit;
-    cash_ = Money(cash_.units() - total);
+    cash = Money(cash_.units() - total.units());  // total <= cash
     applied.realized_pnl = Money(0);
   } else {
     if (found == positions_.end() || found->quantity < t.quantity) {
@@ -398,34 +475,59 @@ absl::Status PortfolioBook::Apply(const Trade& t) {
           absl::StrCat(t.symbol, ": selling ", t.quantity, " but holding ",
                        found == positions_.end() ? 0 : found->quantity));
     }
-    Position& p = *found;
-    const int128 released =
-        p.quantity == t.quantity
-            ? p.cost.units()
-            : Money(p.cost.units() * t.quantity)
-                  .DivideBy(p.quantity, RoundingMode::kHalfEven)
-                  ->units();
-    const int128 realized = notional - commission - released;
+    Amount released = p.cost;
+    if (p.quantity != t.quantity) {
+      BOTCORE_ASSIGN_OR_RETURN(const Amount part,
+                               checked(p.cost.MultiplyBy(t.quantity)));
+      BOTCORE_ASSIGN_OR_RETURN(
+          released, part.DivideBy(p.quantity, RoundingMode::kHalfEven));
+    }
+    BOTCORE_ASSIGN_OR_RETURN(const Amount proceeds,
+                             checked(notional.Subtract(commission)));
+    BOTCORE_ASSIGN_OR_RETURN(const Amount realized,
+                             checked(proceeds.Subtract(released)));
     p.quantity -= t.quantity;
-    p.cost = Money(p.cost.units() - released);
+    p.cost = Money(p.cost.units() - released.units());  // released <= cost
     p.last_price = t.price;
     p.sold += t.quantity;
-    p.sell_notional = Money(p.sell_notional.units() + notional);
-    p.trip_pnl = Money(p.trip_pnl.units() + realized);
-    p.trip_commission = Money(p.trip_commission.units() + commission);
-    cash_ = Money(cash_.units() + notional - commission);
-    realized_ = Money(realized_.units() + realized);
-    applied.realized_pnl = Money(realized);
+    BOTCORE_ASSIGN_OR_RETURN(p.sell_notional,
+                             checked(p.sell_notional.Add(notional)));
+    BOTCORE_ASSIGN_OR_RETURN(p.trip_pnl, checked(p.trip_pnl.Add(realized)));
+    BOTCORE_ASSIGN_OR_RETURN(p.trip_commission,
+                             checked(p.trip_commission.Add(commission)));
+    BOTCORE_ASSIGN_OR_RETURN(cash, checked(cash_.Add(proceeds)));
+    BOTCORE_ASSIGN_OR_RETURN(realized_total, checked(realized_.Add(realized)));
+    applied.realized_pnl = realized;
     if (p.quantity == 0) {
-      round_trips_.push_back(
-          RoundTrip{p.symbol, p.opened_at, t.time,
+      trip =
+          RoundTrip{p.symbol,
+                    p.opened_at,
+                    t.time,
                     *p.buy_notional.DivideBy(p.bought, RoundingMode::kHalfEven),
                     *p.sell_notional.DivideBy(p.sold, RoundingMode::kHalfEven),
-                    p.bought, p.trip_pnl, p.trip_commission, t.reason});
-      positions_.erase(found);
+                    p.bought,
+                    p.trip_pnl,
+                    p.trip_commission,
+                    t.reason};
     }
   }
-  commission_paid_ = Money(commission_paid_.units() + commission);
+  BOTCORE_ASSIGN_OR_RETURN(const Amount commission_paid,
+                           checked(commission_paid_.Add(commission)));
+  BOTCORE_ASSIGN_OR_RETURN(const Amount value,
+                           Notional(t.symbol, p.quantity, p.last_price));
+  BOTCORE_RETURN_IF_ERROR(checked(EquityWith(t.symbol, value, cash)).status());
+
+  if (p.quantity == 0) {
+    positions_.erase(found);
+    round_trips_.push_back(*std::move(trip));
+  } else if (found == positions_.end()) {
+    positions_.push_back(std::move(p));
+  } else {
+    *found = std::move(p);
+  }
+  cash_ = cash;
+  realized_ = realized_total;
+  commission_paid_ = commission_paid;
   applied.cash_after = cash_;
   trade_count_ = t.sequence;
   trades_.push_back(std::move(applied));
@@ -441,6 +543,15 @@ absl::Status PortfolioBook::Mark(std::string_view symbol, const Amount& price) {
   }
   for (Position& p : positions_) {
     if (p.symbol == symbol) {
+      absl::StatusOr<Amount> value = Notional(symbol, p.quantity, price);
+      absl::Status fits = value.ok()
+                              ? EquityWith(symbol, *value, cash_).status()
+                              : value.status();
+      if (!fits.ok()) {
+        return absl::OutOfRangeError(absl::StrCat("mark of ", ToAbsl(symbol),
+                                                  " at ", price.ToString(),
+                                                  ": ", fits.message()));
+      }
       p.last_price = price;
       RaisePeak();
       break;
@@ -489,13 +600,26 @@ std::optional<Order> PortfolioBook::CrossedExit(std::string_view symbol,
   exit.symbol = p->symbol;
   exit.side = Side::kSell;
   exit.quantity = p->quantity;
+  // A bar that opened through a level passed it first: exit at the open.
+  // Otherwise, when the bar's range crosses both levels, the order of its
+  // high and low is unknown and the stop is assumed first.
+  if (p->take_profit && open >= *p->take_profit) {
+    exit.price = open;
+    exit.reason = TradeReason::kTakeProfit;
+    return exit;
+  }
+  if (p->stop_loss && open <= *p->stop_loss) {
+    exit.price = open;
+    exit.reason = TradeReason::kStopLoss;
+    return exit;
+  }
   if (p->stop_loss && low <= *p->stop_loss) {
-    exit.price = open <= *p->stop_loss ? open : *p->stop_loss;
+    exit.price = *p->stop_loss;
     exit.reason = TradeReason::kStopLoss;
     return exit;
   }
   if (p->take_profit && high >= *p->take_profit) {
-    exit.price = open >= *p->take_profit ? open : *p->take_profit;
+    exit.price = *p->take_profit;
     exit.reason = TradeReason::kTakeProfit;
     return exit;
   }

@@ -5,6 +5,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "internal/schema.h"
+#include "internal/sql_text.h"
 #include "internal/status_macros.h"
 #include "internal/strings.h"
 
@@ -105,6 +106,8 @@ constexpr Migration kMigrations[] = {
      "  time BIGINT NOT NULL,"
      "  note TEXT NOT NULL,"
      "  PRIMARY KEY (id, step))"},
+    {3, "equity points by time, for PurgeEquityHistory",
+     "CREATE INDEX portfolio_equity_time ON portfolio_equity (time)"},
 };
 
 constexpr std::string_view kTradeColumns =
@@ -423,10 +426,17 @@ absl::StatusOr<std::vector<PositionExit>> Portfolios::OnPrice(
           exit.reset();
           BOTCORE_ASSIGN_OR_RETURN(PortfolioBook book, LoadIn(tx, owner, now));
           const int64_t loaded = book.state().trade_count;
-          if (book.FindPosition(symbol) == nullptr) return absl::OkStatus();
+          const Position* held = book.FindPosition(symbol);
+          if (held == nullptr) return absl::OkStatus();
+          std::optional<Order> order =
+              book.CrossedExit(symbol, prices.open, prices.high, prices.low);
+          // The same mark and no exit change nothing: no rows are written
+          // (the watcher runs every minute for every open position).
+          if (!order && held->last_price == prices.last) {
+            return absl::OkStatus();
+          }
           BOTCORE_RETURN_IF_ERROR(book.Mark(symbol, prices.last));
-          if (std::optional<Order> order = book.CrossedExit(
-                  symbol, prices.open, prices.high, prices.low)) {
+          if (order) {
             BOTCORE_ASSIGN_OR_RETURN(Trade t, book.Execute(*order, now));
             exit = std::move(t);
           }
@@ -437,6 +447,35 @@ absl::StatusOr<std::vector<PositionExit>> Portfolios::OnPrice(
     if (exit) exits.push_back(PositionExit{owner, *std::move(exit)});
   }
   return exits;
+}
+
+absl::StatusOr<PortfolioBook> Portfolios::ResetDrawdown(
+    std::string_view owner) {
+  std::optional<PortfolioBook> reset;
+  const absl::Time now = options_.clock->Now();
+  BOTCORE_RETURN_IF_ERROR(
+      options_.database->Transact([&](SqlTransaction& tx) -> absl::Status {
+        BOTCORE_ASSIGN_OR_RETURN(PortfolioBook book, LoadIn(tx, owner, now));
+        const int64_t loaded = book.state().trade_count;
+        book.ResetPeak();
+        BOTCORE_RETURN_IF_ERROR(SaveIn(tx, owner, book, loaded, now));
+        reset = std::move(book);
+        return absl::OkStatus();
+      }));
+  return *std::move(reset);
+}
+
+absl::StatusOr<int64_t> Portfolios::PurgeEquityHistory(absl::Time before,
+                                                       int batch_size) {
+  if (batch_size < 1) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("equity purge batch size ", batch_size, " is below 1"));
+  }
+  // `time` is no unique key, but the condition depends on it alone, so a
+  // batch deletes every row of the times it picked.
+  return internal::DeleteInBatches(*options_.database, "portfolio_equity",
+                                   "time", "time < ?",
+                                   {absl::ToUnixMicros(before)}, batch_size);
 }
 
 absl::StatusOr<std::vector<Trade>> Portfolios::Trades(std::string_view owner) {

@@ -32,16 +32,31 @@ absl::StatusOr<std::unique_ptr<StrategyAdvisor>> StrategyAdvisor::Create(
 
 absl::StatusOr<std::optional<Recommendation>> StrategyAdvisor::Advise(
     const AdvisorContext& context) {
-  size_t first = context.candles.size();
-  while (first > 0 && context.candles[first - 1].time > last_fed_) --first;
-  std::optional<Signal> signal;
-  for (size_t i = first; i < context.candles.size(); ++i) {
-    absl::StatusOr<std::optional<Signal>> s =
-        strategy_->OnBar(context.candles[i]);
-    if (!s.ok()) return s.status();
-    last_fed_ = context.candles[i].time;
-    if (*s) signal = *std::move(s);
+  const absl::Span<const Candle> candles = context.candles;
+  const bool continues = fed_count_ > 0 && fed_symbol_ == context.symbol &&
+                         candles.size() >= fed_count_ &&
+                         candles.front() == fed_first_ &&
+                         candles[fed_count_ - 1] == fed_last_;
+  if (!continues) {
+    strategy_->Reset();
+    fed_symbol_ = std::string(context.symbol);
+    fed_count_ = 0;
+    last_signal_.reset();
   }
+  for (size_t i = fed_count_; i < candles.size(); ++i) {
+    absl::StatusOr<std::optional<Signal>> s = strategy_->OnBar(candles[i]);
+    if (!s.ok()) {
+      // The strategy saw part of the series: start over next time.
+      fed_count_ = 0;
+      return s.status();
+    }
+    last_signal_ = *std::move(s);
+    fed_count_ = i + 1;
+    fed_last_ = candles[i];
+    if (i == 0) fed_first_ = candles[0];
+  }
+  if (candles.empty()) return std::nullopt;
+  const std::optional<Signal>& signal = last_signal_;
   if (!signal) return std::nullopt;
   const bool holding =
       context.portfolio->FindPosition(context.symbol) != nullptr;

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <utility>
 
 #include "absl/strings/str_cat.h"
@@ -38,10 +39,43 @@ RiskReason Adjusted(std::string code, std::string message) {
                     std::move(message)};
 }
 
-// Whole lots of `lot` shares that `budget` buys at `price` each (floor).
+// Whole lots of `lot` shares that `budget` buys at `price` each (floor);
+// none when one lot's price does not even fit in 128 bits.
 int64_t LotsFor(const Amount& budget, const Amount& price, int64_t lot) {
   if (!budget.is_positive()) return 0;
-  return static_cast<int64_t>(budget.units() / (price.units() * lot));
+  const absl::StatusOr<Amount> one_lot = price.MultiplyBy(lot);
+  if (!one_lot.ok()) return 0;
+  const int128 lots = budget.units() / one_lot->units();
+  return lots > std::numeric_limits<int64_t>::max()
+             ? std::numeric_limits<int64_t>::max()
+             : static_cast<int64_t>(lots);
+}
+
+// The most shares, in whole lots and at most `limit`, that buying at the
+// market `price` gets for no more than `budget`, slippage and commission
+// included (PortfolioBook::BuyCost); 0 when not one lot fits.
+int64_t SharesWithin(const PortfolioBook& book, const Instrument& instrument,
+                     const Amount& price, const Amount& budget,
+                     int64_t limit = std::numeric_limits<int64_t>::max()) {
+  const int64_t lot = instrument.lot_size;
+  auto fits = [&](int64_t lots) {
+    const absl::StatusOr<Amount> cost =
+        book.BuyCost(instrument, lots * lot, price);
+    return cost.ok() && *cost <= budget;
+  };
+  // The cost grows with the quantity: the largest count of lots that fits,
+  // by bisection below the count the price alone allows.
+  int64_t low = 0;
+  int64_t high = std::min(limit / lot, LotsFor(budget, price, lot));
+  while (low < high) {
+    const int64_t mid = high - (high - low) / 2;
+    if (fits(mid)) {
+      low = mid;
+    } else {
+      high = mid - 1;
+    }
+  }
+  return low * lot;
 }
 
 // The exchange day's trades of `input.book`, newest first.
@@ -105,25 +139,26 @@ class StopLossGuard final : public RiskCheck {
       return std::nullopt;
     }
     const absl::Time since = in.now - in.limits.stop_loss_guard_window;
+    const int threshold = *in.limits.stop_loss_guard_count;
     int count = 0;
-    absl::Time oldest = in.now;
+    // The guard lasts while `threshold` stop-losses stay within the window:
+    // until the threshold-th newest one leaves it.
+    absl::Time until = in.now;
     const std::vector<Trade>& trades = in.book.trades();
     for (auto it = trades.rbegin(); it != trades.rend() && it->time > since;
          ++it) {
-      if (it->reason == TradeReason::kStopLoss) {
-        ++count;
-        oldest = it->time;
+      if (it->reason == TradeReason::kStopLoss && ++count == threshold) {
+        until = it->time + in.limits.stop_loss_guard_window;
       }
     }
-    if (count < *in.limits.stop_loss_guard_count) return std::nullopt;
+    if (count < threshold) return std::nullopt;
     return Rejected(
         "stop_loss_cooldown",
-        absl::StrCat(count, " stop-losses within ",
-                     absl::FormatDuration(in.limits.stop_loss_guard_window),
-                     ": no buys until ",
-                     absl::FormatTime("%Y-%m-%d %H:%M %Z",
-                                      oldest + in.limits.stop_loss_guard_window,
-                                      in.calendar.zone)));
+        absl::StrCat(
+            count, " stop-losses within ",
+            absl::FormatDuration(in.limits.stop_loss_guard_window),
+            ": no buys until ",
+            absl::FormatTime("%Y-%m-%d %H:%M %Z", until, in.calendar.zone)));
   }
 };
 
@@ -134,17 +169,25 @@ class DailyLossLimit final : public RiskCheck {
                                   Order& order) const override {
     if (!in.limits.daily_loss_limit || order.side != Side::kBuy)
       return std::nullopt;
-    int128 realized = 0;
-    ForEachTradeToday(
-        in, [&](const Trade& t) { realized += t.realized_pnl.units(); });
-    const Amount loss = *Amount::FromUnits(-realized, in.book.money_scale());
+    // The limit holds from the moment the day's cumulative realized P&L
+    // reaches -limit: a later profit the same day does not lift it. Walking
+    // newest first, `running` is the cumulative P&L up to each trade.
+    int128 total = 0;
+    ForEachTradeToday(in,
+                      [&](const Trade& t) { total += t.realized_pnl.units(); });
+    int128 running = total;
+    int128 worst = total;
+    ForEachTradeToday(in, [&](const Trade& t) {
+      worst = std::min(worst, running);
+      running -= t.realized_pnl.units();
+    });
+    const Amount loss = *Amount::FromUnits(-worst, in.book.money_scale());
     if (loss < *in.limits.daily_loss_limit) return std::nullopt;
     return Rejected("daily_loss",
-                    absl::StrCat("realized loss today ", loss.ToString(),
-                                 " reaches the daily limit ",
+                    absl::StrCat("realized loss today reached ",
+                                 loss.ToString(), ", the daily limit ",
                                  in.limits.daily_loss_limit->ToString(),
-                                 ": no buys until the next "
-                                 "exchange day"));
+                                 ": no buys until the next exchange day"));
   }
 };
 
@@ -273,15 +316,20 @@ class MaxPosition final : public RiskCheck {
     const Amount cap =
         Times(equity, *in.limits.max_position_fraction, RoundingMode::kFloor);
     const Position* held = in.book.FindPosition(order.symbol);
-    const int128 held_value =
-        held == nullptr ? 0 : in.market_price.units() * held->quantity;
+    const absl::StatusOr<Amount> held_value =
+        held == nullptr ? Amount::Zero(cap.scale())
+                        : in.market_price.MultiplyBy(held->quantity);
+    // A held value past 128 bits leaves no room.
     const Amount room =
-        *Amount::FromUnits(cap.units() - held_value, cap.scale());
-    const int64_t lot = in.instrument.lot_size;
-    const int64_t allowed = LotsFor(room, in.market_price, lot) * lot;
+        held_value.ok()
+            ? *Amount::FromUnits(cap.units() - held_value->units(), cap.scale())
+            : Amount::Zero(cap.scale());
+    const int64_t allowed =
+        SharesWithin(in.book, in.instrument, in.market_price, room);
     const std::string rule = absl::StrCat(
         "a position may be at most ", Percent(*in.limits.max_position_fraction),
-        " of equity ", equity.ToString(), " (", cap.ToString(), ")");
+        " of equity ", equity.ToString(), " (", cap.ToString(),
+        ", slippage and commission included)");
     if (allowed <= 0) {
       return Rejected("max_position", absl::StrCat("no room to buy: ", rule));
     }
@@ -299,25 +347,22 @@ class CashSufficiency final : public RiskCheck {
   std::optional<RiskReason> Check(const RiskInput& in,
                                   Order& order) const override {
     if (order.side != Side::kBuy) return std::nullopt;
-    auto cost = [&](int64_t q) {
-      return *in.book.BuyCost(in.instrument, q, in.market_price);
-    };
     const Amount& cash = in.book.cash();
-    if (cost(order.quantity) <= cash) return std::nullopt;
+    // Whole lots by now (WholeLots ran before).
+    const int64_t shares = SharesWithin(in.book, in.instrument, in.market_price,
+                                        cash, order.quantity);
+    if (shares == order.quantity) return std::nullopt;
     const int64_t lot = in.instrument.lot_size;
-    int64_t lots =
-        std::min(order.quantity / lot, LotsFor(cash, in.market_price, lot));
-    while (lots > 0 && cost(lots * lot) > cash) --lots;
-    if (lots == 0) {
+    if (shares == 0) {
       return Rejected(
           "cash", absl::StrCat("cash ", cash.ToString(),
                                " does not buy one lot of ", lot, " at ",
                                in.market_price.ToString(), " with commission"));
     }
     std::string message = absl::StrCat(
-        "quantity cut from ", order.quantity, " to ", lots * lot,
-        " shares: cash ", cash.ToString(), " covers no more with commission");
-    order.quantity = lots * lot;
+        "quantity cut from ", order.quantity, " to ", shares, " shares: cash ",
+        cash.ToString(), " covers no more with commission");
+    order.quantity = shares;
     return Adjusted("cash", std::move(message));
   }
 };
@@ -542,7 +587,8 @@ RiskVerdict RiskEngine::Review(const Recommendation& rec,
     if (rec.quantity > 0) {
       const Amount absurd = Times(equity, limits.absurd_notional_multiple,
                                   RoundingMode::kHalfEven);
-      if (absl::int128(rec.quantity) * price.units() > absurd.units()) {
+      const absl::StatusOr<Amount> notional = price.MultiplyBy(rec.quantity);
+      if (!notional.ok() || *notional > absurd) {
         return reject(
             "absurd_quantity",
             absl::StrCat(rec.quantity, " shares at ", price.ToString(),

@@ -7,6 +7,7 @@
 #include <random>
 #include <string>
 
+#include "absl/strings/match.h"
 #include "support/status_testing.h"
 
 namespace botcore {
@@ -136,6 +137,46 @@ TEST_CASE("the watcher exits at the stop, the target, or the open on a gap") {
   ASSIGN_OR_REQUIRE(Trade exit, book.Execute(*stop, At(1)));
   CHECK(exit.reason == TradeReason::kStopLoss);
   CHECK(book.round_trips().back().exit_reason == TradeReason::kStopLoss);
+}
+
+TEST_CASE("a bar that gaps through a level exits at the open") {
+  ASSIGN_OR_REQUIRE(PortfolioBook book, PortfolioBook::Create({}));
+  Order buy = Buy(10, "100.00");
+  buy.stop_loss = Money("99.00");
+  buy.take_profit = Money("102.00");
+  REQUIRE_OK(book.Execute(buy, At(0)).status());
+  // Opened above the target: the target was passed first, whatever the low.
+  auto up = book.CrossedExit("GAZP", Money("105.00"), Money("106.00"),
+                             Money("98.00"));
+  REQUIRE(up);
+  CHECK(up->reason == TradeReason::kTakeProfit);
+  CHECK(up->price == Money("105.00"));
+  // Opened below the stop: the stop was passed first, whatever the high.
+  auto down =
+      book.CrossedExit("GAZP", Money("97.00"), Money("106.00"), Money("96.00"));
+  REQUIRE(down);
+  CHECK(down->reason == TradeReason::kStopLoss);
+  CHECK(down->price == Money("97.00"));
+}
+
+TEST_CASE("a notional past 128 bits is an error and changes nothing") {
+  PortfolioBookOptions options;
+  ASSIGN_OR_REQUIRE(Instrument x, MakeInstrument("X", 1, "1"));
+  options.instruments = {x};
+  ASSIGN_OR_REQUIRE(PortfolioBook book, PortfolioBook::Create(options));
+  Order huge;
+  huge.symbol = "X";
+  huge.quantity = 1'000'000'000'000;
+  huge.price = Money("200000000000000000000000000");  // 2e26
+  absl::StatusOr<Trade> t = book.Execute(huge, At(0));
+  CHECK_STATUS_IS(t, kOutOfRange);
+  CHECK(absl::StrContains(t.status().message(), "1000000000000"));
+  CHECK(absl::StrContains(t.status().message(),
+                          "200000000000000000000000000.00"));
+  CHECK(book.cash() == PortfolioBookOptions::DefaultInitialCash());
+  CHECK(book.trades().empty());
+  CHECK(book.positions().empty());
+  CHECK_STATUS_IS(book.BuyCost(x, huge.quantity, huge.price), kOutOfRange);
 }
 
 uint64_t Seed() {

@@ -16,6 +16,7 @@
 
 #include "botcore/adapters/storage.h"
 #include "botcore/portfolio/recommendation_desk.h"
+#include "botcore/risk/risk_engine.h"
 #include "botcore/testing/manual_clock.h"
 #include "support/status_testing.h"
 #include "support/test_databases.h"
@@ -224,6 +225,72 @@ TEST_CASE(
                         "GAZP", {Money("1.00"), Money("1.00"), Money("1.00"),
                                  *Amount::Parse("1", 0)}),
                     kInvalidArgument);
+  }
+}
+
+TEST_CASE("the watcher writes an equity point only when the mark changes") {
+  for (const std::string& url : testing::FreshDatabaseUrls()) {
+    CAPTURE(url);
+    Env env(url);
+    REQUIRE_OK(env.portfolios->Execute("a", Buy(10, "100.00")).status());
+    const BarPrices same{Money("100.50"), Money("100.50"), Money("100.50"),
+                         Money("100.50")};
+    for (int minute = 0; minute < 5; ++minute) {
+      env.clock.Advance(absl::Minutes(1));
+      REQUIRE_OK(env.portfolios->OnPrice("GAZP", same).status());
+    }
+    ASSIGN_OR_REQUIRE(auto points, env.portfolios->EquityHistory("a"));
+    CHECK(points.size() == 2);  // the buy and the first mark at 100.50
+    env.clock.Advance(absl::Minutes(1));
+    REQUIRE_OK(env.portfolios
+                   ->OnPrice("GAZP", {Money("100.50"), Money("101.00"),
+                                      Money("100.50"), Money("101.00")})
+                   .status());
+    ASSIGN_OR_REQUIRE(points, env.portfolios->EquityHistory("a"));
+    REQUIRE(points.size() == 3);
+    CHECK(points.back().time == env.clock.Now());
+    CHECK_OK(env.portfolios->Verify("a"));
+
+    // The purge keeps the points from `before` on, and the portfolio.
+    REQUIRE_OK(env.portfolios->Execute("b", Buy(10, "101.00")).status());
+    ASSIGN_OR_REQUIRE(int64_t purged,
+                      env.portfolios->PurgeEquityHistory(env.clock.Now(), 1));
+    CHECK(purged == 2);
+    ASSIGN_OR_REQUIRE(points, env.portfolios->EquityHistory("a"));
+    CHECK(points.size() == 1);
+    ASSIGN_OR_REQUIRE(points, env.portfolios->EquityHistory("b"));
+    CHECK(points.size() == 1);
+    CHECK_OK(env.portfolios->Verify("a"));
+    CHECK_STATUS_IS(env.portfolios->PurgeEquityHistory(env.clock.Now(), 0),
+                    kInvalidArgument);
+  }
+}
+
+TEST_CASE("a drawdown halt is lifted by resetting the peak, and stays lifted") {
+  for (const std::string& url : testing::FreshDatabaseUrls()) {
+    CAPTURE(url);
+    Env env(url);
+    RiskLimits limits;
+    REQUIRE_OK(env.portfolios->Execute("a", Buy(900, "100.00")).status());
+    env.clock.Advance(absl::Minutes(1));
+    Order sell = Buy(900, "85.00");
+    sell.side = Side::kSell;
+    REQUIRE_OK(env.portfolios->Execute("a", sell).status());  // flat, -13 500
+    ASSIGN_OR_REQUIRE(PortfolioBook flat, env.portfolios->Open("a"));
+    REQUIRE(flat.positions().empty());
+    CHECK(RiskEngine::TradingStateOf(flat, limits) == TradingState::kReducing);
+    env.clock.Advance(absl::Hours(24 * 30));  // time alone changes nothing
+    ASSIGN_OR_REQUIRE(flat, env.portfolios->Open("a"));
+    CHECK(RiskEngine::TradingStateOf(flat, limits) == TradingState::kReducing);
+
+    ASSIGN_OR_REQUIRE(PortfolioBook reset, env.portfolios->ResetDrawdown("a"));
+    CHECK(reset.peak_equity() == flat.Equity());
+    ASSIGN_OR_REQUIRE(PortfolioBook reopened, env.portfolios->Open("a"));
+    CHECK(reopened.peak_equity() == flat.Equity());
+    CHECK(RiskEngine::TradingStateOf(reopened, limits) ==
+          TradingState::kActive);
+    CHECK_OK(env.portfolios->Verify("a"));
+    CHECK_STATUS_IS(env.portfolios->ResetDrawdown(""), kInvalidArgument);
   }
 }
 

@@ -98,6 +98,70 @@ TEST_CASE("signals become recommendations on the price step, long only") {
   CHECK(strategy.seen == 4);
 }
 
+TEST_CASE("the same candles give every owner the same recommendation") {
+  ScriptedStrategy strategy;
+  strategy.script = {{2, MakeSignal(Side::kBuy, 100, 99, 102)}};
+  ASSIGN_OR_REQUIRE(auto advisor, StrategyAdvisor::Create(&strategy, {}));
+  ASSIGN_OR_REQUIRE(PortfolioBook alice, PortfolioBook::Create({}));
+  ASSIGN_OR_REQUIRE(PortfolioBook bob, PortfolioBook::Create({}));
+  std::vector<Candle> bars = {Bar(0), Bar(1)};
+  AdvisorContext context;
+  context.symbol = "GAZP";
+  context.instrument = alice.FindInstrument("GAZP");
+  context.candles = absl::MakeConstSpan(bars);
+  context.portfolio = &alice;
+  ASSIGN_OR_REQUIRE(auto first, advisor->Advise(context));
+  context.portfolio = &bob;
+  ASSIGN_OR_REQUIRE(auto second, advisor->Advise(context));
+  context.portfolio = &alice;
+  ASSIGN_OR_REQUIRE(auto again, advisor->Advise(context));
+  REQUIRE(first.has_value());
+  REQUIRE(second.has_value());
+  REQUIRE(again.has_value());
+  CHECK(second->action == TradeAction::kBuy);
+  CHECK(second->entry == first->entry);
+  CHECK(again->entry == first->entry);
+  CHECK(strategy.seen == 2);  // fed once: the same series is not re-fed
+}
+
+TEST_CASE("a signal before the last candle is stale: no recommendation") {
+  ScriptedStrategy strategy;
+  strategy.script = {{2, MakeSignal(Side::kBuy, 100, 99, 102)}};
+  ASSIGN_OR_REQUIRE(auto advisor, StrategyAdvisor::Create(&strategy, {}));
+  ASSIGN_OR_REQUIRE(PortfolioBook book, PortfolioBook::Create({}));
+  std::vector<Candle> bars = {Bar(0), Bar(1), Bar(2), Bar(3)};
+  AdvisorContext context;
+  context.symbol = "GAZP";
+  context.instrument = book.FindInstrument("GAZP");
+  context.portfolio = &book;
+  context.candles = absl::MakeConstSpan(bars);
+  ASSIGN_OR_REQUIRE(auto stale, advisor->Advise(context));
+  CHECK_FALSE(stale.has_value());
+}
+
+TEST_CASE("another symbol's candles start a fresh series") {
+  ScriptedStrategy strategy;
+  strategy.script = {{2, MakeSignal(Side::kBuy, 100, 99, 102)}};
+  ASSIGN_OR_REQUIRE(auto advisor, StrategyAdvisor::Create(&strategy, {}));
+  ASSIGN_OR_REQUIRE(PortfolioBook book, PortfolioBook::Create({}));
+  std::vector<Candle> gazp = {Bar(0), Bar(1), Bar(2)};
+  std::vector<Candle> sber = {Bar(1), Bar(2)};
+  AdvisorContext context;
+  context.instrument = book.FindInstrument("GAZP");
+  context.portfolio = &book;
+  context.symbol = "GAZP";
+  context.candles = absl::MakeConstSpan(gazp);
+  ASSIGN_OR_REQUIRE(auto none, advisor->Advise(context));
+  CHECK_FALSE(none.has_value());
+  // SBER's two bars are a series of their own: its second bar signals.
+  context.symbol = "SBER";
+  context.candles = absl::MakeConstSpan(sber);
+  ASSIGN_OR_REQUIRE(auto buy, advisor->Advise(context));
+  REQUIRE(buy.has_value());
+  CHECK(buy->symbol == "SBER");
+  CHECK(strategy.seen == 2);
+}
+
 TEST_CASE("bad options") {
   ScriptedStrategy strategy;
   CHECK_STATUS_IS(StrategyAdvisor::Create(nullptr, {}), kInvalidArgument);

@@ -51,7 +51,7 @@ def test_risk_engine_adjusts_and_rejects():
     rec = botcore.Recommendation("GAZP", botcore.TradeAction.BUY, percent=95)
     verdict = risk.review(rec, book, money("100.00"), NOON, limits)
     assert verdict.decision == botcore.RiskDecision.ADJUSTED
-    assert verdict.order.quantity == 300
+    assert verdict.order.quantity == 290  # 300 would cost 30015.00 > 30 %
     assert verdict.order.stop_loss == money("99.20")
     assert [r.code for r in verdict.reasons] == ["levels_filled", "max_position"]
     wrong = botcore.Recommendation("GAZP", botcore.TradeAction.BUY, quantity=10,

@@ -5,6 +5,7 @@
 #include <memory>
 #include <string>
 
+#include "absl/strings/match.h"
 #include "support/status_testing.h"
 
 namespace botcore {
@@ -72,7 +73,8 @@ TEST_CASE("defaults fill in the levels and keep a buy within 30 % of equity") {
   CHECK(v.decision == RiskDecision::kAdjusted);
   CHECK(HasReason(v, "levels_filled"));
   CHECK(HasReason(v, "max_position"));
-  CHECK(v.order.quantity == 300);  // 30 % of 100000 at 100.00
+  // 30 % of 100000 at 100.00 with commission: 300 would cost 30015.00.
+  CHECK(v.order.quantity == 290);
   CHECK(v.order.stop_loss == Money("99.20"));
   CHECK(v.order.take_profit == Money("101.50"));
   CHECK(v.order.price == Money("100.00"));
@@ -83,6 +85,31 @@ TEST_CASE("defaults fill in the levels and keep a buy within 30 % of equity") {
   RiskVerdict more = f.Review(Buy());
   CHECK(more.decision == RiskDecision::kRejected);
   CHECK(HasReason(more, "max_position"));
+}
+
+TEST_CASE(
+    "the filled position stays within the cap with slippage and commission") {
+  PortfolioBookOptions options;
+  options.slippage_steps = 5;  // buys fill at 100.05
+  ASSIGN_OR_REQUIRE(PortfolioBook book, PortfolioBook::Create(options));
+  ASSIGN_OR_REQUIRE(std::unique_ptr<RiskEngine> risk, RiskEngine::Create({}));
+  RiskLimits limits;
+  const Amount cap = Money("30000.00");  // 30 % of 100000.00
+  Recommendation sized = Buy();
+  sized.quantity = 0;  // sized by the limit
+  Recommendation asked = Buy();
+  asked.quantity = 300;
+  for (const Recommendation& r : {sized, asked}) {
+    RiskVerdict v = risk->Review(r, book, Money("100.00"), Monday(), limits);
+    INFO(v.Summary());
+    REQUIRE(v.allowed());
+    // 300 shares cost 30015.00 + 15.01; 290 cost 29014.50 + 14.51.
+    CHECK(v.order.quantity == 290);
+    ASSIGN_OR_REQUIRE(Amount cost,
+                      book.BuyCost(*book.FindInstrument("GAZP"),
+                                   v.order.quantity, v.order.price));
+    CHECK(cost <= cap);
+  }
 }
 
 TEST_CASE("a buy with good levels inside the limits is approved as is") {
@@ -218,6 +245,72 @@ TEST_CASE("three stop-losses within 24 hours start a cooldown") {
   CHECK(f.Review(r, "100.00", Monday(12) + absl::Hours(24)).allowed());
 }
 
+TEST_CASE("a daily loss limit reached stays reached after a later profit") {
+  PortfolioBookOptions options;
+  options.commission_bps = Amount::Zero(0);
+  ASSIGN_OR_REQUIRE(Instrument sber, MakeInstrument("SBER", 10, "0.01"));
+  options.instruments.push_back(sber);
+  ASSIGN_OR_REQUIRE(PortfolioBook book, PortfolioBook::Create(options));
+  ASSIGN_OR_REQUIRE(std::unique_ptr<RiskEngine> risk, RiskEngine::Create({}));
+  RiskLimits limits;
+  auto order = [](const char* symbol, Side side, const char* price) {
+    Order o;
+    o.symbol = symbol;
+    o.side = side;
+    o.quantity = 100;
+    o.price = Money(price);
+    return o;
+  };
+  REQUIRE_OK(book.Execute(order("GAZP", Side::kBuy, "100.00"), Monday(10, 30))
+                 .status());
+  REQUIRE_OK(book.Execute(order("SBER", Side::kBuy, "100.00"), Monday(10, 31))
+                 .status());
+  REQUIRE_OK(book.Execute(order("GAZP", Side::kSell, "88.00"), Monday(11))
+                 .status());  // -1200
+  Recommendation r = Buy();
+  r.quantity = 10;
+  CHECK(
+      HasReason(risk->Review(r, book, Money("100.00"), Monday(11, 10), limits),
+                "daily_loss"));
+  REQUIRE_OK(book.Execute(order("SBER", Side::kSell, "103.00"), Monday(11, 30))
+                 .status());  // +300: -900 for the day
+  RiskVerdict v = risk->Review(r, book, Money("100.00"), Monday(12), limits);
+  CHECK(HasReason(v, "daily_loss"));
+  CHECK(absl::StrContains(v.Summary(), "1200.00"));
+  CHECK(risk->Review(r, book, Money("100.00"), Monday(12) + absl::Hours(24),
+                     limits)
+            .allowed());
+}
+
+TEST_CASE("the cooldown message names when the cooldown really ends") {
+  Fixture f;
+  f.limits.max_trades_per_day.reset();
+  f.limits.daily_loss_limit.reset();
+  Recommendation r = Buy();
+  r.quantity = 10;
+  for (int i = 0; i < 4; ++i) {
+    Order buy;
+    buy.symbol = "GAZP";
+    buy.quantity = 10;
+    buy.price = Money("100.00");
+    buy.stop_loss = Money("99.50");
+    REQUIRE_OK(f.book.Execute(buy, Monday(11 + i)).status());
+    std::optional<Order> exit = f.book.CrossedExit(
+        "GAZP", Money("100.00"), Money("100.00"), Money("99.00"));
+    REQUIRE(exit);
+    REQUIRE_OK(
+        f.book.Execute(*exit, Monday(11 + i) + absl::Seconds(30)).status());
+  }
+  // Stop-losses at 11:00, 12:00, 13:00 and 14:00: three of them stay within
+  // 24 hours until the 12:00 one leaves the window.
+  RiskVerdict v = f.Review(r, "100.00", Monday(15));
+  REQUIRE(HasReason(v, "stop_loss_cooldown"));
+  CHECK(absl::StrContains(v.Summary(), "until 2024-01-16 12:00"));
+  CHECK(HasReason(f.Review(r, "100.00", Monday(11, 30) + absl::Hours(24)),
+                  "stop_loss_cooldown"));
+  CHECK(f.Review(r, "100.00", Monday(12, 1) + absl::Hours(24)).allowed());
+}
+
 TEST_CASE("the drawdown guard: ACTIVE, REDUCING, HALTED") {
   Fixture f;
   f.limits.max_position_fraction = 1.0;
@@ -238,6 +331,20 @@ TEST_CASE("the drawdown guard: ACTIVE, REDUCING, HALTED") {
   REQUIRE_OK(f.book.Mark("GAZP", Money("77.00")));
   CHECK(RiskEngine::TradingStateOf(f.book, f.limits) == TradingState::kHalted);
   CHECK(HasReason(f.Review(half, "77.00"), "halted"));
+}
+
+TEST_CASE("a notional past 128 bits is absurd, not wrapped") {
+  Fixture f;
+  f.limits = RiskLimits::CashOnly();
+  Recommendation r = Buy();
+  r.quantity = 1'000'000'000'000;
+  const char* huge = "200000000000000000000000000.00";  // 2e26
+  RiskVerdict v = f.Review(r, huge);
+  CHECK_FALSE(v.allowed());
+  CHECK(HasReason(v, "absurd_quantity"));
+  r.quantity = 0;
+  r.percent = 50;
+  CHECK_FALSE(f.Review(r, huge).allowed());
 }
 
 TEST_CASE("reward/risk below 1.5 is rejected") {

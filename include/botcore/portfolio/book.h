@@ -108,6 +108,8 @@ struct Position {
   Amount trip_pnl;         // realized so far, net of commissions
   Amount trip_commission;  // commissions so far
 
+  // Exact for a position of a PortfolioBook: the book refuses fills and
+  // marks whose values do not fit (kOutOfRange).
   Amount MarketValue() const;
   Amount UnrealizedPnl() const;  // market value - cost
   // cost / quantity, half-even at the money scale.
@@ -171,7 +173,7 @@ class PortfolioBook {
   // Rebuilds a book from `state` (as returned by state()) and the recent
   // trades the risk checks look at (today's, recent stop-losses).
   // Errors: as Create; kInvalidArgument when state amounts are not at the
-  // money scale or name an unknown instrument.
+  // money scale, name an unknown instrument or add up past 128 bits.
   [[nodiscard]] static absl::StatusOr<PortfolioBook> Restore(
       const PortfolioBookOptions& options, const PortfolioState& state,
       std::vector<Trade> recent_trades);
@@ -196,15 +198,26 @@ class PortfolioBook {
   // Errors: kNotFound for an unknown symbol; kInvalidArgument for a
   // non-positive or fractional-lot quantity, a price off the step, levels on
   // the wrong side of the price or on a sell; kFailedPrecondition when cash
-  // does not cover a buy or a sell exceeds the position.
+  // does not cover a buy or a sell exceeds the position; kOutOfRange naming
+  // the values when a notional, a sum of money or the resulting equity does
+  // not fit in 128 bits.
   [[nodiscard]] absl::StatusOr<Trade> Execute(const Order& order,
                                               absl::Time time);
 
   // Sets the last price of `symbol` (a mark to market) and raises the
   // equity peak. A no-op for symbols without a position, apart from the peak.
   // Errors: kInvalidArgument when price is not at the money scale or not
-  // positive.
+  // positive; kOutOfRange (nothing changes) when the position's value or the
+  // equity at that price does not fit in 128 bits.
   [[nodiscard]] absl::Status Mark(std::string_view symbol, const Amount& price);
+
+  // Moves the equity peak to the current equity, so that the drawdown guard
+  // (RiskEngine::TradingStateOf) measures from here: the only way a REDUCING
+  // or HALTED book becomes ACTIVE again without a recovery (a flat book's
+  // equity is its cash, which no mark changes). Deciding to resume is the
+  // user's or operator's call; the library never resets the peak by itself.
+  // Trades, cash and positions are unchanged.
+  void ResetPeak() { peak_ = Equity(); }
 
   // Sets or clears the stop-loss / take-profit of an open position.
   // Errors: kNotFound without a position; kInvalidArgument for levels off
@@ -214,11 +227,13 @@ class PortfolioBook {
       std::optional<Amount> take_profit);
 
   // The stop-loss / take-profit watcher: the exits a bar with these prices
-  // triggers for `symbol`'s position. A stop fills at the stop price, or at
-  // the open when the bar opened through it (a gap); a target likewise. When
-  // one bar crosses both, the stop wins (the order of the highs and lows
+  // triggers for `symbol`'s position. A bar that opens at or beyond a level
+  // (a gap through it) exits at the open: a take-profit when it opened at or
+  // above the target, a stop-loss when at or below the stop. Otherwise a
+  // stop fills at the stop price and a target at the target price; when the
+  // bar's range crosses both, the stop wins (the order of the high and low
   // inside a bar is unknown, so the worse case is assumed). Execute the
-  // returned orders to close the position. Prices at the money scale.
+  // returned order to close the position. Prices at the money scale.
   std::optional<Order> CrossedExit(std::string_view symbol, const Amount& open,
                                    const Amount& high, const Amount& low) const;
 
@@ -233,7 +248,8 @@ class PortfolioBook {
   const Amount& initial_cash() const { return options_.initial_cash; }
   const Amount& realized_pnl() const { return realized_; }
   const Amount& commission_paid() const { return commission_paid_; }
-  // The highest equity seen at a mark or fill, at least the initial cash.
+  // The highest equity seen at a mark or fill since the book was created
+  // (starting from the initial cash) or since the last ResetPeak.
   const Amount& peak_equity() const { return peak_; }
   Amount MarketValue() const;
   Amount Equity() const;  // cash + market value
@@ -254,9 +270,20 @@ class PortfolioBook {
   explicit PortfolioBook(PortfolioBookOptions options);
 
   absl::Status Apply(const Trade& trade);
-  absl::int128 FillUnits(const Instrument& instrument, Side side,
-                         absl::int128 price_units) const;
-  absl::StatusOr<Amount> Commission(absl::int128 notional_units) const;
+  // Each: kOutOfRange naming the values when the result does not fit in 128
+  // bits.
+  absl::StatusOr<Amount> AtMoneyScale(std::string_view symbol,
+                                      const Amount& price) const;
+  absl::StatusOr<Amount> FillPrice(const Instrument& instrument, Side side,
+                                   const Amount& price) const;
+  absl::StatusOr<Amount> Notional(std::string_view symbol, int64_t quantity,
+                                  const Amount& price) const;
+  absl::StatusOr<Amount> Commission(const Amount& notional) const;
+  // `cash` plus `value` (what `symbol`'s position is to be worth) plus the
+  // value of the other positions.
+  absl::StatusOr<Amount> EquityWith(std::string_view symbol,
+                                    const Amount& value,
+                                    const Amount& cash) const;
   Amount Money(absl::int128 units) const;
   void RaisePeak();
 

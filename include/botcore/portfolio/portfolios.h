@@ -5,8 +5,9 @@
 // owner's PortfolioBook inside a transaction, applies the book's arithmetic
 // and writes the new state, the trade and an equity point back in the same
 // transaction: the persisted portfolio and the backtester share the money
-// code. The full trade and equity history stays; Verify recomputes the state
-// from the trade history and compares it with the stored one.
+// code. The full trade history stays; Verify recomputes the state from it and
+// compares it with the stored one. Equity points are written when something
+// changed (a trade, a new mark, a reset) and kept until PurgeEquityHistory.
 //
 //   PortfoliosOptions options;
 //   options.database = db.get();
@@ -109,12 +110,37 @@ class Portfolios {
   // The watcher: for every owner holding `symbol`, marks the position at
   // prices.last and, when its stop-loss or take-profit was crossed (see
   // PortfolioBook::CrossedExit), closes it, calling `on_exit` (when set) in
-  // the same transaction. Returns the exits, one transaction per owner.
+  // the same transaction. An owner whose position is already marked at
+  // prices.last and is not closed is left untouched (no equity point).
+  // Returns the exits, one transaction per owner.
   // Errors: kInvalidArgument for prices off the money scale; storage errors
   // and on_exit's errors (the owners handled before keep their exits).
   [[nodiscard]] absl::StatusOr<std::vector<PositionExit>> OnPrice(
       std::string_view symbol, const BarPrices& prices,
       const PositionExitHook& on_exit = nullptr);
+
+  // Lifts a drawdown halt: moves the owner's equity peak to its current
+  // equity (PortfolioBook::ResetPeak, marks as last stored) and stores it, so
+  // RiskEngine::TradingStateOf reads ACTIVE until equity falls the
+  // REDUCING / HALTED fraction below the new peak. This is the explicit
+  // resume of NautilusTrader's trading state: the decision is the user's or
+  // the operator's (e.g. a bot's "/risk resume"), never taken by the library;
+  // cash, positions and trades are unchanged. Returns the book as stored.
+  // Errors: kInvalidArgument for an empty owner; kDataLoss for a stored row
+  // that does not parse; storage errors as Database::Transact.
+  [[nodiscard]] absl::StatusOr<PortfolioBook> ResetDrawdown(
+      std::string_view owner);
+
+  // Deletes every owner's equity points recorded before `before`, in
+  // transactions of about `batch_size` rows (more when points share a time),
+  // so that a large purge never holds the write lock for long; returns how
+  // many were deleted. Trades and the stored state stay (Verify and the risk
+  // checks do not read equity points). Meant for a periodic cleanup with the
+  // operator's retention, e.g. PurgeEquityHistory(now - retention).
+  // Errors: kInvalidArgument for a batch size below 1; storage errors (the
+  // batches deleted before stay deleted).
+  [[nodiscard]] absl::StatusOr<int64_t> PurgeEquityHistory(
+      absl::Time before, int batch_size = 1000);
 
   // The owner's trades (oldest first) and equity points.
   // Errors: storage errors; kDataLoss for rows that do not parse.

@@ -1,9 +1,19 @@
 // File: botcore/portfolio/strategy_advisor.h
 //
-// StrategyAdvisor is the rule-based Advisor: it feeds the candles it is shown
-// to a Strategy and turns the strategy's signals into recommendations, so the
-// whole recommend -> review -> confirm -> execute flow works with no LLM.
-// The backtester drives the same class.
+// StrategyAdvisor is the rule-based Advisor: it runs a Strategy over the
+// candles it is shown and turns a signal on the last of them into a
+// recommendation, so the whole recommend -> review -> confirm -> execute flow
+// works with no LLM. The backtester drives the same class.
+//
+// Advise answers as a function of its context alone: the strategy's signal
+// on the last candle, as if the strategy had been reset and fed the
+// context's candles from the first. Asked again with the same candles (for
+// another owner, or the same one) it gives the same answer; a signal on an
+// earlier candle is stale and gives none. When the candles only extend the
+// ones shown before (same symbol, same first candle, the previous last
+// candle where it was), only the new ones are fed, so a backtest showing a
+// growing series costs one OnBar per bar; any other context resets the
+// strategy and feeds all its candles.
 //
 //   std::unique_ptr<SmaCrossStrategy> strategy = *SmaCrossStrategy::Create({});
 //   std::unique_ptr<StrategyAdvisor> advisor =
@@ -18,7 +28,8 @@
 // non-positive levels are left unset (the risk engine fills them in when it
 // requires them).
 //
-// Thread safety: thread-compatible (it owns the strategy's series state).
+// Thread safety: thread-compatible (it drives the borrowed strategy's series
+// state; the engines call an Advisor from one thread at a time).
 
 #ifndef BOTCORE_PORTFOLIO_STRATEGY_ADVISOR_H_
 #define BOTCORE_PORTFOLIO_STRATEGY_ADVISOR_H_
@@ -31,6 +42,7 @@
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "botcore/core/amount.h"
+#include "botcore/core/candle.h"
 #include "botcore/ports/advisor.h"
 #include "botcore/signals/strategy.h"
 
@@ -57,8 +69,10 @@ class StrategyAdvisor final : public Advisor {
   // "rules:<strategy name>".
   std::string_view name() const override { return name_; }
 
-  // Feeds the strategy every candle of context.candles newer than the last
-  // one it saw, and answers for the last signal among them.
+  // The recommendation for the strategy's signal on the last candle of
+  // context.candles (see the file comment), or std::nullopt when there is
+  // none, it is a SELL while flat or a BUY while holding, or there are no
+  // candles.
   // REQUIRES: context.portfolio and context.instrument are set.
   // Errors: the strategy's (kInvalidArgument for bad bars); kInvalidArgument
   // when a signal's entry cannot be put on the price step.
@@ -71,7 +85,13 @@ class StrategyAdvisor final : public Advisor {
   Strategy* strategy_;
   StrategyAdvisorOptions options_;
   std::string name_;
-  absl::Time last_fed_ = absl::InfinitePast();
+  // The series the strategy has been fed since its last Reset: the symbol,
+  // its first and last candles, how many, and the signal on the last one.
+  std::string fed_symbol_;
+  Candle fed_first_;
+  Candle fed_last_;
+  size_t fed_count_ = 0;
+  std::optional<Signal> last_signal_;
 };
 
 }  // namespace botcore

@@ -95,7 +95,9 @@ struct ExchangeCalendar {
 // Limits per portfolio. Fractions are plain numbers (0.30 = 30 %); money
 // limits are Amounts. An unset optional turns its check off.
 struct RiskLimits {
-  // A position may be at most this fraction of equity. Default: 0.30.
+  // A position may be at most this fraction of equity: what is held, at the
+  // market price, plus what the buy costs with slippage and commission.
+  // Default: 0.30.
   std::optional<double> max_position_fraction = 0.30;
   // Buys must carry a stop-loss and a take-profit; missing ones are set at
   // these distances from the market price (rounded to the price step).
@@ -107,14 +109,15 @@ struct RiskLimits {
   std::optional<double> min_reward_risk = 1.5;
   // Buys allowed per exchange day (trades of both sides count). Default: 5.
   std::optional<int> max_trades_per_day = 5;
-  // Realized loss within the exchange day that halts buys until the next
-  // day. Default: 1000.00 (money scale 2).
+  // Once the exchange day's cumulative realized P&L has reached minus this
+  // (at any trade of the day: a later profit does not lift it), buys are
+  // rejected until the next exchange day. Default: 1000.00 (money scale 2).
   std::optional<Amount> daily_loss_limit = DefaultDailyLossLimit();
   // Orders only while the exchange calendar says open. Default: true.
   bool enforce_trading_hours = true;
   // Cooldown (freqtrade's StoplossGuard): after this many stop-loss exits
-  // within the window, no buys until the window has passed. Defaults: 3,
-  // 24 hours.
+  // within the window, no buys until fewer than this many are left within
+  // it (the count-th newest one plus the window). Defaults: 3, 24 hours.
   std::optional<int> stop_loss_guard_count = 3;
   absl::Duration stop_loss_guard_window = absl::Hours(24);
   // Drawdown from the equity peak that moves the portfolio to REDUCING /
@@ -144,8 +147,8 @@ struct RiskVerdict {
   TradingState trading_state = TradingState::kActive;
 
   bool allowed() const { return decision != RiskDecision::kRejected; }
-  // "REJECTED: daily_loss (realized loss today 1200.00 reaches the limit
-  // 1000.00)"; "APPROVED" when there are no reasons.
+  // "REJECTED: daily_loss (realized loss today reached 1200.00, the daily
+  // limit 1000.00: ...)"; "APPROVED" when there are no reasons.
   std::string Summary() const;
 };
 
@@ -196,7 +199,10 @@ class RiskEngine {
                      const PortfolioBook& book, const Amount& market_price,
                      absl::Time now, const RiskLimits& limits) const;
 
-  // The drawdown guard's state for `book` under `limits`.
+  // The drawdown guard's state for `book` under `limits`: how far equity is
+  // below book.peak_equity(). A REDUCING or HALTED state lasts until equity
+  // recovers or the peak is reset by the user's or operator's decision
+  // (Portfolios::ResetDrawdown, PortfolioBook::ResetPeak).
   static TradingState TradingStateOf(const PortfolioBook& book,
                                      const RiskLimits& limits);
 
