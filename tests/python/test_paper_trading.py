@@ -69,6 +69,25 @@ def test_propose_confirm_once_and_verify(setup):
     assert book.realized_pnl > money("0.00")
 
 
+def test_reset_drawdown_and_purge_equity_history(setup):
+    clock, portfolios, desk = setup
+    stored = desk.propose("tg:2", good_buy(), money("100.00"))
+    desk.confirm("tg:2", stored.recommendation.id, money("100.00"))
+    # A gap down through the stop: sold at the open, below the peak.
+    portfolios.on_price("GAZP", botcore.BarPrices(
+        money("50.00"), money("50.00"), money("50.00"), money("50.00")))
+    book = portfolios.open("tg:2")
+    assert book.equity < book.peak_equity
+    resumed = portfolios.reset_drawdown("tg:2")
+    assert resumed.peak_equity == resumed.equity == book.equity
+    assert portfolios.open("tg:2").peak_equity == book.equity
+    assert len(portfolios.equity_history("tg:2")) >= 1
+    clock.advance(datetime.timedelta(days=1))
+    assert portfolios.purge_equity_history(NOON + datetime.timedelta(hours=1)) >= 1
+    assert portfolios.equity_history("tg:2") == []
+    assert len(portfolios.trades("tg:2")) == 2
+
+
 def test_reject_and_expiry_are_final(setup):
     clock, portfolios, desk = setup
     a = desk.propose("u", good_buy(), money("100.00"))

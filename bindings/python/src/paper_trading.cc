@@ -131,6 +131,26 @@ void BindPaperTrading(py::module_& m) {
           "or "
           "take-profit was crossed; returns the exits.")
       .def(
+          "reset_drawdown",
+          [](PortfoliosHandle& h, const std::string& owner) {
+            return WithoutGil(
+                [&] { return h.portfolios->ResetDrawdown(owner); });
+          },
+          py::arg("owner"),
+          "Lifts a drawdown halt: moves the owner's equity peak to the "
+          "current equity and stores it (the user's or operator's decision); "
+          "returns the Portfolio.")
+      .def(
+          "purge_equity_history",
+          [](PortfoliosHandle& h, absl::Time before, int batch_size) {
+            return WithoutGil([&] {
+              return h.portfolios->PurgeEquityHistory(before, batch_size);
+            });
+          },
+          py::arg("before"), py::arg("batch_size") = 1000,
+          "Deletes every owner's equity points recorded before `before` "
+          "(trades and portfolios stay); returns how many.")
+      .def(
           "trades",
           [](PortfoliosHandle& h, const std::string& owner) {
             return WithoutGil([&] { return h.portfolios->Trades(owner); });
