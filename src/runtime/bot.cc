@@ -2080,10 +2080,18 @@ struct Bot::Impl final : public OutboxTarget {
                 .status();
           }));
       args.clear();
+    } else if (args.size() == 1 && args[0] == "resume") {
+      // The drawdown guard measures from the equity now: the user's own
+      // decision to trade again after a REDUCING or HALTED state.
+      BOTCORE_ASSIGN_OR_RETURN(PortfolioBook book,
+                               portfolios->ResetDrawdown(r.owner));
+      return Say(absl::StrCat(
+          "Trading resumed: the drawdown guard now measures from your equity ",
+          book.peak_equity().ToString(), " ", options.book.currency, "."));
     } else if (!args.empty()) {
       const std::string usage =
           "Usage: /risk max_position <percent> | trades <per day> | "
-          "daily_loss <amount> | reset, e.g. /risk max_position 20.";
+          "daily_loss <amount> | reset | resume, e.g. /risk max_position 20.";
       if (args.size() != 2) return Say(usage);
       const std::string& key = args[0];
       const std::string& value = args[1];
@@ -2146,6 +2154,8 @@ struct Bot::Impl final : public OutboxTarget {
           }));
     }
     BOTCORE_ASSIGN_OR_RETURN(RiskLimits own, LimitsOf(r.owner));
+    BOTCORE_ASSIGN_OR_RETURN(PortfolioBook book, portfolios->Open(r.owner));
+    const TradingState state = RiskEngine::TradingStateOf(book, own);
     std::string text = "Your limits:\n";
     if (own.max_position_fraction) {
       absl::StrAppend(&text,
@@ -2170,6 +2180,15 @@ struct Bot::Impl final : public OutboxTarget {
     absl::StrAppend(&text,
                     "\nTighten them with /risk max_position 20, /risk trades 3 "
                     "or /risk daily_loss 500; /risk reset.");
+    if (state != TradingState::kActive) {
+      absl::StrAppend(
+          &text, "\nTrading is ", ToAbsl(TradingStateName(state)),
+          state == TradingState::kReducing ? " (only closing positions)"
+                                           : " (no orders)",
+          ": your equity ", book.Equity().ToString(), " is down from its peak ",
+          book.peak_equity().ToString(),
+          ". /risk resume measures from your equity now.");
+    }
     return Say(text);
   }
 
@@ -2975,6 +2994,10 @@ struct Bot::Impl final : public OutboxTarget {
     BOTCORE_RETURN_IF_ERROR(
         internal::DeleteInBatches(*options.database, "bot_closes", "request",
                                   "closed_at < ?", {cutoff}, kCleanupBatch)
+            .status());
+    BOTCORE_RETURN_IF_ERROR(
+        portfolios
+            ->PurgeEquityHistory(absl::FromUnixMicros(cutoff), kCleanupBatch)
             .status());
     // Failed notifications stay for /admin until retried.
     BOTCORE_RETURN_IF_ERROR(

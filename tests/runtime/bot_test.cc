@@ -2187,14 +2187,25 @@ TEST_SUITE("bot") {
       CHECK(stop_loss == 0);
     }
 
-    TEST_CASE("cleanup purges delivered notifications, keeps failed ones") {
+    TEST_CASE(
+        "cleanup purges delivered notifications and old equity points, keeps "
+        "failed notifications and trades") {
       for (const std::string& url : testing::FreshDatabaseUrls()) {
         CAPTURE(url);
         Harness h(url);
+        h.advisor.Script(std::optional<Recommendation>(Buy(10)));
         RecordingMessenger messenger;
         std::unique_ptr<Bot> bot = h.Make(&messenger, [](BotOptions& o) {
           o.free_disk_bytes = []() -> absl::StatusOr<int64_t> { return 1000; };
         });
+        // Bob's trade records an equity point.
+        REQUIRE(bot->HandleUpdate(TextUpdate(1, kBob, "/start")));
+        REQUIRE(bot->HandleUpdate(TextUpdate(2, kBob, "/recommend")));
+        REQUIRE(
+            bot->HandleUpdate(CallbackUpdate(3, kBob, ConfirmData(messenger))));
+        const std::string bobs =
+            "SELECT COUNT(*) FROM portfolio_equity WHERE owner = ?";
+        REQUIRE(Count(*h.db, bobs, std::string("tg:1002")) >= 1);
         REQUIRE(bot->RunDueJobs().ok());  // the disk guard's alert is queued
         h.clock.Advance(absl::Seconds(11));
         REQUIRE(bot->RunDueJobs().ok());  // and delivered
@@ -2222,7 +2233,42 @@ TEST_SUITE("bot") {
                                                           absl::Hours(24))),
                     std::string("delivered")) == 0);
         CHECK(Count(*h.db, in_state, std::string("failed")) == 1);
+        CHECK(Count(*h.db, bobs, std::string("tg:1002")) == 0);
+        CHECK(Count(*h.db,
+                    "SELECT COUNT(*) FROM portfolio_trades WHERE owner = ?",
+                    std::string("tg:1002")) == 1);
       }
+    }
+
+    TEST_CASE("/risk shows a drawdown halt and /risk resume lifts it") {
+      Harness h(testing::FreshSqliteUrl());
+      h.advisor.Script(std::optional<Recommendation>(Buy(10)));
+      MovableMarket market(h.market.get());
+      RecordingMessenger messenger;
+      std::unique_ptr<Bot> bot = h.Make(&messenger, [&](BotOptions& o) {
+        o.market_data = &market;
+        o.limits.reducing_drawdown = 0.05;
+      });
+      REQUIRE(bot->HandleUpdate(TextUpdate(1, kBob, "/start")));
+      REQUIRE(bot->HandleUpdate(TextUpdate(2, kBob, "/recommend")));
+      REQUIRE(
+          bot->HandleUpdate(CallbackUpdate(3, kBob, ConfirmData(messenger))));
+      REQUIRE(absl::StrContains(messenger.last_text(), "Executed: BUY"));
+      REQUIRE(bot->HandleUpdate(TextUpdate(4, kBob, "/risk")));
+      CHECK_FALSE(absl::StrContains(messenger.last_text(), "Trading is"));
+      // The price gaps down through the stop: sold at the open, ~9 % of the
+      // equity lost.
+      ASSIGN_OR_REQUIRE(Amount crash, Amount::Parse("1.00", 2));
+      market.SetPrice(crash);
+      h.clock.Advance(absl::Minutes(1));
+      REQUIRE(bot->RunDueJobs().ok());
+      REQUIRE(bot->HandleUpdate(TextUpdate(5, kBob, "/risk")));
+      CHECK(absl::StrContains(messenger.last_text(),
+                              "Trading is REDUCING (only closing positions)"));
+      REQUIRE(bot->HandleUpdate(TextUpdate(6, kBob, "/risk resume")));
+      CHECK(absl::StartsWith(messenger.last_text(), "Trading resumed"));
+      REQUIRE(bot->HandleUpdate(TextUpdate(7, kBob, "/risk")));
+      CHECK_FALSE(absl::StrContains(messenger.last_text(), "Trading is"));
     }
 
     TEST_CASE("a known user whose names did not change is not written") {

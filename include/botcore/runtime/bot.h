@@ -285,8 +285,9 @@ struct BotOptions {
   absl::Duration backup_period = absl::Hours(24);
   // Broadcast messages sent per second. Default: 20.
   double broadcast_per_second = 20;
-  // Handled-update records, idle sessions and delivered notifications older
-  // than this are deleted by the cleanup job (failed notifications stay).
+  // Handled-update records, idle sessions, delivered notifications and
+  // portfolio equity points older than this are deleted by the cleanup job
+  // (failed notifications, trades and portfolios stay).
   // Default: 30 days.
   absl::Duration retention = absl::Hours(24 * 30);
   // Free bytes on the database's disk; the disk guard alerts below
