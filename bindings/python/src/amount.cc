@@ -123,6 +123,23 @@ py::object CompareWith(const Amount& a, const py::object& other, int op) {
   return py::reinterpret_steal<py::object>(result);
 }
 
+// CompareWith for one operator, to bind as __eq__, __lt__, ...
+template <int kOp>
+py::object CompareAs(const Amount& a, const py::object& other) {
+  return CompareWith(a, other, kOp);
+}
+
+// a.kOp(other), or other.kOp(a) when `kReflected` (__radd__, __rsub__),
+// with `other` an int or Decimal taken at a's scale (OperandAt);
+// NotImplemented for the types Amount does not compute with.
+template <absl::StatusOr<Amount> (Amount::*kOp)(const Amount&) const,
+          bool kReflected>
+py::object WithNumber(const Amount& a, const py::object& other) {
+  const std::optional<Amount> b = OperandAt(other, a.scale());
+  if (!b) return py::reinterpret_borrow<py::object>(Py_NotImplemented);
+  return py::cast(ValueOrRaise(kReflected ? ((*b).*kOp)(a) : (a.*kOp)(*b)));
+}
+
 // `a` * `factor`, exactly: the factor must be a whole number (an int, an
 // integer with __index__, or a whole Decimal) within 64 bits.
 py::object Multiply(const Amount& a, const py::object& factor) {
@@ -247,48 +264,16 @@ void BindAmount(py::module_& m) {
             return ValueOrRaise(a.Add(b));
           },
           py::is_operator())
-      .def(
-          "__add__",
-          [](const Amount& a, const py::object& b) -> py::object {
-            const std::optional<Amount> other = OperandAt(b, a.scale());
-            if (!other)
-              return py::reinterpret_borrow<py::object>(Py_NotImplemented);
-            return py::cast(ValueOrRaise(a.Add(*other)));
-          },
-          py::is_operator())
-      .def(
-          "__radd__",
-          [](const Amount& a, const py::object& b) -> py::object {
-            const std::optional<Amount> other = OperandAt(b, a.scale());
-            if (!other)
-              return py::reinterpret_borrow<py::object>(Py_NotImplemented);
-            return py::cast(ValueOrRaise(other->Add(a)));
-          },
-          py::is_operator())
+      .def("__add__", &WithNumber<&Amount::Add, false>, py::is_operator())
+      .def("__radd__", &WithNumber<&Amount::Add, true>, py::is_operator())
       .def(
           "__sub__",
           [](const Amount& a, const Amount& b) {
             return ValueOrRaise(a.Subtract(b));
           },
           py::is_operator())
-      .def(
-          "__sub__",
-          [](const Amount& a, const py::object& b) -> py::object {
-            const std::optional<Amount> other = OperandAt(b, a.scale());
-            if (!other)
-              return py::reinterpret_borrow<py::object>(Py_NotImplemented);
-            return py::cast(ValueOrRaise(a.Subtract(*other)));
-          },
-          py::is_operator())
-      .def(
-          "__rsub__",
-          [](const Amount& a, const py::object& b) -> py::object {
-            const std::optional<Amount> other = OperandAt(b, a.scale());
-            if (!other)
-              return py::reinterpret_borrow<py::object>(Py_NotImplemented);
-            return py::cast(ValueOrRaise(other->Subtract(a)));
-          },
-          py::is_operator())
+      .def("__sub__", &WithNumber<&Amount::Subtract, false>, py::is_operator())
+      .def("__rsub__", &WithNumber<&Amount::Subtract, true>, py::is_operator())
       .def("__mul__", &Multiply, py::is_operator())
       .def("__rmul__", &Multiply, py::is_operator())
       .def("__neg__", [](const Amount& a) { return ValueOrRaise(a.Negate()); })
@@ -304,42 +289,12 @@ void BindAmount(py::module_& m) {
       .def(py::self <= py::self)
       .def(py::self > py::self)
       .def(py::self >= py::self)
-      .def(
-          "__eq__",
-          [](const Amount& a, const py::object& b) {
-            return CompareWith(a, b, Py_EQ);
-          },
-          py::is_operator())
-      .def(
-          "__ne__",
-          [](const Amount& a, const py::object& b) {
-            return CompareWith(a, b, Py_NE);
-          },
-          py::is_operator())
-      .def(
-          "__lt__",
-          [](const Amount& a, const py::object& b) {
-            return CompareWith(a, b, Py_LT);
-          },
-          py::is_operator())
-      .def(
-          "__le__",
-          [](const Amount& a, const py::object& b) {
-            return CompareWith(a, b, Py_LE);
-          },
-          py::is_operator())
-      .def(
-          "__gt__",
-          [](const Amount& a, const py::object& b) {
-            return CompareWith(a, b, Py_GT);
-          },
-          py::is_operator())
-      .def(
-          "__ge__",
-          [](const Amount& a, const py::object& b) {
-            return CompareWith(a, b, Py_GE);
-          },
-          py::is_operator())
+      .def("__eq__", &CompareAs<Py_EQ>, py::is_operator())
+      .def("__ne__", &CompareAs<Py_NE>, py::is_operator())
+      .def("__lt__", &CompareAs<Py_LT>, py::is_operator())
+      .def("__le__", &CompareAs<Py_LE>, py::is_operator())
+      .def("__gt__", &CompareAs<Py_GT>, py::is_operator())
+      .def("__ge__", &CompareAs<Py_GE>, py::is_operator())
       .def("__hash__",
            [](const Amount& a) {
              // Equal amounts at different scales hash alike, and as the equal
