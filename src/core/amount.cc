@@ -4,6 +4,7 @@
 #include <array>
 #include <optional>
 #include <cstdint>
+#include <limits>
 #include <string>
 #include <utility>
 
@@ -302,6 +303,12 @@ absl::StatusOr<Amount> Amount::Subtract(const Amount& other) const {
 }
 
 absl::StatusOr<Amount> Amount::MultiplyBy(int64_t factor) const {
+  // Two factors within 64 bits cannot overflow 128 (the common case: a
+  // price times a quantity, every bar of a backtest).
+  if (units_ >= std::numeric_limits<int64_t>::min() &&
+      units_ <= std::numeric_limits<int64_t>::max()) {
+    return Amount(units_ * int128(factor), scale_);
+  }
   const std::optional<int128> units = MulDivRound(
       units_, factor < 0, Magnitude(int128(factor)), 1, RoundingMode::kTowardZero);
   if (!units) return Overflow(absl::StrCat(ToString(), " * ", factor));

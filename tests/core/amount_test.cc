@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cstdlib>
+#include <limits>
 #include <random>
 #include <string>
 
@@ -100,6 +101,16 @@ TEST_CASE("MultiplyBy an integer") {
   ASSIGN_OR_REQUIRE(Amount min, Amount::FromUnits(absl::Int128Min(), 0));
   CHECK(*min.MultiplyBy(1) == min);
   CHECK_STATUS_IS(min.MultiplyBy(-1), kOutOfRange);
+  // Factors at the 64-bit edges, on both sides of the fast path.
+  constexpr int64_t kMin64 = std::numeric_limits<int64_t>::min();
+  constexpr int64_t kMax64 = std::numeric_limits<int64_t>::max();
+  ASSIGN_OR_REQUIRE(Amount low, Amount::FromUnits(kMin64, 0));
+  CHECK(low.MultiplyBy(kMin64)->units() == absl::int128(kMin64) * kMin64);
+  ASSIGN_OR_REQUIRE(Amount high, Amount::FromUnits(kMax64, 0));
+  CHECK(high.MultiplyBy(kMin64)->units() == absl::int128(kMax64) * kMin64);
+  ASSIGN_OR_REQUIRE(Amount past, Amount::FromUnits(absl::int128(kMax64) + 1, 0));
+  CHECK(past.MultiplyBy(kMax64)->units() ==
+        (absl::int128(kMax64) + 1) * kMax64);
 }
 
 TEST_CASE("MultiplyByRate rounds by the named mode") {
