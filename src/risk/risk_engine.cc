@@ -606,9 +606,11 @@ RiskVerdict RiskEngine::Review(const Recommendation& rec,
         }
         fraction = *limits.max_position_fraction;
       }
+      // Sized as the maximum position check measures: the budget pays the
+      // slippage and commission too.
       order.quantity =
-          LotsFor(Times(equity, fraction, RoundingMode::kFloor), price, lot) *
-          lot;
+          SharesWithin(book, *instrument, price,
+                       Times(equity, fraction, RoundingMode::kFloor));
       if (order.quantity == 0) {
         return reject(
             "below_one_lot",

@@ -64,6 +64,16 @@ struct Fixture {
   RiskLimits limits;
 };
 
+TEST_CASE("a buy sized by the engine is sized as max_position measures it") {
+  Fixture f;
+  Recommendation r = Buy();
+  r.quantity = 0;  // the maximum position, commission included
+  RiskVerdict v = f.Review(r);
+  INFO(v.Summary());
+  CHECK(v.order.quantity == 290);
+  CHECK_FALSE(HasReason(v, "max_position"));
+}
+
 TEST_CASE("defaults fill in the levels and keep a buy within 30 % of equity") {
   Fixture f;
   Recommendation r = Buy();
