@@ -186,6 +186,13 @@ absl::StatusOr<BotSettings> ReadBotSettings(const Config& c) {
   }
   s.database_url = c.GetString("DATABASE_URL", kDefaultDatabaseUrl);
   s.moex_base_url = c.GetString("MOEX_BASE_URL", "https://iss.moex.com/iss");
+  BOTCORE_ASSIGN_OR_RETURN(s.moex_data_delay,
+                           c.GetDuration("MOEX_DATA_DELAY", absl::Minutes(15)));
+  if (s.moex_data_delay < absl::ZeroDuration()) {
+    return BadKey(
+        "MOEX_DATA_DELAY",
+        absl::StrCat(c.DisplayValue("MOEX_DATA_DELAY"), " is negative"));
+  }
   s.llm_api_key = c.GetString("AGENTROUTER_API_KEY", "");
   s.llm_base_url = c.GetString("LLM_BASE_URL", "https://api.openai.com/v1");
   s.llm_model = c.GetString("LLM_MODEL", "gpt-4o-mini");
@@ -458,6 +465,7 @@ absl::StatusOr<std::unique_ptr<BotAssembly>> BotAssembly::Create(
     mo.http = p->moex_http.get();
     mo.clock = clock;
     mo.base_url = s.moex_base_url;
+    mo.data_delay = s.moex_data_delay;
     BOTCORE_ASSIGN_OR_RETURN(p->market_data, NewMoexMarketData(mo));
     options.market_data = p->market_data.get();
   }

@@ -56,13 +56,15 @@ struct Moex {
   std::unique_ptr<MarketData> market;
 
   explicit Moex(MoexHttpOptions http_options = {},
-                absl::Time start_time = absl::FromUnixSeconds(kStart))
+                absl::Time start_time = absl::FromUnixSeconds(kStart),
+                absl::Duration data_delay = MoexOptions().data_delay)
       : start(start_time), clock(start_time) {
     ASSIGN_OR_REQUIRE(server, ScriptedHttpServer::Start());
     ASSIGN_OR_REQUIRE(http, NewMoexHttpClient(&clock, http_options));
     MoexOptions options;
     options.http = http.get();
     options.clock = &clock;
+    options.data_delay = data_delay;
     options.base_url = server->base_url() + "/iss";
     ASSIGN_OR_REQUIRE(market, NewMoexMarketData(options));
   }
@@ -181,10 +183,44 @@ TEST_SUITE("moex_market_data") {
     CHECK(FormatIsoTime(candles[1].time) == "2024-02-16T11:00:00Z");
   }
 
+  TEST_CASE("delayed data: a candle ended in the data is finished") {
+    // 15:10 MSK. Public ISS data lags 15 minutes: the 14:00 hour candle
+    // still forms in it (its data reaches 14:55); real-time data has it
+    // finished.
+    const absl::Time now = absl::FromCivil(
+        absl::CivilSecond(2024, 2, 16, 12, 10, 0), absl::UTCTimeZone());
+    for (const absl::Duration delay :
+         {MoexOptions().data_delay, absl::ZeroDuration()}) {
+      CAPTURE(delay);
+      Moex moex({}, now, delay);
+      moex.server->Handle(
+          "GET", kCandlesPath, [&moex](const testing::RecordedRequest& r) {
+            if (r.Param("start") != "0") {
+              return ScriptedResponse{.body = CandlesPage({})};
+            }
+            return ScriptedResponse{
+                .headers = {{"Date",
+                             absl::FormatTime("%a, %d %b %Y %H:%M:%S GMT",
+                                              moex.clock.Now(),
+                                              absl::UTCTimeZone())}},
+                .body = CandlesPage(
+                    {"2024-02-16 13:00:00", "2024-02-16 14:00:00"})};
+          });
+      ASSIGN_OR_REQUIRE(std::vector<Candle> candles,
+                        moex.market->GetCandles(HourlyGazp()));
+      CHECK(candles.size() ==
+            (delay == absl::ZeroDuration() ? size_t{2} : size_t{1}));
+    }
+  }
+
   TEST_CASE("a clock is required") {
     ASSIGN_OR_REQUIRE(auto http, NewCurlHttpClient({}));
     MoexOptions options;
     options.http = http.get();
+    CHECK_STATUS_IS(NewMoexMarketData(options), kInvalidArgument);
+    SystemClock clock;
+    options.clock = &clock;
+    options.data_delay = -absl::Seconds(1);
     CHECK_STATUS_IS(NewMoexMarketData(options), kInvalidArgument);
   }
 

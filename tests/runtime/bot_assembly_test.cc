@@ -73,6 +73,7 @@ TEST_SUITE("bot_assembly") {
     CHECK(polling.http.port == 9100);
     CHECK(polling.log.format == LogFormat::kJson);
     CHECK(polling.backup_file == "/var/backups/b.db");
+    CHECK(polling.moex_data_delay == absl::Minutes(15));
 
     ASSIGN_OR_REQUIRE(
         BotSettings webhook,
@@ -85,10 +86,9 @@ TEST_SUITE("bot_assembly") {
 
   TEST_CASE("settings: a bad operations value names its key") {
     const std::map<std::string, std::string> bad[] = {
-        {{"HTTP_PORT", "eighty"}},
-        {{"HTTP_PORT", "70000"}},
-        {{"LOG_FORMAT", "xml"}},
-        {{"LOG_LEVEL", "loud"}},
+        {{"HTTP_PORT", "eighty"}},    {{"HTTP_PORT", "70000"}},
+        {{"LOG_FORMAT", "xml"}},      {{"LOG_LEVEL", "loud"}},
+        {{"MOEX_DATA_DELAY", "-1m"}},
     };
     for (const auto& values : bad) {
       const std::string key = values.begin()->first;

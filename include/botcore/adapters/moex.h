@@ -4,9 +4,10 @@
 // (https://iss.moex.com/iss/): finished candles for every ISS interval,
 // paged until an empty page; lot size, price step and decimals; the last
 // price. Columns are decoded by name; ISS times (Moscow time) are converted
-// to UTC. The candle still forming during the session (its "end" not yet
-// passed when ISS answered, by the answer's Date header or the clock) is
-// left out, also when the answer comes from the cache.
+// to UTC. The candle still forming during the session is left out, also when
+// the answer comes from the cache: one whose "end" had not passed, by the
+// answer's Date header (or the clock) less the data's delay (data_delay;
+// public ISS data lags about 15 minutes).
 //
 // ISS asks for restraint: give the adapter an HttpClient built by
 // NewMoexHttpClient, which allows one request a second and caches answers
@@ -49,11 +50,16 @@ struct MoexOptions {
   // Candle pages fetched at most for one GetCandles; beyond it the call
   // fails with kUnavailable rather than loop. Default: 1000.
   int max_pages = 1000;
+  // How far the data lags ISS's answers: public ISS (without a
+  // subscription) shows trades about 15 minutes late, so a candle counts as
+  // finished only once it ended this long before the answer; 0 for
+  // real-time (authenticated) access. Default: 15 minutes.
+  absl::Duration data_delay = absl::Minutes(15);
 };
 
 // Checks the options. Thread-safe result.
-// Errors: kInvalidArgument when http or clock is missing or base_url is not
-// http(s).
+// Errors: kInvalidArgument when http or clock is missing, base_url is not
+// http(s) or data_delay is negative.
 [[nodiscard]] absl::StatusOr<std::unique_ptr<MarketData>> NewMoexMarketData(
     const MoexOptions& options);
 

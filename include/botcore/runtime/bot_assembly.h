@@ -36,6 +36,7 @@
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "absl/time/time.h"
 #include "botcore/adapters/console.h"
 #include "botcore/adapters/telegram.h"
 #include "botcore/core/clock.h"
@@ -70,6 +71,7 @@ struct BotSettings {
   std::string webhook_secret;  // required in webhook mode
   std::string database_url;
   std::string moex_base_url;
+  absl::Duration moex_data_delay;  // MoexOptions::data_delay
   std::string llm_api_key;  // empty: the rule-based advisor
   std::string llm_base_url;
   std::string llm_model;

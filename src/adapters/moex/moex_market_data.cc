@@ -120,10 +120,11 @@ class MoexMarketData final : public MarketData {
       for (size_t row = 0; row < table.rows.size(); ++row) {
         absl::Time end;
         BOTCORE_ASSIGN_OR_RETURN(Candle candle, CandleAt(table, row, end));
-        // A candle whose last second had not passed when ISS answered is
-        // still forming: its close and volume would change. ISS dates its
-        // answers; a cached answer keeps its date.
-        if (end + absl::Seconds(1) > made) continue;
+        // A candle whose last second had not passed in the data when ISS
+        // answered is still forming: its close and volume would change. ISS
+        // dates its answers (a cached answer keeps its date); its data lags
+        // them by data_delay.
+        if (end + absl::Seconds(1) > made - options_.data_delay) continue;
         if (!candles.empty() && candle.time <= candles.back().time) {
           // ISS pages never overlap; if one does, `start` was ignored and
           // paging would not end.
@@ -324,6 +325,11 @@ absl::StatusOr<std::unique_ptr<MarketData>> NewMoexMarketData(
       !absl::StartsWith(options.base_url, "https://")) {
     return absl::InvalidArgumentError(absl::StrCat(
         "MoexOptions: base_url \"", options.base_url, "\" is not http(s)"));
+  }
+  if (options.data_delay < absl::ZeroDuration()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("MoexOptions: data_delay ",
+                     absl::FormatDuration(options.data_delay), " is negative"));
   }
   return std::make_unique<MoexMarketData>(options);
 }
