@@ -97,6 +97,13 @@ TEST_SUITE("json_rpc") {
     }
   }
 
+  TEST_CASE("a limit that is not about the block range does not shrink it") {
+    const RpcError e =
+        ErrorOf(R"({"jsonrpc":"2.0","id":1,"error":{"code":-32000,"message":)"
+                R"("your plan is limited to a 25 requests per second"}})");
+    CHECK(e.kind != RpcErrorKind::kRangeTooWide);
+  }
+
   TEST_CASE("the object-only Infura error, in an envelope") {
     const RpcError e = ErrorOf(absl::StrCat(
         R"({"jsonrpc":"2.0","id":1,"error":)",

@@ -138,8 +138,9 @@ bool NamesRangeLimit(std::string_view lower, std::optional<uint64_t>& limit) {
       {"eth_getlogs requests with up to a", "up to a "},
       {"log response size exceeded", "up to a "},
       // QuickNode -32614 (HTTP 413): "eth_getLogs is limited to a 10,000
-      // range".
-      {"is limited to a", "is limited to a "},
+      // range" (the method named, so that a rate limit worded "limited to a
+      // 25 requests/second" is not read as a range).
+      {"eth_getlogs is limited to a", "is limited to a "},
   };
   for (const Phrase& p : kPhrases) {
     if (!absl::StrContains(ToAbsl(lower), ToAbsl(p.phrase))) continue;
