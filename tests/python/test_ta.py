@@ -302,6 +302,11 @@ def test_vwap_refuses_session_keys_that_are_not_whole_numbers():
         talib.VWAP(h, l, c, v, np.full(n, np.nan))
     with pytest.raises(botcore.InvalidArgument, match="session must hold integers"):
         talib.VWAP(h, l, c, v, np.array(["a"] * n))
+    big = np.zeros(n, dtype=np.uint64)
+    big[3] = 2**63  # would wrap to a negative key
+    with pytest.raises(botcore.InvalidArgument,
+                       match=r"session\[3\] = 9223372036854775808 is past the int64"):
+        talib.VWAP(h, l, c, v, big)
     # Integer dtypes, and floats that are whole numbers, are keys.
     keys = np.arange(n) // 5
     want = talib.VWAP(h, l, c, v, keys)

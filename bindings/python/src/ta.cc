@@ -137,6 +137,20 @@ Keys SessionKeys(py::handle session) {
         absl::InvalidArgumentError("VWAP: session must be 1-dimensional"));
   }
   const char kind = keys.dtype().kind();
+  if (kind == 'u' && keys.itemsize() == sizeof(uint64_t)) {
+    // uint64 keys past int64 would wrap to other sessions.
+    const auto values =
+        py::array_t<uint64_t,
+                    py::array::c_style | py::array::forcecast>::ensure(keys);
+    for (py::ssize_t i = 0; i < values.shape(0); ++i) {
+      if (values.data()[i] >
+          static_cast<uint64_t>(std::numeric_limits<int64_t>::max())) {
+        RaiseStatus(absl::InvalidArgumentError(
+            absl::StrCat("VWAP: session[", i, "] = ", values.data()[i],
+                         " is past the int64 range of session keys")));
+      }
+    }
+  }
   if (kind == 'i' || kind == 'u') return Keys::ensure(keys);
   if (kind != 'f') {
     RaiseStatus(absl::InvalidArgumentError(absl::StrCat(
