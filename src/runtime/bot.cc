@@ -282,6 +282,13 @@ std::optional<CandleInterval> ParseTimeframe(std::string_view text) {
   return std::nullopt;
 }
 
+// A timeframe as typed, in the case ParseTimeframe reads: "1H" and "1D" are
+// 1h and 1d, but "1M" stays (a month, which no strategy knows, not 1m).
+std::string TimeframeArg(std::string_view text) {
+  if (!text.empty() && text.back() == 'M') return std::string(text);
+  return absl::AsciiStrToLower(ToAbsl(text));
+}
+
 absl::Duration IntervalLength(CandleInterval i) {
   switch (i) {
     case CandleInterval::kMinute:
@@ -1580,13 +1587,12 @@ struct Bot::Impl final : public OutboxTarget {
       return Say("Usage: /signal [SYMBOL] [TIMEFRAME], e.g. /signal GAZP 1d.");
     }
     // "/signal 1h" names the timeframe of the default symbol.
-    if (args.size() == 1 &&
-        ParseTimeframe(absl::AsciiStrToLower(args[0])).has_value()) {
+    if (args.size() == 1 && ParseTimeframe(TimeframeArg(args[0])).has_value()) {
       args.insert(args.begin(), std::string());
     }
     SymbolArg arg = SymbolFrom(args.empty() ? "" : args[0], "signal", false);
     if (arg.error) return *arg.error;
-    std::string tf = args.size() > 1 ? absl::AsciiStrToLower(args[1]) : "1d";
+    std::string tf = args.size() > 1 ? TimeframeArg(args[1]) : "1d";
     std::optional<CandleInterval> interval = ParseTimeframe(tf);
     if (!interval) {
       return Say(absl::StrCat("Timeframe ",
@@ -2028,15 +2034,19 @@ struct Bot::Impl final : public OutboxTarget {
           Recommendation sell;
           sell.symbol = arg.symbol;
           sell.action = TradeAction::kSell;
-          sell.quantity = position->quantity;
+          const int64_t holding = position->quantity;
+          sell.quantity = holding;
           sell.time = now;
           BOTCORE_ASSIGN_OR_RETURN(RiskLimits limits, LimitsIn(tx, r.owner));
           const RiskVerdict verdict =
               risk->Review(sell, held, *price, now, limits);
           if (!verdict.allowed()) {
-            refused = absl::FailedPreconditionError(
+            refused = absl::FailedPreconditionError(absl::StrCat(
                 verdict.reasons.empty() ? verdict.Summary()
-                                        : verdict.reasons.back().message);
+                                        : verdict.reasons.back().message,
+                verdict.trading_state == TradingState::kHalted
+                    ? ". /risk resume lifts the halt"
+                    : ""));
             return absl::OkStatus();
           }
           absl::StatusOr<Trade> trade = held.Execute(verdict.order, now);
@@ -2048,9 +2058,13 @@ struct Bot::Impl final : public OutboxTarget {
           if (!trade.ok()) return trade.status();
           BOTCORE_RETURN_IF_ERROR(
               portfolios->SaveIn(tx, r.owner, held, loaded, now));
-          answer = absl::StrCat("Closed: sold ", trade->quantity, " ",
-                                trade->symbol, " at ", trade->price.ToString(),
-                                ", P&L ", trade->realized_pnl.ToString(), ".");
+          // The review may sell less than held (whole lots).
+          answer =
+              absl::StrCat(trade->quantity < holding ? "Partly closed: sold "
+                                                     : "Closed: sold ",
+                           trade->quantity, " ", trade->symbol, " at ",
+                           trade->price.ToString(), ", P&L ",
+                           trade->realized_pnl.ToString(), ".");
           return tx
               .Execute(
                   "INSERT INTO bot_closes (request, answer, closed_at) "

@@ -1084,6 +1084,7 @@ TEST_SUITE("bot") {
           // A lone timeframe is the default symbol's, in either case.
           {"/signal 1d", "GAZP 1d"},
           {"/signal 1D", "GAZP 1d"},
+          {"/signal GAZP 1M", "Timeframe 1M is not"},  // a month, not 1m
           {"/recommend 💥", "1-12 letters or digits"},
           {"/recommend SBER", "no trading in SBER"},
           {"/close", "Name the symbol"},
@@ -2269,6 +2270,28 @@ TEST_SUITE("bot") {
       CHECK(absl::StartsWith(messenger.last_text(), "Trading resumed"));
       REQUIRE(bot->HandleUpdate(TextUpdate(7, kBob, "/risk")));
       CHECK_FALSE(absl::StrContains(messenger.last_text(), "Trading is"));
+    }
+
+    TEST_CASE("/close while HALTED names the way out") {
+      Harness h(testing::FreshSqliteUrl());
+      h.advisor.Script(std::optional<Recommendation>(Buy(10)));
+      RecordingMessenger messenger;
+      std::unique_ptr<Bot> bot = h.Make(&messenger, [&](BotOptions& o) {
+        // The buy's commission alone is a drawdown past this.
+        o.limits.halted_drawdown = 0.00001;
+      });
+      REQUIRE(bot->HandleUpdate(TextUpdate(1, kBob, "/start")));
+      REQUIRE(bot->HandleUpdate(TextUpdate(2, kBob, "/recommend")));
+      REQUIRE(
+          bot->HandleUpdate(CallbackUpdate(3, kBob, ConfirmData(messenger))));
+      REQUIRE(absl::StrContains(messenger.last_text(), "Executed: BUY"));
+      REQUIRE(bot->HandleUpdate(TextUpdate(4, kBob, "/close GAZP")));
+      CHECK(absl::StartsWith(messenger.last_text(), "Not closed: "));
+      CHECK(absl::StrContains(messenger.last_text(),
+                              "/risk resume lifts the halt"));
+      REQUIRE(bot->HandleUpdate(TextUpdate(5, kBob, "/risk resume")));
+      REQUIRE(bot->HandleUpdate(TextUpdate(6, kBob, "/close GAZP")));
+      CHECK(absl::StartsWith(messenger.last_text(), "Closed: sold "));
     }
 
     TEST_CASE("a known user whose names did not change is not written") {
