@@ -831,6 +831,15 @@ void CreditBobOneUsdt(Harness& h, Bot& bot, RecordingMessenger& messenger,
   REQUIRE(absl::StrContains(messenger.last_text(), "Balance: 1 USDT"));
 }
 
+// Bob registers, asks for a recommendation (the advisor's next scripted
+// one) and confirms it, as updates 1-3; the buy is executed.
+void BobConfirmsABuy(Bot& bot, RecordingMessenger& messenger) {
+  REQUIRE(bot.HandleUpdate(TextUpdate(1, kBob, "/start")));
+  REQUIRE(bot.HandleUpdate(TextUpdate(2, kBob, "/recommend")));
+  REQUIRE(bot.HandleUpdate(CallbackUpdate(3, kBob, ConfirmData(messenger))));
+  REQUIRE(absl::StrContains(messenger.last_text(), "Executed: BUY"));
+}
+
 // The withdrawal id in the answer to a /withdraw ("Withdrawal w3 of ...").
 std::string WithdrawalId(const std::string& answer) {
   const std::string prefix = "Withdrawal ";
@@ -2022,10 +2031,7 @@ TEST_SUITE("bot") {
         h.advisor.Script(std::optional<Recommendation>(Buy(10)));
         RecordingMessenger messenger;
         std::unique_ptr<Bot> bot = h.Make(&messenger);
-        REQUIRE(bot->HandleUpdate(TextUpdate(1, kBob, "/start")));
-        REQUIRE(bot->HandleUpdate(TextUpdate(2, kBob, "/recommend")));
-        REQUIRE(
-            bot->HandleUpdate(CallbackUpdate(3, kBob, ConfirmData(messenger))));
+        BobConfirmsABuy(*bot, messenger);
         // The answer cannot be sent: the update is handled again.
         messenger.FailNextSends(1);
         CHECK(!bot->HandleUpdate(TextUpdate(4, kBob, "/close GAZP")));
@@ -2048,11 +2054,7 @@ TEST_SUITE("bot") {
       std::unique_ptr<Bot> bot = h.Make(&messenger, [](BotOptions& o) {
         o.limits.enforce_trading_hours = true;
       });
-      REQUIRE(bot->HandleUpdate(TextUpdate(1, kBob, "/start")));
-      REQUIRE(bot->HandleUpdate(TextUpdate(2, kBob, "/recommend")));
-      REQUIRE(
-          bot->HandleUpdate(CallbackUpdate(3, kBob, ConfirmData(messenger))));
-      REQUIRE(absl::StrContains(messenger.last_text(), "Executed: BUY"));
+      BobConfirmsABuy(*bot, messenger);
       h.clock.Advance(absl::Hours(24));  // Saturday
       REQUIRE(bot->HandleUpdate(TextUpdate(4, kBob, "/close GAZP")));
       CHECK(absl::StartsWith(messenger.last_text(),
@@ -2128,11 +2130,7 @@ TEST_SUITE("bot") {
           o.market_data = &market;
         });
         REQUIRE(bot->RunDueJobs().ok());  // every job once, nothing to do
-        REQUIRE(bot->HandleUpdate(TextUpdate(1, kBob, "/start")));
-        REQUIRE(bot->HandleUpdate(TextUpdate(2, kBob, "/recommend")));
-        REQUIRE(
-            bot->HandleUpdate(CallbackUpdate(3, kBob, ConfirmData(messenger))));
-        REQUIRE(absl::StrContains(messenger.last_text(), "Executed: BUY"));
+        BobConfirmsABuy(*bot, messenger);
         ASSIGN_OR_REQUIRE(Amount crash, Amount::Parse("1.00", 2));
         market.SetPrice(crash);
         // The exit's transaction fails when it queues the notice: neither the
@@ -2167,11 +2165,7 @@ TEST_SUITE("bot") {
       RecordingMessenger messenger;
       std::unique_ptr<Bot> bot =
           h.Make(&messenger, [&](BotOptions& o) { o.market_data = &market; });
-      REQUIRE(bot->HandleUpdate(TextUpdate(1, kBob, "/start")));
-      REQUIRE(bot->HandleUpdate(TextUpdate(2, kBob, "/recommend")));
-      REQUIRE(
-          bot->HandleUpdate(CallbackUpdate(3, kBob, ConfirmData(messenger))));
-      REQUIRE(absl::StrContains(messenger.last_text(), "Executed: BUY"));
+      BobConfirmsABuy(*bot, messenger);
       ASSIGN_OR_REQUIRE(Amount soar, Amount::Parse("100000.00", 2));
       market.SetPrice(soar);
       for (int i = 0; i < 2; ++i) {  // the exit, then its notice delivered
@@ -2200,10 +2194,7 @@ TEST_SUITE("bot") {
           o.free_disk_bytes = []() -> absl::StatusOr<int64_t> { return 1000; };
         });
         // Bob's trade records an equity point.
-        REQUIRE(bot->HandleUpdate(TextUpdate(1, kBob, "/start")));
-        REQUIRE(bot->HandleUpdate(TextUpdate(2, kBob, "/recommend")));
-        REQUIRE(
-            bot->HandleUpdate(CallbackUpdate(3, kBob, ConfirmData(messenger))));
+        BobConfirmsABuy(*bot, messenger);
         const std::string bobs =
             "SELECT COUNT(*) FROM portfolio_equity WHERE owner = ?";
         REQUIRE(Count(*h.db, bobs, std::string("tg:1002")) >= 1);
@@ -2250,11 +2241,7 @@ TEST_SUITE("bot") {
         o.market_data = &market;
         o.limits.reducing_drawdown = 0.05;
       });
-      REQUIRE(bot->HandleUpdate(TextUpdate(1, kBob, "/start")));
-      REQUIRE(bot->HandleUpdate(TextUpdate(2, kBob, "/recommend")));
-      REQUIRE(
-          bot->HandleUpdate(CallbackUpdate(3, kBob, ConfirmData(messenger))));
-      REQUIRE(absl::StrContains(messenger.last_text(), "Executed: BUY"));
+      BobConfirmsABuy(*bot, messenger);
       REQUIRE(bot->HandleUpdate(TextUpdate(4, kBob, "/risk")));
       CHECK_FALSE(absl::StrContains(messenger.last_text(), "Trading is"));
       // The price gaps down through the stop: sold at the open, ~9 % of the
@@ -2280,11 +2267,7 @@ TEST_SUITE("bot") {
         // The buy's commission alone is a drawdown past this.
         o.limits.halted_drawdown = 0.00001;
       });
-      REQUIRE(bot->HandleUpdate(TextUpdate(1, kBob, "/start")));
-      REQUIRE(bot->HandleUpdate(TextUpdate(2, kBob, "/recommend")));
-      REQUIRE(
-          bot->HandleUpdate(CallbackUpdate(3, kBob, ConfirmData(messenger))));
-      REQUIRE(absl::StrContains(messenger.last_text(), "Executed: BUY"));
+      BobConfirmsABuy(*bot, messenger);
       REQUIRE(bot->HandleUpdate(TextUpdate(4, kBob, "/close GAZP")));
       CHECK(absl::StartsWith(messenger.last_text(), "Not closed: "));
       CHECK(absl::StrContains(messenger.last_text(),
