@@ -3,6 +3,7 @@
 #include <optional>
 #include <utility>
 
+#include "absl/functional/function_ref.h"
 #include "absl/strings/str_cat.h"
 #include "internal/schema.h"
 #include "internal/sql_text.h"
@@ -373,17 +374,32 @@ absl::StatusOr<PortfolioBook> Portfolios::Open(std::string_view owner) {
   return *std::move(book);
 }
 
+namespace {
+
+// Loads the owner's book, lets `change` modify it and stores it, in one
+// transaction at `now`.
+absl::Status ChangeBook(Portfolios& portfolios, std::string_view owner,
+                        absl::Time now,
+                        absl::FunctionRef<absl::Status(PortfolioBook&)> change) {
+  return portfolios.database().Transact(
+      [&](SqlTransaction& tx) -> absl::Status {
+        BOTCORE_ASSIGN_OR_RETURN(PortfolioBook book,
+                                 portfolios.LoadIn(tx, owner, now));
+        const int64_t loaded = book.state().trade_count;
+        BOTCORE_RETURN_IF_ERROR(change(book));
+        return portfolios.SaveIn(tx, owner, book, loaded, now);
+      });
+}
+
+}  // namespace
+
 absl::StatusOr<Trade> Portfolios::Execute(std::string_view owner,
                                           const Order& order) {
   std::optional<Trade> trade;
   const absl::Time now = options_.clock->Now();
   BOTCORE_RETURN_IF_ERROR(
-      options_.database->Transact([&](SqlTransaction& tx) -> absl::Status {
-        BOTCORE_ASSIGN_OR_RETURN(PortfolioBook book, LoadIn(tx, owner, now));
-        const int64_t loaded = book.state().trade_count;
-        BOTCORE_ASSIGN_OR_RETURN(Trade t, book.Execute(order, now));
-        BOTCORE_RETURN_IF_ERROR(SaveIn(tx, owner, book, loaded, now));
-        trade = std::move(t);
+      ChangeBook(*this, owner, now, [&](PortfolioBook& book) -> absl::Status {
+        BOTCORE_ASSIGN_OR_RETURN(trade, book.Execute(order, now));
         return absl::OkStatus();
       }));
   return *std::move(trade);
@@ -452,16 +468,12 @@ absl::StatusOr<std::vector<PositionExit>> Portfolios::OnPrice(
 absl::StatusOr<PortfolioBook> Portfolios::ResetDrawdown(
     std::string_view owner) {
   std::optional<PortfolioBook> reset;
-  const absl::Time now = options_.clock->Now();
-  BOTCORE_RETURN_IF_ERROR(
-      options_.database->Transact([&](SqlTransaction& tx) -> absl::Status {
-        BOTCORE_ASSIGN_OR_RETURN(PortfolioBook book, LoadIn(tx, owner, now));
-        const int64_t loaded = book.state().trade_count;
-        book.ResetPeak();
-        BOTCORE_RETURN_IF_ERROR(SaveIn(tx, owner, book, loaded, now));
-        reset = std::move(book);
-        return absl::OkStatus();
-      }));
+  BOTCORE_RETURN_IF_ERROR(ChangeBook(*this, owner, options_.clock->Now(),
+                                 [&](PortfolioBook& book) -> absl::Status {
+                                   book.ResetPeak();
+                                   reset = book;
+                                   return absl::OkStatus();
+                                 }));
   return *std::move(reset);
 }
 
