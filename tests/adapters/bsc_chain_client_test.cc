@@ -672,17 +672,28 @@ TEST_SUITE("bsc_chain_client") {
     }
   }
 
-  TEST_CASE("re-orgs are detected by parentHash against remembered hashes") {
-    testing::SimulatedChain chain(kGethTestChain);
-    chain.MineBlocks(20);
+  // A client over a node that serves a simulated chain of `blocks` blocks.
+  struct ServedChain {
+    explicit ServedChain(int blocks) {
+      chain.MineBlocks(blocks);
+      node.Serve(&chain);
+      ASSIGN_OR_REQUIRE(http, NewCurlHttpClient({}));
+      BscOptions options;
+      options.http = http.get();
+      options.url = node.url();
+      options.chain_id = kGethTestChain;
+      ASSIGN_OR_REQUIRE(client, BscChainClient::Create(options));
+    }
+    testing::SimulatedChain chain{kGethTestChain};
     JsonRpcNode node;
-    node.Serve(&chain);
-    ASSIGN_OR_REQUIRE(auto http, NewCurlHttpClient({}));
-    BscOptions options;
-    options.http = http.get();
-    options.url = node.url();
-    options.chain_id = kGethTestChain;
-    ASSIGN_OR_REQUIRE(auto client, BscChainClient::Create(options));
+    std::unique_ptr<HttpClient> http;
+    std::unique_ptr<BscChainClient> client;
+  };
+
+  TEST_CASE("re-orgs are detected by parentHash against remembered hashes") {
+    ServedChain served(20);
+    testing::SimulatedChain& chain = served.chain;
+    BscChainClient* client = served.client.get();
 
     ASSIGN_OR_REQUIRE(std::optional<uint64_t> none, client->DetectReorg());
     CHECK(!none.has_value());
@@ -709,16 +720,10 @@ TEST_SUITE("bsc_chain_client") {
   TEST_CASE(
       "a re-org below the remembered headers is found far behind the "
       "head") {
-    testing::SimulatedChain chain(kGethTestChain);
-    chain.MineBlocks(110);
-    JsonRpcNode node;
-    node.Serve(&chain);
-    ASSIGN_OR_REQUIRE(auto http, NewCurlHttpClient({}));
-    BscOptions options;
-    options.http = http.get();
-    options.url = node.url();
-    options.chain_id = kGethTestChain;
-    ASSIGN_OR_REQUIRE(auto client, BscChainClient::Create(options));
+    ServedChain served(110);
+    testing::SimulatedChain& chain = served.chain;
+    JsonRpcNode& node = served.node;
+    BscChainClient* client = served.client.get();
     for (uint64_t n = 100; n <= 110; ++n) REQUIRE_OK(client->HeaderByNumber(n));
 
     chain.Reorg(6);        // 105..110 replaced
