@@ -38,6 +38,17 @@ Candle Bar(int i) {
   return c;
 }
 
+// What the advisor sees of `book` holding GAZP candles `candles`.
+AdvisorContext GazpContext(const PortfolioBook& book,
+                           absl::Span<const Candle> candles) {
+  AdvisorContext context;
+  context.symbol = "GAZP";
+  context.instrument = book.FindInstrument("GAZP");
+  context.portfolio = &book;
+  context.candles = candles;
+  return context;
+}
+
 Signal MakeSignal(Side side, double entry, double stop, double target) {
   Signal s;
   s.symbol = "GAZP";
@@ -60,11 +71,8 @@ TEST_CASE("signals become recommendations on the price step, long only") {
   CHECK(advisor->name() == "rules:scripted");
   ASSIGN_OR_REQUIRE(PortfolioBook book, PortfolioBook::Create({}));
   std::vector<Candle> bars = {Bar(0), Bar(1), Bar(2), Bar(3)};
-  AdvisorContext context;
-  context.symbol = "GAZP";
-  context.instrument = book.FindInstrument("GAZP");
-  context.portfolio = &book;
-  context.candles = absl::MakeConstSpan(bars).subspan(0, 1);
+  AdvisorContext context =
+      GazpContext(book, absl::MakeConstSpan(bars).subspan(0, 1));
   ASSIGN_OR_REQUIRE(auto none, advisor->Advise(context));
   CHECK_FALSE(none.has_value());
   // Shown the same candles again plus one: only the new one is fed.
@@ -105,11 +113,7 @@ TEST_CASE("the same candles give every owner the same recommendation") {
   ASSIGN_OR_REQUIRE(PortfolioBook alice, PortfolioBook::Create({}));
   ASSIGN_OR_REQUIRE(PortfolioBook bob, PortfolioBook::Create({}));
   std::vector<Candle> bars = {Bar(0), Bar(1)};
-  AdvisorContext context;
-  context.symbol = "GAZP";
-  context.instrument = alice.FindInstrument("GAZP");
-  context.candles = absl::MakeConstSpan(bars);
-  context.portfolio = &alice;
+  AdvisorContext context = GazpContext(alice, bars);
   ASSIGN_OR_REQUIRE(auto first, advisor->Advise(context));
   context.portfolio = &bob;
   ASSIGN_OR_REQUIRE(auto second, advisor->Advise(context));
@@ -130,11 +134,7 @@ TEST_CASE("a signal before the last candle is stale: no recommendation") {
   ASSIGN_OR_REQUIRE(auto advisor, StrategyAdvisor::Create(&strategy, {}));
   ASSIGN_OR_REQUIRE(PortfolioBook book, PortfolioBook::Create({}));
   std::vector<Candle> bars = {Bar(0), Bar(1), Bar(2), Bar(3)};
-  AdvisorContext context;
-  context.symbol = "GAZP";
-  context.instrument = book.FindInstrument("GAZP");
-  context.portfolio = &book;
-  context.candles = absl::MakeConstSpan(bars);
+  AdvisorContext context = GazpContext(book, bars);
   ASSIGN_OR_REQUIRE(auto stale, advisor->Advise(context));
   CHECK_FALSE(stale.has_value());
 }
@@ -146,11 +146,7 @@ TEST_CASE("another symbol's candles start a fresh series") {
   ASSIGN_OR_REQUIRE(PortfolioBook book, PortfolioBook::Create({}));
   std::vector<Candle> gazp = {Bar(0), Bar(1), Bar(2)};
   std::vector<Candle> sber = {Bar(1), Bar(2)};
-  AdvisorContext context;
-  context.instrument = book.FindInstrument("GAZP");
-  context.portfolio = &book;
-  context.symbol = "GAZP";
-  context.candles = absl::MakeConstSpan(gazp);
+  AdvisorContext context = GazpContext(book, gazp);
   ASSIGN_OR_REQUIRE(auto none, advisor->Advise(context));
   CHECK_FALSE(none.has_value());
   // SBER's two bars are a series of their own: its second bar signals.
